@@ -1,0 +1,47 @@
+# Veche: `make demo` runs the platform with demo data; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+VECHE := $(BIN)/veche
+
+.PHONY: demo test lint format install install-dev translations messages serve worker clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	$(VECHE) compiletranslations
+
+demo: install translations
+	$(VECHE) migrate --noinput
+	$(VECHE) demo
+	@echo "Veche is at http://127.0.0.1:8000 — stop with Ctrl+C"
+	$(BIN)/python -m veche.demo.serve
+
+test: install-dev translations
+	bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# For developers changing texts (needs GNU gettext's xgettext).
+messages: install
+	cd veche && ../$(VECHE) makemessages --locale ru --no-obsolete --add-location file
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Veche: a city and its residents decide together."""

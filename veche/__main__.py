@@ -1,0 +1,5 @@
+"""`python -m veche` does what the `veche` console script does."""
+
+from veche.manage import main
+
+main()

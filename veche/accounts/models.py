@@ -1,0 +1,80 @@
+"""People who use Veche. Sign-in is by e-mail; names are private unless the person consents."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VecheUserManager(UserManager):
+    """Users are identified by e-mail; there is no username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class NamePublication(models.TextChoices):
+        NONE = "none", _("Do not publish my name")
+        INITIALS = "initials", _("Surname and initials (Ivanov I. I.)")
+        FULL = "full", _("Full name")
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    # How the public may see this person's name; "none" unless they consented (RULES.md, 152-FZ).
+    name_publication = models.CharField(
+        _("publication of my name"),
+        max_length=16,
+        choices=NamePublication.choices,
+        default=NamePublication.NONE,
+    )
+    name_publication_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    preferred_language = models.CharField(_("language"), max_length=8, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = VecheUserManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    @property
+    def public_name(self) -> str:
+        """The name the public may see: as the person chose, else a participant number."""
+        if self.name_publication == self.NamePublication.FULL and self.full_name:
+            return self.full_name
+        if self.name_publication == self.NamePublication.INITIALS and self.last_name:
+            initials = " ".join(
+                f"{part[0]}." for part in (self.first_name, self.patronymic) if part
+            )
+            return f"{self.last_name} {initials}".strip()
+        return _("Participant No. %(number)s") % {"number": self.pk}
+
+    @property
+    def private_name(self) -> str:
+        """What the person and authorized staff see: the full name, or the e-mail address."""
+        return self.full_name or self.email

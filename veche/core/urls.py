@@ -1,0 +1,12 @@
+from django.urls import path
+
+from veche.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("territory/choose/", views.choose_territory, name="choose_territory"),
+]

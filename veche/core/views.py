@@ -1,0 +1,88 @@
+"""Site-wide pages: home, about, privacy, health check, choice of 'my territory'."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from veche.organizations.queries import public_organizations
+from veche.territories.models import Territory
+from veche.territories.queries import picker_territories
+
+logger = logging.getLogger(__name__)
+
+TERRITORY_SESSION_KEY = "veche_territory"
+
+
+def home(request):
+    territory = current_territory(request)
+    districts = (
+        territory.children.order_by("code")
+        if territory
+        else Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "territory": territory,
+            "districts": districts,
+            "organization_count": public_organizations().count(),
+            "territory_count": Territory.objects.count(),
+        },
+    )
+
+
+def about(request):
+    return render(request, "core/about.html")
+
+
+def privacy(request):
+    return render(
+        request, "core/privacy.html", {"privacy_version": settings.VECHE_PRIVACY_POLICY_VERSION}
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when this process can reach the database, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def choose_territory(request):
+    """Remember the resident's territory for this session and show its page."""
+    code = request.POST.get("territory", "")
+    if not code:
+        request.session.pop(TERRITORY_SESSION_KEY, None)
+        return _redirect_back(request, "/")
+    territory = get_object_or_404(picker_territories(), code=code)
+    request.session[TERRITORY_SESSION_KEY] = territory.code
+    return HttpResponseRedirect(territory.get_absolute_url())
+
+
+def current_territory(request) -> Territory | None:
+    code = request.session.get(TERRITORY_SESSION_KEY)
+    if not code:
+        return None
+    return Territory.objects.filter(code=code).first()
+
+
+def _redirect_back(request, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = default
+    return HttpResponseRedirect(target)

@@ -1,0 +1,275 @@
+"""The demo city: Kazan, its seven districts, its administrations, committees and companies.
+
+Facts are close to the real city (districts, the four joint district administrations) so that a
+newcomer recognises it; contact e-mails are on reserved example domains.
+"""
+
+TERRITORIES = [
+    # code, parent code, kind, Russian, English, population
+    ("ru", None, "country", "Россия", "Russia", None),
+    ("ru-ta", "ru", "region", "Республика Татарстан", "Republic of Tatarstan", 4_004_000),
+    ("kazan", "ru-ta", "city", "Казань", "Kazan", 1_318_600),
+    (
+        "kazan-aviastroitelny",
+        "kazan",
+        "district",
+        "Авиастроительный район",
+        "Aviastroitelny District",
+        124_000,
+    ),
+    ("kazan-vakhitovsky", "kazan", "district", "Вахитовский район", "Vakhitovsky District", 88_000),
+    ("kazan-kirovsky", "kazan", "district", "Кировский район", "Kirovsky District", 113_000),
+    ("kazan-moskovsky", "kazan", "district", "Московский район", "Moskovsky District", 129_000),
+    (
+        "kazan-novo-savinovsky",
+        "kazan",
+        "district",
+        "Ново-Савиновский район",
+        "Novo-Savinovsky District",
+        220_000,
+    ),
+    (
+        "kazan-privolzhsky",
+        "kazan",
+        "district",
+        "Приволжский район",
+        "Privolzhsky District",
+        262_000,
+    ),
+    ("kazan-sovetsky", "kazan", "district", "Советский район", "Sovetsky District", 337_000),
+]
+
+ORGANIZATIONS = [
+    {
+        "slug": "kazan-executive-committee",
+        "parent": None,
+        "kind": "authority",
+        "name": {
+            "ru": "Исполнительный комитет муниципального образования города Казани",
+            "en": "Executive Committee of the Municipality of Kazan",
+        },
+        "short_name": {"ru": "Исполком Казани", "en": "Kazan Executive Committee"},
+        "description": {
+            "ru": "Исполнительно-распорядительный орган местного самоуправления Казани.",
+            "en": "The executive body of local self-government of Kazan.",
+        },
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "ispolkom.kazan@example.org",
+        "phone": "+7 843 299-15-00",
+        "signatory_title": {
+            "ru": "Руководитель Исполнительного комитета",
+            "en": "Head of the Executive Committee",
+        },
+    },
+    {
+        "slug": "kazan-admin-aviastroitelny-novo-savinovsky",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Администрация Авиастроительного и Ново-Савиновского районов",
+            "en": "Administration of the Aviastroitelny and Novo-Savinovsky Districts",
+        },
+        "short_name": {
+            "ru": "Администрация Авиастроительного и Ново-Савиновского р-нов",
+            "en": "Aviastroitelny & Novo-Savinovsky Administration",
+        },
+        "jurisdiction": ["kazan-aviastroitelny", "kazan-novo-savinovsky"],
+        "postal_address": "ул. Белинского, 6, Казань, 420036",
+        "dispatch_email": "avia-nsav.kazan@example.org",
+    },
+    {
+        "slug": "kazan-admin-vakhitovsky-privolzhsky",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Администрация Вахитовского и Приволжского районов",
+            "en": "Administration of the Vakhitovsky and Privolzhsky Districts",
+        },
+        "short_name": {
+            "ru": "Администрация Вахитовского и Приволжского р-нов",
+            "en": "Vakhitovsky & Privolzhsky Administration",
+        },
+        "jurisdiction": ["kazan-vakhitovsky", "kazan-privolzhsky"],
+        "postal_address": "ул. Пушкина, 26, Казань, 420111",
+        "dispatch_email": "vakh-priv.kazan@example.org",
+    },
+    {
+        "slug": "kazan-admin-kirovsky-moskovsky",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Администрация Кировского и Московского районов",
+            "en": "Administration of the Kirovsky and Moskovsky Districts",
+        },
+        "short_name": {
+            "ru": "Администрация Кировского и Московского р-нов",
+            "en": "Kirovsky & Moskovsky Administration",
+        },
+        "jurisdiction": ["kazan-kirovsky", "kazan-moskovsky"],
+        "postal_address": "ул. Восстания, 60, Казань, 420029",
+        "dispatch_email": "kir-mos.kazan@example.org",
+    },
+    {
+        "slug": "kazan-admin-sovetsky",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Администрация Советского района",
+            "en": "Administration of the Sovetsky District",
+        },
+        "short_name": {"ru": "Администрация Советского р-на", "en": "Sovetsky Administration"},
+        "jurisdiction": ["kazan-sovetsky"],
+        "postal_address": "ул. Красовского, 2, Казань, 420061",
+        "dispatch_email": "sovetsky.kazan@example.org",
+    },
+    {
+        "slug": "kazan-architecture",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Управление архитектуры и градостроительства Исполнительного комитета г. Казани",
+            "en": "Department of Architecture and Urban Planning of the Kazan Executive Committee",
+        },
+        "short_name": {
+            "ru": "Управление архитектуры и градостроительства",
+            "en": "Architecture and Urban Planning",
+        },
+        "description": {
+            "ru": "Организует общественные обсуждения и публичные слушания по проектам градостроительной документации.",
+            "en": "Organizes public discussions and hearings of urban-planning projects.",
+        },
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "uag.kazan@example.org",
+    },
+    {
+        "slug": "kazan-improvement-committee",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Комитет внешнего благоустройства Исполнительного комитета г. Казани",
+            "en": "Committee for Urban Improvement of the Kazan Executive Committee",
+        },
+        "short_name": {
+            "ru": "Комитет внешнего благоустройства",
+            "en": "Urban Improvement Committee",
+        },
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "kvb.kazan@example.org",
+    },
+    {
+        "slug": "kazan-housing-committee",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Комитет жилищно-коммунального хозяйства Исполнительного комитета г. Казани",
+            "en": "Housing and Utilities Committee of the Kazan Executive Committee",
+        },
+        "short_name": {"ru": "Комитет ЖКХ", "en": "Housing and Utilities Committee"},
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "zhkh.kazan@example.org",
+    },
+    {
+        "slug": "kazan-transport-committee",
+        "parent": "kazan-executive-committee",
+        "kind": "authority",
+        "name": {
+            "ru": "Комитет транспорта Исполнительного комитета г. Казани",
+            "en": "Transport Committee of the Kazan Executive Committee",
+        },
+        "short_name": {"ru": "Комитет транспорта", "en": "Transport Committee"},
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "transport.kazan@example.org",
+    },
+    {
+        "slug": "kazan-vodokanal",
+        "parent": "kazan-housing-committee",
+        "kind": "municipal_company",
+        "name": {"ru": "МУП «Водоканал»", "en": "Vodokanal municipal water company"},
+        "short_name": {"ru": "Водоканал", "en": "Vodokanal"},
+        "description": {
+            "ru": "Водоснабжение и водоотведение Казани.",
+            "en": "Water supply and sewerage of Kazan.",
+        },
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Горького, 34, Казань, 420015",
+        "dispatch_email": "vodokanal.kazan@example.org",
+    },
+    {
+        "slug": "kazan-metroelectrotrans",
+        "parent": "kazan-transport-committee",
+        "kind": "municipal_company",
+        "name": {
+            "ru": "МУП «Метроэлектротранс»",
+            "en": "Metroelectrotrans municipal transport company",
+        },
+        "short_name": {"ru": "Метроэлектротранс", "en": "Metroelectrotrans"},
+        "description": {
+            "ru": "Метрополитен, трамваи и троллейбусы Казани.",
+            "en": "Kazan's metro, trams and trolleybuses.",
+        },
+        "jurisdiction": ["kazan"],
+        "postal_address": "ул. Тукая, 82, Казань, 420021",
+        "dispatch_email": "met.kazan@example.org",
+    },
+]
+
+# Every demo account shares this password; staff accounts share one TOTP secret (README).
+DEMO_PASSWORD = "veche-demo-2026"
+DEMO_TOTP_SECRET = "VECHEDEMOTOTPSECRETKAZAN"
+
+USERS = [
+    # e-mail, last name, first name, patronymic, name publication, superuser, roles
+    ("admin@demo.veche.example", "Гарипов", "Ильдар", "Маратович", "none", True, []),
+    ("resident@demo.veche.example", "Сафина", "Алсу", "Ринатовна", "initials", False, []),
+    ("neighbour@demo.veche.example", "Кузнецов", "Павел", "Андреевич", "none", False, []),
+    (
+        "head@demo.veche.example",
+        "Ахметов",
+        "Рустам",
+        "Ильдарович",
+        "full",
+        False,
+        [("kazan-admin-vakhitovsky-privolzhsky", "head", "Глава администрации")],
+    ),
+    (
+        "official@demo.veche.example",
+        "Лебедева",
+        "Марина",
+        "Сергеевна",
+        "full",
+        False,
+        [("kazan-admin-vakhitovsky-privolzhsky", "official", "Специалист по работе с обращениями")],
+    ),
+    (
+        "organizer@demo.veche.example",
+        "Хайруллин",
+        "Тимур",
+        "Рафаэлевич",
+        "full",
+        False,
+        [("kazan-architecture", "organizer", "Начальник отдела общественных обсуждений")],
+    ),
+    (
+        "expert@demo.veche.example",
+        "Миронова",
+        "Елена",
+        "Викторовна",
+        "full",
+        False,
+        [("kazan-architecture", "expert", "Главный архитектор проектов")],
+    ),
+    (
+        "moderator@demo.veche.example",
+        "Зарипов",
+        "Айдар",
+        "Фаридович",
+        "none",
+        False,
+        [("kazan-executive-committee", "moderator", "Модератор портала")],
+    ),
+]

@@ -1,0 +1,81 @@
+"""Loads the demo city into the database; every step is an upsert keyed by a stable code."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from veche.accounts.services import ensure_account
+from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANIZATIONS, TERRITORIES, USERS
+from veche.organizations.models import Membership, Organization
+from veche.territories.models import Territory
+
+__all__ = ["DEMO_PASSWORD", "load_demo"]
+
+
+def load_demo() -> dict[str, int]:
+    territories = _load_territories()
+    organizations = _load_organizations(territories)
+    users = _load_users(organizations)
+    return {"territories": len(territories), "organizations": len(organizations), "users": users}
+
+
+def _load_territories() -> dict[str, Territory]:
+    loaded: dict[str, Territory] = {}
+    for code, parent_code, kind, name_ru, name_en, population in TERRITORIES:
+        territory, _ = Territory.objects.update_or_create(
+            code=code,
+            defaults={
+                "parent": loaded.get(parent_code),
+                "kind": kind,
+                "name": {"ru": name_ru, "en": name_en},
+                "population": population,
+            },
+        )
+        loaded[code] = territory
+    return loaded
+
+
+def _load_organizations(territories: dict[str, Territory]) -> dict[str, Organization]:
+    loaded: dict[str, Organization] = {}
+    for spec in ORGANIZATIONS:
+        fields = {
+            key: value
+            for key, value in spec.items()
+            if key not in {"slug", "parent", "jurisdiction"}
+        }
+        heading = {"ru": spec["name"]["ru"], "en": spec["name"]["en"]}
+        fields.setdefault("letterhead_heading", heading)
+        fields.setdefault(
+            "letterhead_footer", {"ru": spec["postal_address"], "en": spec["postal_address"]}
+        )
+        organization, _ = Organization.objects.update_or_create(
+            slug=spec["slug"], defaults={**fields, "parent": loaded.get(spec["parent"])}
+        )
+        organization.jurisdiction.set([territories[code] for code in spec["jurisdiction"]])
+        loaded[spec["slug"]] = organization
+    return loaded
+
+
+def _load_users(organizations: dict[str, Organization]) -> int:
+    for email, last, first, patronymic, publication, superuser, roles in USERS:
+        user, _ = ensure_account(
+            email=email,
+            password=DEMO_PASSWORD,
+            last_name=last,
+            first_name=first,
+            patronymic=patronymic,
+            name_publication=publication,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        for slug, role, position in roles:
+            Membership.objects.update_or_create(
+                user=user,
+                organization=organizations[slug],
+                role=role,
+                defaults={"position": position},
+            )
+        if (superuser or roles) and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+    return len(USERS)

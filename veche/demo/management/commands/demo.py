@@ -1,0 +1,26 @@
+"""`veche demo`: load (or refresh) the demo city. Safe to run again: nothing is duplicated."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from veche.demo import loader
+
+
+class Command(BaseCommand):
+    help = "Load the demo city of Kazan with demo accounts for every role."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo city is not loaded in production.")
+        with transaction.atomic():
+            summary = loader.load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo city loaded: {summary['territories']} territories, "
+                f"{summary['organizations']} organizations, {summary['users']} accounts."
+            )
+        )
+        self.stdout.write(
+            f"Sign in with any demo account and the password {loader.DEMO_PASSWORD!r}."
+        )

@@ -1,0 +1,21 @@
+"""Top-level URL map: one include per domain app."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("veche.core.urls")),
+    path("accounts/", include("veche.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("territories/", include("veche.territories.urls")),
+    path("organizations/", include("veche.organizations.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
