@@ -16,7 +16,9 @@ def update_profile(
     name_publication: str,
     preferred_language: str,
 ) -> User:
-    if name_publication != user.name_publication:
+    # Compare with what is stored: a bound form may already have changed the instance in memory.
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    if name_publication != stored.name_publication:
         user.name_publication_changed_at = timezone.now()
     user.last_name = last_name.strip()
     user.first_name = first_name.strip()

@@ -21,17 +21,16 @@ TERRITORY_SESSION_KEY = "veche_territory"
 
 def home(request):
     territory = current_territory(request)
-    districts = (
-        territory.children.order_by("code")
-        if territory
-        else Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")
-    )
+    cities = list(Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")[:2])
+    # A single-city installation shows that city's districts until the visitor picks a place.
+    place = territory or (cities[0] if len(cities) == 1 else None)
     return render(
         request,
         "core/home.html",
         {
             "territory": territory,
-            "districts": districts,
+            "place": place,
+            "places": place.children.order_by("code") if place else cities,
             "organization_count": public_organizations().count(),
             "territory_count": Territory.objects.count(),
         },

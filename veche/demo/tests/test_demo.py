@@ -1,0 +1,53 @@
+"""The demo city loads, loads again without duplicates, and never in production."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from veche.accounts.models import User
+from veche.demo.city import ORGANIZATIONS, TERRITORIES, USERS
+from veche.organizations.models import Membership, Organization
+from veche.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_kazan_with_its_seven_districts():
+    call_command("demo")
+    kazan = Territory.objects.get(code="kazan")
+    districts = kazan.children.filter(kind=Territory.Kind.DISTRICT)
+    assert districts.count() == 7
+    assert kazan.ancestors().first().code == "ru"
+
+
+def test_demo_loads_organizations_in_a_tree_with_jurisdiction():
+    call_command("demo")
+    vakhitovsky = Territory.objects.get(code="kazan-vakhitovsky")
+    office = Organization.objects.get(slug="kazan-admin-vakhitovsky-privolzhsky")
+    assert office.parent.slug == "kazan-executive-committee"
+    assert vakhitovsky in office.jurisdiction.all()
+    assert Organization.objects.filter(kind="municipal_company").count() >= 2
+
+
+def test_demo_has_a_verified_account_for_every_role():
+    call_command("demo")
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {choice for choice, _label in Membership.Role.choices}
+    assert User.objects.filter(is_superuser=True, email="admin@demo.veche.example").exists()
+    assert EmailAddress.objects.filter(verified=True).count() == len(USERS)
+
+
+def test_loading_the_demo_twice_duplicates_nothing():
+    call_command("demo")
+    call_command("demo")
+    assert Territory.objects.count() == len(TERRITORIES)
+    assert Organization.objects.count() == len(ORGANIZATIONS)
+    assert User.objects.count() == len(USERS)
+    assert EmailAddress.objects.count() == len(USERS)
+
+
+def test_demo_refuses_to_load_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="not loaded in production"):
+        call_command("demo")
+    assert not Territory.objects.exists()
