@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "veche.accounts",
     "veche.territories",
     "veche.organizations",
+    "veche.identity",
     "veche.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -380,5 +381,8 @@ LOGGING = {
 VECHE_MFA_REQUIRED_ROLES = env_list(
     "VECHE_MFA_REQUIRED_ROLES", ["head", "official", "moderator", "organizer", "expert"]
 )
+# Key for census identifier hashes; without it the site's SECRET_KEY is used. Changing it
+# makes every imported census unmatchable, so set it once.
+VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
 # Privacy and terms documents change; consents record which version a person accepted.
 VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-01")

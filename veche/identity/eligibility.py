@@ -1,0 +1,237 @@
+"""The one place that answers "may this person do this here, and if not, why".
+
+`decide` is a pure function of a requirement and a person's facts on a day, so that it can be
+tested exhaustively; `check_eligibility` gathers the facts from the database and calls it.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from veche.identity.models import EligibilityRule, Level, PropertyClaim
+
+
+@dataclass(frozen=True)
+class Requirement:
+    min_level: int = Level.EMAIL
+    min_age: int | None = None
+    # Territories (path, name) whose residents (and, when owners_qualify, owners) may act.
+    territories: tuple[tuple[str, str], ...] = ()
+    owners_qualify: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    signed_in: bool = True
+    level: int = Level.NONE
+    birthdate: datetime.date | None = None
+    residence_path: str | None = None
+    residence_name: str = ""
+    owned_paths: tuple[str, ...] = ()
+    pending_owned_paths: tuple[str, ...] = ()
+    expired_on: datetime.date | None = None  # the best verification that lapsed, if any
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+    basis: str = ""  # "resident", "owner" or "" when territory does not matter
+    facts: Facts = field(default_factory=Facts)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def age_on(birthdate: datetime.date, day: datetime.date) -> int:
+    """Full years on `day`. Born on 29 February: a year is complete on 28 February in common
+    years (the term ends on the last day of the month, Civil Code of Russia art. 192)."""
+    years = day.year - birthdate.year
+    if birthdate.month == 2 and birthdate.day == 29 and not calendar.isleap(day.year):
+        anniversary = datetime.date(day.year, 2, 28)
+    else:
+        anniversary = birthdate.replace(year=day.year)
+    return years - 1 if day < anniversary else years
+
+
+def _inside(path: str | None, territories: tuple[tuple[str, str], ...]) -> bool:
+    return path is not None and any(path.startswith(t_path) for t_path, _name in territories)
+
+
+def _places(territories: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(name for _path, name in territories)
+
+
+def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decision:
+    """Whether a person with these facts may act on `day`, with every reason they may not."""
+    if not facts.signed_in:
+        return Decision(False, (_("Sign in to do this."),), facts=facts)
+    reasons: list[str] = []
+    if facts.level < requirement.min_level:
+        if facts.expired_on is not None:
+            reasons.append(
+                _("Your identity verification expired on %(date)s. Confirm your identity again.")
+                % {"date": date_format(facts.expired_on)}
+            )
+        else:
+            reasons.append(
+                _("This requires: %(required)s. Your account: %(current)s.")
+                % {
+                    "required": Level(requirement.min_level).label,
+                    "current": Level(_nearest_level(facts.level)).label,
+                }
+            )
+    if requirement.min_age:
+        if facts.birthdate is None:
+            reasons.append(
+                _(
+                    "Only people aged %(age)s or older may do this, and your date of birth is not "
+                    "verified."
+                )
+                % {"age": requirement.min_age}
+            )
+        else:
+            years = age_on(facts.birthdate, day)
+            if years < requirement.min_age:
+                reasons.append(
+                    ngettext(
+                        "Only people aged %(age)s or older may do this; "
+                        "you are %(years)s year old.",
+                        "Only people aged %(age)s or older may do this; "
+                        "you are %(years)s years old.",
+                        years,
+                    )
+                    % {"age": requirement.min_age, "years": years}
+                )
+    basis = ""
+    if requirement.territories:
+        if _inside(facts.residence_path, requirement.territories):
+            basis = "resident"
+        elif requirement.owners_qualify and any(
+            _inside(path, requirement.territories) for path in facts.owned_paths
+        ):
+            basis = "owner"
+        else:
+            places = _places(requirement.territories)
+            if facts.residence_path is None:
+                reason = _(
+                    "You must live in %(places)s, and your place of residence is not verified."
+                ) % {"places": places}
+            else:
+                reason = _(
+                    "You must live in %(places)s; your verified address is in %(yours)s."
+                ) % {"places": places, "yours": facts.residence_name}
+            if requirement.owners_qualify:
+                if any(_inside(p, requirement.territories) for p in facts.pending_owned_paths):
+                    reason += " " + _("Your property claim there is awaiting review.")
+                else:
+                    reason += " " + _(
+                        "Owners of property there may take part too: declare "
+                        "your property in your verification page."
+                    )
+            reasons.append(reason)
+    return Decision(not reasons, tuple(reasons), basis if not reasons else "", facts)
+
+
+def _nearest_level(level: int) -> int:
+    return max(value for value in Level.values if value <= level)
+
+
+# --- Gathering facts ----------------------------------------------------------------------
+
+
+def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
+    if user is None or not user.is_authenticated:
+        return Facts(signed_in=False)
+    moment = moment or timezone.now()
+    verifications = list(user.verifications.select_related("territory").all())
+    valid = [v for v in verifications if v.is_valid_on(moment)]
+    level = Level.EMAIL if _email_confirmed(user) else Level.NONE
+    level = max([level, *(v.level for v in valid)])
+    # The strongest source speaks for the person's birth date and residence.
+    best = sorted(valid, key=lambda v: (v.level, v.verified_at), reverse=True)
+    birthdate = next((v.birthdate for v in best if v.birthdate), None)
+    residence = next((v.territory for v in best if v.territory_id), None)
+    # A lapsed verification that would have given more explains a refusal better.
+    lapsed = [
+        v.expires_at
+        for v in verifications
+        if v.revoked_at is None
+        and v.level > level
+        and v.expires_at is not None
+        and v.expires_at <= moment
+    ]
+    claims = PropertyClaim.objects.filter(user=user).select_related("territory")
+    return Facts(
+        level=level,
+        birthdate=birthdate,
+        residence_path=residence.path if residence else None,
+        residence_name=residence.title if residence else "",
+        owned_paths=tuple(
+            c.territory.path for c in claims if c.status == PropertyClaim.Status.ACCEPTED
+        ),
+        pending_owned_paths=tuple(
+            c.territory.path for c in claims if c.status == PropertyClaim.Status.PENDING
+        ),
+        expired_on=timezone.localdate(max(lapsed)) if lapsed else None,
+    )
+
+
+def _email_confirmed(user) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def rule_for(action: str, target=None) -> EligibilityRule | None:
+    """The rule of this action on this object, else the site-wide rule of the action."""
+    if target is not None:
+        rule = (
+            EligibilityRule.objects.filter(
+                action=action,
+                content_type=ContentType.objects.get_for_model(target),
+                object_id=target.pk,
+            )
+            .prefetch_related("territories")
+            .first()
+        )
+        if rule:
+            return rule
+    return (
+        EligibilityRule.objects.filter(action=action, content_type__isnull=True)
+        .prefetch_related("territories")
+        .first()
+    )
+
+
+def requirement_of(rule: EligibilityRule | None) -> Requirement:
+    if rule is None:
+        return Requirement()
+    territories = tuple(sorted((t.path, t.title) for t in rule.territories.all()))
+    return Requirement(rule.min_level, rule.min_age, territories, rule.owners_qualify)
+
+
+def check_eligibility(
+    user, action: str, target=None, *, moment: datetime.datetime | None = None
+) -> Decision:
+    """May `user` do `action` on `target` at `moment` (default: now)? With the reasons if not."""
+    moment = moment or timezone.now()
+    requirement = requirement_of(rule_for(action, target))
+    return decide(requirement, person_facts(user, moment), timezone.localdate(moment))
+
+
+def describe(requirement: Requirement) -> str:
+    """The requirement in words, for the page that offers the action."""
+    parts = [str(Level(requirement.min_level).label)]
+    if requirement.min_age:
+        parts.append(_("aged %(age)s or older") % {"age": requirement.min_age})
+    if requirement.territories:
+        parts.append(format_lazy(_("living in {}"), _places(requirement.territories)))
+    return "; ".join(str(part) for part in parts)

@@ -1,0 +1,255 @@
+"""Changes to what we know about a person's identity; each runs in one transaction."""
+
+import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.identity.census import CensusFileError, hash_identifier, parse_birthdate, parse_census
+from veche.identity.models import CensusEntry, CensusImport, IdentityProvider, Level, Verification
+from veche.territories.models import Territory
+
+CENSUS_ATTEMPTS_PER_HOUR = 5
+
+
+@transaction.atomic
+def record_verification(
+    *,
+    user,
+    level: int,
+    source: str,
+    source_reference: str,
+    claims: dict,
+    birthdate: datetime.date | None = None,
+    territory: Territory | None = None,
+    trust_framework: str = "",
+    evidence: list | None = None,
+    verified_at: datetime.datetime | None = None,
+    valid_for: datetime.timedelta | None = None,
+) -> Verification:
+    """Keep a new verification; the previous one from the same source is superseded."""
+    now = timezone.now()
+    verified_at = verified_at or now
+    Verification.objects.filter(
+        user=user, source=source, source_reference=source_reference, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    return Verification.objects.create(
+        user=user,
+        level=level,
+        source=source,
+        source_reference=source_reference,
+        verified_claims={
+            "verification": {
+                "trust_framework": trust_framework or source_reference,
+                "time": verified_at.isoformat(),
+                **({"evidence": evidence} if evidence else {}),
+            },
+            "claims": claims,
+        },
+        birthdate=birthdate,
+        territory=territory,
+        verified_at=verified_at,
+        expires_at=verified_at + valid_for if valid_for else None,
+    )
+
+
+# --- Census -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_census(
+    *,
+    territory: Territory,
+    file_name: str,
+    content: bytes,
+    uploaded_by,
+    valid_until: datetime.date | None = None,
+) -> CensusImport:
+    """Import a census file whole, or raise CensusFileError and write nothing."""
+    rows = parse_census(content, territory)
+    census = CensusImport.objects.create(
+        territory=territory,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        row_count=len(rows),
+        valid_until=valid_until,
+    )
+    CensusEntry.objects.bulk_create(
+        [
+            CensusEntry(
+                census=census,
+                identifier_hash=row.identifier_hash,
+                birthdate=row.birthdate,
+                territory=row.territory,
+                address=row.address,
+            )
+            for row in rows
+        ],
+        batch_size=2000,
+    )
+    return census
+
+
+def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
+    """Match the person against the census lists; raise ValidationError with a reason if not."""
+    attempts_key = f"veche:census-attempts:{user.pk}"
+    cache.add(attempts_key, 0, timeout=3600)
+    if cache.incr(attempts_key) > CENSUS_ATTEMPTS_PER_HOUR:
+        raise PermissionDenied(_("Too many attempts. Try again in an hour."))
+    try:
+        born = parse_birthdate(birthdate)
+    except ValueError:
+        raise ValidationError(_("Enter the date of birth as 12.04.1990.")) from None
+    today = timezone.localdate()
+    entry = (
+        CensusEntry.objects.filter(identifier_hash=hash_identifier(identifier), birthdate=born)
+        .exclude(census__valid_until__lt=today)
+        .select_related("census", "territory")
+        .order_by("-census__created_at")
+        .first()
+    )
+    if entry is None:
+        raise ValidationError(
+            _(
+                "We found no resident with this document number and date of "
+                "birth in the census lists."
+            )
+        )
+    valid_until = entry.census.valid_until
+    return record_verification(
+        user=user,
+        level=Level.CENSUS,
+        source=Verification.Source.CENSUS,
+        source_reference=f"census:{entry.census_id}",
+        claims={
+            "birthdate": born.isoformat(),
+            "address": {"formatted": entry.address, "territory": entry.territory.code},
+        },
+        birthdate=born,
+        territory=entry.territory,
+        trust_framework="census",
+        evidence=[
+            {
+                "type": "electronic_record",
+                "record": {"type": "census_list", "source": entry.census.file_name},
+            }
+        ],
+        valid_for=(
+            timezone.make_aware(datetime.datetime.combine(valid_until, datetime.time.max))
+            - timezone.now()
+        )
+        if valid_until
+        else None,
+    )
+
+
+# --- Identity providers -------------------------------------------------------------------
+
+
+DEFAULT_MAPPING = {
+    "family_name": "family_name",
+    "given_name": "given_name",
+    "middle_name": "middle_name",
+    "birthdate": "birthdate",
+    "address": "address",
+    "district": "address.district",
+    "locality": "address.locality",
+}
+
+
+def claim_at(data: dict, path: str):
+    """The value at a dotted path ("address.district"), or None."""
+    value = data
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def read_provider_claims(provider: IdentityProvider, data: dict) -> dict:
+    """Our facts from the provider's userinfo/ID token, verified_claims first."""
+    verified = data.get("verified_claims") or {}
+    verified_claims = verified.get("claims", {}) if isinstance(verified, dict) else {}
+    facts = {}
+    for fact, path in {**DEFAULT_MAPPING, **provider.claim_mapping}.items():
+        value = claim_at(verified_claims, path)
+        if value in (None, ""):
+            value = claim_at(data, path)
+        if value not in (None, ""):
+            facts[fact] = value
+    return facts
+
+
+def resolve_territory(provider: IdentityProvider, facts: dict) -> Territory | None:
+    """The territory whose name (in any language) equals the district or locality claim."""
+    root = provider.home_territory
+    candidates = root.descendants(include_self=True) if root else Territory.objects.all()
+    wanted = [
+        str(facts[key]).strip().casefold() for key in ("district", "locality") if facts.get(key)
+    ]
+    by_name = {}
+    for territory in candidates.order_by("-depth"):
+        for name in territory.name.values():
+            by_name.setdefault(name.casefold(), territory)
+    return next((by_name[name] for name in wanted if name in by_name), None)
+
+
+def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Verification | None:
+    """Record what a provider confirmed about the user; None when the account is not confirmed."""
+    if provider.confirmed_claim and claim_at(data, provider.confirmed_claim) is not True:
+        return None
+    facts = read_provider_claims(provider, data)
+    try:
+        birthdate = (
+            datetime.date.fromisoformat(str(facts["birthdate"])) if facts.get("birthdate") else None
+        )
+    except ValueError:
+        birthdate = None
+    claims = {
+        key: facts[key]
+        for key in ("family_name", "given_name", "middle_name", "address")
+        if key in facts
+    }
+    if birthdate:
+        claims["birthdate"] = birthdate.isoformat()
+    verification_info = (data.get("verified_claims") or {}).get("verification", {})
+    with transaction.atomic():
+        verification = record_verification(
+            user=user,
+            level=Level.PROVIDER,
+            source=Verification.Source.PROVIDER,
+            source_reference=provider.slug,
+            claims=claims,
+            birthdate=birthdate,
+            territory=resolve_territory(provider, facts),
+            trust_framework=verification_info.get("trust_framework") or provider.trust_framework,
+            evidence=verification_info.get("evidence"),
+            valid_for=datetime.timedelta(days=provider.validity_days),
+        )
+        # The verified name replaces what the person typed: it is never typed twice.
+        names = {
+            "last_name": facts.get("family_name"),
+            "first_name": facts.get("given_name"),
+            "patronymic": facts.get("middle_name"),
+        }
+        changed = [
+            field for field, value in names.items() if value and getattr(user, field) != value
+        ]
+        for field in changed:
+            setattr(user, field, names[field])
+        if changed:
+            user.save(update_fields=changed)
+    return verification
+
+
+__all__ = [
+    "CensusFileError",
+    "import_census",
+    "record_verification",
+    "verify_by_census",
+    "verify_with_provider",
+]

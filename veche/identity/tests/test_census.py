@@ -1,0 +1,115 @@
+"""Census import: all or nothing, identifiers hashed, and residents matched against it."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from tests.factories import make_territory, make_user
+from veche.identity.census import CensusFileError, hash_identifier
+from veche.identity.eligibility import person_facts
+from veche.identity.models import CensusEntry, CensusImport, Level
+from veche.identity.services import import_census, verify_by_census
+from veche.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "identifier,birthdate,territory,address\n"
+    '9204 123456,1990-04-12,kazan-vakhitovsky,"ул. Пушкина, 5"\n'
+    "9205 654321,28.02.1985,kazan-sovetsky,\n"
+)
+
+
+@pytest.fixture
+def kazan():
+    city = make_territory("kazan", kind=Territory.Kind.CITY, en="Kazan")
+    make_territory("kazan-vakhitovsky", parent=city, en="Vakhitovsky District")
+    make_territory("kazan-sovetsky", parent=city, en="Sovetsky District")
+    return city
+
+
+def upload(kazan, content: bytes):
+    return import_census(territory=kazan, file_name="census.csv", content=content, uploaded_by=None)
+
+
+def errors_of(kazan, content: bytes) -> list[str]:
+    with translation.override("en"), pytest.raises(CensusFileError) as caught:
+        upload(kazan, content)
+    assert not CensusImport.objects.exists()
+    assert not CensusEntry.objects.exists()
+    return caught.value.errors
+
+
+def test_good_file_is_imported_with_identifiers_only_as_hashes(kazan):
+    census = upload(kazan, GOOD.encode())
+    assert census.row_count == 2
+    stored = list(CensusEntry.objects.values_list("identifier_hash", flat=True))
+    assert hash_identifier("9204123456") in stored
+    assert not CensusEntry.objects.filter(identifier_hash__contains="123456").exists()
+
+
+def test_semicolon_files_with_a_byte_order_mark_are_accepted(kazan):
+    content = "\ufeff" + GOOD.replace(",", ";").replace('"ул. Пушкина; 5"', "ул. Пушкина 5")
+    assert upload(kazan, content.encode()).row_count == 2
+
+
+def test_file_in_another_encoding_is_refused_and_nothing_is_written(kazan):
+    [error] = errors_of(kazan, GOOD.encode("cp1251"))
+    assert "not in UTF-8" in error
+
+
+def test_missing_columns_are_named(kazan):
+    [error] = errors_of(kazan, b"number,born\n1,1990-01-01\n")
+    assert error.startswith("Missing columns: identifier, birthdate.")
+
+
+def test_duplicate_rows_are_reported_by_line(kazan):
+    content = GOOD + "9204-123456,1990-04-12,kazan-vakhitovsky,\n"
+    [error] = errors_of(kazan, content.encode())
+    assert error == "Line 4: the same identifier as line 2."
+
+
+def test_every_bad_line_is_reported(kazan):
+    content = (
+        "identifier,birthdate,territory\n"
+        ",1990-01-01,kazan\n"
+        "1,31.02.1990,kazan\n"
+        "2,1990-01-01,moscow\n"
+        "3,1990-01-01,kazan,extra\n"
+    )
+    errors = errors_of(kazan, content.encode())
+    assert [e.split(":")[0] for e in errors] == ["Line 2", "Line 3", "Line 4", "Line 5"]
+    assert "is not a date" in errors[1]
+    assert "“moscow” is not Kazan or inside it" in errors[2]
+
+
+def test_empty_file_is_refused(kazan):
+    assert errors_of(kazan, b"identifier,birthdate\n") == ["The file has no rows."]
+
+
+def test_listed_resident_becomes_census_verified_in_their_district(kazan):
+    upload(kazan, GOOD.encode())
+    user = make_user()
+    verify_by_census(user=user, identifier="9204-123456", birthdate="12.04.1990")
+    facts = person_facts(user)
+    assert facts.level == Level.CENSUS
+    assert facts.residence_path.endswith("/kazan-vakhitovsky/")
+
+
+def test_wrong_birthdate_does_not_match(kazan):
+    upload(kazan, GOOD.encode())
+    user = make_user()
+    with translation.override("en"), pytest.raises(ValidationError, match="found no resident"):
+        verify_by_census(user=user, identifier="9204 123456", birthdate="13.04.1990")
+    assert not user.verifications.exists()
+
+
+def test_guessing_is_stopped_after_a_few_attempts(kazan):
+    upload(kazan, GOOD.encode())
+    user = make_user()
+    for number in range(5):
+        with pytest.raises(ValidationError):
+            verify_by_census(user=user, identifier=f"0000 00000{number}", birthdate="01.01.1990")
+    with pytest.raises(PermissionDenied):
+        verify_by_census(user=user, identifier="9204 123456", birthdate="12.04.1990")
+    assert not user.verifications.exists()
