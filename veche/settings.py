@@ -273,6 +273,7 @@ ACCOUNT_ADAPTER = "veche.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "veche.accounts.forms.SignupConsentForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 # Mail scanners follow links: a GET only shows the confirmation form; the POST confirms.
@@ -291,6 +292,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Veche] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("VECHE_MFA_ISSUER", "Veche")
 SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_ADAPTER = "veche.identity.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "veche.identity.oidc.VecheOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # --- Internationalization -----------------------------------------------------------------
 

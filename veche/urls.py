@@ -5,10 +5,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from veche.identity import oidc
+
 urlpatterns = [
     path("", include("veche.core.urls")),
     path("accounts/", include("veche.accounts.urls")),
+    # Our stricter OpenID Connect views take allauth's addresses (signature and nonce checked).
+    path("accounts/oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("verification/", include("veche.identity.urls")),
     path("territories/", include("veche.territories.urls")),
     path("organizations/", include("veche.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -18,3 +18,40 @@ class ProfileForm(forms.ModelForm):
                 "public sees you as “Participant No. …”. You can withdraw it at any time."
             ),
         }
+
+
+class SignupConsentForm(forms.Form):
+    """Added to allauth's sign-up form: the consent to processing, recorded with its version."""
+
+    consent_processing = forms.BooleanField(
+        label=_("I agree to the processing of my personal data under the privacy policy."),
+        required=True,
+        error_messages={"required": _("Without this consent we cannot create an account.")},
+    )
+
+    def signup(self, request, user):
+        from veche.accounts.services import record_consent
+
+        record_consent(user=user, kind="processing")
+
+
+class EraseAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput, strip=False, required=False
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be erased for good."),
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password

@@ -78,3 +78,30 @@ class User(AbstractUser):
     def private_name(self) -> str:
         """What the person and authorized staff see: the full name, or the e-mail address."""
         return self.full_name or self.email
+
+
+class Consent(models.Model):
+    """A consent given (and perhaps withdrawn) to one text version, kept as evidence (152-FZ).
+
+    Processing and publication are separate consents: the law asks for the consent to
+    distribution apart from any other, naming the categories of data that may be published.
+    """
+
+    class Kind(models.TextChoices):
+        PROCESSING = "processing", _("processing of personal data")
+        PUBLICATION = "publication", _("publication of personal data")
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text_version = models.CharField(_("text version"), max_length=32)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.text_version}"

@@ -1,9 +1,12 @@
 """Changes to a person's own account."""
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from veche.accounts.models import User
+from veche.accounts.models import Consent, User
 
 
 @transaction.atomic
@@ -20,6 +23,7 @@ def update_profile(
     stored = User.objects.select_for_update().get(pk=user.pk)
     if name_publication != stored.name_publication:
         user.name_publication_changed_at = timezone.now()
+        record_publication_consent(user=user, name_publication=name_publication)
     user.last_name = last_name.strip()
     user.first_name = first_name.strip()
     user.patronymic = patronymic.strip()
@@ -59,3 +63,125 @@ def ensure_account(
         user=user, email=email, defaults={"verified": email_verified, "primary": True}
     )
     return user, created
+
+
+def record_consent(*, user: User, kind: str, categories: list[str] | None = None) -> Consent:
+    """Keep a consent to the current text version; an earlier one of the kind is withdrawn."""
+    now = timezone.now()
+    Consent.objects.filter(user=user, kind=kind, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    return Consent.objects.create(
+        user=user,
+        kind=kind,
+        categories=categories or [],
+        text_version=settings.VECHE_PRIVACY_POLICY_VERSION,
+        given_at=now,
+    )
+
+
+def record_publication_consent(*, user: User, name_publication: str) -> None:
+    """The separate consent to publication: given for the chosen name form, or withdrawn."""
+    if name_publication == User.NamePublication.NONE:
+        Consent.objects.filter(
+            user=user, kind=Consent.Kind.PUBLICATION, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+    else:
+        record_consent(
+            user=user, kind=Consent.Kind.PUBLICATION, categories=[f"name:{name_publication}"]
+        )
+
+
+def export_personal_data(*, user: User) -> dict:
+    """Everything Veche holds about the person, as one JSON-ready document."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    def when(value: datetime.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "format": "veche-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "last_name": user.last_name,
+            "first_name": user.first_name,
+            "patronymic": user.patronymic,
+            "name_publication": user.name_publication,
+            "public_name": str(user.public_name),
+            "preferred_language": user.preferred_language,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "consents": [
+            {
+                "kind": c.kind,
+                "text_version": c.text_version,
+                "categories": c.categories,
+                "given_at": when(c.given_at),
+                "withdrawn_at": when(c.withdrawn_at),
+            }
+            for c in user.consents.all()
+        ],
+        "verifications": [
+            {
+                "level": v.level,
+                "source": v.source,
+                "source_reference": v.source_reference,
+                "verified_claims": v.verified_claims,
+                "verified_at": when(v.verified_at),
+                "expires_at": when(v.expires_at),
+                "revoked_at": when(v.revoked_at),
+                "territory": v.territory.code if v.territory else None,
+            }
+            for v in user.verifications.select_related("territory")
+        ],
+        "property_claims": [
+            {
+                "territory": c.territory.code,
+                "kind": c.kind,
+                "cadastral_number": c.cadastral_number,
+                "status": c.status,
+                "created_at": when(c.created_at),
+            }
+            for c in user.property_claims.select_related("territory")
+        ],
+        "linked_identity_providers": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": when(a.date_joined)}
+            for a in SocialAccount.objects.filter(user=user)
+        ],
+        "staff_roles": [
+            {"organization": m.organization.slug, "role": m.role}
+            for m in user.memberships.select_related("organization")
+        ],
+    }
+
+
+@transaction.atomic
+def erase_account(*, user: User) -> None:
+    """Erase the person: personal data go, the row stays anonymous so that contributions that
+    must remain (signatures on a sent appeal, registered proposals) keep their participant
+    number and nothing else."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.verifications.all().delete()
+    for claim in user.property_claims.all():
+        claim.document.delete(save=False)
+        claim.delete()
+    user.memberships.all().delete()
+    user.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.last_name = user.first_name = user.patronymic = ""
+    user.name_publication = User.NamePublication.NONE
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()

@@ -5,4 +5,6 @@ from veche.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/data.json", views.export_data, name="export_data"),
+    path("profile/erase/", views.erase, name="erase"),
 ]

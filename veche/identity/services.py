@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.identity.census import CensusFileError, hash_identifier, parse_birthdate, parse_census
+from veche.identity.census import hash_identifier, parse_birthdate, parse_census
 from veche.identity.models import CensusEntry, CensusImport, IdentityProvider, Level, Verification
 from veche.territories.models import Territory
 
@@ -246,10 +246,27 @@ def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Ver
     return verification
 
 
-__all__ = [
-    "CensusFileError",
-    "import_census",
-    "record_verification",
-    "verify_by_census",
-    "verify_with_provider",
-]
+@transaction.atomic
+def save_identity_provider(*, provider: IdentityProvider) -> IdentityProvider:
+    """Save the administrator's provider settings and the allauth app that signs in with it."""
+    from allauth.socialaccount.models import SocialApp
+
+    provider.save()
+    SocialApp.objects.update_or_create(
+        provider="openid_connect",
+        provider_id=provider.slug,
+        defaults={
+            "name": provider.title,
+            "client_id": provider.client_id,
+            "secret": provider.client_secret,
+            "settings": {
+                "server_url": provider.issuer,
+                "oauth_pkce_enabled": True,
+                "fetch_userinfo": True,
+                "scope": provider.scopes.split(),
+            },
+        },
+    )
+    if not provider.is_enabled:
+        SocialApp.objects.filter(provider="openid_connect", provider_id=provider.slug).delete()
+    return provider

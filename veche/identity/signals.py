@@ -1,1 +1,32 @@
-"""Signing in through an identity provider records what it verified."""
+"""Signing in or linking through an identity provider records what it verified."""
+
+from allauth.account.signals import user_signed_up
+from allauth.socialaccount.signals import social_account_added, social_account_updated
+from django.dispatch import receiver
+
+from veche.identity.models import IdentityProvider
+from veche.identity.services import verify_with_provider
+
+
+def _record(sociallogin) -> None:
+    provider = IdentityProvider.objects.filter(
+        slug=sociallogin.account.provider, is_enabled=True
+    ).first()
+    if provider is None:
+        return
+    extra = sociallogin.account.extra_data or {}
+    # Userinfo is fuller; the signed ID token wins where both speak.
+    data = {**(extra.get("userinfo") or {}), **(extra.get("id_token") or {})}
+    verify_with_provider(user=sociallogin.user, provider=provider, data=data)
+
+
+@receiver(social_account_added)
+@receiver(social_account_updated)
+def record_verification_from_provider(sender, request, sociallogin, **kwargs):
+    _record(sociallogin)
+
+
+@receiver(user_signed_up)
+def record_verification_on_sign_up(sender, request, user, sociallogin=None, **kwargs):
+    if sociallogin is not None:
+        _record(sociallogin)

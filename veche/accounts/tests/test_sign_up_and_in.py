@@ -16,11 +16,7 @@ pytestmark = pytest.mark.django_db
 def sign_up(client, email="new.resident@example.org"):
     return client.post(
         "/accounts/signup/",
-        {
-            "email": email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD, "consent_processing": "on"},
     )
 
 
@@ -87,3 +83,24 @@ def test_duplicate_sign_up_creates_no_second_account(client):
     make_user("ada@example.org")
     sign_up(client, "ADA@example.org")
     assert User.objects.filter(email__iexact="ada@example.org").count() == 1
+
+
+def test_sign_up_records_the_consent_to_processing_with_its_version(client, settings):
+    settings.VECHE_PRIVACY_POLICY_VERSION = "2026-11-01"
+    sign_up(client)
+    consent = User.objects.get(email="new.resident@example.org").consents.get()
+    assert (consent.kind, consent.text_version, consent.withdrawn_at) == (
+        "processing",
+        "2026-11-01",
+        None,
+    )
+
+
+def test_sign_up_without_consent_creates_nothing(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "shy@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="shy@example.org").exists()
+    assert not mail.outbox

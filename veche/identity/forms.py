@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.identity.models import PropertyClaim
+from veche.territories.models import Territory
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DOCUMENT_SIGNATURES = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+class CensusCheckForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Passport or other document number"),
+        max_length=40,
+        help_text=_("As in the list the city keeps, e.g. 9204 123456."),
+    )
+    birthdate = forms.CharField(
+        label=_("Date of birth"), max_length=10, help_text=_("For example 12.04.1990.")
+    )
+
+
+class PropertyClaimForm(forms.ModelForm):
+    class Meta:
+        model = PropertyClaim
+        fields = ["territory", "kind", "cadastral_number", "document"]
+        help_texts = {
+            "document": _(
+                "An extract from the land registry (EGRN) or a title deed: PDF, PNG or "
+                "JPEG, up to 5 MB."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(
+            kind__in=[
+                Territory.Kind.CITY,
+                Territory.Kind.DISTRICT,
+                Territory.Kind.SETTLEMENT,
+                Territory.Kind.NEIGHBOURHOOD,
+            ]
+        ).order_by("path")
+        self.fields["territory"].label_from_instance = lambda t: t.title
+        self.fields["document"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg"
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The document is larger than 5 MB."))
+        head = document.read(8)
+        document.seek(0)
+        if not any(head.startswith(signature) for signature in DOCUMENT_SIGNATURES):
+            raise forms.ValidationError(_("Upload a PDF, PNG or JPEG file."))
+        return document
+
+
+class CensusUploadForm(forms.Form):
+    territory = forms.ModelChoiceField(
+        queryset=Territory.objects.order_by("path"), label=_("Territory")
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, columns: identifier, birthdate, and optionally "
+            "territory (a code inside the chosen territory), address."
+        ),
+    )
+    valid_until = forms.DateField(label=_("Valid until"), required=False)

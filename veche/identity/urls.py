@@ -1,0 +1,10 @@
+from django.urls import path
+
+from veche.identity import views
+
+app_name = "identity"
+urlpatterns = [
+    path("", views.my_verification, name="mine"),
+    path("census/", views.census_check, name="census_check"),
+    path("property/", views.declare_property, name="declare_property"),
+]
