@@ -270,3 +270,19 @@ def save_identity_provider(*, provider: IdentityProvider) -> IdentityProvider:
     if not provider.is_enabled:
         SocialApp.objects.filter(provider="openid_connect", provider_id=provider.slug).delete()
     return provider
+
+
+@transaction.atomic
+def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
+    """An organizer accepts or rejects a declaration of ownership; a rejection needs a reason."""
+    from veche.identity.models import PropertyClaim
+
+    claim = PropertyClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != PropertyClaim.Status.PENDING:
+        raise ValidationError(_("This declaration has already been reviewed."))
+    if not accept and not reason.strip():
+        raise ValidationError(_("Say why the declaration is rejected."))
+    claim.status = PropertyClaim.Status.ACCEPTED if accept else PropertyClaim.Status.REJECTED
+    claim.reviewed_by, claim.reviewed_at, claim.review_reason = reviewer, timezone.now(), reason
+    claim.save()
+    return claim
