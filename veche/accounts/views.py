@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,11 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
         response.set_cookie(
-            "veche_language", user.preferred_language, samesite="Lax", max_age=365 * 24 * 3600
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            max_age=365 * 24 * 3600,
         )
         return response
     return render(

@@ -134,7 +134,7 @@ def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decisi
                 else:
                     reason += " " + _(
                         "Owners of property there may take part too: declare "
-                        "your property in your verification page."
+                        "your property on your verification page."
                     )
             reasons.append(reason)
     return Decision(not reasons, tuple(reasons), basis if not reasons else "", facts)

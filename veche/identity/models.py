@@ -298,4 +298,5 @@ class EligibilityRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} — {self.target or _('default')}"
+        default = _("site-wide")
+        return f"{self.get_action_display()} — {self.target or default}"
