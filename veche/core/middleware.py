@@ -4,6 +4,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from veche.core.logging import request_id_var
 
@@ -29,8 +30,10 @@ class RequestIdMiddleware:
         return response
 
 
-def content_security_policy() -> str:
-    form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA])
+def content_security_policy(form_action_origins: list[str] = ()) -> str:
+    # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
+    # form-action to that redirect too, so the providers' origins must be allowed.
+    form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
@@ -51,12 +54,18 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy()
 
     def __call__(self, request):
+        from veche.identity.queries import provider_origins
+
         response = self.get_response(request)
         # The admin ships inline scripts of its own; it is for administrators only.
         if not request.path.startswith("/admin/"):
-            response.setdefault("Content-Security-Policy", self.policy)
+            try:
+                origins = provider_origins()
+            except DatabaseError:  # the page (a 500 or the health check) must still go out
+                origins = []
+            policy = content_security_policy(origins)
+            response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response

@@ -4,6 +4,8 @@ Facts are close to the real city (districts, the four joint district administrat
 newcomer recognises it; contact e-mails are on reserved example domains.
 """
 
+import os
+
 TERRITORIES = [
     # code, parent code, kind, Russian, English, population
     ("ru", None, "country", "Россия", "Russia", None),
@@ -273,3 +275,16 @@ USERS = [
         [("kazan-executive-committee", "moderator", "Модератор портала")],
     ),
 ]
+
+# The demo identity provider, served by `python -m veche.demo.idp serve` on port 8001.
+DEMO_IDP = {
+    "slug": "demo-esia",
+    "name": {"ru": "Демо-ЕСИА (Госуслуги)", "en": "Demo national ID (Gosuslugi)"},
+    "issuer": os.environ.get("VECHE_DEMO_IDP_ISSUER", "http://127.0.0.1:8001/o"),
+    "client_id": "veche-demo",
+    "client_secret": os.environ.get("VECHE_DEMO_IDP_CLIENT_SECRET", "veche-demo-secret"),
+    "scopes": "openid profile email address birthdate",
+    "confirmed_claim": "trusted",
+    "trust_framework": "demo_esia",
+    "validity_days": 365,
+}

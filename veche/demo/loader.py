@@ -4,7 +4,16 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from veche.accounts.services import ensure_account
-from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANIZATIONS, TERRITORIES, USERS
+from veche.demo.city import (
+    DEMO_IDP,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    ORGANIZATIONS,
+    TERRITORIES,
+    USERS,
+)
+from veche.identity.models import IdentityProvider
+from veche.identity.services import save_identity_provider
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
@@ -15,6 +24,7 @@ def load_demo() -> dict[str, int]:
     territories = _load_territories()
     organizations = _load_organizations(territories)
     users = _load_users(organizations)
+    _load_identity_provider(territories["kazan"])
     return {"territories": len(territories), "organizations": len(organizations), "users": users}
 
 
@@ -79,3 +89,13 @@ def _load_users(organizations: dict[str, Organization]) -> int:
         ).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
     return len(USERS)
+
+
+def _load_identity_provider(kazan: Territory) -> None:
+    """The demo stand-in for the national identity system (`python -m veche.demo.idp serve`)."""
+    provider = IdentityProvider.objects.filter(slug=DEMO_IDP["slug"]).first() or IdentityProvider()
+    for field, value in DEMO_IDP.items():
+        setattr(provider, field, value)
+    provider.home_territory = kazan
+    provider.is_demo = True
+    save_identity_provider(provider=provider)

@@ -1,4 +1,5 @@
-"""Serve the demo: the web server and the background worker together, until Ctrl+C."""
+"""Serve the demo: the web server, the background worker and the demo identity provider,
+together until Ctrl+C."""
 
 import os
 import signal
@@ -9,17 +10,23 @@ import sys
 def main() -> int:
     veche = [sys.executable, "-m", "veche"]
     address = os.environ.get("VECHE_DEMO_ADDRESS", "127.0.0.1:8000")
-    worker = subprocess.Popen([*veche, "db_worker", "--interval", "1"])  # noqa: S603
+    helpers = [
+        subprocess.Popen([*veche, "db_worker", "--interval", "1"]),  # noqa: S603
+        # The stand-in for the national identity provider, on its own port and database.
+        subprocess.Popen([sys.executable, "-m", "veche.demo.idp", "serve"]),
+    ]
     try:
         return subprocess.call([*veche, "runserver", address])  # noqa: S603
     except KeyboardInterrupt:
         return 0
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for helper in helpers:
+            helper.send_signal(signal.SIGINT)
+        for helper in helpers:
+            try:
+                helper.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                helper.kill()
 
 
 if __name__ == "__main__":

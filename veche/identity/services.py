@@ -269,6 +269,9 @@ def save_identity_provider(*, provider: IdentityProvider) -> IdentityProvider:
     )
     if not provider.is_enabled:
         SocialApp.objects.filter(provider="openid_connect", provider_id=provider.slug).delete()
+    from veche.identity.queries import forget_provider_origins
+
+    transaction.on_commit(forget_provider_origins)
     return provider
 
 

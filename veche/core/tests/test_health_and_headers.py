@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 
 @pytest.mark.django_db
@@ -16,14 +16,10 @@ def test_healthz_reports_the_database_reachable(client):
 
 @pytest.mark.django_db
 def test_healthz_reports_503_when_the_database_fails(client, monkeypatch):
-    class BrokenCursor:
-        def __enter__(self):
-            raise connection.OperationalError("server closed the connection")
+    def unreachable():
+        raise OperationalError("server closed the connection unexpectedly")
 
-        def __exit__(self, *exc):
-            return False
-
-    monkeypatch.setattr(connection, "cursor", BrokenCursor)
+    monkeypatch.setattr(connection, "cursor", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
