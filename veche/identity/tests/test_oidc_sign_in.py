@@ -175,3 +175,27 @@ def test_a_forged_id_token_is_refused_even_straight_from_the_token_endpoint(vech
     strict.did_fetch_access_token = True
     with pytest.raises(OAuth2Error):
         strict._decode_id_token(app, forged)
+
+
+def test_a_signed_in_resident_links_the_provider_and_becomes_verified(veche):
+    from tests.factories import PASSWORD, make_user
+
+    resident = make_user("alsu@example.org")
+    browser = requests.Session()
+    login = browser.get(f"{veche}/accounts/login/")
+    browser.post(f"{veche}/accounts/login/", headers={"Referer": login.url}, data={
+        "csrfmiddlewaretoken": CSRF.search(login.text).group(1),
+        "login": "alsu@example.org", "password": PASSWORD})
+    page = browser.get(f"{veche}/verification/")
+    response = browser.post(
+        f"{veche}/accounts/oidc/demo-esia/login/", allow_redirects=False,
+        headers={"Referer": page.url},
+        data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "process": "connect",
+              "next": "/verification/"},
+    )
+    browser.get(consent_at_provider(browser, response.headers["Location"], "safina"))
+    assert SocialAccount.objects.get().user == resident
+    assert person_facts(resident).level == Level.PROVIDER
+    resident.refresh_from_db()
+    assert resident.last_name == "Сафина"
+    assert User.objects.count() == len(User.objects.filter(email__endswith="demo.veche.example")) + 1
