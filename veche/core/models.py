@@ -1,0 +1,53 @@
+"""The audit log: an append-only, hash-chained record of every consequential action.
+
+Each event's hash covers its content and the previous event's hash, so changing or removing any
+past event breaks every hash after it (`veche verify_audit` finds where).
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The actor's id stays in the hashed content even after the account is erased.
+    actor_ref = models.CharField(max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def content(self) -> dict:
+        return {
+            "created_at": self.created_at.isoformat(),
+            "actor": self.actor_ref,
+            "action": self.action,
+            "object": f"{self.object_type}:{self.object_id}",
+            "data": self.data,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+        return hashlib.sha256(f"{self.previous_hash}\n{canonical}".encode()).hexdigest()
