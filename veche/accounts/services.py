@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from veche.accounts.models import Consent, User
+from veche.core.audit import record_event
 
 
 @transaction.atomic
@@ -185,3 +186,4 @@ def erase_account(*, user: User) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    record_event(actor=user, action="account.erased", target=user)

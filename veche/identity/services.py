@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from veche.core.audit import record_event
 from veche.identity.census import hash_identifier, parse_birthdate, parse_census
 from veche.identity.models import CensusEntry, CensusImport, IdentityProvider, Level, Verification
 from veche.territories.models import Territory
@@ -36,7 +37,7 @@ def record_verification(
     Verification.objects.filter(
         user=user, source=source, source_reference=source_reference, revoked_at__isnull=True
     ).update(revoked_at=now)
-    return Verification.objects.create(
+    verification = Verification.objects.create(
         user=user,
         level=level,
         source=source,
@@ -54,6 +55,17 @@ def record_verification(
         verified_at=verified_at,
         expires_at=verified_at + valid_for if valid_for else None,
     )
+    record_event(
+        actor=user,
+        action="identity.verified",
+        target=verification,
+        data={
+            "level": level,
+            "source": source_reference,
+            "territory": territory.code if territory else None,
+        },
+    )
+    return verification
 
 
 # --- Census -------------------------------------------------------------------------------
@@ -89,6 +101,12 @@ def import_census(
             for row in rows
         ],
         batch_size=2000,
+    )
+    record_event(
+        actor=uploaded_by,
+        action="identity.census_imported",
+        target=census,
+        data={"territory": territory.code, "rows": len(rows)},
     )
     return census
 
@@ -288,4 +306,10 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
     claim.status = PropertyClaim.Status.ACCEPTED if accept else PropertyClaim.Status.REJECTED
     claim.reviewed_by, claim.reviewed_at, claim.review_reason = reviewer, timezone.now(), reason
     claim.save()
+    record_event(
+        actor=reviewer,
+        action=f"identity.property_{claim.status}",
+        target=claim,
+        data={"reason": reason},
+    )
     return claim

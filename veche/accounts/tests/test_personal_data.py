@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_territory, make_user
 from veche.accounts.models import Consent, User
+from veche.core.models import AuditEvent
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 
@@ -84,6 +85,7 @@ def test_erasing_removes_personal_data_and_keeps_an_anonymous_row(client, person
     assert not EmailAddress.objects.filter(user=person).exists()
     assert "_auth_user_id" not in client.session
     assert User.objects.count() == 2  # the row stays, anonymous
+    assert AuditEvent.objects.filter(action="account.erased", object_id=str(person.pk)).exists()
 
 
 def test_erasing_needs_the_password_and_changes_nothing_without_it(client, person):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from tests.factories import make_territory, make_user
+from veche.core.models import AuditEvent
 from veche.identity.census import CensusFileError, hash_identifier
 from veche.identity.eligibility import person_facts
 from veche.identity.models import CensusEntry, CensusImport, Level
@@ -46,6 +47,8 @@ def test_good_file_is_imported_with_identifiers_only_as_hashes(kazan):
     stored = list(CensusEntry.objects.values_list("identifier_hash", flat=True))
     assert hash_identifier("9204123456") in stored
     assert not CensusEntry.objects.filter(identifier_hash__contains="123456").exists()
+    event = AuditEvent.objects.get(action="identity.census_imported")
+    assert event.data == {"territory": "kazan", "rows": 2}
 
 
 def test_semicolon_files_with_a_byte_order_mark_are_accepted(kazan):

@@ -183,19 +183,31 @@ def test_a_signed_in_resident_links_the_provider_and_becomes_verified(veche):
     resident = make_user("alsu@example.org")
     browser = requests.Session()
     login = browser.get(f"{veche}/accounts/login/")
-    browser.post(f"{veche}/accounts/login/", headers={"Referer": login.url}, data={
-        "csrfmiddlewaretoken": CSRF.search(login.text).group(1),
-        "login": "alsu@example.org", "password": PASSWORD})
+    browser.post(
+        f"{veche}/accounts/login/",
+        headers={"Referer": login.url},
+        data={
+            "csrfmiddlewaretoken": CSRF.search(login.text).group(1),
+            "login": "alsu@example.org",
+            "password": PASSWORD,
+        },
+    )
     page = browser.get(f"{veche}/verification/")
     response = browser.post(
-        f"{veche}/accounts/oidc/demo-esia/login/", allow_redirects=False,
+        f"{veche}/accounts/oidc/demo-esia/login/",
+        allow_redirects=False,
         headers={"Referer": page.url},
-        data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "process": "connect",
-              "next": "/verification/"},
+        data={
+            "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+            "process": "connect",
+            "next": "/verification/",
+        },
     )
     browser.get(consent_at_provider(browser, response.headers["Location"], "safina"))
     assert SocialAccount.objects.get().user == resident
     assert person_facts(resident).level == Level.PROVIDER
     resident.refresh_from_db()
     assert resident.last_name == "Сафина"
-    assert User.objects.count() == len(User.objects.filter(email__endswith="demo.veche.example")) + 1
+    assert (
+        User.objects.count() == len(User.objects.filter(email__endswith="demo.veche.example")) + 1
+    )
