@@ -135,6 +135,10 @@ INSTALLED_APPS = [
     "veche.territories",
     "veche.organizations",
     "veche.identity",
+    "veche.appeals",
+    "veche.cabinet",
+    "veche.documents",
+    "veche.notifications",
     "veche.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -396,3 +400,11 @@ VECHE_MFA_REQUIRED_ROLES = env_list(
 VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
 # Privacy and terms documents change; consents record which version a person accepted.
 VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-01")
+
+# Collective appeals (RULES.md). Site-wide defaults; an organization's appeal policy overrides them.
+VECHE_SIGNATURE_THRESHOLD = env_int("VECHE_SIGNATURE_THRESHOLD", 50, minimum=1)
+VECHE_REGISTRATION_DAYS = env_int("VECHE_REGISTRATION_DAYS", 3, minimum=1)
+VECHE_ANSWER_DAYS = env_int("VECHE_ANSWER_DAYS", 30, minimum=1)
+VECHE_EXTENSION_DAYS = env_int("VECHE_EXTENSION_DAYS", 30, minimum=1)
+VECHE_RATING_DAYS = env_int("VECHE_RATING_DAYS", 14, minimum=1)
+VECHE_DUE_SOON_DAYS = env_int("VECHE_DUE_SOON_DAYS", 5, minimum=1)

@@ -1,0 +1,459 @@
+"""Problems and the collective appeals that carry them to an organization.
+
+A resident publishes a problem; its appeal is a text with revisions that neighbours sign; at the
+threshold the appeal is dispatched to the addressee, which registers and answers it; signatories
+rate the final answer; the author closes it as solved or escalates it in a new appeal.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from veche.core.i18n import translate, validate_translations
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("code"), unique=True)
+    name = models.JSONField(_("name"), validators=[validate_translations])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return translate(self.name)
+
+
+class Responsibility(models.Model):
+    """An organization answers for a category of problems in a territory (and inside it)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("organization"),
+    )
+    category = models.ForeignKey(
+        Category, models.CASCADE, related_name="responsibilities", verbose_name=_("category")
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", models.CASCADE, related_name="+", verbose_name=_("territory")
+    )
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "category", "territory"], name="responsibility_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.category} — {self.territory}"
+
+
+class AppealPolicy(models.Model):
+    """An organization's own thresholds and deadlines; empty fields take the site's defaults."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", models.CASCADE, related_name="appeal_policy"
+    )
+    signature_threshold = models.PositiveIntegerField(
+        _("signatures needed"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    answer_days = models.PositiveIntegerField(_("days to answer"), null=True, blank=True)
+    extension_days = models.PositiveIntegerField(_("days of extension"), null=True, blank=True)
+    rating_days = models.PositiveIntegerField(_("days to rate"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal policy")
+        verbose_name_plural = _("appeal policies")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Problem(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        SOLVED = "solved", _("solved")
+        PARTLY_SOLVED = "partly_solved", _("partly solved")
+        UNSOLVED = "unsolved", _("unsolved")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="problems", verbose_name=_("author")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000)
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="problems", verbose_name=_("category")
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        models.PROTECT,
+        related_name="problems",
+        verbose_name=_("territory"),
+    )
+    address = models.CharField(_("address or place"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    language = models.CharField(max_length=8, default="ru")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["territory", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("appeals:problem", args=[self.pk])
+
+
+class ProblemPhoto(models.Model):
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="problems/%Y/%m/")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        COLLECTING = "collecting", _("collecting signatures")
+        SENT = "sent", _("sent")
+        REGISTERED = "registered", _("registered")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+        ESCALATED = "escalated", _("escalated")
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="appeals")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("addressee"),
+    )
+    previous = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalation",
+        verbose_name=_("previous appeal"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    signature_threshold = models.PositiveIntegerField(_("signatures needed"))
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by_author = models.BooleanField(_("sent by the author"), default=False)
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    due_date = models.DateField(_("answer due"), null=True, blank=True, db_index=True)
+    extended = models.BooleanField(_("extended"), default=False)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    rating_until = models.DateTimeField(_("rating open until"), null=True, blank=True)
+    answered_on_time = models.BooleanField(null=True, blank=True)
+    under_control = models.BooleanField(_("under control"), default=False)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        blank=True,
+        choices=[
+            (Problem.Status.SOLVED, _("solved")),
+            (Problem.Status.PARTLY_SOLVED, _("partly solved")),
+            (Problem.Status.UNSOLVED, _("unsolved")),
+        ],
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organization", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.problem.title} → {self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("appeals:problem", args=[self.problem_id])
+
+    @property
+    def current_revision(self) -> "Revision | None":
+        return self.revisions.order_by("-number").first()
+
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        return (
+            self.status in (self.Status.SENT, self.Status.REGISTERED)
+            and self.due_date is not None
+            and day > self.due_date
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def rating_open(self) -> bool:
+        return (
+            self.status == self.Status.ANSWERED
+            and self.rating_until is not None
+            and timezone.now() < self.rating_until
+        )
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.signature_count / max(self.signature_threshold, 1)))
+
+
+class Revision(models.Model):
+    """One version of the appeal text. Revisions are never changed, only added."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    text = models.TextField(_("text of the appeal"), max_length=20000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # A substantive change asks earlier signatories to confirm; a minor one keeps signatures.
+    substantive = models.BooleanField(_("substantive change"), default=True)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} r{self.number}"
+
+
+class EditProposal(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting the author")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="edit_proposals")
+    base_revision = models.ForeignKey(Revision, models.PROTECT, related_name="+")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    text = models.TextField(_("proposed text"), max_length=20000)
+    note = models.CharField(_("why"), max_length=300, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    result_revision = models.ForeignKey(
+        Revision, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk} on appeal {self.appeal_id}"
+
+
+class Signature(models.Model):
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="signatures")
+    revision = models.ForeignKey(
+        Revision, models.PROTECT, related_name="+", verbose_name=_("signed revision")
+    )
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # What the addressee receives about the co-applicant (59-FZ), taken when signing; private.
+    full_name = models.CharField(max_length=300)
+    postal_address = models.CharField(max_length=500, blank=True)
+    email = models.EmailField(blank=True)
+    basis = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "user"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_signature_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"signature {self.pk} on appeal {self.appeal_id}"
+
+
+class Dispatch(models.Model):
+    """One delivery of the appeal to its addressee; claimed once by the worker that sends it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("delivered to the mail server")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("failed")
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="dispatches")
+    organization = models.ForeignKey("organizations.Organization", models.PROTECT, related_name="+")
+    recipient = models.EmailField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revision = models.ForeignKey(Revision, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one automatic delivery per appeal and addressee.
+            models.UniqueConstraint(
+                fields=["appeal", "organization"], name="one_dispatch_per_addressee"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispatch {self.pk} of appeal {self.appeal_id}"
+
+
+class Answer(models.Model):
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("interim answer")
+        EXTENSION = "extension", _("extension of the deadline")
+        FORWARDING = "forwarding", _("forwarded to the competent organization")
+        FINAL = "final", _("final answer")
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="answers")
+    organization = models.ForeignKey("organizations.Organization", models.PROTECT, related_name="+")
+    official = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("text"), max_length=20000)
+    created_at = models.DateTimeField(default=timezone.now)
+    on_letterhead = models.BooleanField(_("on the organization's letterhead"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on appeal {self.appeal_id}"
+
+
+class AnswerAttachment(models.Model):
+    answer = models.ForeignKey(Answer, models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="answers/%Y/%m/")
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "user"], name="one_rating_per_person"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} on appeal {self.appeal_id}"
+
+
+class Message(models.Model):
+    """Correspondence between the addressee's officials and the appeal's author."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    from_organization = models.BooleanField(default=False)
+    text = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on appeal {self.appeal_id}"
+
+
+class Comment(models.Model):
+    """Public discussion of a problem, threaded; text is Markdown, sanitised when shown."""
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on problem {self.problem_id}"
+
+
+class Follow(models.Model):
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["problem", "user"], name="follow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.problem_id}"

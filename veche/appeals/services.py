@@ -1,0 +1,656 @@
+"""Use cases of problems and collective appeals. Each runs in one transaction, checks who may
+act and in which state, records an audit event, and queues notices after commit."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.appeals import rules
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    Comment,
+    Dispatch,
+    EditProposal,
+    Follow,
+    Message,
+    Problem,
+    Rating,
+    Revision,
+    Signature,
+)
+from veche.appeals.policy import policy_for
+from veche.appeals.screening import screen
+from veche.core.audit import record_event
+from veche.identity.eligibility import check_eligibility, person_facts
+from veche.identity.models import EligibilityRule
+
+Status = Appeal.Status
+
+
+class ScreeningFailed(ValidationError):
+    """The appeal has something that would let the addressee leave it unanswered."""
+
+    def __init__(self, findings):
+        super().__init__([finding.message for finding in findings])
+        self.findings = findings
+
+
+def _refuse_unless(decision) -> None:
+    if not decision.allowed:
+        raise PermissionDenied(" ".join(decision.reasons))
+
+
+def _lock(appeal: Appeal) -> Appeal:
+    return (
+        Appeal.objects.select_for_update()
+        .select_related("problem", "organization")
+        .get(pk=appeal.pk)
+    )
+
+
+def _require_status(appeal: Appeal, *allowed: str) -> None:
+    if appeal.status not in allowed:
+        raise ValidationError(
+            _("This cannot be done now: the appeal is “%(status)s”.")
+            % {"status": appeal.get_status_display()}
+        )
+
+
+def _on_commit(callback, *args, **kwargs) -> None:
+    transaction.on_commit(lambda: callback(*args, **kwargs))
+
+
+def _notify(event: str, appeal: Appeal, **context) -> None:
+    from veche.notifications.services import notify_appeal_event
+
+    _on_commit(notify_appeal_event, event=event, appeal_id=appeal.pk, context=context)
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_problem(
+    *,
+    author,
+    title: str,
+    description: str,
+    category,
+    territory,
+    organization,
+    appeal_text: str,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    photos=(),
+    language: str = "ru",
+) -> Problem:
+    """Publish a problem with its appeal, which starts collecting signatures at once."""
+    _refuse_unless(check_eligibility(author, EligibilityRule.Action.PUBLISH))
+    findings = [f for f in screen(text=appeal_text, title=title, author=author) if f.blocking]
+    if findings:
+        raise ScreeningFailed(findings)
+    now = timezone.now()
+    problem = Problem.objects.create(
+        author=author,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        territory=territory,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        status=Problem.Status.PUBLISHED,
+        language=language,
+        published_at=now,
+    )
+    for image in photos:
+        problem.photos.create(image=image)
+    appeal = Appeal.objects.create(
+        problem=problem,
+        organization=organization,
+        status=Status.COLLECTING,
+        signature_threshold=policy_for(organization).signature_threshold,
+    )
+    Revision.objects.create(
+        appeal=appeal, number=1, text=appeal_text.strip(), author=author, note=_("First version")
+    )
+    Follow.objects.get_or_create(problem=problem, user=author)
+    record_event(
+        actor=author,
+        action="problem.published",
+        target=problem,
+        data={"organization": organization.slug, "territory": territory.code},
+    )
+    if check_eligibility(author, EligibilityRule.Action.SIGN, appeal).allowed:
+        _add_signature(author, appeal)
+    return problem
+
+
+# --- Co-editing -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revise_appeal(
+    *,
+    author,
+    appeal: Appeal,
+    text: str,
+    substantive: bool,
+    note: str = "",
+    proposal: EditProposal | None = None,
+) -> Revision:
+    appeal = _lock(appeal)
+    if not rules.is_author(author, appeal):
+        raise PermissionDenied(_("Only the author edits the appeal."))
+    _require_status(appeal, Status.DRAFT, Status.COLLECTING)
+    current = appeal.current_revision
+    if text.strip() == current.text:
+        raise ValidationError(_("The text is the same as in the current revision."))
+    findings = [
+        f for f in screen(text=text, title=appeal.problem.title, author=author) if f.blocking
+    ]
+    if findings:
+        raise ScreeningFailed(findings)
+    revision = Revision.objects.create(
+        appeal=appeal,
+        number=current.number + 1,
+        text=text.strip(),
+        author=author,
+        substantive=substantive,
+        note=note.strip()[:300],
+    )
+    record_event(
+        actor=author,
+        action="appeal.revised",
+        target=appeal,
+        data={
+            "revision": revision.number,
+            "substantive": substantive,
+            "proposal": proposal.pk if proposal else None,
+        },
+    )
+    if substantive:
+        _notify("revised", appeal, revision=revision.number)
+    return revision
+
+
+@transaction.atomic
+def propose_edit(*, user, appeal: Appeal, text: str, note: str = "") -> EditProposal:
+    appeal = _lock(appeal)
+    if not rules.is_signatory(user, appeal):
+        raise PermissionDenied(_("Only signatories propose edits to the appeal."))
+    _require_status(appeal, Status.COLLECTING)
+    current = appeal.current_revision
+    if text.strip() == current.text:
+        raise ValidationError(_("The proposed text is the same as the current one."))
+    proposal = EditProposal.objects.create(
+        appeal=appeal,
+        base_revision=current,
+        proposer=user,
+        text=text.strip(),
+        note=note.strip()[:300],
+    )
+    record_event(
+        actor=user, action="appeal.edit_proposed", target=appeal, data={"proposal": proposal.pk}
+    )
+    return proposal
+
+
+@transaction.atomic
+def decide_edit(
+    *, author, proposal: EditProposal, accept: bool, substantive: bool = True
+) -> EditProposal:
+    proposal = EditProposal.objects.select_for_update().select_related("appeal").get(pk=proposal.pk)
+    if proposal.status != EditProposal.Status.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    if not rules.is_author(author, proposal.appeal):
+        raise PermissionDenied(_("Only the author decides on proposed edits."))
+    if accept:
+        proposal.result_revision = revise_appeal(
+            author=author,
+            appeal=proposal.appeal,
+            text=proposal.text,
+            substantive=substantive,
+            note=proposal.note or _("Edit proposed by a signatory"),
+            proposal=proposal,
+        )
+    proposal.status = EditProposal.Status.ACCEPTED if accept else EditProposal.Status.REJECTED
+    proposal.decided_at = timezone.now()
+    proposal.save()
+    record_event(
+        actor=author,
+        action=f"appeal.edit_{proposal.status}",
+        target=proposal.appeal,
+        data={"proposal": proposal.pk},
+    )
+    return proposal
+
+
+# --- Signing --------------------------------------------------------------------------------
+
+
+def _snapshot(user) -> dict:
+    """What the addressee gets about a co-applicant, taken from the verified identity."""
+    facts_source = (
+        user.verifications.filter(revoked_at__isnull=True)
+        .order_by("-level", "-verified_at")
+        .first()
+    )
+    address = facts_source.address if facts_source else ""
+    return {
+        "full_name": user.full_name or user.email,
+        "postal_address": address,
+        "email": user.email,
+    }
+
+
+def _add_signature(user, appeal: Appeal) -> Signature:
+    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                appeal=appeal,
+                user=user,
+                revision=appeal.current_revision,
+                basis=decision.basis,
+                **_snapshot(user),
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already signed this appeal.")) from None
+    Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") + 1)
+    appeal.refresh_from_db(fields=["signature_count"])
+    Follow.objects.get_or_create(problem=appeal.problem, user=user)
+    record_event(
+        actor=user,
+        action="appeal.signed",
+        target=appeal,
+        data={"signature": signature.pk, "revision": signature.revision.number},
+    )
+    if appeal.signature_count >= appeal.signature_threshold:
+        _dispatch(appeal, actor=None)
+    return signature
+
+
+@transaction.atomic
+def sign_appeal(*, user, appeal: Appeal) -> Signature:
+    """One signature per person, only when eligible; the threshold dispatches the appeal."""
+    appeal = _lock(appeal)  # signings of one appeal queue here, so the count is exact
+    _require_status(appeal, Status.COLLECTING)
+    _refuse_unless(check_eligibility(user, EligibilityRule.Action.SIGN, appeal))
+    return _add_signature(user, appeal)
+
+
+@transaction.atomic
+def withdraw_signature(*, user, appeal: Appeal) -> None:
+    appeal = _lock(appeal)
+    _require_status(appeal, Status.COLLECTING)
+    signature = Signature.objects.filter(
+        appeal=appeal, user=user, withdrawn_at__isnull=True
+    ).first()
+    if signature is None:
+        raise ValidationError(_("You have not signed this appeal."))
+    signature.withdrawn_at = timezone.now()
+    signature.save(update_fields=["withdrawn_at"])
+    Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") - 1)
+    record_event(
+        actor=user,
+        action="appeal.signature_withdrawn",
+        target=appeal,
+        data={"signature": signature.pk},
+    )
+
+
+@transaction.atomic
+def confirm_signature(*, user, appeal: Appeal) -> Signature:
+    """After a substantive change the signatory confirms the current revision."""
+    appeal = _lock(appeal)
+    _require_status(appeal, Status.COLLECTING)
+    signature = Signature.objects.filter(
+        appeal=appeal, user=user, withdrawn_at__isnull=True
+    ).first()
+    if signature is None:
+        raise ValidationError(_("You have not signed this appeal."))
+    signature.revision = appeal.current_revision
+    signature.save(update_fields=["revision"])
+    record_event(
+        actor=user,
+        action="appeal.signature_confirmed",
+        target=appeal,
+        data={"signature": signature.pk, "revision": signature.revision.number},
+    )
+    return signature
+
+
+# --- Dispatch -------------------------------------------------------------------------------
+
+
+def _dispatch(appeal: Appeal, *, actor) -> Dispatch | None:
+    """Mark the appeal sent and queue its delivery, once. The caller holds the appeal's lock."""
+    updated = Appeal.objects.filter(pk=appeal.pk, status=Status.COLLECTING).update(
+        status=Status.SENT, sent_at=timezone.now()
+    )
+    if not updated:
+        return None
+    appeal.refresh_from_db()
+    dispatch = Dispatch.objects.create(
+        appeal=appeal,
+        organization=appeal.organization,
+        recipient=appeal.organization.dispatch_email,
+        revision=appeal.current_revision,
+    )
+    record_event(
+        actor=actor,
+        action="appeal.dispatched",
+        target=appeal,
+        data={
+            "organization": appeal.organization.slug,
+            "dispatch": dispatch.pk,
+            "signatures": appeal.signature_count,
+        },
+    )
+    from veche.appeals.tasks import deliver_dispatch
+
+    _on_commit(deliver_dispatch.enqueue, dispatch.pk)
+    _notify("sent", appeal)
+    return dispatch
+
+
+@transaction.atomic
+def send_appeal_now(*, author, appeal: Appeal) -> Dispatch | None:
+    """The author sends the appeal before the threshold; Veche delivers it."""
+    appeal = _lock(appeal)
+    if not rules.is_author(author, appeal):
+        raise PermissionDenied(_("Only the author sends the appeal."))
+    _require_status(appeal, Status.COLLECTING)
+    return _dispatch(appeal, actor=author)
+
+
+@transaction.atomic
+def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
+    """The author printed the appeal and took it to the organization himself."""
+    appeal = _lock(appeal)
+    if not rules.is_author(author, appeal):
+        raise PermissionDenied(_("Only the author sends the appeal."))
+    _require_status(appeal, Status.COLLECTING)
+    appeal.status, appeal.sent_at, appeal.sent_by_author = Status.SENT, timezone.now(), True
+    appeal.save(update_fields=["status", "sent_at", "sent_by_author"])
+    record_event(actor=author, action="appeal.sent_by_author", target=appeal)
+    _notify("sent", appeal)
+    return appeal
+
+
+# --- The organization's side ----------------------------------------------------------------
+
+
+def _official_check(official, appeal: Appeal) -> None:
+    if not rules.is_official_of_addressee(official, appeal):
+        raise PermissionDenied(_("Only officials of the addressee act on this appeal."))
+
+
+@transaction.atomic
+def register_appeal(
+    *,
+    official,
+    appeal: Appeal,
+    registration_number: str,
+    registered_on: datetime.date | None = None,
+) -> Appeal:
+    appeal = _lock(appeal)
+    _official_check(official, appeal)
+    _require_status(appeal, Status.SENT)
+    number = registration_number.strip()
+    if not number:
+        raise ValidationError(_("Enter the registration number."))
+    registered_on = registered_on or timezone.localdate()
+    appeal.status = Status.REGISTERED
+    appeal.registration_number = number[:64]
+    appeal.registered_at = timezone.now()
+    appeal.due_date = policy_for(appeal.organization).due_date(registered_on)
+    appeal.save()
+    record_event(
+        actor=official,
+        action="appeal.registered",
+        target=appeal,
+        data={"number": appeal.registration_number, "due": appeal.due_date.isoformat()},
+    )
+    _notify("registered", appeal)
+    return appeal
+
+
+@transaction.atomic
+def answer_appeal(
+    *, official, appeal: Appeal, kind: str, text: str, attachments=(), on_letterhead: bool = False
+) -> Answer:
+    appeal = _lock(appeal)
+    _official_check(official, appeal)
+    _require_status(appeal, Status.REGISTERED)
+    if not text.strip():
+        raise ValidationError(_("Write the answer."))
+    if kind == Answer.Kind.EXTENSION:
+        if appeal.extended:
+            raise ValidationError(_("The deadline can be extended only once."))
+        appeal.extended = True
+        appeal.due_date += datetime.timedelta(days=policy_for(appeal.organization).extension_days)
+    elif kind == Answer.Kind.FINAL:
+        now = timezone.now()
+        appeal.status = Status.ANSWERED
+        appeal.answered_at = now
+        appeal.answered_on_time = timezone.localdate(now) <= appeal.due_date
+        appeal.rating_until = now + datetime.timedelta(
+            days=policy_for(appeal.organization).rating_days
+        )
+    elif kind != Answer.Kind.INTERIM:
+        raise ValidationError(_("Unknown kind of answer."))
+    appeal.save()
+    answer = Answer.objects.create(
+        appeal=appeal,
+        organization=appeal.organization,
+        official=official,
+        kind=kind,
+        text=text.strip(),
+        on_letterhead=on_letterhead,
+    )
+    for upload in attachments:
+        answer.attachments.create(file=upload, name=upload.name[:200])
+    record_event(
+        actor=official,
+        action=f"appeal.answer_{kind}",
+        target=appeal,
+        data={"answer": answer.pk, "due": appeal.due_date.isoformat()},
+    )
+    _notify(f"answer_{kind}", appeal, answer=answer.pk)
+    return answer
+
+
+@transaction.atomic
+def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Appeal:
+    """Send the appeal on to the competent organization, with a reason the applicant sees."""
+    appeal = _lock(appeal)
+    _official_check(official, appeal)
+    _require_status(appeal, Status.SENT, Status.REGISTERED)
+    if organization == appeal.organization:
+        raise ValidationError(_("Choose another organization."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the appeal is forwarded."))
+    Answer.objects.create(
+        appeal=appeal,
+        organization=appeal.organization,
+        official=official,
+        kind=Answer.Kind.FORWARDING,
+        text=reason.strip(),
+    )
+    previous = appeal.organization
+    appeal.organization = organization
+    appeal.status = Status.COLLECTING  # briefly: _dispatch moves it to SENT for the new addressee
+    appeal.registration_number, appeal.registered_at, appeal.due_date = "", None, None
+    appeal.save()
+    record_event(
+        actor=official,
+        action="appeal.forwarded",
+        target=appeal,
+        data={"from": previous.slug, "to": organization.slug, "reason": reason.strip()},
+    )
+    _dispatch(appeal, actor=official)
+    return appeal
+
+
+@transaction.atomic
+def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
+    appeal = _lock(appeal)
+    if not rules.is_head_over(head, appeal):
+        raise PermissionDenied(
+            _(
+                "Only a head of the addressee or of a superior organization "
+                "takes appeals under control."
+            )
+        )
+    appeal.under_control = under_control
+    appeal.save(update_fields=["under_control"])
+    record_event(
+        actor=head,
+        action="appeal.under_control" if under_control else "appeal.control_lifted",
+        target=appeal,
+    )
+    return appeal
+
+
+@transaction.atomic
+def send_message(*, sender, appeal: Appeal, text: str) -> Message:
+    appeal = _lock(appeal)
+    from_organization = rules.is_official_of_addressee(sender, appeal)
+    if not from_organization and not rules.is_author(sender, appeal):
+        raise PermissionDenied(_("Only the author and the addressee's officials correspond."))
+    if not text.strip():
+        raise ValidationError(_("Write a message."))
+    message = Message.objects.create(
+        appeal=appeal, sender=sender, text=text.strip(), from_organization=from_organization
+    )
+    record_event(actor=sender, action="appeal.message", target=appeal, data={"message": message.pk})
+    _notify("message", appeal, message=message.pk, from_organization=from_organization)
+    return message
+
+
+# --- After the answer -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Rating:
+    appeal = _lock(appeal)
+    if not rules.is_signatory(user, appeal):
+        raise PermissionDenied(_("Only signatories rate the answer."))
+    if not appeal.rating_open:
+        raise ValidationError(_("The answer can be rated only while the rating is open."))
+    _refuse_unless(check_eligibility(user, EligibilityRule.Action.RATE, appeal))
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("Rate from 1 to 5."))
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                appeal=appeal, user=user, score=int(score), comment=comment.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already rated this answer.")) from None
+    record_event(actor=user, action="appeal.rated", target=appeal, data={"score": rating.score})
+    return rating
+
+
+@transaction.atomic
+def close_appeal(*, author, appeal: Appeal, outcome: str) -> Appeal:
+    appeal = _lock(appeal)
+    if not rules.is_author(author, appeal):
+        raise PermissionDenied(_("Only the author closes the appeal."))
+    _require_status(appeal, Status.ANSWERED)
+    if outcome not in (
+        Problem.Status.SOLVED,
+        Problem.Status.PARTLY_SOLVED,
+        Problem.Status.UNSOLVED,
+    ):
+        raise ValidationError(_("Choose how the problem ended."))
+    now = timezone.now()
+    appeal.status, appeal.outcome, appeal.closed_at = Status.CLOSED, outcome, now
+    appeal.save()
+    Problem.objects.filter(pk=appeal.problem_id).update(status=outcome, closed_at=now)
+    record_event(actor=author, action="appeal.closed", target=appeal, data={"outcome": outcome})
+    _notify("closed", appeal, outcome=outcome)
+    return appeal
+
+
+@transaction.atomic
+def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
+    """An unsolved problem goes to the parent or another organization in a new appeal that
+    carries the history; old signatories are invited to sign again, never carried over."""
+    appeal = _lock(appeal)
+    if not rules.is_author(author, appeal):
+        raise PermissionDenied(_("Only the author escalates the appeal."))
+    _require_status(appeal, Status.CLOSED)
+    if appeal.outcome == Problem.Status.SOLVED:
+        raise ValidationError(_("A solved problem is not escalated."))
+    if organization == appeal.organization:
+        raise ValidationError(_("Choose another organization."))
+    if Appeal.objects.filter(previous=appeal).exists():
+        raise ValidationError(_("This appeal has already been escalated."))
+    appeal.status = Status.ESCALATED
+    appeal.save(update_fields=["status"])
+    new = Appeal.objects.create(
+        problem=appeal.problem,
+        organization=organization,
+        previous=appeal,
+        status=Status.COLLECTING,
+        signature_threshold=policy_for(organization).signature_threshold,
+    )
+    Revision.objects.create(
+        appeal=new,
+        number=1,
+        text=appeal.current_revision.text,
+        author=author,
+        note=_("Escalated from the previous appeal"),
+    )
+    Problem.objects.filter(pk=appeal.problem_id).update(
+        status=Problem.Status.PUBLISHED, closed_at=None
+    )
+    record_event(
+        actor=author,
+        action="appeal.escalated",
+        target=new,
+        data={"previous": appeal.pk, "organization": organization.slug},
+    )
+    _notify("escalated", appeal, new_appeal=new.pk)
+    if check_eligibility(author, EligibilityRule.Action.SIGN, new).allowed:
+        _add_signature(author, new)
+    return new
+
+
+# --- Discussion and following ---------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(*, author, problem: Problem, text: str, parent: Comment | None = None) -> Comment:
+    if not author.is_authenticated:
+        raise PermissionDenied(_("Sign in to comment."))
+    if person_facts(author).level < 10:
+        raise PermissionDenied(_("Confirm your e-mail address to comment."))
+    if not text.strip():
+        raise ValidationError(_("Write a comment."))
+    if parent is not None and parent.problem_id != problem.pk:
+        raise ValidationError(_("You can only reply to a comment on this problem."))
+    comment = Comment.objects.create(
+        problem=problem, author=author, text=text.strip(), parent=parent
+    )
+    record_event(
+        actor=author, action="problem.commented", target=problem, data={"comment": comment.pk}
+    )
+    return comment
+
+
+@transaction.atomic
+def set_following(*, user, problem: Problem, follow: bool) -> None:
+    if follow:
+        Follow.objects.get_or_create(problem=problem, user=user)
+    else:
+        Follow.objects.filter(problem=problem, user=user).delete()
