@@ -23,6 +23,8 @@ class ProfileForm(forms.ModelForm):
 class SignupConsentForm(forms.Form):
     """Added to allauth's sign-up form: the consent to processing, recorded with its version."""
 
+    field_order = ["email", "password1", "password2", "consent_processing"]
+
     consent_processing = forms.BooleanField(
         label=_("I agree to the processing of my personal data under the privacy policy."),
         required=True,

@@ -45,8 +45,8 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
             Finding(
                 "no_name",
                 _(
-                    "An appeal without the applicant's surname and name may be left unanswered. Confirm "
-                    "your identity or add your name in your profile."
+                    "An appeal without the applicant's surname and name may be left unanswered. "
+                    "Confirm your identity or add your name in your profile."
                 ),
             )
         )
@@ -60,8 +60,8 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
             Finding(
                 "obscene",
                 _(
-                    "The text contains obscene words. An authority may leave such an appeal unanswered; "
-                    "please rephrase it."
+                    "The text contains obscene words. "
+                    "An authority may leave such an appeal unanswered; please rephrase it."
                 ),
             )
         )
@@ -70,8 +70,9 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
             Finding(
                 "threat",
                 _(
-                    "The text reads as a threat. An authority may leave such an appeal unanswered and "
-                    "report it; please rephrase it."
+                    "The text reads as a threat. "
+                    "An authority may leave such an appeal unanswered and report it; "
+                    "please rephrase it."
                 ),
             )
         )
@@ -80,8 +81,8 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
             Finding(
                 "too_short",
                 _(
-                    "The appeal is very short. Describe the problem and what you ask the organization "
-                    "to do."
+                    "The appeal is very short. "
+                    "Describe the problem and what you ask the organization to do."
                 ),
                 blocking=False,
             )

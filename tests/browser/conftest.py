@@ -1,0 +1,201 @@
+"""Browser tests' cast: headless Debian Chromium, a real SMTP server, and an axe-core check."""
+
+import email
+import email.policy
+import logging
+import os
+import socket
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("VECHE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+_HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --- Browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all browser tests (package scope: it closes when they are done)."""
+    # Playwright's sync API keeps an event loop running in the test thread while it is started,
+    # and Django refuses ORM calls from a thread with a running loop; the calls (our tests' and
+    # the database flush between them) are synchronous all the same. Allowed only while the
+    # browser lives: set for the whole process, the variable would leak into subprocesses other
+    # tests start, and `check --deploy` warns about it there.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open a browser context on the live server; every one opened is closed after the test."""
+    opened = []
+
+    def open_context(**options):
+        # A resident of the demo city: the browser asks for Russian, like most visitors will.
+        options.setdefault("locale", "ru-RU")
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context, transactional_db):
+    """A fresh page in a fresh context: no cookies carried over from another test."""
+    return new_context().new_page()
+
+
+def language_cookie(live_server, language: str) -> dict:
+    return {"name": "veche_language", "value": language, "url": live_server.url}
+
+
+# --- Accessibility ----------------------------------------------------------------------------
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now, with the WCAG 2.1 A and AA rules only."""
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_21_AA},
+            "resultTypes": ["violations"],
+        },
+    )
+    return results.response["violations"]
+
+
+def describe_violations(violations: list[dict], where: str = "") -> str:
+    lines = [f"{len(violations)} accessibility violation(s){f' on {where}' if where else ''}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, where: str = "") -> None:
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations, where or page.url)
+
+
+@pytest.fixture
+def axe():
+    """axe(page): fail the test unless axe-core finds no WCAG 2.1 A/AA violation on the page."""
+    return assert_accessible
+
+
+# --- Screenshots ------------------------------------------------------------------------------
+
+
+def save_screenshot(page, name: str) -> Path | None:
+    """A full-page PNG in $VECHE_SCREENSHOTS (for the README), when that variable is set."""
+    directory = os.environ.get("VECHE_SCREENSHOTS")
+    if not directory:
+        return None
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+class MailStore:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.recipients: list[list[str]] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+            self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """The messages received, once there are at least `count` (bounded polling)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} e-mail(s) within {timeout} s")
+            time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost that Django sends through; yields its MailStore."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line
+    store = MailStore()
+    controller = Controller(store, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield store
+    controller.stop()
