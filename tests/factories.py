@@ -63,3 +63,71 @@ def make_staff(organization: Organization, role: str = Membership.Role.OFFICIAL,
     user = make_user(**fields)
     Membership.objects.create(user=user, organization=organization, role=role)
     return user
+
+
+def make_resident(
+    territory: Territory, *, level: int | None = None, birthdate=None, **fields
+) -> User:
+    """A person verified (by default through the census) as living in `territory`."""
+    import datetime
+
+    from veche.identity.models import Level, Verification
+    from veche.identity.services import record_verification
+
+    user = make_user(**{"last_name": "Жителев", "first_name": "Иван", **fields})
+    record_verification(
+        user=user,
+        level=level or Level.CENSUS,
+        source=Verification.Source.CENSUS,
+        source_reference="tests",
+        claims={"family_name": user.last_name},
+        birthdate=birthdate or datetime.date(1980, 1, 1),
+        territory=territory,
+    )
+    return user
+
+
+def make_category(slug: str = "roads"):
+    from veche.appeals.models import Category
+
+    category, _ = Category.objects.get_or_create(
+        slug=slug, defaults={"name": {"ru": slug.capitalize(), "en": slug.capitalize()}}
+    )
+    return category
+
+
+APPEAL_TEXT = (
+    "Просим отремонтировать дорожное покрытие во дворе дома: ямы глубиной до 20 сантиметров "
+    "мешают проезду машин скорой помощи и опасны для детей."
+)
+
+
+def make_problem(
+    *,
+    author=None,
+    organization=None,
+    territory=None,
+    threshold: int | None = None,
+    title: str = "Ямы во дворе дома 5 по улице Пушкина",
+    text: str = APPEAL_TEXT,
+):
+    """A published problem with its appeal collecting signatures (through the service)."""
+    from veche.appeals.models import AppealPolicy
+    from veche.appeals.services import publish_problem
+
+    territory = territory or make_territory()
+    organization = organization or make_organization(jurisdiction=[territory])
+    if threshold is not None:
+        AppealPolicy.objects.update_or_create(
+            organization=organization, defaults={"signature_threshold": threshold}
+        )
+    author = author or make_resident(territory)
+    return publish_problem(
+        author=author,
+        title=title,
+        description="Ямы появились весной и растут.",
+        category=make_category(),
+        territory=territory,
+        organization=organization,
+        appeal_text=text,
+    )

@@ -408,3 +408,7 @@ VECHE_ANSWER_DAYS = env_int("VECHE_ANSWER_DAYS", 30, minimum=1)
 VECHE_EXTENSION_DAYS = env_int("VECHE_EXTENSION_DAYS", 30, minimum=1)
 VECHE_RATING_DAYS = env_int("VECHE_RATING_DAYS", 14, minimum=1)
 VECHE_DUE_SOON_DAYS = env_int("VECHE_DUE_SOON_DAYS", 5, minimum=1)
+# Who may sign and rate by default: this verification level, living in the problem's territory.
+VECHE_SIGN_MIN_LEVEL = env_choice(
+    "VECHE_SIGN_MIN_LEVEL", "census", ("email", "phone", "census", "provider")
+)

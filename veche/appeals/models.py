@@ -126,6 +126,10 @@ class Problem(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # The appeal now in force (the latest after an escalation), kept for fast lists.
+    current_appeal = models.ForeignKey(
+        "Appeal", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(max_length=8, default="ru")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)

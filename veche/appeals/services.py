@@ -27,7 +27,7 @@ from veche.appeals.policy import policy_for
 from veche.appeals.screening import screen
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility, person_facts
-from veche.identity.models import EligibilityRule
+from veche.identity.models import EligibilityRule, Level
 
 Status = Appeal.Status
 
@@ -43,6 +43,28 @@ class ScreeningFailed(ValidationError):
 def _refuse_unless(decision) -> None:
     if not decision.allowed:
         raise PermissionDenied(" ".join(decision.reasons))
+
+
+def _default_rules(appeal: Appeal) -> None:
+    """Signing and rating an appeal: verified residents of the problem's territory, by default
+    (settings.VECHE_SIGN_MIN_LEVEL); an administrator may change the rule of any appeal."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    level = {
+        "email": Level.EMAIL,
+        "phone": Level.PHONE,
+        "census": Level.CENSUS,
+        "provider": Level.PROVIDER,
+    }[settings.VECHE_SIGN_MIN_LEVEL]
+    for action in (EligibilityRule.Action.SIGN, EligibilityRule.Action.RATE):
+        rule = EligibilityRule.objects.create(
+            action=action,
+            content_type=ContentType.objects.get_for_model(Appeal),
+            object_id=appeal.pk,
+            min_level=level,
+        )
+        rule.territories.set([appeal.problem.territory])
 
 
 def _lock(appeal: Appeal) -> Appeal:
@@ -66,9 +88,14 @@ def _on_commit(callback, *args, **kwargs) -> None:
 
 
 def _notify(event: str, appeal: Appeal, **context) -> None:
-    from veche.notifications.services import notify_appeal_event
+    """Tell the people concerned, once the change is committed."""
 
-    _on_commit(notify_appeal_event, event=event, appeal_id=appeal.pk, context=context)
+    def send() -> None:
+        from veche.notifications.services import notify_appeal_event
+
+        notify_appeal_event(event=event, appeal_id=appeal.pk, context=context)
+
+    transaction.on_commit(send)
 
 
 # --- Publishing -----------------------------------------------------------------------------
@@ -120,6 +147,9 @@ def publish_problem(
     Revision.objects.create(
         appeal=appeal, number=1, text=appeal_text.strip(), author=author, note=_("First version")
     )
+    problem.current_appeal = appeal
+    problem.save(update_fields=["current_appeal"])
+    _default_rules(appeal)
     Follow.objects.get_or_create(problem=problem, user=author)
     record_event(
         actor=author,
@@ -612,8 +642,9 @@ def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
         note=_("Escalated from the previous appeal"),
     )
     Problem.objects.filter(pk=appeal.problem_id).update(
-        status=Problem.Status.PUBLISHED, closed_at=None
+        status=Problem.Status.PUBLISHED, closed_at=None, current_appeal=new
     )
+    _default_rules(new)
     record_event(
         actor=author,
         action="appeal.escalated",
