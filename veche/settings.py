@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "veche.cabinet",
     "veche.documents",
     "veche.notifications",
+    "veche.moderation",
     "veche.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -412,3 +413,5 @@ VECHE_DUE_SOON_DAYS = env_int("VECHE_DUE_SOON_DAYS", 5, minimum=1)
 VECHE_SIGN_MIN_LEVEL = env_choice(
     "VECHE_SIGN_MIN_LEVEL", "census", ("email", "phone", "census", "provider")
 )
+# Weight of the city-wide mean in an organization's Bayesian rating (in "virtual ratings").
+VECHE_RATING_PRIOR_WEIGHT = env_int("VECHE_RATING_PRIOR_WEIGHT", 5, minimum=1)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cabinet/", include("veche.cabinet.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),
+    path("moderation/", include("veche.moderation.urls")),
     path("territories/", include("veche.territories.urls")),
     path("organizations/", include("veche.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -4,5 +4,21 @@ from veche.appeals import views
 
 app_name = "appeals"
 urlpatterns = [
+    path("", views.problem_list, name="list"),
+    path("new/", views.problem_new, name="new"),
     path("<int:pk>/", views.problem_detail, name="problem"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/edit/", views.revise, name="revise"),
+    path("<int:pk>/propose/", views.propose, name="propose"),
+    path("<int:pk>/proposals/<int:proposal_id>/", views.decide_proposal, name="decide_proposal"),
+    path("<int:pk>/revisions/", views.revision_diff, name="diff"),
+    path("<int:pk>/comment/", views.comment, name="comment"),
+    path("<int:pk>/follow/", views.follow, name="follow"),
+    path("<int:pk>/send/", views.send_now, name="send_now"),
+    path("<int:pk>/sent-by-myself/", views.sent_by_myself, name="sent_by_myself"),
+    path("<int:pk>/rate/", views.rate, name="rate"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
 ]

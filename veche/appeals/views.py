@@ -1,10 +1,402 @@
-"""Pages of problems and appeals for residents."""
+"""Pages of problems and appeals for residents: thin views that call one service each."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from veche.appeals.models import Problem
+from veche.appeals import queries, rules, services
+from veche.appeals.diff import diff_words
+from veche.appeals.forms import (
+    CloseForm,
+    CommentForm,
+    EditProposalForm,
+    EscalateForm,
+    FilterForm,
+    ProblemForm,
+    RatingForm,
+    RevisionForm,
+)
+from veche.appeals.models import Appeal, Category, EditProposal, Problem
+from veche.appeals.routing import route
+from veche.appeals.search import similar_problems
+from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
+from veche.identity.models import EligibilityRule
+
+
+def _flash_errors(request, error: Exception) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+def _act(request, problem: Problem, action, success: str):
+    """Run a service for a POSTed button; refusals become messages, nothing else changes."""
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(problem.get_absolute_url())
+
+
+def problem_list(request):
+    form = FilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    page = queries.problem_list(**{k: v for k, v in filters.items() if v}, page=page_number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "appeals/problem_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "categories": Category.objects.all(),
+        },
+    )
+
+
+@login_required
+def problem_new(request):
+    form = ProblemForm(request.POST or None, request.FILES or None)
+    similar, routed = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        routed = route(data["category"], data["territory"])
+        similar = similar_problems(data["title"], data["description"], territory=data["territory"])
+        addressee = data["organization"] or routed
+        confirmed = request.POST.get("confirm") == "publish"
+        if addressee is None:
+            form.add_error("organization", _("Choose the organization to address."))
+        elif confirmed:
+            try:
+                problem = services.publish_problem(
+                    author=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    territory=data["territory"],
+                    organization=addressee,
+                    appeal_text=data["appeal_text"],
+                    address=data["address"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    photos=data["photos"],
+                    language=(get_language() or "ru")[:2],
+                )
+            except ValidationError as error:
+                form.add_error("appeal_text", error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Your problem is published. Invite your neighbours to sign the appeal."),
+                )
+                return redirect(problem.get_absolute_url())
+        if not data["organization"] and routed is not None:
+            # Show the proposed addressee selected, so the author sees and may change it.
+            form.data = form.data.copy()
+            form.data["organization"] = str(routed.pk)
+    requirement = describe(requirement_of(rule_for(EligibilityRule.Action.PUBLISH)))
+    return render(
+        request,
+        "appeals/problem_new.html",
+        {
+            "form": form,
+            "similar": similar,
+            "routed": routed,
+            "requirement": requirement,
+            "checked": request.method == "POST" and form.is_valid(),
+        },
+    )
 
 
 def problem_detail(request, pk: int):
-    problem = get_object_or_404(Problem, pk=pk)
-    return render(request, "appeals/problem.html", {"problem": problem})
+    problem = queries.problem_for_page(pk)
+    appeal = problem.current_appeal
+    user = request.user
+    revision_list = queries.revisions(appeal)
+    current = revision_list[-1]
+    own_signature = None
+    if user.is_authenticated:
+        own_signature = appeal.signatures.filter(user=user, withdrawn_at__isnull=True).first()
+    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
+    reply_to = None
+    if request.GET.get("reply", "").isdigit():
+        reply_to = problem.comments.filter(pk=int(request.GET["reply"]), parent=None).first()
+    context = {
+        "problem": problem,
+        "appeal": appeal,
+        "current": current,
+        "revisions": revision_list,
+        "history": queries.appeal_history(problem),
+        "signatures": queries.public_signatures(appeal),
+        "own_signature": own_signature,
+        "needs_confirmation": bool(
+            own_signature
+            and any(
+                r.substantive and r.number > own_signature.revision.number for r in revision_list
+            )
+        ),
+        "sign_decision": decision,
+        "requirement": describe(requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))),
+        "is_author": rules.is_author(user, appeal),
+        "is_signatory": own_signature is not None,
+        "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
+        "comments": queries.comment_tree(problem),
+        "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
+        "reply_to": reply_to,
+        "rating_form": RatingForm(),
+        "close_form": CloseForm(),
+        "escalate_form": EscalateForm(initial={"organization": appeal.organization.parent_id}),
+        "proposals": appeal.edit_proposals.filter(
+            status=EditProposal.Status.PENDING
+        ).select_related("proposer"),
+        "ratings": queries.ratings_summary(appeal),
+        "has_rated": user.is_authenticated and appeal.ratings.filter(user=user).exists(),
+        "photos": problem.photos.all(),
+    }
+    return render(request, "appeals/problem.html", context)
+
+
+def _appeal(pk: int) -> tuple[Problem, Appeal]:
+    problem = queries.problem_for_page(pk)
+    if problem.current_appeal is None:
+        raise Http404
+    return problem, problem.current_appeal
+
+
+@login_required
+@require_POST
+def sign(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.sign_appeal(user=request.user, appeal=appeal),
+        _("You have signed the appeal. Thank you!"),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.withdraw_signature(user=request.user, appeal=appeal),
+        _("Your signature is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.confirm_signature(user=request.user, appeal=appeal),
+        _("Your signature now stands under the current text."),
+    )
+
+
+@login_required
+def revise(request, pk: int):
+    problem, appeal = _appeal(pk)
+    if not rules.is_author(request.user, appeal):
+        raise PermissionDenied
+    form = RevisionForm(request.POST or None, initial={"text": appeal.current_revision.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revise_appeal(author=request.user, appeal=appeal, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("text", error)
+        else:
+            messages.success(request, _("A new revision of the appeal is saved."))
+            return redirect(problem.get_absolute_url())
+    return render(
+        request,
+        "appeals/revise.html",
+        {"problem": problem, "appeal": appeal, "form": form, "title": _("Edit the appeal")},
+    )
+
+
+@login_required
+def propose(request, pk: int):
+    problem, appeal = _appeal(pk)
+    if not rules.is_signatory(request.user, appeal):
+        raise PermissionDenied
+    form = EditProposalForm(request.POST or None, initial={"text": appeal.current_revision.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_edit(user=request.user, appeal=appeal, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("text", error)
+        else:
+            messages.success(request, _("Your edit is sent to the author."))
+            return redirect(problem.get_absolute_url())
+    return render(
+        request,
+        "appeals/revise.html",
+        {"problem": problem, "appeal": appeal, "form": form, "title": _("Propose an edit")},
+    )
+
+
+@login_required
+@require_POST
+def decide_proposal(request, pk: int, proposal_id: int):
+    problem, appeal = _appeal(pk)
+    proposal = get_object_or_404(EditProposal, pk=proposal_id, appeal=appeal)
+    accept = request.POST.get("decision") == "accept"
+    return _act(
+        request,
+        problem,
+        lambda: services.decide_edit(author=request.user, proposal=proposal, accept=accept),
+        _("The edit is accepted.") if accept else _("The edit is rejected."),
+    )
+
+
+def revision_diff(request, pk: int):
+    problem, appeal = _appeal(pk)
+    revision_list = queries.revisions(appeal)
+    by_number = {r.number: r for r in revision_list}
+    try:
+        old = by_number[int(request.GET.get("from", revision_list[0].number))]
+        new = by_number[int(request.GET.get("to", revision_list[-1].number))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    return render(
+        request,
+        "appeals/diff.html",
+        {
+            "problem": problem,
+            "appeal": appeal,
+            "revisions": revision_list,
+            "old": old,
+            "new": new,
+            "pieces": diff_words(old.text, new.text),
+        },
+    )
+
+
+@login_required
+@require_POST
+def comment(request, pk: int):
+    problem = queries.problem_for_page(pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment of at most 5000 characters."))
+        return redirect(problem.get_absolute_url())
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = problem.comments.filter(pk=form.cleaned_data["parent"]).first()
+    return _act(
+        request,
+        problem,
+        lambda: services.add_comment(
+            author=request.user, problem=problem, text=form.cleaned_data["text"], parent=parent
+        ),
+        _("Your comment is published."),
+    )
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    problem = queries.problem_for_page(pk)
+    on = request.POST.get("follow") == "on"
+    return _act(
+        request,
+        problem,
+        lambda: services.set_following(user=request.user, problem=problem, follow=on),
+        _("You follow this problem.") if on else _("You no longer follow this problem."),
+    )
+
+
+@login_required
+@require_POST
+def send_now(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.send_appeal_now(author=request.user, appeal=appeal),
+        _("The appeal is being sent to the organization."),
+    )
+
+
+@login_required
+@require_POST
+def sent_by_myself(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.record_sent_by_author(author=request.user, appeal=appeal),
+        _("Noted: you sent the appeal yourself."),
+    )
+
+
+@login_required
+@require_POST
+def rate(request, pk: int):
+    problem, appeal = _appeal(pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating from 1 to 5."))
+        return redirect(problem.get_absolute_url())
+    return _act(
+        request,
+        problem,
+        lambda: services.rate_answer(user=request.user, appeal=appeal, **form.cleaned_data),
+        _("Thank you for rating the answer."),
+    )
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    problem, appeal = _appeal(pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how the problem ended."))
+        return redirect(problem.get_absolute_url())
+    return _act(
+        request,
+        problem,
+        lambda: services.close_appeal(
+            author=request.user, appeal=appeal, outcome=form.cleaned_data["outcome"]
+        ),
+        _("The appeal is closed."),
+    )
+
+
+@login_required
+@require_POST
+def escalate(request, pk: int):
+    problem, appeal = _appeal(pk)
+    form = EscalateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the organization."))
+        return redirect(problem.get_absolute_url())
+    return _act(
+        request,
+        problem,
+        lambda: services.escalate_appeal(
+            author=request.user, appeal=appeal, organization=form.cleaned_data["organization"]
+        ),
+        _("A new appeal is open for signatures. Earlier signatories are invited to sign it."),
+    )

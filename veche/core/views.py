@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from veche.appeals.queries import problem_list
 from veche.organizations.queries import public_organizations
 from veche.territories.models import Territory
 from veche.territories.queries import picker_territories
@@ -32,6 +33,7 @@ def home(request):
             "place": place,
             "places": place.children.order_by("code") if place else cities,
             "organization_count": public_organizations().count(),
+            "problems": problem_list(territory=territory.code if territory else "").items[:6],
             "territory_count": Territory.objects.count(),
         },
     )

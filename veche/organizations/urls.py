@@ -5,5 +5,6 @@ from veche.organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.organization_list, name="list"),
+    path("rating/", views.league_table, name="league"),
     path("<slug:slug>/", views.organization_detail, name="detail"),
 ]

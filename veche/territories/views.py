@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from veche.appeals.queries import problem_list
 from veche.organizations.queries import organizations_for_territory
 from veche.territories.queries import territory_by_code, territory_tree
 
@@ -18,5 +19,6 @@ def territory_detail(request, code: str):
             "ancestors": territory.ancestors(),
             "children": territory.children.order_by("code"),
             "organizations": organizations_for_territory(territory),
+            "problems": problem_list(territory=territory.code).items[:8],
         },
     )

@@ -1,0 +1,196 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.appeals.models import Category, Problem
+from veche.organizations.models import Organization
+from veche.territories.models import Territory
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTOS = 5
+IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"RIFF")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(count)s photos.") % {"count": MAX_PHOTOS})
+        cleaned = []
+        for upload in files:
+            if upload.size > MAX_PHOTO_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than 8 MB.") % {"name": upload.name}
+                )
+            head = upload.read(12)
+            upload.seek(0)
+            if not head.startswith(IMAGE_SIGNATURES):
+                raise forms.ValidationError(
+                    _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
+                )
+            cleaned.append(upload)
+        return cleaned
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=200,
+        min_length=10,
+        help_text=_("In one line, e.g. “Potholes in the yard of 5 Pushkin St.”"),
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    territory = forms.ModelChoiceField(label=_("Where"), queryset=Territory.objects.none())
+    address = forms.CharField(label=_("Address or place"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Describe the problem"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        min_length=20,
+    )
+    appeal_text = forms.CharField(
+        label=_("Text of the collective appeal"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        min_length=50,
+        help_text=_(
+            "What you and your neighbours ask the organization to do. Signatories may "
+            "propose edits; every version is kept."
+        ),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Addressee"),
+        required=False,
+        queryset=Organization.objects.filter(is_active=True),
+        help_text=_("Veche proposes the organization that answers for this; you may change it."),
+    )
+    latitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 5 photos, JPEG, PNG or WebP, 8 MB each."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(
+            kind__in=[
+                Territory.Kind.CITY,
+                Territory.Kind.DISTRICT,
+                Territory.Kind.SETTLEMENT,
+                Territory.Kind.NEIGHBOURHOOD,
+            ]
+        ).order_by("path")
+        for name in ("territory", "category", "organization"):
+            self.fields[name].label_from_instance = lambda obj: obj.title
+
+
+class RevisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the appeal"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        min_length=50,
+    )
+    substantive = forms.BooleanField(
+        label=_("This changes the substance: ask signatories to confirm"),
+        required=False,
+        initial=True,
+    )
+    note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+
+
+class EditProposalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your version of the text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        min_length=50,
+    )
+    note = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating of the answer"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How did it end?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Problem.Status.SOLVED, _("Solved")),
+            (Problem.Status.PARTLY_SOLVED, _("Partly solved")),
+            (Problem.Status.UNSOLVED, _("Not solved")),
+        ],
+    )
+
+
+class EscalateForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Send a new appeal to"), queryset=Organization.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].label_from_instance = lambda obj: obj.title
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    territory = forms.CharField(required=False, max_length=64)
+    organization = forms.CharField(required=False, max_length=64)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            ("collecting", _("Collecting signatures")),
+            ("sent", _("Sent, awaiting answer")),
+            ("overdue", _("Answer overdue")),
+            ("answered", _("Answered")),
+            ("solved", _("Solved")),
+            ("unsolved", _("Not solved")),
+        ],
+    )
+    category = forms.CharField(required=False, max_length=50)
