@@ -25,7 +25,18 @@ def load_demo() -> dict[str, int]:
     organizations = _load_organizations(territories)
     users = _load_users(organizations)
     _load_identity_provider(territories["kazan"])
-    return {"territories": len(territories), "organizations": len(organizations), "users": users}
+    from veche.accounts.models import User
+    from veche.demo.appeals import load_appeals
+
+    problems = load_appeals(
+        territories, organizations, author=User.objects.get(email="resident@demo.veche.example")
+    )
+    return {
+        "territories": len(territories),
+        "organizations": len(organizations),
+        "users": users,
+        "problems": problems,
+    }
 
 
 def _load_territories() -> dict[str, Territory]:

@@ -5,6 +5,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from veche.accounts.models import User
+from veche.appeals.models import Appeal, Problem, Signature
+from veche.identity.models import Verification
 from veche.demo.city import ORGANIZATIONS, TERRITORIES, USERS
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
@@ -34,16 +36,30 @@ def test_demo_has_a_verified_account_for_every_role():
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {choice for choice, _label in Membership.Role.choices}
     assert User.objects.filter(is_superuser=True, email="admin@demo.veche.example").exists()
-    assert EmailAddress.objects.filter(verified=True).count() == len(USERS)
+    emails = [spec[0] for spec in USERS]
+    assert EmailAddress.objects.filter(verified=True, email__in=emails).count() == len(USERS)
 
 
 def test_loading_the_demo_twice_duplicates_nothing():
     call_command("demo")
+    counts = (User.objects.count(), EmailAddress.objects.count(), Problem.objects.count(),
+              Signature.objects.count(), Verification.objects.count())
     call_command("demo")
     assert Territory.objects.count() == len(TERRITORIES)
     assert Organization.objects.count() == len(ORGANIZATIONS)
-    assert User.objects.count() == len(USERS)
-    assert EmailAddress.objects.count() == len(USERS)
+    assert (User.objects.count(), EmailAddress.objects.count(), Problem.objects.count(),
+            Signature.objects.count(), Verification.objects.count()) == counts
+
+
+def test_demo_shows_appeals_in_every_state():
+    call_command("demo")
+    states = set(Appeal.objects.values_list("status", flat=True))
+    assert {"collecting", "sent", "registered", "answered", "closed", "escalated"} <= states
+    assert any(appeal.is_overdue for appeal in Appeal.objects.filter(status="registered"))
+    assert any(appeal.rating_open for appeal in Appeal.objects.filter(status="answered"))
+    assert Problem.objects.filter(status="solved").exists()
+    escalated = Appeal.objects.get(status="escalated")
+    assert escalated.escalation.organization == escalated.organization.parent
 
 
 def test_demo_refuses_to_load_in_production(settings):

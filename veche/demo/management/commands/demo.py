@@ -18,7 +18,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city loaded: {summary['territories']} territories, "
-                f"{summary['organizations']} organizations, {summary['users']} accounts."
+                f"{summary['organizations']} organizations, {summary['users']} accounts, "
+                f"{summary['problems']} problems."
             )
         )
         self.stdout.write(
