@@ -52,7 +52,7 @@ def test_a_resident_signs_with_one_post(client, district):
     resident = make_resident(district)
     client.force_login(resident)
     page = client.get(problem.get_absolute_url()).content.decode()
-    assert 'action="/problems/%d/sign/"' % problem.pk in page
+    assert f'action="/problems/{problem.pk}/sign/"' in page
     response = client.post(f"/problems/{problem.pk}/sign/", {"agree": "on"})
     assert response.status_code == 302
     assert Signature.objects.filter(user=resident).exists()
