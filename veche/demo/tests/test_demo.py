@@ -42,13 +42,23 @@ def test_demo_has_a_verified_account_for_every_role():
 
 def test_loading_the_demo_twice_duplicates_nothing():
     call_command("demo")
-    counts = (User.objects.count(), EmailAddress.objects.count(), Problem.objects.count(),
-              Signature.objects.count(), Verification.objects.count())
+    counts = (
+        User.objects.count(),
+        EmailAddress.objects.count(),
+        Problem.objects.count(),
+        Signature.objects.count(),
+        Verification.objects.count(),
+    )
     call_command("demo")
     assert Territory.objects.count() == len(TERRITORIES)
     assert Organization.objects.count() == len(ORGANIZATIONS)
-    assert (User.objects.count(), EmailAddress.objects.count(), Problem.objects.count(),
-            Signature.objects.count(), Verification.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        EmailAddress.objects.count(),
+        Problem.objects.count(),
+        Signature.objects.count(),
+        Verification.objects.count(),
+    ) == counts
 
 
 def test_demo_shows_appeals_in_every_state():

@@ -1,0 +1,58 @@
+"""Deadline states of appeals, derived from dates when read: in the database (for the inbox
+sections) and in Python (for the badge of one appeal) by the same definitions."""
+
+import datetime
+import enum
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from veche.appeals.models import Appeal
+from veche.cabinet.rules import AWAITING_ANSWER_STATUSES
+
+Status = Appeal.Status
+
+
+class DeadlineState(enum.StrEnum):
+    NONE = ""
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TIME = "on_time"  # answered by the due date
+    LATE = "late"  # answered after it
+
+
+def due_soon_until(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=settings.VECHE_DUE_SOON_DAYS)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(status__in=AWAITING_ANSWER_STATUSES, due_date__lt=today)
+
+
+def due_soon_q(today: datetime.date) -> Q:
+    return Q(status=Status.REGISTERED, due_date__gte=today, due_date__lte=due_soon_until(today))
+
+
+def deadline_state(appeal: Appeal, today: datetime.date) -> DeadlineState:
+    if appeal.answered_on_time is not None:
+        return DeadlineState.ON_TIME if appeal.answered_on_time else DeadlineState.LATE
+    if appeal.due_date is None or appeal.status not in AWAITING_ANSWER_STATUSES:
+        return DeadlineState.NONE
+    if appeal.due_date < today:
+        return DeadlineState.OVERDUE
+    if appeal.status == Status.REGISTERED and appeal.due_date <= due_soon_until(today):
+        return DeadlineState.DUE_SOON
+    return DeadlineState.NONE
+
+
+def registration_due(appeal: Appeal) -> datetime.date | None:
+    """The day by which a received appeal should be registered (RULES.md: 3 days by default)."""
+    if appeal.sent_at is None:
+        return None
+    received = timezone.localdate(appeal.sent_at)
+    return received + datetime.timedelta(days=settings.VECHE_REGISTRATION_DAYS)
+
+
+def days_left(due: datetime.date | None, today: datetime.date) -> int | None:
+    return None if due is None else (due - today).days

@@ -1,0 +1,451 @@
+"""Read side of the official cabinet: whose appeals a person sees, the inbox and its sections,
+the appeal's file as the addressee sees it, and the report on subordinate organizations."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from veche.appeals.models import Answer, Appeal, Message, Rating, Revision, Signature
+from veche.appeals.rules import OFFICIAL_ROLES
+from veche.cabinet.deadlines import due_soon_q, overdue_q
+from veche.cabinet.rules import AWAITING_ANSWER_STATUSES, RECEIVED_STATUSES
+from veche.organizations.models import Membership, Organization
+
+Status = Appeal.Status
+PAGE_SIZE = 25
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+@dataclass
+class CabinetScope:
+    """The organizations a person works for, and those they oversee as a head (read-only)."""
+
+    own: list[Organization]
+    head_of: set[int]
+    # Own organizations and every organization under one they head, in tree order with depth.
+    overseen: list[tuple[Organization, int]] = field(default_factory=list)
+
+    @property
+    def is_head(self) -> bool:
+        return bool(self.head_of)
+
+    def readable(self) -> dict[str, Organization]:
+        found = {organization.slug: organization for organization in self.own}
+        found.update({organization.slug: organization for organization, _ in self.overseen})
+        return found
+
+    def pick(self, slug: str | None) -> Organization:
+        """The organization whose inbox to show: the one asked for, else the first own one."""
+        if not slug:
+            return self.own[0]
+        organization = self.readable().get(slug)
+        if organization is None:
+            raise Http404
+        return organization
+
+    def works_for(self, organization: Organization) -> bool:
+        return any(own.pk == organization.pk for own in self.own)
+
+
+def cabinet_scope(user) -> CabinetScope:
+    """Refuses (403) anyone who is neither an official nor a head of an organization."""
+    if not user.has_perm("cabinet.enter"):
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.filter(user=user, role__in=OFFICIAL_ROLES)
+        .select_related("organization")
+        .order_by("organization__slug")
+    )
+    own: dict[int, Organization] = {}
+    head_of: set[int] = set()
+    for membership in memberships:
+        own.setdefault(membership.organization_id, membership.organization)
+        if membership.role == Membership.Role.HEAD:
+            head_of.add(membership.organization_id)
+    scope = CabinetScope(own=sorted(own.values(), key=lambda o: o.title), head_of=head_of)
+    if head_of:
+        scope.overseen = organization_tree(Organization.objects.all(), roots=head_of)
+    return scope
+
+
+def organization_tree(
+    organizations: Iterable[Organization], *, roots: set[int] | None = None
+) -> list[tuple[Organization, int]]:
+    """Organizations in tree order with their depth below the roots (default: the top ones).
+
+    One query for the whole tree: a city has hundreds of organizations, not millions."""
+    everything = list(organizations)
+    children: dict[int | None, list[Organization]] = {}
+    for organization in everything:
+        children.setdefault(organization.parent_id, []).append(organization)
+    for siblings in children.values():
+        siblings.sort(key=lambda o: o.title)
+    if roots is None:
+        ids = {o.pk for o in everything}
+        top = [o for o in everything if o.parent_id not in ids]
+    else:
+        # A root that lies under another root is shown once, inside its ancestor's subtree.
+        by_id = {o.pk: o for o in everything}
+        top = [
+            by_id[pk]
+            for pk in roots
+            if pk in by_id and not _has_ancestor_in(by_id[pk], roots, by_id)
+        ]
+    top.sort(key=lambda o: o.title)
+    ordered: list[tuple[Organization, int]] = []
+
+    def walk(organization: Organization, depth: int) -> None:
+        ordered.append((organization, depth))
+        for child in children.get(organization.pk, []):
+            walk(child, depth + 1)
+
+    for organization in top:
+        walk(organization, 0)
+    return ordered
+
+
+def _has_ancestor_in(organization: Organization, ids: set[int], by_id: dict) -> bool:
+    parent_id = organization.parent_id
+    while parent_id is not None and parent_id in by_id:
+        if parent_id in ids:
+            return True
+        parent_id = by_id[parent_id].parent_id
+    return False
+
+
+def appeal_for_cabinet(user, pk: int) -> Appeal:
+    """The one way the cabinet fetches an appeal: 403 for people without a cabinet, 404 for staff
+    of organizations that have nothing to do with it (they must not learn it exists)."""
+    if not user.has_perm("cabinet.enter"):
+        raise PermissionDenied
+    appeal = (
+        Appeal.objects.select_related(
+            "problem__territory",
+            "problem__category",
+            "problem__author",
+            "organization__parent",
+            "organization__appeal_policy",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if appeal is None or not user.has_perm("cabinet.view_appeal", appeal):
+        raise Http404
+    return appeal
+
+
+# --- Inbox ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    description: str
+    condition: Callable[[datetime.date], Q] | None  # None: every received appeal
+    ordering: tuple[str, ...]
+    tone: str = ""  # how the tile is coloured: "danger", "warn" or plain
+
+    @property
+    def hint(self) -> str:
+        return str(self.description) % {"days": settings.VECHE_DUE_SOON_DAYS}
+
+
+SECTIONS: dict[str, Section] = {
+    section.key: section
+    for section in (
+        Section(
+            "new",
+            _("New"),
+            _("Received, not registered yet"),
+            lambda today: Q(status=Status.SENT),
+            ("sent_at", "id"),
+        ),
+        Section(
+            "due_soon",
+            _("Due soon"),
+            _("The answer is due within %(days)s days"),
+            due_soon_q,
+            ("due_date", "id"),
+            "warn",
+        ),
+        Section(
+            "overdue",
+            _("Overdue"),
+            _("The due date has passed without a final answer"),
+            overdue_q,
+            ("due_date", "id"),
+            "danger",
+        ),
+        Section(
+            "under_control",
+            _("Under control"),
+            _("Taken under control by a head"),
+            lambda today: Q(under_control=True),
+            ("due_date", "-id"),
+        ),
+        Section(
+            "answered",
+            _("Answered"),
+            _("A final answer has been given"),
+            lambda today: Q(answered_at__isnull=False),
+            ("-answered_at", "-id"),
+        ),
+        Section("all", _("All"), _("Every appeal received"), None, ("-sent_at", "-id")),
+    )
+}
+DEFAULT_SECTION = "new"
+
+
+def received_appeals(organization: Organization) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(organization=organization, status__in=RECEIVED_STATUSES)
+
+
+def inbox(organization: Organization, section: Section, today: datetime.date) -> QuerySet[Appeal]:
+    """One section's rows, with everything a row shows in the same query."""
+    queryset = received_appeals(organization)
+    if section.condition is not None:
+        queryset = queryset.filter(section.condition(today))
+    return queryset.select_related("problem__territory").order_by(*section.ordering)
+
+
+def section_counts(organization: Organization, today: datetime.date) -> dict[str, int]:
+    """How many appeals each section holds, in one query."""
+    return received_appeals(organization).aggregate(
+        **{
+            key: Count("pk", filter=section.condition(today)) if section.condition else Count("pk")
+            for key, section in SECTIONS.items()
+        }
+    )
+
+
+# --- The appeal's file ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime.datetime
+    kind: str  # sent, registered, interim, extension, forwarding, final, message_in, message_out
+    title: str
+    text: str = ""
+    actor: str = ""
+    attachments: tuple = ()
+    on_letterhead: bool = False
+
+
+@dataclass
+class AppealFile:
+    appeal: Appeal
+    revision: Revision | None
+    signatures: list[Signature]
+    author_signature: Signature | None
+    history: list[HistoryEntry]
+    rating_average: float | None
+    rating_count: int
+    previous: list[Appeal]
+
+
+def appeal_file(appeal: Appeal) -> AppealFile:
+    """Everything the addressee's page shows; a fixed number of queries whatever the sizes."""
+    revision = appeal.revisions.order_by("-number").first()
+    signatures = list(
+        appeal.signatures.filter(withdrawn_at__isnull=True)
+        .select_related("revision")
+        .order_by("created_at", "id")
+    )
+    author_signature = next((s for s in signatures if s.user_id == appeal.problem.author_id), None)
+    answers = list(
+        appeal.answers.select_related("official", "organization").prefetch_related("attachments")
+    )
+    messages = list(appeal.messages.select_related("sender"))
+    ratings = appeal.ratings.aggregate(average=Avg("score"), count=Count("pk"))
+    return AppealFile(
+        appeal=appeal,
+        revision=revision,
+        signatures=signatures,
+        author_signature=author_signature,
+        history=_history(appeal, answers, messages),
+        rating_average=ratings["average"],
+        rating_count=ratings["count"],
+        previous=_previous_appeals(appeal),
+    )
+
+
+def _history(appeal: Appeal, answers: list[Answer], messages: list[Message]) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    if appeal.sent_at:
+        entries.append(
+            HistoryEntry(
+                appeal.sent_at,
+                "sent",
+                gettext("Sent by the author")
+                if appeal.sent_by_author
+                else gettext("Sent by Veche"),
+            )
+        )
+    if appeal.registered_at:
+        entries.append(
+            HistoryEntry(
+                appeal.registered_at,
+                "registered",
+                gettext("Registered under No. %(number)s") % {"number": appeal.registration_number},
+            )
+        )
+    forwardings = [a for a in answers if a.kind == Answer.Kind.FORWARDING]
+    for answer in answers:
+        title = answer.get_kind_display()
+        if answer.kind == Answer.Kind.FORWARDING:
+            index = forwardings.index(answer)
+            to = (
+                forwardings[index + 1].organization
+                if index + 1 < len(forwardings)
+                else appeal.organization
+            )
+            title = gettext("Forwarded by %(source)s to %(target)s") % {
+                "source": answer.organization.short_title,
+                "target": to.short_title,
+            }
+        entries.append(
+            HistoryEntry(
+                answer.created_at,
+                answer.kind,
+                title,
+                text=answer.text,
+                actor=f"{answer.official.private_name} · {answer.organization.short_title}",
+                attachments=tuple(answer.attachments.all()),
+                on_letterhead=answer.on_letterhead,
+            )
+        )
+    for message in messages:
+        entries.append(
+            HistoryEntry(
+                message.created_at,
+                "message_out" if message.from_organization else "message_in",
+                gettext("Message to the author")
+                if message.from_organization
+                else gettext("Message from the author"),
+                text=message.text,
+                actor=message.sender.private_name,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def _previous_appeals(appeal: Appeal) -> list[Appeal]:
+    """The chain of earlier appeals on the same problem (escalations carry their history)."""
+    chain: list[Appeal] = []
+    previous_id = appeal.previous_id
+    while previous_id is not None and len(chain) < 10:
+        previous = (
+            Appeal.objects.select_related("organization")
+            .prefetch_related(
+                Prefetch(
+                    "answers",
+                    queryset=Answer.objects.filter(kind=Answer.Kind.FINAL),
+                    to_attr="final_answers",
+                )
+            )
+            .annotate(rating_average=Avg("ratings__score"), rating_count=Count("ratings"))
+            .get(pk=previous_id)
+        )
+        chain.append(previous)
+        previous_id = previous.previous_id
+    return chain
+
+
+# --- Subordinate organizations --------------------------------------------------------------
+
+
+# Shares of answers on time shown green and amber; below them red.
+ON_TIME_GOOD, ON_TIME_FAIR = 90, 70
+
+
+@dataclass
+class OrganizationReport:
+    organization: Organization
+    depth: int
+    received: int = 0
+    in_work: int = 0
+    answered: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    under_control: int = 0
+    rating_sum: float = 0
+    rating_count: int = 0
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.on_time / self.answered) if self.answered else None
+
+    @property
+    def on_time_tone(self) -> str:
+        """How the share is coloured: most answers on time is the norm the law sets."""
+        share = self.on_time_percent
+        if share is None:
+            return ""
+        return "ok" if share >= ON_TIME_GOOD else "warn" if share >= ON_TIME_FAIR else "danger"
+
+    @property
+    def rating_average(self) -> float | None:
+        return self.rating_sum / self.rating_count if self.rating_count else None
+
+
+def subordinate_report(
+    scope: CabinetScope, today: datetime.date
+) -> tuple[list[OrganizationReport], OrganizationReport | None]:
+    """Each organization a head oversees (tree order) with its deadlines and ratings, and the
+    total over them. Two queries whatever the number of organizations."""
+    rows = [OrganizationReport(organization, depth) for organization, depth in scope.overseen]
+    if not rows:
+        return [], None
+    by_id = {row.organization.pk: row for row in rows}
+    stats = (
+        Appeal.objects.filter(organization_id__in=by_id, status__in=RECEIVED_STATUSES)
+        .values("organization_id")
+        .order_by()
+        .annotate(
+            received=Count("pk"),
+            in_work=Count("pk", filter=Q(status__in=AWAITING_ANSWER_STATUSES)),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            on_time=Count("pk", filter=Q(answered_on_time=True)),
+            overdue=Count("pk", filter=overdue_q(today)),
+            under_control=Count("pk", filter=Q(under_control=True)),
+        )
+    )
+    for values in stats:
+        row = by_id[values.pop("organization_id")]
+        for name, value in values.items():
+            setattr(row, name, value)
+    ratings = (
+        Rating.objects.filter(appeal__organization_id__in=by_id)
+        .values("appeal__organization_id")
+        .order_by()
+        .annotate(average=Avg("score"), count=Count("pk"))
+    )
+    for values in ratings:
+        row = by_id[values["appeal__organization_id"]]
+        row.rating_count = values["count"]
+        row.rating_sum = values["average"] * values["count"]
+    total = OrganizationReport(organization=None, depth=0)
+    for row in rows:
+        for name in (
+            "received",
+            "in_work",
+            "answered",
+            "on_time",
+            "overdue",
+            "under_control",
+            "rating_sum",
+            "rating_count",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return rows, total

@@ -1,0 +1,142 @@
+"""Collective appeals and the organizations' answers as printable, verifiable PDF documents."""
+
+import base64
+import mimetypes
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from veche.appeals.models import Answer, Appeal, Revision, Signature
+from veche.core.i18n import translate
+from veche.documents.models import IssuedDocument
+from veche.documents.services import issue_document
+from veche.organizations.models import Membership
+
+NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
+_LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A line of the document about one person: public name, or for the addressee the 59-FZ data."""
+
+    name: str
+    postal_address: str = ""
+    email: str = ""
+
+
+def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addressee: bool) -> bytes:
+    """The appeal as a document "Collective appeal", in the site language.
+
+    The addressee's copy names every co-applicant with the postal address and e-mail they gave
+    when signing (59-FZ); the public copy shows only the names people agreed to publish.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        revision = revision or appeal.current_revision
+        problem = appeal.problem
+        signatures = list(
+            Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+            .select_related("user", "revision")
+            .order_by("created_at", "id")
+        )
+        signatories = [
+            (signature, _applicant(signature, for_addressee)) for signature in signatures
+        ]
+        author_signature = next((s for s in signatures if s.user_id == problem.author_id), None)
+        if author_signature is not None:
+            author = _applicant(author_signature, for_addressee)
+        elif for_addressee:
+            author = Applicant(problem.author.private_name, "", problem.author.email)
+        else:
+            author = Applicant(problem.author.public_name)
+        title = _("Collective appeal “%(title)s”, revision %(number)s") % {
+            "title": problem.title,
+            "number": revision.number,
+        }
+        context = {
+            "appeal": appeal,
+            "problem": problem,
+            "organization": appeal.organization,
+            "revision": revision,
+            "author": author,
+            "signatories": signatories,
+            "signature_count": len(signatures),
+            "for_addressee": for_addressee,
+            "not_sent": appeal.status in NOT_SENT,
+            "signed_on": appeal.sent_at or revision.created_at,
+            "site_url": settings.SITE_URL,
+        }
+        return issue_document(
+            kind=IssuedDocument.Kind.APPEAL,
+            target=appeal,
+            title=title,
+            template_name="documents/appeal.html",
+            context=context,
+            for_addressee=for_addressee,
+        )
+
+
+def _applicant(signature: Signature, for_addressee: bool) -> Applicant:
+    if for_addressee:
+        return Applicant(signature.full_name, signature.postal_address, signature.email)
+    return Applicant(signature.user.public_name)
+
+
+def answer_pdf(answer: Answer) -> bytes:
+    """The organization's answer on its letterhead, in the site language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        appeal, organization = answer.appeal, answer.organization
+        position = (
+            Membership.objects.filter(user=answer.official, organization=organization)
+            .exclude(position="")
+            .values_list("position", flat=True)
+            .first()
+        )
+        title = _("%(kind)s of %(organization)s on the collective appeal “%(title)s”") % {
+            "kind": answer.get_kind_display().capitalize(),
+            "organization": organization.short_title,
+            "title": appeal.problem.title,
+        }
+        context = {
+            "answer": answer,
+            "appeal": appeal,
+            "problem": appeal.problem,
+            "organization": organization,
+            "heading_lines": _lines(translate(organization.letterhead_heading))
+            or [organization.title],
+            "footer_lines": _lines(translate(organization.letterhead_footer)),
+            "logo": _logo_data_uri(organization),
+            "signatory_title": position or translate(organization.signatory_title),
+            "official_name": answer.official.full_name,
+            "attachments": list(answer.attachments.all()),
+            "site_url": settings.SITE_URL,
+        }
+        return issue_document(
+            kind=IssuedDocument.Kind.ANSWER,
+            target=answer,
+            title=title,
+            template_name="documents/answer.html",
+            context=context,
+            for_addressee=False,
+        )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _logo_data_uri(organization) -> str:
+    """The logo inlined: read through the storage, so it works wherever media are kept."""
+    if not organization.logo:
+        return ""
+    try:
+        with organization.logo.open("rb") as logo:
+            content = logo.read(_LOGO_MAX_BYTES + 1)
+    except OSError:
+        return ""
+    content_type = mimetypes.guess_type(organization.logo.name)[0] or ""
+    if len(content) > _LOGO_MAX_BYTES or not content_type.startswith("image/"):
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"

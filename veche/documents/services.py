@@ -1,0 +1,143 @@
+"""Issuing documents: render a PDF with its verification code and register it."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from veche.documents.models import IssuedDocument
+from veche.documents.qr import qr_data_uri
+from veche.documents.rendering import css_string, render_pdf
+
+# Lower-case letters and digits without i, l, o, u: a code read from paper is typed right.
+CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+CODE_LENGTH = 20  # 100 bits
+_CACHE_SECONDS = 3600
+_CACHE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(typed: str) -> str:
+    """A code as a person typed it (any case, spaces, dashes, O for 0) in its stored form."""
+    cleaned = "".join(ch for ch in typed.lower() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"o": "0", "i": "1", "l": "1"}))
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sha256_of_file(uploaded) -> str:
+    """The SHA-256 of an uploaded file, read in chunks (a copy brought for checking)."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a document prints about itself so that a reader can verify it."""
+
+    code: str
+    url: str
+    qr: str
+    issued_at: datetime.datetime
+
+    @classmethod
+    def of(cls, document: IssuedDocument) -> "Verification":
+        url = settings.SITE_URL + reverse("documents:document", args=[document.code])
+        return cls(document.code, url, qr_data_uri(url), document.created_at)
+
+
+def issue_document(
+    *,
+    kind: str,
+    target,
+    title: str,
+    template_name: str,
+    context: dict,
+    for_addressee: bool,
+) -> bytes:
+    """The PDF of `target` from `template_name`, registered as an IssuedDocument.
+
+    The template gets `verification` (code, URL, QR, time of issue). When the same content
+    was issued before, the registered document is rendered again under its code instead of
+    registering a new one, so repeated downloads of an unchanged appeal do not grow the
+    register and all carry the same code.
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    object_type, object_id = target._meta.label_lower, str(target.pk)
+    probe = render_to_string(template_name, {**context, "verification": None})
+    fingerprint = sha256_hex(probe.encode())
+    earlier = (
+        IssuedDocument.objects.filter(
+            kind=kind,
+            object_type=object_type,
+            object_id=object_id,
+            fingerprint=fingerprint,
+            for_addressee=for_addressee,
+            language=language,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if earlier is not None:
+        pdf = cache.get(_cache_key(earlier)) or _render(template_name, context, earlier)
+        if sha256_hex(pdf) == earlier.sha256:
+            _remember(earlier, pdf)
+            return pdf
+        # Rendered differently now (fonts or the renderer changed): register a new document.
+    document = IssuedDocument(
+        kind=kind,
+        code=new_code(),
+        object_type=object_type,
+        object_id=object_id,
+        title=title,
+        language=language,
+        for_addressee=for_addressee,
+        fingerprint=fingerprint,
+        created_at=timezone.now().replace(microsecond=0),
+    )
+    pdf = _render(template_name, context, document)
+    document.sha256 = sha256_hex(pdf)
+    document.save()
+    _remember(document, pdf)
+    return pdf
+
+
+def _render(template_name: str, context: dict, document: IssuedDocument) -> bytes:
+    return render_pdf(
+        template_name,
+        {
+            **context,
+            "verification": Verification.of(document),
+            "document_title": document.title,
+            "footer_note": css_string(
+                _("Veche · verification code %(code)s") % {"code": document.code}
+            ),
+        },
+        base_url=settings.SITE_URL + "/",
+        identifier=document.code,
+    )
+
+
+def _cache_key(document: IssuedDocument) -> str:
+    return f"documents:pdf:{document.code}"
+
+
+def _remember(document: IssuedDocument, pdf: bytes) -> None:
+    # Rendering takes a second or two; an appeal being shared is downloaded many times.
+    # Addressee copies carry personal data and stay out of a cache that may be shared.
+    if not document.for_addressee and len(pdf) <= _CACHE_MAX_BYTES:
+        cache.set(_cache_key(document), pdf, _CACHE_SECONDS)

@@ -1,0 +1,130 @@
+"""Data and readers for the documents' tests.
+
+Appeals with many signatures are built row by row: signing through the service checks
+eligibility and takes a lock per signature, right for its own tests and slow for documents.
+"""
+
+import datetime
+import io
+
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.factories import make_category, make_organization, make_territory, make_user
+from veche.appeals.models import Appeal, Problem, Revision, Signature
+
+# (surname, first name, patronymic) for men and for women, combined by index.
+MEN = (
+    ["Иванов", "Сидоров", "Смирнов", "Васильев", "Михайлов", "Фёдоров", "Волков", "Лебедев"],
+    ["Борис", "Глеб", "Егор", "Рустам", "Олег", "Павел", "Тимур"],
+    ["Андреевич", "Борисович", "Глебович", "Ильдарович", "Евгеньевич"],
+)
+WOMEN = (
+    ["Петрова", "Кузнецова", "Попова", "Соколова", "Новикова", "Морозова", "Алексеева"],
+    ["Анна", "Вера", "Дарья", "Гульнара", "Ирина", "Софья", "Лейсан", "Ольга"],
+    ["Андреевна", "Викторовна", "Дмитриевна", "Ринатовна", "Сергеевна"],
+)
+PUBLICATIONS = ["full", "initials", "none"]
+
+APPEAL_TEXT = """Уважаемый Ильдар Рустамович!
+
+Мы, жители домов № 5, 7 и 9 по улице Пушкина, обращаемся к Вам по поводу состояния \
+дворовой территории. Весной асфальтовое покрытие во дворе разрушилось: ямы глубиной \
+до 20 сантиметров занимают почти весь проезд, машины скорой помощи и мусоровозы \
+объезжают их по газону и детской площадке.
+
+В 2025 году мы дважды обращались в управляющую компанию, однако ремонт так и не был \
+выполнен.
+
+На основании изложенного просим:
+1) провести обследование дворовой территории с участием представителей жителей;
+2) выполнить ямочный ремонт проезда до 1 декабря 2026 года;
+3) сообщить сроки капитального ремонта покрытия по программе благоустройства."""
+
+
+def make_appeal(
+    *,
+    signatures: int = 3,
+    status: str = Appeal.Status.COLLECTING,
+    organization=None,
+    title: str = "Ямы во дворе домов 5–9 по улице Пушкина",
+    text: str = APPEAL_TEXT,
+) -> Appeal:
+    territory = make_territory(ru="Вахитовский район", en="Vakhitovsky district")
+    organization = organization or make_organization(
+        ru="Администрация Вахитовского и Приволжского районов г. Казани",
+        en="Administration of the Vakhitovsky and Privolzhsky districts of Kazan",
+        jurisdiction=[territory],
+    )
+    author = make_user(
+        last_name="Гарипова", first_name="Алсу", patronymic="Ринатовна", name_publication="full"
+    )
+    started = timezone.now() - datetime.timedelta(days=20)
+    problem = Problem.objects.create(
+        author=author,
+        title=title,
+        description="Ямы появились весной и растут.",
+        category=make_category(),
+        territory=territory,
+        address="ул. Пушкина, 5–9, двор",
+        status=Problem.Status.PUBLISHED,
+        published_at=started,
+        created_at=started,
+    )
+    appeal = Appeal.objects.create(
+        problem=problem,
+        organization=organization,
+        status=status,
+        signature_threshold=100,
+        created_at=started,
+    )
+    problem.current_appeal = appeal
+    problem.save(update_fields=["current_appeal"])
+    first = Revision.objects.create(
+        appeal=appeal, number=1, text=text, author=author, created_at=started
+    )
+    Signature.objects.create(
+        appeal=appeal,
+        user=author,
+        revision=first,
+        created_at=started,
+        full_name=author.full_name,
+        postal_address="420111, г. Казань, ул. Пушкина, д. 5, кв. 1",
+        email=author.email,
+    )
+    for number in range(1, signatures):
+        last, first_name, patronymic = (
+            names[(number * step) % len(names)]
+            for names, step in zip(MEN if number % 2 else WOMEN, (1, 3, 7), strict=True)
+        )
+        person = make_user(
+            last_name=last,
+            first_name=first_name,
+            patronymic=patronymic,
+            name_publication=PUBLICATIONS[number % 3],
+        )
+        Signature.objects.create(
+            appeal=appeal,
+            user=person,
+            revision=first,
+            created_at=started + datetime.timedelta(hours=3 * number),
+            full_name=person.full_name,
+            postal_address=f"420111, г. Казань, ул. Пушкина, д. {5 + 2 * (number % 3)}, "
+            f"кв. {number + 10}",
+            email=person.email,
+        )
+    appeal.signature_count = signatures
+    if status not in (Appeal.Status.DRAFT, Appeal.Status.COLLECTING):
+        appeal.sent_at = started + datetime.timedelta(days=10)
+    appeal.save()
+    return appeal
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, with runs of white space (line and cell breaks) made one space."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]

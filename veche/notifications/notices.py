@@ -1,0 +1,276 @@
+"""What each kind of notice says and who hears it: a registry of small classes, one per kind.
+
+An appeal event (``"sent"``, ``"answer_final"``, …) maps to one or more notice kinds, in order:
+a person who would hear several of them hears only the first (an official who also follows the
+problem gets "a new appeal arrived", not also "your appeal was sent"). A notice's text lives in
+``templates/notifications/notices/<kind>.txt``; its title is a short translatable phrase.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from veche.appeals.models import Answer, Appeal, Follow, Message, Problem, Revision, Signature
+from veche.appeals.rules import OFFICIAL_ROLES
+from veche.organizations.models import Membership
+
+# --- Audiences ------------------------------------------------------------------------------
+
+
+def author_of(appeal: Appeal) -> set[int]:
+    return {appeal.problem.author_id}
+
+
+def signatories_of(appeal: Appeal) -> set[int]:
+    return set(
+        Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def followers_of(problem_id: int) -> set[int]:
+    return set(Follow.objects.filter(problem_id=problem_id).values_list("user_id", flat=True))
+
+
+def residents_of(appeal: Appeal) -> set[int]:
+    """Everyone with a stake in the appeal's progress: author, signatories, followers."""
+    return author_of(appeal) | signatories_of(appeal) | followers_of(appeal.problem_id)
+
+
+def officials_of(organization_id: int) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            organization_id=organization_id, role__in=OFFICIAL_ROLES
+        ).values_list("user_id", flat=True)
+    )
+
+
+def cabinet_url(appeal: Appeal) -> str:
+    try:
+        return reverse("cabinet:appeal", args=[appeal.pk])
+    except NoReverseMatch:  # the cabinet's pages are not there yet: the public page will do
+        return appeal.problem.get_absolute_url()
+
+
+# --- Notice kinds ---------------------------------------------------------------------------
+
+
+class Notice:
+    """One kind of notice about an appeal. Subclasses say who hears it and what it says."""
+
+    kind = ""
+    # Formatted with title_params() in the recipient's language.
+    title = ""
+
+    def load(self, appeal: Appeal, context: dict) -> dict:
+        """Objects the text needs, loaded once for all recipients (language-independent)."""
+        return {}
+
+    def audience(self, appeal: Appeal, context: dict, extra: dict) -> set[int]:
+        return residents_of(appeal)
+
+    def actor_id(self, appeal: Appeal, context: dict, extra: dict) -> int | None:
+        """Who caused the event, when known: they are not told about their own act."""
+        return context.get("actor")
+
+    def url(self, appeal: Appeal, extra: dict) -> str:
+        return appeal.problem.get_absolute_url()
+
+    def title_params(self, appeal: Appeal, extra: dict) -> dict:
+        return {"problem": appeal.problem.title, "organization": appeal.organization.title}
+
+    @property
+    def template_name(self) -> str:
+        return f"notifications/notices/{self.kind}.txt"
+
+
+class ForOfficials(Notice):
+    def audience(self, appeal, context, extra):
+        return officials_of(appeal.organization_id)
+
+    def url(self, appeal, extra):
+        return cabinet_url(appeal)
+
+
+class ByAuthor(Notice):
+    """Only the author does this (close, escalate): the author is the actor."""
+
+    def actor_id(self, appeal, context, extra):
+        return appeal.problem.author_id
+
+
+class AboutAnswer(Notice):
+    def load(self, appeal, context):
+        answer = Answer.objects.filter(pk=context.get("answer"), appeal=appeal).first()
+        return {"answer": answer}
+
+    def actor_id(self, appeal, context, extra):
+        answer = extra["answer"]
+        return answer.official_id if answer else context.get("actor")
+
+
+class AppealArrived(ForOfficials):
+    kind = "appeal_arrived"
+    title = _("New appeal: “%(problem)s”")
+
+
+class AppealSent(Notice):
+    kind = "appeal_sent"
+    title = _("The appeal “%(problem)s” was sent to %(organization)s")
+
+
+class AppealRegistered(Notice):
+    kind = "appeal_registered"
+    title = _("The appeal “%(problem)s” was registered")
+
+
+class AppealRevised(Notice):
+    """A substantive change: those who signed an earlier text are asked to confirm."""
+
+    kind = "appeal_revised"
+    title = _("The text of the appeal “%(problem)s” changed: confirm your signature")
+
+    def load(self, appeal, context):
+        revision = Revision.objects.filter(appeal=appeal, number=context.get("revision")).first()
+        return {"revision": revision}
+
+    def audience(self, appeal, context, extra):
+        return signatories_of(appeal)
+
+    def actor_id(self, appeal, context, extra):
+        revision = extra["revision"]
+        return revision.author_id if revision else appeal.problem.author_id
+
+
+class InterimAnswer(AboutAnswer):
+    kind = "answer_interim"
+    title = _("Interim answer to the appeal “%(problem)s”")
+
+
+class DeadlineExtended(AboutAnswer):
+    kind = "answer_extension"
+    title = _("The answer to the appeal “%(problem)s” was postponed")
+
+
+class AppealForwarded(AboutAnswer):
+    kind = "answer_forwarding"
+    title = _("The appeal “%(problem)s” was forwarded to %(organization)s")
+
+
+class FinalAnswer(AboutAnswer):
+    kind = "answer_final"
+    title = _("%(organization)s answered the appeal “%(problem)s”")
+
+
+class AboutMessage(Notice):
+    """Correspondence is private to the author and the addressee's officials."""
+
+    from_organization = False
+
+    def load(self, appeal, context):
+        return {"message": Message.objects.filter(pk=context.get("message"), appeal=appeal).first()}
+
+    def audience(self, appeal, context, extra):
+        if bool(context.get("from_organization")) != self.from_organization:
+            return set()
+        return self.correspondents(appeal)
+
+    def correspondents(self, appeal) -> set[int]:
+        raise NotImplementedError
+
+    def actor_id(self, appeal, context, extra):
+        message = extra["message"]
+        return message.sender_id if message else context.get("actor")
+
+
+class MessageToAuthor(AboutMessage):
+    kind = "message_to_author"
+    title = _("%(organization)s wrote about the appeal “%(problem)s”")
+    from_organization = True
+
+    def correspondents(self, appeal):
+        return author_of(appeal)
+
+
+class MessageToOfficials(AboutMessage):
+    kind = "message_to_officials"
+    title = _("The author of the appeal “%(problem)s” wrote to you")
+    from_organization = False
+
+    def correspondents(self, appeal):
+        return officials_of(appeal.organization_id)
+
+    def url(self, appeal, extra):
+        return cabinet_url(appeal)
+
+
+class AppealClosed(ByAuthor):
+    kind = "appeal_closed"
+    title = _("The appeal “%(problem)s” was closed")
+
+    def load(self, appeal, context):
+        outcome = context.get("outcome") or appeal.outcome
+        return {"outcome_label": dict(Problem.Status.choices).get(outcome, "")}
+
+
+class AboutEscalation(ByAuthor):
+    def load(self, appeal, context):
+        new_appeal = (
+            Appeal.objects.select_related("organization")
+            .filter(pk=context.get("new_appeal"))
+            .first()
+        )
+        return {"new_appeal": new_appeal}
+
+    def title_params(self, appeal, extra):
+        new_appeal = extra["new_appeal"]
+        organization = new_appeal.organization if new_appeal else appeal.organization
+        return {"problem": appeal.problem.title, "organization": organization.title}
+
+
+class EscalationInvitation(AboutEscalation):
+    """Signatures are never carried over to the new appeal: the old signatories are asked."""
+
+    kind = "escalation_invitation"
+    title = _("Sign the new appeal “%(problem)s” to %(organization)s")
+
+    def audience(self, appeal, context, extra):
+        return signatories_of(appeal)
+
+
+class AppealEscalated(AboutEscalation):
+    kind = "appeal_escalated"
+    title = _("The problem “%(problem)s” was taken to %(organization)s")
+
+
+class AppealOverdue(ForOfficials):
+    """Sent by the daily check, not by an appeal event."""
+
+    kind = "appeal_overdue"
+    title = _("The answer to the appeal “%(problem)s” is overdue")
+
+    def load(self, appeal, context):
+        today = context["today"]
+        return {"today": today, "days_late": (today - appeal.due_date).days}
+
+
+# --- Registry -------------------------------------------------------------------------------
+
+APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
+    "sent": (AppealArrived(), AppealSent()),
+    "registered": (AppealRegistered(),),
+    "revised": (AppealRevised(),),
+    "answer_interim": (InterimAnswer(),),
+    "answer_extension": (DeadlineExtended(),),
+    "answer_forwarding": (AppealForwarded(),),
+    "answer_final": (FinalAnswer(),),
+    "message": (MessageToAuthor(), MessageToOfficials()),
+    "closed": (AppealClosed(),),
+    "escalated": (EscalationInvitation(), AppealEscalated()),
+}
+
+OVERDUE = AppealOverdue()
+
+KINDS: dict[str, Notice] = {
+    notice.kind: notice for notices in APPEAL_EVENTS.values() for notice in notices
+} | {OVERDUE.kind: OVERDUE}
