@@ -13,12 +13,12 @@ $BIN/ruff check .
 $BIN/ruff format --check .
 
 echo "== tests on SQLite"
-DATABASE_URL="sqlite:///$VECHE_VAR_DIR/test.sqlite3" $BIN/pytest "$@"
+DATABASE_URL="sqlite:///$VECHE_VAR_DIR/test.sqlite3" $BIN/pytest -n 2 "$@"
 
 echo "== tests on PostgreSQL"
 TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/veche}"
 if $BIN/python scripts/postgres_available.py "$TEST_POSTGRES_URL"; then
-  DATABASE_URL="$TEST_POSTGRES_URL" $BIN/pytest "$@"
+  DATABASE_URL="$TEST_POSTGRES_URL" $BIN/pytest -n 2 "$@"
 elif [ -n "${CI:-}" ]; then
   echo "PostgreSQL at $TEST_POSTGRES_URL is required in CI and is not reachable." >&2
   exit 1

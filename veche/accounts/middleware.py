@@ -16,6 +16,7 @@ _ALLOWED_PREFIXES = (
     "/static/",
     "/healthz",
     "/accounts/password/",
+    "/notifications/unsubscribe/",
 )
 
 

@@ -179,6 +179,10 @@ def erase_account(*, user: User) -> None:
         claim.document.delete(save=False)
         claim.delete()
     user.memberships.all().delete()
+    from veche.notifications.models import Notification, NotificationPreference
+
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
     user.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     user.email = f"erased-{user.pk}@erased.invalid"
     user.last_name = user.first_name = user.patronymic = ""

@@ -95,7 +95,8 @@ def _notify(event: str, appeal: Appeal, **context) -> None:
 
         notify_appeal_event(event=event, appeal_id=appeal.pk, context=context)
 
-    transaction.on_commit(send)
+    # robust: the change is committed; a failing notice must not turn it into an error page.
+    transaction.on_commit(send, robust=True)
 
 
 # --- Publishing -----------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 
 from veche.accounts.models import User
 from veche.appeals.models import Appeal, Problem, Signature
-from veche.identity.models import Verification
 from veche.demo.city import ORGANIZATIONS, TERRITORIES, USERS
+from veche.identity.models import Verification
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
