@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from veche.accounts.services import ensure_account
 from veche.appeals import services
-from veche.appeals.models import Answer, Appeal, Category, Problem, Rating, Responsibility
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    Category,
+    Problem,
+    Rating,
+    Responsibility,
+    Revision,
+    Signature,
+)
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 from veche.organizations.models import Membership, Organization
@@ -299,6 +308,10 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         services.sign_appeal(user=person, appeal=appeal)
         appeal.refresh_from_db()
     Problem.objects.filter(pk=problem.pk).update(published_at=published, created_at=published)
+    Revision.objects.filter(appeal=appeal).update(created_at=published)
+    Signature.objects.filter(appeal=appeal).update(
+        created_at=published + datetime.timedelta(hours=5)
+    )
     appeal.refresh_from_db()
     official = _official(organization)
     if state in ("collecting",):
@@ -314,6 +327,8 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         registration_number=f"КО-{1000 + appeal.pk}/26",
         registered_on=registered_on,
     )
+    registered_at = timezone.make_aware(datetime.datetime.combine(registered_on, datetime.time(10)))
+    Appeal.objects.filter(pk=appeal.pk).update(registered_at=registered_at)
     if state == "overdue":
         services.answer_appeal(
             official=official,
@@ -332,6 +347,7 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         rating_until=answered + datetime.timedelta(days=14),
         answered_on_time=True,
     )
+    Answer.objects.filter(appeal=appeal).update(created_at=answered)
     appeal.refresh_from_db()
     scores = {"rating": [5, 4, 4, 3, 5, 4], "solved": [5, 5, 4, 5], "escalated": [1, 2, 1, 2]}
     for person, score in zip(people[1:], scores[state], strict=False):
