@@ -342,10 +342,11 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         official=official, appeal=appeal, kind=Answer.Kind.FINAL, text=ANSWERS[key]
     )
     answered = now - datetime.timedelta(days=3 if state == "rating" else 20)
+    appeal.refresh_from_db()
     Appeal.objects.filter(pk=appeal.pk).update(
         answered_at=answered,
         rating_until=answered + datetime.timedelta(days=14),
-        answered_on_time=True,
+        answered_on_time=timezone.localdate(answered) <= appeal.due_date,
     )
     Answer.objects.filter(appeal=appeal).update(created_at=answered)
     appeal.refresh_from_db()
