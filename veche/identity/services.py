@@ -298,7 +298,9 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
     """An organizer accepts or rejects a declaration of ownership; a rejection needs a reason."""
     from veche.identity.models import PropertyClaim
 
-    claim = PropertyClaim.objects.select_for_update().get(pk=claim.pk)
+    claim = PropertyClaim.objects.select_for_update().select_related("territory").get(pk=claim.pk)
+    if not may_review_property(reviewer, claim):
+        raise PermissionDenied(_("Only organizers answering for this territory review it."))
     if claim.status != PropertyClaim.Status.PENDING:
         raise ValidationError(_("This declaration has already been reviewed."))
     if not accept and not reason.strip():
@@ -313,3 +315,27 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
         data={"reason": reason},
     )
     return claim
+
+
+def reviewable_territory_paths(user) -> list[str]:
+    """Territories whose property declarations this person reviews: the jurisdiction of the
+    organizations where they are an organizer."""
+    from veche.organizations.models import Membership
+    from veche.territories.models import Territory
+
+    return list(
+        Territory.objects.filter(
+            organizations__memberships__user=user,
+            organizations__memberships__role=Membership.Role.ORGANIZER,
+        )
+        .values_list("path", flat=True)
+        .distinct()
+    )
+
+
+def may_review_property(user, claim) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(claim.territory.path.startswith(path) for path in reviewable_territory_paths(user))

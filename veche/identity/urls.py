@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.my_verification, name="mine"),
     path("census/", views.census_check, name="census_check"),
     path("property/", views.declare_property, name="declare_property"),
+    path("claims/", views.property_claims, name="claims"),
+    path("claims/<int:pk>/", views.review_claim, name="review_claim"),
 ]

@@ -2,15 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.identity.eligibility import age_on, person_facts
 from veche.identity.forms import CensusCheckForm, PropertyClaimForm
-from veche.identity.models import IdentityProvider, Level
-from veche.identity.services import verify_by_census
+from veche.identity.models import IdentityProvider, Level, PropertyClaim
+from veche.identity.services import (
+    review_property_claim,
+    reviewable_territory_paths,
+    verify_by_census,
+)
 
 
 @login_required
@@ -69,3 +73,41 @@ def declare_property(request):
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors))
     return redirect("identity:mine")
+
+
+@login_required
+def property_claims(request):
+    """Organizers review declarations of ownership in the territories they answer for."""
+    paths = reviewable_territory_paths(request.user)
+    if not paths and not request.user.is_superuser:
+        raise PermissionDenied
+    pending = (
+        PropertyClaim.objects.filter(status=PropertyClaim.Status.PENDING)
+        .select_related("territory", "user")
+        .order_by("created_at")
+    )
+    claims = [
+        c
+        for c in pending
+        if request.user.is_superuser or any(c.territory.path.startswith(path) for path in paths)
+    ]
+    return render(request, "identity/claims.html", {"claims": claims})
+
+
+@login_required
+@require_POST
+def review_claim(request, pk: int):
+    claim = get_object_or_404(PropertyClaim, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        review_property_claim(
+            claim=claim, reviewer=request.user, accept=accept, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The declaration is accepted.") if accept else _("The declaration is rejected."),
+        )
+    return redirect("identity:claims")

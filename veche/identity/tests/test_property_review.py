@@ -1,0 +1,58 @@
+"""Organizers accept or reject declarations of property in the territories they answer for."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from tests.factories import make_organization, make_staff, make_territory, make_user
+from veche.identity.models import PropertyClaim
+from veche.organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claim():
+    district = make_territory("kazan-vakhitovsky")
+    return PropertyClaim.objects.create(
+        user=make_user(),
+        territory=district,
+        kind="land",
+        cadastral_number="16:50:011101:12",
+        document="property-claims/x.pdf",
+    )
+
+
+def organizer_for(territory):
+    organizer = make_staff(make_organization(jurisdiction=[territory]), Membership.Role.ORGANIZER)
+    TOTP.activate(organizer, "JBSWY3DPEHPK3PXP")  # staff roles need a second factor
+    return organizer
+
+
+def test_organizer_of_the_territory_rejects_with_a_reason(client, claim):
+    client.force_login(organizer_for(claim.territory))
+    assert "16:50:011101:12" in client.get("/verification/claims/").content.decode()
+    client.post(f"/verification/claims/{claim.pk}/", {"decision": "reject", "reason": ""})
+    claim.refresh_from_db()
+    assert claim.status == PropertyClaim.Status.PENDING  # a rejection needs a reason
+    client.post(
+        f"/verification/claims/{claim.pk}/",
+        {"decision": "reject", "reason": "Кадастровый номер не совпадает с выпиской."},
+    )
+    claim.refresh_from_db()
+    assert claim.status == PropertyClaim.Status.REJECTED
+    assert claim.review_reason.startswith("Кадастровый номер")
+
+
+def test_organizer_of_another_territory_cannot_see_or_decide(client, claim):
+    client.force_login(organizer_for(make_territory("kazan-sovetsky")))
+    assert "16:50:011101:12" not in client.get("/verification/claims/").content.decode()
+    assert (
+        client.post(f"/verification/claims/{claim.pk}/", {"decision": "accept"}).status_code == 403
+    )
+    claim.refresh_from_db()
+    assert claim.status == PropertyClaim.Status.PENDING
+
+
+def test_residents_have_no_review_page(client, claim):
+    client.force_login(make_user())
+    assert client.get("/verification/claims/").status_code == 403
