@@ -110,6 +110,7 @@ def make_problem(
     threshold: int | None = None,
     title: str = "Ямы во дворе дома 5 по улице Пушкина",
     text: str = APPEAL_TEXT,
+    description: str = "Проблема появилась весной и с каждым днём всё хуже.",
 ):
     """A published problem with its appeal collecting signatures (through the service)."""
     from veche.appeals.models import AppealPolicy
@@ -125,7 +126,7 @@ def make_problem(
     return publish_problem(
         author=author,
         title=title,
-        description="Ямы появились весной и растут.",
+        description=description,
         category=make_category(),
         territory=territory,
         organization=organization,
