@@ -405,6 +405,8 @@ VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-
 # Collective appeals (RULES.md). Site-wide defaults; an organization's appeal policy overrides them.
 VECHE_SIGNATURE_THRESHOLD = env_int("VECHE_SIGNATURE_THRESHOLD", 50, minimum=1)
 VECHE_REGISTRATION_DAYS = env_int("VECHE_REGISTRATION_DAYS", 3, minimum=1)
+# An appeal for another organization is forwarded to it within this many days of registration.
+VECHE_FORWARDING_DAYS = env_int("VECHE_FORWARDING_DAYS", 7, minimum=1)
 VECHE_ANSWER_DAYS = env_int("VECHE_ANSWER_DAYS", 30, minimum=1)
 VECHE_EXTENSION_DAYS = env_int("VECHE_EXTENSION_DAYS", 30, minimum=1)
 VECHE_RATING_DAYS = env_int("VECHE_RATING_DAYS", 14, minimum=1)

@@ -77,6 +77,7 @@ class AppealPolicy(models.Model):
     answer_days = models.PositiveIntegerField(_("days to answer"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("days of extension"), null=True, blank=True)
     rating_days = models.PositiveIntegerField(_("days to rate"), null=True, blank=True)
+    forwarding_days = models.PositiveIntegerField(_("days to forward"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appeal policy")
@@ -379,6 +380,8 @@ class Answer(models.Model):
     text = models.TextField(_("text"), max_length=20000)
     created_at = models.DateTimeField(default=timezone.now)
     on_letterhead = models.BooleanField(_("on the organization's letterhead"), default=False)
+    # Given after the period the law sets for it: so far, a forwarding after the forwarding days.
+    late = models.BooleanField(_("late"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -12,9 +13,13 @@ class Policy:
     answer_days: int
     extension_days: int
     rating_days: int
+    forwarding_days: int
 
     def due_date(self, registered: datetime.date) -> datetime.date:
         return registered + datetime.timedelta(days=self.answer_days)
+
+    def forward_by(self, registered: datetime.date) -> datetime.date:
+        return registered + datetime.timedelta(days=self.forwarding_days)
 
 
 def policy_for(organization) -> Policy:
@@ -29,4 +34,17 @@ def policy_for(organization) -> Policy:
         answer_days=pick("answer_days", settings.VECHE_ANSWER_DAYS),
         extension_days=pick("extension_days", settings.VECHE_EXTENSION_DAYS),
         rating_days=pick("rating_days", settings.VECHE_RATING_DAYS),
+        forwarding_days=pick("forwarding_days", settings.VECHE_FORWARDING_DAYS),
     )
+
+
+def forwarding_due(appeal) -> datetime.date | None:
+    """The last day on which the addressee may forward the appeal to the competent organization
+    in time (RULES.md: 7 days from registration). An appeal not registered yet counts from the
+    day it was received: the addressee should have registered it by then anyway."""
+    if appeal.status not in (appeal.Status.SENT, appeal.Status.REGISTERED):
+        return None
+    start = appeal.registered_at or appeal.sent_at
+    if start is None:
+        return None
+    return policy_for(appeal.organization).forward_by(timezone.localdate(start))
