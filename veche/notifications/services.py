@@ -314,3 +314,65 @@ def user_for_unsubscribe_token(token: str):
 def unsubscribe(*, token: str) -> NotificationPreference:
     """Turn off all e-mail for the person the link was made for."""
     return set_email_mode(user=user_for_unsubscribe_token(token), email_mode=EmailMode.OFF)
+
+
+# --- Notices about anything else (discussions…) --------------------------------------------
+
+
+def notify_people(
+    *,
+    kind: str,
+    user_ids: Iterable[int],
+    title: str,
+    title_params: dict | None = None,
+    template_name: str,
+    context: dict,
+    url: str,
+    key: str = "",
+) -> list[Notification]:
+    """Tell these people something not tied to an appeal, each in their language, at most once
+    per `key`. `title` is a translatable phrase (gettext_lazy) with %-style `title_params`."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return []
+    users = list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .only("id", "preferred_language")
+        .order_by("id")
+    )
+    if key:
+        already = set(
+            Notification.objects.filter(key=key, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        users = [user for user in users if user.pk not in already]
+    modes = email_modes(user.pk for user in users)
+    texts: dict[str, tuple[str, str]] = {}
+    rows = []
+    for user in users:
+        language = language_of(user)
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = (
+                    (str(title) % (title_params or {}))[:300],
+                    render_to_string(template_name, context).strip(),
+                )
+        rows.append(
+            Notification(
+                user_id=user.pk,
+                kind=kind,
+                title=texts[language][0],
+                body=texts[language][1],
+                url=url,
+                key=key,
+                digest=modes[user.pk] == EmailMode.DIGEST,
+            )
+        )
+    with transaction.atomic():
+        created = _save(rows)
+        immediate = [row.pk for row in created if modes[row.user_id] == EmailMode.IMMEDIATE]
+        if immediate:
+            transaction.on_commit(lambda: _queue_emails(immediate))
+    return created
