@@ -4,6 +4,7 @@ A bad value stops the process with a message naming the variable (healthchecks' 
 misconfigured production server never starts half-right.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -61,6 +62,36 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def env_tile_url(name: str, default: str) -> str:
+    """A map tile URL template (http(s)://host/{z}/{x}/{y}…), or empty for maps without tiles."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return ""
+    parsed = urlparse(value)
+    placeholders = all(part in value for part in ("{z}", "{x}", "{y}"))
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not placeholders:
+        raise ImproperlyConfigured(
+            f"{name} must be an http(s) URL with {{z}}, {{x}} and {{y}} in it, not {value!r}"
+        )
+    return value
+
+
+def env_bounds(name: str, default: str) -> tuple[float, float, float, float]:
+    """South, west, north, east in degrees; west greater than east crosses the 180th meridian."""
+    raw = os.environ.get(name, default)
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be four numbers, south,west,north,east, not {raw!r}"
+        ) from None
+    if not (-90 <= south < north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise ImproperlyConfigured(
+            f"{name} must have -90 <= south < north <= 90 and longitudes within ±180, not {raw!r}"
+        )
+    return south, west, north, east
 
 
 def email_settings_from_url(url: str) -> dict:
@@ -140,6 +171,7 @@ INSTALLED_APPS = [
     "veche.documents",
     "veche.notifications",
     "veche.moderation",
+    "veche.discussions",
     "veche.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -233,6 +265,9 @@ TASKS = {
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Leaflet's files come from the django-leaflet package (pinned in pyproject.toml). Only its static
+# folder is used: as an installed app its admin module would import GeoDjango, which needs GDAL.
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
 STORAGES = {
@@ -396,9 +431,28 @@ LOGGING = {
 VECHE_MFA_REQUIRED_ROLES = env_list(
     "VECHE_MFA_REQUIRED_ROLES", ["head", "official", "moderator", "organizer", "expert"]
 )
-# Key for census identifier hashes; without it the site's SECRET_KEY is used. Changing it
-# makes every imported census unmatchable, so set it once.
+# Key for census identifier and phone number hashes; without it the site's SECRET_KEY is used.
+# Changing it makes every imported census unmatchable, so set it once.
 VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
+# Phone confirmation: codes leave through an SMS gateway (veche/identity/sms.py). `console` only
+# logs them and `memory` keeps them for tests, so production must have a real gateway.
+VECHE_SMS_BACKEND = env_choice("VECHE_SMS_BACKEND", "console", ("console", "http", "memory"))
+VECHE_SMS_GATEWAY_URL = env_str("VECHE_SMS_GATEWAY_URL", "")
+VECHE_SMS_GATEWAY_TOKEN = env_str("VECHE_SMS_GATEWAY_TOKEN", "")
+VECHE_SMS_GATEWAY_TIMEOUT = env_int("VECHE_SMS_GATEWAY_TIMEOUT", 10, minimum=1)
+if PRODUCTION and VECHE_SMS_BACKEND != "http":
+    raise ImproperlyConfigured(
+        f"VECHE_SMS_BACKEND must be http in production, not {VECHE_SMS_BACKEND!r}"
+    )
+if VECHE_SMS_BACKEND == "http" and not VECHE_SMS_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("VECHE_SMS_GATEWAY_URL must be the gateway's http(s):// address")
+if PRODUCTION and not VECHE_SMS_GATEWAY_URL.startswith("https://"):
+    raise ImproperlyConfigured("VECHE_SMS_GATEWAY_URL must be an https:// address in production")
+if PRODUCTION and not VECHE_SMS_GATEWAY_TOKEN:
+    raise ImproperlyConfigured("VECHE_SMS_GATEWAY_TOKEN must be set in production")
+VECHE_PHONE_CODE_TTL_MINUTES = env_int("VECHE_PHONE_CODE_TTL_MINUTES", 10, minimum=1)
+VECHE_PHONE_CODES_PER_USER_HOUR = env_int("VECHE_PHONE_CODES_PER_USER_HOUR", 3, minimum=1)
+VECHE_PHONE_CODES_PER_NUMBER_HOUR = env_int("VECHE_PHONE_CODES_PER_NUMBER_HOUR", 5, minimum=1)
 # Privacy and terms documents change; consents record which version a person accepted.
 VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-01")
 
@@ -417,3 +471,40 @@ VECHE_SIGN_MIN_LEVEL = env_choice(
 )
 # Weight of the city-wide mean in an organization's Bayesian rating (in "virtual ratings").
 VECHE_RATING_PRIOR_WEIGHT = env_int("VECHE_RATING_PRIOR_WEIGHT", 5, minimum=1)
+
+# Maps. OpenStreetMap's own tile server is for light use only: production sites should run their
+# own or contract one. Empty means maps without tiles (markers and clicks still work).
+VECHE_MAP_TILE_URL = env_tile_url(
+    "VECHE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+VECHE_MAP_ATTRIBUTION = env_str(
+    "VECHE_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+# The area the site serves: maps open on it, and a problem's point must lie in it when its
+# territory has no boundary drawn. The default is Russia, Chukotka across the 180th meridian.
+VECHE_MAP_BOUNDS = env_bounds("VECHE_MAP_BOUNDS", "41.1,19.6,81.9,-169.0")
+
+# Public discussions and hearings (RULES.md, Town Planning Code art. 5.1). Defaults only.
+# The notice is published at least this many days before the exposition opens.
+VECHE_DISCUSSION_NOTICE_DAYS = env_int("VECHE_DISCUSSION_NOTICE_DAYS", 7, minimum=0)
+# These subjects must run from notice to published conclusion within VECHE_DISCUSSION_MAX_MONTHS.
+VECHE_DISCUSSION_LIMITED_SUBJECTS = env_list(
+    "VECHE_DISCUSSION_LIMITED_SUBJECTS",
+    ["general_plan", "land_use_rules", "conditional_use", "deviation"],
+)
+VECHE_DISCUSSION_MAX_MONTHS = env_int("VECHE_DISCUSSION_MAX_MONTHS", 1, minimum=1)
+# Suggested protocol date: this many days after the intake closes.
+VECHE_DISCUSSION_PROTOCOL_DAYS = env_int("VECHE_DISCUSSION_PROTOCOL_DAYS", 5, minimum=1)
+# A concluded discussion moves to the archive after this many days.
+VECHE_DISCUSSION_ARCHIVE_DAYS = env_int("VECHE_DISCUSSION_ARCHIVE_DAYS", 90, minimum=1)
+# Who may send submissions by default: this level and age, living or owning in the territory.
+VECHE_DISCUSSION_MIN_LEVEL = env_choice(
+    "VECHE_DISCUSSION_MIN_LEVEL", "census", ("email", "phone", "census", "provider")
+)
+VECHE_DISCUSSION_MIN_AGE = env_int("VECHE_DISCUSSION_MIN_AGE", 18, minimum=0)
+# Experts are reminded of a question left unanswered this long.
+VECHE_EXPERT_REMINDER_HOURS = env_int("VECHE_EXPERT_REMINDER_HOURS", 48, minimum=1)
+# Project materials: largest upload, and an optional ClamAV daemon ("host:port" or a socket path).
+VECHE_MATERIAL_MAX_MB = env_int("VECHE_MATERIAL_MAX_MB", 50, minimum=1)
+VECHE_CLAMD_ADDRESS = env_str("VECHE_CLAMD_ADDRESS", "")
