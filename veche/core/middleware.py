@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from veche.core.logging import request_id_var
+from veche.core.maps import tile_origin
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -34,11 +35,13 @@ def content_security_policy(form_action_origins: list[str] = ()) -> str:
     # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
     # form-action to that redirect too, so the providers' origins must be allowed.
     form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
+    # Map tiles are images from the configured tile server (VECHE_MAP_TILE_URL).
+    img_src = " ".join(source for source in ("'self' data:", tile_origin()) if source)
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data:",
+        "img-src": img_src,
         "font-src": "'self'",
         "connect-src": "'self'",
         "object-src": "'none'",
@@ -50,7 +53,7 @@ def content_security_policy(form_action_origins: list[str] = ()) -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    """No inline scripts or styles, nothing from another origin: everything is served by us."""
+    """No inline scripts or styles, nothing from another origin but map tiles: the rest is ours."""
 
     def __init__(self, get_response):
         self.get_response = get_response
