@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("verification/", include("veche.identity.urls")),
     path("problems/", include("veche.appeals.urls")),
+    path("discussions/", include("veche.discussions.urls")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),

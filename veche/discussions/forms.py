@@ -1,0 +1,50 @@
+"""Forms of discussions. Organizer forms live in forms_organizer.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.discussions.models import Discussion, Material, Submission
+
+
+class SubmissionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you send?"),
+        choices=Submission.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Submission.Kind.PROPOSAL,
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        min_length=10,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_(
+            "Say what should change in the project and why. It is published with its number."
+        ),
+    )
+    material = forms.ModelChoiceField(
+        label=_("About the document (optional)"),
+        queryset=Material.objects.none(),
+        required=False,
+        empty_label=_("The project as a whole"),
+    )
+    page = forms.IntegerField(label=_("Page (optional)"), min_value=1, required=False)
+    as_legal_entity = forms.BooleanField(
+        label=_("I send it on behalf of the legal entity I represent"), required=False
+    )
+
+    def __init__(self, *args, discussion: Discussion, kinds=None, legal_entity: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].queryset = discussion.materials.all()
+        if kinds is not None:
+            self.fields["kind"].choices = [c for c in Submission.Kind.choices if c[0] in kinds]
+            if len(kinds) == 1:
+                self.fields["kind"].initial = kinds[0]
+        if not legal_entity:
+            del self.fields["as_legal_entity"]
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )

@@ -1,0 +1,144 @@
+"""The read side of discussions: what the public and participants see, with their queries."""
+
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from veche.discussions import rules
+from veche.discussions.models import (
+    Discussion,
+    ExpertAnswer,
+    Material,
+    MaterialVersion,
+    Stage,
+    Submission,
+)
+
+
+def public_discussions() -> QuerySet[Discussion]:
+    """Published or cancelled discussions whose notice has come out, for anyone."""
+    return Discussion.objects.filter(
+        status__in=(Discussion.Status.PUBLISHED, Discussion.Status.CANCELLED)
+    ).select_related("territory", "organizer")
+
+
+def visible_discussion(user, pk: int) -> Discussion:
+    """A discussion this person may see: public ones after their notice, drafts and scheduled
+    ones only to their organizers."""
+    discussion = (
+        Discussion.objects.select_related("territory", "organizer", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if discussion is None:
+        raise Http404
+    if not discussion.is_public and not rules.is_organizer(user, discussion):
+        raise Http404
+    return discussion
+
+
+def current_discussions(territory=None, limit: int | None = None) -> list[Discussion]:
+    """Running discussions (announced to review), soonest deadline first."""
+    today = timezone.localdate()
+    queryset = public_discussions().filter(
+        status=Discussion.Status.PUBLISHED,
+        conclusion_published_at__isnull=True,
+        notice_date__lte=today + timezone.timedelta(days=1),
+    )
+    if territory is not None:
+        queryset = queryset.filter(territory__path__startswith=territory.path)
+    queryset = queryset.annotate(
+        submission_count=Count("submissions", filter=Q(submissions__hidden_at__isnull=True))
+    ).order_by("intake_end", "pk")
+    found = [d for d in queryset if d.is_public]
+    return found[:limit] if limit else found
+
+
+def materials_of(discussion: Discussion) -> list[Material]:
+    return list(
+        discussion.materials.prefetch_related(
+            Prefetch("versions", queryset=MaterialVersion.objects.order_by("-number"))
+        )
+    )
+
+
+def public_submissions(discussion: Discussion) -> QuerySet[Submission]:
+    return (
+        discussion.submissions.filter(hidden_at__isnull=True)
+        .select_related("author", "material")
+        .prefetch_related(
+            Prefetch("answers", queryset=ExpertAnswer.objects.select_related("expert"))
+        )
+        .order_by("number")
+    )
+
+
+def submission_for(user, pk: int) -> Submission:
+    submission = (
+        Submission.objects.select_related(
+            "discussion__territory", "discussion__organizer", "author"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    discussion = submission.discussion
+    own = user.is_authenticated and submission.author_id == user.pk
+    if (
+        not own
+        and (submission.hidden_at or not discussion.is_public)
+        and not rules.is_organizer(user, discussion)
+    ):
+        raise Http404
+    return submission
+
+
+def my_submissions(user) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(author=user)
+        .select_related("discussion")
+        .annotate(answer_count=Count("answers"))
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class ExpertSpeed:
+    answered: int
+    waiting: int
+    median_hours: float | None
+    oldest_waiting_since: object  # datetime or None
+
+
+def expert_speed(discussion: Discussion) -> ExpertSpeed:
+    """How fast the experts answer: the median time to the first answer, and the oldest question
+    still waiting."""
+    questions = discussion.submissions.filter(
+        kind=Submission.Kind.QUESTION, hidden_at__isnull=True
+    ).annotate(first_answer=Min("answers__created_at"))
+    delays, waiting, oldest = [], 0, None
+    for created_at, first_answer in questions.values_list("created_at", "first_answer"):
+        if first_answer is None:
+            waiting += 1
+            oldest = created_at if oldest is None or created_at < oldest else oldest
+        else:
+            delays.append((first_answer - created_at).total_seconds() / 3600)
+    return ExpertSpeed(
+        answered=len(delays),
+        waiting=waiting,
+        median_hours=round(statistics.median(delays), 1) if delays else None,
+        oldest_waiting_since=oldest,
+    )
+
+
+def with_unanswered(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.annotate(
+        answered=Exists(ExpertAnswer.objects.filter(submission=OuterRef("pk")))
+    )
+
+
+STAGES_RUNNING = (Stage.ANNOUNCED, Stage.EXPOSITION, Stage.INTAKE, Stage.REVIEW)

@@ -1,0 +1,286 @@
+"""Pages of discussions for everyone and for participants: the list, a discussion with its
+timeline and materials, sending a submission, its receipt, the experts' answers, following."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from veche.core.views import current_territory
+from veche.discussions import queries, rules, services
+from veche.discussions.forms import AnswerForm, SubmissionForm
+from veche.discussions.models import MaterialVersion, Stage, Submission
+from veche.discussions.schedule import timeline
+from veche.identity.eligibility import check_eligibility, describe, requirement_of
+from veche.identity.models import EligibilityRule
+
+
+def _flash_errors(request, error: Exception) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+def discussion_list(request):
+    territory = current_territory(request)
+    return render(
+        request,
+        "discussions/list.html",
+        {
+            "territory": territory,
+            "discussions": queries.current_discussions(territory),
+        },
+    )
+
+
+def _open_kinds(discussion) -> list[str]:
+    kinds = []
+    if discussion.intake_open_at():
+        kinds += [Submission.Kind.PROPOSAL, Submission.Kind.REMARK]
+    if discussion.questions_open_at():
+        kinds.append(Submission.Kind.QUESTION)
+    return kinds
+
+
+def _legal_entity_verified(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    try:
+        services.identification_of(user, as_legal_entity=True)
+    except ValidationError:
+        return False
+    return True
+
+
+def discussion_detail(request, pk: int):
+    discussion = queries.visible_discussion(request.user, pk)
+    kinds = _open_kinds(discussion)
+    action = (
+        EligibilityRule.Action.SUBMIT
+        if Submission.Kind.PROPOSAL in kinds
+        else EligibilityRule.Action.ASK
+    )
+    decision = check_eligibility(request.user, action, discussion) if kinds else None
+    form = None
+    if decision and decision.allowed:
+        form = SubmissionForm(
+            discussion=discussion,
+            kinds=kinds,
+            legal_entity=_legal_entity_verified(request.user),
+        )
+    submissions = list(queries.public_submissions(discussion))
+    rule = services.eligibility_of(discussion)
+    return render(
+        request,
+        "discussions/detail.html",
+        {
+            "discussion": discussion,
+            "stage": discussion.stage,
+            "steps": timeline(discussion),
+            "materials": queries.materials_of(discussion),
+            "submissions": submissions,
+            "questions": [s for s in submissions if s.kind == Submission.Kind.QUESTION],
+            "proposals": [s for s in submissions if s.kind != Submission.Kind.QUESTION],
+            "speed": queries.expert_speed(discussion),
+            "kinds": kinds,
+            "decision": decision,
+            "form": form,
+            "requirement": describe(requirement_of(rule)) if rule else "",
+            "changes": discussion.schedule_changes.all(),
+            "milestones": discussion.milestones.filter(submission__isnull=True),
+            "is_organizer": rules.is_organizer(request.user, discussion),
+            "is_expert": rules.is_expert(request.user, discussion),
+            "following": request.user.is_authenticated
+            and discussion.follows.filter(user=request.user).exists(),
+            "Stage": Stage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    """Two steps, both POST: the form, then the identification data shown for confirmation."""
+    discussion = queries.visible_discussion(request.user, pk)
+    form = SubmissionForm(
+        request.POST,
+        discussion=discussion,
+        kinds=_open_kinds(discussion) or list(Submission.Kind.values),
+        legal_entity=_legal_entity_verified(request.user),
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "discussions/submit.html",
+            {"discussion": discussion, "form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    as_legal_entity = data.get("as_legal_entity", False)
+    if request.POST.get("confirm") != "yes":
+        try:
+            identification = services.identification_of(
+                request.user, as_legal_entity=as_legal_entity
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+            return redirect(discussion.get_absolute_url() + "#take-part")
+        return render(
+            request,
+            "discussions/submit.html",
+            {
+                "discussion": discussion,
+                "form": form,
+                "identification": identification,
+                "confirming": True,
+            },
+        )
+    try:
+        submission = services.submit(
+            user=request.user,
+            discussion=discussion,
+            kind=data["kind"],
+            text=data["text"],
+            material=data["material"],
+            page=data["page"],
+            as_legal_entity=as_legal_entity,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _flash_errors(request, error)
+        return redirect(discussion.get_absolute_url() + "#take-part")
+    messages.success(
+        request,
+        _("Your submission is registered under number %(number)s.")
+        % {"number": submission.registration_number},
+    )
+    return redirect(submission.get_absolute_url())
+
+
+def submission_detail(request, pk: int):
+    submission = queries.submission_for(request.user, pk)
+    discussion = submission.discussion
+    own = request.user.is_authenticated and submission.author_id == request.user.pk
+    may_answer = (
+        submission.kind == Submission.Kind.QUESTION
+        and not discussion.protocol_signed_at
+        and (
+            rules.is_expert(request.user, discussion)
+            or rules.is_organizer(request.user, discussion)
+        )
+    )
+    return render(
+        request,
+        "discussions/submission.html",
+        {
+            "submission": submission,
+            "discussion": discussion,
+            "own": own,
+            "answers": submission.answers.select_related("expert"),
+            "milestones": submission.milestones.all(),
+            "answer_form": AnswerForm() if may_answer else None,
+            "is_organizer": rules.is_organizer(request.user, discussion),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    submission = queries.submission_for(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_question(
+                expert=request.user, submission=submission, text=form.cleaned_data["text"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Your answer is published."))
+    else:
+        messages.error(request, _("Write the answer."))
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+def my_submissions(request):
+    return render(
+        request,
+        "discussions/mine.html",
+        {"submissions": queries.my_submissions(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    discussion = queries.visible_discussion(request.user, pk)
+    wanted = request.POST.get("follow") == "1"
+    services.set_following(user=request.user, discussion=discussion, follow=wanted)
+    messages.success(
+        request,
+        _("You will hear of every stage of this discussion.")
+        if wanted
+        else _("You no longer follow this discussion."),
+    )
+    return redirect(discussion.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow_territory(request):
+    from veche.territories.models import Territory
+
+    territory = get_object_or_404(Territory, code=request.POST.get("territory", ""))
+    wanted = request.POST.get("follow") == "1"
+    services.set_following(user=request.user, territory=territory, follow=wanted)
+    messages.success(
+        request,
+        _("You will hear of every discussion announced in %(place)s.") % {"place": territory.title}
+        if wanted
+        else _("You no longer follow discussions in %(place)s.") % {"place": territory.title},
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("discussions:list")
+    return redirect(target)
+
+
+def material_file(request, pk: int):
+    """A version of a project material, served through Django so that drafts stay private."""
+    version = get_object_or_404(
+        MaterialVersion.objects.select_related("material__discussion"), pk=pk
+    )
+    queries.visible_discussion(request.user, version.material.discussion_id)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = version.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        content_type=version.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"{version.material.title[:80]} v{version.number}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # An uploaded file never runs scripts in the site's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
+
+
+patterns = [
+    path("", discussion_list, name="list"),
+    path("mine/", my_submissions, name="mine"),
+    path("follow-territory/", follow_territory, name="follow_territory"),
+    path("<int:pk>/", discussion_detail, name="detail"),
+    path("<int:pk>/submit/", submit, name="submit"),
+    path("<int:pk>/follow/", follow, name="follow"),
+    path("submissions/<int:pk>/", submission_detail, name="submission"),
+    path("submissions/<int:pk>/answer/", answer, name="answer"),
+    path("materials/<int:pk>/", material_file, name="material_file"),
+]
