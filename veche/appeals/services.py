@@ -23,7 +23,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
-from veche.appeals.policy import policy_for
+from veche.appeals.policy import forwarding_due, policy_for
 from veche.appeals.screening import screen
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility, person_facts
@@ -361,8 +361,9 @@ def confirm_signature(*, user, appeal: Appeal) -> Signature:
 # --- Dispatch -------------------------------------------------------------------------------
 
 
-def _dispatch(appeal: Appeal, *, actor) -> Dispatch | None:
-    """Mark the appeal sent and queue its delivery, once. The caller holds the appeal's lock."""
+def _dispatch(appeal: Appeal, *, actor, event: str = "sent", **notice) -> Dispatch | None:
+    """Mark the appeal sent and queue its delivery, once. The caller holds the appeal's lock.
+    The people concerned hear of it as `event` (a forwarding tells them more than "sent")."""
     updated = Appeal.objects.filter(pk=appeal.pk, status=Status.COLLECTING).update(
         status=Status.SENT, sent_at=timezone.now()
     )
@@ -388,8 +389,13 @@ def _dispatch(appeal: Appeal, *, actor) -> Dispatch | None:
     from veche.appeals.tasks import deliver_dispatch
 
     _on_commit(deliver_dispatch.enqueue, dispatch.pk)
-    _notify("sent", appeal)
+    _notify(event, appeal, **_actor(actor), **notice)
     return dispatch
+
+
+def _actor(user) -> dict:
+    """The notice context naming who acted, so that they are not told of their own act."""
+    return {"actor": user.pk} if user is not None else {}
 
 
 @transaction.atomic
@@ -412,7 +418,7 @@ def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
     appeal.status, appeal.sent_at, appeal.sent_by_author = Status.SENT, timezone.now(), True
     appeal.save(update_fields=["status", "sent_at", "sent_by_author"])
     record_event(actor=author, action="appeal.sent_by_author", target=appeal)
-    _notify("sent", appeal)
+    _notify("sent", appeal, **_actor(author))
     return appeal
 
 
@@ -450,7 +456,7 @@ def register_appeal(
         target=appeal,
         data={"number": appeal.registration_number, "due": appeal.due_date.isoformat()},
     )
-    _notify("registered", appeal)
+    _notify("registered", appeal, **_actor(official))
     return appeal
 
 
@@ -501,7 +507,9 @@ def answer_appeal(
 
 @transaction.atomic
 def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Appeal:
-    """Send the appeal on to the competent organization, with a reason the applicant sees."""
+    """Send the appeal on to the competent organization, with a reason the applicants see.
+    After the forwarding days it is still forwarded (the appeal must reach the right body),
+    and recorded as late."""
     appeal = _lock(appeal)
     _official_check(official, appeal)
     _require_status(appeal, Status.SENT, Status.REGISTERED)
@@ -509,12 +517,15 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
         raise ValidationError(_("Choose another organization."))
     if not reason.strip():
         raise ValidationError(_("Say why the appeal is forwarded."))
-    Answer.objects.create(
+    forward_by = forwarding_due(appeal)
+    late = forward_by is not None and timezone.localdate() > forward_by
+    answer = Answer.objects.create(
         appeal=appeal,
         organization=appeal.organization,
         official=official,
         kind=Answer.Kind.FORWARDING,
         text=reason.strip(),
+        late=late,
     )
     previous = appeal.organization
     appeal.organization = organization
@@ -525,9 +536,17 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
         actor=official,
         action="appeal.forwarded",
         target=appeal,
-        data={"from": previous.slug, "to": organization.slug, "reason": reason.strip()},
+        data={
+            "from": previous.slug,
+            "to": organization.slug,
+            "reason": reason.strip(),
+            "answer": answer.pk,
+            "forward_by": forward_by.isoformat() if forward_by else None,
+            "late": late,
+        },
     )
-    _dispatch(appeal, actor=official)
+    # Residents hear that it was forwarded, where and why; the new addressee, that it arrived.
+    _dispatch(appeal, actor=official, event="answer_forwarding", answer=answer.pk)
     return appeal
 
 

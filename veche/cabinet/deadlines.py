@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from veche.appeals.models import Appeal
+from veche.appeals.policy import forwarding_due
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES
 
 Status = Appeal.Status
@@ -52,6 +53,19 @@ def registration_due(appeal: Appeal) -> datetime.date | None:
         return None
     received = timezone.localdate(appeal.sent_at)
     return received + datetime.timedelta(days=settings.VECHE_REGISTRATION_DAYS)
+
+
+def forward_by(appeal: Appeal, today: datetime.date) -> datetime.date | None:
+    """The day by which the appeal should be forwarded, if it is not for this addressee, while
+    that is still timely; None once the day has passed (forwarding is then recorded as late)."""
+    due = forwarding_due(appeal)
+    return due if due is not None and today <= due else None
+
+
+def forwarding_late_since(appeal: Appeal, today: datetime.date) -> datetime.date | None:
+    """The last timely day of forwarding, once it has passed and the appeal awaits an answer."""
+    due = forwarding_due(appeal)
+    return due if due is not None and today > due else None
 
 
 def days_left(due: datetime.date | None, today: datetime.date) -> int | None:

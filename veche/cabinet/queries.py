@@ -239,6 +239,7 @@ class HistoryEntry:
     actor: str = ""
     attachments: tuple = ()
     on_letterhead: bool = False
+    late: bool = False  # given after the period the law sets (a late forwarding)
 
 
 @dataclass
@@ -322,6 +323,7 @@ def _history(appeal: Appeal, answers: list[Answer], messages: list[Message]) -> 
                 actor=f"{answer.official.private_name} · {answer.organization.short_title}",
                 attachments=tuple(answer.attachments.all()),
                 on_letterhead=answer.on_letterhead,
+                late=answer.late,
             )
         )
     for message in messages:

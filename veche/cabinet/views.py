@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.cabinet.actions import ACTIONS
-from veche.cabinet.deadlines import days_left, deadline_state, registration_due
+from veche.cabinet.deadlines import (
+    days_left,
+    deadline_state,
+    forward_by,
+    forwarding_late_since,
+    registration_due,
+)
 from veche.cabinet.queries import (
     DEFAULT_SECTION,
     PAGE_SIZE,
@@ -105,6 +111,8 @@ def _render_appeal(request, appeal, *, bound=None):
             "days_left": left,
             "days_over": -left if left is not None and left < 0 else None,
             "registration_due": registration_due(appeal),
+            "forward_by": forward_by(appeal, today),
+            "forwarding_late_since": forwarding_late_since(appeal, today),
             "today": today,
         },
     )
