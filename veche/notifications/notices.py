@@ -113,6 +113,17 @@ class AppealArrived(ForOfficials):
     kind = "appeal_arrived"
     title = _("New appeal: “%(problem)s”")
 
+    def load(self, appeal, context):
+        # A forwarded appeal arrives with the forwarding: who sent it on, and why.
+        forwarding = None
+        if context.get("answer"):
+            forwarding = (
+                Answer.objects.select_related("organization")
+                .filter(pk=context["answer"], appeal=appeal, kind=Answer.Kind.FORWARDING)
+                .first()
+            )
+        return {"forwarding": forwarding}
+
 
 class AppealSent(Notice):
     kind = "appeal_sent"
@@ -153,8 +164,18 @@ class DeadlineExtended(AboutAnswer):
 
 
 class AppealForwarded(AboutAnswer):
+    """The addressee sent the appeal on: the applicants hear from whom, to whom and why."""
+
     kind = "answer_forwarding"
     title = _("The appeal “%(problem)s” was forwarded to %(organization)s")
+
+    def load(self, appeal, context):
+        answer = (
+            Answer.objects.select_related("organization")
+            .filter(pk=context.get("answer"), appeal=appeal)
+            .first()
+        )
+        return {"answer": answer}
 
 
 class FinalAnswer(AboutAnswer):
@@ -262,7 +283,8 @@ APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
     "revised": (AppealRevised(),),
     "answer_interim": (InterimAnswer(),),
     "answer_extension": (DeadlineExtended(),),
-    "answer_forwarding": (AppealForwarded(),),
+    # The new addressee's officials hear that it arrived; the residents, that it was forwarded.
+    "answer_forwarding": (AppealArrived(), AppealForwarded()),
     "answer_final": (FinalAnswer(),),
     "message": (MessageToAuthor(), MessageToOfficials()),
     "closed": (AppealClosed(),),

@@ -47,7 +47,7 @@ def heard(people) -> set[str]:
         ("revised", {"revision": 1}, {"signatory"}),
         ("answer_interim", {}, {"author", "signatory", "follower"}),
         ("answer_extension", {}, {"author", "signatory", "follower"}),
-        ("answer_forwarding", {}, {"author", "signatory", "follower"}),
+        ("answer_forwarding", {}, {"author", "signatory", "follower", "official"}),
         ("answer_final", {}, {"author", "signatory", "follower"}),
         ("message", {"from_organization": True}, {"author"}),
         ("message", {"from_organization": False}, {"official"}),
