@@ -92,9 +92,14 @@ def record_publication_consent(*, user: User, name_publication: str) -> None:
 
 
 def export_personal_data(*, user: User) -> dict:
-    """Everything Veche holds about the person, as one JSON-ready document."""
+    """Everything Veche holds about the person, as one JSON-ready document: their own data
+    only; other people's contributions they took part in appear as numbers, never as text."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
+
+    from veche.appeals.queries import personal_data as appeal_data
+    from veche.moderation.models import Complaint
+    from veche.notifications.queries import personal_data as notification_data
 
     def when(value: datetime.datetime | None) -> str | None:
         return value.isoformat() if value else None
@@ -148,6 +153,8 @@ def export_personal_data(*, user: User) -> dict:
                 "cadastral_number": c.cadastral_number,
                 "status": c.status,
                 "created_at": when(c.created_at),
+                "reviewed_at": when(c.reviewed_at),
+                "review_reason": c.review_reason,
             }
             for c in user.property_claims.select_related("territory")
         ],
@@ -159,6 +166,18 @@ def export_personal_data(*, user: User) -> dict:
             {"organization": m.organization.slug, "role": m.role}
             for m in user.memberships.select_related("organization")
         ],
+        **appeal_data(user),
+        "complaints": [
+            {
+                "comment": c.comment_id,
+                "reason": c.reason,
+                "details": c.details,
+                "status": c.status,
+                "created_at": when(c.created_at),
+            }
+            for c in Complaint.objects.filter(reporter=user).order_by("created_at", "id")
+        ],
+        **notification_data(user),
     }
 
 

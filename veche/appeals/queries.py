@@ -6,7 +6,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from veche.appeals.models import Answer, Appeal, Comment, Problem, Revision, Signature
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    Comment,
+    EditProposal,
+    Follow,
+    Message,
+    Problem,
+    Rating,
+    Revision,
+    Signature,
+)
 from veche.appeals.search import search_problems
 from veche.territories.models import Territory
 
@@ -77,6 +88,20 @@ def problem_list(
     return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
 
+def map_markers(problems) -> list[dict]:
+    """The problems that have a point, as the list's map draws them (no further queries)."""
+    return [
+        {
+            "latitude": float(problem.latitude),
+            "longitude": float(problem.longitude),
+            "title": problem.title,
+            "url": problem.get_absolute_url(),
+        }
+        for problem in problems
+        if problem.latitude is not None and problem.longitude is not None
+    ]
+
+
 def problem_for_page(pk: int) -> Problem:
     return get_object_or_404(
         public_problems().select_related(
@@ -134,4 +159,130 @@ def ratings_summary(appeal: Appeal) -> dict:
     return {
         "count": len(scores),
         "average": round(sum(scores) / len(scores), 1) if scores else None,
+    }
+
+
+# --- A person's own data (for the personal-data export) ---------------------------------------
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user) -> dict:
+    """What the person wrote, signed, rated, proposed and follows here: their own data only.
+    Other people's contributions appear as numbers of appeals and problems, never as text."""
+    problems = (
+        Problem.objects.filter(author=user)
+        .select_related("category", "territory")
+        .prefetch_related(
+            Prefetch(
+                "appeals",
+                queryset=Appeal.objects.select_related("organization").prefetch_related(
+                    Prefetch("revisions", queryset=Revision.objects.filter(author=user))
+                ),
+            ),
+            "photos",
+        )
+        .order_by("id")
+    )
+    return {
+        "problems": [
+            {
+                "id": problem.pk,
+                "title": problem.title,
+                "description": problem.description,
+                "category": problem.category.slug,
+                "territory": problem.territory.code,
+                "address": problem.address,
+                "latitude": str(problem.latitude) if problem.latitude is not None else None,
+                "longitude": str(problem.longitude) if problem.longitude is not None else None,
+                "status": problem.status,
+                "created_at": _when(problem.created_at),
+                "published_at": _when(problem.published_at),
+                "closed_at": _when(problem.closed_at),
+                "photos": [photo.image.name for photo in problem.photos.all()],
+                "appeals": [
+                    {
+                        "id": appeal.pk,
+                        "organization": appeal.organization.slug,
+                        "status": appeal.status,
+                        "revisions": [
+                            {
+                                "number": revision.number,
+                                "text": revision.text,
+                                "note": revision.note,
+                                "created_at": _when(revision.created_at),
+                            }
+                            for revision in appeal.revisions.all()
+                        ],
+                    }
+                    for appeal in problem.appeals.all()
+                ],
+            }
+            for problem in problems
+        ],
+        "signatures": [
+            {
+                "appeal": signature.appeal_id,
+                "problem": signature.appeal.problem_id,
+                "revision": signature.revision.number,
+                "signed_at": _when(signature.created_at),
+                "withdrawn_at": _when(signature.withdrawn_at),
+                # What the addressee received about the person as a co-applicant.
+                "full_name": signature.full_name,
+                "postal_address": signature.postal_address,
+                "email": signature.email,
+                "basis": signature.basis,
+            }
+            for signature in Signature.objects.filter(user=user)
+            .select_related("appeal", "revision")
+            .order_by("created_at", "id")
+        ],
+        "edit_proposals": [
+            {
+                "appeal": proposal.appeal_id,
+                "base_revision": proposal.base_revision.number,
+                "text": proposal.text,
+                "note": proposal.note,
+                "status": proposal.status,
+                "created_at": _when(proposal.created_at),
+                "decided_at": _when(proposal.decided_at),
+            }
+            for proposal in EditProposal.objects.filter(proposer=user)
+            .select_related("base_revision")
+            .order_by("created_at", "id")
+        ],
+        "comments": [
+            {
+                "problem": comment.problem_id,
+                "reply_to": comment.parent_id,
+                "text": comment.text,
+                "created_at": _when(comment.created_at),
+                "hidden_at": _when(comment.hidden_at),
+                "hidden_reason": comment.hidden_reason,
+            }
+            for comment in Comment.objects.filter(author=user).order_by("created_at", "id")
+        ],
+        "ratings": [
+            {
+                "appeal": rating.appeal_id,
+                "score": rating.score,
+                "comment": rating.comment,
+                "created_at": _when(rating.created_at),
+            }
+            for rating in Rating.objects.filter(user=user).order_by("created_at", "id")
+        ],
+        "messages_sent": [
+            {
+                "appeal": message.appeal_id,
+                "text": message.text,
+                "created_at": _when(message.created_at),
+            }
+            for message in Message.objects.filter(sender=user).order_by("created_at", "id")
+        ],
+        "follows": [
+            {"problem": follow.problem_id, "since": _when(follow.created_at)}
+            for follow in Follow.objects.filter(user=user).order_by("created_at", "id")
+        ],
     }
