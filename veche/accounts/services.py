@@ -194,6 +194,7 @@ def erase_account(*, user: User) -> None:
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.verifications.all().delete()
+    user.phone_codes.all().delete()
     for claim in user.property_claims.all():
         claim.document.delete(save=False)
         claim.delete()

@@ -1,3 +1,6 @@
+import copy
+import json
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -54,7 +57,18 @@ class VerificationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["level", "source"]
     search_fields = ["user__email"]
-    readonly_fields = [field.name for field in Verification._meta.fields]
+    # The claims are shown with a confirmed phone number masked: only its owner sees it whole.
+    fields = readonly_fields = [
+        *(field.name for field in Verification._meta.fields if field.name != "verified_claims"),
+        "claims_shown",
+    ]
+
+    @admin.display(description=_("verified claims"))
+    def claims_shown(self, obj) -> str:
+        shown = copy.deepcopy(obj.verified_claims)
+        if obj.phone_number:
+            shown["claims"]["phone_number"] = obj.phone_number_masked
+        return json.dumps(shown, ensure_ascii=False, indent=2)
 
     def has_add_permission(self, request):
         return False

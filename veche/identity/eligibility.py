@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim
 
 
@@ -181,6 +182,21 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
             c.territory.path for c in claims if c.status == PropertyClaim.Status.PENDING
         ),
         expired_on=timezone.localdate(max(lapsed)) if lapsed else None,
+    )
+
+
+def legal_entity_of(user, moment: datetime.datetime | None = None) -> LegalEntity | None:
+    """The legal entity a currently valid verification says the person represents, or None.
+    The strongest and then the latest verification speaks, as for the other facts."""
+    if user is None or not user.is_authenticated:
+        return None
+    moment = moment or timezone.now()
+    valid = [v for v in user.verifications.all() if v.is_valid_on(moment) and v.legal_entity]
+    if not valid:
+        return None
+    entity = max(valid, key=lambda v: (v.level, v.verified_at)).legal_entity
+    return LegalEntity(
+        name=entity.get("name", ""), ogrn=entity.get("ogrn", ""), address=entity.get("address", "")
     )
 
 

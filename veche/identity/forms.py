@@ -19,6 +19,29 @@ class CensusCheckForm(forms.Form):
     )
 
 
+class PhoneNumberForm(forms.Form):
+    # Checked and normalised by the service, which knows every reason a number is refused.
+    number = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=32,
+        help_text=_("For example +7 916 123-45-67 or 8 916 123-45-67. We send a code to it."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": _("Enter your mobile phone number.")},
+    )
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=12,
+        help_text=_("Six digits."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+        error_messages={"required": _("Enter the code from the text message.")},
+    )
+
+
 class PropertyClaimForm(forms.ModelForm):
     class Meta:
         model = PropertyClaim

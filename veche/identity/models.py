@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.i18n import translate, validate_translations
+from veche.identity.phones import format_phone, mask_phone
 
 
 class Level(models.IntegerChoices):
@@ -63,6 +64,17 @@ class Verification(models.Model):
         verbose_name_plural = _("verifications")
         ordering = ["-verified_at"]
         indexes = [models.Index(fields=["user", "revoked_at"])]
+        constraints = [
+            # One account per phone number: the reference of a confirmed phone is the number's
+            # keyed hash ("phone:<hash>"); operators' phone verifications are not numbers.
+            models.UniqueConstraint(
+                fields=["source_reference"],
+                condition=Q(
+                    source="phone", revoked_at__isnull=True, source_reference__startswith="phone:"
+                ),
+                name="verification_phone_number_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} ({self.source_reference})"
@@ -86,6 +98,62 @@ class Verification(models.Model):
     def address(self) -> str:
         address = self.claims.get("address") or {}
         return address.get("formatted", "") if isinstance(address, dict) else str(address)
+
+    @property
+    def phone_number(self) -> str:
+        """The confirmed number (E.164), kept only so that its owner sees which one it is."""
+        return self.claims.get("phone_number", "") if self.source == self.Source.PHONE else ""
+
+    @property
+    def phone_number_display(self) -> str:
+        return format_phone(self.phone_number) if self.phone_number else ""
+
+    @property
+    def phone_number_masked(self) -> str:
+        return mask_phone(self.phone_number)
+
+    @property
+    def legal_entity(self) -> dict:
+        """{"name", "ogrn", "address"} of the legal entity the person represents, or {}."""
+        entity = self.claims.get("legal_entity")
+        return entity if isinstance(entity, dict) else {}
+
+
+class PhoneCode(models.Model):
+    """A code sent by SMS to confirm a number; only its keyed hash is kept, and only briefly."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the code")
+        CONFIRMED = "confirmed", _("confirmed")
+        VOID = "void", _("void")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="phone_codes")
+    # E.164, needed until the code is entered; emptied once the code is used or void.
+    number = models.CharField(_("phone number"), max_length=16, blank=True)
+    number_hash = models.CharField(max_length=64, db_index=True)
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.number_hash[:8]} ({self.status})"
+
+    def is_open_on(self, moment: datetime.datetime) -> bool:
+        return self.status == self.Status.PENDING and moment < self.expires_at
+
+    @property
+    def number_display(self) -> str:
+        return format_phone(self.number) if self.number else ""
 
 
 class IdentityProvider(models.Model):
@@ -116,7 +184,8 @@ class IdentityProvider(models.Model):
         help_text=_(
             'Our fact → the provider\'s claim path, e.g. {"birthdate": "birthdate", '
             '"family_name": "family_name", "address": "address", '
-            '"district": "address.district"}. Paths into verified_claims are tried first.'
+            '"district": "address.district"}. Paths into verified_claims are tried first. '
+            'A legal entity the person represents: "legal_name", "ogrn", "legal_address".'
         ),
     )
     confirmed_claim = models.CharField(

@@ -3,8 +3,9 @@
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.utils import timezone
 
-from veche.identity.models import IdentityProvider
+from veche.identity.models import IdentityProvider, PhoneCode
 
 _ORIGINS_KEY = "veche:identity-provider-origins"
 
@@ -30,3 +31,9 @@ def provider_origins() -> list[str]:
 
 def forget_provider_origins() -> None:
     cache.delete(_ORIGINS_KEY)
+
+
+def pending_phone_code(user, now=None) -> PhoneCode | None:
+    """The code the person is expected to enter now, if any."""
+    code = PhoneCode.objects.filter(user=user, status=PhoneCode.Status.PENDING).first()
+    return code if code and code.is_open_on(now or timezone.now()) else None

@@ -1,24 +1,34 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from veche.identity.eligibility import age_on, person_facts
-from veche.identity.forms import CensusCheckForm, PropertyClaimForm
+from veche.identity.eligibility import age_on, legal_entity_of, person_facts
+from veche.identity.forms import (
+    CensusCheckForm,
+    PhoneCodeForm,
+    PhoneNumberForm,
+    PropertyClaimForm,
+)
 from veche.identity.models import IdentityProvider, Level, PropertyClaim
+from veche.identity.phones import format_phone
+from veche.identity.queries import pending_phone_code
 from veche.identity.services import (
+    confirm_phone,
     review_property_claim,
     reviewable_territory_paths,
+    send_phone_code,
     verify_by_census,
 )
 
 
-@login_required
-def my_verification(request):
+def _render_mine(request, *, status: int = 200, **forms):
     user = request.user
     now = timezone.now()
     verifications = [
@@ -33,12 +43,63 @@ def my_verification(request):
             "level_label": Level(max(v for v in Level.values if v <= facts.level)).label,
             "age": age_on(facts.birthdate, timezone.localdate()) if facts.birthdate else None,
             "verifications": verifications,
+            "legal_entity": legal_entity_of(user, now),
+            "phone": next((v for v in verifications if v.phone_number), None),
+            "phone_code": pending_phone_code(user, now),
+            "sms_to_log": settings.VECHE_SMS_BACKEND == "console",
             "providers": IdentityProvider.objects.filter(is_enabled=True),
             "census_form": CensusCheckForm(),
+            "phone_form": forms.get("phone_form") or PhoneNumberForm(),
+            "code_form": forms.get("code_form") or PhoneCodeForm(),
             "property_form": PropertyClaimForm(),
             "property_claims": user.property_claims.select_related("territory"),
         },
+        status=status,
     )
+
+
+@login_required
+def my_verification(request):
+    return _render_mine(request)
+
+
+def _errors_into(form, error) -> None:
+    for message in getattr(error, "messages", [str(error)]):
+        form.add_error(next(iter(form.fields)), message)
+
+
+@login_required
+@require_POST
+def phone_number(request):
+    form = PhoneNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            phone_code = send_phone_code(user=request.user, number=form.cleaned_data["number"])
+        except (ValidationError, PermissionDenied) as error:
+            _errors_into(form, error)
+        else:
+            messages.success(
+                request,
+                _("We have sent a code to %(number)s. Enter it below.")
+                % {"number": format_phone(phone_code.number)},
+            )
+            return redirect(reverse("identity:mine") + "#phone-title")
+    return _render_mine(request, status=400, phone_form=form)
+
+
+@login_required
+@require_POST
+def phone_code(request):
+    form = PhoneCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            confirm_phone(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, _("Your phone number is confirmed."))
+            return redirect(reverse("identity:mine") + "#phone-title")
+    return _render_mine(request, status=400, code_form=form)
 
 
 @login_required

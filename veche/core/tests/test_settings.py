@@ -15,6 +15,9 @@ SAFE_PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "veche.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
     "DATABASE_URL": "postgres://veche@db.example.org/veche",
+    "VECHE_SMS_BACKEND": "http",
+    "VECHE_SMS_GATEWAY_URL": "https://sms.example.org/v1/messages",
+    "VECHE_SMS_GATEWAY_TOKEN": "gateway-token",
 }
 
 
@@ -32,6 +35,9 @@ def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
             "EMAIL_URL",
             "EMAIL_HOST",
             "DATABASE_URL",
+            "VECHE_SMS_BACKEND",
+            "VECHE_SMS_GATEWAY_URL",
+            "VECHE_SMS_GATEWAY_TOKEN",
         }
     }
     code = "import veche.settings as s; print('DEBUG', s.DEBUG, 'SECURE', s.SESSION_COOKIE_SECURE)"
@@ -75,6 +81,30 @@ def test_production_refuses_missing_allowed_hosts():
     result = load_settings(env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_sms_codes_that_only_reach_the_log():
+    result = load_settings({**SAFE_PRODUCTION_ENV, "VECHE_SMS_BACKEND": "console"})
+    assert result.returncode != 0
+    assert "VECHE_SMS_BACKEND must be http in production, not 'console'" in result.stderr
+
+
+def test_production_refuses_an_sms_gateway_without_tls_or_token():
+    plain = load_settings(
+        {**SAFE_PRODUCTION_ENV, "VECHE_SMS_GATEWAY_URL": "http://sms.example.org"}
+    )
+    assert plain.returncode != 0
+    assert "VECHE_SMS_GATEWAY_URL must be an https:// address in production" in plain.stderr
+    env = {k: v for k, v in SAFE_PRODUCTION_ENV.items() if k != "VECHE_SMS_GATEWAY_TOKEN"}
+    tokenless = load_settings(env)
+    assert tokenless.returncode != 0
+    assert "VECHE_SMS_GATEWAY_TOKEN must be set in production" in tokenless.stderr
+
+
+def test_the_http_sms_backend_needs_a_gateway_address():
+    result = load_settings({"VECHE_SMS_BACKEND": "http", "VECHE_SMS_GATEWAY_URL": "sms.local"})
+    assert result.returncode != 0
+    assert "VECHE_SMS_GATEWAY_URL must be the gateway's http(s):// address" in result.stderr
 
 
 def test_unknown_environment_name_is_refused():
