@@ -132,3 +132,117 @@ def make_problem(
         organization=organization,
         appeal_text=text,
     )
+
+
+def tiny_pdf(pages: int = 2) -> bytes:
+    """A real PDF with blank pages, for project materials."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def discussion_dates(stage: str = "intake", today=None) -> dict:
+    """A lawful schedule that puts a discussion at `stage` on `today` (local date)."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    day = datetime.timedelta(days=1)
+    exposition_start = {
+        "scheduled": today + 10 * day,
+        "announced": today + 5 * day,
+        "exposition": today - 1 * day,
+        "intake": today - 3 * day,
+        "review": today - 20 * day,
+    }[stage]
+    intake_start = exposition_start + (4 * day if stage == "exposition" else 0 * day)
+    intake_end = intake_start + 13 * day
+    return {
+        "notice_date": exposition_start - 7 * day,
+        "exposition_start": exposition_start,
+        "intake_start": intake_start,
+        "intake_end": intake_end,
+        "exposition_end": intake_end,
+        "protocol_due": intake_end + 5 * day,
+        "conclusion_due": intake_end + 10 * day,
+    }
+
+
+def make_discussion(
+    *,
+    stage: str = "intake",
+    territory=None,
+    organizer=None,
+    organizer_user=None,
+    experts=(),
+    min_age: int | None = 18,
+    title: str = "Проект планировки территории квартала 12 в Вахитовском районе",
+    kind: str = "discussion",
+    subject: str = "planning_project",
+    time_zone: str | None = None,
+    publish: bool = True,
+):
+    """A discussion (published, with one PDF material) standing at `stage` today.
+
+    It is created and published through the services with a future schedule, then its dates
+    are moved to put it at the wanted stage, as time would."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from veche.discussions import services
+    from veche.discussions.models import Discussion
+
+    territory = territory or make_territory()
+    organizer = organizer or make_organization(jurisdiction=[territory])
+    organizer_user = organizer_user or make_staff(organizer, Membership.Role.ORGANIZER)
+    fields = {
+        "kind": kind,
+        "subject": subject,
+        "title": title,
+        "description": "Проект предусматривает размещение сквера и реконструкцию улицы.",
+        "territory": territory,
+        **discussion_dates("scheduled"),
+    }
+    if time_zone:
+        fields["time_zone"] = time_zone
+    if kind == "hearing":
+        fields["meeting_at"] = timezone.make_aware(
+            datetime.datetime.combine(fields["intake_end"], datetime.time(18, 0))
+        )
+    discussion = services.create_discussion(
+        user=organizer_user,
+        organizer=organizer,
+        fields=fields,
+        eligibility={"min_age": min_age, "territories": [territory]},
+        experts=experts,
+        accept_warnings=True,
+    )
+    services.add_material(
+        user=organizer_user,
+        discussion=discussion,
+        title="Чертёж планировки",
+        upload=SimpleUploadedFile("plan.pdf", tiny_pdf(), content_type="application/pdf"),
+    )
+    if publish:
+        services.publish_discussion(
+            user=organizer_user, discussion=discussion, accept_warnings=True
+        )
+        if stage != "scheduled":
+            dates = discussion_dates(stage)
+            if kind == "hearing":
+                dates["meeting_at"] = timezone.make_aware(
+                    datetime.datetime.combine(dates["intake_end"], datetime.time(18, 0))
+                )
+            Discussion.objects.filter(pk=discussion.pk).update(**dates)
+    discussion.refresh_from_db()
+    return discussion

@@ -137,6 +137,7 @@ def submit(request, pk: int):
                 "form": form,
                 "identification": identification,
                 "confirming": True,
+                "kind_label": Submission.Kind(data["kind"]).label,
             },
         )
     try:
