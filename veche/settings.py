@@ -265,6 +265,16 @@ TASKS = {
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files go out only through views that check access. Behind nginx, this prefix of an
+# `internal` location that aliases MEDIA_ROOT lets nginx send them (X-Accel-Redirect).
+VECHE_MEDIA_ACCEL_REDIRECT = env_str("VECHE_MEDIA_ACCEL_REDIRECT", "")
+if VECHE_MEDIA_ACCEL_REDIRECT and not (
+    VECHE_MEDIA_ACCEL_REDIRECT.startswith("/") and VECHE_MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "VECHE_MEDIA_ACCEL_REDIRECT must be a path that starts and ends with /, "
+        f"not {VECHE_MEDIA_ACCEL_REDIRECT!r}"
+    )
 # Leaflet's files come from the django-leaflet package (pinned in pyproject.toml). Only its static
 # folder is used: as an installed app its admin module would import GeoDjango, which needs GDAL.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]

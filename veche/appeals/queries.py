@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from veche.appeals.models import (
     Answer,
+    AnswerAttachment,
     Appeal,
     Comment,
     EditProposal,
     Follow,
     Message,
     Problem,
+    ProblemPhoto,
     Rating,
     Revision,
     Signature,
@@ -108,6 +110,18 @@ def problem_for_page(pk: int) -> Problem:
             "territory", "category", "author", "current_appeal__organization"
         ),
         pk=pk,
+    )
+
+
+def problem_photo(pk: int) -> ProblemPhoto:
+    """A photo with its problem, whose visibility it follows (asked of the rules)."""
+    return get_object_or_404(ProblemPhoto.objects.select_related("problem"), pk=pk)
+
+
+def answer_attachment(pk: int) -> AnswerAttachment:
+    """A file attached to an answer, with what its visibility depends on."""
+    return get_object_or_404(
+        AnswerAttachment.objects.select_related("answer__appeal__problem"), pk=pk
     )
 
 

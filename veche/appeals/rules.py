@@ -2,7 +2,7 @@
 
 import rules
 
-from veche.appeals.models import Signature
+from veche.appeals.models import Problem, Signature
 from veche.organizations.models import Membership
 
 OFFICIAL_ROLES = (Membership.Role.OFFICIAL, Membership.Role.HEAD)
@@ -55,6 +55,34 @@ def is_head_over(user, appeal) -> bool:
     )
 
 
+def problem_is_public(problem) -> bool:
+    """The same line `queries.public_problems` draws: everything but drafts is public."""
+    return problem.status != Problem.Status.DRAFT
+
+
+@rules.predicate
+def may_see_problem(user, problem) -> bool:
+    """Anyone sees a public problem, and its photos; only the author sees a draft."""
+    return problem_is_public(problem) or bool(
+        user and user.is_authenticated and problem.author_id == user.pk
+    )
+
+
+@rules.predicate
+def may_see_answer(user, answer) -> bool:
+    """An answer, and its attachments, follow the problem's visibility; officials of the
+    organization that gave it see it whatever becomes of the problem."""
+    return may_see_problem.test(user, answer.appeal.problem) or bool(
+        user
+        and user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organization_id=answer.organization_id, role__in=OFFICIAL_ROLES
+        ).exists()
+    )
+
+
+rules.add_perm("appeals.view_problem", may_see_problem)
+rules.add_perm("appeals.view_answer", may_see_answer)
 rules.add_perm("appeals.edit_appeal", is_author)
 rules.add_perm("appeals.propose_edit", is_signatory)
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)

@@ -21,4 +21,6 @@ urlpatterns = [
     path("<int:pk>/rate/", views.rate, name="rate"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("photos/<int:pk>/", views.problem_photo, name="photo"),
+    path("attachments/<int:pk>/", views.answer_attachment, name="answer_attachment"),
 ]

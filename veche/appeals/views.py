@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from veche.appeals import queries, rules, services
 from veche.appeals.diff import diff_words
@@ -24,6 +24,7 @@ from veche.appeals.forms import (
 from veche.appeals.models import Appeal, Category, EditProposal, Problem
 from veche.appeals.routing import route
 from veche.appeals.search import similar_problems
+from veche.core.files import serve_file
 from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
 from veche.identity.models import EligibilityRule
 
@@ -399,4 +400,34 @@ def escalate(request, pk: int):
             author=request.user, appeal=appeal, organization=form.cleaned_data["organization"]
         ),
         _("A new appeal is open for signatures. Earlier signatories are invited to sign it."),
+    )
+
+
+# --- Uploaded files -------------------------------------------------------------------------
+
+
+@require_GET
+def problem_photo(request, pk: int):
+    """A photo of a problem, to whoever may see the problem (a 404 says nothing to the rest)."""
+    photo = queries.problem_photo(pk)
+    if not request.user.has_perm("appeals.view_problem", photo.problem):
+        raise Http404
+    return serve_file(
+        photo.image,
+        filename=photo.image.name,
+        public=rules.problem_is_public(photo.problem),
+    )
+
+
+@require_GET
+def answer_attachment(request, pk: int):
+    """A file attached to an answer, to whoever may see the answer."""
+    attachment = queries.answer_attachment(pk)
+    answer = attachment.answer
+    if not request.user.has_perm("appeals.view_answer", answer):
+        raise Http404
+    return serve_file(
+        attachment.file,
+        filename=attachment.name,
+        public=rules.problem_is_public(answer.appeal.problem),
     )
