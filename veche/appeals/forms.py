@@ -1,8 +1,13 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Category, Problem
 from veche.organizations.models import Organization
+from veche.territories.geo import check_point
 from veche.territories.models import Territory
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -37,6 +42,35 @@ class PhotosField(forms.FileField):
         return cleaned
 
 
+class CoordinateField(forms.DecimalField):
+    """Degrees of latitude or longitude, typed or set by the map. A decimal comma is read as a
+    point, and extra decimals are rounded to six (about 10 cm) rather than refused."""
+
+    def __init__(self, *, limit: int, invalid: str, out_of_range: str, **kwargs):
+        super().__init__(
+            required=False,
+            max_digits=9,
+            decimal_places=6,
+            validators=[
+                MinValueValidator(-limit, message=out_of_range),
+                MaxValueValidator(limit, message=out_of_range),
+            ],
+            error_messages={"invalid": invalid},
+            widget=forms.NumberInput(
+                attrs={"step": "any", "min": -limit, "max": limit, "inputmode": "decimal"}
+            ),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        number = super().to_python(value)
+        if number is None:
+            return None
+        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
 class ProblemForm(forms.Form):
     title = forms.CharField(
         label=_("What is the problem?"),
@@ -46,7 +80,26 @@ class ProblemForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     territory = forms.ModelChoiceField(label=_("Where"), queryset=Territory.objects.none())
-    address = forms.CharField(label=_("Address or place"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. “yard of 12 Pushkin St.” or “bus stop Prospekt Yamasheva”."),
+    )
+    latitude = CoordinateField(
+        label=_("Latitude"),
+        limit=90,
+        help_text=_("Degrees north, e.g. 55.7963."),
+        invalid=_("Enter the latitude as a number of degrees, e.g. 55.7963."),
+        out_of_range=_("Latitude lies between −90 and 90 degrees."),
+    )
+    longitude = CoordinateField(
+        label=_("Longitude"),
+        limit=180,
+        help_text=_("Degrees east, e.g. 49.1088."),
+        invalid=_("Enter the longitude as a number of degrees, e.g. 49.1088."),
+        out_of_range=_("Longitude lies between −180 and 180 degrees."),
+    )
     description = forms.CharField(
         label=_("Describe the problem"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -69,22 +122,6 @@ class ProblemForm(forms.Form):
         queryset=Organization.objects.filter(is_active=True),
         help_text=_("Veche proposes the organization that answers for this; you may change it."),
     )
-    latitude = forms.DecimalField(
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput,
-    )
-    longitude = forms.DecimalField(
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput,
-    )
     photos = PhotosField(
         label=_("Photos"),
         required=False,
@@ -103,6 +140,23 @@ class ProblemForm(forms.Form):
         ).order_by("path")
         for name in ("territory", "category", "organization"):
             self.fields[name].label_from_instance = lambda obj: obj.title
+
+    def clean(self):
+        data = super().clean()
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if self.has_error("latitude") or self.has_error("longitude"):
+            return data
+        if (latitude is None) != (longitude is None):
+            self.add_error(
+                "longitude" if longitude is None else "latitude",
+                _("Give both latitude and longitude, or leave both empty."),
+            )
+        elif latitude is not None and data.get("territory") is not None:
+            try:
+                check_point(data["territory"], latitude, longitude)
+            except ValidationError as error:
+                self.add_error("latitude", error)
+        return data
 
 
 class RevisionForm(forms.Form):

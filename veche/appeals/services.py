@@ -28,6 +28,7 @@ from veche.appeals.screening import screen
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
+from veche.territories.geo import check_point
 
 Status = Appeal.Status
 
@@ -120,6 +121,7 @@ def publish_problem(
 ) -> Problem:
     """Publish a problem with its appeal, which starts collecting signatures at once."""
     _refuse_unless(check_eligibility(author, EligibilityRule.Action.PUBLISH))
+    check_point(territory, latitude, longitude)
     findings = [f for f in screen(text=appeal_text, title=title, author=author) if f.blocking]
     if findings:
         raise ScreeningFailed(findings)

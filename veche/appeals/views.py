@@ -27,6 +27,7 @@ from veche.appeals.search import similar_problems
 from veche.core.files import serve_file
 from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
 from veche.identity.models import EligibilityRule
+from veche.territories.geo import extents_by_territory, site_extent
 
 
 def _flash_errors(request, error: Exception) -> None:
@@ -63,6 +64,7 @@ def problem_list(request):
             "page": page,
             "query": query.urlencode(),
             "categories": Category.objects.all(),
+            "markers": queries.map_markers(page.items),
         },
     )
 
@@ -119,6 +121,10 @@ def problem_new(request):
             "routed": routed,
             "requirement": requirement,
             "checked": request.method == "POST" and form.is_valid(),
+            "map_extents": {
+                "site": site_extent().as_list(),
+                "territories": extents_by_territory(form.fields["territory"].queryset),
+            },
         },
     )
 
