@@ -632,8 +632,6 @@ def unreviewed(discussion: Discussion):
 @transaction.atomic
 def sign_protocol(*, user, discussion: Discussion):
     """Sign off the protocol: only in review, with every submission recommended."""
-    from veche.discussions import records
-
     discussion = _lock(discussion)
     _require(rules.is_organizer(user, discussion))
     _require_stage(discussion, Stage.REVIEW)
@@ -643,6 +641,8 @@ def sign_protocol(*, user, discussion: Discussion):
             _("%(count)s submission(s) have no recommendation yet; review them first.")
             % {"count": missing}
         )
+    from veche.discussions import records
+
     discussion.protocol_signed_at = timezone.now()
     discussion.protocol_signed_by = user
     document = records.issue_protocol(discussion)

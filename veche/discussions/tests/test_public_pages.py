@@ -1,0 +1,148 @@
+"""The pages the public and participants use: what they show, and to whom."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import reverse
+
+from tests.factories import make_discussion, make_resident, make_territory
+from veche.discussions.models import MaterialVersion, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def test_a_running_discussion_shows_its_stage_dates_and_materials(client):
+    discussion = make_discussion(stage="intake")
+    page = client.get(discussion.get_absolute_url()).content.decode()
+    assert discussion.title in page
+    assert 'aria-current="step"' in page
+    assert "Чертёж планировки" in page
+    assert client.get(reverse("discussions:list")).content.decode().count(discussion.title) == 1
+
+
+def test_a_scheduled_discussion_is_hidden_until_its_notice_except_from_its_organizer(client):
+    discussion = make_discussion(stage="scheduled")
+    assert client.get(discussion.get_absolute_url()).status_code == 404
+    version = MaterialVersion.objects.get(material__discussion=discussion)
+    assert client.get(version.get_absolute_url()).status_code == 404
+    TOTP.activate(discussion.created_by, "JBSWY3DPEHPK3PXP")  # staff roles need a second factor
+    client.force_login(discussion.created_by)
+    assert client.get(discussion.get_absolute_url()).status_code == 200
+
+
+def test_a_material_is_served_as_its_checked_type_and_never_runs_in_the_site(client):
+    discussion = make_discussion()
+    version = MaterialVersion.objects.get(material__discussion=discussion)
+    response = client.get(version.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_sending_takes_two_posts_and_the_second_shows_the_receipt(client):
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory, last_name="Галиев")
+    client.force_login(resident)
+    data = {
+        "kind": "proposal",
+        "text": "Сохранить деревья вдоль улицы.",
+        "material": "",
+        "page": "",
+    }
+    url = reverse("discussions:submit", args=[discussion.pk])
+    confirm = client.post(url, data)
+    assert confirm.status_code == 200
+    assert "Identification data" in confirm.content.decode()
+    assert not Submission.objects.exists()
+    response = client.post(url, data | {"confirm": "yes"}, follow=True)
+    submission = Submission.objects.get()
+    page = response.content.decode()
+    assert submission.registration_number in page and "Receipt" in page
+    assert submission.participant["territory"] in page or "1980" not in page
+
+
+def test_a_get_never_sends_anything(client):
+    discussion = make_discussion()
+    client.force_login(make_resident(discussion.territory))
+    response = client.get(reverse("discussions:submit", args=[discussion.pk]))
+    assert response.status_code == 405
+    assert not Submission.objects.exists()
+
+
+def test_a_refused_participant_sees_why_and_no_form(client):
+    discussion = make_discussion()
+    client.force_login(make_resident(make_territory(ru="Советский район", en="Sovetsky District")))
+    page = client.get(discussion.get_absolute_url()).content.decode()
+    assert "Sovetsky District" in page
+    assert f'action="{reverse("discussions:submit", args=[discussion.pk])}"' not in page
+
+
+def test_a_forged_post_from_an_ineligible_person_stores_nothing(client):
+    discussion = make_discussion()
+    client.force_login(make_resident(make_territory()))
+    client.post(
+        reverse("discussions:submit", args=[discussion.pk]),
+        {"kind": "proposal", "text": "Подделанное предложение.", "confirm": "yes"},
+    )
+    assert not Submission.objects.exists()
+
+
+def test_the_public_sees_no_identification_data_but_the_author_sees_the_receipt(client):
+    discussion = make_discussion()
+    from veche.discussions import services
+
+    resident = make_resident(discussion.territory, last_name="Галиев")
+    submission = services.submit(
+        user=resident, discussion=discussion, kind="proposal", text="Сохранить деревья."
+    )
+    public = client.get(submission.get_absolute_url()).content.decode()
+    assert "Галиев" not in public and "1980" not in public and "Receipt" not in public
+    assert f"Participant No. {resident.pk}" in public
+    client.force_login(resident)
+    assert "Receipt" in client.get(submission.get_absolute_url()).content.decode()
+    assert (
+        submission.registration_number in client.get(reverse("discussions:mine")).content.decode()
+    )
+
+
+def test_following_a_discussion_is_a_post(client):
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory)
+    client.force_login(resident)
+    url = reverse("discussions:follow", args=[discussion.pk])
+    assert client.get(url).status_code == 405
+    client.post(url, {"follow": "1"})
+    assert discussion.follows.filter(user=resident).exists()
+    client.post(url, {"follow": "0"})
+    assert not discussion.follows.filter(user=resident).exists()
+
+
+def test_following_a_territory_never_redirects_off_site(client):
+    discussion = make_discussion()
+    client.force_login(make_resident(discussion.territory))
+    response = client.post(
+        reverse("discussions:follow_territory"),
+        {"territory": discussion.territory.code, "follow": "1", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("discussions:list")
+
+
+def test_the_discussion_page_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    discussion = make_discussion()
+    from veche.discussions import services
+
+    for number in range(6):
+        services.submit(
+            user=make_resident(discussion.territory),
+            discussion=discussion,
+            kind="proposal",
+            text=f"Предложение номер {number} по проекту.",
+        )
+    with django_assert_max_num_queries(30):
+        client.get(discussion.get_absolute_url())
