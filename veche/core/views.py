@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from veche.appeals.queries import problem_list
+from veche.discussions.queries import current_discussions
 from veche.organizations.queries import public_organizations
 from veche.territories.models import Territory
 from veche.territories.queries import picker_territories
@@ -21,6 +22,7 @@ TERRITORY_SESSION_KEY = "veche_territory"
 
 
 def home(request):
+
     territory = current_territory(request)
     cities = list(Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")[:2])
     # A single-city installation shows that city's districts until the visitor picks a place.
@@ -35,6 +37,7 @@ def home(request):
             "organization_count": public_organizations().count(),
             "problems": problem_list(territory=territory.code if territory else "").items[:6],
             "territory_count": Territory.objects.count(),
+            "discussions": current_discussions(territory, limit=4),
         },
     )
 

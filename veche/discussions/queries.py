@@ -1,5 +1,6 @@
 """The read side of discussions: what the public and participants see, with their queries."""
 
+import datetime
 import statistics
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ def current_discussions(territory=None, limit: int | None = None) -> list[Discus
     queryset = public_discussions().filter(
         status=Discussion.Status.PUBLISHED,
         conclusion_published_at__isnull=True,
-        notice_date__lte=today + timezone.timedelta(days=1),
+        notice_date__lte=today + datetime.timedelta(days=1),
     )
     if territory is not None:
         queryset = queryset.filter(territory__path__startswith=territory.path)
