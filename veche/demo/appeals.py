@@ -2,6 +2,7 @@
 moved back in time so that deadlines, overdue answers and rating windows look real."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
+from veche.demo.geography import PLACES
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 from veche.organizations.models import Membership, Organization
@@ -292,6 +294,7 @@ def _problem(spec, categories, territories, organizations, author) -> None:
     published = now - datetime.timedelta(days=days_ago)
     people = _residents(territory, signatures, start=0)
     problem_author = author if code == "kazan-vakhitovsky" else people[0]
+    address, latitude, longitude = PLACES[key]
     problem = services.publish_problem(
         author=problem_author,
         title=title,
@@ -300,6 +303,9 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         territory=territory,
         organization=organization,
         appeal_text=TEXTS[key],
+        address=address,
+        latitude=Decimal(latitude),
+        longitude=Decimal(longitude),
     )
     appeal = problem.current_appeal
     for person in people:

@@ -12,6 +12,7 @@ from veche.demo.city import (
     TERRITORIES,
     USERS,
 )
+from veche.demo.geography import KAZAN_OUTLINE
 from veche.identity.models import IdentityProvider
 from veche.identity.services import save_identity_provider
 from veche.organizations.models import Membership, Organization
@@ -49,6 +50,7 @@ def _load_territories() -> dict[str, Territory]:
                 "kind": kind,
                 "name": {"ru": name_ru, "en": name_en},
                 "population": population,
+                **({"boundary": KAZAN_OUTLINE} if code == "kazan" else {}),
             },
         )
         loaded[code] = territory

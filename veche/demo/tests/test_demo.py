@@ -77,3 +77,16 @@ def test_demo_refuses_to_load_in_production(settings):
     with pytest.raises(CommandError, match="not loaded in production"):
         call_command("demo")
     assert not Territory.objects.exists()
+
+
+def test_demo_problems_have_a_place_inside_kazan():
+    from veche.territories.geo import boundary_contains
+
+    call_command("demo")
+    kazan = Territory.objects.get(code="kazan")
+    problems = list(Problem.objects.all())
+    assert problems
+    for problem in problems:
+        assert problem.address
+        assert boundary_contains(kazan.boundary, problem.latitude, problem.longitude), problem
+    assert len({(p.latitude, p.longitude) for p in problems}) == len(problems)
