@@ -283,7 +283,13 @@ DEMO_IDP = {
     "issuer": os.environ.get("VECHE_DEMO_IDP_ISSUER", "http://127.0.0.1:8001/o"),
     "client_id": "veche-demo",
     "client_secret": os.environ.get("VECHE_DEMO_IDP_CLIENT_SECRET", "veche-demo-secret"),
-    "scopes": "openid profile email address birthdate",
+    "scopes": "openid profile email address birthdate organization",
+    # Beside the standard claims: the legal entity a representative signs in for.
+    "claim_mapping": {
+        "legal_name": "organization.name",
+        "ogrn": "organization.ogrn",
+        "legal_address": "organization.address",
+    },
     "confirmed_claim": "trusted",
     "trust_framework": "demo_esia",
     "validity_days": 365,

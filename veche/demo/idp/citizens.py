@@ -80,6 +80,26 @@ CITIZENS = (
         "trusted": False,
         "verified_at": None,
     },
+    {
+        "username": "garipov",
+        "sub": "1000100006",
+        "family_name": "Гарипов",
+        "given_name": "Тимур",
+        "middle_name": "Рустемович",
+        "birthdate": "1982-11-05",
+        "district": "Вахитовский район",
+        "street_address": "ул. Тази Гиззата, 6, кв. 18",
+        "postal_code": "420111",
+        "trusted": True,
+        "verified_at": "2020-09-10T07:15:00+00:00",
+        # The director of a developer: signs in as himself, and the provider also vouches for
+        # the organization he represents (as ESIA does for an employee of a legal entity).
+        "organization": {
+            "name": "ООО «Казанский девелопмент»",
+            "ogrn": "1161690058177",
+            "address": "420107, Республика Татарстан, г. Казань, ул. Островского, 38, офис 412",
+        },
+    },
 )
 
 

@@ -25,6 +25,10 @@ class Citizen(AbstractUser):
         help_text="Identity confirmed in person, as ESIA's trusted accounts.",
     )
     verified_at = models.DateTimeField("когда подтверждена", null=True, blank=True)
+    # The legal entity the citizen represents, if any.
+    organization_name = models.CharField("организация", max_length=300, blank=True)
+    organization_ogrn = models.CharField("ОГРН", max_length=15, blank=True)
+    organization_address = models.CharField("адрес организации", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "гражданин"
@@ -39,6 +43,17 @@ class Citizen(AbstractUser):
         return " ".join(
             part for part in (self.last_name, self.first_name, self.middle_name) if part
         )
+
+    @property
+    def organization(self) -> dict | None:
+        """The represented legal entity as the `organization` claim, or None."""
+        if not self.organization_ogrn:
+            return None
+        return {
+            "name": self.organization_name,
+            "ogrn": self.organization_ogrn,
+            "address": self.organization_address,
+        }
 
     @property
     def address(self) -> dict:

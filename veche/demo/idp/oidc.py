@@ -30,8 +30,17 @@ CLAIM_SCOPES = {
     "email": {"email"},
     "email_verified": {"email"},
     "address": {"address"},
+    # The legal entity the citizen represents: name, OGRN and address.
+    "organization": {"organization"},
 }
-VERIFIED_CLAIMS = ("given_name", "family_name", "middle_name", "birthdate", "address")
+VERIFIED_CLAIMS = (
+    "given_name",
+    "family_name",
+    "middle_name",
+    "birthdate",
+    "address",
+    "organization",
+)
 
 
 def citizen_claims(citizen: Citizen, scopes) -> dict:
@@ -47,6 +56,7 @@ def citizen_claims(citizen: Citizen, scopes) -> dict:
         "email": citizen.email,
         "email_verified": True,
         "address": citizen.address,
+        "organization": citizen.organization,
     }
     granted = set(scopes)
     claims = {

@@ -15,6 +15,7 @@ from .models import Citizen
 def ensure_demo_citizens() -> None:
     """Create the citizens of citizens.py, or bring existing ones back to that data."""
     for record in citizens.CITIZENS:
+        organization = record.get("organization") or {}
         citizen, created = Citizen.objects.update_or_create(
             sub=record["sub"],
             defaults={
@@ -31,6 +32,9 @@ def ensure_demo_citizens() -> None:
                 "verified_at": (
                     datetime.fromisoformat(record["verified_at"]) if record["verified_at"] else None
                 ),
+                "organization_name": organization.get("name", ""),
+                "organization_ogrn": organization.get("ogrn", ""),
+                "organization_address": organization.get("address", ""),
                 "is_active": True,
             },
         )

@@ -168,6 +168,7 @@ OAUTH2_PROVIDER = {
         "birthdate": "Дата рождения · Birth date",
         "email": "Адрес электронной почты · E-mail address",
         "address": "Адрес регистрации · Registered address",
+        "organization": "Организация, которую вы представляете · Organization you represent",
     },
     "DEFAULT_SCOPES": ["openid"],
     "PKCE_REQUIRED": True,

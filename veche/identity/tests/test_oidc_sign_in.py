@@ -21,7 +21,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from tests import idp_fixture
 from veche.accounts.models import User
 from veche.demo.loader import load_demo
-from veche.identity.eligibility import age_on, person_facts
+from veche.identity.eligibility import age_on, legal_entity_of, person_facts
+from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import IdentityProvider, Level
 from veche.identity.oidc import VecheOIDCAdapter
 from veche.identity.services import save_identity_provider
@@ -102,6 +103,20 @@ def test_citizen_signs_in_and_lands_verified_with_name_age_and_district(veche):
     assert "Сафина Алсу Ринатовна" in page
     assert f"({age_on(datetime.date(1990, 4, 12), datetime.date.today())} years)" in page
     assert "Vakhitovsky District" in page
+
+
+def test_a_representative_lands_with_the_legal_entity_he_represents(veche):
+    browser = requests.Session()
+    browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "garipov"))
+    user = User.objects.get(email="garipov@citizen.demo.veche.example")
+    assert legal_entity_of(user) == LegalEntity(
+        name="ООО «Казанский девелопмент»",
+        ogrn="1161690058177",
+        address="420107, Республика Татарстан, г. Казань, ул. Островского, 38, офис 412",
+    )
+    page = browser.get(f"{veche}/verification/", headers={"Accept-Language": "en"}).text
+    assert "ООО «Казанский девелопмент»" in page
+    assert "OGRN 1161690058177" in page
 
 
 def test_an_unconfirmed_account_signs_in_without_verification(veche):

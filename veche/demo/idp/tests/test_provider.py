@@ -20,7 +20,7 @@ from veche.demo.idp.redirect_uris import redirect_uri_allowed
 demo_idp = idp_fixture.demo_idp
 
 CALLBACK = "http://127.0.0.1:8000/accounts/oidc/demo-esia/login/callback/"
-ALL_SCOPES = "openid profile email address birthdate"
+ALL_SCOPES = "openid profile email address birthdate organization"
 
 
 class _Inputs(HTMLParser):
@@ -428,6 +428,29 @@ def test_trusted_citizen_identity_is_vouched_for_in_verified_claims(demo_idp):
         name: claims[name]
         for name in ("given_name", "family_name", "middle_name", "birthdate", "address")
     }
+
+
+def test_a_representative_is_vouched_for_with_the_organization(demo_idp):
+    _, tokens = sign_in_and_get_tokens(demo_idp, "garipov")
+
+    claims = verified_id_token(demo_idp, tokens["id_token"])
+
+    organization = {
+        "name": "ООО «Казанский девелопмент»",
+        "ogrn": "1161690058177",
+        "address": "420107, Республика Татарстан, г. Казань, ул. Островского, 38, офис 412",
+    }
+    assert claims["organization"] == organization
+    assert claims["verified_claims"]["claims"]["organization"] == organization
+
+
+def test_the_organization_is_released_only_under_its_scope(demo_idp):
+    _, tokens = sign_in_and_get_tokens(demo_idp, "garipov", scope="openid profile")
+
+    claims = userinfo(demo_idp, tokens["access_token"])
+
+    assert "organization" not in claims
+    assert "organization" not in claims["verified_claims"]["claims"]
 
 
 def test_unconfirmed_citizen_has_no_verified_claims(demo_idp):
