@@ -35,6 +35,11 @@ def _render_mine(request, *, status: int = 200, **forms):
         v for v in user.verifications.select_related("territory") if v.is_valid_on(now)
     ]
     facts = person_facts(user, now)
+    phone_code = pending_phone_code(user, now)
+    # Asking again for a code usually means the same number: it is there to check or correct.
+    phone_form = forms.get("phone_form") or PhoneNumberForm(
+        initial={"number": phone_code.number_display} if phone_code else None
+    )
     return render(
         request,
         "identity/mine.html",
@@ -45,11 +50,11 @@ def _render_mine(request, *, status: int = 200, **forms):
             "verifications": verifications,
             "legal_entity": legal_entity_of(user, now),
             "phone": next((v for v in verifications if v.phone_number), None),
-            "phone_code": pending_phone_code(user, now),
+            "phone_code": phone_code,
             "sms_to_log": settings.VECHE_SMS_BACKEND == "console",
             "providers": IdentityProvider.objects.filter(is_enabled=True),
             "census_form": CensusCheckForm(),
-            "phone_form": forms.get("phone_form") or PhoneNumberForm(),
+            "phone_form": phone_form,
             "code_form": forms.get("code_form") or PhoneCodeForm(),
             "property_form": PropertyClaimForm(),
             "property_claims": user.property_claims.select_related("territory"),
