@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "veche.notifications",
     "veche.moderation",
     "veche.discussions",
+    "veche.reporting",
     "veche.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("verification/", include("veche.identity.urls")),
     path("problems/", include("veche.appeals.urls")),
     path("discussions/", include("veche.discussions.urls")),
+    path("reporting/", include("veche.reporting.urls")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),

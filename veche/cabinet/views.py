@@ -49,6 +49,9 @@ def home(request):
         {
             "scope": scope,
             "show_subordinates": scope.is_head,
+            # Heads oversee discussions too; anyone else is asked of the rules (one query).
+            "show_econtrol": scope.is_head
+            or rules.has_perm("reporting.view_dashboard", request.user),
             "organization": organization,
             "read_only": not scope.works_for(organization),
             "section": section,
@@ -127,5 +130,5 @@ def subordinates(request):
     return render(
         request,
         "cabinet/subordinates.html",
-        {"show_subordinates": True, "rows": rows, "total": total},
+        {"show_subordinates": True, "show_econtrol": True, "rows": rows, "total": total},
     )

@@ -1,0 +1,52 @@
+"""The filters of the e-control dashboard, shared by the page and its exports."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.discussions.models import Discussion, Stage
+from veche.reporting.queries import DashboardScope, Filters, years_of
+from veche.territories.queries import picker_territories
+
+
+class DashboardFilterForm(forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=picker_territories(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All territories"),
+    )
+    organizer = forms.ModelChoiceField(
+        label=_("Organizer"),
+        queryset=None,
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All organizers"),
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Form"),
+        choices=[("", _("Hearings and discussions")), *Discussion.Kind.choices],
+        required=False,
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        help_text=_("The year the exposition opened."),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    problems = forms.BooleanField(label=_("Only with problems"), required=False)
+
+    def __init__(self, *args, scope: DashboardScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = scope.organizers()
+        self.fields["year"].choices = [("", _("Any year"))] + [
+            (year, str(year)) for year in years_of(scope)
+        ]
+
+    def filters(self) -> Filters:
+        """The chosen filters; call only once the form is valid."""
+        return Filters(**self.cleaned_data)

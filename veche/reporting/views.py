@@ -1,0 +1,73 @@
+"""E-control pages: the dashboard of discussions and its CSV and XLSX exports of the same rows."""
+
+import rules
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.reporting import exports, queries
+from veche.reporting.forms import DashboardFilterForm
+
+PAGE_SIZE = 50
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.write_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.write_xlsx,
+    ),
+}
+
+
+def _filtered(request):
+    """The person's scope (403 if none), the bound filter form and the rows it selects; no
+    rows when a filter is wrong, so that nobody takes the whole list for the filtered one."""
+    scope = queries.dashboard_scope(request.user)
+    form = DashboardFilterForm(request.GET, scope=scope)
+    rows = queries.dashboard_rows(scope, form.filters()) if form.is_valid() else []
+    return form, rows
+
+
+@login_required
+def dashboard(request):
+    form, rows = _filtered(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "page": page,
+            "totals": queries.totals_of(rows),
+            "query": query.urlencode(),
+            "show_econtrol": True,
+            # The cabinet's bar: organizers who are not officials have no inbox there.
+            "show_subordinates": rules.has_perm("cabinet.see_subordinates", request.user),
+            "hide_inbox": not rules.has_perm("cabinet.enter", request.user),
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@login_required
+def export(request, fmt: str):
+    form, rows = _filtered(request)
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        ]
+        return HttpResponse(
+            _("The filters are wrong, nothing was exported.") + "\n" + "\n".join(problems),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    content_type, write = FORMATS[fmt]
+    links = [request.build_absolute_uri(row.discussion.get_absolute_url()) for row in rows]
+    response = HttpResponse(write(rows, links), content_type=content_type)
+    filename = f"discussions-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
