@@ -114,6 +114,13 @@ def test_a_new_number_replaces_the_old_one_and_frees_it(person, outbox):
     assert other.verifications.get().phone_number == NUMBER
 
 
+def test_codes_older_than_a_day_are_forgotten_when_new_ones_are_sent(person, outbox):
+    long_ago = timezone.now() - datetime.timedelta(days=2)
+    send_phone_code(user=person, number=NUMBER, now=long_ago)
+    send_phone_code(user=make_user(), number="+79171112233")
+    assert not PhoneCode.objects.filter(user=person).exists()
+
+
 def test_a_higher_level_is_kept_when_the_phone_is_confirmed(outbox):
     from tests.factories import make_resident, make_territory
 
