@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -120,6 +121,8 @@ def write_xlsx(rows: list[DashboardRow], links: list[str]) -> bytes:
 
 
 def _cell(sheet, value: object) -> WriteOnlyCell:
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # never a formula, whatever the text starts with
