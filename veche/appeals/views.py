@@ -188,6 +188,17 @@ def _appeal(pk: int) -> tuple[Problem, Appeal]:
 @require_POST
 def sign(request, pk: int):
     problem, appeal = _appeal(pk)
+    if request.POST.get("agree") != "on":
+        # The box is required in the form; a request without it must not sign either, since
+        # the signature hands the person's name and address to the addressee.
+        messages.error(
+            request,
+            _(
+                "Tick the box to support the text and agree that your name and address go to "
+                "the addressee."
+            ),
+        )
+        return redirect(problem.get_absolute_url())
     return _act(
         request,
         problem,
