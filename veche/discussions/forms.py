@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from veche.discussions.models import Discussion, Material, Submission
+from veche.territories.queries import picker_territories
 
 
 class SubmissionForm(forms.Form):
@@ -48,3 +49,32 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         label=_("Answer"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class ArchiveFilterForm(forms.Form):
+    """The public archive's search; every field may be left empty."""
+
+    q = forms.CharField(
+        label=_("Words in the title or description"), max_length=200, required=False
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("All territories"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Form"),
+        choices=[("", _("Hearings and discussions")), *Discussion.Kind.choices],
+        required=False,
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = picker_territories()
+        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in years]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())

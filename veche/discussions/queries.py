@@ -143,3 +143,34 @@ def with_unanswered(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
 
 
 STAGES_RUNNING = (Stage.ANNOUNCED, Stage.EXPOSITION, Stage.INTAKE, Stage.REVIEW)
+
+
+def _past() -> QuerySet[Discussion]:
+    """Discussions that are over: concluded, or cancelled after they were published."""
+    return public_discussions().filter(
+        Q(status=Discussion.Status.PUBLISHED, conclusion_published_at__isnull=False)
+        | Q(status=Discussion.Status.CANCELLED, published_at__isnull=False)
+    )
+
+
+def archived_discussions(
+    *, territory=None, kind: str = "", year: int | None = None, text: str = ""
+) -> QuerySet[Discussion]:
+    """The public archive, newest first. `territory` takes in everything inside it; `year` is
+    the year the exposition opened; `text` is looked for in the title and the description."""
+    queryset = _past()
+    if territory is not None:
+        queryset = queryset.filter(territory__path__startswith=territory.path)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if year:
+        queryset = queryset.filter(exposition_start__year=year)
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    return queryset.annotate(
+        submission_count=Count("submissions", filter=Q(submissions__hidden_at__isnull=True))
+    ).order_by("-exposition_start", "-pk")
+
+
+def archive_years() -> list[int]:
+    return [day.year for day in _past().dates("exposition_start", "year", "DESC")]
