@@ -60,6 +60,14 @@ class Verification:
         return cls(document.code, url, qr_data_uri(url), document.created_at)
 
 
+@dataclass(frozen=True)
+class Issued:
+    """A registered document and the PDF bytes issued under its code."""
+
+    document: IssuedDocument
+    pdf: bytes
+
+
 def issue_document(
     *,
     kind: str,
@@ -69,6 +77,26 @@ def issue_document(
     context: dict,
     for_addressee: bool,
 ) -> bytes:
+    """The PDF of `target` from `template_name`, registered as an IssuedDocument (see `issue`)."""
+    return issue(
+        kind=kind,
+        target=target,
+        title=title,
+        template_name=template_name,
+        context=context,
+        for_addressee=for_addressee,
+    ).pdf
+
+
+def issue(
+    *,
+    kind: str,
+    target,
+    title: str,
+    template_name: str,
+    context: dict,
+    for_addressee: bool,
+) -> Issued:
     """The PDF of `target` from `template_name`, registered as an IssuedDocument.
 
     The template gets `verification` (code, URL, QR, time of issue). When the same content
@@ -96,7 +124,7 @@ def issue_document(
         pdf = cache.get(_cache_key(earlier)) or _render(template_name, context, earlier)
         if sha256_hex(pdf) == earlier.sha256:
             _remember(earlier, pdf)
-            return pdf
+            return Issued(earlier, pdf)
         # Rendered differently now (fonts or the renderer changed): register a new document.
     document = IssuedDocument(
         kind=kind,
@@ -113,7 +141,7 @@ def issue_document(
     document.sha256 = sha256_hex(pdf)
     document.save()
     _remember(document, pdf)
-    return pdf
+    return Issued(document, pdf)
 
 
 def _render(template_name: str, context: dict, document: IssuedDocument) -> bytes:
