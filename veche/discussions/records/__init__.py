@@ -1,0 +1,37 @@
+"""The documents of a discussion: the protocol, the conclusion, the participants' annex and a
+participant's extract (RULES.md "Protocol contains", "Conclusion contains").
+
+Each document's content is assembled once as plain data (`content.Record`) and drawn twice: as a
+PDF from a template, registered in the documents app with a verification code (`pdf`), and as
+DOCX for officials to edit (`word`). Public documents name people only as they agreed to be
+named; full names, birth dates and addresses appear only in the annex (organizer only, never
+published) and in a participant's own extract.
+"""
+
+from veche.discussions.records.pdf import (
+    annex_pdf,
+    conclusion_pdf,
+    draft_protocol_pdf,
+    extract_pdf,
+    has_own_submissions,
+    issue_conclusion,
+    issue_protocol,
+    protocol_pdf,
+)
+from veche.discussions.records.statistics import Statistics, statistics_of
+from veche.discussions.records.word import conclusion_docx, protocol_docx
+
+__all__ = [
+    "Statistics",
+    "annex_pdf",
+    "conclusion_docx",
+    "conclusion_pdf",
+    "draft_protocol_pdf",
+    "extract_pdf",
+    "has_own_submissions",
+    "issue_conclusion",
+    "issue_protocol",
+    "protocol_docx",
+    "protocol_pdf",
+    "statistics_of",
+]

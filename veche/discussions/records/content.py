@@ -1,0 +1,393 @@
+"""The content of a discussion's documents as plain data, drawn alike as PDF and as DOCX: the
+submissions in their two groups, the notice, the organizer and the signatory, the annex."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from veche.core.i18n import translate
+from veche.discussions.models import Discussion, MaterialVersion, Submission
+from veche.discussions.records.statistics import (
+    GROUP_LABELS,
+    GROUP_OF_BASIS,
+    OTHERS,
+    RESIDENTS,
+    Statistics,
+    parse_date,
+    participant_key,
+    protocol_submissions,
+    statistics_of,
+    submitted_on,
+)
+from veche.organizations.models import Membership
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One submission as the documents show it: no personal data beyond the public name."""
+
+    number: str
+    kind: str
+    date: str
+    author: str
+    text: str
+    about: str
+    answers: list[str]
+    recommendation: str
+    reasons: str
+    channel: str
+
+
+def entry_of(submission: Submission, discussion: Discussion) -> Entry:
+    about = ""
+    if submission.material_id:
+        about = _("on “%(title)s”") % {"title": submission.material.title}
+        if submission.page:
+            about += ", " + _("p. %(page)s") % {"page": submission.page}
+    return Entry(
+        number=submission.registration_number,
+        kind=str(submission.get_kind_display()),
+        date=_day(submitted_on(submission, discussion)),
+        author=str(submission.public_author),
+        text=submission.text,
+        about=about,
+        answers=[answer.text for answer in submission.answers.all()],
+        recommendation=str(submission.get_recommendation_display())
+        if submission.recommendation
+        else _("no recommendation yet"),
+        reasons=submission.recommendation_reason,
+        channel=str(submission.get_channel_display()),
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    title: str
+    note: str
+    entries: list[Entry]
+
+
+def groups_of(submissions: list[Submission], discussion: Discussion) -> list[Group]:
+    notes = {
+        RESIDENTS: _("Participants permanently residing in the territory concerned."),
+        OTHERS: _(
+            "Right holders of land plots, buildings and premises in the territory, and other "
+            "participants."
+        ),
+    }
+    return [
+        Group(
+            key=key,
+            title=str(label).capitalize(),
+            note=notes[key],
+            entries=[
+                entry_of(s, discussion) for s in submissions if GROUP_OF_BASIS[s.basis] == key
+            ],
+        )
+        for key, label in GROUP_LABELS.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """The content of a protocol, conclusion or extract, shared by its PDF and its DOCX."""
+
+    discussion: Discussion
+    heading: list[str]
+    kind_of: str  # "of the public discussion" / "of the public hearing"
+    number: str
+    date: str
+    organizer: list[tuple[str, str]]
+    notice: list[tuple[str, str]]
+    notice_source: str
+    intake: str
+    territory: str
+    groups: list[Group]
+    statistics: Statistics
+    signatory: Signatory | None
+    draft: bool = False
+    protocol_requisites: str = ""
+    conclusions: str = ""
+    extract_for: str = ""
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for group in self.groups for entry in group.entries]
+
+
+KIND_OF = {
+    Discussion.Kind.DISCUSSION: gettext_lazy("of the public discussion"),
+    Discussion.Kind.HEARING: gettext_lazy("of the public hearing"),
+}
+RESULTS_OF = {
+    Discussion.Kind.DISCUSSION: gettext_lazy("on the results of the public discussion"),
+    Discussion.Kind.HEARING: gettext_lazy("on the results of the public hearing"),
+}
+
+
+def _day(day: datetime.date | datetime.datetime | None, zone=None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        day = day.astimezone(zone) if zone else timezone.localtime(day)
+    return day.strftime("%d.%m.%Y")
+
+
+def _period(start: datetime.date, end: datetime.date) -> str:
+    return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+
+
+def heading_of(organization) -> list[str]:
+    lines = [
+        line.strip()
+        for line in translate(organization.letterhead_heading).splitlines()
+        if line.strip()
+    ]
+    return lines or [organization.title]
+
+
+def discussion_url(discussion: Discussion) -> str:
+    return settings.SITE_URL + discussion.get_absolute_url()
+
+
+def notice_of(discussion: Discussion) -> list[tuple[str, str]]:
+    """The notice's content (RULES.md "Notice contains"), as it was announced."""
+    versions = (
+        MaterialVersion.objects.filter(material__discussion=discussion)
+        .select_related("material")
+        .order_by("material__position", "material_id", "number")
+    )
+    latest: dict[int, MaterialVersion] = {}
+    for version in versions:
+        latest[version.material_id] = version
+    materials = "; ".join(
+        _("%(title)s (version %(number)s of %(date)s)")
+        % {
+            "title": version.material.title,
+            "number": version.number,
+            "date": _day(version.uploaded_at, discussion.zone),
+        }
+        for version in latest.values()
+    )
+    organizer = discussion.organizer
+    procedure = _(
+        "notice on %(notice)s; exposition of the project %(exposition)s; intake of proposals "
+        "and remarks %(intake)s; protocol by %(protocol)s; conclusion by %(conclusion)s"
+    ) % {
+        "notice": _day(discussion.notice_date),
+        "exposition": _period(discussion.exposition_start, discussion.exposition_end),
+        "intake": _period(discussion.intake_start, discussion.intake_end),
+        "protocol": _day(discussion.protocol_due),
+        "conclusion": _day(discussion.conclusion_due),
+    }
+    exposition = ", ".join(
+        part
+        for part in (
+            discussion.exposition_place or _("on the site"),
+            _period(discussion.exposition_start, discussion.exposition_end),
+            discussion.exposition_hours,
+        )
+        if part
+    )
+    forms = [
+        _("on the site %(url)s, by participants identified through the national ID system")
+        % {"url": discussion_url(discussion)},
+        _("in writing to the organizer at %(address)s") % {"address": organizer.postal_address},
+        _("in the exposition visitors' book"),
+    ]
+    if discussion.kind == Discussion.Kind.HEARING:
+        forms.append(_("orally or in writing at the meeting of participants"))
+    items = [
+        (_("Project"), discussion.title),
+        (
+            _("Form and subject"),
+            f"{discussion.get_kind_display()}; {discussion.get_subject_display()}",
+        ),
+        (_("Materials of the project"), materials or _("none")),
+        (_("Procedure and periods"), procedure),
+        (_("Exposition"), exposition),
+        (
+            _("Submitting proposals and remarks"),
+            _period(discussion.intake_start, discussion.intake_end) + ": " + "; ".join(forms),
+        ),
+    ]
+    if discussion.kind == Discussion.Kind.HEARING and discussion.meeting_at:
+        items.append(
+            (
+                _("Meeting of participants"),
+                ", ".join(
+                    part
+                    for part in (
+                        discussion.meeting_at.astimezone(discussion.zone).strftime(
+                            "%d.%m.%Y %H:%M"
+                        ),
+                        discussion.meeting_place,
+                    )
+                    if part
+                ),
+            )
+        )
+    items.append((_("Site of the discussion"), discussion_url(discussion)))
+    return items
+
+
+def organizer_of(discussion: Discussion) -> list[tuple[str, str]]:
+    organization = discussion.organizer
+    contacts = [organization.postal_address]
+    if organization.phone:
+        contacts.append(_("tel. %(phone)s") % {"phone": organization.phone})
+    if organization.public_email:
+        contacts.append(organization.public_email)
+    return [(organization.title, ", ".join(part for part in contacts if part))]
+
+
+def signatory_of(discussion: Discussion, user) -> Signatory | None:
+    if user is None:
+        return None
+    position = (
+        Membership.objects.filter(user=user, organization=discussion.organizer)
+        .exclude(position="")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return Signatory(
+        title=position
+        or translate(discussion.organizer.signatory_title)
+        or _("Organizer %(kind_of)s") % {"kind_of": KIND_OF[discussion.kind]},
+        name=user.full_name or user.email,
+    )
+
+
+def _record(
+    discussion: Discussion,
+    submissions: list[Submission],
+    *,
+    date: str,
+    signatory: Signatory | None,
+    draft: bool = False,
+    **extra,
+) -> Record:
+    return Record(
+        discussion=discussion,
+        heading=heading_of(discussion.organizer),
+        kind_of=str(KIND_OF[discussion.kind]),
+        number=discussion.registration_prefix,
+        date=date,
+        organizer=organizer_of(discussion),
+        notice=notice_of(discussion),
+        notice_source=_("published on %(date)s on the site %(url)s")
+        % {"date": _day(discussion.notice_date), "url": discussion_url(discussion)},
+        intake=_period(discussion.intake_start, discussion.intake_end),
+        territory=discussion.territory.title,
+        groups=groups_of(submissions, discussion),
+        statistics=statistics_of(discussion, submissions),
+        signatory=signatory,
+        draft=draft,
+        **extra,
+    )
+
+
+def protocol_record(discussion: Discussion, *, draft: bool = False) -> Record:
+    """The protocol's content; a draft (before signing) is dated today and signed by nobody."""
+    signed = discussion.protocol_signed_at
+    return _record(
+        discussion,
+        protocol_submissions(discussion),
+        date=_day(signed or timezone.now(), discussion.zone),
+        signatory=None if draft else signatory_of(discussion, discussion.protocol_signed_by),
+        draft=draft,
+    )
+
+
+def protocol_requisites(discussion: Discussion) -> str:
+    return _("protocol %(kind_of)s No. %(number)s of %(date)s, verification code %(code)s") % {
+        "kind_of": KIND_OF[discussion.kind],
+        "number": discussion.registration_prefix,
+        "date": _day(discussion.protocol_signed_at, discussion.zone),
+        "code": discussion.protocol_code or "—",
+    }
+
+
+def conclusion_record(discussion: Discussion) -> Record:
+    published = discussion.conclusion_published_at
+    return _record(
+        discussion,
+        protocol_submissions(discussion),
+        date=_day(published or timezone.now(), discussion.zone),
+        signatory=signatory_of(discussion, discussion.conclusion_published_by),
+        draft=published is None,
+        protocol_requisites=protocol_requisites(discussion),
+        conclusions=discussion.conclusion_text,
+    )
+
+
+def extract_record(discussion: Discussion, user) -> Record:
+    """The protocol with this person's own submissions only."""
+    own = [s for s in protocol_submissions(discussion) if s.author_id == user.pk]
+    return _record(
+        discussion,
+        own,
+        date=_day(discussion.protocol_signed_at, discussion.zone),
+        signatory=signatory_of(discussion, discussion.protocol_signed_by),
+        extract_for=user.full_name or str(user.public_name),
+    )
+
+
+# --- The participants' annex (personal data: organizer only, never published) ---------------
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    identifier: str  # birth date, or OGRN of a legal entity
+    address: str
+    basis: str
+    identified: str
+    numbers: list[str]
+
+
+def annex_of(discussion: Discussion) -> list[Participant]:
+    rows: dict[tuple, dict] = {}
+    for submission in protocol_submissions(discussion):
+        data = submission.participant
+        key = participant_key(submission)
+        if key not in rows:
+            if submission.as_legal_entity:
+                name = data.get("legal_name", "")
+                if data.get("full_name"):
+                    name += " — " + _("represented by %(name)s") % {"name": data["full_name"]}
+                identifier = _("OGRN %(ogrn)s") % {"ogrn": data.get("ogrn", "")}
+                address = data.get("legal_address", "")
+            else:
+                name = data.get("full_name", "")
+                birthdate = parse_date(data.get("birthdate", ""))
+                identifier = _day(birthdate) if birthdate else data.get("birthdate", "")
+                address = data.get("address", "")
+            if submission.channel == Submission.Channel.SITE:
+                identified = _("%(source)s, %(date)s") % {
+                    "source": data.get("verification", "") or _("account"),
+                    "date": _day(parse_date(data.get("verified_at", "")[:10])),
+                }
+            else:
+                identified = str(submission.get_channel_display())
+            rows[key] = {
+                "name": name,
+                "identifier": identifier,
+                "address": address,
+                "basis": str(submission.get_basis_display()),
+                "identified": identified.strip(", "),
+                "numbers": [],
+            }
+        rows[key]["numbers"].append(submission.registration_number)
+    return [Participant(**row) for row in rows.values()]

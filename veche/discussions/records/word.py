@@ -1,0 +1,333 @@
+"""The protocol and the conclusion as DOCX, for officials of the organizer to edit: the same
+content as the PDF (`content.Record`), laid out as an official record in Word."""
+
+import io
+
+import docx
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from veche.discussions.models import Discussion
+from veche.discussions.records.content import (
+    RESULTS_OF,
+    Group,
+    Record,
+    conclusion_record,
+    protocol_record,
+)
+
+FONT = "Times New Roman"
+TEXT_WIDTH = Cm(16.5)  # A4 less the margins of GOST R 7.0.97: 3 cm left, 1.5 cm right
+
+
+class Writer:
+    """A document being written: paragraphs and tables in the house style of the records."""
+
+    def __init__(self, title: str):
+        self.document = docx.Document()
+        self.document.core_properties.title = title
+        self.document.core_properties.author = "Veche"
+        section = self.document.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+        normal = self.document.styles["Normal"]
+        normal.font.name, normal.font.size = FONT, Pt(12)
+        normal.paragraph_format.space_after = Pt(3)
+
+    def paragraph(self, text: str = "", *, bold=False, size=None, align=None, italic=False):
+        paragraph = self.document.add_paragraph()
+        if text:
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold, italic
+            if size:
+                run.font.size = Pt(size)
+        if align == "center":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif align == "justify":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        elif align == "right":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        return paragraph
+
+    def heading(self, text: str):
+        paragraph = self.paragraph(text, bold=True)
+        paragraph.paragraph_format.space_before = Pt(9)
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def spread(self, left: str, right: str, *, bold_right=False):
+        """One line with text at the left and at the right margin (date and number)."""
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(f"{left}\t")
+        paragraph.add_run(right).bold = bold_right
+        return paragraph
+
+    def table(self, header: list[str] | None, rows: list[list[str]], widths: list[float]):
+        table = self.document.add_table(rows=0, cols=len(widths))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for index, values in enumerate(([header] if header else []) + rows):
+            cells = table.add_row().cells
+            for cell, value, width in zip(cells, values, widths, strict=True):
+                cell.width = Cm(width)
+                cell.text = ""
+                lines = str(value).split("\n")
+                paragraph = cell.paragraphs[0]
+                for number, line in enumerate(lines):
+                    run = paragraph.add_run(line)
+                    run.font.size = Pt(10)
+                    run.bold = bool(header) and index == 0
+                    if number < len(lines) - 1:
+                        run.add_break()
+        if header:
+            # The header row repeats on every page the table runs over.
+            row_properties = table.rows[0]._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            row_properties.append(repeat)
+        self.paragraph()
+        return table
+
+    def content(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def _head(writer: Writer, record: Record, title: str, subtitle: str) -> None:
+    if record.draft:
+        writer.paragraph(_("DRAFT"), bold=True, size=14, align="center")
+    for line in record.heading:
+        writer.paragraph(line.upper(), bold=True, align="center")
+    for _name, contacts in record.organizer:
+        writer.paragraph(contacts, size=9, align="center")
+    writer.paragraph()
+    writer.paragraph(title.upper(), bold=True, size=14, align="center")
+    writer.paragraph(subtitle, bold=True, align="center")
+    writer.spread(record.date, _("No. %(number)s") % {"number": record.number}, bold_right=True)
+
+
+def _groups(writer: Writer, groups: list[Group]) -> None:
+    header = [
+        _("Reg. No., date"),
+        _("Participant"),
+        _("Content of the submission"),
+        _("Recommendation of the organizer and its reasons"),
+    ]
+    for number, group in enumerate(groups, start=1):
+        writer.heading(f"4.{number}. {group.title}")
+        writer.paragraph(group.note, size=10, italic=True)
+        if not group.entries:
+            writer.paragraph(_("No submissions were received from this group."), italic=True)
+            continue
+        rows = []
+        for entry in group.entries:
+            content = "\n".join(
+                [entry.kind.upper(), *([entry.about] if entry.about else []), entry.text]
+                + [f"{_('Answer of the experts:')} {answer}" for answer in entry.answers]
+            )
+            rows.append(
+                [
+                    f"{entry.number}\n{entry.date}\n{entry.channel}",
+                    entry.author,
+                    content,
+                    f"{entry.recommendation}\n{entry.reasons}".strip(),
+                ]
+            )
+        writer.table(header, rows, [2.6, 3.0, 6.4, 4.5])
+
+
+def _statistics(writer: Writer, record: Record) -> None:
+    statistics = record.statistics
+    writer.paragraph(_("Participants and submissions"), bold=True, size=10)
+    writer.table(
+        ["", _("participants"), _("submissions")],
+        [[label.capitalize(), str(p), str(s)] for label, p, s in statistics.group_rows()]
+        + [[_("In all"), str(statistics.participants), str(statistics.submissions)]],
+        [10.5, 3, 3],
+    )
+    for caption, rows in (
+        (_("Participants by territory"), statistics.territory_rows()),
+        (_("Participants by age group"), statistics.age_rows()),
+        (_("Submissions by kind"), statistics.kind_rows()),
+        (_("Submissions by outcome"), statistics.outcome_rows()),
+    ):
+        writer.paragraph(caption, bold=True, size=10)
+        writer.table(
+            None, [[label[:1].upper() + label[1:], str(count)] for label, count in rows], [13, 3.5]
+        )
+
+
+def _signature(writer: Writer, record: Record, note: str) -> None:
+    writer.paragraph()
+    if record.signatory:
+        writer.paragraph(note, size=9)
+    title = record.signatory.title if record.signatory else _("Organizer")
+    name = record.signatory.name if record.signatory else "____________________"
+    writer.spread(title, f"_______________  {name}")
+
+
+def _code_note(writer: Writer, code: str) -> None:
+    if code:
+        writer.paragraph(
+            _(
+                "Copy for editing. The document is the PDF registered on the Veche platform "
+                "under the verification code %(code)s (%(url)s)."
+            )
+            % {"code": code, "url": settings.SITE_URL + reverse("documents:document", args=[code])},
+            size=9,
+            italic=True,
+        )
+
+
+def protocol_docx(discussion: Discussion) -> bytes:
+    """The protocol (a draft until it is signed) for editing by officials."""
+    with translation.override(settings.LANGUAGE_CODE):
+        record = protocol_record(discussion, draft=discussion.protocol_signed_at is None)
+        statistics = record.statistics
+        writer = Writer(f"{_('Protocol')} {record.kind_of} «{discussion.title}»")
+        _head(
+            writer,
+            record,
+            _("Protocol"),
+            _("%(kind_of)s on the project «%(title)s»")
+            % {"kind_of": record.kind_of, "title": discussion.title},
+        )
+        writer.heading(f"1. {_('Organizer')}")
+        for name, contacts in record.organizer:
+            writer.paragraph(f"{name}; {contacts}.", align="justify")
+        writer.heading(f"2. {_('Notice of the discussion')}")
+        writer.paragraph(
+            _("The notice was %(source)s.") % {"source": record.notice_source}
+            + " "
+            + _("Its content:"),
+            align="justify",
+        )
+        writer.table(None, [[label, value] for label, value in record.notice], [4.5, 12])
+        writer.heading(f"3. {_('Period of intake and territory')}")
+        writer.paragraph(
+            _(
+                "Proposals and remarks were taken %(period)s. Territory within which the "
+                "discussion was held: %(territory)s."
+            )
+            % {"period": record.intake, "territory": record.territory},
+            align="justify",
+        )
+        writer.heading(f"4. {_('Proposals, remarks and questions of the participants')}")
+        writer.paragraph(
+            ngettext(
+                "One submission was registered. It is listed below with the organizer's "
+                "recommendation.",
+                "%(count)s submissions were registered. All of them are listed below, each "
+                "with the organizer's recommendation, split into those of residents of the "
+                "territory and those of other participants.",
+                statistics.submissions,
+            )
+            % {"count": statistics.submissions}
+            + " "
+            + _(
+                "Participants are named as they agreed to be named; their identification data "
+                "are in the annex."
+            ),
+            align="justify",
+        )
+        _groups(writer, record.groups)
+        writer.heading(f"5. {_('Statistics')}")
+        _statistics(writer, record)
+        writer.paragraph(
+            _(
+                "Annex: list of the participants with their identification data (full name, "
+                "date of birth, address; for legal entities name, OGRN and address). Kept by "
+                "the organizer; not published."
+            ),
+            size=10,
+        )
+        _signature(
+            writer,
+            record,
+            _("Signed off on the Veche platform on %(date)s by %(name)s.")
+            % {"date": record.date, "name": record.signatory.name if record.signatory else ""},
+        )
+        _code_note(writer, discussion.protocol_code)
+        return writer.content()
+
+
+def conclusion_docx(discussion: Discussion) -> bytes:
+    """The conclusion (a draft until it is published) for editing by officials."""
+    with translation.override(settings.LANGUAGE_CODE):
+        record = conclusion_record(discussion)
+        statistics = record.statistics
+        writer = Writer(f"{_('Conclusion')} «{discussion.title}»")
+        _head(
+            writer,
+            record,
+            _("Conclusion"),
+            _("%(results_of)s on the project «%(title)s»")
+            % {"results_of": RESULTS_OF[discussion.kind], "title": discussion.title},
+        )
+        writer.heading(f"1. {_('Project')}")
+        writer.paragraph(
+            f"«{discussion.title}» — {discussion.get_subject_display()}. "
+            + _("Territory: %(territory)s.") % {"territory": record.territory}
+        )
+        for name, _contacts in record.organizer:
+            writer.paragraph(_("Organizer: %(name)s.") % {"name": name})
+        writer.heading(f"2. {_('Participants')}")
+        writer.paragraph(
+            ngettext(
+                "One participant took part and sent %(submissions)s submission(s) %(period)s.",
+                "%(count)s participants took part and sent %(submissions)s submission(s) "
+                "%(period)s.",
+                statistics.participants,
+            )
+            % {
+                "count": statistics.participants,
+                "submissions": statistics.submissions,
+                "period": record.intake,
+            }
+        )
+        writer.heading(f"3. {_('Protocol')}")
+        writer.paragraph(
+            _("The conclusion is drawn up on the basis of the %(requisites)s.")
+            % {"requisites": record.protocol_requisites}
+        )
+        writer.heading(
+            "4. " + _("Proposals and remarks, and the organizer's reasoned recommendations")
+        )
+        _groups(writer, record.groups)
+        writer.paragraph(_("Outcome"), bold=True, size=10)
+        writer.table(
+            None,
+            [
+                [label[:1].upper() + label[1:], str(count)]
+                for label, count in record.statistics.outcome_rows()
+            ]
+            + [[_("In all"), str(statistics.submissions)]],
+            [13, 3.5],
+        )
+        writer.heading(f"5. {_('Conclusions')}")
+        for paragraph in (record.conclusions or _("To be written by the organizer.")).split("\n"):
+            if paragraph.strip():
+                writer.paragraph(paragraph.strip(), align="justify")
+        _signature(
+            writer,
+            record,
+            _("Published on the Veche platform (%(url)s) on %(date)s by %(name)s.")
+            % {
+                "url": settings.SITE_URL,
+                "date": record.date,
+                "name": record.signatory.name if record.signatory else "",
+            },
+        )
+        _code_note(writer, discussion.conclusion_code)
+        return writer.content()

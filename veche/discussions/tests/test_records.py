@@ -1,0 +1,612 @@
+"""The documents of a discussion: protocol, conclusion, the participants' annex, a participant's
+extract, the organizer's DOCX copies; their content, privacy and who may download them."""
+
+import datetime
+import io
+import re
+
+import docx
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.factories import (
+    make_discussion,
+    make_organization,
+    make_staff,
+    make_territory,
+    make_user,
+)
+from veche.discussions import records, services
+from veche.discussions.models import Discussion, ExpertAnswer, Submission
+from veche.documents.models import IssuedDocument
+from veche.documents.services import sha256_hex
+from veche.organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+Basis, Kind, Recommendation = Submission.Basis, Submission.Kind, Submission.Recommendation
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _english_site(settings, tmp_path):
+    # Documents are drawn in the site language; the tests read their English labels.
+    settings.LANGUAGE_CODE = "en"
+    settings.SITE_URL = "https://veche.example.org"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return " ".join(" ".join(parts).split())
+
+
+def enter(client, user):
+    if Membership.objects.filter(user=user).exists():
+        TOTP.activate(user, TOTP_SECRET)
+    client.force_login(user)
+    return client
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+# (who, basis, kind, birth date, territory of the verification, recommendation)
+PEOPLE = {
+    "galiev": ("Галиев Ильдар Ринатович", "full", datetime.date(1958, 3, 2)),
+    "petrova": ("Петрова Анна Сергеевна", "initials", datetime.date(1990, 7, 15)),
+    "sidorov": ("Сидоров Глеб Олегович", "none", datetime.date(2001, 1, 20)),
+    "morozova": ("Морозова Вера Павловна", "none", datetime.date(1979, 11, 5)),
+}
+
+
+def person(key: str):
+    full_name, publication, _birthdate = PEOPLE[key]
+    last, first, patronymic = full_name.split()
+    return make_user(
+        last_name=last, first_name=first, patronymic=patronymic, name_publication=publication
+    )
+
+
+def add_submission(
+    discussion,
+    *,
+    author=None,
+    key: str = "",
+    basis: str = Basis.RESIDENT,
+    kind: str = Kind.PROPOSAL,
+    text: str = "Сохранить деревья вдоль улицы при реконструкции квартала.",
+    recommendation: str = Recommendation.ACCEPTED,
+    reason: str = "Предложение учтено: проект изменён.",
+    territory: str | None = None,
+    participant: dict | None = None,
+    channel: str = Submission.Channel.SITE,
+    legal_entity: dict | None = None,
+    on: datetime.date | None = None,
+) -> Submission:
+    """A registered submission as the services leave it (made directly: each test sets the
+    participant's data it needs), with the organizer's recommendation."""
+    number = discussion.submissions.count() + 1
+    on = on or discussion.intake_start + datetime.timedelta(days=2)
+    if participant is None:
+        full_name, _publication, birthdate = PEOPLE[key]
+        participant = {
+            "full_name": full_name,
+            "birthdate": birthdate.isoformat(),
+            "address": f"420111, г. Казань, ул. Пушкина, д. {number}, кв. {number * 3}",
+            "territory": discussion.territory.title if territory is None else territory,
+            "verification": "census",
+            "verified_at": "2026-01-10T10:00:00+03:00",
+        }
+    if legal_entity:
+        participant |= legal_entity
+    return Submission.objects.create(
+        discussion=discussion,
+        number=number,
+        registration_number=f"{discussion.pk}-{number:04d}",
+        kind=kind,
+        text=text,
+        author=author,
+        as_legal_entity=bool(legal_entity),
+        participant=participant,
+        basis=basis,
+        channel=channel,
+        created_at=discussion.starts(on) + datetime.timedelta(hours=12),
+        recommendation=recommendation,
+        recommendation_reason=reason if recommendation else "",
+    )
+
+
+def reviewed_discussion():
+    """A discussion in review with seven submissions of five participants: three residents
+    (one with two proposals, one registered on paper), a right holder and a legal entity."""
+    territory = make_territory(ru="Вахитовский район", en="Vakhitovsky District")
+    organizer = make_organization(
+        jurisdiction=[territory],
+        ru="Комитет градостроительного развития г. Казани",
+        en="Committee for Urban Development of Kazan",
+    )
+    organizer_user = make_staff(
+        organizer, Membership.Role.ORGANIZER, last_name="Хабибуллин", first_name="Марат"
+    )
+    Membership.objects.filter(user=organizer_user).update(position="Chair of the Committee")
+    discussion = make_discussion(
+        stage="review", territory=territory, organizer=organizer, organizer_user=organizer_user
+    )
+    galiev, petrova, sidorov = person("galiev"), person("petrova"), person("sidorov")
+    add_submission(discussion, author=galiev, key="galiev", text="Сохранить сквер у школы № 5.")
+    add_submission(
+        discussion,
+        author=petrova,
+        key="petrova",
+        kind=Kind.REMARK,
+        text="Ширина тротуара по улице Пушкина недостаточна.",
+        recommendation=Recommendation.PARTLY,
+        reason="Тротуар расширен до 2,25 м вместо 3 м.",
+    )
+    question = add_submission(
+        discussion,
+        author=galiev,
+        key="galiev",
+        kind=Kind.QUESTION,
+        text="Сколько деревьев будет вырублено?",
+        reason="Ответ дан экспертом.",
+    )
+    ExpertAnswer.objects.create(
+        submission=question, expert=organizer_user, text="Ни одного: деревья пересаживаются."
+    )
+    add_submission(
+        discussion,
+        author=sidorov,
+        key="sidorov",
+        basis=Basis.OWNER,
+        territory="Приволжский район",
+        text="Предусмотреть парковку у дома 12 для собственников помещений.",
+        recommendation=Recommendation.REJECTED,
+        reason="Парковка противоречит режиму охранной зоны.",
+    )
+    add_submission(
+        discussion,
+        key="morozova",
+        channel=Submission.Channel.WRITING,
+        participant={
+            "full_name": "Морозова Вера Павловна",
+            "birthdate": "05.11.1979",
+            "address": "420015, г. Казань, ул. Горького, д. 8, кв. 4",
+            "received_on": (discussion.intake_start + datetime.timedelta(days=3)).isoformat(),
+        },
+        text="Против сноса исторического здания на улице Горького.",
+    )
+    add_submission(
+        discussion,
+        author=petrova,
+        key="petrova",
+        basis=Basis.OTHER,
+        legal_entity={
+            "legal_name": "ООО «Квартал»",
+            "ogrn": "1021602841391",
+            "legal_address": "420021, г. Казань, ул. Татарстан, д. 20",
+        },
+        text="Увеличить этажность жилого дома на участке 16:50:010101:12.",
+        recommendation=Recommendation.REJECTED,
+        reason="Превышает предельные параметры зоны Ж2.",
+    )
+    add_submission(
+        discussion,
+        author=petrova,
+        key="petrova",
+        text="Устроить велодорожку вдоль набережной.",
+        recommendation=Recommendation.ACCEPTED,
+        reason="Велодорожка включена в проект.",
+    )
+    return discussion
+
+
+def sign(discussion) -> IssuedDocument:
+    document = services.sign_protocol(user=discussion.created_by, discussion=discussion)
+    discussion.refresh_from_db()
+    return document
+
+
+def conclude(discussion, text="Проект рекомендуется к утверждению с учётом предложений."):
+    document = services.publish_conclusion(
+        user=discussion.created_by, discussion=discussion, text=text
+    )
+    discussion.refresh_from_db()
+    return document
+
+
+# --- Statistics (pure) -------------------------------------------------------------------------
+
+MOSCOW = Discussion(time_zone="Europe/Moscow")
+
+
+def unsaved(number, *, author_id=None, basis=Basis.RESIDENT, kind=Kind.PROPOSAL, **participant):
+    return Submission(
+        number=number,
+        registration_number=f"1-{number:04d}",
+        author_id=author_id,
+        basis=basis,
+        kind=kind,
+        as_legal_entity="ogrn" in participant,
+        participant=participant,
+        created_at=datetime.datetime(2026, 5, 10, 9, tzinfo=datetime.UTC),
+        recommendation=participant.pop("recommendation", Recommendation.ACCEPTED),
+    )
+
+
+def test_statistics_count_each_participant_once_by_group_territory_and_age():
+    submissions = [
+        unsaved(1, author_id=1, birthdate="1990-01-01", territory="Вахитовский район"),
+        unsaved(2, author_id=1, birthdate="1990-01-01", territory="Вахитовский район"),
+        unsaved(3, author_id=2, birthdate="1950-06-30", territory="Вахитовский район"),
+        unsaved(
+            4,
+            author_id=3,
+            basis=Basis.OWNER,
+            birthdate="2000-02-02",
+            territory="Приволжский район",
+            kind=Kind.REMARK,
+            recommendation=Recommendation.REJECTED,
+        ),
+        unsaved(5, basis=Basis.OTHER, ogrn="1021602841391", legal_name="ООО «Квартал»"),
+        unsaved(6, full_name="Морозова Вера", birthdate="", kind=Kind.QUESTION),
+    ]
+    statistics = records.statistics_of(MOSCOW, submissions)
+    assert statistics.participants == 5
+    assert statistics.participants_by_group == {"residents": 3, "others": 2}
+    assert statistics.submissions_by_group == {"residents": 4, "others": 2}
+    assert statistics.participants_by_territory == {
+        "Вахитовский район": 2,
+        "Приволжский район": 1,
+        "": 2,
+    }
+    assert statistics.participants_by_age == {
+        "under_18": 0,
+        "18_29": 1,
+        "30_44": 1,
+        "45_59": 0,
+        "60_plus": 1,
+        "legal_entity": 1,
+        "unknown": 1,
+    }
+    assert statistics.submissions_by_kind == {"proposal": 4, "remark": 1, "question": 1}
+    assert statistics.submissions_by_outcome == {
+        "accepted": 5,
+        "partly": 0,
+        "rejected": 1,
+        "unreliable": 0,
+        "": 0,
+    }
+
+
+def test_age_is_counted_in_full_years_on_the_day_of_the_submission():
+    # Registered on 10 May 2026 (Moscow): one turned 18 that day, the other turns 18 the next.
+    eighteen = unsaved(1, author_id=1, birthdate="2008-05-10")
+    seventeen = unsaved(2, author_id=2, birthdate="2008-05-11")
+    statistics = records.statistics_of(MOSCOW, [eighteen, seventeen])
+    assert statistics.participants_by_age["18_29"] == 1
+    assert statistics.participants_by_age["under_18"] == 1
+
+
+def test_a_paper_submission_is_aged_on_the_day_it_was_received():
+    # Received on 9 May, registered on 10 May: on 9 May this person was still 17.
+    paper = unsaved(1, full_name="Морозова Вера", birthdate="10.05.2008", received_on="2026-05-09")
+    assert records.statistics_of(MOSCOW, [paper]).participants_by_age["under_18"] == 1
+
+
+def test_paper_participants_without_accounts_are_told_apart_by_name_and_birth_date():
+    submissions = [
+        unsaved(1, full_name="Морозова Вера Павловна", birthdate="05.11.1979"),
+        unsaved(2, full_name="морозова  вера павловна", birthdate="1979-11-05"),
+        unsaved(3, full_name="Морозова Вера Павловна", birthdate="05.11.1981"),
+    ]
+    assert records.statistics_of(MOSCOW, submissions).participants == 2
+
+
+# --- The protocol ----------------------------------------------------------------------------
+
+
+def test_signing_registers_the_protocol_and_the_public_download_carries_its_code(client):
+    discussion = reviewed_discussion()
+    document = sign(discussion)
+    assert document.kind == IssuedDocument.Kind.PROTOCOL
+    assert discussion.protocol_code == document.code
+    response = client.get(reverse("discussions:protocol_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert sha256_hex(response.content) == document.sha256
+    assert document.code in pdf_text(response.content)
+    assert IssuedDocument.objects.filter(kind=IssuedDocument.Kind.PROTOCOL).count() == 1
+
+
+def test_the_protocol_lists_every_submission_with_its_number_and_recommendation():
+    discussion = reviewed_discussion()
+    sign(discussion)
+    text = pdf_text(records.protocol_pdf(discussion))
+    assert "PROTOCOL" in text
+    assert "of the public discussion on the project" in text
+    submissions = list(discussion.submissions.all())
+    assert len(submissions) == 7
+    for submission in submissions:
+        assert submission.registration_number in text
+        assert submission.recommendation_reason in text
+    assert text.count("partly taken into account") == 1
+    assert "Ни одного: деревья пересаживаются." in text  # the experts' answer to the question
+
+
+def test_the_protocol_states_the_organizer_notice_intake_period_and_territory():
+    discussion = reviewed_discussion()
+    sign(discussion)
+    text = pdf_text(records.protocol_pdf(discussion))
+    assert "Committee for Urban Development of Kazan" in text
+    assert f"The notice was published on {discussion.notice_date:%d.%m.%Y}" in text
+    assert f"https://veche.example.org/discussions/{discussion.pk}/" in text
+    assert "Чертёж планировки (version 1 of" in text  # the notice's list of materials
+    assert (
+        f"Proposals and remarks were taken from {discussion.intake_start:%d.%m.%Y} to "
+        f"{discussion.intake_end:%d.%m.%Y}" in text
+    )
+    assert "Vakhitovsky District" in text
+    signed_on = timezone.localtime(discussion.protocol_signed_at).strftime("%d.%m.%Y")
+    assert f"{signed_on} No. {discussion.pk}" in text
+    assert "Chair of the Committee" in text and "Хабибуллин Марат" in text
+
+
+def test_residents_and_other_participants_are_listed_apart():
+    discussion = reviewed_discussion()
+    sign(discussion)
+    text = pdf_text(records.protocol_pdf(discussion))
+    residents = text.index("4.1. Residents of the territory")
+    others = text.index("4.2. Other participants")
+    statistics = text.index("Statistics", others)
+    for submission in discussion.submissions.all():
+        position = text.index(submission.registration_number, residents)
+        if submission.basis == Basis.RESIDENT:
+            assert residents < position < others, submission.registration_number
+        else:
+            assert others < position < statistics, submission.registration_number
+
+
+def test_the_protocol_statistics_match_the_data():
+    discussion = reviewed_discussion()
+    sign(discussion)
+    text = pdf_text(records.protocol_pdf(discussion))
+    # Five participants: Galiev, Petrova, Morozova (residents); Sidorov and the company (others).
+    assert "Residents of the territory 3 5" in text
+    assert "Other participants 2 2" in text
+    assert "In all 5 7" in text
+    # By the verified territory: Galiev, Petrova and her company's representative (Petrova);
+    # Sidorov lives elsewhere; Morozova came on paper, where no territory is verified.
+    assert "Vakhitovsky District 3" in text
+    assert "Приволжский район 1" in text
+    assert "Not stated 1" in text
+    assert "60 and over 1" in text and "30–44 1" in text and "18–29 1" in text
+    assert "Legal entities 1" in text
+    assert "45–59 1" in text  # Morozova, 46 at the time, from the paper form's date
+    assert "Proposal 5" in text and "Remark 1" in text and "Question to the experts 1" in text
+    assert "Taken into account 4" in text
+    assert "Not taken into account 2" in text
+
+
+def test_the_public_protocol_has_no_birth_dates_addresses_or_unpublished_names():
+    discussion = reviewed_discussion()
+    sign(discussion)
+    text = pdf_text(records.protocol_pdf(discussion))
+    for submission in discussion.submissions.all():
+        data = submission.participant
+        for private in ("birthdate", "address", "legal_address"):
+            if data.get(private):
+                assert data[private] not in text, private
+    assert "05.11.1979" not in text and "15.07.1990" not in text
+    assert "Галиев Ильдар Ринатович" in text  # consented to publication in full
+    assert "Петрова А. С." in text  # initials only
+    assert "Сидоров" not in text and "Морозова" not in text  # no consent, paper
+    assert "ООО «Квартал»" in text  # a legal entity's name is not personal data
+
+
+def test_the_protocol_is_not_published_before_it_is_signed(client):
+    discussion = reviewed_discussion()
+    response = client.get(reverse("discussions:protocol_pdf", args=[discussion.pk]))
+    assert response.status_code == 404
+    response = client.get(reverse("discussions:conclusion_pdf", args=[discussion.pk]))
+    assert response.status_code == 404
+
+
+def test_the_organizer_previews_a_draft_protocol_that_is_not_registered(client):
+    discussion = reviewed_discussion()
+    enter(client, discussion.created_by)
+    response = client.get(reverse("discussions:protocol_draft_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "DRAFT" in text
+    assert "Verification code" not in text
+    assert f"{discussion.pk}-0007" in text
+    assert not IssuedDocument.objects.exists()
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_draft_protocol_is_refused_to_a_resident(client):
+    discussion = reviewed_discussion()
+    enter(client, discussion.submissions.get(number=1).author)
+    response = client.get(reverse("discussions:protocol_draft_pdf", args=[discussion.pk]))
+    assert response.status_code == 403
+
+
+def test_a_failed_signing_registers_no_protocol():
+    discussion = reviewed_discussion()
+    Submission.objects.filter(discussion=discussion, number=2).update(recommendation="")
+    with pytest.raises(ValidationError):
+        services.sign_protocol(user=discussion.created_by, discussion=discussion)
+    assert not IssuedDocument.objects.exists()
+
+
+# --- The participants' annex -------------------------------------------------------------------
+
+
+def test_the_annex_gives_the_organizer_every_participants_identification_data(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    enter(client, discussion.created_by)
+    response = client.get(reverse("discussions:annex_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    text = pdf_text(response.content)
+    assert "LIST OF PARTICIPANTS" in text
+    for key in ("galiev", "petrova", "sidorov", "morozova"):
+        assert PEOPLE[key][0] in text
+    assert "02.03.1958" in text and "05.11.1979" in text
+    assert "ул. Горького, д. 8, кв. 4" in text
+    assert "ООО «Квартал»" in text and "OGRN 1021602841391" in text
+    assert "ул. Татарстан, д. 20" in text
+    assert "Participants in all: 5" in text
+    # Registered as a private copy: it can be verified, it is never published.
+    issued = IssuedDocument.objects.get(for_addressee=True)
+    assert sha256_hex(response.content) == issued.sha256
+
+
+def test_the_annex_is_refused_to_a_resident_and_to_an_organizer_of_another_body(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    url = reverse("discussions:annex_pdf", args=[discussion.pk])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    enter(client, discussion.submissions.get(number=1).author)
+    assert client.get(url).status_code == 403
+    other_body = make_organization(jurisdiction=[discussion.territory])
+    enter(client, make_staff(other_body, Membership.Role.ORGANIZER))
+    assert client.get(url).status_code == 403
+    assert not IssuedDocument.objects.filter(for_addressee=True).exists()
+
+
+def test_before_signing_the_annex_is_a_draft_and_not_registered(client):
+    discussion = reviewed_discussion()
+    enter(client, discussion.created_by)
+    response = client.get(reverse("discussions:annex_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert "DRAFT" in pdf_text(response.content)
+    assert not IssuedDocument.objects.exists()
+
+
+# --- DOCX for editing ------------------------------------------------------------------------
+
+
+def test_the_organizer_gets_the_protocol_as_docx_with_every_number(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    enter(client, discussion.created_by)
+    response = client.get(reverse("discussions:protocol_docx", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert "attachment" in response["Content-Disposition"]
+    text = docx_text(response.content)
+    assert "PROTOCOL" in text
+    for submission in discussion.submissions.all():
+        assert submission.registration_number in text
+        assert submission.recommendation_reason in text
+    assert "4.1. Residents of the territory" in text
+    assert "4.2. Other participants" in text
+    assert "05.11.1979" not in text  # the same public content as the PDF
+    assert discussion.protocol_code in text
+
+
+def test_the_docx_copies_are_refused_to_anyone_but_the_organizer(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    conclude(discussion)
+    enter(client, discussion.submissions.get(number=1).author)
+    for name in ("protocol_docx", "conclusion_docx"):
+        assert client.get(reverse(f"discussions:{name}", args=[discussion.pk])).status_code == 403
+
+
+# --- The conclusion ----------------------------------------------------------------------------
+
+
+def test_the_conclusion_carries_the_project_participants_protocol_recommendations_and_conclusions(
+    client,
+):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    document = conclude(discussion)
+    assert document.kind == IssuedDocument.Kind.CONCLUSION
+    assert discussion.conclusion_code == document.code
+    response = client.get(reverse("discussions:conclusion_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert sha256_hex(response.content) == document.sha256
+    text = pdf_text(response.content)
+    assert "CONCLUSION" in text
+    assert "on the results of the public discussion" in text
+    assert discussion.title in text
+    assert "5 participants took part and sent 7 submission(s)" in text
+    signed_on = timezone.localtime(discussion.protocol_signed_at).strftime("%d.%m.%Y")
+    assert (
+        f"protocol of the public discussion No. {discussion.pk} of {signed_on}, verification "
+        f"code {discussion.protocol_code}" in text
+    )
+    for submission in discussion.submissions.all():
+        assert submission.registration_number in text
+        assert submission.recommendation_reason in text
+    assert "Проект рекомендуется к утверждению с учётом предложений." in text
+    assert "05.11.1979" not in text and "ул. Горького" not in text
+
+
+def test_the_organizer_gets_the_conclusion_as_docx(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    conclude(discussion, text="Проект рекомендуется к утверждению с учётом замечаний.")
+    enter(client, discussion.created_by)
+    response = client.get(reverse("discussions:conclusion_docx", args=[discussion.pk]))
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "CONCLUSION" in text
+    assert "Проект рекомендуется к утверждению с учётом замечаний." in text
+    assert discussion.protocol_code in text
+    assert all(s.registration_number in text for s in discussion.submissions.all())
+
+
+# --- A participant's extract ---------------------------------------------------------------
+
+
+def test_a_participant_downloads_an_extract_with_their_own_submissions_only(client):
+    discussion = reviewed_discussion()
+    sign(discussion)
+    petrova = discussion.submissions.get(number=2).author
+    own = set(discussion.submissions.filter(author=petrova).values_list("registration_number"))
+    enter(client, petrova)
+    response = client.get(reverse("discussions:extract_pdf", args=[discussion.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    text = pdf_text(response.content)
+    assert "EXTRACT" in text
+    assert "Петрова Анна Сергеевна" in text  # issued to her, by name
+    numbers = set(re.findall(rf"\b{discussion.pk}-\d{{4}}\b", text))
+    assert numbers == {number for (number,) in own}
+    assert len(numbers) == 3  # two as a resident, one for her company
+    assert "Сохранить сквер у школы № 5." not in text
+    assert "Statistics" not in text
+
+
+def test_no_extract_for_someone_without_submissions_or_before_signing(client):
+    discussion = reviewed_discussion()
+    url = reverse("discussions:extract_pdf", args=[discussion.pk])
+    author = discussion.submissions.get(number=1).author
+    enter(client, author)
+    assert client.get(url).status_code == 404  # the protocol is not signed yet
+    sign(discussion)
+    assert client.get(url).status_code == 200
+    enter(client, make_user())
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
