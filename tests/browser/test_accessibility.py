@@ -12,6 +12,7 @@ from tests.browser.conftest import (
 )
 from veche.appeals.models import Problem
 from veche.demo.loader import load_demo
+from veche.discussions.models import Discussion, Submission
 
 PUBLIC_PAGES = [
     "/",
@@ -30,6 +31,10 @@ PUBLIC_PAGES = [
     "/problems/{problem}/revisions/",
     "/organizations/rating/",
     "/documents/verify/",
+    "/discussions/",
+    "/discussions/{intake}/",
+    "/discussions/{concluded}/",
+    "/discussions/submissions/{submission}/",
 ]
 LANGUAGES = ["ru", "en"]
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
@@ -40,11 +45,17 @@ def page_name(path: str) -> str:
 
 
 def resolve(path: str) -> str:
-    """Fill in the demo problem whose page shows the most (an answer being rated)."""
-    if "{problem}" not in path:
+    """Fill in the demo items whose pages show the most: a problem whose answer is being rated,
+    a discussion taking submissions, a concluded one, an answered question."""
+    if "{" not in path:
         return path
-    problem = Problem.objects.get(title__startswith="Сломана детская площадка")
-    return path.format(problem=problem.pk)
+    discussions = {d.stage: d for d in Discussion.objects.all()}
+    return path.format(
+        problem=Problem.objects.get(title__startswith="Сломана детская площадка").pk,
+        intake=discussions["intake"].pk,
+        concluded=discussions["conclusion"].pk,
+        submission=Submission.objects.filter(answers__isnull=False).first().pk,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,24 +83,25 @@ def page_for(browser, live_server):
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES, ids=page_name)
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_public_page_is_accessible(page_for, transactional_db, path, language, viewport):
+def test_public_page_is_accessible(page_for, transactional_db, path):
+    # The demo is loaded once per page (the database is emptied after every test), and the page
+    # is checked in each language at each width.
     load_demo()
-    page = page_for(language, viewport)
-
     path = resolve(path)
-    response = page.goto(path)
+    for language in LANGUAGES:
+        for viewport in VIEWPORTS:
+            page = page_for(language, viewport)
+            response = page.goto(path)
 
-    assert response.status == 200
-    assert page.locator("html").get_attribute("lang") == language
-    save_screenshot(page, f"{page_name(path)}-{language}-{viewport}")
-    assert_accessible(page, f"{path} ({language}, {viewport})")
-    # WCAG 1.4.10 (reflow): the page scrolls only vertically, on a phone too.
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{path} is {overflow}px wider than the {viewport} viewport"
+            assert response.status == 200, f"{path} ({language}, {viewport})"
+            assert page.locator("html").get_attribute("lang") == language
+            save_screenshot(page, f"{page_name(path)}-{language}-{viewport}")
+            assert_accessible(page, f"{path} ({language}, {viewport})")
+            # WCAG 1.4.10 (reflow): the page scrolls only vertically, on a phone too.
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} is {overflow}px wider than the {viewport} viewport"
 
 
 def test_resident_picks_a_district_without_javascript(new_context, transactional_db):

@@ -32,11 +32,18 @@ def load_demo() -> dict[str, int]:
     problems = load_appeals(
         territories, organizations, author=User.objects.get(email="resident@demo.veche.example")
     )
+    from veche.demo.discussions import load_discussions
+
+    people = {
+        user.email: user for user in User.objects.filter(email__endswith="@demo.veche.example")
+    }
+    discussions = load_discussions(territories, organizations, people)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
         "users": users,
         "problems": problems,
+        "discussions": discussions,
     }
 
 

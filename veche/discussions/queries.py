@@ -54,7 +54,10 @@ def current_discussions(territory=None, limit: int | None = None) -> list[Discus
     queryset = queryset.annotate(
         submission_count=Count("submissions", filter=Q(submissions__hidden_at__isnull=True))
     ).order_by("intake_end", "pk")
-    found = [d for d in queryset if d.is_public]
+    order = {Stage.INTAKE: 0, Stage.EXPOSITION: 1, Stage.ANNOUNCED: 2, Stage.REVIEW: 3}
+    found = sorted(
+        (d for d in queryset if d.is_public), key=lambda d: order.get(d.stage, len(order))
+    )
     return found[:limit] if limit else found
 
 

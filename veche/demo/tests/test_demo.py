@@ -90,3 +90,16 @@ def test_demo_problems_have_a_place_inside_kazan():
         assert problem.address
         assert boundary_contains(kazan.boundary, problem.latitude, problem.longitude), problem
     assert len({(p.latitude, p.longitude) for p in problems}) == len(problems)
+
+
+def test_demo_shows_discussions_in_every_stage():
+    from veche.discussions.models import Application, Discussion
+
+    call_command("demo")
+    stages = {discussion.stage for discussion in Discussion.objects.all()}
+    assert {"announced", "exposition", "intake", "review", "conclusion"} <= stages
+    concluded = next(d for d in Discussion.objects.all() if d.stage == "conclusion")
+    assert concluded.protocol_code and concluded.conclusion_code
+    assert concluded.milestones.exists()
+    assert Discussion.objects.filter(kind="hearing").exists()
+    assert Application.objects.filter(status="pending").exists()

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo city loaded: {summary['territories']} territories, "
                 f"{summary['organizations']} organizations, {summary['users']} accounts, "
-                f"{summary['problems']} problems."
+                f"{summary['problems']} problems, {summary['discussions']} public discussions."
             )
         )
         self.stdout.write(
