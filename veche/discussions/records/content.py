@@ -265,7 +265,7 @@ def signatory_of(discussion: Discussion, user) -> Signatory | None:
         title=position
         or translate(discussion.organizer.signatory_title)
         or _("Organizer %(kind_of)s") % {"kind_of": KIND_OF[discussion.kind]},
-        name=user.full_name or user.email,
+        name=user.full_name or str(user.public_name),  # never an e-mail address in print
     )
 
 
