@@ -17,7 +17,6 @@ from veche.identity.forms import (
     PropertyClaimForm,
 )
 from veche.identity.models import IdentityProvider, Level, PropertyClaim
-from veche.identity.phones import format_phone
 from veche.identity.queries import pending_phone_code
 from veche.identity.services import (
     confirm_phone,
@@ -86,7 +85,7 @@ def phone_number(request):
             messages.success(
                 request,
                 _("We have sent a code to %(number)s. Enter it below.")
-                % {"number": format_phone(phone_code.number)},
+                % {"number": phone_code.number_display},
             )
             return redirect(reverse("identity:mine") + "#phone-title")
     return _render_mine(request, status=400, phone_form=form)
@@ -100,6 +99,10 @@ def phone_code(request):
         try:
             confirm_phone(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
+            if pending_phone_code(request.user) is None:
+                # The code is void or expired: its form is gone, the number form comes back.
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("identity:mine") + "#phone-title")
             _errors_into(form, error)
         else:
             messages.success(request, _("Your phone number is confirmed."))

@@ -348,11 +348,28 @@ def test_a_refused_number_is_shown_beside_the_field_and_kept(client, person, out
 def test_a_wrong_code_on_the_page_says_so(client, person, outbox):
     client.force_login(person)
     client.post("/verification/phone/", {"number": NUMBER})
+    wrong = f"{(int(last_code(outbox)) + 1) % 1000000:06d}"
     page = client.post(
-        "/verification/phone/code/", {"code": "000000" if last_code(outbox) != "000000" else "1"}
+        "/verification/phone/code/", {"code": wrong}, headers={"accept-language": "en"}
     )
     assert page.status_code == 400
+    assert "The code is wrong. You may try 4 more times." in page.text
+    assert 'action="/verification/phone/code/"' in page.text
     assert not person.verifications.exists()
+
+
+def test_the_last_wrong_code_on_the_page_says_to_ask_for_a_new_one(client, person, outbox):
+    client.force_login(person)
+    client.post("/verification/phone/", {"number": NUMBER})
+    wrong = f"{(int(last_code(outbox)) + 1) % 1000000:06d}"
+    for _ in range(4):
+        assert client.post("/verification/phone/code/", {"code": wrong}).status_code == 400
+    answer = client.post("/verification/phone/code/", {"code": wrong})
+    assert answer.status_code == 302
+    page = client.get(answer["Location"], headers={"accept-language": "en"})
+    assert "The code is wrong, and it no longer works. Ask for a new one." in page.text
+    assert 'action="/verification/phone/code/"' not in page.text
+    assert 'value="+7 916 123-45-67"' not in page.text
 
 
 def test_get_confirms_nothing(client, person, outbox):
