@@ -1,0 +1,66 @@
+"""The people around an organizer's discussion, for the organizer's page tests: its organizer,
+an official of the same authority, an expert, a resident, a stranger, an organizer elsewhere,
+and a representative of a legal entity."""
+
+import datetime
+import itertools
+
+from allauth.mfa.totp.internal.auth import TOTP
+
+from tests.factories import make_organization, make_resident, make_staff, make_user
+from veche.accounts.rules import requires_two_factor
+from veche.identity.models import Level, Verification
+from veche.identity.services import record_verification
+from veche.organizations.models import Membership
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+_sequence = itertools.count(1)
+
+
+def enter(client, user):
+    """Sign the person in; staff get the second factor the site's middleware asks for."""
+    if user is None:
+        client.logout()
+        return client
+    if requires_two_factor(user):
+        TOTP.activate(user, TOTP_SECRET)
+    client.force_login(user)
+    return client
+
+
+def make_legal_entity_representative(**fields):
+    """A person whose identity provider vouched that they represent a legal entity."""
+    number = next(_sequence)
+    user = make_user(last_name="Застройщиков", first_name="Пётр", **fields)
+    record_verification(
+        user=user,
+        level=Level.PROVIDER,
+        source=Verification.Source.PROVIDER,
+        source_reference=f"tests-esia-{number}",
+        claims={
+            "family_name": "Застройщиков",
+            "given_name": "Пётр",
+            "legal_entity": {
+                "name": f"ООО «Стройинвест-{number}»",
+                "ogrn": "1027700132195",
+                "address": "420111, Казань, ул. Баумана, 1",
+            },
+        },
+        birthdate=datetime.date(1975, 5, 5),
+    )
+    return user
+
+
+def people_around(discussion) -> dict:
+    """Everyone who might try the organizer's pages of `discussion`, by role."""
+    elsewhere = make_organization(jurisdiction=[discussion.territory])
+    expert = make_staff(discussion.organizer, Membership.Role.EXPERT)
+    discussion.experts.add(expert)
+    return {
+        "stranger": make_user(),
+        "resident": make_resident(discussion.territory),
+        "organizer elsewhere": make_staff(elsewhere, Membership.Role.ORGANIZER),
+        "official elsewhere": make_staff(elsewhere, Membership.Role.OFFICIAL),
+        "expert": expert,
+        "official of the organizer": make_staff(discussion.organizer, Membership.Role.OFFICIAL),
+    }
