@@ -91,16 +91,17 @@ def announced(discussion_id: int) -> None:
         )
 
 
-def schedule_changed(discussion_id: int, change_id: int) -> None:
+def schedule_changed(discussion_id: int, change_ids: list[int]) -> None:
     discussion = _discussion(discussion_id)
-    change = ScheduleChange.objects.filter(pk=change_id).first()
-    if discussion and change:
+    changes = list(ScheduleChange.objects.filter(pk__in=change_ids).order_by("id"))
+    if discussion and changes:
         _tell(
             "schedule_changed",
             followers_of(discussion) | participants_of(discussion),
             _("The schedule of “%(title)s” has changed"),
             discussion,
-            change=change,
+            changes=changes,
+            reason=changes[0].reason,
         )
 
 

@@ -215,56 +215,76 @@ def publish_discussion(*, user, discussion: Discussion, accept_warnings: bool = 
     return discussion
 
 
-@transaction.atomic
 def move_date(
     *, user, discussion: Discussion, field: str, value, reason: str, accept_warnings=False
-):
+) -> ScheduleChange:
     """Move one date of a published schedule, with a public reason that is kept."""
+    return move_dates(
+        user=user,
+        discussion=discussion,
+        values={field: value},
+        reason=reason,
+        accept_warnings=accept_warnings,
+    )[0]
+
+
+def _day(value, zone) -> datetime.date | None:
+    return value.astimezone(zone).date() if isinstance(value, datetime.datetime) else value
+
+
+@transaction.atomic
+def move_dates(
+    *, user, discussion: Discussion, values: dict, reason: str, accept_warnings=False
+) -> list[ScheduleChange]:
+    """Move dates of a published schedule together (extending the intake moves the exposition's
+    end and the protocol with it), with one public reason that is kept with each change."""
     discussion = _lock(discussion)
     _require(rules.is_organizer(user, discussion))
-    if field not in MOVABLE_FIELDS:
+    if not values or any(field not in MOVABLE_FIELDS for field in values):
         raise ValidationError(_("This date cannot be moved."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: it is published with the change.")})
     if discussion.status != Discussion.Status.PUBLISHED or discussion.protocol_signed_at:
         raise ValidationError(_("Dates can be moved only while the discussion runs."))
-    old = getattr(discussion, field)
-    if old == value:
-        raise ValidationError(_("The new date is the same as the old one."))
-    # A date already reached is history: it stays as it was.
     today = discussion.local_date()
-    old_day = old.astimezone(discussion.zone).date() if isinstance(old, datetime.datetime) else old
-    if (
-        old_day is not None
-        and old_day <= today
-        and field != "intake_end"
-        and field != "exposition_end"
-    ):
-        raise ValidationError(_("This date has already come; it cannot be moved."))
-    setattr(discussion, field, value)
+    old_values = {field: getattr(discussion, field) for field in values}
+    changed = {field: value for field, value in values.items() if old_values[field] != value}
+    if not changed:
+        raise ValidationError(_("The new date is the same as the old one."))
+    for field, value in changed.items():
+        old_day = _day(old_values[field], discussion.zone)
+        # A date already reached is history; only a running period may be extended.
+        if old_day is not None and old_day <= today and field not in RUNNING_ENDS:
+            raise ValidationError({field: _("This date has already come; it cannot be moved.")})
+        new_day = _day(value, discussion.zone)
+        if new_day is not None and new_day < today:
+            raise ValidationError({field: _("A date cannot be moved into the past.")})
+        setattr(discussion, field, value)
     _check_schedule(dates_of(discussion), accept_warnings=accept_warnings)
-    new_day = (
-        value.astimezone(discussion.zone).date() if isinstance(value, datetime.datetime) else value
-    )
-    if field in ("intake_end", "exposition_end") and new_day is not None and new_day < today:
-        raise ValidationError(_("A period that is still running cannot end in the past."))
-    discussion.save(update_fields=[field])
-    change = ScheduleChange.objects.create(
-        discussion=discussion,
-        field=field,
-        old_value=_date_text(old),
-        new_value=_date_text(value),
-        reason=reason.strip(),
-        changed_by=user,
-    )
+    discussion.save(update_fields=list(changed))
+    changes = [
+        ScheduleChange.objects.create(
+            discussion=discussion,
+            field=field,
+            old_value=_date_text(old_values[field]),
+            new_value=_date_text(value),
+            reason=reason.strip(),
+            changed_by=user,
+        )
+        for field, value in changed.items()
+    ]
     record_event(
         actor=user,
-        action="discussion.date_moved",
+        action="discussion.dates_moved",
         target=discussion,
-        data={"field": field, "old": change.old_value, "new": change.new_value},
+        data={c.field: [c.old_value, c.new_value] for c in changes},
     )
-    notices.after_commit(notices.schedule_changed, discussion.pk, change.pk)
-    return change
+    notices.after_commit(notices.schedule_changed, discussion.pk, [c.pk for c in changes])
+    return changes
+
+
+# The ends of periods that may still run today: the organizer may extend them.
+RUNNING_ENDS = ("intake_end", "exposition_end")
 
 
 def _date_text(value) -> str:
