@@ -66,7 +66,7 @@ class ArchiveFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Form"),
-        choices=[("", _("Hearings and discussions")), *Discussion.Kind.choices],
+        choices=[("", _("Any form")), *Discussion.Kind.choices],
         required=False,
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)

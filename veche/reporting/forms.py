@@ -28,7 +28,7 @@ class DashboardFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Form"),
-        choices=[("", _("Hearings and discussions")), *Discussion.Kind.choices],
+        choices=[("", _("Any form")), *Discussion.Kind.choices],
         required=False,
     )
     year = forms.TypedChoiceField(
