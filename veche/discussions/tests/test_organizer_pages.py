@@ -298,6 +298,10 @@ def test_an_official_of_the_organizer_registers_a_paper_submission(client, offic
     assert submission.participant["birthdate"] == "1970-03-08"
     assert submission.participant["received_on"] == discussion.local_date().isoformat()
     assert submission.basis == Submission.Basis.RESIDENT
+    # The official's page offers no organizer-only page he would be refused.
+    tabs = [tab["key"] for tab in client.get(url).context["tabs"]]
+    assert tabs == ["register_submission"]
+    assert reverse("discussions:organizer") not in client.get(url).content.decode()
 
 
 # --- My discussions -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from veche.discussions import rules
 from veche.discussions.models import Discussion, Stage
 
 REVIEWABLE = (Stage.INTAKE, Stage.REVIEW)
@@ -55,8 +56,11 @@ TABS = (
 )
 
 
-def tabs_for(discussion: Discussion, current: str = "", stage: str | None = None) -> list[dict]:
-    """The organizer's pages of this discussion that make sense at its stage."""
+def tabs_for(
+    discussion: Discussion, current: str = "", stage: str | None = None, *, organizer=True
+) -> list[dict]:
+    """The organizer's pages of this discussion that make sense at its stage; an official who
+    only registers paper submissions gets that page alone."""
     stage = stage or discussion.stage
     return [
         {
@@ -66,7 +70,7 @@ def tabs_for(discussion: Discussion, current: str = "", stage: str | None = None
             "current": tab.key == current,
         }
         for tab in TABS
-        if stage in tab.shown_at
+        if stage in tab.shown_at and (organizer or tab.key == "register_submission")
     ]
 
 
@@ -81,13 +85,15 @@ def cabinet_bar(user) -> dict:
 
 def page(request, template: str, discussion: Discussion, tab: str, context: dict, status=200):
     stage = discussion.stage
+    organizer = rules.is_organizer(request.user, discussion)
     return render(
         request,
         template,
         {
             "discussion": discussion,
             "stage": stage,
-            "tabs": tabs_for(discussion, tab, stage),
+            "is_organizer": organizer,
+            "tabs": tabs_for(discussion, tab, stage, organizer=organizer),
             **cabinet_bar(request.user),
             **context,
         },

@@ -84,7 +84,12 @@ def _applications_page(request, *, bound=None, status=200):
     return render(
         request,
         "discussions/organizer/applications.html",
-        {"pending": pending, "decided": groups["decided"], **cabinet_bar(request.user)},
+        {
+            "pending": pending,
+            "decided": groups["decided"],
+            "is_organizer": True,
+            **cabinet_bar(request.user),
+        },
         status=status,
     )
 

@@ -120,6 +120,7 @@ def create(request):
             "form": form,
             "application": application,
             "creating": True,
+            "is_organizer": True,
             **cabinet_bar(request.user),
         },
         status=refused_status(request),
