@@ -132,8 +132,11 @@ def _per_discussion(submissions: QuerySet[Submission], value) -> Coalesce:
     )
 
 
+TEXT = CharField()
+
+
 def _text(key: str):
-    return Coalesce(KT(f"participant__{key}"), Value(""))
+    return Coalesce(KT(f"participant__{key}"), Value(""), output_field=TEXT)
 
 
 # Who stands behind a submission, told apart as the protocol does: a legal entity by its OGRN
@@ -143,15 +146,28 @@ PARTICIPANT = Case(
         as_legal_entity=True,
         then=Concat(
             Value("entity:"),
-            Lower(Coalesce(NullIf(KT("participant__ogrn"), Value("")), _text("legal_name"))),
+            Lower(
+                Coalesce(
+                    NullIf(KT("participant__ogrn"), Value(""), output_field=TEXT),
+                    _text("legal_name"),
+                    output_field=TEXT,
+                )
+            ),
+            output_field=TEXT,
         ),
     ),
     When(
         author__isnull=False,
-        then=Concat(Value("account:"), Cast("author_id", CharField())),
+        then=Concat(Value("account:"), Cast("author_id", TEXT), output_field=TEXT),
     ),
-    default=Concat(Value("person:"), Lower(_text("full_name")), Value(":"), _text("birthdate")),
-    output_field=CharField(),
+    default=Concat(
+        Value("person:"),
+        Lower(_text("full_name")),
+        Value(":"),
+        _text("birthdate"),
+        output_field=TEXT,
+    ),
+    output_field=TEXT,
 )
 
 
