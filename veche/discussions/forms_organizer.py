@@ -402,6 +402,15 @@ class MoveDateForm(forms.Form):
         required=False,
         help_text=_("Only when moving the meeting of participants."),
     )
+    move_later = forms.BooleanField(
+        label=_("Move the later dates by as many days"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Extending the intake then moves the exposition's end, the protocol and the "
+            "conclusion with it."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -433,6 +442,17 @@ class MoveDateForm(forms.Form):
             else:
                 data["value"] = data["day"]
         return data
+
+    def values(self) -> dict:
+        """The dates to move: the chosen one, and when asked, every later one of the schedule
+        by the same number of days (the meeting stays where it is)."""
+        field, value = self.cleaned_data["field"], self.cleaned_data["value"]
+        values = {field: value}
+        if field in DATE_FIELDS and self.cleaned_data["move_later"]:
+            shift = value - getattr(self.discussion, field)
+            for later in DATE_FIELDS[DATE_FIELDS.index(field) + 1 :]:
+                values[later] = getattr(self.discussion, later) + shift
+        return values
 
 
 class ReasonForm(forms.Form):

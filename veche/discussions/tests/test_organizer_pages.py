@@ -595,15 +595,6 @@ def test_moving_a_date_keeps_the_public_reason(client, office, organizer):
     discussion = discussion_at("intake", office, organizer)
     enter(client, organizer)
     url = reverse("discussions:move_date", args=[discussion.pk])
-    new_end = discussion.intake_end + 2 * DAY
-    response = client.post(
-        url, {"field": "intake_end", "day": new_end.isoformat(), "reason": "Много обращений"}
-    )
-    # The exposition must last until the intake closes: that error is shown, nothing moves.
-    assert response.status_code == 400
-    assert "The exposition must last until the intake" in response.content.decode()
-    assert not ScheduleChange.objects.exists()
-
     response = client.post(
         url,
         {
@@ -616,6 +607,45 @@ def test_moving_a_date_keeps_the_public_reason(client, office, organizer):
     change = ScheduleChange.objects.get()
     assert change.field == "conclusion_due" and change.reason == "Выходные дни"
     assert "Выходные дни" in client.get(url).content.decode()
+
+
+def test_extending_the_intake_moves_the_later_dates_with_it(client, office, organizer):
+    discussion = discussion_at("intake", office, organizer)
+    enter(client, organizer)
+    url = reverse("discussions:move_date", args=[discussion.pk])
+    before = {
+        name: getattr(discussion, name)
+        for name in ("intake_end", "exposition_end", "protocol_due", "conclusion_due")
+    }
+    new_end = (discussion.intake_end + 3 * DAY).isoformat()
+    data = {"field": "intake_end", "day": new_end, "reason": "Много обращений"}
+    # Alone, the intake would outlast the exposition: refused, and nothing moves.
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "The exposition must last until the intake" in response.content.decode()
+    assert not ScheduleChange.objects.exists()
+
+    response = client.post(url, data | {"move_later": "on"})
+    assert response.status_code == 302
+    discussion.refresh_from_db()
+    for name, old in before.items():
+        assert getattr(discussion, name) == old + 3 * DAY, name
+    assert set(ScheduleChange.objects.values_list("reason", flat=True)) == {"Много обращений"}
+    assert ScheduleChange.objects.count() == 4
+
+
+def test_a_date_already_come_is_refused_on_the_new_date_field(client, office, organizer):
+    discussion = discussion_at("intake", office, organizer)
+    enter(client, organizer)
+    response = client.post(
+        reverse("discussions:move_date", args=[discussion.pk]),
+        {"field": "intake_start", "day": discussion.local_date().isoformat(), "reason": "Ошибка"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["day"] == [
+        "This date has already come; it cannot be moved."
+    ]
+    assert not ScheduleChange.objects.exists()
 
 
 def test_a_date_is_not_moved_without_a_reason_or_a_value(client, office, organizer):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from veche.discussions import queries_organizer as queries
@@ -301,6 +302,19 @@ def publish(request, pk: int):
     )
 
 
+def _onto_the_form(error: ValidationError, field: str) -> ValidationError:
+    """The service names the date it refuses; on the form, the new value is in "day" (or
+    "meeting_at"), and other dates it moved along are named in the message itself."""
+    if not hasattr(error, "error_dict"):
+        return error
+    target = "meeting_at" if field == "meeting_at" else "day"
+    errors: dict[str, list] = {}
+    for name, messages_ in error.error_dict.items():
+        key = target if name == field else name
+        errors.setdefault(key, []).extend(messages_)
+    return ValidationError(errors)
+
+
 @login_required
 def move_date(request, pk: int):
     discussion = queries.organized_discussion(request.user, pk)
@@ -308,11 +322,10 @@ def move_date(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.move_date(
+            changes = services.move_dates(
                 user=request.user,
                 discussion=discussion,
-                field=data["field"],
-                value=data["value"],
+                values=form.values(),
                 reason=data["reason"],
                 accept_warnings=data["accept_warnings"],
             )
@@ -320,9 +333,17 @@ def move_date(request, pk: int):
             form = MoveDateForm(request.POST, discussion=discussion, warnings=error.warnings)
             form.is_valid()
         except ValidationError as error:
-            put_errors(form, error)
+            put_errors(form, _onto_the_form(error, data["field"]))
         else:
-            messages.success(request, _("The date is moved; the reason is published with it."))
+            messages.success(
+                request,
+                ngettext(
+                    "The date is moved; the reason is published with it.",
+                    "%(count)s dates are moved; the reason is published with them.",
+                    len(changes),
+                )
+                % {"count": len(changes)},
+            )
             return redirect("discussions:move_date", discussion.pk)
     discussion.refresh_from_db()
     return page(
