@@ -143,6 +143,12 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["territory", "status"]),
+            # The public list's order: any page of it is read from this index, however deep.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=~Q(status="draft"),
+                name="problem_public_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,7 +59,9 @@ def problem_list(
     page: int = 1,
 ) -> Page:
     """A page of public problems. No COUNT(*) over the table: one row more tells if there is a
-    next page, so the list stays fast with a hundred thousand problems."""
+    next page. The page's ids come first (from an index, however deep the page), then only its
+    rows are read with what the cards show: the list stays fast with a hundred thousand
+    problems (`make benchmark`)."""
     queryset = public_problems()
     if territory:
         place = Territory.objects.filter(code=territory).first()
@@ -79,14 +81,17 @@ def problem_list(
         queryset = queryset.filter(STATUS_FILTERS[status])
     if category:
         queryset = queryset.filter(category__slug=category)
-    queryset = queryset.select_related("territory", "category", "current_appeal__organization")
-    if q.strip():
-        queryset = search_problems(queryset, q)
-    else:
-        queryset = queryset.order_by("-published_at", "-id")
     page = max(1, page)
     start = (page - 1) * PAGE_SIZE
-    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    if q.strip():
+        ids = search_problems(queryset, q)[start : start + PAGE_SIZE + 1]
+    else:
+        ordered = queryset.order_by("-published_at", "-id").values_list("pk", flat=True)
+        ids = list(ordered[start : start + PAGE_SIZE + 1])
+    found = Problem.objects.select_related(
+        "territory", "category", "current_appeal__organization"
+    ).in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
     return Page(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
 
