@@ -27,7 +27,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int, **options):
         while True:
-            close_old_connections()
             result = send_due_notices()
             self.stdout.write(
                 f"announced {result['announced']}, experts reminded {result['experts_reminded']}"
@@ -35,3 +34,4 @@ class Command(BaseCommand):
             if every <= 0:
                 return
             time.sleep(every)
+            close_old_connections()  # a long-running process must not keep a dead connection
