@@ -11,4 +11,5 @@ urlpatterns = [
     path("property/", views.declare_property, name="declare_property"),
     path("claims/", views.property_claims, name="claims"),
     path("claims/<int:pk>/", views.review_claim, name="review_claim"),
+    path("claims/<int:pk>/document/", views.claim_document, name="claim_document"),
 ]

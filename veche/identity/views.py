@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veche.core.files import serve_file
 from veche.identity.eligibility import age_on, legal_entity_of, person_facts
 from veche.identity.forms import (
     CensusCheckForm,
@@ -20,6 +22,7 @@ from veche.identity.models import IdentityProvider, Level, PropertyClaim
 from veche.identity.queries import pending_phone_code
 from veche.identity.services import (
     confirm_phone,
+    may_review_property,
     review_property_claim,
     reviewable_territory_paths,
     send_phone_code,
@@ -180,3 +183,12 @@ def review_claim(request, pk: int):
             _("The declaration is accepted.") if accept else _("The declaration is rejected."),
         )
     return redirect("identity:claims")
+
+
+@login_required
+def claim_document(request, pk: int):
+    """The document behind a property declaration: for its owner and its reviewers only."""
+    claim = get_object_or_404(PropertyClaim, pk=pk)
+    if claim.user_id != request.user.pk and not may_review_property(request.user, claim):
+        raise Http404
+    return serve_file(claim.document, filename=claim.document.name, public=False)

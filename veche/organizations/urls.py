@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.organization_list, name="list"),
     path("rating/", views.league_table, name="league"),
     path("<slug:slug>/", views.organization_detail, name="detail"),
+    path("<slug:slug>/logo/", views.organization_logo, name="logo"),
 ]

@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from veche.appeals.queries import problem_list
 from veche.appeals.ratings import scores
+from veche.core.files import serve_file
 from veche.organizations.queries import (
     organization_by_slug,
     organizations_by_kind,
@@ -12,6 +13,12 @@ from veche.territories.models import Territory
 
 def organization_list(request):
     return render(request, "organizations/list.html", {"groups": organizations_by_kind()})
+
+
+def organization_logo(request, slug: str):
+    """The logo of a public organization (uploaded files are never served from /media/)."""
+    organization = organization_by_slug(slug)
+    return serve_file(organization.logo, filename=f"{slug}-logo", public=True)
 
 
 def organization_detail(request, slug: str):

@@ -4,13 +4,13 @@ timeline and materials, sending a submission, its receipt, the experts' answers,
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veche.core.files import serve_file
 from veche.core.views import current_territory
 from veche.discussions import queries, rules, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
@@ -256,19 +256,13 @@ def material_file(request, pk: int):
     version = get_object_or_404(
         MaterialVersion.objects.select_related("material__discussion"), pk=pk
     )
-    queries.visible_discussion(request.user, version.material.discussion_id)
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    discussion = queries.visible_discussion(request.user, version.material.discussion_id)
     extension = version.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        content_type=version.content_type,
-        as_attachment=request.GET.get("download") == "1",
+    response = serve_file(
+        version.file,
         filename=f"{version.material.title[:80]} v{version.number}.{extension}",
+        public=discussion.is_public,
     )
-    response["X-Content-Type-Options"] = "nosniff"
     # An uploaded file never runs scripts in the site's origin.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response

@@ -56,3 +56,25 @@ def test_organizer_of_another_territory_cannot_see_or_decide(client, claim):
 def test_residents_have_no_review_page(client, claim):
     client.force_login(make_user())
     assert client.get("/verification/claims/").status_code == 403
+
+
+def test_the_document_is_shown_to_its_owner_and_reviewers_only(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    district = make_territory("kazan-vakhitovsky")
+    owner = make_user()
+    claim = PropertyClaim(user=owner, territory=district, kind="land", cadastral_number="16:50:1:1")
+    claim.document.save("extract.pdf", ContentFile(b"%PDF-1.4 extract"), save=True)
+    url = f"/verification/claims/{claim.pk}/document/"
+    for outsider in (make_user(), organizer_for(make_territory("kazan-sovetsky"))):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    for allowed in (owner, organizer_for(district)):
+        client.force_login(allowed)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 extract"
+    client.logout()
+    assert client.get(url).status_code == 302  # to sign in

@@ -58,3 +58,23 @@ def test_organization_list_groups_by_kind_with_fixed_query_count(
 
 def test_unknown_organization_is_404(client):
     assert client.get("/organizations/nobody/").status_code == 404
+
+
+def test_the_logo_is_served_through_a_view_with_its_type(client, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    organization = make_organization("kazan-vodokanal")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(buffer, "PNG")
+    organization.logo.save("logo.png", ContentFile(buffer.getvalue()), save=True)
+    page = client.get("/organizations/kazan-vodokanal/").content.decode()
+    assert 'src="/organizations/kazan-vodokanal/logo/"' in page
+    response = client.get("/organizations/kazan-vodokanal/logo/")
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == buffer.getvalue()
+    assert client.get(f"/organizations/{make_organization().slug}/logo/").status_code == 404
