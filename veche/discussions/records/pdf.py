@@ -55,10 +55,10 @@ def _issue(
     )
 
 
-def _title(discussion: Discussion, what: str) -> str:
+def _title(discussion: Discussion, what: str, *, of=KIND_OF) -> str:
     return _("%(what)s %(kind_of)s “%(title)s”") % {
         "what": what,
-        "kind_of": KIND_OF[discussion.kind],
+        "kind_of": of[discussion.kind],
         "title": discussion.title,
     }
 
@@ -93,7 +93,7 @@ def _conclusion(discussion: Discussion) -> Issued:
         return _issue(
             IssuedDocument.Kind.CONCLUSION,
             discussion,
-            _title(discussion, _("Conclusion")),
+            _title(discussion, _("Conclusion"), of=RESULTS_OF),
             CONCLUSION_TEMPLATE,
             _context(conclusion_record(discussion), results_of=str(RESULTS_OF[discussion.kind])),
         )
