@@ -12,13 +12,14 @@ from django.utils import timezone
 from veche.accounts.services import ensure_account
 from veche.demo.appeals import _residents, _verify
 from veche.discussions import services
-from veche.discussions.models import Application, Discussion, Submission
+from veche.discussions.models import Application, Discussion, MaterialVersion, Submission
 from veche.documents.rendering import html_to_pdf
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 
 logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 MATERIAL_HTML = """<html><head><style>
 @page {{ size: A4; margin: 2cm; }} body {{ font-family: "DejaVu Serif", serif; font-size: 12pt; }}
@@ -284,6 +285,10 @@ def _discussion(
         )
     Discussion.objects.filter(pk=discussion.pk).update(**dates)
     discussion.refresh_from_db()
+    # As if prepared and published the day before the notice.
+    prepared = discussion.starts(discussion.notice_date) - DAY
+    MaterialVersion.objects.filter(material__discussion=discussion).update(uploaded_at=prepared)
+    Discussion.objects.filter(pk=discussion.pk).update(published_at=prepared, created_at=prepared)
     specs = SUBMISSIONS.get(stage, [])
     people = _residents(territory, len(specs) + 1, start=200)
     for person in people:
@@ -318,6 +323,9 @@ def _discussion(
                 submission=submission,
                 text="Да. Подробности — в разделе 3 пояснительной записки; уточнения будут "
                 "опубликованы до окончания экспозиции.",
+            )
+            submission.answers.update(
+                created_at=min(submission.created_at + 5 * HOUR, timezone.now())
             )
     if stage in ("review", "concluded"):
         for submission in submissions[: len(submissions) - (1 if stage == "review" else 0)]:

@@ -326,7 +326,11 @@ def test_the_page_asks_for_the_number_then_the_code_then_shows_the_number(client
     page = client.get(sent["Location"], headers={"accept-language": "en"})
     assert "We have sent a six-digit code to +7 916 123-45-67" in page.text
     assert 'action="/verification/phone/code/"' in page.text
-    done = client.post("/verification/phone/code/", {"code": last_code(outbox)})
+    done = client.post(
+        "/verification/phone/code/",
+        {"code": last_code(outbox)},
+        headers={"accept-language": "en"},  # the message is written in the language of the act
+    )
     assert done.status_code == 302
     page = client.get("/verification/", headers={"accept-language": "en"})
     assert "Your phone number is confirmed." in page.text
@@ -364,7 +368,9 @@ def test_the_last_wrong_code_on_the_page_says_to_ask_for_a_new_one(client, perso
     wrong = f"{(int(last_code(outbox)) + 1) % 1000000:06d}"
     for _ in range(4):
         assert client.post("/verification/phone/code/", {"code": wrong}).status_code == 400
-    answer = client.post("/verification/phone/code/", {"code": wrong})
+    answer = client.post(
+        "/verification/phone/code/", {"code": wrong}, headers={"accept-language": "en"}
+    )
     assert answer.status_code == 302
     page = client.get(answer["Location"], headers={"accept-language": "en"})
     assert "The code is wrong, and it no longer works. Ask for a new one." in page.text
