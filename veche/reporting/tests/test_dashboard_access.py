@@ -135,3 +135,13 @@ def test_an_organizer_without_an_inbox_is_not_offered_one(client, tree):
     assert inbox not in cabinet_bar(client)
     enter(client, make_staff(tree["district"], Role.HEAD))
     assert inbox in cabinet_bar(client)
+
+
+def test_an_administrator_without_an_organization_finds_e_control_in_the_header(client):
+    administrator = make_user(is_staff=True)
+    enter(client, administrator)
+    page = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert f'href="{DASHBOARD}"' in page
+    resident = make_user()
+    client.force_login(resident)
+    assert f'href="{DASHBOARD}"' not in client.get("/").content.decode()
