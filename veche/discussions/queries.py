@@ -4,6 +4,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -169,10 +170,23 @@ def archived_discussions(
     if year:
         queryset = queryset.filter(exposition_start__year=year)
     if text:
-        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+        queryset = queryset.filter(_words_in(text, "title", "description"))
     return queryset.annotate(
         submission_count=Count("submissions", filter=Q(submissions__hidden_at__isnull=True))
     ).order_by("-exposition_start", "-pk")
+
+
+def _words_in(text: str, *fields: str) -> Q:
+    """Case-insensitive containment. SQLite folds the case of Latin letters only, so there the
+    usual spellings of the text (as typed, lower case, capitalised, upper case) are looked for."""
+    spellings = {text}
+    if connection.vendor == "sqlite":
+        spellings |= {text.lower(), text.capitalize(), text.upper()}
+    condition = Q()
+    for field in fields:
+        for spelling in spellings:
+            condition |= Q(**{f"{field}__icontains": spelling})
+    return condition
 
 
 def archive_years() -> list[int]:

@@ -121,6 +121,12 @@ def test_search_ignores_the_case_of_latin_letters(client):
     assert listed(client, q="kazan city") == [found.pk]
 
 
+def test_a_lower_case_russian_word_finds_a_capitalised_title(client):
+    found = concluded(title="Набережная озера Кабан")
+    assert listed(client, q="набережная") == [found.pk]
+    assert listed(client, q="КАБАН") == [found.pk]
+
+
 def test_newest_exposition_first(client):
     older, newer = concluded(), concluded()
     update(older, exposition_start=older.exposition_start - datetime.timedelta(days=30))
