@@ -196,7 +196,11 @@ class Discussion(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.stage not in (Stage.DRAFT, Stage.SCHEDULED)
+        stage = self.stage
+        if stage == Stage.CANCELLED:
+            # A draft called off was never published: it stays the organizer's (as in the archive).
+            return self.published_at is not None
+        return stage not in (Stage.DRAFT, Stage.SCHEDULED)
 
     def intake_open_at(self, moment: datetime.datetime | None = None) -> bool:
         return self.stage_at(moment) == Stage.INTAKE

@@ -307,7 +307,9 @@ def cancel_discussion(*, user, discussion: Discussion, reason: str) -> Discussio
     discussion.cancel_reason = reason.strip()
     discussion.save(update_fields=["status", "cancel_reason"])
     record_event(actor=user, action="discussion.cancelled", target=discussion)
-    notices.after_commit(notices.cancelled, discussion.pk)
+    if discussion.published_at:
+        # A draft was never public: nobody is told of it, not even that it is called off.
+        notices.after_commit(notices.cancelled, discussion.pk)
     return discussion
 
 
