@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from veche.discussions.models import Discussion, Material, Submission
 from veche.territories.queries import picker_territories
 
+# No project document has more pages; a bigger number is a forgery the database would choke on.
+MAX_PAGE = 100_000
+
 
 class SubmissionForm(forms.Form):
     kind = forms.ChoiceField(
@@ -29,7 +32,9 @@ class SubmissionForm(forms.Form):
         required=False,
         empty_label=_("The project as a whole"),
     )
-    page = forms.IntegerField(label=_("Page (optional)"), min_value=1, required=False)
+    page = forms.IntegerField(
+        label=_("Page (optional)"), min_value=1, max_value=MAX_PAGE, required=False
+    )
     as_legal_entity = forms.BooleanField(
         label=_("I send it on behalf of the legal entity I represent"), required=False
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.models import User
+from veche.discussions.forms import MAX_PAGE
 from veche.discussions.materials import sniff
 from veche.discussions.models import Application, Discussion, Material, Submission
 from veche.discussions.schedule import DATE_FIELDS, MOVABLE_FIELDS
@@ -25,6 +26,11 @@ from veche.discussions.services import LEVELS
 from veche.identity.models import Level
 from veche.organizations.models import Organization
 from veche.territories.models import Territory
+
+# The longest texts the forms take (the database would take any): a description or the
+# conclusions, and a reason or a note.
+LONG_TEXT = 20_000
+REASON_TEXT = 5_000
 
 # A suggested intake, in days (the law sets no length; the organizer changes it at will).
 SUGGESTED_INTAKE_DAYS = 14
@@ -62,11 +68,34 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# No schedule reaches further from today; a date beyond is a typo or a forgery, and near the
+# year 9999 the day after a period's end does not exist.
+SCHEDULE_REACH_YEARS = 10
+
+
+def validate_within_reach(value: datetime.date | datetime.datetime) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if abs((day - timezone.localdate()).days) > SCHEDULE_REACH_YEARS * 366:
+        raise ValidationError(
+            _("Give a date within %(years)s years of today."),
+            code="out_of_reach",
+            params={"years": SCHEDULE_REACH_YEARS},
+        )
+
+
+class ScheduleDateField(forms.DateField):
+    """A day of a discussion's schedule."""
+
+    widget = DateInput
+    default_validators = [validate_within_reach]
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time as the organizer reads them on the discussion's clock: kept naive here
     and given the discussion's time zone by the form, not the site's."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_validators = [validate_within_reach]
 
     def to_python(self, value):
         result = super().to_python(value)
@@ -154,6 +183,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "What the project proposes and where. Markdown: *emphasis*, lists with “-”, links."
@@ -167,13 +197,13 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
         choices=_zone_choices,
         help_text=_("Each period opens at midnight of its first day and ends after its last."),
     )
-    notice_date = forms.DateField(label=_("Notice published on"), widget=DateInput())
-    exposition_start = forms.DateField(label=_("Exposition opens on"), widget=DateInput())
-    intake_start = forms.DateField(label=_("Submissions taken from"), widget=DateInput())
-    intake_end = forms.DateField(label=_("Submissions taken until"), widget=DateInput())
-    exposition_end = forms.DateField(label=_("Exposition closes on"), widget=DateInput())
-    protocol_due = forms.DateField(label=_("Protocol due on"), widget=DateInput())
-    conclusion_due = forms.DateField(label=_("Conclusion due on"), widget=DateInput())
+    notice_date = ScheduleDateField(label=_("Notice published on"))
+    exposition_start = ScheduleDateField(label=_("Exposition opens on"))
+    intake_start = ScheduleDateField(label=_("Submissions taken from"))
+    intake_end = ScheduleDateField(label=_("Submissions taken until"))
+    exposition_end = ScheduleDateField(label=_("Exposition closes on"))
+    protocol_due = ScheduleDateField(label=_("Protocol due on"))
+    conclusion_due = ScheduleDateField(label=_("Conclusion due on"))
     exposition_place = forms.CharField(label=_("Exposition place"), max_length=300, required=False)
     exposition_hours = forms.CharField(
         label=_("Visiting days and hours"),
@@ -220,6 +250,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
     )
     expert_emails = forms.CharField(
         label=_("Other experts, by e-mail"),
+        max_length=2_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One address per line; each must belong to an account on the site."),
@@ -396,7 +427,7 @@ def _movable_choices():
 
 class MoveDateForm(forms.Form):
     field = forms.ChoiceField(label=_("Which date"), choices=_movable_choices)
-    day = forms.DateField(label=_("New date"), widget=DateInput(), required=False)
+    day = ScheduleDateField(label=_("New date"), required=False)
     meeting_at = LocalDateTimeField(
         label=_("New date and time of the meeting"),
         required=False,
@@ -413,6 +444,7 @@ class MoveDateForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the change and kept for good."),
     )
@@ -458,6 +490,7 @@ class MoveDateForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Published on the discussion's page and sent to its followers."),
     )
@@ -481,6 +514,7 @@ class RecommendationForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reasons"),
+        max_length=REASON_TEXT,
         min_length=5,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the submission and in the conclusion."),
@@ -502,6 +536,7 @@ class RecommendationForm(forms.Form):
 class ConclusionForm(forms.Form):
     text = forms.CharField(
         label=_("Overall conclusions"),
+        max_length=LONG_TEXT,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
@@ -575,7 +610,9 @@ class PaperSubmissionForm(FieldsetsMixin, forms.Form):
         required=False,
         empty_label=_("The project as a whole"),
     )
-    page = forms.IntegerField(label=_("Page (optional)"), min_value=1, required=False)
+    page = forms.IntegerField(
+        label=_("Page (optional)"), min_value=1, max_value=MAX_PAGE, required=False
+    )
 
     sections = (
         Section(_("How it came"), ("channel", "received_on")),
@@ -645,7 +682,10 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("What was done"), max_length=300)
     percent = forms.IntegerField(label=_("Done, %"), min_value=0, max_value=100)
     note = forms.CharField(
-        label=_("Details (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Details (optional)"),
+        max_length=REASON_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, discussion: Discussion, **kwargs):
@@ -673,6 +713,7 @@ class ApplicationForm(forms.Form):
     title = forms.CharField(label=_("Project"), max_length=300)
     description = forms.CharField(
         label=_("Description"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What is planned, where, and why it needs a public discussion."),
     )
@@ -705,6 +746,7 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The applicant sees it."),
     )
