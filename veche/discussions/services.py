@@ -476,6 +476,20 @@ def submit(
     if len(text) < 10:
         raise ValidationError({"text": _("Write your submission: at least a sentence.")})
     material, page = _material_of(discussion, material, page)
+    # Pressed twice, or sent again from the browser's history: the same thing is kept once.
+    earlier = discussion.submissions.filter(
+        author=user,
+        kind=kind,
+        text=text,
+        material=material,
+        page=page,
+        as_legal_entity=as_legal_entity,
+    ).first()
+    if earlier is not None:
+        raise ValidationError(
+            _("You have already sent this; it is registered under number %(number)s.")
+            % {"number": earlier.registration_number}
+        )
     number = _next_number(discussion)
     submission = Submission.objects.create(
         discussion=discussion,
@@ -563,6 +577,21 @@ def register_on_behalf(
     if len(text.strip()) < 10:
         raise ValidationError({"text": _("Write out the submission as received.")})
     material, page = _material_of(discussion, material, page)
+    participant |= {"received_on": received_on.isoformat()}
+    # The same paper registered twice (a double press, two officials) is kept once.
+    for earlier in discussion.submissions.filter(
+        author__isnull=True,
+        kind=kind,
+        text=text.strip(),
+        channel=channel,
+        material=material,
+        page=page,
+    ):
+        if earlier.participant == participant:
+            raise ValidationError(
+                _("This submission is already registered under number %(number)s.")
+                % {"number": earlier.registration_number}
+            )
     number = _next_number(discussion)
     submission = Submission.objects.create(
         discussion=discussion,
@@ -574,7 +603,7 @@ def register_on_behalf(
         page=page,
         author=None,
         as_legal_entity=as_legal_entity,
-        participant=participant | {"received_on": received_on.isoformat()},
+        participant=participant,
         basis=basis,
         channel=channel,
         registered_by=official,
