@@ -5,12 +5,12 @@ and prepare the discussion from an accepted one (see drafts.create)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veche.core.files import serve_file
 from veche.discussions import queries_organizer as queries
 from veche.discussions import rules, services
 from veche.discussions.forms_organizer import ApplicationForm, DecisionForm
@@ -129,16 +129,10 @@ def decide_application(request, pk: int):
 @login_required
 def application_document(request, pk: int):
     application = queries.application_for(request.user, pk)
-    try:
-        handle = application.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        filename=f"application-{application.pk}.pdf",
+    # The applicant's project is not public: no cache keeps it (serve_file), never /media/.
+    response = serve_file(
+        application.document, filename=f"application-{application.pk}.pdf", public=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
