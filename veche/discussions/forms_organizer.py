@@ -162,6 +162,12 @@ class FieldsetsMixin:
                 yield section, fields
 
 
+def one_line(text: str) -> str:
+    """A title on one line: it becomes the subject of notices' e-mails, where a line break
+    is refused (and the e-mail with it)."""
+    return " ".join(text.split())
+
+
 def _emails(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
 
@@ -332,6 +338,9 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
                 "min_level": rule.min_level,
             }
         return initial
+
+    def clean_title(self) -> str:
+        return one_line(self.cleaned_data["title"])
 
     def clean_expert_emails(self) -> list[User]:
         experts, unknown = [], []
@@ -724,6 +733,9 @@ class ApplicationForm(forms.Form):
         label=_("Project documents (PDF)"),
         help_text=_("One PDF file with the project's materials."),
     )
+
+    def clean_title(self) -> str:
+        return one_line(self.cleaned_data["title"])
 
     def clean_document(self):
         document = self.cleaned_data["document"]

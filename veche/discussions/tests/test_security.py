@@ -729,3 +729,40 @@ def test_an_applications_document_is_kept_by_no_cache_and_never_from_media(clien
     settings.VECHE_MEDIA_ACCEL_REDIRECT = "/protected-media/"
     response = client.get(url)
     assert response["X-Accel-Redirect"] == "/protected-media/" + application.document.name
+
+
+def test_a_title_with_line_breaks_is_kept_on_one_line_and_its_notices_are_mailed(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import tiny_pdf
+    from veche.discussions.models import Application
+
+    discussion = make_discussion()
+    enter(client, make_legal_entity_representative())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("discussions:apply"),
+            {
+                "organization": discussion.organizer.pk,
+                "subject": "conditional_use",
+                "title": "Склад\r\nBcc: everyone@example.org",
+                "description": "Склад строительных материалов.",
+                "territory": discussion.territory.pk,
+                "document": SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
+            },
+        )
+    assert response.status_code == 302
+    assert Application.objects.get().title == "Склад Bcc: everyone@example.org"
+    (notice,) = mailoutbox
+    assert notice.to == [organizer_of(discussion).email]
+    assert "\n" not in notice.subject
+
+
+def test_a_discussions_title_is_kept_on_one_line(client):
+    from veche.discussions.tests.test_organizer_pages import create_data
+
+    discussion = make_discussion()
+    enter(client, organizer_of(discussion))
+    data = create_data(discussion.territory, title="Проект\r\nпланировки\tквартала 7")
+    assert client.post(reverse("discussions:create"), data).status_code == 302
+    assert Discussion.objects.latest("pk").title == "Проект планировки квартала 7"
