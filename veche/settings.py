@@ -212,10 +212,18 @@ MIDDLEWARE = [
 ROOT_URLCONF = "veche.urls"
 WSGI_APPLICATION = "veche.wsgi.application"
 
+# A municipality's own versions of templates (the protocol and conclusion of a discussion, the
+# appeal and answer documents, e-mails) go in these folders, same relative paths as in the apps,
+# e.g. $VECHE_TEMPLATE_DIRS/discussions/records/protocol.html; they win over the built-in ones.
+TEMPLATE_DIRS = [Path(folder) for folder in env_list("VECHE_TEMPLATE_DIRS", [])]
+for _folder in TEMPLATE_DIRS:
+    if not _folder.is_dir():
+        raise ImproperlyConfigured(f"VECHE_TEMPLATE_DIRS: {_folder} is not a folder")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": TEMPLATE_DIRS,
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

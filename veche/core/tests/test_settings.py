@@ -174,3 +174,25 @@ def test_email_url_gives_smtp_settings():
 def test_email_url_with_unknown_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL scheme"):
         email_settings_from_url("pigeon://loft")
+
+
+def test_a_template_folder_that_does_not_exist_is_refused(tmp_path):
+    result = load_settings({"VECHE_TEMPLATE_DIRS": str(tmp_path / "missing")})
+    assert result.returncode != 0
+    assert "VECHE_TEMPLATE_DIRS" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_municipality_s_own_template_wins_over_the_built_in_one(settings, tmp_path):
+    from django.template.loader import render_to_string
+
+    folder = tmp_path / "discussions" / "notices"
+    folder.mkdir(parents=True)
+    (folder / "cancelled.txt").write_text("Обсуждение отменено. {{ discussion.cancel_reason }}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+
+    class Discussion:
+        cancel_reason = "Проект отозван."
+
+    rendered = render_to_string("discussions/notices/cancelled.txt", {"discussion": Discussion})
+    assert rendered == "Обсуждение отменено. Проект отозван."
