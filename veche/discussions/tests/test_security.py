@@ -766,3 +766,44 @@ def test_a_discussions_title_is_kept_on_one_line(client):
     data = create_data(discussion.territory, title="Проект\r\nпланировки\tквартала 7")
     assert client.post(reverse("discussions:create"), data).status_code == 302
     assert Discussion.objects.latest("pk").title == "Проект планировки квартала 7"
+
+
+def test_the_published_protocol_and_conclusion_carry_no_name_birth_date_or_address(client):
+    import io
+
+    from pypdf import PdfReader
+
+    discussion = make_discussion()
+    submission = send(identified_resident(discussion), discussion)
+    organizer = organizer_of(discussion)
+    services.recommend(
+        user=organizer, submission=submission, recommendation="accepted", reason="Учтено."
+    )
+    Discussion.objects.filter(pk=discussion.pk).update(
+        intake_end=discussion.local_date() - DAY, exposition_end=discussion.local_date() - DAY
+    )
+    discussion.refresh_from_db()
+    services.sign_protocol(user=organizer, discussion=discussion)
+    services.publish_conclusion(
+        user=organizer, discussion=discussion, text="Проект рекомендован к утверждению."
+    )
+    for name in ("protocol_pdf", "conclusion_pdf"):
+        response = client.get(reverse(f"discussions:{name}", args=[discussion.pk]))
+        assert response.status_code == 200
+        reader = PdfReader(io.BytesIO(response.content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert submission.registration_number in text, name
+        assert not [word for word in PRIVATE if word in text], name
+
+
+def test_another_participant_sees_neither_the_receipt_nor_the_submission_among_theirs(client):
+    discussion = make_discussion()
+    submission = send(identified_resident(discussion), discussion)
+    enter(client, make_resident(discussion.territory))
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Receipt" not in page
+    assert not [word for word in PRIVATE if word in page]
+    mine = client.get(reverse("discussions:mine")).content.decode()
+    assert submission.registration_number not in mine
+    extract = client.get(reverse("discussions:extract_pdf", args=[discussion.pk]))
+    assert extract.status_code == 404
