@@ -117,19 +117,7 @@ def _deliver(
 ) -> list[Notification]:
     if not user_ids:
         return []
-    users = list(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .only("id", "preferred_language")
-        .order_by("id")
-    )
-    if key:
-        already = set(
-            Notification.objects.filter(key=key, user_id__in=user_ids).values_list(
-                "user_id", flat=True
-            )
-        )
-        users = [user for user in users if user.pk not in already]
+    users = _recipients(user_ids, key)
     modes = email_modes(user.pk for user in users)
     url = notice.url(appeal, extra)
     texts: dict[str, tuple[str, str]] = {}  # rendered once per language, not per person
@@ -152,6 +140,29 @@ def _deliver(
                 digest=modes[user.pk] == EmailMode.DIGEST,
             )
         )
+    return _store(rows, modes)
+
+
+def _recipients(user_ids: set[int], key: str) -> list:
+    """The active people among `user_ids`, less those who already have the notice `key`."""
+    users = list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .only("id", "preferred_language")
+        .order_by("id")
+    )
+    if key:
+        already = set(
+            Notification.objects.filter(key=key, user_id__in=user_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+        users = [user for user in users if user.pk not in already]
+    return users
+
+
+def _store(rows: list[Notification], modes) -> list[Notification]:
+    """Save the notices; those to be mailed at once are queued when the transaction commits."""
     with transaction.atomic():
         created = _save(rows)
         immediate = [row.pk for row in created if modes[row.user_id] == EmailMode.IMMEDIATE]
@@ -335,19 +346,7 @@ def notify_people(
     user_ids = set(user_ids)
     if not user_ids:
         return []
-    users = list(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .only("id", "preferred_language")
-        .order_by("id")
-    )
-    if key:
-        already = set(
-            Notification.objects.filter(key=key, user_id__in=user_ids).values_list(
-                "user_id", flat=True
-            )
-        )
-        users = [user for user in users if user.pk not in already]
+    users = _recipients(user_ids, key)
     modes = email_modes(user.pk for user in users)
     texts: dict[str, tuple[str, str]] = {}
     rows = []
@@ -370,9 +369,4 @@ def notify_people(
                 digest=modes[user.pk] == EmailMode.DIGEST,
             )
         )
-    with transaction.atomic():
-        created = _save(rows)
-        immediate = [row.pk for row in created if modes[row.user_id] == EmailMode.IMMEDIATE]
-        if immediate:
-            transaction.on_commit(lambda: _queue_emails(immediate))
-    return created
+    return _store(rows, modes)
