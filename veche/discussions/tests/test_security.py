@@ -420,12 +420,28 @@ def test_a_legal_entitys_name_typed_from_paper_is_shown_as_text(client):
 # --- Every change is a POST with its CSRF token -----------------------------------------------
 
 
+def pending_application(discussion):
+    from tests.factories import tiny_pdf
+
+    return services.apply_for_discussion(
+        user=make_legal_entity_representative(),
+        organization=discussion.organizer,
+        subject="conditional_use",
+        title="Склад на участке 16:50:010101:1",
+        description="Склад строительных материалов.",
+        territory=discussion.territory,
+        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
+    )
+
+
 def state_changes(discussion, submission):
     """Every URL that changes something, with data that would change it."""
     from veche.discussions.tests.test_organizer_pages import create_data, paper_data
 
     material = discussion.materials.get()
     prefix = f"s{submission.pk}"
+    application = pending_application(discussion)
+    decision = f"a{application.pk}"
     return [
         (submit_url(discussion), form_data()),
         (reverse("discussions:follow", args=[discussion.pk]), {"follow": "1"}),
@@ -469,6 +485,22 @@ def state_changes(discussion, submission):
             },
         ),
         (reverse("discussions:cancel", args=[discussion.pk]), {"reason": "Отозван"}),
+        (reverse("discussions:edit", args=[discussion.pk]), create_data(discussion.territory)),
+        (reverse("discussions:publish", args=[discussion.pk]), {"accept_warnings": "on"}),
+        (
+            reverse("discussions:apply"),
+            {
+                "organization": discussion.organizer.pk,
+                "subject": "other",
+                "title": "Склад",
+                "description": "Склад строительных материалов.",
+                "territory": discussion.territory.pk,
+            },
+        ),
+        (
+            reverse("discussions:decide_application", args=[application.pk]),
+            {f"{decision}-decision": "accept", f"{decision}-reason": "Принято."},
+        ),
     ]
 
 
@@ -484,7 +516,7 @@ def what_could_change() -> dict:
         "follows": Follow.objects.count(),
         "changes": ScheduleChange.objects.count(),
         "milestones": Milestone.objects.count(),
-        "applications": Application.objects.count(),
+        "applications": sorted(Application.objects.values_list("pk", "status")),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -495,8 +527,9 @@ def test_no_change_is_made_without_the_csrf_token():
     make_staff(discussion.organizer, Membership.Role.EXPERT)
     submission = send(make_resident(discussion.territory), discussion, kind="question")
     client = enter(Client(enforce_csrf_checks=True), organizer)
+    changes = state_changes(discussion, submission)
     before = what_could_change()
-    for url, data in state_changes(discussion, submission):
+    for url, data in changes:
         assert client.post(url, data).status_code == 403, url
     assert what_could_change() == before
 
@@ -505,9 +538,10 @@ def test_no_get_changes_anything(client):
     discussion = make_discussion()
     submission = send(make_resident(discussion.territory), discussion, kind="question")
     enter(client, organizer_of(discussion))
+    changes = state_changes(discussion, submission)
     before = what_could_change()
-    for url, data in state_changes(discussion, submission):
-        assert client.get(url, data).status_code in (200, 302, 405), url
+    for url, data in changes:
+        assert client.get(url, data).status_code in (200, 302, 403, 405), url
     assert what_could_change() == before
 
 
