@@ -92,6 +92,28 @@ def page(new_context, transactional_db):
     return new_context().new_page()
 
 
+def sign_in(page, email: str, *, password: str | None = None, totp_secret: str | None = None):
+    """Sign in through the sign-in form; staff enter the code of their authenticator app,
+    computed on the test's clock (which a test may have moved)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    form = page.locator('form[action="/accounts/login/"]')
+    form.locator('input[name="login"]').fill(email)
+    form.locator('input[name="password"]').fill(password or PASSWORD)
+    form.locator('button[type="submit"]').click()
+    if totp_secret:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
+        page.locator('main input[name="code"]').fill(code)
+        # The form also holds the "cancel" button, which belongs to a sign-out form.
+        page.locator('main form button[type="submit"]:not([form])').click()
+    page.wait_for_url("**/accounts/profile/")
+    return page
+
+
 def language_cookie(live_server, language: str) -> dict:
     return {"name": "veche_language", "value": language, "url": live_server.url}
 

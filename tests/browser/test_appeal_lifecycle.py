@@ -12,12 +12,11 @@ import re
 import shutil
 import struct
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -27,6 +26,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_category, make_organization, make_territory
 from veche.accounts.models import User
 from veche.appeals.models import (
@@ -177,20 +177,7 @@ def build_city() -> City:
 def signed_in(new_context, email: str, *, totp_secret: str | None = None):
     """A page of a fresh browser in which the person signed in through the sign-in form (and,
     for staff, with a code from their authenticator app)."""
-    page = new_context().new_page()
-    page.goto("/accounts/login/")
-    form = page.locator('form[action="/accounts/login/"]')
-    form.locator('input[name="login"]').fill(email)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    if totp_secret:
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-        page.locator('main input[name="code"]').fill(code)
-        # The form also holds the "cancel" button, which belongs to a sign-out form.
-        page.locator('main form button[type="submit"]:not([form])').click()
-    page.wait_for_url("**/accounts/profile/")
-    return page
+    return sign_in(new_context().new_page(), email, totp_secret=totp_secret)
 
 
 def expect_success(page) -> None:

@@ -7,16 +7,14 @@ submission, signs the protocol and publishes the conclusion, which the public re
 import datetime
 import io
 import re
-import time
 
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import language_cookie
+from tests.browser.conftest import language_cookie, sign_in
 from tests.factories import (
-    PASSWORD,
     make_organization,
     make_resident,
     make_staff,
@@ -32,22 +30,10 @@ QUESTION = "Сколько мест будет в новом детском са
 
 
 def signed_in(new_context, live_server, email: str, *, staff: bool = False):
-    """A fresh browser (in English) in which the person signed in through the sign-in form;
-    staff enter the code of their authenticator app, computed on the moved clock."""
+    """A fresh browser (in English) in which the person signed in through the sign-in form."""
     context = new_context()
     context.add_cookies([language_cookie(live_server, "en")])
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    form = page.locator('form[action="/accounts/login/"]')
-    form.locator('input[name="login"]').fill(email)
-    form.locator('input[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    if staff:
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-        page.locator('main input[name="code"]').fill(code)
-        page.locator('main form button[type="submit"]:not([form])').click()
-    page.wait_for_url("**/accounts/profile/")
+    page = sign_in(context.new_page(), email, totp_secret=TOTP_SECRET if staff else None)
     page.on("dialog", lambda dialog: dialog.accept())  # "Sign the protocol?" and the like
     return page
 
