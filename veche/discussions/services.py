@@ -629,6 +629,8 @@ def answer_question(*, expert, submission: Submission, text: str) -> ExpertAnswe
     )
     if submission.kind != Kind.QUESTION:
         raise ValidationError(_("Only questions are answered by the experts."))
+    if submission.hidden_at or discussion.status != Discussion.Status.PUBLISHED:
+        raise ValidationError(_("This question can no longer be answered."))
     if discussion.protocol_signed_at:
         raise ValidationError(_("The protocol is signed: answers can no longer be added."))
     if len(text.strip()) < 2:

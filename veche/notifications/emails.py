@@ -48,7 +48,9 @@ def notice_email(notification) -> EmailMessage:
             _context(user, unsubscribe) | {"notification": notification},
         )
     headers = _headers(unsubscribe) | {"X-Veche-Notification": notification.kind}
-    return EmailMessage(subject=notification.title, body=body, to=[user.email], headers=headers)
+    # A title typed by a resident could hold a line break, which a mail header cannot.
+    subject = " ".join(notification.title.split())
+    return EmailMessage(subject=subject, body=body, to=[user.email], headers=headers)
 
 
 def digest_email(user, notifications: list) -> EmailMessage:

@@ -841,3 +841,30 @@ def test_another_participant_sees_neither_the_receipt_nor_the_submission_among_t
     assert submission.registration_number not in mine
     extract = client.get(reverse("discussions:extract_pdf", args=[discussion.pk]))
     assert extract.status_code == 404
+
+
+def test_experts_cannot_answer_a_hidden_question_or_one_of_a_cancelled_discussion():
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tests.factories import make_user
+    from veche.discussions.models import ExpertAnswer
+
+    expert = make_user()
+    discussion = make_discussion(stage="exposition", experts=[expert])
+    resident = make_resident(discussion.territory)
+    hidden = services.submit(
+        user=resident, discussion=discussion, kind="question", text="Где будет парковка?"
+    )
+    hidden.hidden_at = timezone.now()
+    hidden.save(update_fields=["hidden_at"])
+    with pytest.raises(ValidationError, match="no longer be answered"):
+        services.answer_question(expert=expert, submission=hidden, text="Под зданием.")
+    question = services.submit(
+        user=resident, discussion=discussion, kind="question", text="Сколько будет этажей?"
+    )
+    services.cancel_discussion(user=discussion.created_by, discussion=discussion, reason="Отозван.")
+    question.refresh_from_db()
+    with pytest.raises(ValidationError, match="no longer be answered"):
+        services.answer_question(expert=expert, submission=question, text="Девять.")
+    assert not ExpertAnswer.objects.exists()

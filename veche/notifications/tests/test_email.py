@@ -105,3 +105,12 @@ def test_mail_is_in_the_recipients_language():
     message = mail.outbox[0]
     assert message.subject == "Обращение зарегистрировано"
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_line_break_in_a_title_does_not_stop_the_mail(django_capture_on_commit_callbacks):
+    appeal = make_appeal(author=person("en"), title="Broken\r\nBcc: everyone@example.org bench")
+    notify_registered(appeal, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    assert "\n" not in mail.outbox[0].subject
+    assert mail.outbox[0].to == [appeal.problem.author.email]
+    assert mail.outbox[0].bcc == []
