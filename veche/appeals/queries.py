@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -142,7 +142,9 @@ def appeal_history(problem: Problem) -> list[Appeal]:
                 ),
             ),
         )
-        .annotate(rating_count=Count("ratings", distinct=True))
+        .annotate(
+            rating_count=Count("ratings", distinct=True), rating_average=Avg("ratings__score")
+        )
         .order_by("id")
     )
 

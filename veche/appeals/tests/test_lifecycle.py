@@ -207,3 +207,19 @@ def test_the_author_may_take_the_appeal_himself(district, office):
     assert appeal.status == Appeal.Status.SENT
     assert appeal.sent_by_author
     assert not appeal.dispatches.exists()
+
+
+def test_the_page_of_an_escalated_problem_keeps_the_rating_of_the_earlier_answer(
+    client, sent, official, city_hall
+):
+    register_appeal(official=official, appeal=sent, registration_number="1")
+    answer_appeal(official=official, appeal=sent, kind=Answer.Kind.FINAL, text="Не наш вопрос.")
+    sent.refresh_from_db()
+    signatory = Signature.objects.exclude(user=sent.problem.author).get(appeal=sent).user
+    rate_answer(user=signatory, appeal=sent, score=2, comment="Отписка.")
+    close_appeal(author=sent.problem.author, appeal=sent, outcome=Problem.Status.UNSOLVED)
+    escalate_appeal(author=sent.problem.author, appeal=sent, organization=city_hall)
+    page = client.get(
+        sent.problem.get_absolute_url(), headers={"accept-language": "en"}
+    ).content.decode()
+    assert "Signatories rated the answer 2.0 / 5 (1 rating)." in page
