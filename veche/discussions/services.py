@@ -4,6 +4,7 @@ and at which stage, records an audit event, and sends notices after commit."""
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -803,13 +804,26 @@ def apply_for_discussion(
     entity = identification_of(user, as_legal_entity=True)
     if subject not in Discussion.Subject.values:
         raise ValidationError({"subject": _("Choose the subject.")})
+    # A double click or a resend must not file the same application twice: the applicant's
+    # row is locked, so two requests at once are checked one after the other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    title = " ".join(title.split())
+    if Application.objects.filter(
+        applicant=user,
+        organization=organization,
+        title=title,
+        status=Application.Status.PENDING,
+    ).exists():
+        raise ValidationError(
+            _("You have already filed this application; it is under consideration.")
+        )
     checked = check_upload(document)
     application = Application(
         applicant=user,
         legal_entity={key: entity[key] for key in ("legal_name", "ogrn", "legal_address")},
         organization=organization,
         subject=subject,
-        title=title.strip(),
+        title=title,
         description=description.strip(),
         territory=territory,
     )

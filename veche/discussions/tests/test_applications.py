@@ -2,6 +2,7 @@
 organizers of the authority asked decide it with a reason and prepare the discussion from it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -305,3 +306,10 @@ def test_the_document_is_served_to_the_applicant_and_the_organizers_only(
     for person in (make_user(), make_staff(make_organization(), Membership.Role.ORGANIZER)):
         enter(client, person)
         assert client.get(url).status_code == 404
+
+
+def test_the_same_application_filed_twice_is_refused_while_pending(developer, authority, territory):
+    file_application(developer, authority, territory)
+    with pytest.raises(ValidationError, match="already filed"):
+        file_application(developer, authority, territory)
+    assert Application.objects.count() == 1
