@@ -884,12 +884,15 @@ def send_due_notices(now: datetime.datetime | None = None) -> dict[str, int]:
     for discussion in Discussion.objects.filter(
         status=Discussion.Status.PUBLISHED, notice_sent_at__isnull=True
     ):
-        if discussion.stage_at(now) in (Stage.SCHEDULED, Stage.DRAFT):
+        stage = discussion.stage_at(now)
+        if stage in (Stage.SCHEDULED, Stage.DRAFT):
             continue
         claimed = Discussion.objects.filter(pk=discussion.pk, notice_sent_at__isnull=True).update(
             notice_sent_at=now
         )
-        if claimed:
+        # After a long stop of the tick, a discussion already past its intake is not announced:
+        # the notice would invite people to something they can no longer join.
+        if claimed and stage in (Stage.ANNOUNCED, Stage.EXPOSITION, Stage.INTAKE):
             notices.announced(discussion.pk)
             announced += 1
     reminded = notices.remind_experts(now)

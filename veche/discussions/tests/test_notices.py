@@ -110,3 +110,13 @@ def test_a_date_already_reached_cannot_be_moved():
             accept_warnings=True,
         )
     assert Discussion.objects.get(pk=discussion.pk).exposition_start == discussion.exposition_start
+
+
+def test_a_discussion_already_past_its_intake_is_never_announced():
+    discussion = make_discussion(stage="review")
+    follower = make_user()
+    Follow.objects.create(user=follower, territory=discussion.territory)
+    assert services.send_due_notices()["announced"] == 0
+    assert not follower.notifications.exists()
+    discussion.refresh_from_db()
+    assert discussion.notice_sent_at is not None  # and it is not looked at again
