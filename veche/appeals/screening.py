@@ -38,6 +38,14 @@ def _normalize(text: str) -> str:
     return text.lower().translate(str.maketrans("aeopcxyё", "аеорсхуе"))
 
 
+def is_obscene(text: str) -> bool:
+    return bool(_patterns("obscene_ru.txt").search(_normalize(text)))
+
+
+def is_threatening(text: str) -> bool:
+    return bool(_patterns("threats_ru.txt").search(_normalize(text)))
+
+
 def screen(*, text: str, title: str, author) -> list[Finding]:
     findings: list[Finding] = []
     if not author.last_name or not author.first_name:
@@ -54,8 +62,8 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
         findings.append(
             Finding("no_address", _("An appeal needs a postal or e-mail address for the answer."))
         )
-    content = _normalize(f"{title}\n{text}")
-    if _patterns("obscene_ru.txt").search(content):
+    content = f"{title}\n{text}"
+    if is_obscene(content):
         findings.append(
             Finding(
                 "obscene",
@@ -65,7 +73,7 @@ def screen(*, text: str, title: str, author) -> list[Finding]:
                 ),
             )
         )
-    if _patterns("threats_ru.txt").search(content):
+    if is_threatening(content):
         findings.append(
             Finding(
                 "threat",

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from veche.appeals.screening import is_obscene, is_threatening
 from veche.core.audit import record_event
 from veche.discussions import notices, rules
 from veche.discussions.materials import check_upload
@@ -476,6 +477,14 @@ def submit(
     text = text.strip()
     if len(text) < 10:
         raise ValidationError({"text": _("Write your submission: at least a sentence.")})
+    # Submissions are published with their number: what could not be published is refused
+    # before it is registered, with the reason, so that the participant can rephrase it.
+    if is_obscene(text):
+        raise ValidationError(
+            {"text": _("The text contains obscene words; it is published, so please rephrase it.")}
+        )
+    if is_threatening(text):
+        raise ValidationError({"text": _("The text reads as a threat; please rephrase it.")})
     material, page = _material_of(discussion, material, page)
     # Pressed twice, or sent again from the browser's history: the same thing is kept once.
     earlier = discussion.submissions.filter(

@@ -217,3 +217,18 @@ def test_the_protocol_waits_for_a_recommendation_on_every_submission():
         reason="Деревья сохраняются, проект изменён.",
     )
     assert services.unreviewed(discussion).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Проектировщики — суки, снести всё это.", "obscene"),
+        ("Если построят, я сожгу эту стройку.", "threat"),
+    ],
+)
+def test_what_could_not_be_published_is_refused_with_the_reason_and_not_registered(text, reason):
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory)
+    with pytest.raises(ValidationError, match=reason):
+        send(resident, discussion, text=text)
+    assert not Submission.objects.exists()
