@@ -357,6 +357,10 @@ class Submission(models.Model):
         related_name="submissions",
     )
     as_legal_entity = models.BooleanField(_("on behalf of a legal entity"), default=False)
+    # The participant's number within this discussion, the same for all their submissions: the
+    # public sees "Participant No. 3" without consent to publish the name, and cannot link it
+    # to the same person in another discussion (an account number would allow that).
+    participant_number = models.PositiveIntegerField(_("participant number"), null=True)
     # The identification data at the moment of submission (RULES.md): never shown to the public.
     participant = models.JSONField(_("identification data"), default=dict)
     basis = models.CharField(_("basis of participation"), max_length=16, choices=Basis.choices)
@@ -412,9 +416,9 @@ class Submission(models.Model):
         """As RULES.md allows: a name only with the consent to publication."""
         if self.as_legal_entity:
             return self.participant.get("legal_name", "")
-        if self.author is not None:
+        if self.author is not None and self.author.name_publication != "none":
             return str(self.author.public_name)
-        return str(_("Participant No. %(number)s") % {"number": f"{self.registration_number}"})
+        return str(_("Participant No. %(number)s") % {"number": self.participant_number})
 
     @property
     def status_label(self) -> str:

@@ -423,6 +423,22 @@ def _next_number(discussion: Discussion) -> int:
     return (last or 0) + 1
 
 
+def _participant_number(discussion: Discussion, **same_person) -> int:
+    """The number the person already has in this discussion, else the next one."""
+    earlier = (
+        discussion.submissions.filter(**same_person)
+        .exclude(participant_number=None)
+        .values_list("participant_number", flat=True)
+        .first()
+        if same_person
+        else None
+    )
+    if earlier:
+        return earlier
+    last = discussion.submissions.aggregate(last=Max("participant_number"))["last"]
+    return (last or 0) + 1
+
+
 def _basis(decision_basis: str) -> str:
     return {
         "resident": Submission.Basis.RESIDENT,
@@ -511,6 +527,7 @@ def submit(
         page=page,
         author=user,
         as_legal_entity=as_legal_entity,
+        participant_number=_participant_number(discussion, author=user),
         participant=identification_of(user, as_legal_entity=as_legal_entity),
         basis=_basis(decision.basis),
         channel=Submission.Channel.SITE,
@@ -613,6 +630,18 @@ def register_on_behalf(
         page=page,
         author=None,
         as_legal_entity=as_legal_entity,
+        participant_number=_participant_number(
+            discussion,
+            author=None,
+            **(
+                {"participant__ogrn": participant["ogrn"]}
+                if as_legal_entity
+                else {
+                    "participant__full_name": participant["full_name"],
+                    "participant__birthdate": participant["birthdate"],
+                }
+            ),
+        ),
         participant=participant,
         basis=basis,
         channel=channel,

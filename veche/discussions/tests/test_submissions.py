@@ -232,3 +232,24 @@ def test_what_could_not_be_published_is_refused_with_the_reason_and_not_register
     with pytest.raises(ValidationError, match=reason):
         send(resident, discussion, text=text)
     assert not Submission.objects.exists()
+
+
+def test_participants_are_numbered_within_the_discussion_not_by_account():
+    first = make_discussion()
+    second = make_discussion(territory=first.territory, organizer=first.organizer)
+    one, other = make_resident(first.territory), make_resident(first.territory)
+    a = send(one, first)
+    b = send(other, first, text="Добавить велодорожку вдоль улицы.")
+    c = send(one, first, text="Перенести парковку во двор дома 7.")
+    d = send(other, second)
+    assert (a.participant_number, b.participant_number, c.participant_number) == (1, 2, 1)
+    assert d.participant_number == 1  # the same person is not recognisable across discussions
+    assert a.public_author == "Participant No. 1" and d.public_author == "Participant No. 1"
+
+
+def test_a_person_who_agreed_to_publication_is_named():
+    discussion = make_discussion()
+    resident = make_resident(
+        discussion.territory, last_name="Галиева", first_name="Алсу", name_publication="initials"
+    )
+    assert send(resident, discussion).public_author == "Галиева А."
