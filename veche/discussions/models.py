@@ -117,11 +117,15 @@ class Discussion(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     protocol_code = models.CharField(_("protocol verification code"), max_length=32, blank=True)
+    # The signed and the published PDF exactly as issued: what was published never changes, even
+    # when a participant later withdraws consent to publish their name or data are erased.
+    protocol_file = models.FileField(upload_to="discussions/records/", blank=True, editable=False)
     conclusion_published_at = models.DateTimeField(_("conclusion published"), null=True, blank=True)
     conclusion_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     conclusion_code = models.CharField(_("conclusion verification code"), max_length=32, blank=True)
+    conclusion_file = models.FileField(upload_to="discussions/records/", blank=True, editable=False)
     conclusion_text = models.TextField(
         _("overall conclusions"),
         blank=True,

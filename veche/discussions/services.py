@@ -737,9 +737,15 @@ def sign_protocol(*, user, discussion: Discussion):
 
     discussion.protocol_signed_at = timezone.now()
     discussion.protocol_signed_by = user
-    document = records.issue_protocol(discussion)
+    issued = records.issue_protocol(discussion)
+    document = issued.document
     discussion.protocol_code = document.code
-    discussion.save(update_fields=["protocol_signed_at", "protocol_signed_by", "protocol_code"])
+    discussion.protocol_file.save(
+        f"protocol-{document.code}.pdf", ContentFile(issued.pdf), save=False
+    )
+    discussion.save(
+        update_fields=["protocol_signed_at", "protocol_signed_by", "protocol_code", "protocol_file"]
+    )
     record_event(
         actor=user,
         action="discussion.protocol_signed",
@@ -763,14 +769,19 @@ def publish_conclusion(*, user, discussion: Discussion, text: str):
     discussion.conclusion_text = text.strip()
     discussion.conclusion_published_at = timezone.now()
     discussion.conclusion_published_by = user
-    document = records.issue_conclusion(discussion)
+    issued = records.issue_conclusion(discussion)
+    document = issued.document
     discussion.conclusion_code = document.code
+    discussion.conclusion_file.save(
+        f"conclusion-{document.code}.pdf", ContentFile(issued.pdf), save=False
+    )
     discussion.save(
         update_fields=[
             "conclusion_text",
             "conclusion_published_at",
             "conclusion_published_by",
             "conclusion_code",
+            "conclusion_file",
         ]
     )
     record_event(

@@ -78,14 +78,21 @@ def _protocol(discussion: Discussion) -> Issued:
         )
 
 
-def issue_protocol(discussion: Discussion) -> IssuedDocument:
+def issue_protocol(discussion: Discussion) -> Issued:
     """Register the signed protocol (called by `services.sign_protocol` in its transaction)."""
-    return _protocol(discussion).document
+    return _protocol(discussion)
+
+
+def _kept(field_file) -> bytes | None:
+    if not field_file:
+        return None
+    with field_file.open("rb") as handle:
+        return handle.read()
 
 
 def protocol_pdf(discussion: Discussion) -> bytes:
-    """The signed protocol as published: the registered document while its content is the same."""
-    return _protocol(discussion).pdf
+    """The signed protocol exactly as it was signed and published."""
+    return _kept(discussion.protocol_file) or _protocol(discussion).pdf
 
 
 def _conclusion(discussion: Discussion) -> Issued:
@@ -99,13 +106,14 @@ def _conclusion(discussion: Discussion) -> Issued:
         )
 
 
-def issue_conclusion(discussion: Discussion) -> IssuedDocument:
+def issue_conclusion(discussion: Discussion) -> Issued:
     """Register the conclusion (called by `services.publish_conclusion` in its transaction)."""
-    return _conclusion(discussion).document
+    return _conclusion(discussion)
 
 
 def conclusion_pdf(discussion: Discussion) -> bytes:
-    return _conclusion(discussion).pdf
+    """The conclusion exactly as it was published."""
+    return _kept(discussion.conclusion_file) or _conclusion(discussion).pdf
 
 
 def _unregistered(template: str, context: dict, note: str) -> bytes:

@@ -318,6 +318,26 @@ def test_paper_participants_without_accounts_are_told_apart_by_name_and_birth_da
 # --- The protocol ----------------------------------------------------------------------------
 
 
+def test_the_published_protocol_and_conclusion_never_change_afterwards(client):
+    discussion = reviewed_discussion()
+    protocol = sign(discussion)
+    conclusion = conclude(discussion)
+    named = next(
+        s.author
+        for s in discussion.submissions.all()
+        if s.author and s.author.last_name == "Галиев"
+    )
+    named.name_publication = "none"  # consent to publication withdrawn after the fact
+    named.save(update_fields=["name_publication"])
+    for url, document in (
+        (reverse("discussions:protocol_pdf", args=[discussion.pk]), protocol),
+        (reverse("discussions:conclusion_pdf", args=[discussion.pk]), conclusion),
+    ):
+        response = client.get(url)
+        assert sha256_hex(response.content) == document.sha256
+    assert IssuedDocument.objects.count() == 2  # nothing registered anew
+
+
 def test_signing_registers_the_protocol_and_the_public_download_carries_its_code(client):
     discussion = reviewed_discussion()
     document = sign(discussion)
