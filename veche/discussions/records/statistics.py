@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
+from veche.identity.eligibility import age_on
 
 Basis = Submission.Basis
 Kind = Submission.Kind
@@ -65,10 +66,6 @@ def parse_date(text: str) -> datetime.date | None:
         except ValueError:
             continue
     return None
-
-
-def age_on(birthdate: datetime.date, day: datetime.date) -> int:
-    return day.year - birthdate.year - ((day.month, day.day) < (birthdate.month, birthdate.day))
 
 
 def age_group(birthdate: datetime.date | None, day: datetime.date) -> str:

@@ -300,6 +300,13 @@ def test_age_is_counted_in_full_years_on_the_day_of_the_submission():
     assert statistics.participants_by_age["under_18"] == 1
 
 
+def test_someone_born_on_29_february_is_aged_as_eligibility_ages_them():
+    # Received on 28 February 2026, a common year: born 29 February 2008, 18 full years that day
+    # (as the eligibility service counts), so not "under 18" in the protocol.
+    leapling = unsaved(1, full_name="Зайцев Ил", birthdate="2008-02-29", received_on="2026-02-28")
+    assert records.statistics_of(MOSCOW, [leapling]).participants_by_age["18_29"] == 1
+
+
 def test_a_paper_submission_is_aged_on_the_day_it_was_received():
     # Received on 9 May, registered on 10 May: on 9 May this person was still 17.
     paper = unsaved(1, full_name="Морозова Вера", birthdate="10.05.2008", received_on="2026-05-09")
