@@ -22,6 +22,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 
+from veche.cabinet.queries import organization_tree
 from veche.discussions.models import Discussion, ExpertAnswer, Stage, Submission
 from veche.organizations.models import Membership, Organization
 from veche.reporting.rules import DASHBOARD_ROLES
@@ -63,22 +64,8 @@ def dashboard_scope(user) -> DashboardScope:
         if role == Membership.Role.HEAD:
             heads.add(organization_id)
     if heads:
-        own |= _below(heads)
+        own |= {o.pk for o, _depth in organization_tree(Organization.objects.all(), roots=heads)}
     return DashboardScope(organization_ids=frozenset(own))
-
-
-def _below(roots: set[int]) -> set[int]:
-    """Every organization under the given ones, from one query of the (small) tree."""
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in Organization.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), list(roots)
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
 
 
 # --- The rows -------------------------------------------------------------------------------
