@@ -213,13 +213,15 @@ class Discussion(models.Model):
         """Experts take questions through the exposition and the intake."""
         return self.stage_at(moment) in (Stage.EXPOSITION, Stage.INTAKE)
 
-    def exposition_open_at(self, moment: datetime.datetime | None = None) -> bool:
-        moment = moment or timezone.now()
-        return self.stage_at(moment) in (
-            Stage.EXPOSITION,
-            Stage.INTAKE,
-            Stage.REVIEW,
-        ) and self.starts(self.exposition_start) <= moment < self.ends(self.exposition_end)
+    def open_kinds(self, moment: datetime.datetime | None = None) -> list[str]:
+        """The kinds of submission taken at `moment`: questions through the exposition and the
+        intake, proposals and remarks during the intake."""
+        kinds = []
+        if self.intake_open_at(moment):
+            kinds += [Submission.Kind.PROPOSAL, Submission.Kind.REMARK]
+        if self.questions_open_at(moment):
+            kinds.append(Submission.Kind.QUESTION)
+        return kinds
 
     @property
     def registration_prefix(self) -> str:

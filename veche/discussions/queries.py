@@ -5,7 +5,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -138,15 +138,6 @@ def expert_speed(discussion: Discussion) -> ExpertSpeed:
         median_hours=round(statistics.median(delays), 1) if delays else None,
         oldest_waiting_since=oldest,
     )
-
-
-def with_unanswered(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    return queryset.annotate(
-        answered=Exists(ExpertAnswer.objects.filter(submission=OuterRef("pk")))
-    )
-
-
-STAGES_RUNNING = (Stage.ANNOUNCED, Stage.EXPOSITION, Stage.INTAKE, Stage.REVIEW)
 
 
 def _past() -> QuerySet[Discussion]:

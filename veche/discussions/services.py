@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from veche.appeals.screening import is_obscene, is_threatening
 from veche.core.audit import record_event
-from veche.discussions import notices, rules
+from veche.discussions import notices, records, rules
 from veche.discussions.materials import check_upload
 from veche.discussions.models import (
     Application,
@@ -35,7 +35,7 @@ from veche.discussions.schedule import (
     schedule_errors,
     schedule_warnings,
 )
-from veche.identity.eligibility import check_eligibility
+from veche.identity.eligibility import check_eligibility, legal_entity_of
 from veche.identity.models import EligibilityRule, Level
 
 LEVELS = {
@@ -85,8 +85,6 @@ def _check_schedule(values: dict, *, accept_warnings: bool) -> list[str]:
 
 
 # --- Putting a project forward --------------------------------------------------------------
-
-ELIGIBILITY_FIELDS = ("min_level", "min_age", "territories", "owners_qualify")
 
 
 def _set_eligibility(discussion: Discussion, eligibility: dict) -> None:
@@ -400,10 +398,8 @@ def identification_of(user, *, as_legal_entity: bool) -> dict:
         "verified_at": best.verified_at.isoformat() if best else "",
     }
     if as_legal_entity:
-        entity = next(
-            (v.claims.get("legal_entity") for v in valid if v.claims.get("legal_entity")), None
-        )
-        if not entity:
+        entity = legal_entity_of(user, now)
+        if entity is None:
             raise ValidationError(
                 _(
                     "No legal entity is verified for your account: sign in through the "
@@ -411,9 +407,9 @@ def identification_of(user, *, as_legal_entity: bool) -> dict:
                 )
             )
         data |= {
-            "legal_name": entity.get("name", ""),
-            "ogrn": entity.get("ogrn", ""),
-            "legal_address": entity.get("address", ""),
+            "legal_name": entity.name,
+            "ogrn": entity.ogrn,
+            "legal_address": entity.address,
         }
     return data
 
@@ -721,6 +717,16 @@ def unreviewed(discussion: Discussion):
     return discussion.submissions.filter(recommendation="", hidden_at__isnull=True)
 
 
+def _keep_issued(discussion: Discussion, which: str, issued):
+    """Record the registered document's code and keep its PDF exactly as issued."""
+    document = issued.document
+    setattr(discussion, f"{which}_code", document.code)
+    getattr(discussion, f"{which}_file").save(
+        f"{which}-{document.code}.pdf", ContentFile(issued.pdf), save=False
+    )
+    return document
+
+
 @transaction.atomic
 def sign_protocol(*, user, discussion: Discussion):
     """Sign off the protocol: only in review, with every submission recommended."""
@@ -733,16 +739,9 @@ def sign_protocol(*, user, discussion: Discussion):
             _("%(count)s submission(s) have no recommendation yet; review them first.")
             % {"count": missing}
         )
-    from veche.discussions import records
-
     discussion.protocol_signed_at = timezone.now()
     discussion.protocol_signed_by = user
-    issued = records.issue_protocol(discussion)
-    document = issued.document
-    discussion.protocol_code = document.code
-    discussion.protocol_file.save(
-        f"protocol-{document.code}.pdf", ContentFile(issued.pdf), save=False
-    )
+    document = _keep_issued(discussion, "protocol", records.issue_protocol(discussion))
     discussion.save(
         update_fields=["protocol_signed_at", "protocol_signed_by", "protocol_code", "protocol_file"]
     )
@@ -759,8 +758,6 @@ def sign_protocol(*, user, discussion: Discussion):
 @transaction.atomic
 def publish_conclusion(*, user, discussion: Discussion, text: str):
     """Publish the conclusion; once published it never changes."""
-    from veche.discussions import records
-
     discussion = _lock(discussion)
     _require(rules.is_organizer(user, discussion))
     _require_stage(discussion, Stage.PROTOCOL)
@@ -769,12 +766,7 @@ def publish_conclusion(*, user, discussion: Discussion, text: str):
     discussion.conclusion_text = text.strip()
     discussion.conclusion_published_at = timezone.now()
     discussion.conclusion_published_by = user
-    issued = records.issue_conclusion(discussion)
-    document = issued.document
-    discussion.conclusion_code = document.code
-    discussion.conclusion_file.save(
-        f"conclusion-{document.code}.pdf", ContentFile(issued.pdf), save=False
-    )
+    document = _keep_issued(discussion, "conclusion", records.issue_conclusion(discussion))
     discussion.save(
         update_fields=[
             "conclusion_text",

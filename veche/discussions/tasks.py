@@ -1,4 +1,4 @@
-"""Background work of discussions: the participant's receipt, the daily notices."""
+"""Background work of discussions: the participant's receipt."""
 
 import logging
 
@@ -50,10 +50,3 @@ def send_receipt(submission_id: int) -> str:
         )
         raise
     return "sent"
-
-
-@task()
-def send_due_notices() -> dict:
-    from veche.discussions.services import send_due_notices as run
-
-    return run()

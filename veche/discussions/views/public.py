@@ -16,7 +16,12 @@ from veche.discussions import queries, rules, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
 from veche.discussions.schedule import timeline
-from veche.identity.eligibility import check_eligibility, describe, requirement_of
+from veche.identity.eligibility import (
+    check_eligibility,
+    describe,
+    legal_entity_of,
+    requirement_of,
+)
 from veche.identity.models import EligibilityRule
 
 
@@ -37,28 +42,9 @@ def discussion_list(request):
     )
 
 
-def _open_kinds(discussion) -> list[str]:
-    kinds = []
-    if discussion.intake_open_at():
-        kinds += [Submission.Kind.PROPOSAL, Submission.Kind.REMARK]
-    if discussion.questions_open_at():
-        kinds.append(Submission.Kind.QUESTION)
-    return kinds
-
-
-def _legal_entity_verified(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    try:
-        services.identification_of(user, as_legal_entity=True)
-    except ValidationError:
-        return False
-    return True
-
-
 def discussion_detail(request, pk: int):
     discussion = queries.visible_discussion(request.user, pk)
-    kinds = _open_kinds(discussion)
+    kinds = discussion.open_kinds()
     action = (
         EligibilityRule.Action.SUBMIT
         if Submission.Kind.PROPOSAL in kinds
@@ -70,7 +56,7 @@ def discussion_detail(request, pk: int):
         form = SubmissionForm(
             discussion=discussion,
             kinds=kinds,
-            legal_entity=_legal_entity_verified(request.user),
+            legal_entity=legal_entity_of(request.user) is not None,
         )
     submissions = list(queries.public_submissions(discussion))
     rule = services.eligibility_of(discussion)
@@ -109,8 +95,8 @@ def submit(request, pk: int):
     form = SubmissionForm(
         request.POST,
         discussion=discussion,
-        kinds=_open_kinds(discussion) or list(Submission.Kind.values),
-        legal_entity=_legal_entity_verified(request.user),
+        kinds=discussion.open_kinds() or list(Submission.Kind.values),
+        legal_entity=legal_entity_of(request.user) is not None,
     )
     if not form.is_valid():
         return render(
