@@ -182,17 +182,21 @@ def test_a_template_folder_that_does_not_exist_is_refused(tmp_path):
     assert "VECHE_TEMPLATE_DIRS" in result.stderr
 
 
-@pytest.mark.django_db
-def test_a_municipality_s_own_template_wins_over_the_built_in_one(settings, tmp_path):
-    from django.template.loader import render_to_string
-
-    folder = tmp_path / "discussions" / "notices"
-    folder.mkdir(parents=True)
-    (folder / "cancelled.txt").write_text("Обсуждение отменено. {{ discussion.cancel_reason }}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-
-    class Discussion:
-        cancel_reason = "Проект отозван."
-
-    rendered = render_to_string("discussions/notices/cancelled.txt", {"discussion": Discussion})
-    assert rendered == "Обсуждение отменено. Проект отозван."
+def test_a_municipality_s_template_folder_comes_before_the_built_in_templates(tmp_path):
+    (tmp_path / "discussions" / "notices").mkdir(parents=True)
+    (tmp_path / "discussions" / "notices" / "cancelled.txt").write_text("Своё оповещение.")
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'veche.settings'; "
+        "django.setup(); from django.template.loader import render_to_string; "
+        "print(render_to_string('discussions/notices/cancelled.txt', {}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**os.environ, "VECHE_TEMPLATE_DIRS": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Своё оповещение."
