@@ -817,6 +817,15 @@ def test_once_all_are_reviewed_the_protocol_can_be_signed(client, organizer, rev
     assert response.context["conclusion_form"] is not None
 
 
+def test_a_cancelled_discussion_offers_no_protocol_to_sign(client, office, organizer):
+    discussion = discussion_at("intake", office, organizer)
+    services.cancel_discussion(user=organizer, discussion=discussion, reason="Проект отозван.")
+    enter(client, organizer)
+    page = client.get(reverse("discussions:review", args=[discussion.pk])).content.decode()
+    assert reverse("discussions:sign_protocol", args=[discussion.pk]) not in page
+    assert "Every submission has its recommendation. The protocol" not in page
+
+
 # --- Paper submissions ----------------------------------------------------------------------
 
 
