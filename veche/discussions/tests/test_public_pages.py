@@ -64,7 +64,7 @@ def test_sending_takes_two_posts_and_the_second_shows_the_receipt(client):
     submission = Submission.objects.get()
     page = response.content.decode()
     assert submission.registration_number in page and "Receipt" in page
-    assert submission.participant["territory"] in page or "1980" not in page
+    assert "Registered, awaiting review" in page
 
 
 def test_a_get_never_sends_anything(client):
@@ -104,7 +104,7 @@ def test_the_public_sees_no_identification_data_but_the_author_sees_the_receipt(
     public = client.get(submission.get_absolute_url()).content.decode()
     assert "Галиев" not in public and "1980" not in public and "Receipt" not in public
     assert "Participant No. 1" in public
-    assert f"Participant No. {resident.pk}" not in public or resident.pk == 1
+    assert resident.pk != 1 and f"Participant No. {resident.pk}" not in public
     client.force_login(resident)
     assert "Receipt" in client.get(submission.get_absolute_url()).content.decode()
     assert (
@@ -134,16 +134,30 @@ def test_following_a_territory_never_redirects_off_site(client):
     assert response["Location"] == reverse("discussions:list")
 
 
-def test_the_discussion_page_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    discussion = make_discussion()
+def test_the_discussion_page_makes_as_many_queries_for_six_submissions_as_for_one(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from veche.discussions import services
 
-    for number in range(6):
-        services.submit(
-            user=make_resident(discussion.territory),
-            discussion=discussion,
-            kind="proposal",
-            text=f"Предложение номер {number} по проекту.",
-        )
-    with django_assert_max_num_queries(30):
-        client.get(discussion.get_absolute_url())
+    discussion = make_discussion()
+
+    def add(count: int) -> None:
+        for number in range(count):
+            services.submit(
+                user=make_resident(discussion.territory),
+                discussion=discussion,
+                kind="proposal",
+                text=f"Предложение номер {number} по проекту.",
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(discussion.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    add(1)
+    queries()  # the first request fills caches (content types, translations)
+    one = queries()
+    add(5)
+    assert queries() == one
