@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from veche.appeals.models import Answer, Appeal, Revision, Signature
 from veche.core.i18n import translate
 from veche.documents.models import IssuedDocument
-from veche.documents.services import issue_document
+from veche.documents.services import issue
 from veche.organizations.models import Membership
 
 NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
@@ -68,14 +68,14 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
             "signed_on": appeal.sent_at or revision.created_at,
             "site_url": settings.SITE_URL,
         }
-        return issue_document(
+        return issue(
             kind=IssuedDocument.Kind.APPEAL,
             target=appeal,
             title=title,
             template_name="documents/appeal.html",
             context=context,
             for_addressee=for_addressee,
-        )
+        ).pdf
 
 
 def _applicant(signature: Signature, for_addressee: bool) -> Applicant:
@@ -113,14 +113,14 @@ def answer_pdf(answer: Answer) -> bytes:
             "attachments": list(answer.attachments.all()),
             "site_url": settings.SITE_URL,
         }
-        return issue_document(
+        return issue(
             kind=IssuedDocument.Kind.ANSWER,
             target=answer,
             title=title,
             template_name="documents/answer.html",
             context=context,
             for_addressee=False,
-        )
+        ).pdf
 
 
 def _lines(text: str) -> list[str]:

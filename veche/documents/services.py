@@ -68,26 +68,6 @@ class Issued:
     pdf: bytes
 
 
-def issue_document(
-    *,
-    kind: str,
-    target,
-    title: str,
-    template_name: str,
-    context: dict,
-    for_addressee: bool,
-) -> bytes:
-    """The PDF of `target` from `template_name`, registered as an IssuedDocument (see `issue`)."""
-    return issue(
-        kind=kind,
-        target=target,
-        title=title,
-        template_name=template_name,
-        context=context,
-        for_addressee=for_addressee,
-    ).pdf
-
-
 def issue(
     *,
     kind: str,

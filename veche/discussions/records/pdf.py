@@ -36,25 +36,6 @@ def _context(record: Record, **more) -> dict:
     }
 
 
-def _issue(
-    kind: str,
-    discussion: Discussion,
-    title: str,
-    template: str,
-    context: dict,
-    *,
-    for_addressee: bool = False,
-) -> Issued:
-    return issue(
-        kind=kind,
-        target=discussion,
-        title=title,
-        template_name=template,
-        context=context,
-        for_addressee=for_addressee,
-    )
-
-
 def _title(discussion: Discussion, what: str, *, of=KIND_OF) -> str:
     return _("%(what)s %(kind_of)s “%(title)s”") % {
         "what": what,
@@ -69,12 +50,13 @@ def _site_language():
 
 def _protocol(discussion: Discussion) -> Issued:
     with _site_language():
-        return _issue(
-            IssuedDocument.Kind.PROTOCOL,
-            discussion,
-            _title(discussion, _("Protocol")),
-            PROTOCOL_TEMPLATE,
-            _context(protocol_record(discussion)),
+        return issue(
+            kind=IssuedDocument.Kind.PROTOCOL,
+            target=discussion,
+            title=_title(discussion, _("Protocol")),
+            template_name=PROTOCOL_TEMPLATE,
+            context=_context(protocol_record(discussion)),
+            for_addressee=False,
         )
 
 
@@ -97,12 +79,15 @@ def protocol_pdf(discussion: Discussion) -> bytes:
 
 def _conclusion(discussion: Discussion) -> Issued:
     with _site_language():
-        return _issue(
-            IssuedDocument.Kind.CONCLUSION,
-            discussion,
-            _title(discussion, _("Conclusion"), of=RESULTS_OF),
-            CONCLUSION_TEMPLATE,
-            _context(conclusion_record(discussion), results_of=str(RESULTS_OF[discussion.kind])),
+        return issue(
+            kind=IssuedDocument.Kind.CONCLUSION,
+            target=discussion,
+            title=_title(discussion, _("Conclusion"), of=RESULTS_OF),
+            template_name=CONCLUSION_TEMPLATE,
+            context=_context(
+                conclusion_record(discussion), results_of=str(RESULTS_OF[discussion.kind])
+            ),
+            for_addressee=False,
         )
 
 
@@ -155,12 +140,12 @@ def annex_pdf(discussion: Discussion) -> bytes:
             return _unregistered(
                 ANNEX_TEMPLATE, context, _("Draft, not registered: contains personal data")
             )
-        return _issue(
-            IssuedDocument.Kind.PROTOCOL,
-            discussion,
-            title,
-            ANNEX_TEMPLATE,
-            context,
+        return issue(
+            kind=IssuedDocument.Kind.PROTOCOL,
+            target=discussion,
+            title=title,
+            template_name=ANNEX_TEMPLATE,
+            context=context,
             for_addressee=True,
         ).pdf
 
@@ -174,12 +159,12 @@ def extract_pdf(discussion: Discussion, user) -> bytes:
             "title": discussion.title,
             "numbers": ", ".join(entry.number for entry in record.entries),
         }
-        return _issue(
-            IssuedDocument.Kind.PROTOCOL,
-            discussion,
-            title,
-            PROTOCOL_TEMPLATE,
-            _context(
+        return issue(
+            kind=IssuedDocument.Kind.PROTOCOL,
+            target=discussion,
+            title=title,
+            template_name=PROTOCOL_TEMPLATE,
+            context=_context(
                 record,
                 private_copy=_("Participant's copy: not for publication by the platform."),
             ),
