@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -86,7 +87,7 @@ def test_a_moved_date_is_public_with_its_reason_and_participants_hear_of_it(
     assert changes[0].old_value == (new_end - datetime.timedelta(days=7)).isoformat()
     assert all(change.reason == "Продлено по просьбам жителей." for change in changes)
     assert resident.notifications.filter(kind="discussion_schedule_changed").count() == 1
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(ValidationError, match="reason"):
         services.move_date(
             user=discussion.created_by,
             discussion=discussion,
@@ -100,7 +101,7 @@ def test_a_moved_date_is_public_with_its_reason_and_participants_hear_of_it(
 
 def test_a_date_already_reached_cannot_be_moved():
     discussion = make_discussion(stage="intake")
-    with pytest.raises(Exception, match="already come"):
+    with pytest.raises(ValidationError, match="already come"):
         services.move_date(
             user=discussion.created_by,
             discussion=discussion,
