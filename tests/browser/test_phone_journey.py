@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import PHONE, language_cookie, sign_in
+from tests.factories import make_user
 from veche.identity import sms
 from veche.identity.eligibility import person_facts
 from veche.identity.models import Level
@@ -29,15 +29,8 @@ def test_resident_confirms_her_phone_without_javascript(
     checker = new_context(viewport=PHONE).new_page()
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
     for browser_page in (page, checker):
-        browser_page.context.add_cookies(
-            [{"name": "veche_language", "value": "en", "url": live_server.url}]
-        )
-        browser_page.goto("/accounts/login/")
-        form = browser_page.locator('form[action="/accounts/login/"]')
-        form.locator('input[name="login"]').fill(resident.email)
-        form.locator('input[name="password"]').fill(PASSWORD)
-        form.locator('button[type="submit"]').click()
-        browser_page.wait_for_url("**/accounts/profile/")
+        browser_page.context.add_cookies([language_cookie(live_server, "en")])
+        sign_in(browser_page, resident.email)
 
     page.goto("/verification/")
     phone = page.locator("section[aria-labelledby=phone-title]")
