@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from veche.appeals.models import Answer, Appeal, Revision, Signature
 from veche.core.i18n import translate
+from veche.documents.letterhead import heading_lines, lines, position_of
 from veche.documents.models import IssuedDocument
 from veche.documents.services import issue
-from veche.organizations.models import Membership
 
 NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
 _LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -88,12 +88,7 @@ def answer_pdf(answer: Answer) -> bytes:
     """The organization's answer on its letterhead, in the site language."""
     with translation.override(settings.LANGUAGE_CODE):
         appeal, organization = answer.appeal, answer.organization
-        position = (
-            Membership.objects.filter(user=answer.official, organization=organization)
-            .exclude(position="")
-            .values_list("position", flat=True)
-            .first()
-        )
+        position = position_of(answer.official, organization)
         title = _("%(kind)s of %(organization)s on the collective appeal “%(title)s”") % {
             "kind": answer.get_kind_display().capitalize(),
             "organization": organization.short_title,
@@ -104,9 +99,8 @@ def answer_pdf(answer: Answer) -> bytes:
             "appeal": appeal,
             "problem": appeal.problem,
             "organization": organization,
-            "heading_lines": _lines(translate(organization.letterhead_heading))
-            or [organization.title],
-            "footer_lines": _lines(translate(organization.letterhead_footer)),
+            "heading_lines": heading_lines(organization),
+            "footer_lines": lines(translate(organization.letterhead_footer)),
             "logo": _logo_data_uri(organization),
             "signatory_title": position or translate(organization.signatory_title),
             "official_name": answer.official.full_name,
@@ -121,10 +115,6 @@ def answer_pdf(answer: Answer) -> bytes:
             context=context,
             for_addressee=False,
         ).pdf
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _logo_data_uri(organization) -> str:

@@ -23,7 +23,7 @@ from veche.discussions.records.statistics import (
     statistics_of,
     submitted_on,
 )
-from veche.organizations.models import Membership
+from veche.documents.letterhead import heading_lines, position_of
 
 
 @dataclass(frozen=True)
@@ -148,15 +148,6 @@ def _period(start: datetime.date, end: datetime.date) -> str:
     return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
 
 
-def heading_of(organization) -> list[str]:
-    lines = [
-        line.strip()
-        for line in translate(organization.letterhead_heading).splitlines()
-        if line.strip()
-    ]
-    return lines or [organization.title]
-
-
 def discussion_url(discussion: Discussion) -> str:
     return settings.SITE_URL + discussion.get_absolute_url()
 
@@ -255,14 +246,8 @@ def organizer_of(discussion: Discussion) -> list[tuple[str, str]]:
 def signatory_of(discussion: Discussion, user) -> Signatory | None:
     if user is None:
         return None
-    position = (
-        Membership.objects.filter(user=user, organization=discussion.organizer)
-        .exclude(position="")
-        .values_list("position", flat=True)
-        .first()
-    )
     return Signatory(
-        title=position
+        title=position_of(user, discussion.organizer)
         or translate(discussion.organizer.signatory_title)
         or _("Organizer %(kind_of)s") % {"kind_of": KIND_OF[discussion.kind]},
         name=user.full_name or str(user.public_name),  # never an e-mail address in print
@@ -280,7 +265,7 @@ def _record(
 ) -> Record:
     return Record(
         discussion=discussion,
-        heading=heading_of(discussion.organizer),
+        heading=heading_lines(discussion.organizer),
         kind_of=str(KIND_OF[discussion.kind]),
         number=discussion.registration_prefix,
         date=date,
