@@ -203,16 +203,21 @@ def _phone_reference(number_hash: str) -> str:
     return f"phone:{number_hash}"
 
 
-def _confirmed_elsewhere(user, number_hash: str) -> bool:
+def _holder_of(number_hash: str) -> int | None:
+    """The account the number is confirmed on now, if any (one at most, by the constraint)."""
     return (
         Verification.objects.filter(
             source=Verification.Source.PHONE,
             source_reference=_phone_reference(number_hash),
             revoked_at__isnull=True,
         )
-        .exclude(user=user)
-        .exists()
+        .values_list("user_id", flat=True)
+        .first()
     )
+
+
+def _confirmed_elsewhere(user, number_hash: str) -> bool:
+    return _holder_of(number_hash) not in (None, user.pk)
 
 
 TAKEN_MESSAGE = _lazy("This number is already confirmed on another account.")
@@ -228,14 +233,11 @@ def send_phone_code(*, user, number: str, now: datetime.datetime | None = None) 
     with transaction.atomic():
         # One person's requests queue here, so that two at once cannot both pass the limit.
         get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
-        if _confirmed_elsewhere(user, number_hash):
-            raise ValidationError(TAKEN_MESSAGE)
-        if user.verifications.filter(
-            source=Verification.Source.PHONE,
-            source_reference=_phone_reference(number_hash),
-            revoked_at__isnull=True,
-        ).exists():
+        holder = _holder_of(number_hash)
+        if holder == user.pk:
             raise ValidationError(_("This number is already confirmed on your account."))
+        if holder is not None:
+            raise ValidationError(TAKEN_MESSAGE)
         since = now - PHONE_THROTTLE_WINDOW
         if (
             PhoneCode.objects.filter(user=user, created_at__gt=since).count()
