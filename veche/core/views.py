@@ -22,7 +22,6 @@ TERRITORY_SESSION_KEY = "veche_territory"
 
 
 def home(request):
-
     territory = current_territory(request)
     cities = list(Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")[:2])
     # A single-city installation shows that city's districts until the visitor picks a place.
