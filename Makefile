@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VECHE := $(BIN)/veche
 
-.PHONY: demo test lint format install install-dev translations messages serve worker clean benchmark
+.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ demo: install translations
 	@echo "Veche is at http://127.0.0.1:8000 — stop with Ctrl+C"
 	$(BIN)/python -m veche.demo.serve
 
-test: install-dev translations
+# Installs what the tests need from Debian (Chromium, fonts, Pango, poppler) when missing.
+system-packages:
+	bash scripts/system_packages.sh
+
+test: system-packages install-dev translations
 	bash scripts/test.sh
 
 lint: install-dev
