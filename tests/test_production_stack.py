@@ -80,7 +80,7 @@ def production_env(tmp_path):
 
 def _get(url: str, *, https: bool = True) -> tuple[int, dict, bytes]:
     headers = {"X-Forwarded-Proto": "https"} if https else {}
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (a local http URL)
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -96,7 +96,7 @@ def _get(url: str, *, https: bool = True) -> tuple[int, dict, bytes]:
 
 @pytest.fixture
 def gunicorn(production_env, tmp_path):
-    subprocess.run(
+    subprocess.run(  # noqa: S603 (our own commands)
         [str(BIN / "veche"), "collectstatic", "--noinput", "-v", "0"],
         env=production_env,
         check=True,
@@ -105,7 +105,7 @@ def gunicorn(production_env, tmp_path):
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603
             [str(BIN / "gunicorn"), "veche.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
             env=production_env,
             stdout=output,
@@ -129,9 +129,7 @@ def gunicorn(production_env, tmp_path):
         server.wait(timeout=20)
 
 
-def test_gunicorn_in_production_serves_the_main_pages_from_postgresql_and_redis(
-    redis_db, gunicorn
-):
+def test_gunicorn_in_production_serves_the_main_pages_from_postgresql_and_redis(redis_db, gunicorn):
     problem = make_problem(title="Ямы во дворе на улице Баумана")
     discussion = make_discussion()
 
