@@ -475,7 +475,7 @@ VECHE_PHONE_CODES_PER_NUMBER_HOUR = env_int("VECHE_PHONE_CODES_PER_NUMBER_HOUR",
 # Privacy and terms documents change; consents record which version a person accepted.
 VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-01")
 
-# Collective appeals (RULES.md). Site-wide defaults; an organization's appeal policy overrides them.
+# Collective appeals. Site-wide defaults; an organization's appeal policy overrides them.
 VECHE_SIGNATURE_THRESHOLD = env_int("VECHE_SIGNATURE_THRESHOLD", 50, minimum=1)
 VECHE_REGISTRATION_DAYS = env_int("VECHE_REGISTRATION_DAYS", 3, minimum=1)
 # An appeal for another organization is forwarded to it within this many days of registration.
@@ -504,7 +504,7 @@ VECHE_MAP_ATTRIBUTION = env_str(
 # territory has no boundary drawn. The default is Russia, Chukotka across the 180th meridian.
 VECHE_MAP_BOUNDS = env_bounds("VECHE_MAP_BOUNDS", "41.1,19.6,81.9,-169.0")
 
-# Public discussions and hearings (RULES.md, Town Planning Code art. 5.1). Defaults only.
+# Public discussions and hearings (docs/rules.md, Town Planning Code art. 5.1). Defaults only.
 # The notice is published at least this many days before the exposition opens.
 VECHE_DISCUSSION_NOTICE_DAYS = env_int("VECHE_DISCUSSION_NOTICE_DAYS", 7, minimum=0)
 # These subjects must run from notice to published conclusion within VECHE_DISCUSSION_MAX_MONTHS.

@@ -40,7 +40,7 @@ def policy_for(organization) -> Policy:
 
 def forwarding_due(appeal) -> datetime.date | None:
     """The last day on which the addressee may forward the appeal to the competent organization
-    in time (RULES.md: 7 days from registration). An appeal not registered yet counts from the
+    in time (docs/rules.md: 7 days from registration). An appeal not registered yet counts from the
     day it was received: the addressee should have registered it by then anyway."""
     if appeal.status not in (appeal.Status.SENT, appeal.Status.REGISTERED):
         return None

@@ -367,7 +367,7 @@ class Submission(models.Model):
     # public sees "Participant No. 3" without consent to publish the name, and cannot link it
     # to the same person in another discussion (an account number would allow that).
     participant_number = models.PositiveIntegerField(_("participant number"), null=True)
-    # The identification data at the moment of submission (RULES.md): never shown to the public.
+    # The identification data at the moment of submission (docs/rules.md): never shown to the public.
     participant = models.JSONField(_("identification data"), default=dict)
     basis = models.CharField(_("basis of participation"), max_length=16, choices=Basis.choices)
     channel = models.CharField(
@@ -419,7 +419,7 @@ class Submission(models.Model):
 
     @property
     def public_author(self) -> str:
-        """As RULES.md allows: a name only with the consent to publication."""
+        """As docs/rules.md allows: a name only with the consent to publication."""
         if self.as_legal_entity:
             return self.participant.get("legal_name", "")
         if self.author is not None and self.author.name_publication != "none":

@@ -48,7 +48,7 @@ Kind = Submission.Kind
 
 
 class ScheduleWarnings(ValidationError):
-    """The schedule breaks a period of RULES.md; the organizer must say they go on knowingly."""
+    """The schedule breaks a period of docs/rules.md; the organizer must say they go on knowingly."""
 
     def __init__(self, warnings: list[str]):
         super().__init__(warnings)
@@ -380,7 +380,7 @@ def add_material_version(*, user, material: Material, upload, note: str) -> Mate
 
 
 def identification_of(user, *, as_legal_entity: bool) -> dict:
-    """The identification data RULES.md asks of a participant, from the verified identity."""
+    """The identification data docs/rules.md asks of a participant, from the verified identity."""
     verifications = list(
         user.verifications.filter(revoked_at__isnull=True)
         .select_related("territory")
@@ -590,10 +590,10 @@ def register_on_behalf(
     as_legal_entity = bool(participant["legal_name"] or participant["ogrn"])
     if as_legal_entity:
         if not (participant["legal_name"] and participant["ogrn"] and participant["legal_address"]):
-            raise ValidationError(_("A legal entity gives its name, OGRN and address (RULES.md)."))
+            raise ValidationError(_("A legal entity gives its name, OGRN and address."))
     elif not (participant["full_name"] and participant["birthdate"] and participant["address"]):
         raise ValidationError(
-            _("A person gives full name, date of birth and address of residence (RULES.md).")
+            _("A person gives full name, date of birth and address of residence.")
         )
     if basis not in Submission.Basis.values:
         raise ValidationError({"basis": _("Choose the basis of participation.")})

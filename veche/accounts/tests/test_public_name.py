@@ -1,4 +1,4 @@
-"""A person's name is public only in the form they consented to (RULES.md, 152-FZ)."""
+"""A person's name is public only in the form they consented to (docs/rules.md, 152-FZ)."""
 
 import pytest
 from django.utils import translation

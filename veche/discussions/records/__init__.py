@@ -1,5 +1,5 @@
 """The documents of a discussion: the protocol, the conclusion, the participants' annex and a
-participant's extract (RULES.md "Protocol contains", "Conclusion contains").
+participant's extract (docs/rules.md "Protocol contains", "Conclusion contains").
 
 Each document's content is assembled once as plain data (`content.Record`) and drawn twice: as a
 PDF from a template, registered in the documents app with a verification code (`pdf`), and as

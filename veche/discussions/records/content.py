@@ -153,7 +153,7 @@ def discussion_url(discussion: Discussion) -> str:
 
 
 def notice_of(discussion: Discussion) -> list[tuple[str, str]]:
-    """The notice's content (RULES.md "Notice contains"), as it was announced."""
+    """The notice's content (docs/rules.md "Notice contains"), as it was announced."""
     versions = (
         MaterialVersion.objects.filter(material__discussion=discussion)
         .select_related("material")

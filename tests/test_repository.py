@@ -1,0 +1,35 @@
+"""The repository explains itself: the product's code and texts point only to files it holds."""
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUTSIDE = re.compile(r"RULES\.md|PRODUCT\.md|STYLE\.md|\.\./shared")
+DOC_REFERENCE = re.compile(r"\bdocs/[\w./-]+\.md\b")
+TEXT_SUFFIXES = {".py", ".html", ".txt", ".po", ".md", ".js", ".css"}
+
+
+def _product_files():
+    for path in sorted((REPO / "veche").rglob("*")):
+        if path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts:
+            yield path
+
+
+def test_no_code_or_text_cites_a_file_outside_the_repository():
+    cited = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in _product_files()
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert cited == []
+
+
+def test_every_document_the_code_points_to_exists():
+    missing = {
+        reference
+        for path in [*_product_files(), REPO / "README.md"]
+        for reference in DOC_REFERENCE.findall(path.read_text(errors="replace"))
+        if not (REPO / reference).exists()
+    }
+    assert missing == set()
