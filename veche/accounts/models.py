@@ -36,7 +36,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
-    # How the public may see this person's name; "none" unless they consented (docs/rules.md, 152-FZ).
+    # How the public may see this name: "none" unless they consented (152-FZ, docs/rules.md).
     name_publication = models.CharField(
         _("publication of my name"),
         max_length=16,

@@ -48,7 +48,7 @@ def deadline_state(appeal: Appeal, today: datetime.date) -> DeadlineState:
 
 
 def registration_due(appeal: Appeal) -> datetime.date | None:
-    """The day by which a received appeal should be registered (docs/rules.md: 3 days by default)."""
+    """The day a received appeal should be registered by (3 days by default, docs/rules.md)."""
     if appeal.sent_at is None:
         return None
     received = timezone.localdate(appeal.sent_at)

@@ -367,7 +367,7 @@ class Submission(models.Model):
     # public sees "Participant No. 3" without consent to publish the name, and cannot link it
     # to the same person in another discussion (an account number would allow that).
     participant_number = models.PositiveIntegerField(_("participant number"), null=True)
-    # The identification data at the moment of submission (docs/rules.md): never shown to the public.
+    # The identification data when submitted (docs/rules.md): never shown to the public.
     participant = models.JSONField(_("identification data"), default=dict)
     basis = models.CharField(_("basis of participation"), max_length=16, choices=Basis.choices)
     channel = models.CharField(

@@ -89,7 +89,7 @@ def schedule_errors(dates: dict) -> dict[str, str]:
 
 
 def schedule_warnings(dates: dict) -> list[str]:
-    """Periods that docs/rules.md sets and this schedule breaks. The organizer may go on, knowingly."""
+    """Periods of docs/rules.md this schedule breaks. The organizer may go on, knowingly."""
     warnings: list[str] = []
     notice, exposition = dates.get("notice_date"), dates.get("exposition_start")
     lead = settings.VECHE_DISCUSSION_NOTICE_DAYS

@@ -48,7 +48,7 @@ Kind = Submission.Kind
 
 
 class ScheduleWarnings(ValidationError):
-    """The schedule breaks a period of docs/rules.md; the organizer must say they go on knowingly."""
+    """The schedule breaks a period of docs/rules.md; the organizer goes on only knowingly."""
 
     def __init__(self, warnings: list[str]):
         super().__init__(warnings)
