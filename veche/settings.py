@@ -491,11 +491,9 @@ VECHE_SIGN_MIN_LEVEL = env_choice(
 # Weight of the city-wide mean in an organization's Bayesian rating (in "virtual ratings").
 VECHE_RATING_PRIOR_WEIGHT = env_int("VECHE_RATING_PRIOR_WEIGHT", 5, minimum=1)
 
-# Maps. OpenStreetMap's own tile server is for light use only: production sites should run their
-# own or contract one. Empty means maps without tiles (markers and clicks still work).
-VECHE_MAP_TILE_URL = env_tile_url(
-    "VECHE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
+# Maps. No tile server by default: maps draw the territories' boundaries, served by the site
+# itself, so no request leaves it. A city sets its own (or a contracted) tile server here.
+VECHE_MAP_TILE_URL = env_tile_url("VECHE_MAP_TILE_URL", "")
 VECHE_MAP_ATTRIBUTION = env_str(
     "VECHE_MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -1,7 +1,8 @@
 """A problem's point on the map, in Chromium: clicking and dragging the marker fills the inputs,
 "use my location" asks the browser, the form works without JavaScript, and the list maps its page.
 
-Chromium resolves no outside names here, so map tiles never load: the maps work without them.
+Chromium resolves no outside names here, so outside map tiles never load: the maps work without
+them, on the territories' boundaries the site serves itself.
 """
 
 import io
@@ -23,6 +24,13 @@ from veche.territories.geo import boundary_contains
 from veche.territories.models import Territory
 
 TITLE = "Большая яма на дороге возле школы"
+# A coarse square around the centre of Kazan, for a district drawn on the offline map.
+VAKHITOVSKY_OUTLINE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[49.08, 55.76], [49.17, 55.76], [49.17, 55.81], [49.08, 55.81], [49.08, 55.76]]
+    ],
+}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 
@@ -283,3 +291,46 @@ def test_tiles_load_from_the_configured_tile_server(
     expect(page.locator(".location-figure .leaflet-tile-loaded").first).to_be_visible()
     assert all(path.startswith("/16/") for path in requested)  # the still map's zoom
     assert page.csp_errors == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_without_a_tile_server_the_map_draws_the_territories_and_asks_nothing_outside(
+    new_context, live_server, city, settings, viewport
+):
+    settings.VECHE_MAP_TILE_URL = ""  # the default
+    _kazan, district, office = city
+    Territory.objects.filter(pk=district.pk).update(boundary=VAKHITOVSKY_OUTLINE)
+    problem = make_problem(territory=district, organization=office)
+    Problem.objects.filter(pk=problem.pk).update(latitude="55.790512", longitude="49.122100")
+    page = signed_in_page(
+        new_context, live_server, make_resident(district), viewport=VIEWPORTS[viewport]
+    )
+    origins = set()
+    page.on("request", lambda request: origins.add(request.url.split("/")[2]))
+    page.goto("/problems/new/")
+
+    picker = page.locator(".location-map.leaflet-container")
+    expect(picker).to_be_visible()
+    # Kazan's outline and the district's, drawn from the site's own GeoJSON, under the marker.
+    expect(picker.locator(".leaflet-boundaries-pane path")).to_have_count(2)
+    expect(picker.locator(".boundary-label")).to_have_text("Vakhitovsky District")
+    picker.click()  # the base layer takes no clicks: the map still sets the point
+    expect(page.locator("#id_latitude")).not_to_have_value("")
+    save_screenshot(page, f"problem-map-offline-{viewport}")
+
+    page.goto(problem.get_absolute_url())
+    expect(page.locator(".location-figure .leaflet-boundaries-pane path").first).to_be_visible()
+    expect(page.locator(".location-figure .leaflet-marker-icon")).to_be_visible()
+    assert origins == {live_server.url.split("/")[2]}
+    assert page.csp_errors == []
+
+
+def test_the_boundaries_are_served_as_geojson_by_the_site(client, city):
+    kazan, _district, _office = city
+    response = client.get("/territories/boundaries.geojson", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Type"] == "application/geo+json"
+    collection = response.json()
+    assert collection["type"] == "FeatureCollection"
+    # Only territories with a boundary; the district without one is not drawn.
+    assert [feature["properties"]["code"] for feature in collection["features"]] == ["kazan"]
+    assert collection["features"][0]["geometry"] == kazan.boundary

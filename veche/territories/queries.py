@@ -21,3 +21,26 @@ def picker_territories() -> QuerySet[Territory]:
     return Territory.objects.filter(
         kind__in=[Territory.Kind.CITY, Territory.Kind.DISTRICT, Territory.Kind.SETTLEMENT]
     ).order_by("path")
+
+
+def boundaries_geojson() -> dict:
+    """Every territory that has a boundary, as one GeoJSON FeatureCollection: the base layer of
+    maps drawn without a tile server. Outer territories come first, so inner ones lie on top."""
+    features = []
+    for territory in Territory.objects.filter(boundary__isnull=False).order_by("depth", "path"):
+        geometry = territory.boundary
+        if geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "code": territory.code,
+                    "name": territory.title,
+                    "kind": territory.kind,
+                    "depth": territory.depth,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -40,13 +40,71 @@
     }
     var url = element.getAttribute("data-tile-url");
     if (url) {
-      // Without a tile server (or a network) the map is blank but markers and clicks still work.
       L.tileLayer(url, {
         maxZoom: 19,
         attribution: element.getAttribute("data-attribution") || "",
       }).addTo(map);
+    } else {
+      boundaries(map, element.getAttribute("data-boundaries"));
     }
     return map;
+  }
+
+  // Without a tile server the base map is the territories' boundaries, from this origin: a demo
+  // or an offline machine shows the city and its districts, never a grey box. Markers and clicks
+  // work the same; a failed request leaves the plain background.
+  function boundaries(map, url) {
+    if (!url || !window.fetch) {
+      return;
+    }
+    map.getContainer().classList.add("location-map--offline");
+    var pane = map.createPane("boundaries");
+    pane.style.zIndex = 250; // above the background, below markers and popups
+    pane.style.pointerEvents = "none"; // clicks go to the map, as on tiles
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (collection) {
+        if (!collection || !collection.features.length) {
+          return;
+        }
+        // The outermost territories are the land; those inside them are outlined and named.
+        var top = Math.min.apply(
+          null,
+          collection.features.map(function (feature) {
+            return feature.properties.depth || 0;
+          })
+        );
+        var layer = L.geoJSON(collection, {
+          pane: "boundaries",
+          interactive: false,
+          style: function (feature) {
+            var outer = (feature.properties.depth || 0) === top;
+            return {
+              color: outer ? "#4b5563" : "#6b7280",
+              weight: outer ? 2 : 1,
+              dashArray: outer ? null : "4 3",
+              fillColor: outer ? "#f3f4ec" : "#e8eddc",
+              fillOpacity: outer ? 1 : 0.6,
+            };
+          },
+          onEachFeature: function (feature, layer) {
+            var name = feature.properties.name;
+            if (name && (feature.properties.depth || 0) > top) {
+              layer.bindTooltip(name, {
+                permanent: true,
+                direction: "center",
+                className: "boundary-label",
+                pane: "boundaries",
+              });
+            }
+          },
+        });
+        layer.addTo(map);
+        map.fire("boundariesload", { bounds: layer.getBounds() });
+      })
+      .catch(function () {});
   }
 
   // The publish form: click or drag to set the point, or ask the browser where we are.
@@ -119,6 +177,13 @@
     map.on("click", function (event) {
       place(event.latlng);
       fill(event.latlng);
+    });
+    // Drawn offline, the territories are the map: open on them rather than on the whole country.
+    map.on("boundariesload", function (event) {
+      var chosen = territory && (extents.territories || {})[territory.value];
+      if (!marker && !chosen && event.bounds.isValid()) {
+        map.fitBounds(event.bounds);
+      }
     });
     function followInputs() {
       var point = typedPoint();
