@@ -12,7 +12,7 @@ from veche.demo.city import (
     TERRITORIES,
     USERS,
 )
-from veche.demo.geography import KAZAN_OUTLINE
+from veche.demo.geography import DISTRICT_OUTLINES, KAZAN_OUTLINE
 from veche.identity.models import IdentityProvider
 from veche.identity.services import save_identity_provider
 from veche.organizations.models import Membership, Organization
@@ -57,7 +57,7 @@ def _load_territories() -> dict[str, Territory]:
                 "kind": kind,
                 "name": {"ru": name_ru, "en": name_en},
                 "population": population,
-                **({"boundary": KAZAN_OUTLINE} if code == "kazan" else {}),
+                "boundary": KAZAN_OUTLINE if code == "kazan" else DISTRICT_OUTLINES.get(code),
             },
         )
         loaded[code] = territory

@@ -79,17 +79,37 @@ def test_demo_refuses_to_load_in_production(settings):
     assert not Territory.objects.exists()
 
 
-def test_demo_problems_have_a_place_inside_kazan():
+def test_demo_problems_have_a_place_inside_their_district_inside_kazan():
     from veche.territories.geo import boundary_contains
 
     call_command("demo")
     kazan = Territory.objects.get(code="kazan")
-    problems = list(Problem.objects.all())
+    problems = list(Problem.objects.select_related("territory"))
     assert problems
     for problem in problems:
         assert problem.address
         assert boundary_contains(kazan.boundary, problem.latitude, problem.longitude), problem
+        district = problem.territory.boundary
+        assert boundary_contains(district, problem.latitude, problem.longitude), problem
     assert len({(p.latitude, p.longitude) for p in problems}) == len(problems)
+
+
+def test_every_demo_district_is_drawn_inside_kazan_without_overlapping_another():
+    """Maps without a tile server draw these outlines: the city must show as its districts."""
+    from veche.territories.geo import boundary_contains
+
+    call_command("demo")
+    districts = list(Territory.objects.filter(parent__code="kazan"))
+    assert len(districts) == 7 and all(d.boundary for d in districts)
+    kazan = Territory.objects.get(code="kazan").boundary
+    # A grid of points over the city (off the corners' round numbers): each lies in one district.
+    for step_lat in range(1, 28):
+        for step_lon in range(1, 51):
+            lat, lon = 55.6437 + step_lat * 0.01, 48.8537 + step_lon * 0.01
+            if not boundary_contains(kazan, lat, lon):
+                continue
+            holders = [d.code for d in districts if boundary_contains(d.boundary, lat, lon)]
+            assert len(holders) == 1, (lat, lon, holders)
 
 
 def test_demo_shows_discussions_in_every_stage():
