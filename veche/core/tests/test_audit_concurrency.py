@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 
 from tests.factories import make_discussion, make_problem, make_resident
 from veche.appeals.models import Appeal
 from veche.appeals.services import sign_appeal
-from veche.core.audit import seal_pending, verify_chain
+from veche.core.audit import record_event, seal_pending, verify_chain
 from veche.core.models import AuditEvent
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion
@@ -99,3 +99,34 @@ def test_fifty_parallel_writers_on_different_appeals_and_discussions_keep_one_ch
     assert sequences == list(range(1, before + written + 1))
     call_command("verify_audit")
     assert "The audit log is intact" in capsys.readouterr().out
+
+
+def test_a_writer_does_not_wait_for_another_writers_open_transaction():
+    with transaction.atomic():
+        record_event(actor=None, action="appeal.signed")
+    seal_pending()
+    outcome = []
+
+    def write_meanwhile():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Waiting for the other transaction would end in an error, not a hang.
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                record_event(actor=None, action="discussion.submission_registered")
+            outcome.append("written")
+        except OperationalError as error:
+            outcome.append(str(error))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        record_event(actor=None, action="appeal.dispatched")
+        other = threading.Thread(target=write_meanwhile)
+        other.start()
+        other.join()  # while this transaction is still open
+    assert outcome == ["written"]
+    seal_pending()
+    check = verify_chain()
+    assert check.intact
+    assert check.events == 3
