@@ -106,8 +106,10 @@ class ChainCheck:
 
 def verify_chain() -> ChainCheck:
     """Walk the sealed events in chain order and compare with every published head."""
-    heads = {head.sequence: head for head in AuditHead.objects.order_by("day")}
-    lost = [head.day for head in heads.values() if head.sequence == 0 and head.hash != GENESIS_HASH]
+    heads: dict[int, list[AuditHead]] = {}
+    for head in AuditHead.objects.order_by("day"):
+        heads.setdefault(head.sequence, []).append(head)
+    lost = [head.day for head in heads.get(0, []) if head.hash != GENESIS_HASH]
     previous = GENESIS_HASH
     count = 0
     broken_at = None
@@ -122,13 +124,11 @@ def verify_chain() -> ChainCheck:
         ):
             broken_at = event.pk
             break
-        head = heads.get(event.sequence)
-        if head is not None and head.hash != event.hash:
-            lost.append(head.day)
+        lost += [head.day for head in heads.get(event.sequence, []) if head.hash != event.hash]
         previous = event.hash
     if broken_at is None:
         # A head beyond the end of the chain: its tail was cut off.
-        lost += [head.day for head in heads.values() if head.sequence > count]
+        lost += [head.day for sequence, same in heads.items() if sequence > count for head in same]
     return ChainCheck(
         events=count,
         pending=AuditEvent.objects.filter(sequence__isnull=True).count(),

@@ -127,3 +127,11 @@ def test_the_heads_as_open_data(client):
             "published_at": head.created_at.isoformat(),
         }
     ]
+
+
+def test_every_head_published_at_the_same_place_is_checked():
+    record("appeal.signed")
+    publish_head(day=DAY)
+    publish_head(day=DAY + datetime.timedelta(days=1))  # nothing happened in between
+    AuditHead.objects.filter(day=DAY).update(hash="f" * 64)
+    assert verify_chain().head_lost == DAY
