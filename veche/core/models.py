@@ -1,7 +1,10 @@
 """The audit log: an append-only, hash-chained record of every consequential action.
 
 Each event's hash covers its content and the previous event's hash, so changing or removing any
-past event breaks every hash after it (`veche verify_audit` finds where).
+past event breaks every hash after it (`veche verify_audit` finds where). Writers only insert a
+pending event; the sealer (`veche.core.audit.seal_pending`) gives it its place in the chain. Once
+a day the head of the chain is published (`AuditHead`), so that a rewrite of the whole chain by
+whoever holds the database is detected by anyone who kept an earlier head.
 """
 
 import hashlib
@@ -25,8 +28,11 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set by the sealer, all three together; an event without them is pending seal. The chain's
+    # order is `sequence`, not `id`: an id taken earlier may commit later than a higher one.
+    sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -51,3 +57,30 @@ class AuditEvent(models.Model):
             self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
         )
         return hashlib.sha256(f"{self.previous_hash}\n{canonical}".encode()).hexdigest()
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sequence is not None
+
+
+class AuditHead(models.Model):
+    """The head of the audit chain as published on one day: anyone who keeps a copy can later
+    check that the chain still leads to the same hash at the same place."""
+
+    day = models.DateField(_("day"), unique=True)
+    sequence = models.PositiveBigIntegerField(_("last event"))
+    hash = models.CharField(_("hash"), max_length=64)
+    created_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("audit log head")
+        verbose_name_plural = _("audit log heads")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.sequence} {self.hash}"
+
+    @property
+    def events(self) -> int:
+        # Sequences run from 1 without gaps, so the last one is also the count.
+        return self.sequence

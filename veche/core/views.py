@@ -1,8 +1,10 @@
-"""Site-wide pages: home, about, privacy, health check, choice of 'my territory'."""
+"""Site-wide pages: home, about, privacy, the published heads of the audit log, health check,
+choice of 'my territory'."""
 
 import logging
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from veche.appeals.queries import problem_list
+from veche.core.models import GENESIS_HASH, AuditHead
 from veche.discussions.queries import current_discussions
 from veche.organizations.queries import public_organizations
 from veche.territories.models import Territory
@@ -48,6 +51,40 @@ def about(request):
 def privacy(request):
     return render(
         request, "core/privacy.html", {"privacy_version": settings.VECHE_PRIVACY_POLICY_VERSION}
+    )
+
+
+AUDIT_HEADS_PAGE = 60
+
+
+@require_GET
+def audit_heads(request):
+    """The head of the audit chain published each day, and how anyone can check it."""
+    page = Paginator(AuditHead.objects.order_by("-day"), AUDIT_HEADS_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "core/audit_heads.html", {"page": page})
+
+
+@require_GET
+def audit_heads_json(request):
+    """Every published head as open data, newest first."""
+    heads = AuditHead.objects.order_by("-day").values_list("day", "sequence", "hash", "created_at")
+    return JsonResponse(
+        {
+            "algorithm": "sha256",
+            "genesis": GENESIS_HASH,
+            "heads": [
+                {
+                    "day": day.isoformat(),
+                    "sequence": sequence,
+                    "hash": hash_,
+                    "published_at": published_at.isoformat(),
+                }
+                for day, sequence, hash_, published_at in heads
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
 
 
