@@ -62,7 +62,9 @@ class Verification(models.Model):
     # a census entry (the keyed hash of its identifier) or a provider account
     # ("<provider code>:<the provider's sub>"). Empty for phones (bound by their reference) and
     # for operators.
-    subject = models.CharField(_("subject"), max_length=300, blank=True, default="")
+    subject = models.CharField(
+        _("identifier at the source"), max_length=300, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("verification")

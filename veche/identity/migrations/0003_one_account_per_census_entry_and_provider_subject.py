@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='verification',
             name='subject',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='subject'),
+            field=models.CharField(blank=True, default='', max_length=300, verbose_name='identifier at the source'),
         ),
         migrations.AddConstraint(
             model_name='verification',
