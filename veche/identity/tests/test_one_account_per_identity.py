@@ -59,9 +59,10 @@ def userinfo(sub: str = "1000321") -> dict:
 
 
 def refusal(call, **kwargs) -> str:
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        call(**kwargs)
-    return " ".join(caught.value.messages)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            call(**kwargs)
+        return " ".join(caught.value.messages)
 
 
 # --- Census ---------------------------------------------------------------------------------
