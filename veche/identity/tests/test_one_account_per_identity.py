@@ -211,3 +211,31 @@ def test_the_operator_moves_a_provider_account_on_the_admin_page(client, provide
     assert owner.verifications.get(revoked_at__isnull=True).subject == "esia:1000321"
     assert not squatter.verifications.filter(revoked_at__isnull=True).exists()
     assert AuditEvent.objects.filter(action="identity.verification_rebound").exists()
+
+
+def test_linking_a_provider_account_that_verifies_someone_else_says_why(rf, provider):
+    """The provider account was unlinked from its first Veche account and linked to a second:
+    the link is allauth's business, the verification stays with the first account."""
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+    from allauth.socialaccount.signals import social_account_added
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    first, second = make_user(), make_user()
+    verify_with_provider(user=first, provider=provider, data=userinfo())
+    request = rf.get("/verification/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    account = SocialAccount.objects.create(
+        user=second, provider="esia", uid="1000321", extra_data={"userinfo": userinfo()}
+    )
+    with translation.override("en"):
+        social_account_added.send(
+            sender=SocialLogin,
+            request=request,
+            sociallogin=SocialLogin(user=second, account=account),
+        )
+        shown = [str(message) for message in get_messages(request)]
+    assert any("already confirms another Veche account" in message for message in shown)
+    assert not second.verifications.exists()
+    assert first.verifications.get().revoked_at is None
