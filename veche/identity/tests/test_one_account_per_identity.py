@@ -96,6 +96,20 @@ def test_the_holder_confirms_the_same_entry_again_from_a_newer_list(census):
     assert person.verifications.filter(revoked_at__isnull=True).get() == again
 
 
+def test_the_page_tells_the_second_account_whom_to_ask(client, census):
+    verify_by_census(user=make_user(), identifier="9204 123456", birthdate="12.04.1990")
+    second = make_user()
+    client.force_login(second)
+    page = client.post(
+        "/verification/census/",
+        {"identifier": "9204 123456", "birthdate": "12.04.1990"},
+        follow=True,
+        headers={"Accept-Language": "en"},
+    )
+    assert "already confirms another account" in page.text
+    assert not second.verifications.exists()
+
+
 def test_a_revoked_verification_frees_the_entry(census):
     first, second = make_user(), make_user()
     held = verify_by_census(user=first, identifier="9204 123456", birthdate="12.04.1990")
