@@ -80,7 +80,16 @@ def make_resident(
         level=level or Level.CENSUS,
         source=Verification.Source.CENSUS,
         source_reference="tests",
-        claims={"family_name": user.last_name},
+        # The verified name is what signatures carry: the profile's name as verified.
+        claims={
+            key: value
+            for key, value in (
+                ("family_name", user.last_name),
+                ("given_name", user.first_name),
+                ("middle_name", user.patronymic),
+            )
+            if value
+        },
         birthdate=birthdate or datetime.date(1980, 1, 1),
         territory=territory,
     )

@@ -28,6 +28,7 @@ from veche.appeals.screening import screen
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
+from veche.identity.queries import verified_name
 from veche.territories.geo import check_point
 
 Status = Appeal.Status
@@ -277,7 +278,8 @@ def _snapshot(user) -> dict:
     )
     address = facts_source.address if facts_source else ""
     return {
-        "full_name": user.full_name or user.email,
+        # The verified name, never the profile's, which the person may edit at will.
+        "full_name": verified_name(user) or user.full_name or user.email,
         "postal_address": address,
         "email": user.email,
     }

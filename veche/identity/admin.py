@@ -2,14 +2,15 @@ import copy
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from veche.identity.census import CensusFileError
-from veche.identity.forms import CensusUploadForm
+from veche.identity.forms import CensusUploadForm, RebindForm
 from veche.identity.models import (
     CensusImport,
     EligibilityRule,
@@ -17,7 +18,12 @@ from veche.identity.models import (
     PropertyClaim,
     Verification,
 )
-from veche.identity.services import import_census, review_property_claim, save_identity_provider
+from veche.identity.services import (
+    import_census,
+    rebind_verification,
+    review_property_claim,
+    save_identity_provider,
+)
 
 
 @admin.register(IdentityProvider)
@@ -59,8 +65,13 @@ class VerificationAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     # The claims are shown with a confirmed phone number masked: only its owner sees it whole.
     fields = readonly_fields = [
-        *(field.name for field in Verification._meta.fields if field.name != "verified_claims"),
+        *(
+            field.name
+            for field in Verification._meta.fields
+            if field.name not in ("verified_claims", "subject")
+        ),
         "claims_shown",
+        "rebind_link",
     ]
 
     @admin.display(description=_("verified claims"))
@@ -70,8 +81,64 @@ class VerificationAdmin(admin.ModelAdmin):
             shown["claims"]["phone_number"] = obj.phone_number_masked
         return json.dumps(shown, ensure_ascii=False, indent=2)
 
+    @admin.display(description=_("another person's entry?"))
+    def rebind_link(self, obj) -> str:
+        if not obj.subject or obj.revoked_at is not None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:identity_verification_rebind", args=[obj.pk]),
+            _("Move it to the account of the person it belongs to"),
+        )
+
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/rebind/",
+                self.admin_site.admin_view(self.rebind_view),
+                name="identity_verification_rebind",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rebind_view(self, request, pk: int):
+        """A census entry or provider account taken by the wrong account goes to its owner."""
+        if not request.user.has_perm("identity.rebind"):
+            raise PermissionDenied
+        verification = get_object_or_404(Verification.objects.select_related("user"), pk=pk)
+        form = RebindForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = rebind_verification(
+                    verification=verification,
+                    to_user=form.cleaned_data["email"],
+                    operator=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("The verification is moved to %(account)s.") % {"account": moved.user},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:identity_verification_change", moved.pk)
+        return TemplateResponse(
+            request,
+            "admin/identity/verification_rebind.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "verification": verification,
+                "title": _("Move a verification to another account"),
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(CensusImport)
@@ -92,7 +159,13 @@ class CensusImportAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:identity_censusimport_upload")
 
+    def has_add_permission(self, request):
+        return request.user.has_perm("identity.upload_census")
+
     def upload_view(self, request):
+        # Census lists decide who may sign and take part: a staff flag alone uploads none.
+        if not request.user.has_perm("identity.upload_census"):
+            raise PermissionDenied
         form = CensusUploadForm(request.POST or None, request.FILES or None)
         errors = []
         if request.method == "POST" and form.is_valid():
@@ -143,13 +216,14 @@ class PropertyClaimAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
 
-    @admin.action(description=_("Accept the selected declarations"))
+    @admin.action(description=_("Accept the selected declarations"), permissions=["change"])
     def accept(self, request, queryset):
         for claim in queryset:
             try:
                 review_property_claim(claim=claim, reviewer=request.user, accept=True)
-            except ValidationError as error:
-                self.message_user(request, f"{claim}: {' '.join(error.messages)}", messages.WARNING)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                self.message_user(request, f"{claim}: {reason}", messages.WARNING)
 
 
 @admin.register(EligibilityRule)

@@ -19,6 +19,30 @@ class CensusCheckForm(forms.Form):
     )
 
 
+class RebindForm(forms.Form):
+    """An operator moves a verification to the account of the person it belongs to."""
+
+    email = forms.EmailField(
+        label=_("E-mail of the account that receives it"),
+        help_text=_("The account of the person whose document you have checked."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you checked and why the verification moves. Kept in the audit log."),
+    )
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"]
+        account = get_user_model().objects.filter(email__iexact=email).first()
+        if account is None:
+            raise forms.ValidationError(_("There is no account with this e-mail."))
+        return account
+
+
 class PhoneNumberForm(forms.Form):
     # Checked and normalised by the service, which knows every reason a number is refused.
     number = forms.CharField(

@@ -58,13 +58,30 @@ class Verification(models.Model):
     verified_at = models.DateTimeField(_("verified at"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Who the source knows the person as, where one source entry must verify one account only:
+    # a census entry (the keyed hash of its identifier) or a provider account
+    # ("<provider code>:<the provider's sub>"). Empty for phones (bound by their reference) and
+    # for operators.
+    subject = models.CharField(
+        _("identifier at the source"), max_length=300, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
         ordering = ["-verified_at"]
         indexes = [models.Index(fields=["user", "revoked_at"])]
+        permissions = [
+            ("rebind_verification", _("Can move a verification to another account")),
+        ]
         constraints = [
+            # One account per census entry and per provider account: two claims at the same
+            # moment cannot both win. A revoked verification frees its subject.
+            models.UniqueConstraint(
+                fields=["source", "subject"],
+                condition=Q(revoked_at__isnull=True) & ~Q(subject=""),
+                name="verification_subject_unique",
+            ),
             # One account per phone number: the reference of a confirmed phone is the number's
             # keyed hash ("phone:<hash>"); operators' phone verifications are not numbers.
             models.UniqueConstraint(
@@ -73,7 +90,7 @@ class Verification(models.Model):
                     source="phone", revoked_at__isnull=True, source_reference__startswith="phone:"
                 ),
                 name="verification_phone_number_unique",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.utils import timezone
 
-from veche.identity.models import IdentityProvider, PhoneCode
+from veche.identity.models import IdentityProvider, PhoneCode, PropertyClaim
+from veche.identity.rules import reviewable_territory_paths
 
 _ORIGINS_KEY = "veche:identity-provider-origins"
 
@@ -33,7 +34,33 @@ def forget_provider_origins() -> None:
     cache.delete(_ORIGINS_KEY)
 
 
+def verified_name(user, now=None) -> str:
+    """The person's name as a valid verification confirmed it (the highest level first), or ""
+    when none names them. The profile's name is only how the person likes to be addressed:
+    whatever is signed in their name takes this one."""
+    now = now or timezone.now()
+    verifications = user.verifications.filter(revoked_at__isnull=True).order_by(
+        "-level", "-verified_at"
+    )
+    return next((v.full_name for v in verifications if v.is_valid_on(now) and v.full_name), "")
+
+
 def pending_phone_code(user, now=None) -> PhoneCode | None:
     """The code the person is expected to enter now, if any."""
     code = PhoneCode.objects.filter(user=user, status=PhoneCode.Status.PENDING).first()
     return code if code and code.is_open_on(now or timezone.now()) else None
+
+
+def claims_to_review(user) -> list[PropertyClaim]:
+    """Pending declarations in the territories the person answers for, oldest first; never
+    their own."""
+    pending = (
+        PropertyClaim.objects.filter(status=PropertyClaim.Status.PENDING)
+        .exclude(user=user)
+        .select_related("territory", "user")
+        .order_by("created_at")
+    )
+    if user.is_superuser:
+        return list(pending)
+    paths = reviewable_territory_paths(user)
+    return [c for c in pending if any(c.territory.path.startswith(path) for path in paths)]

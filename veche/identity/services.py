@@ -1,5 +1,6 @@
 """Changes to what we know about a person's identity; each runs in one transaction."""
 
+import copy
 import datetime
 import logging
 import re
@@ -35,6 +36,7 @@ from veche.identity.phones import (
     new_code,
     normalize_phone,
 )
+from veche.identity.rules import reviews_own_claim
 from veche.identity.sms import SmsError, send_sms
 from veche.territories.models import Territory
 
@@ -57,8 +59,12 @@ def record_verification(
     evidence: list | None = None,
     verified_at: datetime.datetime | None = None,
     valid_for: datetime.timedelta | None = None,
+    subject: str = "",
 ) -> Verification:
-    """Keep a new verification; the previous one from the same source is superseded."""
+    """Keep a new verification; the previous one from the same source is superseded.
+
+    A `subject` (census entry, provider account) verifies one account at most: the database
+    refuses a second one with IntegrityError."""
     now = timezone.now()
     verified_at = verified_at or now
     Verification.objects.filter(
@@ -81,6 +87,7 @@ def record_verification(
         territory=territory,
         verified_at=verified_at,
         expires_at=verified_at + valid_for if valid_for else None,
+        subject=subject,
     )
     record_event(
         actor=user,
@@ -108,6 +115,8 @@ def import_census(
     valid_until: datetime.date | None = None,
 ) -> CensusImport:
     """Import a census file whole, or raise CensusFileError and write nothing."""
+    if uploaded_by is None or not uploaded_by.has_perm("identity.upload_census"):
+        raise PermissionDenied(_("Only operators allowed to import census lists upload them."))
     rows = parse_census(content, territory)
     census = CensusImport.objects.create(
         territory=territory,
@@ -138,6 +147,44 @@ def import_census(
     return census
 
 
+CENSUS_TAKEN_MESSAGE = _lazy(
+    "This census entry already confirms another account. If the entry is yours, write to "
+    "the operator: after checking your document they move it to your account."
+)
+PROVIDER_TAKEN_MESSAGE = _lazy(
+    "This account at the identity provider already confirms another Veche account. Sign in "
+    "to that account, or write to the operator: after checking your document they move the "
+    "confirmation to this account."
+)
+
+
+def _holder_of_subject(source: str, subject: str) -> int | None:
+    """The account a census entry or provider account verifies now (one at most)."""
+    return (
+        Verification.objects.filter(source=source, subject=subject, revoked_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def _bind_subject(*, user, source: str, subject: str, refusal, **verification) -> Verification:
+    """Record a verification of `subject` for `user`, or raise ValidationError(`refusal`) when
+    it verifies another account. The unique constraint decides between two claims at once."""
+    if not subject:  # a provider that names no subject: nothing to bind
+        return record_verification(user=user, source=source, **verification)
+    if _holder_of_subject(source, subject) not in (None, user.pk):
+        raise ValidationError(refusal)
+    try:
+        with transaction.atomic():
+            # The person's own earlier verification of the same subject gives way to the new one.
+            Verification.objects.filter(
+                user=user, source=source, subject=subject, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+            return record_verification(user=user, source=source, subject=subject, **verification)
+    except IntegrityError:  # another account claimed it a moment ago
+        raise ValidationError(refusal) from None
+
+
 def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
     """Match the person against the census lists; raise ValidationError with a reason if not."""
     attempts_key = f"veche:census-attempts:{user.pk}"
@@ -164,10 +211,12 @@ def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
             )
         )
     valid_until = entry.census.valid_until
-    return record_verification(
+    return _bind_subject(
         user=user,
-        level=Level.CENSUS,
         source=Verification.Source.CENSUS,
+        subject=entry.identifier_hash,
+        refusal=CENSUS_TAKEN_MESSAGE,
+        level=Level.CENSUS,
         source_reference=f"census:{entry.census_id}",
         claims={
             "birthdate": born.isoformat(),
@@ -189,6 +238,67 @@ def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
         if valid_until
         else None,
     )
+
+
+@transaction.atomic
+def rebind_verification(*, verification: Verification, to_user, operator, reason: str):
+    """An operator moves a census entry or a provider account to the account of the person it
+    belongs to (after checking their document): the holder loses it, the reason is audited."""
+    if not operator.has_perm("identity.rebind"):
+        raise PermissionDenied(_("Only operators allowed to move verifications do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the verification is moved to another account."))
+    current = Verification.objects.select_for_update().get(pk=verification.pk)
+    if not current.subject or current.revoked_at is not None:
+        raise ValidationError(
+            _("Only a valid verification by a census entry or a provider account is moved.")
+        )
+    if current.user_id == to_user.pk:
+        raise ValidationError(_("The verification is already on this account."))
+    if not to_user.is_active:
+        raise ValidationError(_("This account is closed."))
+    now = timezone.now()
+    current.revoked_at = now
+    current.save(update_fields=["revoked_at"])
+    # What the receiving account had from the same source gives way, as on any new verification.
+    Verification.objects.filter(
+        user=to_user,
+        source=current.source,
+        source_reference=current.source_reference,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    claims = copy.deepcopy(current.verified_claims)
+    about = claims.setdefault("verification", {})
+    about["evidence"] = [
+        *(about.get("evidence") or []),
+        {"type": "operator_rebinding", "time": now.isoformat(), "operator": operator.pk},
+    ]
+    moved = Verification.objects.create(
+        user=to_user,
+        level=current.level,
+        source=current.source,
+        source_reference=current.source_reference,
+        verified_claims=claims,
+        birthdate=current.birthdate,
+        territory=current.territory,
+        verified_at=now,
+        expires_at=current.expires_at,
+        subject=current.subject,
+    )
+    record_event(
+        actor=operator,
+        action="identity.verification_rebound",
+        target=moved,
+        data={
+            "from_user": current.user_id,
+            "to_user": to_user.pk,
+            "revoked_verification": current.pk,
+            "source": current.source_reference,
+            "reason": reason,
+        },
+    )
+    return moved
 
 
 # --- Phone -------------------------------------------------------------------------------
@@ -415,7 +525,9 @@ def resolve_territory(provider: IdentityProvider, facts: dict) -> Territory | No
 
 
 def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Verification | None:
-    """Record what a provider confirmed about the user; None when the account is not confirmed."""
+    """Record what a provider confirmed about the user; None when the account is not confirmed.
+    One account at the provider (its `sub`) verifies one Veche account: another is refused with
+    ValidationError."""
     if provider.confirmed_claim and claim_at(data, provider.confirmed_claim) is not True:
         return None
     facts = read_provider_claims(provider, data)
@@ -436,11 +548,14 @@ def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Ver
     if legal_entity:
         claims["legal_entity"] = legal_entity.as_claim()
     verification_info = (data.get("verified_claims") or {}).get("verification", {})
+    sub = str(data.get("sub") or "")
     with transaction.atomic():
-        verification = record_verification(
+        verification = _bind_subject(
             user=user,
-            level=Level.PROVIDER,
             source=Verification.Source.PROVIDER,
+            subject=f"{provider.slug}:{sub}" if sub else "",
+            refusal=PROVIDER_TAKEN_MESSAGE,
+            level=Level.PROVIDER,
             source_reference=provider.slug,
             claims=claims,
             birthdate=birthdate,
@@ -500,7 +615,9 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
     from veche.identity.models import PropertyClaim
 
     claim = PropertyClaim.objects.select_for_update().select_related("territory").get(pk=claim.pk)
-    if not may_review_property(reviewer, claim):
+    if reviews_own_claim(reviewer, claim):
+        raise PermissionDenied(_("Nobody reviews their own declaration."))
+    if not reviewer.has_perm("identity.review_property_claim", claim):
         raise PermissionDenied(_("Only organizers answering for this territory review it."))
     if claim.status != PropertyClaim.Status.PENDING:
         raise ValidationError(_("This declaration has already been reviewed."))
@@ -516,27 +633,3 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
         data={"reason": reason},
     )
     return claim
-
-
-def reviewable_territory_paths(user) -> list[str]:
-    """Territories whose property declarations this person reviews: the jurisdiction of the
-    organizations where they are an organizer."""
-    from veche.organizations.models import Membership
-    from veche.territories.models import Territory
-
-    return list(
-        Territory.objects.filter(
-            organizations__memberships__user=user,
-            organizations__memberships__role=Membership.Role.ORGANIZER,
-        )
-        .values_list("path", flat=True)
-        .distinct()
-    )
-
-
-def may_review_property(user, claim) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(claim.territory.path.startswith(path) for path in reviewable_territory_paths(user))

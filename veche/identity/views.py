@@ -19,12 +19,10 @@ from veche.identity.forms import (
     PropertyClaimForm,
 )
 from veche.identity.models import IdentityProvider, Level, PropertyClaim
-from veche.identity.queries import pending_phone_code
+from veche.identity.queries import claims_to_review, pending_phone_code
 from veche.identity.services import (
     confirm_phone,
-    may_review_property,
     review_property_claim,
-    reviewable_territory_paths,
     send_phone_code,
     verify_by_census,
 )
@@ -150,20 +148,9 @@ def declare_property(request):
 @login_required
 def property_claims(request):
     """Organizers review declarations of ownership in the territories they answer for."""
-    paths = reviewable_territory_paths(request.user)
-    if not paths and not request.user.is_superuser:
+    if not request.user.has_perm("identity.review_property_claims"):
         raise PermissionDenied
-    pending = (
-        PropertyClaim.objects.filter(status=PropertyClaim.Status.PENDING)
-        .select_related("territory", "user")
-        .order_by("created_at")
-    )
-    claims = [
-        c
-        for c in pending
-        if request.user.is_superuser or any(c.territory.path.startswith(path) for path in paths)
-    ]
-    return render(request, "identity/claims.html", {"claims": claims})
+    return render(request, "identity/claims.html", {"claims": claims_to_review(request.user)})
 
 
 @login_required
@@ -189,6 +176,8 @@ def review_claim(request, pk: int):
 def claim_document(request, pk: int):
     """The document behind a property declaration: for its owner and its reviewers only."""
     claim = get_object_or_404(PropertyClaim, pk=pk)
-    if claim.user_id != request.user.pk and not may_review_property(request.user, claim):
+    if claim.user_id != request.user.pk and not request.user.has_perm(
+        "identity.review_property_claim", claim
+    ):
         raise Http404
     return serve_file(claim.document, filename=claim.document.name, public=False)

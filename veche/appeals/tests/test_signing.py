@@ -120,6 +120,60 @@ def test_snapshot_keeps_the_co_applicant_data_for_the_addressee(appeal, district
     assert signature.email == resident.email
 
 
+def test_a_signature_carries_the_provider_verified_name_after_the_profile_name_is_edited(
+    appeal, district
+):
+    from veche.accounts.services import update_profile
+    from veche.identity.models import IdentityProvider
+    from veche.identity.services import verify_with_provider
+
+    provider = IdentityProvider.objects.create(
+        slug="esia",
+        name={"en": "Gosuslugi"},
+        issuer="https://esia.example.org",
+        client_id="x",
+        home_territory=district,
+    )
+    person = make_user()
+    verify_with_provider(
+        user=person,
+        provider=provider,
+        data={
+            "sub": "1000321",
+            "family_name": "Сафина",
+            "given_name": "Алсу",
+            "address": {"district": "Vakhitovsky District"},
+        },
+    )
+    person.refresh_from_db()
+    update_profile(
+        user=person,
+        last_name="Иванов",
+        first_name="Иван",
+        patronymic="",
+        name_publication=person.name_publication,
+        preferred_language="",
+    )
+    signature = sign_appeal(user=person, appeal=appeal)
+    assert signature.full_name == "Сафина Алсу"
+
+
+def test_without_a_verified_name_the_signature_takes_the_profile_name(appeal, district):
+    from veche.identity.models import Level, Verification
+    from veche.identity.services import record_verification
+
+    person = make_user(last_name="Петров", first_name="Пётр")
+    record_verification(
+        user=person,
+        level=Level.CENSUS,
+        source=Verification.Source.CENSUS,
+        source_reference="census:1",
+        claims={"birthdate": "1980-01-01"},  # a census list names nobody
+        territory=district,
+    )
+    assert sign_appeal(user=person, appeal=appeal).full_name == "Петров Пётр"
+
+
 def test_organization_policy_sets_the_threshold():
     organization = make_organization()
     assert (
