@@ -107,7 +107,7 @@ def test_the_receipt_is_mailed_once_with_the_number(django_capture_on_commit_cal
     assert submission.get_absolute_url() in receipts[0].body
     from veche.discussions.tasks import send_receipt
 
-    assert send_receipt.call(submission.pk) == "already sent"
+    assert send_receipt.call(submission.pk) == "already handled"
 
 
 def test_a_question_reaches_the_experts_and_their_answer_reaches_the_author(
