@@ -17,3 +17,20 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file next to the configured one, not memory, so that a
+    subprocess (the real `veche db_worker` in tests/test_worker_crash.py) can open it too."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database.get("TEST", {}).get("NAME"):
+        return
+    path = Path(database["NAME"])
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    name = f"test_{path.stem}_{worker}" if worker else f"test_{path.stem}"
+    database.setdefault("TEST", {})["NAME"] = str(path.with_name(name + path.suffix))
