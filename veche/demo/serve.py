@@ -1,5 +1,5 @@
-"""Serve the demo: the web server, the background worker, the discussions' clock and the demo
-identity provider, together until Ctrl+C."""
+"""Serve the demo: the web server, the background worker, the discussions' clock, the outbox
+sweeper and the demo identity provider, together until Ctrl+C."""
 
 import os
 import signal
@@ -14,6 +14,8 @@ def main() -> int:
         subprocess.Popen([*veche, "db_worker", "--interval", "1"]),  # noqa: S603
         # Discussions' notices fall due by the calendar; a minute's resolution is plenty.
         subprocess.Popen([*veche, "discussion_tick", "--every", "60"]),  # noqa: S603
+        # Letters a dead worker left half-sent go out again (the worker also sweeps by itself).
+        subprocess.Popen([*veche, "outbox_sweep", "--every", "60"]),  # noqa: S603
         # The stand-in for the national identity provider, on its own port and database.
         subprocess.Popen([sys.executable, "-m", "veche.demo.idp", "serve"]),
     ]

@@ -241,3 +241,20 @@ def test_operators_see_failed_letters_with_their_error_and_act_on_them(client, m
     message.refresh_from_db()
     assert message.state == State.GAVE_UP
     assert AuditEvent.objects.get(action="outbox.given_up").actor == operator
+
+
+def test_the_sweep_command_queues_what_a_dead_worker_held(mailman, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    message = stored()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=State.SENDING, lease_until=timezone.now() - datetime.timedelta(seconds=1), attempts=1
+    )
+    output = StringIO()
+    call_command("outbox_sweep", stdout=output)
+    assert output.getvalue().strip() == "queued 1"
+    message.refresh_from_db()
+    assert message.state == State.SENT
