@@ -59,3 +59,33 @@ def test_a_failed_dispatch_is_retried_as_the_same_letter(dispatch, monkeypatch):
     [letter] = [m for m in mail.outbox if m.to == [dispatch.recipient]]
     assert letter.extra_headers["Message-ID"] == message.message_id
     assert dispatch.message.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_carries_a_dispatchs_state_to_its_outbox_message_and_back():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    district = make_territory("kazan-vakhitovsky", en="Vakhitovsky District")
+    appeal = make_problem(territory=district, threshold=2).current_appeal
+    sign_appeal(user=make_resident(district), appeal=appeal)
+    dispatch = Dispatch.objects.get(appeal=appeal)
+    OutboxMessage.objects.filter(kind=DISPATCH_KIND).update(
+        state=OutboxMessage.State.FAILED, attempts=3, last_error="SMTPServerDisconnected"
+    )
+    before = ("appeals", "0006_problem_search_vector")
+    after = ("appeals", "0007_dispatch_letter_in_outbox")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps.get_model("appeals", "Dispatch")
+        row = old.objects.get(pk=dispatch.pk)
+        assert (row.status, row.attempts, row.last_error) == ("failed", 3, "SMTPServerDisconnected")
+        assert not OutboxMessage.objects.filter(kind=DISPATCH_KIND).exists()
+        old.objects.filter(pk=dispatch.pk).update(status="sending")  # a worker died sending it
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+    message = OutboxMessage.objects.get(kind=DISPATCH_KIND, target_id=dispatch.pk)
+    assert (message.state, message.attempts) == (OutboxMessage.State.FAILED, 3)
+    assert message.message_id.endswith(">")
