@@ -25,7 +25,8 @@ from veche.appeals.models import DISPATCH_KIND, Dispatch
 from veche.appeals.services import sign_appeal
 from veche.core.models import OutboxMessage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The worker is another process: it must see what this test commits, in a database it can open.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.subprocess_database]
 
 VECHE = str(Path(sys.executable).with_name("veche"))
 LEASE_SECONDS = 2
