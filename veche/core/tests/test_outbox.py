@@ -2,11 +2,13 @@
 worker died, sent with one Message-ID on every attempt, and handled by operators in the admin."""
 
 import datetime
+import threading
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_user
@@ -258,3 +260,25 @@ def test_the_sweep_command_queues_what_a_dead_worker_held(mailman, settings):
     assert output.getvalue().strip() == "queued 1"
     message.refresh_from_db()
     assert message.state == State.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_one_letter_send_it_once(mailman):
+    message = stored()
+    start = threading.Barrier(4)
+    results = []
+
+    def worker():
+        start.wait()
+        try:
+            results.append(outbox.deliver(message.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("sent") == 1
+    assert mailman.sent == [(1, message.message_id)]
