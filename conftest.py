@@ -17,3 +17,23 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """When a test runs the real `veche db_worker` in a subprocess (tests/test_worker_crash.py),
+    the SQLite test database is a file next to the configured one, not memory, so that the
+    subprocess can open it too. Other runs keep the faster database in memory."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database.get("TEST", {}).get("NAME"):
+        return
+    if not any(item.get_closest_marker("subprocess_database") for item in request.session.items):
+        return
+    path = Path(database["NAME"])
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    name = f"test_{path.stem}_{worker}" if worker else f"test_{path.stem}"
+    database.setdefault("TEST", {})["NAME"] = str(path.with_name(name + path.suffix))

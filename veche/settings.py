@@ -271,6 +271,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The outbox (veche.core.outbox): how long a worker holds a message it is sending before the
+# sweeper may give it to another (longer than the slowest SMTP send), and how many attempts a
+# message gets before it is given up.
+VECHE_OUTBOX_LEASE_SECONDS = env_int("VECHE_OUTBOX_LEASE_SECONDS", 300, minimum=1)
+VECHE_OUTBOX_MAX_ATTEMPTS = env_int("VECHE_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"

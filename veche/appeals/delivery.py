@@ -1,4 +1,4 @@
-"""The e-mail that carries an appeal to its addressee."""
+"""The e-mail that carries an appeal to its addressee, sent through the outbox."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -6,10 +6,29 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from veche.appeals.models import DISPATCH_KIND, Dispatch
+from veche.core import outbox
 from veche.documents.appeals import appeal_pdf
 
 
-def send_appeal_email(dispatch) -> None:
+def queue_dispatch(dispatch: Dispatch) -> None:
+    """Store the dispatch's letter in the caller's transaction; it is sent after the commit."""
+    outbox.put(kind=DISPATCH_KIND, target_id=dispatch.pk)
+
+
+def send_dispatch(message) -> None:
+    """The outbox's sender for DISPATCH_KIND."""
+    dispatch = (
+        Dispatch.objects.select_related("appeal__problem", "organization", "revision")
+        .filter(pk=message.target_id)
+        .first()
+    )
+    if dispatch is None:
+        raise outbox.NothingToSend("the dispatch is gone")
+    send_appeal_email(dispatch, message_id=message.message_id)
+
+
+def send_appeal_email(dispatch: Dispatch, *, message_id: str) -> None:
     appeal = dispatch.appeal
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -27,7 +46,8 @@ def send_appeal_email(dispatch) -> None:
         subject=subject,
         body=body,
         to=[dispatch.recipient],
-        headers={"X-Veche-Appeal": str(appeal.pk)},
+        # The same Message-ID on every attempt: a resend after a crash is the same letter.
+        headers={"X-Veche-Appeal": str(appeal.pk), "Message-ID": message_id},
     )
     message.attach(f"appeal-{appeal.pk}.pdf", pdf, "application/pdf")
     message.send()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.i18n import translate, validate_translations
+from veche.core.models import OutboxMessage
 
 
 class Category(models.Model):
@@ -339,24 +340,20 @@ class Signature(models.Model):
         return f"signature {self.pk} on appeal {self.appeal_id}"
 
 
-class Dispatch(models.Model):
-    """One delivery of the appeal to its addressee; claimed once by the worker that sends it."""
+# The outbox kind of the letter that carries an appeal to its addressee.
+DISPATCH_KIND = "appeals.dispatch"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENDING = "sending", _("being sent")
-        SENT = "sent", _("delivered to the mail server")
-        FAILED = "failed", _("failed, will retry")
-        GAVE_UP = "gave_up", _("failed")
+
+class Dispatch(models.Model):
+    """One delivery of the appeal to its addressee. The letter itself is an outbox message
+    (kind `DISPATCH_KIND`, target this row), which holds its state, attempts and last error."""
+
+    Status = OutboxMessage.State
 
     appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="dispatches")
     organization = models.ForeignKey("organizations.Organization", models.PROTECT, related_name="+")
     recipient = models.EmailField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
     revision = models.ForeignKey(Revision, models.PROTECT, related_name="+")
 
     class Meta:
@@ -370,6 +367,15 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"dispatch {self.pk} of appeal {self.appeal_id}"
+
+    @property
+    def message(self) -> OutboxMessage | None:
+        return OutboxMessage.objects.filter(kind=DISPATCH_KIND, target_id=self.pk).first()
+
+    @property
+    def status(self) -> str:
+        message = self.message
+        return message.state if message else self.Status.PENDING
 
 
 class Answer(models.Model):

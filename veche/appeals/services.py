@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veche.appeals import rules
+from veche.appeals.delivery import queue_dispatch
 from veche.appeals.models import (
     Answer,
     Appeal,
@@ -390,9 +391,7 @@ def _dispatch(appeal: Appeal, *, actor, event: str = "sent", **notice) -> Dispat
             "signatures": appeal.signature_count,
         },
     )
-    from veche.appeals.tasks import deliver_dispatch
-
-    _on_commit(deliver_dispatch.enqueue, dispatch.pk)
+    queue_dispatch(dispatch)
     _notify(event, appeal, **_actor(actor), **notice)
     return dispatch
 

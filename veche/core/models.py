@@ -84,3 +84,47 @@ class AuditHead(models.Model):
     def events(self) -> int:
         # Sequences run from 1 without gaps, so the last one is also the count.
         return self.sequence
+
+# --- Outbox -----------------------------------------------------------------------------------
+
+
+class OutboxMessage(models.Model):
+    """One letter to send later (an appeal's dispatch, a receipt, a notice): claimed by a worker
+    with a lease, retried with back-off, reclaimed when the lease of a dead worker runs out.
+    `veche.core.outbox` is the only code that changes its state."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("delivered to the mail server")
+        FAILED = "failed", _("failed, will retry")
+        GAVE_UP = "gave_up", _("failed")
+        CANCELLED = "cancelled", _("not needed any more")
+
+    # What to send: a kind registered by the app that owns it, and the id of its row there.
+    kind = models.CharField(_("kind"), max_length=64)
+    target_id = models.PositiveBigIntegerField()
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="pending")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Made once, when the message is stored: a resend after a crash is the same letter.
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_id"], name="one_outbox_message_per_target"
+            )
+        ]
+        # The sweeper's question: what is due, or held by a lease that ran out.
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_id} ({self.state})"

@@ -389,7 +389,7 @@ class Submission(models.Model):
         _("implementation, %"), default=0, validators=[MaxValueValidator(100)]
     )
     hidden_at = models.DateTimeField(null=True, blank=True)
-    # Set when a worker claims the receipt e-mail; a claimed receipt is never mailed again.
+    # When the receipt e-mail went out (the letter itself is an outbox message).
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

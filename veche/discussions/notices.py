@@ -119,12 +119,12 @@ def cancelled(discussion_id: int) -> None:
 def submission_received(submission_id: int) -> None:
     """The participant's receipt (an e-mail of its own, whatever their notice settings), and a
     word to the experts when a question arrives."""
-    from veche.discussions.tasks import send_receipt
+    from veche.discussions.tasks import queue_receipt
 
     submission = Submission.objects.select_related("discussion").filter(pk=submission_id).first()
     if submission is None:
         return
-    send_receipt.enqueue(submission.pk)
+    queue_receipt(submission.pk)
     if submission.kind == Submission.Kind.QUESTION:
         discussion = submission.discussion
         _tell(

@@ -1,6 +1,5 @@
-"""Background work of discussions: the participant's receipt."""
-
-import logging
+"""Background work of discussions: the participant's receipt, an outbox letter (kind
+`RECEIPT_KIND`) that `send_receipt_email` sends."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -8,25 +7,25 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from veche.core import outbox
 from veche.discussions.models import Submission
 
-logger = logging.getLogger(__name__)
+RECEIPT_KIND = "discussions.receipt"
 
 
-@task()
-def send_receipt(submission_id: int) -> str:
-    """Mail the participant the receipt of a registered submission, at most once."""
+def queue_receipt(submission_id: int) -> None:
+    outbox.put(kind=RECEIPT_KIND, target_id=submission_id)
+
+
+def send_receipt_email(message) -> None:
+    """The outbox's sender for RECEIPT_KIND: mail the participant the registered submission."""
     submission = (
-        Submission.objects.select_related("discussion", "author").filter(pk=submission_id).first()
+        Submission.objects.select_related("discussion", "author")
+        .filter(pk=message.target_id)
+        .first()
     )
     if submission is None or submission.author is None or not submission.author.email:
-        return "no one to tell"
-    now = timezone.now()
-    claimed = Submission.objects.filter(pk=submission_id, receipt_sent_at__isnull=True).update(
-        receipt_sent_at=now
-    )
-    if not claimed:
-        return "already sent"
+        raise outbox.NothingToSend("no one to tell")
     author = submission.author
     with translation.override(author.preferred_language or settings.LANGUAGE_CODE):
         subject = str(
@@ -37,16 +36,16 @@ def send_receipt(submission_id: int) -> str:
             "discussions/email/receipt.txt",
             {"submission": submission, "site_url": settings.SITE_URL},
         )
-    try:
-        EmailMessage(
-            subject,
-            body,
-            to=[author.email],
-            headers={"Auto-Submitted": "auto-generated"},
-        ).send()
-    except Exception:
-        Submission.objects.filter(pk=submission_id, receipt_sent_at=now).update(
-            receipt_sent_at=None
-        )
-        raise
-    return "sent"
+    EmailMessage(
+        subject,
+        body,
+        to=[author.email],
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message.message_id},
+    ).send()
+    Submission.objects.filter(pk=submission.pk).update(receipt_sent_at=timezone.now())
+
+
+@task()
+def send_receipt(submission_id: int) -> str:
+    """Mail the receipt now, through its outbox message (stored if it is not yet); at most once."""
+    return outbox.deliver(outbox.put(kind=RECEIPT_KIND, target_id=submission_id).pk)

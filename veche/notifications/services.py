@@ -1,7 +1,7 @@
 """Use cases of notifications: telling people what happened, mailing it, reading, unsubscribing.
 
-Notices are rows; e-mail is work queued after the rows commit and claimed once by a worker
-(``tasks.send_notification_email``), or collected by the daily digest.
+Notices are rows; an e-mail at once is an outbox letter (kind ``NOTICE_KIND``, sent by
+``mail_notice``) stored with the notice, or the notice is collected by the daily digest.
 """
 
 import datetime
@@ -14,19 +14,22 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Appeal
 from veche.appeals.rules import OFFICIAL_ROLES
+from veche.core import outbox
 from veche.notifications import emails
 from veche.notifications.models import Notification, NotificationPreference
 from veche.notifications.notices import APPEAL_EVENTS, OVERDUE, Notice
 from veche.organizations.models import Membership
 
 logger = logging.getLogger(__name__)
+
+# The outbox kind of the e-mail that carries one notice at once.
+NOTICE_KIND = "notifications.notice"
 
 EmailMode = NotificationPreference.EmailMode
 UNSUBSCRIBE_SALT = "veche.notifications.unsubscribe"
@@ -166,8 +169,8 @@ def _store(rows: list[Notification], modes) -> list[Notification]:
     with transaction.atomic():
         created = _save(rows)
         immediate = [row.pk for row in created if modes[row.user_id] == EmailMode.IMMEDIATE]
-        if immediate:
-            transaction.on_commit(lambda: _queue_emails(immediate))
+        # The letters are stored with the notices and queued once they commit.
+        outbox.put_many(kind=NOTICE_KIND, target_ids=immediate)
     return created
 
 
@@ -188,39 +191,24 @@ def _save(rows: list[Notification]) -> list[Notification]:
         return saved
 
 
-def _queue_emails(notification_ids: list[int]) -> None:
-    from veche.notifications.tasks import send_notification_email
-
-    for notification_id in notification_ids:
-        send_notification_email.enqueue(notification_id)
-
-
 # --- E-mail ---------------------------------------------------------------------------------
 
 
-def email_notification(notification_id: int, *, now: datetime.datetime | None = None) -> str:
-    """Mail one notice, at most once: the row is claimed by a conditional update first."""
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+def mail_notice(message) -> None:
+    """The outbox's sender for NOTICE_KIND: mail one notice, unless the person no longer wants
+    it by e-mail."""
+    notification = Notification.objects.select_related("user").filter(pk=message.target_id).first()
     if notification is None:
-        return "gone"
+        raise outbox.NothingToSend("gone")
     user = notification.user
     if not user.is_active or email_modes([user.pk])[user.pk] != EmailMode.IMMEDIATE:
-        return "not wanted"  # the person chose otherwise after the notice was queued
-    now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, digest=False
-    ).update(emailed_at=now)
-    if not claimed:
-        return "already handled"
-    try:
-        emails.notice_email(notification).send()
-    except Exception:
-        # Release the claim so that a retry may send it; count the attempt.
-        Notification.objects.filter(pk=notification_id, emailed_at=now).update(
-            emailed_at=None, email_attempts=F("email_attempts") + 1
-        )
-        raise
-    return "sent"
+        raise outbox.NothingToSend("not wanted")  # the person chose otherwise after it was queued
+    if notification.digest:
+        raise outbox.NothingToSend("in the digest")
+    email = emails.notice_email(notification)
+    email.extra_headers["Message-ID"] = message.message_id
+    email.send()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def send_daily_digests(now: datetime.datetime | None = None) -> int:

@@ -107,7 +107,7 @@ def test_the_receipt_is_mailed_once_with_the_number(django_capture_on_commit_cal
     assert submission.get_absolute_url() in receipts[0].body
     from veche.discussions.tasks import send_receipt
 
-    assert send_receipt.call(submission.pk) == "already sent"
+    assert send_receipt.call(submission.pk) == "already handled"
 
 
 def test_a_question_reaches_the_experts_and_their_answer_reaches_the_author(
@@ -253,3 +253,30 @@ def test_a_person_who_agreed_to_publication_is_named():
         discussion.territory, last_name="Галиева", first_name="Алсу", name_publication="initials"
     )
     assert send(resident, discussion).public_author == "Галиева А."
+
+
+def test_a_receipt_that_failed_is_retried_as_the_same_letter(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from veche.core import outbox
+    from veche.core.models import OutboxMessage
+    from veche.discussions.tasks import RECEIPT_KIND
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory)
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = send(resident, discussion)
+    monkeypatch.undo()
+    message = OutboxMessage.objects.get(kind=RECEIPT_KIND, target_id=submission.pk)
+    assert message.state == OutboxMessage.State.FAILED
+    assert outbox.deliver(message.pk, now=message.next_attempt_at) == "sent"
+    [receipt] = [m for m in mail.outbox if submission.registration_number in m.subject]
+    assert receipt.extra_headers["Message-ID"] == message.message_id
+    submission.refresh_from_db()
+    assert submission.receipt_sent_at is not None

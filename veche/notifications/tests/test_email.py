@@ -5,8 +5,10 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from veche.core import outbox
+from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification, NotificationPreference
-from veche.notifications.services import notify_appeal_event, set_email_mode
+from veche.notifications.services import NOTICE_KIND, notify_appeal_event, set_email_mode
 from veche.notifications.tasks import send_notification_email
 
 from .builders import make_appeal, make_notification, person
@@ -83,7 +85,7 @@ def test_a_notice_queued_before_the_person_turned_mail_off_is_not_mailed():
     assert mail.outbox == []
 
 
-def test_a_failed_send_releases_the_claim_for_a_retry(monkeypatch):
+def test_a_failed_send_is_retried_after_a_pause_as_the_same_letter(monkeypatch):
     notice = make_notification(person())
 
     def refuse(self, messages):
@@ -91,11 +93,18 @@ def test_a_failed_send_releases_the_claim_for_a_retry(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
     assert send_notification_email.enqueue(notice.pk).return_value == "failed"
+    message = OutboxMessage.objects.get(kind=NOTICE_KIND, target_id=notice.pk)
+    assert (message.state, message.attempts) == (OutboxMessage.State.FAILED, 1)
+    assert "mail server down" in message.last_error
     notice.refresh_from_db()
-    assert notice.emailed_at is None and notice.email_attempts == 1
+    assert notice.emailed_at is None
     monkeypatch.undo()
-    assert send_notification_email.enqueue(notice.pk).return_value == "sent"
+    assert outbox.deliver(message.pk) == "not due"  # the back-off holds
+    assert outbox.deliver(message.pk, now=message.next_attempt_at) == "sent"
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == message.message_id
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
 
 
 def test_mail_is_in_the_recipients_language():

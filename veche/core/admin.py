@@ -1,0 +1,58 @@
+"""The outbox in the admin: operators see what waits, what failed and why, and retry or give up a
+letter without a shell. Both actions go through `veche.core.outbox` and leave an audit row."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from veche.core import outbox
+from veche.core.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "target_id", "state", "attempts", "next_attempt_at", "sent_at",
+                    "short_error"]  # fmt: skip
+    list_filter = ["state", "kind"]
+    search_fields = ["message_id", "=target_id", "last_error"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now", "give_up"]
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    @admin.display(description=_("last error"))
+    def short_error(self, message: OutboxMessage) -> str:
+        return message.last_error[:120]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # letters are written by the change that calls for them
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # "give up" keeps the record of what was not sent
+
+    def _act(self, request, queryset, act) -> int:
+        count = 0
+        for message in queryset:
+            try:
+                act(actor=request.user, message=message)
+            except ValidationError as error:
+                self.message_user(request, f"{message}: {error.messages[0]}", messages.WARNING)
+            else:
+                count += 1
+        return count
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset) -> None:
+        if count := self._act(request, queryset, outbox.retry_now):
+            text = ngettext(
+                "%(count)d message is queued again.", "%(count)d messages are queued again.", count
+            )
+            self.message_user(request, text % {"count": count})
+
+    @admin.action(description=_("Give up"), permissions=["change"])
+    def give_up(self, request, queryset) -> None:
+        if count := self._act(request, queryset, outbox.give_up):
+            text = ngettext(
+                "%(count)d message is given up.", "%(count)d messages are given up.", count
+            )
+            self.message_user(request, text % {"count": count})
