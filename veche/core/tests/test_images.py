@@ -11,28 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image, PngImagePlugin
 
+from tests.pictures import GPS_IFD, MAKE, ORIENTATION, camera_jpeg
 from veche.core.images import strip_metadata
-
-GPS_IFD = 0x8825
-ORIENTATION = 0x0112
-MAKE = 0x010F
-
-
-def camera_jpeg(*, width=40, height=20) -> bytes:
-    """A phone's photo held sideways: 40×20 pixels stored, orientation 6 (turn 90° clockwise
-    to view), with the place it was taken in its GPS block."""
-    picture = Image.new("RGB", (width, height), "red")
-    # A mark in the top-left corner tells which way the picture was turned.
-    picture.paste((0, 0, 255), (0, 0, 10, 10))
-    exif = Image.Exif()
-    exif[ORIENTATION] = 6
-    exif[MAKE] = "PhoneMaker"
-    exif.get_ifd(GPS_IFD).update(
-        {1: "N", 2: (55.0, 47.0, 1.2), 3: "E", 4: (49.0, 6.0, 30.0)}  # Kazan
-    )
-    output = io.BytesIO()
-    picture.save(output, "JPEG", exif=exif, comment=b"taken at home")
-    return output.getvalue()
 
 
 def upload(content: bytes, name: str) -> SimpleUploadedFile:
