@@ -338,6 +338,12 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"signature {self.pk} on appeal {self.appeal_id}"
 
+    @property
+    def addressee_name(self) -> str:
+        """The co-applicant as the addressee's copy names them. A person who erased their
+        account after the appeal was sent still counts, but under no name."""
+        return self.full_name or str(_("Anonymous participant (account erased)"))
+
 
 class Dispatch(models.Model):
     """One delivery of the appeal to its addressee; claimed once by the worker that sends it."""

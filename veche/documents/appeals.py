@@ -80,7 +80,7 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
 
 def _applicant(signature: Signature, for_addressee: bool) -> Applicant:
     if for_addressee:
-        return Applicant(signature.full_name, signature.postal_address, signature.email)
+        return Applicant(signature.addressee_name, signature.postal_address, signature.email)
     return Applicant(signature.user.public_name)
 
 
