@@ -24,6 +24,18 @@ class Section:
 
 _sections: dict[str, Section] = {}
 
+# An erased account keeps its row under an address that can never receive mail (RFC 2606).
+ERASED_DOMAIN = "erased.invalid"
+
+
+def erased_email(user) -> str:
+    return f"erased-{user.pk}@{ERASED_DOMAIN}"
+
+
+def is_erased(user) -> bool:
+    """Whether the account was erased: its row stays, anonymous, for what must remain."""
+    return user.email.endswith("@" + ERASED_DOMAIN)
+
 
 def register(
     name: str,

@@ -174,7 +174,7 @@ def erase_account(*, user: User) -> None:
     Authenticator.objects.filter(user=user).delete()
     user.memberships.all().delete()
     user.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    user.email = f"erased-{user.pk}@erased.invalid"
+    user.email = personal_data.erased_email(user)
     user.last_name = user.first_name = user.patronymic = ""
     user.name_publication = User.NamePublication.NONE
     user.is_active = user.is_staff = user.is_superuser = False

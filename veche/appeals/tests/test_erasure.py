@@ -93,3 +93,15 @@ def test_the_persons_follows_of_problems_go(district, ada):
     assert Follow.objects.filter(user=ada).exists()
     erase_account(user=ada)
     assert not Follow.objects.filter(user=ada).exists()
+
+
+def test_an_appeal_whose_author_erased_the_account_names_no_one_in_their_place(district):
+    author = make_resident(district, email="author@example.org", last_name="Авторова")
+    appeal = make_problem(author=author, territory=district, threshold=10).current_appeal
+    erase_account(user=author)
+    appeal.refresh_from_db()
+    assert appeal.signature_count == 0
+    text = pdf_text(appeal_pdf(appeal, for_addressee=True))
+    assert "Авторова" not in text
+    assert "erased" not in text  # not the placeholder address of the anonymous row either
+    assert "Anonymous participant" in text or "Анонимный участник" in text
