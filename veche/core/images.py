@@ -55,14 +55,14 @@ def strip_metadata(upload, *, name: str | None = None) -> ContentFile:
                 _refuse_too_many_pixels(opened.size, shown)
                 opened.load()
                 picture_format, suffix = FORMATS[opened.format]
-                upright = ImageOps.exif_transpose(opened)
+                ImageOps.exif_transpose(opened, in_place=True)
+                content = _encode(opened, picture_format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(shown) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _not_a_picture(shown) from None
     finally:
         upload.seek(0)
-    content = _encode(upright, picture_format)
     return ContentFile(content, name=PurePosixPath(shown).stem + suffix)
 
 
@@ -81,13 +81,10 @@ def _encode(picture: Image.Image, picture_format: str) -> bytes:
             options["transparency"] = picture.info["transparency"]
     else:
         options.update(quality=JPEG_QUALITY)
-    # A fresh image holds pixels (and a palette) only, so no metadata can ride along.
-    clean = Image.new(picture.mode, picture.size)
-    clean.paste(picture)
-    if picture.mode == "P" and (palette := picture.getpalette()) is not None:
-        clean.putpalette(palette)
+    # Writers take some of what was read (a comment, XMP) from `info`: nothing rides along.
+    picture.info = {}
     output = io.BytesIO()
-    clean.save(output, format=picture_format, exif=b"", **options)
+    picture.save(output, format=picture_format, exif=b"", **options)
     return output.getvalue()
 
 

@@ -35,6 +35,7 @@ def test_a_jpeg_loses_its_exif_and_gps():
         assert "exif" not in picture.info
         assert "comment" not in picture.info
     assert b"PhoneMaker" not in content
+    assert b"taken at home" not in content
     assert b"Exif\x00\x00" not in content
 
 
@@ -120,3 +121,10 @@ def test_a_file_that_is_no_picture_is_refused():
     with pytest.raises(ValidationError) as refused:
         strip_metadata(upload(b"\xff\xd8\xff" + b"not really a jpeg", "fake.jpg"))
     assert refused.value.code == "not_a_picture"
+
+
+def test_a_jpeg_loses_its_xmp():
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(output, "JPEG", xmp=b"<x:xmpmeta>Baumana</x:xmpmeta>")
+    assert b"Baumana" in output.getvalue()
+    assert b"Baumana" not in strip_metadata(upload(output.getvalue(), "photo.jpg")).read()
