@@ -1,14 +1,19 @@
 """Every upload that may be a picture is kept without its EXIF (the place, the device) and upright:
 problem photos, answers' attachments, project materials, property documents, logos."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
-from tests.factories import make_discussion, make_organization, make_territory
+from tests.factories import make_discussion, make_organization, make_problem, make_territory
 from tests.pictures import assert_clean_upright, camera_jpeg
 from veche.appeals.forms import PhotosField
 from veche.cabinet.forms import AttachmentsField
+from veche.core.images import strip_metadata
 from veche.discussions import services as discussion_services
 from veche.identity.forms import PropertyClaimForm
 from veche.organizations.admin import OrganizationAdminForm
@@ -75,3 +80,29 @@ def test_a_new_logo_is_kept_without_exif():
     form = OrganizationAdminForm(instance=make_organization())
     form.cleaned_data = {"logo": photo("logo.jpg")}
     assert_clean_upright(form.clean_logo().read())
+
+
+# --- Pictures stored before uploads were cleaned --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_command_cleans_stored_pictures_once_and_leaves_clean_ones(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    problem = make_problem()
+    old = problem.photos.create(image=ContentFile(camera_jpeg(), name="old.jpg"))
+    clean = problem.photos.create(image=strip_metadata(photo("clean.jpg")))
+    clean_bytes = clean.image.read()
+    clean.image.close()
+
+    output = io.StringIO()
+    call_command("strip_image_metadata", stdout=output)
+
+    assert "cleaned 1, clean already 1" in output.getvalue()
+    old.refresh_from_db()
+    with old.image.open("rb") as stored:
+        assert_clean_upright(stored.read())
+    with clean.image.open("rb") as stored:
+        assert stored.read() == clean_bytes
+    output = io.StringIO()
+    call_command("strip_image_metadata", stdout=output)
+    assert "cleaned 0, clean already 2" in output.getvalue()

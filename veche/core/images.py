@@ -26,6 +26,8 @@ FORMATS = {
 JPEG_QUALITY = 90
 # Modes each format writes as they are; any other mode is converted first.
 _JPEG_MODES = {"RGB", "L", "CMYK"}
+# What Pillow reads into `info` that says something of the picture's origin.
+_METADATA_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop"}
 
 
 def strip_metadata(upload, *, name: str | None = None) -> ContentFile:
@@ -56,6 +58,14 @@ def strip_metadata(upload, *, name: str | None = None) -> ContentFile:
     finally:
         upload.seek(0)
     return ContentFile(content, name=PurePosixPath(shown).stem + suffix)
+
+
+def carries_metadata(content: bytes) -> bool:
+    """Whether a stored picture still holds anything `strip_metadata` would remove."""
+    with Image.open(io.BytesIO(content)) as picture:
+        if picture.getexif() or picture.info.keys() & _METADATA_KEYS:
+            return True
+        return bool(getattr(picture, "text", None))  # PNG text chunks, read to the end
 
 
 def _encode(picture: Image.Image, picture_format: str) -> bytes:
