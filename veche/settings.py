@@ -289,6 +289,9 @@ if VECHE_MEDIA_ACCEL_REDIRECT and not (
         "VECHE_MEDIA_ACCEL_REDIRECT must be a path that starts and ends with /, "
         f"not {VECHE_MEDIA_ACCEL_REDIRECT!r}"
     )
+# Uploaded pictures with more pixels are refused before they are unpacked: a few kilobytes of
+# PNG can unpack into gigabytes (a "decompression bomb"). 50 megapixels hold a 48 MP phone's photo.
+VECHE_IMAGE_MAX_PIXELS = env_int("VECHE_IMAGE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 # Leaflet's files come from the django-leaflet package (pinned in pyproject.toml). Only its static
 # folder is used: as an installed app its admin module would import GeoDjango, which needs GDAL.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]

@@ -3,9 +3,11 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from veche.accounts import personal_data
 from veche.accounts.models import Consent, User
 from veche.core.audit import record_event
 
@@ -93,18 +95,13 @@ def record_publication_consent(*, user: User, name_publication: str) -> None:
 
 def export_personal_data(*, user: User) -> dict:
     """Everything Veche holds about the person, as one JSON-ready document: their own data
-    only; other people's contributions they took part in appear as numbers, never as text."""
+    only; other people's contributions they took part in appear as numbers, never as text.
+    The account's own data come first, then every section the apps registered
+    (`veche.accounts.personal_data`)."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
-    from veche.appeals.queries import personal_data as appeal_data
-    from veche.moderation.models import Complaint
-    from veche.notifications.queries import personal_data as notification_data
-
-    def when(value: datetime.datetime | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
+    document = {
         "format": "veche-personal-data/1",
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -116,8 +113,8 @@ def export_personal_data(*, user: User) -> dict:
             "name_publication": user.name_publication,
             "public_name": str(user.public_name),
             "preferred_language": user.preferred_language,
-            "date_joined": when(user.date_joined),
-            "last_login": when(user.last_login),
+            "date_joined": _when(user.date_joined),
+            "last_login": _when(user.last_login),
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
@@ -128,83 +125,56 @@ def export_personal_data(*, user: User) -> dict:
                 "kind": c.kind,
                 "text_version": c.text_version,
                 "categories": c.categories,
-                "given_at": when(c.given_at),
-                "withdrawn_at": when(c.withdrawn_at),
+                "given_at": _when(c.given_at),
+                "withdrawn_at": _when(c.withdrawn_at),
             }
             for c in user.consents.all()
         ],
-        "verifications": [
-            {
-                "level": v.level,
-                "source": v.source,
-                "source_reference": v.source_reference,
-                "verified_claims": v.verified_claims,
-                "verified_at": when(v.verified_at),
-                "expires_at": when(v.expires_at),
-                "revoked_at": when(v.revoked_at),
-                "territory": v.territory.code if v.territory else None,
-            }
-            for v in user.verifications.select_related("territory")
-        ],
-        "property_claims": [
-            {
-                "territory": c.territory.code,
-                "kind": c.kind,
-                "cadastral_number": c.cadastral_number,
-                "status": c.status,
-                "created_at": when(c.created_at),
-                "reviewed_at": when(c.reviewed_at),
-                "review_reason": c.review_reason,
-            }
-            for c in user.property_claims.select_related("territory")
-        ],
         "linked_identity_providers": [
-            {"provider": a.provider, "uid": a.uid, "date_joined": when(a.date_joined)}
+            {"provider": a.provider, "uid": a.uid, "date_joined": _when(a.date_joined)}
             for a in SocialAccount.objects.filter(user=user)
         ],
         "staff_roles": [
             {"organization": m.organization.slug, "role": m.role}
             for m in user.memberships.select_related("organization")
         ],
-        **appeal_data(user),
-        "complaints": [
-            {
-                "comment": c.comment_id,
-                "reason": c.reason,
-                "details": c.details,
-                "status": c.status,
-                "created_at": when(c.created_at),
-            }
-            for c in Complaint.objects.filter(reporter=user).order_by("created_at", "id")
-        ],
-        **notification_data(user),
     }
+    for section in personal_data.sections():
+        if section.export is None:
+            continue
+        part = section.export(user)
+        if clash := document.keys() & part.keys():
+            raise ImproperlyConfigured(
+                f"The personal-data section {section.name!r} repeats {sorted(clash)}."
+            )
+        document.update(part)
+    return document
+
+
+def _when(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @transaction.atomic
 def erase_account(*, user: User) -> None:
-    """Erase the person: personal data go, the row stays anonymous so that contributions that
-    must remain (signatures on a sent appeal, registered proposals) keep their participant
-    number and nothing else."""
+    """Erase the person: every registered section first erases or anonymises what its app
+    holds (README, "Personal data"), then the account's own data go; the row stays, anonymous,
+    so that what must remain (a signature counted on a sent appeal, a registered proposal in a
+    protocol) keeps a participant number and nothing else."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
 
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one erasure at a time
+    for section in personal_data.sections():
+        if section.erase is not None:
+            section.erase(user)
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    user.verifications.all().delete()
-    user.phone_codes.all().delete()
-    for claim in user.property_claims.all():
-        claim.document.delete(save=False)
-        claim.delete()
     user.memberships.all().delete()
-    from veche.notifications.models import Notification, NotificationPreference
-
-    Notification.objects.filter(user=user).delete()
-    NotificationPreference.objects.filter(user=user).delete()
     user.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    user.email = f"erased-{user.pk}@erased.invalid"
+    user.email = personal_data.erased_email(user)
     user.last_name = user.first_name = user.patronymic = ""
     user.name_publication = User.NamePublication.NONE
     user.is_active = user.is_staff = user.is_superuser = False

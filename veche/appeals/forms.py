@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Category, Problem
+from veche.core.images import strip_metadata
 from veche.organizations.models import Organization
 from veche.territories.geo import check_point
 from veche.territories.models import Territory
@@ -38,7 +39,8 @@ class PhotosField(forms.FileField):
                 raise forms.ValidationError(
                     _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
                 )
-            cleaned.append(upload)
+            # Kept without EXIF: a phone's photo tells where it was taken, often at home.
+            cleaned.append(strip_metadata(upload))
         return cleaned
 
 

@@ -339,6 +339,12 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"signature {self.pk} on appeal {self.appeal_id}"
 
+    @property
+    def addressee_name(self) -> str:
+        """The co-applicant as the addressee's copy names them. A person who erased their
+        account after the appeal was sent still counts, but under no name."""
+        return self.full_name or str(_("Anonymous participant (account erased)"))
+
 
 # The outbox kind of the letter that carries an appeal to its addressee.
 DISPATCH_KIND = "appeals.dispatch"

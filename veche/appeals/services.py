@@ -33,6 +33,8 @@ from veche.identity.queries import verified_name
 from veche.territories.geo import check_point
 
 Status = Appeal.Status
+# Until it is sent, an appeal goes nowhere: a signature on it may still be counted out.
+NOT_SENT = (Status.DRAFT, Status.COLLECTING)
 
 
 class ScreeningFailed(ValidationError):
@@ -326,11 +328,18 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
 def withdraw_signature(*, user, appeal: Appeal) -> None:
     appeal = _lock(appeal)
     _require_status(appeal, Status.COLLECTING)
+    if _withdraw(user, appeal) is None:
+        raise ValidationError(_("You have not signed this appeal."))
+
+
+def _withdraw(user, appeal: Appeal, **audit) -> Signature | None:
+    """Count the person's signature out, if there is one. The caller holds the appeal's lock,
+    the same one signing takes, so the count stays exact."""
     signature = Signature.objects.filter(
         appeal=appeal, user=user, withdrawn_at__isnull=True
     ).first()
     if signature is None:
-        raise ValidationError(_("You have not signed this appeal."))
+        return None
     signature.withdrawn_at = timezone.now()
     signature.save(update_fields=["withdrawn_at"])
     Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") - 1)
@@ -338,8 +347,9 @@ def withdraw_signature(*, user, appeal: Appeal) -> None:
         actor=user,
         action="appeal.signature_withdrawn",
         target=appeal,
-        data={"signature": signature.pk},
+        data={"signature": signature.pk, **audit},
     )
+    return signature
 
 
 @transaction.atomic
@@ -708,3 +718,32 @@ def set_following(*, user, problem: Problem, follow: bool) -> None:
         Follow.objects.get_or_create(problem=problem, user=user)
     else:
         Follow.objects.filter(problem=problem, user=user).delete()
+
+
+# --- Erasure of an account ------------------------------------------------------------------
+
+
+def erase_personal_data(user) -> None:
+    """What erasing an account does here (README, "Personal data"). Runs inside the erasure's
+    transaction.
+
+    - A signature on an appeal not yet sent (draft or collecting) is withdrawn: counted out
+      under the appeal's lock, as when the person withdraws it, so the appeal is never sent
+      with them.
+    - A signature on a sent appeal keeps counting (the appeal went with it), but the platform's
+      copy of the 59-FZ data (name, postal address, e-mail) is blanked: staff and any later
+      copy show an anonymous participant. The copy the addressee received is theirs.
+    - Follows go. Problems, appeal texts, comments and ratings stay, under the anonymous
+      participant number the account keeps.
+    """
+    appeal_ids = (
+        Signature.objects.filter(user=user, withdrawn_at__isnull=True, appeal__status__in=NOT_SENT)
+        .order_by("appeal_id")  # locks taken in one order: two erasures never deadlock
+        .values_list("appeal_id", flat=True)
+    )
+    for appeal in Appeal.objects.filter(pk__in=list(appeal_ids)).order_by("pk"):
+        appeal = _lock(appeal)
+        if appeal.status in NOT_SENT:  # not sent meanwhile by a signature before the lock
+            _withdraw(user, appeal, reason="account erased")
+    Signature.objects.filter(user=user).update(full_name="", postal_address="", email="")
+    Follow.objects.filter(user=user).delete()

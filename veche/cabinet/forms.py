@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from veche.cabinet.queries import organization_tree
+from veche.core.images import strip_metadata
 from veche.organizations.models import Organization
 
 MAX_ATTACHMENTS = 5
@@ -94,6 +95,11 @@ class AttachmentsField(forms.FileField):
                     _("“%(name)s” is a %(kind)s file: its name must end with %(suffix)s.")
                     % {"name": upload.name, "kind": kind, "suffix": ATTACHMENT_SUFFIXES[kind][0]}
                 )
+            elif kind in ("JPEG", "PNG"):
+                try:
+                    upload = strip_metadata(upload)  # no EXIF (place, device) goes public
+                except forms.ValidationError as refused:
+                    errors.extend(refused.messages)
             cleaned.append(upload)
         if errors:
             raise forms.ValidationError(errors)

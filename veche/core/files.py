@@ -59,6 +59,9 @@ def serve_file(field_file, *, filename: str, public: bool) -> HttpResponse:
     as_attachment = content_type not in INLINE_TYPES
     prefix = settings.VECHE_MEDIA_ACCEL_REDIRECT
     if prefix:
+        # nginx sends the file with this response's Content-Type, Content-Disposition and
+        # Cache-Control, but drops Content-Security-Policy and nosniff unless its internal
+        # location adds them back from $upstream_http_… (README, "Running in production").
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix + quote(field_file.name)
         response["Content-Disposition"] = content_disposition_header(as_attachment, name)

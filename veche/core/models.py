@@ -85,6 +85,7 @@ class AuditHead(models.Model):
         # Sequences run from 1 without gaps, so the last one is also the count.
         return self.sequence
 
+
 # --- Outbox -----------------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from veche.core.images import strip_metadata
+
 logger = logging.getLogger(__name__)
 
 SIGNATURES = (
@@ -54,6 +56,10 @@ def check_upload(upload) -> CheckedFile:
         raise ValidationError(_("Only PDF documents and PNG or JPEG images are accepted."))
     pages = _pdf_pages(content) if content_type == "application/pdf" else None
     scan(content)
+    if content_type.startswith("image/"):
+        # Kept without EXIF, XMP or comments: a photo of the site must not carry who took it.
+        name = getattr(upload, "name", "") or "picture"
+        content = strip_metadata(io.BytesIO(content), name=name).read()
     return CheckedFile(content, content_type, hashlib.sha256(content).hexdigest(), pages)
 
 

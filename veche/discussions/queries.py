@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from veche.discussions import rules
 from veche.discussions.models import (
+    Application,
     Discussion,
     ExpertAnswer,
+    Follow,
     Material,
     MaterialVersion,
     Stage,
@@ -182,3 +184,63 @@ def _words_in(text: str, *fields: str) -> Q:
 
 def archive_years() -> list[int]:
     return [day.year for day in _past().dates("exposition_start", "year", "DESC")]
+
+
+def personal_data(user) -> dict:
+    """The person's submissions, applications and follows, for the personal-data export."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "discussion_submissions": [
+            {
+                "discussion": submission.discussion_id,
+                "registration_number": submission.registration_number,
+                "kind": submission.kind,
+                "text": submission.text,
+                "material": submission.material_id,
+                "page": submission.page,
+                "as_legal_entity": submission.as_legal_entity,
+                "participant_number": submission.participant_number,
+                # The identification data the protocol records about the participant.
+                "identification": submission.participant,
+                "basis": submission.basis,
+                "channel": submission.channel,
+                "registered_at": when(submission.created_at),
+                "recommendation": submission.recommendation,
+                "recommendation_reason": submission.recommendation_reason,
+            }
+            for submission in Submission.objects.filter(author=user).order_by("created_at", "id")
+        ],
+        "discussion_applications": [
+            {
+                "id": application.pk,
+                "organization": application.organization.slug,
+                "legal_entity": application.legal_entity,
+                "subject": application.subject,
+                "title": application.title,
+                "description": application.description,
+                "territory": application.territory.code,
+                "document": application.document.name,
+                "status": application.status,
+                "reason": application.reason,
+                "filed_at": when(application.created_at),
+                "decided_at": when(application.decided_at),
+                "discussion": application.discussion_id,
+            }
+            for application in Application.objects.filter(applicant=user)
+            .select_related("organization", "territory")
+            .order_by("created_at", "id")
+        ],
+        "discussion_follows": [
+            {
+                "discussion": follow.discussion_id,
+                "territory": follow.territory.code if follow.territory_id else None,
+                "since": when(follow.created_at),
+            }
+            for follow in Follow.objects.filter(user=user)
+            .select_related("territory")
+            .order_by("created_at", "id")
+        ],
+    }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from veche.accounts.personal_data import is_erased
 from veche.appeals.models import Answer, Appeal, Revision, Signature
 from veche.core.i18n import translate
 from veche.documents.letterhead import heading_lines, lines, position_of
@@ -47,6 +48,8 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
         author_signature = next((s for s in signatures if s.user_id == problem.author_id), None)
         if author_signature is not None:
             author = _applicant(author_signature, for_addressee)
+        elif for_addressee and is_erased(problem.author):
+            author = Applicant(_("Anonymous participant (account erased)"))
         elif for_addressee:
             author = Applicant(problem.author.private_name, "", problem.author.email)
         else:
@@ -80,7 +83,7 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
 
 def _applicant(signature: Signature, for_addressee: bool) -> Applicant:
     if for_addressee:
-        return Applicant(signature.full_name, signature.postal_address, signature.email)
+        return Applicant(signature.addressee_name, signature.postal_address, signature.email)
     return Applicant(signature.user.public_name)
 
 

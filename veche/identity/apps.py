@@ -6,4 +6,13 @@ class IdentityConfig(AppConfig):
     label = "identity"
 
     def ready(self) -> None:
-        from veche.identity import signals  # noqa: F401  (allauth's social sign-in → verification)
+        from veche.accounts import personal_data
+        from veche.identity import (
+            queries,
+            services,
+            signals,  # noqa: F401  (allauth's social sign-in → verification)
+        )
+
+        personal_data.register(
+            "identity", export=queries.personal_data, erase=services.erase_personal_data
+        )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from veche.core.images import strip_metadata
 from veche.identity.models import PropertyClaim
 from veche.territories.models import Territory
 
@@ -98,6 +99,9 @@ class PropertyClaimForm(forms.ModelForm):
         document.seek(0)
         if not any(head.startswith(signature) for signature in DOCUMENT_SIGNATURES):
             raise forms.ValidationError(_("Upload a PDF, PNG or JPEG file."))
+        if not head.startswith(b"%PDF"):
+            # A photographed deed keeps no EXIF: the reviewer needs the page, not the place.
+            return strip_metadata(document)
         return document
 
 

@@ -64,3 +64,38 @@ def claims_to_review(user) -> list[PropertyClaim]:
         return list(pending)
     paths = reviewable_territory_paths(user)
     return [c for c in pending if any(c.territory.path.startswith(path) for path in paths)]
+
+
+def personal_data(user) -> dict:
+    """The person's verifications and property claims, for the personal-data export."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "verifications": [
+            {
+                "level": v.level,
+                "source": v.source,
+                "source_reference": v.source_reference,
+                "verified_claims": v.verified_claims,
+                "verified_at": when(v.verified_at),
+                "expires_at": when(v.expires_at),
+                "revoked_at": when(v.revoked_at),
+                "territory": v.territory.code if v.territory else None,
+            }
+            for v in user.verifications.select_related("territory")
+        ],
+        "property_claims": [
+            {
+                "territory": c.territory.code,
+                "kind": c.kind,
+                "cadastral_number": c.cadastral_number,
+                "status": c.status,
+                "created_at": when(c.created_at),
+                "reviewed_at": when(c.reviewed_at),
+                "review_reason": c.review_reason,
+            }
+            for c in user.property_claims.select_related("territory")
+        ],
+    }

@@ -633,3 +633,13 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
         data={"reason": reason},
     )
     return claim
+
+
+def erase_personal_data(user) -> None:
+    """On erasure of the account: verifications, phone codes and property claims with their
+    documents go; nothing of them is needed once the person is gone (README, "Personal data")."""
+    user.verifications.all().delete()
+    user.phone_codes.all().delete()
+    for claim in user.property_claims.all():
+        claim.document.delete(save=False)
+        claim.delete()

@@ -358,3 +358,9 @@ def notify_people(
             )
         )
     return _store(rows, modes)
+
+
+def erase_personal_data(user) -> None:
+    """On erasure of the account: the person's notices and e-mail choice go."""
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()

@@ -1,6 +1,22 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 
+from veche.core.images import strip_metadata
 from veche.organizations.models import Membership, Organization
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = "__all__"  # noqa: DJ007  (the admin shows every field of the organization)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # A new upload only: the stored logo was cleaned when it came.
+        if isinstance(logo, UploadedFile):
+            return strip_metadata(logo)
+        return logo
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,6 +27,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationAdminForm
     list_display = ["slug", "title", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["slug", "name"]

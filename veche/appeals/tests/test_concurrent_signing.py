@@ -55,3 +55,45 @@ def test_200_parallel_requests_from_150_people_give_150_signatures_and_one_dispa
     assert appeal.signature_count == 150
     assert appeal.status == Appeal.Status.SENT
     assert Dispatch.objects.filter(appeal=appeal).count() == 1
+
+
+def test_erasures_while_others_sign_keep_the_count_exact(settings):
+    from veche.accounts.services import erase_account
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    district = make_territory("kazan-vakhitovsky")
+    appeal = make_problem(territory=district, threshold=1000).current_appeal
+    leaving = [make_resident(district) for _ in range(30)]
+    for person in leaving:
+        sign_appeal(user=person, appeal=appeal)
+    arriving = [make_resident(district) for _ in range(30)]
+    start = threading.Barrier(20)
+
+    def act(step):
+        verb, person = step
+        try:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                start.wait(timeout=5)
+            if verb == "erase":
+                erase_account(user=person)
+            else:
+                sign_appeal(user=person, appeal=Appeal.objects.get(pk=appeal.pk))
+        finally:
+            connections.close_all()
+
+    steps = [
+        step
+        for pair in zip(leaving, arriving, strict=True)
+        for step in (
+            ("erase", pair[0]),
+            ("sign", pair[1]),
+        )
+    ]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(act, steps))
+
+    appeal.refresh_from_db()
+    active = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+    assert active.count() == 31  # the author and the 30 who arrived
+    assert appeal.signature_count == 31
+    assert not active.filter(user__in=leaving).exists()

@@ -3,11 +3,13 @@ changes what is not theirs, forged input is refused and stores nothing, nothing 
 code, every change is a POST with a CSRF token, and personal data stay where the law keeps them."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from tests.factories import make_discussion, make_organization, make_resident, make_staff
 from veche.core.models import AuditEvent
@@ -24,7 +26,15 @@ from veche.organizations.models import Membership
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 PROPOSAL = "Сохранить все деревья вдоль улицы при реконструкции."
-TINY_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _tiny_png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(output, "PNG")
+    return output.getvalue()
+
+
+TINY_PNG = _tiny_png()
 
 
 @pytest.fixture(autouse=True)
