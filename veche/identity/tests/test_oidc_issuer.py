@@ -182,6 +182,7 @@ def provider(fake_provider):
 def sign_in(veche: str) -> tuple[requests.Session, requests.Response]:
     """Play the browser through the whole sign-in; returns Veche's last answer (not followed)."""
     browser = requests.Session()
+    browser.headers["Accept-Language"] = "en"
     page = browser.get(f"{veche}/accounts/oidc/mixup/login/")
     response = browser.post(
         f"{veche}/accounts/oidc/mixup/login/",
@@ -200,7 +201,7 @@ def sign_in(veche: str) -> tuple[requests.Session, requests.Response]:
 def assert_refused(veche: str, browser: requests.Session, response, words: str) -> None:
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/login/")
-    page = browser.get(f"{veche}{response.headers['Location']}", headers={"Accept-Language": "en"})
+    page = browser.get(f"{veche}{response.headers['Location']}")
     assert words in page.text
     assert not User.objects.filter(email=EMAIL).exists()
     assert not SocialAccount.objects.exists()
