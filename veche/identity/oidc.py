@@ -143,6 +143,13 @@ class VecheOIDCProvider(OpenIDConnectProvider):
     package = "allauth.socialaccount.providers.openid_connect"
     oauth2_adapter_class = VecheOIDCAdapter
 
+    def wk_server_url(self, url):
+        """Discovery §4: an issuer's terminating "/" is removed before the well-known path is
+        appended (ESIA's issuer ends with one); the issuer itself keeps it for comparison."""
+        if "/.well-known/" not in url:
+            url = url.rstrip("/")
+        return super().wk_server_url(url)
+
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         nonce = get_random_string(NONCE_LENGTH)
         auth_params = kwargs.pop("auth_params", None)

@@ -54,13 +54,17 @@ class FakeProvider:
     lies: Lies = field(default_factory=Lies)
     nonces: dict = field(default_factory=dict)  # code → nonce the client sent
 
+    @property
+    def base(self) -> str:
+        return self.issuer.rstrip("/")
+
     def discovery(self) -> dict:
         return {
             "issuer": self.lies.discovery_issuer or self.issuer,
-            "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token",
-            "userinfo_endpoint": f"{self.issuer}/userinfo",
-            "jwks_uri": f"{self.issuer}/jwks",
+            "authorization_endpoint": f"{self.base}/authorize",
+            "token_endpoint": f"{self.base}/token",
+            "userinfo_endpoint": f"{self.base}/userinfo",
+            "jwks_uri": f"{self.base}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -109,7 +113,9 @@ class FakeProvider:
 
 
 def _handler(provider: FakeProvider):
-    prefix = urlsplit(provider.issuer).path
+    def route_of(path: str) -> str:
+        prefix = urlsplit(provider.base).path
+        return path.removeprefix(prefix) if path.startswith(f"{prefix}/") else ""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -125,7 +131,7 @@ def _handler(provider: FakeProvider):
 
         def do_GET(self):
             url = urlsplit(self.path)
-            route = url.path.removeprefix(prefix)
+            route = route_of(url.path)
             if route == "/.well-known/openid-configuration":
                 self._json(provider.discovery())
             elif route == "/jwks":
@@ -143,7 +149,7 @@ def _handler(provider: FakeProvider):
         def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
             form = parse_qs(self.rfile.read(length).decode())
-            if urlsplit(self.path).path.removeprefix(prefix) == "/token":
+            if route_of(urlsplit(self.path).path) == "/token":
                 self._json(provider.token(form))
             else:
                 self.send_error(404)
@@ -166,6 +172,7 @@ def fake_provider():
 @pytest.fixture
 def provider(fake_provider):
     fake_provider.lies = Lies()
+    fake_provider.issuer = fake_provider.issuer.rstrip("/")
     save_identity_provider(
         provider=IdentityProvider(
             slug="mixup",
@@ -265,3 +272,14 @@ def test_userinfo_about_another_person_is_refused(live_server, provider):
     provider.lies = Lies(userinfo_subject="person-2")
     browser, response = sign_in(live_server.url)
     assert_refused(live_server.url, browser, response, "describes another person")
+
+
+def test_an_issuer_ending_with_a_slash_is_discovered_without_it_and_signs_in(live_server, provider):
+    """ESIA's issuer ends with "/": discovery is read at …/mixup/.well-known/…, not …//…"""
+    provider.issuer = f"{provider.issuer}/"
+    configured = IdentityProvider.objects.get(slug="mixup")
+    configured.issuer = provider.issuer
+    save_identity_provider(provider=configured)
+    _browser, response = sign_in(live_server.url)
+    assert not response.headers["Location"].startswith("/accounts/login/")
+    assert SocialAccount.objects.get(provider="mixup").uid == SUBJECT
