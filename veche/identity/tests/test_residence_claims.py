@@ -5,11 +5,14 @@ does, and looks at the territory the verification places them in.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.factories import make_territory, make_user
 from veche.demo.city import TERRITORIES, TERRITORY_CODES
 from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule, IdentityProvider, Level
+from veche.identity.residence import mentions
 from veche.identity.services import verify_with_provider
 from veche.territories.models import Territory
 
@@ -258,3 +261,37 @@ def test_a_district_in_english_is_found_too(kazan):
 def test_a_place_outside_the_providers_territory_is_not_a_residence(kazan):
     data = bank_addresses(city="Москва", cityDistrict="Пресненский")
     assert residence(data, BANK_MAPPING, within=kazan) is None
+
+
+# --- Names as words ------------------------------------------------------------------------------
+
+DISTRICT_NAMES = [name_ru for _c, _p, kind, name_ru, _en, _n in TERRITORIES if kind == "district"]
+
+
+def district(name: str) -> Territory:
+    return Territory(code="district", kind=Territory.Kind.DISTRICT, name={"ru": name})
+
+
+@given(
+    st.sampled_from(DISTRICT_NAMES),
+    st.text(alphabet="абвгдежз0123456789", min_size=1, max_size=4),
+    st.sampled_from(["{name}-{tail}", "{tail}-{name}", "{name}{tail}", "{tail}{name}"]),
+)
+def test_a_name_with_anything_joined_to_it_is_another_name(name, tail, shape):
+    core = name.removesuffix(" район")
+    text = "г. Казань, " + shape.format(name=core, tail=tail) + " р-н, ул. Пушкина, 5"
+    assert not mentions(text, district(name))
+
+
+@given(
+    st.sampled_from(DISTRICT_NAMES),
+    st.lists(st.booleans(), min_size=40, max_size=40),
+    st.sampled_from([" ", "  ", "\t"]),
+    st.sampled_from(["{core} район", "{core} р-н", "р-н {core}", "{core}"]),
+)
+def test_a_name_is_found_whatever_its_case_spacing_and_kind_word(name, upper, space, shape):
+    core = name.removesuffix(" район")
+    written = "".join(c.upper() if up else c for c, up in zip(core, upper, strict=False))
+    written += core[len(upper) :]
+    text = "420111, г. Казань, " + shape.format(core=written).replace(" ", space) + ", ул. Пушкина"
+    assert mentions(text, district(name))
