@@ -41,6 +41,24 @@ TERRITORIES = [
     ("kazan-sovetsky", "kazan", "district", "Советский район", "Sovetsky District", 337_000),
 ]
 
+# Codes of official registers that identity providers (ESIA) give with an address; a residence is
+# matched by them before any name (veche/identity/residence.py). Kazan's OKTMO (the city okrug) and
+# the FIAS GUIDs of Tatarstan and Kazan are the real ones as we know them, not checked against the
+# registers from here. Kazan's districts are not municipalities and have no OKTMO of their own: their
+# 11-digit codes below are INVENTED (shaped as places inside the okrug, avoiding 92701000001, the
+# city itself) so that the demo exercises matching by code.
+TERRITORY_CODES = {
+    "ru-ta": {"oktmo": "92000000", "fias_id": "0c089b04-099e-4e0e-955a-6bf1ce525f1a"},
+    "kazan": {"oktmo": "92701000", "fias_id": "93b3df57-4c89-44df-ac42-96f05e9cd3b9"},
+    "kazan-aviastroitelny": {"oktmo": "92701000101"},
+    "kazan-vakhitovsky": {"oktmo": "92701000102"},
+    "kazan-kirovsky": {"oktmo": "92701000103"},
+    "kazan-moskovsky": {"oktmo": "92701000104"},
+    "kazan-novo-savinovsky": {"oktmo": "92701000105"},
+    "kazan-privolzhsky": {"oktmo": "92701000106"},
+    "kazan-sovetsky": {"oktmo": "92701000107"},
+}
+
 ORGANIZATIONS = [
     {
         "slug": "kazan-executive-committee",

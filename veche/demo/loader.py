@@ -10,6 +10,7 @@ from veche.demo.city import (
     DEMO_TOTP_SECRET,
     ORGANIZATIONS,
     TERRITORIES,
+    TERRITORY_CODES,
     USERS,
 )
 from veche.demo.geography import DISTRICT_OUTLINES, KAZAN_OUTLINE
@@ -57,6 +58,7 @@ def _load_territories() -> dict[str, Territory]:
                 "kind": kind,
                 "name": {"ru": name_ru, "en": name_en},
                 "population": population,
+                **TERRITORY_CODES.get(code, {}),
                 "boundary": KAZAN_OUTLINE if code == "kazan" else DISTRICT_OUTLINES.get(code),
             },
         )

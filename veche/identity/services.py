@@ -36,6 +36,7 @@ from veche.identity.phones import (
     new_code,
     normalize_phone,
 )
+from veche.identity.residence import claim_at, resolve_residence
 from veche.identity.rules import reviews_own_claim
 from veche.identity.sms import SmsError, send_sms
 from veche.territories.models import Territory
@@ -486,16 +487,6 @@ DEFAULT_MAPPING = {
 }
 
 
-def claim_at(data: dict, path: str):
-    """The value at a dotted path ("address.district"), or None."""
-    value = data
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def read_provider_claims(provider: IdentityProvider, data: dict) -> dict:
     """Our facts from the provider's userinfo/ID token, verified_claims first."""
     verified = data.get("verified_claims") or {}
@@ -508,20 +499,6 @@ def read_provider_claims(provider: IdentityProvider, data: dict) -> dict:
         if value not in (None, ""):
             facts[fact] = value
     return facts
-
-
-def resolve_territory(provider: IdentityProvider, facts: dict) -> Territory | None:
-    """The territory whose name (in any language) equals the district or locality claim."""
-    root = provider.home_territory
-    candidates = root.descendants(include_self=True) if root else Territory.objects.all()
-    wanted = [
-        str(facts[key]).strip().casefold() for key in ("district", "locality") if facts.get(key)
-    ]
-    by_name = {}
-    for territory in candidates.order_by("-depth"):
-        for name in territory.name.values():
-            by_name.setdefault(name.casefold(), territory)
-    return next((by_name[name] for name in wanted if name in by_name), None)
 
 
 def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Verification | None:
@@ -559,7 +536,7 @@ def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Ver
             source_reference=provider.slug,
             claims=claims,
             birthdate=birthdate,
-            territory=resolve_territory(provider, facts),
+            territory=resolve_residence(provider.claim_mapping, data, provider.home_territory),
             trust_framework=verification_info.get("trust_framework") or provider.trust_framework,
             evidence=verification_info.get("evidence"),
             valid_for=datetime.timedelta(days=provider.validity_days),

@@ -61,12 +61,36 @@ class Territory(models.Model):
         _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_boundary]
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # Codes of official registers, which identity providers (ESIA) give with an address: a
+    # residence is found by code before any name is compared.
+    oktmo = models.CharField(
+        _("OKTMO code"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}([0-9]{3})?$", _("8 or 11 digits."))],
+        help_text=_(
+            "All-Russian classifier of municipal territories: 8 digits for a municipality, "
+            "11 for a settlement inside it."
+        ),
+    )
+    fias_id = models.UUIDField(
+        _("FIAS/GAR identifier"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The object's GUID in the state address register (FIAS, now GAR)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("territory")
         verbose_name_plural = _("territories")
         ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oktmo"], condition=~models.Q(oktmo=""), name="territory_oktmo_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
