@@ -72,16 +72,17 @@ def no_network(monkeypatch):
     return attempts
 
 
+def family(ip: str) -> int:
+    return socket.AF_INET6 if ":" in ip else socket.AF_INET
+
+
 def public_dns(monkeypatch, answers: dict[str, list[str]]):
     """Resolve the given names to the given addresses (DNS lies outside this machine)."""
     real = socket.getaddrinfo
 
     def getaddrinfo(host, port, *args, **kwargs):
         if host in answers:
-            return [
-                (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 0))
-                for ip in answers[host]
-            ]
+            return [(family(ip), socket.SOCK_STREAM, 6, "", (ip, 0)) for ip in answers[host]]
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
@@ -143,7 +144,10 @@ def test_the_operator_may_allow_a_private_network(settings):
 
 def provider(issuer: str) -> IdentityProvider:
     return IdentityProvider(
-        slug="esia", name={"ru": "ЕСИА", "en": "ESIA"}, issuer=issuer, client_id="veche",
+        slug="esia",
+        name={"ru": "ЕСИА", "en": "ESIA"},
+        issuer=issuer,
+        client_id="veche",
         trust_framework="ru_esia",
     )
 
