@@ -2,8 +2,10 @@
 object of another person or another organization by changing an id in the request, raises
 their own rights through a form, or is sent to another site by a crafted `next`.
 
-Decidim's advisories of 2023–2026 found private spaces readable, drafts exposed, actions on
-other people's objects by id, and redirects to any site; each case aims at Veche's equivalent.
+Decidim's advisories include CVE-2026-40869 (any signed-in user could accept or reject the
+amendments of a proposal not theirs) and CVE-2026-40870 (its API handed out every commentable
+resource without a permission check); the Veche equivalents are the decision on an edit
+proposal, drafts and hidden comments reached by id, and the addressee's copy of an appeal.
 Role matrices live beside each app (cabinet/tests/test_authorization.py, reporting/tests/
 test_dashboard_access.py, appeals/tests/test_attachments.py, discussions/tests/
 test_security.py); these cases are the hostile ones they do not try.

@@ -4,7 +4,7 @@ in parallel threads released together, so the row locks and unique constraints a
 the result right; SQLite serialises every write, so there the same presses run one after
 another and the same assertions hold.
 
-Decidim's advisories of 2023–2026 include votes counted twice under concurrency; Veche's
+Race conditions are one of the classes of Decidim's 2023–2026 advisories (issue 15); Veche's
 existing parallel tests cover signing (appeals/tests/test_concurrent_signing.py) and numbering,
 protocol and conclusion (discussions/tests/test_concurrency.py); these cover the rest.
 """

@@ -3,8 +3,8 @@ purpose, and not after it was used, superseded or tampered with — phone codes,
 confirmation keys, password reset links, second-factor codes, unsubscribe links, the OpenID
 Connect state and nonce, and document verification codes.
 
-Decidim's advisories of 2023–2026 include reused invitation and confirmation tokens and
-second-factor bypasses; each case here replays one of Veche's tokens.
+Token replay is one of the classes of Decidim's 2023–2026 advisories (issue 15); each case here
+replays one of Veche's tokens.
 """
 
 import itertools

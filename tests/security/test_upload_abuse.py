@@ -4,8 +4,9 @@ oversized files are refused before they are kept; names cannot climb out of the 
 or into a header; and whatever was kept is sent back with its own type, nosniff, and a
 sandboxing Content-Security-Policy, so even a polyglot runs nothing in the site's origin.
 
-Decidim's advisories of 2023–2026 include SVG and HTML uploads rendered in its origin and
-content-type spoofing; each case aims at one of Veche's uploads.
+Upload abuse is one of the classes of Decidim's 2023–2026 advisories (issue 15); each case aims
+at one of Veche's uploads: problem photos, answer attachments, project materials, property
+documents.
 """
 
 import io

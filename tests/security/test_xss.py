@@ -2,8 +2,9 @@
 revisions, searches) is shown as text or as Markdown cleaned by nh3, never as markup that runs;
 and the Content-Security-Policy would stop an inline script that slipped through anyway.
 
-Decidim's advisories of 2023–2026 found scripts in comments, proposal titles, user names, the
-version diff and map pop-ups; each case below aims at Veche's page for the same thing.
+XSS is one of the classes of Decidim's 2023–2026 advisories (issue 15); each case below aims
+at a Veche page that shows what someone else typed: comments, titles, names, the revision
+diff, the inbox, the search box and the map's data.
 """
 
 from html.parser import HTMLParser
