@@ -283,3 +283,39 @@ def test_a_document_cannot_read_files_outside_media_and_static(settings, tmp_pat
     fetcher = LocalFilesOnly("http://testserver/")
     with pytest.raises(ValueError):
         fetcher.fetch(f"http://testserver{path}")
+
+
+# --- The operator's setting -----------------------------------------------------------------
+
+
+def test_a_network_in_the_allow_list_that_is_not_one_stops_the_server():
+    from veche.core.tests.test_settings import SAFE_PRODUCTION_ENV, load_settings
+
+    result = load_settings({**SAFE_PRODUCTION_ENV, "VECHE_OUTBOUND_ALLOWED_HOSTS": "10.0.0.0/33"})
+    assert result.returncode != 0
+    assert "VECHE_OUTBOUND_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_allows_no_private_host_unless_told():
+    import os
+    import subprocess
+    import sys
+
+    from veche.core.tests.test_settings import SAFE_PRODUCTION_ENV
+
+    code = "import veche.settings as s; print(s.VECHE_OUTBOUND_ALLOWED_HOSTS)"
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("VECHE_OUTBOUND_ALLOWED_HOSTS", "DEBUG", "DATABASE_URL")
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**environment, **SAFE_PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
