@@ -152,3 +152,13 @@ def test_sql_in_a_revision_number_is_not_found(client, two_problems):
     url = reverse("appeals:diff", args=[two_problems[0].pk])
     for value in ("1 OR 1=1", "1; DROP TABLE appeals_problem", "99999999999999999999999"):
         assert client.get(url, {"from": value}).status_code == 404, value
+
+
+@pytest.mark.parametrize("value", ["abc", "1 OR 1=1", "1; DROP TABLE appeals_comment", "٣"])
+def test_sql_in_the_comment_of_a_complaint_is_not_found(client, two_problems, value):
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    assert client.get(reverse("moderation:report"), {"comment": value}).status_code == 404
+    response = client.post(reverse("moderation:report"), {"comment": value, "reason": "spam"})
+    assert response.status_code == 404
