@@ -59,19 +59,6 @@ def _nothing_allowed_by_the_operator(settings):
     settings.VECHE_OUTBOUND_ALLOWED_HOSTS = []
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Record, instead of making, any connection that gets past the guard."""
-    attempts = []
-
-    def refuse(self, request, *args, **kwargs):
-        attempts.append(request.url)
-        raise requests.ConnectionError("the test allows no outbound connection")
-
-    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
-    return attempts
-
-
 def family(ip: str) -> int:
     return socket.AF_INET6 if ":" in ip else socket.AF_INET
 

@@ -213,20 +213,6 @@ def provider(settings):
     )
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    import requests
-
-    attempts = []
-
-    def refuse(self, request, *args, **kwargs):
-        attempts.append(request.url)
-        raise requests.ConnectionError("the test allows no outbound connection")
-
-    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
-    return attempts
-
-
 def test_an_oidc_state_is_used_once(client, provider, no_network):
     """The first callback with the state goes on to the provider (refused here, offline); the
     same state again is refused before anything is asked of the provider."""
