@@ -214,6 +214,14 @@ def test_the_sign_in_session_refuses_an_endpoint_inside_our_network(no_network, 
     assert no_network == []
 
 
+def test_a_refusal_is_handled_wherever_an_unreachable_server_is(no_network):
+    """allauth turns a requests error during the token exchange into its sign-in error page;
+    a refused address takes the same way instead of failing the request."""
+    with get_adapter().get_requests_session() as session, pytest.raises(requests.RequestException):
+        session.get("http://169.254.169.254/latest/meta-data/")
+    assert no_network == []
+
+
 class Redirector(BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(302)

@@ -22,8 +22,10 @@ SCHEMES = ("http", "https")
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
-class OutboundURLRefused(ValueError):
-    """The URL leads somewhere the server must not connect to."""
+class OutboundURLRefused(requests.exceptions.InvalidURL):
+    """The URL leads somewhere the server must not connect to. A requests error (and a
+    ValueError), so code that handles an unreachable server handles a refused one the same
+    way: allauth shows its sign-in error page rather than failing."""
 
 
 def check_outbound_url(url: str, *, allow_private: bool = False) -> str:
