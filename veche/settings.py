@@ -5,6 +5,7 @@ misconfigured production server never starts half-right.
 """
 
 import importlib.util
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -157,6 +158,21 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hosts the server may connect to although they are not public addresses (names, addresses or
+# networks such as 10.0.0.0/8), for an identity provider inside the operator's own network.
+# Everything else an administrator or a provider names must be public: veche/core/net_guard.py.
+# Development allows this machine, where the demo identity provider runs.
+VECHE_OUTBOUND_ALLOWED_HOSTS = env_list(
+    "VECHE_OUTBOUND_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "::1"]
+)
+for _entry in VECHE_OUTBOUND_ALLOWED_HOSTS:
+    if "/" in _entry:
+        try:
+            ipaddress.ip_network(_entry.strip("[]"), strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"VECHE_OUTBOUND_ALLOWED_HOSTS: {_entry!r} is not a network such as 10.0.0.0/8"
+            ) from None
 
 # --- Applications -------------------------------------------------------------------------
 

@@ -13,7 +13,13 @@ from veche.territories.models import Territory
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 5
-IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"RIFF")
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def is_photo(head: bytes) -> bool:
+    """JPEG, PNG or WebP by the first twelve bytes. RIFF alone is not enough: a WAV or AVI
+    file starts with it too; a WebP says WEBP after the length."""
+    return head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,7 +41,7 @@ class PhotosField(forms.FileField):
                 )
             head = upload.read(12)
             upload.seek(0)
-            if not head.startswith(IMAGE_SIGNATURES):
+            if not is_photo(head):
                 raise forms.ValidationError(
                     _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
                 )

@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.i18n import translate, validate_translations
+from veche.core.net_guard import OutboundURLRefused, check_outbound_url
 from veche.identity.phones import format_phone, mask_phone
 
 
@@ -241,6 +243,15 @@ class IdentityProvider(models.Model):
 
     def get_login_url(self) -> str:
         return reverse("openid_connect_login", kwargs={"provider_id": self.slug})
+
+    def clean(self):
+        # The server fetches discovery, keys and tokens from the issuer: refuse addresses
+        # inside our own network before anything is saved (server-side request forgery).
+        if self.issuer:
+            try:
+                check_outbound_url(self.issuer)
+            except OutboundURLRefused as refusal:
+                raise ValidationError({"issuer": str(refusal)}) from None
 
 
 class CensusImport(models.Model):

@@ -30,6 +30,8 @@ from django.shortcuts import redirect
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.translation import gettext as _
 
+from veche.core.net_guard import guard_session
+
 logger = logging.getLogger(__name__)
 
 NONCE_LENGTH = 32
@@ -177,6 +179,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             raise ImmediateHttpResponse(redirect("account_login"))
         super().pre_social_login(request, sociallogin)
+
+    def get_requests_session(self):
+        # Discovery, keys, token and user info (and each redirect) reach public addresses only,
+        # whatever the provider's discovery document names: veche.core.net_guard.
+        return guard_session(super().get_requests_session())
 
 
 def login(request, provider_id):

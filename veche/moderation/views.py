@@ -27,9 +27,11 @@ class ComplaintForm(forms.Form):
 
 @login_required
 def report(request):
+    pk = request.GET.get("comment") or request.POST.get("comment") or ""
     comment = get_object_or_404(
         Comment.objects.select_related("problem"),
-        pk=request.GET.get("comment") or request.POST.get("comment") or 0,
+        # Anything but a number names no comment (rather than failing the query).
+        pk=int(pk) if pk.isdigit() else 0,
         hidden_at__isnull=True,
     )
     form = ComplaintForm(request.POST or None)
