@@ -16,6 +16,7 @@ administrator configured must equal, character for character, the discovery docu
 import logging
 
 import jwt
+import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal import jwtkit
@@ -62,7 +63,19 @@ class VecheOIDCAdapter(OpenIDConnectOAuth2Adapter):
 
     @property
     def openid_config(self) -> dict:
-        config = super().openid_config
+        try:
+            config = super().openid_config
+        except (requests.RequestException, ValueError) as error:
+            # Down, refused by the outbound guard, or not speaking JSON: the person is told so
+            # on the sign-in page, never shown an error page.
+            raise refuse(
+                self.request,
+                f"discovery at {self.configured_issuer!r} failed: {error}",
+                _(
+                    "The identity provider cannot be reached just now. Please try again later "
+                    "or sign in another way."
+                ),
+            ) from None
         if config.get("issuer") != self.configured_issuer:
             raise _untrusted_issuer(
                 self.request,

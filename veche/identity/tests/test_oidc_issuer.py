@@ -10,6 +10,7 @@ each refusal is due to the one lie.
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -283,3 +284,21 @@ def test_an_issuer_ending_with_a_slash_is_discovered_without_it_and_signs_in(liv
     _browser, response = sign_in(live_server.url)
     assert not response.headers["Location"].startswith("/accounts/login/")
     assert SocialAccount.objects.get(provider="mixup").uid == SUBJECT
+
+
+def test_a_provider_that_cannot_be_reached_is_a_message_not_an_error_page(live_server):
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    save_identity_provider(
+        provider=IdentityProvider(
+            slug="mixup",
+            name={"en": "Unreachable provider"},
+            issuer=closed,
+            client_id=CLIENT_ID,
+            client_secret="secret",
+            scopes="openid",
+        )
+    )
+    browser, response = sign_in(live_server.url)
+    assert_refused(live_server.url, browser, response, "cannot be reached just now")
