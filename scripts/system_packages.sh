@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need from the operating system: Debian's Chromium for the browser tests, DejaVu
 # fonts and Pango for WeasyPrint's PDF documents, poppler's pdftoppm to read a PDF back as an
-# image. Installed from Debian when missing and this user may (root, or sudo without a password);
+# image, nginx to run the documented location for protected files. Installed from Debian when missing and this user may (root, or sudo without a password);
 # otherwise the run stops before any test, naming the one command that installs them.
 set -euo pipefail
 
@@ -11,6 +11,8 @@ chromium="${VECHE_CHROMIUM:-/usr/bin/chromium}"
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+# The README's nginx location for protected files is run in front of Veche by a test.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx-light)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
