@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the tests need from the operating system: Debian's Chromium for the browser tests, DejaVu
 # fonts and Pango for WeasyPrint's PDF documents, poppler's pdftoppm to read a PDF back as an
-# image, nginx to run the documented location for protected files. Installed from Debian when missing and this user may (root, or sudo without a password);
-# otherwise the run stops before any test, naming the one command that installs them.
+# image, nginx to run the documented location for protected files. Installed from Debian when
+# missing and this user may (root, or sudo without a password); otherwise the run stops before
+# any test, naming the one command that installs them.
 set -euo pipefail
 
 need=()
