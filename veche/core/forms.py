@@ -1,4 +1,5 @@
-"""Form fields every app shares: a single line of text (titles, names) kept on one line."""
+"""Input every app shares: a single line of text (titles, names) kept on one line, and ids
+read from request parameters."""
 
 import unicodedata
 
@@ -40,3 +41,17 @@ class SingleLineField(forms.CharField):
         if value in self.empty_values:
             return value
         return normalize_line(value)
+
+
+# The largest id a database column holds (PostgreSQL's bigint); a larger number names nothing.
+_MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The id a request parameter names, or None for anything that is not one (a word, a
+    negative or huge number, digits of other scripts): a forged id names nothing, it is no
+    server error."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if 0 < number <= _MAX_ID else None
