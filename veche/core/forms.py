@@ -53,5 +53,7 @@ def parse_id(value) -> int | None:
     server error."""
     if not isinstance(value, str) or not value.isascii() or not value.isdecimal():
         return None
+    if len(value) > len(str(_MAX_ID)):  # and int() refuses strings of thousands of digits
+        return None
     number = int(value)
     return number if 0 < number <= _MAX_ID else None

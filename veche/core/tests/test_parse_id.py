@@ -7,7 +7,21 @@ from veche.core.forms import parse_id
 
 @pytest.mark.parametrize(
     "value",
-    ["", "abc", "-1", "0", "1e3", "1.0", " 1", "²", "٣", "99999999999999999999", None, ["1"]],
+    [
+        "",
+        "abc",
+        "-1",
+        "0",
+        "1e3",
+        "1.0",
+        " 1",
+        "²",
+        "٣",
+        "99999999999999999999",
+        "9" * 5000,
+        None,
+        ["1"],
+    ],
 )
 def test_anything_but_a_plain_positive_number_is_no_id(value):
     assert parse_id(value) is None
