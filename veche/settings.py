@@ -174,7 +174,7 @@ INSTALLED_APPS = [
     "veche.discussions",
     "veche.reporting",
     "veche.demo",
-    "django.contrib.admin",
+    "veche.core.admin_site.AdminConfig",  # Django's admin, refusing forged ids
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
