@@ -43,6 +43,20 @@ class SingleLineField(forms.CharField):
         return normalize_line(value)
 
 
+class SingleLineTranslationsField(forms.JSONField):
+    """A translated name (language code → text), as staff edit it in the admin: each text is
+    kept on one line, as a SingleLineField keeps it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, dict):
+            return {
+                code: normalize_line(text) if isinstance(text, str) else text
+                for code, text in value.items()
+            }
+        return value
+
+
 # The largest id a database column holds (PostgreSQL's bigint); a larger number names nothing.
 _MAX_ID = 2**63 - 1
 

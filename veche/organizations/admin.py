@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from veche.core.forms import SingleLineTranslationsField
 from veche.organizations.models import Membership, Organization
 
 
@@ -17,3 +18,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["jurisdiction"]
     inlines = [MembershipInline]
+
+    # Names head letters and make the subjects of e-mails: each text kept on one line.
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("name", "short_name"):
+            kwargs["form_class"] = SingleLineTranslationsField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
