@@ -20,8 +20,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
 from tests.factories import (
@@ -412,8 +413,9 @@ def _hostile(name: str, row: int) -> str:
     return CORPUS[(_seed(name) + row) % len(CORPUS)]
 
 
-def _walk(role: str, world: dict) -> list[str]:
-    """Every address with hostile values, as `role`; one line per distinct failure."""
+def _walk(role: str, world: dict, only=None) -> list[str]:
+    """Every address (or those `only` accepts) with hostile values, as `role`; one line per
+    distinct failure."""
     user = world["users"].get(role)
     read = _names_read_by_views()
     failures: dict[tuple, str] = {}
@@ -433,6 +435,8 @@ def _walk(role: str, world: dict) -> list[str]:
         return response
 
     for index, address in enumerate(_addresses()):
+        if only is not None and not only(address):
+            continue
         if address.name.startswith("admin:") and role not in ("anonymous", "admin"):
             continue  # the admin's sign-in page for the signed-in non-staff, as for anonymous
         cache.clear()  # rate limits would hide what lies behind them
@@ -485,3 +489,43 @@ def test_no_address_answers_hostile_input_with_a_server_error(role):
     world = _seed_world()
     failures = _walk(role, world)
     assert not failures, f"{len(failures)} server errors as {role}:\n" + "\n".join(failures)
+
+
+# --- the walker itself --------------------------------------------------------------------------
+
+
+def _reads_the_page_carelessly(request, pk):
+    int(request.GET.get("page", "1"))  # the bug the walker is there to find
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("careless/<int:pk>/", _reads_the_page_carelessly, name="careless"),
+    path("", include("veche.urls")),
+]
+
+
+def test_the_walker_finds_every_app_and_the_admin():
+    names = {address.name for address in _addresses()}
+    assert {
+        "core:home",
+        "appeals:list",
+        "discussions:detail",
+        "cabinet:appeal",
+        "moderation:report",
+        "documents:document",
+        "account_login",
+        "admin:index",
+        "admin:organizations_organization_change",
+    } <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media")
+@pytest.mark.urls(__name__)
+def test_the_walker_reports_a_view_that_fails_on_hostile_input():
+    failures = _walk("anonymous", _seed_world(), only=lambda address: address.name == "careless")
+    assert failures
+    assert all(line.startswith("careless GET '/careless/") for line in failures)
+    assert "ValueError at" in failures[0]
+    assert "_reads_the_page_carelessly" in failures[0]
