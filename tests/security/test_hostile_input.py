@@ -22,8 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, include, path
+from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.views.static import serve
 
 from tests.factories import (
     make_discussion,
@@ -413,9 +414,8 @@ def _hostile(name: str, row: int) -> str:
     return CORPUS[(_seed(name) + row) % len(CORPUS)]
 
 
-def _walk(role: str, world: dict, only=None) -> list[str]:
-    """Every address (or those `only` accepts) with hostile values, as `role`; one line per
-    distinct failure."""
+def _walk(role: str, world: dict) -> list[str]:
+    """Every address with hostile values, as `role`; one line per distinct failure."""
     user = world["users"].get(role)
     read = _names_read_by_views()
     failures: dict[tuple, str] = {}
@@ -435,8 +435,8 @@ def _walk(role: str, world: dict, only=None) -> list[str]:
         return response
 
     for index, address in enumerate(_addresses()):
-        if only is not None and not only(address):
-            continue
+        if address.callback is serve:
+            continue  # Django's development view for media, routed only when DEBUG is on
         if address.name.startswith("admin:") and role not in ("anonymous", "admin"):
             continue  # the admin's sign-in page for the signed-in non-staff, as for anonymous
         cache.clear()  # rate limits would hide what lies behind them
@@ -499,10 +499,9 @@ def _reads_the_page_carelessly(request, pk):
     return HttpResponse("ok")
 
 
-urlpatterns = [
-    path("careless/<int:pk>/", _reads_the_page_carelessly, name="careless"),
-    path("", include("veche.urls")),
-]
+# Only this address: including veche.urls here would import it while the tests are collected,
+# under the settings of development (DEBUG adds its media pattern) rather than of the tests.
+urlpatterns = [path("careless/<int:pk>/", _reads_the_page_carelessly, name="careless")]
 
 
 def test_the_walker_finds_every_app_and_the_admin():
@@ -524,7 +523,7 @@ def test_the_walker_finds_every_app_and_the_admin():
 @pytest.mark.usefixtures("_media")
 @pytest.mark.urls(__name__)
 def test_the_walker_reports_a_view_that_fails_on_hostile_input():
-    failures = _walk("anonymous", _seed_world(), only=lambda address: address.name == "careless")
+    failures = _walk("anonymous", _seed_world())
     assert failures
     assert all(line.startswith("careless GET '/careless/") for line in failures)
     assert "ValueError at" in failures[0]
