@@ -27,6 +27,7 @@ from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePatter
 from django.views.static import serve
 
 from tests.factories import (
+    discussion_dates,
     make_discussion,
     make_organization,
     make_problem,
@@ -241,8 +242,9 @@ def _seed_world() -> dict:
     from veche.appeals.models import Answer
     from veche.cabinet.tests.builders import TOTP_SECRET
     from veche.discussions import services as discussions
-    from veche.discussions.models import Material
+    from veche.discussions.models import Discussion, Material
     from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+    from veche.documents.appeals import appeal_pdf
     from veche.documents.models import IssuedDocument
     from veche.identity.models import PropertyClaim
     from veche.notifications.models import Notification
@@ -287,6 +289,12 @@ def _seed_world() -> dict:
     submission = discussions.submit(
         user=resident, discussion=discussion, kind="proposal", text="Сохранить деревья во дворе."
     )
+    # A second discussion whose intake has closed: the organizer's review pages act on it.
+    reviewed = make_discussion(territory=district, organizer=organization, organizer_user=official)
+    under_review = discussions.submit(
+        user=neighbour, discussion=reviewed, kind="remark", text="Мало парковок."
+    )
+    Discussion.objects.filter(pk=reviewed.pk).update(**discussion_dates("review"))
     applicant = make_legal_entity_representative()
     application = discussions.apply_for_discussion(
         user=applicant,
@@ -304,6 +312,7 @@ def _seed_world() -> dict:
         cadastral_number="16:50:011101:123",
         document=SimpleUploadedFile("deed.pdf", tiny_pdf(1), "application/pdf"),
     )
+    appeal_pdf(sent, for_addressee=False)  # issues a document with a code to verify
     document = IssuedDocument.objects.order_by("pk").first()
     notification = Notification.objects.filter(user=resident).order_by("pk").first()
     attachment = answer.attachments.first()
@@ -317,6 +326,8 @@ def _seed_world() -> dict:
         "comment": comment,
         "discussion": discussion,
         "submission": submission,
+        "reviewed": reviewed,
+        "under_review": under_review,
         "material": Material.objects.filter(discussion=discussion).first(),
         "application": application,
         "claim": claim,
@@ -329,6 +340,22 @@ def _seed_world() -> dict:
     }
 
 
+_REVIEW_ADDRESSES = [
+    f"discussions:{name}"
+    for name in (
+        "review",
+        "sign_protocol",
+        "publish_conclusion",
+        "progress",
+        "protocol_pdf",
+        "protocol_draft_pdf",
+        "annex_pdf",
+        "protocol_docx",
+        "extract_pdf",
+    )
+]
+
+
 def _real_values(address: Address, world: dict) -> dict[str, str]:
     """Valid values for the address's path: ids of the seeded world's objects."""
     name = address.name
@@ -339,15 +366,16 @@ def _real_values(address: Address, world: dict) -> dict[str, str]:
         "appeals:": {"pk": world["problem"].pk, "proposal_id": world["proposal"].pk},
         "discussions:submission": {"pk": world["submission"].pk},
         "discussions:answer": {"pk": world["submission"].pk},
-        "discussions:recommend": {"pk": world["submission"].pk},
+        "discussions:recommend": {"pk": world["under_review"].pk},
         "discussions:material_file": {"pk": world["material"].pk},
         "discussions:add_material_version": {"pk": world["material"].pk},
         "discussions:decide_application": {"pk": world["application"].pk},
         "discussions:application_document": {"pk": world["application"].pk},
+        **{name: {"pk": world["reviewed"].pk} for name in _REVIEW_ADDRESSES},
         "discussions:": {"pk": world["discussion"].pk},
         "cabinet:": {"pk": world["sent"].pk},
         "documents:": {
-            "code": world["document"].code if world["document"] else "ABCD",
+            "code": world["document"].code,
             "appeal_id": world["sent"].pk,
             "answer_id": world["answer"].pk,
         },
@@ -414,8 +442,9 @@ def _hostile(name: str, row: int) -> str:
     return CORPUS[(_seed(name) + row) % len(CORPUS)]
 
 
-def _walk(role: str, world: dict) -> list[str]:
-    """Every address with hostile values, as `role`; one line per distinct failure."""
+def _walk(role: str, world: dict, reached: dict | None = None) -> list[str]:
+    """Every address with hostile values, as `role`; one line per distinct failure. The status
+    of each address's plain GET is put in `reached`, by name."""
     user = world["users"].get(role)
     read = _names_read_by_views()
     failures: dict[tuple, str] = {}
@@ -446,6 +475,8 @@ def _walk(role: str, world: dict) -> list[str]:
         real = _real_values(address, world)
         path = address.path(real)
         baseline = check(client, address, "get", path, {})
+        if reached is not None:
+            reached[address.name] = baseline.status_code
         if address.name.startswith("admin:") and role != "admin":
             continue  # the admin only sends everyone else to its sign-in page, as tried above
         fields = _fields(baseline)
@@ -487,7 +518,8 @@ def _media(settings, tmp_path):
 @pytest.mark.parametrize("role", ROLES)
 def test_no_address_answers_hostile_input_with_a_server_error(role):
     world = _seed_world()
-    failures = _walk(role, world)
+    reached = {}
+    failures = _walk(role, world, reached)
     assert not failures, f"{len(failures)} server errors as {role}:\n" + "\n".join(failures)
 
 
@@ -521,10 +553,45 @@ def test_the_walker_finds_every_app_and_the_admin():
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_media")
-@pytest.mark.urls(__name__)
-def test_the_walker_reports_a_view_that_fails_on_hostile_input():
-    failures = _walk("anonymous", _seed_world())
+def test_the_walker_reports_a_view_that_fails_on_hostile_input(settings):
+    world = _seed_world()  # with the site's addresses, which seeding links to
+    settings.ROOT_URLCONF = __name__
+    failures = _walk("anonymous", world)
     assert failures
     assert all(line.startswith("careless GET '/careless/") for line in failures)
     assert "ValueError at" in failures[0]
     assert "_reads_the_page_carelessly" in failures[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media")
+def test_the_walker_reaches_the_pages_of_the_seeded_world():
+    """The ids it fills in are real: an official's pages open, so hostile values reach them."""
+    reached = {}
+    _walk("official", _seed_world(), reached)
+    opened = {
+        name
+        for name in (
+            "appeals:problem",
+            "cabinet:appeal",
+            "discussions:detail",
+            "discussions:review",
+            "discussions:submission",
+            "identity:claim_document",
+            "documents:document",
+            "territories:detail",
+            "organizations:detail",
+        )
+        if reached.get(name) == 200
+    }
+    assert opened == {
+        "appeals:problem",
+        "cabinet:appeal",
+        "discussions:detail",
+        "discussions:review",
+        "discussions:submission",
+        "identity:claim_document",
+        "documents:document",
+        "territories:detail",
+        "organizations:detail",
+    }
