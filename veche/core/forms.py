@@ -5,23 +5,24 @@ import unicodedata
 
 from django import forms
 
-# Bidirectional embeddings, overrides and isolates: they reverse how the rest of a line reads
-# ("‮gpj.exe" shows as "exe.jpg") and have no place in a title.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Dropped: bidirectional embeddings, overrides and isolates, which reverse how the rest of a
+# line reads ("‮gpj.exe" shows as "exe.jpg"), and the soft hyphen, which sits inside words.
+_DROPPED = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad")
 # Format characters that do belong in text: joiners of emoji and of some scripts.
 _KEPT_FORMATS = frozenset("\u200c\u200d")
 
 
 def normalize_line(text: str) -> str:
     """`text` as one clean line: NFC-normalised; line breaks, tabs and other control or
-    format characters turned into spaces; direction overrides dropped; runs of spaces made one.
+    format characters turned into spaces; direction overrides and soft hyphens dropped; runs of
+    spaces made one.
 
     A title becomes the subject of e-mails, where a line break is refused (and the e-mail with
     it), and is shown in lists, where a direction override would garble what follows."""
     text = unicodedata.normalize("NFC", text)
     kept = []
     for char in text:
-        if char in _BIDI_CONTROLS:
+        if char in _DROPPED:
             continue
         category = unicodedata.category(char)
         if category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in _KEPT_FORMATS):

@@ -17,6 +17,7 @@ from veche.core.forms import SingleLineField, normalize_line
         ("Ямы\u200bво\ufeffдворе", "Ямы во дворе"),
         ("  много   пробелов  ", "много пробелов"),
         ("Е\u0308лки", "Ёлки"),
+        ("Ка\u00adзань", "Казань"),
         (
             "Семья \U0001f468\u200d\U0001f469\u200d\U0001f467",
             "Семья \U0001f468\u200d\U0001f469\u200d\U0001f467",
@@ -31,6 +32,7 @@ from veche.core.forms import SingleLineField, normalize_line
         "invisible format characters",
         "runs of spaces",
         "decomposed letters",
+        "soft hyphen",
         "emoji joiners kept",
     ],
 )
