@@ -190,7 +190,7 @@ INSTALLED_APPS = [
     "veche.discussions",
     "veche.reporting",
     "veche.demo",
-    "django.contrib.admin",
+    "veche.core.admin_site.AdminConfig",  # Django's admin, refusing forged ids
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -216,6 +216,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "veche.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.models import User
+from veche.core.forms import SingleLineField
 
 
 class ProfileForm(forms.ModelForm):
@@ -12,6 +13,8 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["last_name", "first_name", "patronymic", "name_publication", "preferred_language"]
         widgets = {"name_publication": forms.RadioSelect}
+        # Names go into signatures, documents and e-mails: each is kept on one line.
+        field_classes = dict.fromkeys(["last_name", "first_name", "patronymic"], SingleLineField)
         help_texts = {
             "name_publication": _(
                 "This is your separate consent to the publication of your name. Without it the "

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Category, Problem
+from veche.core.forms import SingleLineField
 from veche.core.images import strip_metadata
 from veche.organizations.models import Organization
 from veche.territories.geo import check_point
@@ -80,7 +81,7 @@ class CoordinateField(forms.DecimalField):
 
 
 class ProblemForm(forms.Form):
-    title = forms.CharField(
+    title = SingleLineField(
         label=_("What is the problem?"),
         max_length=200,
         min_length=10,
@@ -88,7 +89,7 @@ class ProblemForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     territory = forms.ModelChoiceField(label=_("Where"), queryset=Territory.objects.none())
-    address = forms.CharField(
+    address = SingleLineField(
         label=_("Address or landmark"),
         max_length=300,
         required=False,

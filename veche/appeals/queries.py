@@ -21,12 +21,10 @@ from veche.appeals.models import (
     Signature,
 )
 from veche.appeals.search import search_problems
+from veche.core.paging import MAX_PAGE
 from veche.territories.models import Territory
 
 PAGE_SIZE = 20
-# Deeper pages are shown empty: a page number from the address bar stays within the database's
-# integers (an OFFSET of 10²³ fails the query instead of finding nothing).
-LAST_PAGE = 1_000_000
 
 STATUS_FILTERS = {
     "collecting": Q(current_appeal__status=Appeal.Status.COLLECTING),
@@ -84,7 +82,7 @@ def problem_list(
         queryset = queryset.filter(STATUS_FILTERS[status])
     if category:
         queryset = queryset.filter(category__slug=category)
-    page = min(max(1, page), LAST_PAGE)
+    page = min(max(1, page), MAX_PAGE)  # for callers other than the page, too
     start = (page - 1) * PAGE_SIZE
     if q.strip():
         ids = search_problems(queryset, q)[start : start + PAGE_SIZE + 1]

@@ -27,6 +27,7 @@ from veche.appeals.models import (
 from veche.appeals.policy import forwarding_due, policy_for
 from veche.appeals.screening import screen
 from veche.core.audit import record_event
+from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
@@ -132,7 +133,7 @@ def publish_problem(
     now = timezone.now()
     problem = Problem.objects.create(
         author=author,
-        title=title.strip(),
+        title=normalize_line(title),
         description=description.strip(),
         category=category,
         territory=territory,

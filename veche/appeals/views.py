@@ -25,6 +25,7 @@ from veche.appeals.models import Appeal, Category, EditProposal, Problem
 from veche.appeals.routing import route
 from veche.appeals.search import similar_problems
 from veche.core.files import serve_file
+from veche.core.paging import page_number
 from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
 from veche.identity.models import EligibilityRule
 from veche.territories.geo import extents_by_territory, site_extent
@@ -49,11 +50,9 @@ def _act(request, problem: Problem, action, success: str):
 def problem_list(request):
     form = FilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
-    page = queries.problem_list(**{k: v for k, v in filters.items() if v}, page=page_number)
+    page = queries.problem_list(
+        **{k: v for k, v in filters.items() if v}, page=page_number(request.GET.get("page"))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

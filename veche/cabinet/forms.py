@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from veche.cabinet.queries import organization_tree
+from veche.core.forms import SingleLineField
 from veche.core.images import strip_metadata
 from veche.organizations.models import Organization
 
@@ -107,7 +108,7 @@ class AttachmentsField(forms.FileField):
 
 
 class RegisterForm(forms.Form):
-    registration_number = forms.CharField(
+    registration_number = SingleLineField(
         label=_("Registration number"),
         max_length=64,
         help_text=_("As in the organization's register of incoming correspondence."),

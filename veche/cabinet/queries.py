@@ -70,6 +70,9 @@ def cabinet_scope(user) -> CabinetScope:
         own.setdefault(membership.organization_id, membership.organization)
         if membership.role == Membership.Role.HEAD:
             head_of.add(membership.organization_id)
+    if not own:
+        # A superuser passes every permission check but has no inbox of their own.
+        raise PermissionDenied
     scope = CabinetScope(own=sorted(own.values(), key=lambda o: o.title), head_of=head_of)
     if head_of:
         scope.overseen = organization_tree(Organization.objects.all(), roots=head_of)

@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from veche.appeals.queries import problem_list
 from veche.core.models import GENESIS_HASH, AuditHead
+from veche.core.redirects import redirect_back
 from veche.discussions.queries import current_discussions
 from veche.organizations.queries import public_organizations
 from veche.territories.models import Territory
@@ -108,7 +108,7 @@ def choose_territory(request):
     code = request.POST.get("territory", "")
     if not code:
         request.session.pop(TERRITORY_SESSION_KEY, None)
-        return _redirect_back(request, "/")
+        return redirect_back(request, "/")
     territory = get_object_or_404(picker_territories(), code=code)
     request.session[TERRITORY_SESSION_KEY] = territory.code
     return HttpResponseRedirect(territory.get_absolute_url())
@@ -119,10 +119,3 @@ def current_territory(request) -> Territory | None:
     if not code:
         return None
     return Territory.objects.filter(code=code).first()
-
-
-def _redirect_back(request, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = default
-    return HttpResponseRedirect(target)

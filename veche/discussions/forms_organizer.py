@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.accounts.models import User
+from veche.core.forms import SingleLineField
 from veche.discussions.forms import MAX_PAGE
 from veche.discussions.materials import sniff
 from veche.discussions.models import Application, Discussion, Material, Submission
@@ -162,12 +163,6 @@ class FieldsetsMixin:
                 yield section, fields
 
 
-def one_line(text: str) -> str:
-    """A title on one line: it becomes the subject of notices' e-mails, where a line break
-    is refused (and the e-mail with it)."""
-    return " ".join(text.split())
-
-
 def _emails(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text.strip()) if part]
 
@@ -186,7 +181,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
         help_text=_("A public hearing adds a meeting of participants."),
     )
     subject = forms.ChoiceField(label=_("Subject"), choices=Discussion.Subject.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = SingleLineField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"),
         max_length=LONG_TEXT,
@@ -210,7 +205,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
     exposition_end = ScheduleDateField(label=_("Exposition closes on"))
     protocol_due = ScheduleDateField(label=_("Protocol due on"))
     conclusion_due = ScheduleDateField(label=_("Conclusion due on"))
-    exposition_place = forms.CharField(label=_("Exposition place"), max_length=300, required=False)
+    exposition_place = SingleLineField(label=_("Exposition place"), max_length=300, required=False)
     exposition_hours = forms.CharField(
         label=_("Visiting days and hours"),
         max_length=300,
@@ -222,7 +217,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
         required=False,
         help_text=_("Required for a public hearing; on the schedule's clock."),
     )
-    meeting_place = forms.CharField(label=_("Meeting place"), max_length=300, required=False)
+    meeting_place = SingleLineField(label=_("Meeting place"), max_length=300, required=False)
     eligible_territories = TerritoriesField(
         label=_("Residents of these territories take part"),
         queryset=Territory.objects.order_by("path"),
@@ -339,9 +334,6 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
             }
         return initial
 
-    def clean_title(self) -> str:
-        return one_line(self.cleaned_data["title"])
-
     def clean_expert_emails(self) -> list[User]:
         experts, unknown = [], []
         for address in _emails(self.cleaned_data["expert_emails"]):
@@ -392,7 +384,7 @@ class DiscussionForm(FieldsetsMixin, forms.Form):
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(
+    title = SingleLineField(
         label=_("Title of the document"),
         max_length=300,
         help_text=_("As participants will see it, e.g. “Explanatory note”."),
@@ -578,14 +570,14 @@ class PaperSubmissionForm(FieldsetsMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=Participant.PERSON,
     )
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         label=_("Surname, name and patronymic"), max_length=300, required=False
     )
     birthdate = forms.DateField(label=_("Date of birth"), widget=DateInput(), required=False)
-    address = forms.CharField(
+    address = SingleLineField(
         label=_("Address of residence (registration)"), max_length=500, required=False
     )
-    legal_name = forms.CharField(
+    legal_name = SingleLineField(
         label=_("Name of the legal entity"), max_length=300, required=False
     )
     ogrn = forms.CharField(
@@ -688,7 +680,7 @@ class MilestoneForm(forms.Form):
         empty_label=_("The discussion's decision as a whole"),
         help_text=_("Or one accepted proposal: its author is told."),
     )
-    title = forms.CharField(label=_("What was done"), max_length=300)
+    title = SingleLineField(label=_("What was done"), max_length=300)
     percent = forms.IntegerField(label=_("Done, %"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("Details (optional)"),
@@ -719,7 +711,7 @@ class ApplicationForm(forms.Form):
         ).order_by("slug"),
     )
     subject = forms.ChoiceField(label=_("Subject"), choices=Discussion.Subject.choices)
-    title = forms.CharField(label=_("Project"), max_length=300)
+    title = SingleLineField(label=_("Project"), max_length=300)
     description = forms.CharField(
         label=_("Description"),
         max_length=LONG_TEXT,
@@ -733,9 +725,6 @@ class ApplicationForm(forms.Form):
         label=_("Project documents (PDF)"),
         help_text=_("One PDF file with the project's materials."),
     )
-
-    def clean_title(self) -> str:
-        return one_line(self.cleaned_data["title"])
 
     def clean_document(self):
         document = self.cleaned_data["document"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from veche.appeals.screening import is_obscene, is_threatening
 from veche.core.audit import record_event
+from veche.core.forms import normalize_line
 from veche.discussions import notices, records, rules
 from veche.discussions.materials import check_upload
 from veche.discussions.models import (
@@ -848,7 +849,7 @@ def apply_for_discussion(
     # A double click or a resend must not file the same application twice: the applicant's
     # row is locked, so two requests at once are checked one after the other.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    title = " ".join(title.split())
+    title = normalize_line(title)
     if Application.objects.filter(
         applicant=user,
         organization=organization,

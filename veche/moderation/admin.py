@@ -20,6 +20,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     ]
     actions = ["hide"]
 
+    def has_add_permission(self, request):
+        # Complaints are filed by residents about a comment; an empty one would have none.
+        return False
+
     @admin.action(description=_("Hide the reported comments"))
     def hide(self, request, queryset):
         for complaint in queryset.select_related("comment"):

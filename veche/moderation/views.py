@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.appeals.models import Comment
+from veche.core.forms import parse_id
 from veche.moderation.models import Complaint
 from veche.moderation.services import report_comment
 
@@ -27,11 +28,9 @@ class ComplaintForm(forms.Form):
 
 @login_required
 def report(request):
-    pk = request.GET.get("comment") or request.POST.get("comment") or ""
     comment = get_object_or_404(
         Comment.objects.select_related("problem"),
-        # Anything but a number names no comment (rather than failing the query).
-        pk=int(pk) if pk.isdigit() else 0,
+        pk=parse_id(request.GET.get("comment") or request.POST.get("comment")) or 0,
         hidden_at__isnull=True,
     )
     form = ComplaintForm(request.POST or None)

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from veche.core.forms import parse_id
+from veche.core.redirects import redirect_back
 from veche.notifications import services
 from veche.notifications.forms import EmailSettingsForm
 from veche.notifications.models import NotificationPreference
@@ -26,18 +28,13 @@ def inbox(request):
 
 
 def _back_to_inbox(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("notifications:inbox")
+    return redirect_back(request, reverse("notifications:inbox"))
 
 
 @login_required
 @require_POST
 def read(request):
-    ids = [int(value) for value in request.POST.getlist("notification") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("notification")) if pk is not None]
     services.mark_read(user=request.user, ids=ids)
     return _back_to_inbox(request)
 

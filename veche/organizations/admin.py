@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
+from veche.core.forms import SingleLineTranslationsField
 from veche.core.images import strip_metadata
 from veche.organizations.models import Membership, Organization
 
@@ -34,3 +35,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["jurisdiction"]
     inlines = [MembershipInline]
+
+    # Names head letters and make the subjects of e-mails: each text kept on one line.
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("name", "short_name"):
+            kwargs["form_class"] = SingleLineTranslationsField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

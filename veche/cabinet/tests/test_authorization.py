@@ -219,3 +219,8 @@ def test_a_resident_without_any_role_is_refused_the_whole_cabinet(client):
     enter(client, make_user())
     assert client.get(reverse("cabinet:home")).status_code == 403
     assert client.get(reverse("cabinet:subordinates")).status_code == 403
+
+
+def test_a_superuser_without_an_organization_is_refused_the_cabinet_not_shown_an_error(client):
+    enter(client, make_user(is_staff=True, is_superuser=True))
+    assert client.get(reverse("cabinet:home")).status_code == 403

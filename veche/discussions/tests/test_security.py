@@ -551,7 +551,8 @@ def test_no_get_changes_anything(client):
     changes = state_changes(discussion, submission)
     before = what_could_change()
     for url, data in changes:
-        assert client.get(url, data).status_code in (200, 302, 403, 405), url
+        # 400: a file's bytes put in a query carry null characters, refused before any view.
+        assert client.get(url, data).status_code in (200, 302, 400, 403, 405), url
     assert what_could_change() == before
 
 

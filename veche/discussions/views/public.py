@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
+from veche.core.redirects import redirect_back
 from veche.core.views import current_territory
 from veche.discussions import queries, rules, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
@@ -231,10 +231,7 @@ def follow_territory(request):
         if wanted
         else _("You no longer follow discussions in %(place)s.") % {"place": territory.title},
     )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("discussions:list")
-    return redirect(target)
+    return redirect_back(request, reverse("discussions:list"))
 
 
 def material_file(request, pk: int):

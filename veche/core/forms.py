@@ -1,0 +1,74 @@
+"""Input every app shares: a single line of text (titles, names) kept on one line, and ids
+read from request parameters."""
+
+import unicodedata
+
+from django import forms
+
+# Dropped: bidirectional embeddings, overrides and isolates, which reverse how the rest of a
+# line reads ("‮gpj.exe" shows as "exe.jpg"), and the soft hyphen, which sits inside words.
+_DROPPED = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad")
+# Format characters that do belong in text: joiners of emoji and of some scripts.
+_KEPT_FORMATS = frozenset("\u200c\u200d")
+
+
+def normalize_line(text: str) -> str:
+    """`text` as one clean line: NFC-normalised; line breaks, tabs and other control or
+    format characters turned into spaces; direction overrides and soft hyphens dropped; runs of
+    spaces made one.
+
+    A title becomes the subject of e-mails, where a line break is refused (and the e-mail with
+    it), and is shown in lists, where a direction override would garble what follows."""
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for char in text:
+        if char in _DROPPED:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in _KEPT_FORMATS):
+            kept.append(" ")
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+class SingleLineField(forms.CharField):
+    """A CharField for titles and names: whatever was typed or forged is kept on one line.
+
+    The value is normalised before the length checks, so `min_length` counts what is kept."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return normalize_line(value)
+
+
+class SingleLineTranslationsField(forms.JSONField):
+    """A translated name (language code → text), as staff edit it in the admin: each text is
+    kept on one line, as a SingleLineField keeps it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, dict):
+            return {
+                code: normalize_line(text) if isinstance(text, str) else text
+                for code, text in value.items()
+            }
+        return value
+
+
+# The largest id a database column holds (PostgreSQL's bigint); a larger number names nothing.
+_MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The id a request parameter names, or None for anything that is not one (a word, a
+    negative or huge number, digits of other scripts): a forged id names nothing, it is no
+    server error."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdecimal():
+        return None
+    if len(value) > len(str(_MAX_ID)):  # and int() refuses strings of thousands of digits
+        return None
+    number = int(value)
+    return number if 0 < number <= _MAX_ID else None
