@@ -12,7 +12,7 @@ from veche.settings import env_list, env_proxies
 
 def test_a_list_item_outside_the_choices_is_refused_naming_the_variable(monkeypatch):
     monkeypatch.setenv("VECHE_SOME_LIST", "head, oficial")
-    with pytest.raises(ImproperlyConfigured, match="VECHE_SOME_LIST .*unknown: oficial"):
+    with pytest.raises(ImproperlyConfigured, match=r"VECHE_SOME_LIST .*unknown: oficial"):
         env_list("VECHE_SOME_LIST", [], choices=("head", "official"))
 
 
