@@ -237,7 +237,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "veche.accounts.middleware.StaffMustUseTwoFactorMiddleware",
+    "veche.accounts.middleware.StaffSessionMiddleware",
+    "veche.accounts.middleware.ProcessingConsentMiddleware",
 ]
 
 ROOT_URLCONF = "veche.urls"
