@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,9 @@ def _safe_next(request, default: str) -> str:
 def admin_login(request):
     """The admin's own form would sign staff in with the password alone and outside allauth's
     rate limits: there is one sign-in, allauth's, with its second factor and limits."""
+    if request.user.is_authenticated:
+        # Signed in without the admin's permission: the sign-in would send them straight back.
+        raise PermissionDenied
     target = _safe_next(request, reverse("admin:index"))
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 

@@ -139,6 +139,11 @@ def test_the_admin_sign_in_hands_over_to_the_one_sign_in_keeping_next(client):
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
 
 
+def test_a_signed_in_person_without_admin_access_is_refused_rather_than_sent_round(client):
+    client.force_login(make_user())
+    assert client.get("/admin/", follow=True).status_code == 403
+
+
 def test_a_password_posted_to_the_admin_sign_in_signs_nobody_in(client):
     admin = make_user(is_staff=True, is_superuser=True)
     TOTP.activate(admin, TOTP_SECRET)

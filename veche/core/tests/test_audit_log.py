@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def three_events():
-    user = make_user()
+    user = make_user(processing_consent=False)  # no consent event of its own in the chain
     territory = make_territory()
     with transaction.atomic():
         for action in ("appeal.signed", "appeal.dispatched", "appeal.answered"):
