@@ -53,6 +53,8 @@ def make_organization(
 
 
 def make_user(email: str | None = None, *, password: str = PASSWORD, **fields) -> User:
+    # People in tests have signed up, which records their consent to processing.
+    fields.setdefault("processing_consent", True)
     user, _ = ensure_account(
         email=email or f"person{next(_sequence)}@example.org", password=password, **fields
     )

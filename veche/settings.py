@@ -51,11 +51,42 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str], *, choices: tuple[str, ...] | None = None) -> list[str]:
+    """A comma-separated list; with `choices`, an unknown item (a typo) stops the process
+    rather than being silently dropped."""
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if choices is not None:
+        unknown = [item for item in items if item not in choices]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{name} may hold only {', '.join(choices)}; unknown: {', '.join(unknown)}"
+            )
+    return items
+
+
+def env_proxies(name: str) -> int | list[str]:
+    """Trusted reverse proxies in front of the site: a number of hops, or their addresses and
+    networks. Empty (the default) means none: X-Forwarded-For is then ignored."""
+    import ipaddress
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if raw.isdigit():
+        return int(raw)
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a number of proxies or a list of their addresses "
+                f"(networks allowed), not {item!r}"
+            ) from None
+    return networks
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -223,7 +254,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "veche.accounts.middleware.StaffMustUseTwoFactorMiddleware",
+    "veche.accounts.middleware.StaffSessionMiddleware",
+    "veche.accounts.middleware.ProcessingConsentMiddleware",
 ]
 
 ROOT_URLCONF = "veche.urls"
@@ -346,7 +378,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        # ASVS 2.1.1: at least 12 characters.
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -421,6 +454,10 @@ if PRODUCTION:
         # Preloading is a deliberate, hard-to-undo choice per domain: off unless asked for.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Reverse proxies whose X-Forwarded-For is believed (veche.core.net.client_ip): rate limits count
+# per real client. A number of hops (1 for one nginx) or the proxies' addresses/networks.
+VECHE_TRUSTED_PROXIES = env_proxies("VECHE_TRUSTED_PROXIES")
+
 # Origins (besides our own) that forms may post to or be redirected to: identity providers.
 CSP_FORM_ACTION_EXTRA = env_list("VECHE_CSP_FORM_ACTION", [])
 
@@ -471,10 +508,15 @@ LOGGING = {
 
 # --- Veche --------------------------------------------------------------------------------
 
+# Staff roles (organizations.Membership.Role; a test keeps the two lists equal).
+STAFF_ROLES = ("head", "official", "moderator", "organizer", "expert")
 # Which staff roles must use a second factor before they can act.
 VECHE_MFA_REQUIRED_ROLES = env_list(
-    "VECHE_MFA_REQUIRED_ROLES", ["head", "official", "moderator", "organizer", "expert"]
+    "VECHE_MFA_REQUIRED_ROLES", list(STAFF_ROLES), choices=STAFF_ROLES
 )
+# A staff session left idle this long must sign in again (ASVS 3.3.2); residents keep the normal
+# session age.
+VECHE_STAFF_IDLE_MINUTES = env_int("VECHE_STAFF_IDLE_MINUTES", 30, minimum=1)
 # Key for census identifier and phone number hashes; without it the site's SECRET_KEY is used.
 # Changing it makes every imported census unmatchable, so set it once.
 VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
@@ -531,9 +573,20 @@ VECHE_MAP_BOUNDS = env_bounds("VECHE_MAP_BOUNDS", "41.1,19.6,81.9,-169.0")
 # The notice is published at least this many days before the exposition opens.
 VECHE_DISCUSSION_NOTICE_DAYS = env_int("VECHE_DISCUSSION_NOTICE_DAYS", 7, minimum=0)
 # These subjects must run from notice to published conclusion within VECHE_DISCUSSION_MAX_MONTHS.
+# Discussion subjects (discussions.Discussion.Subject; a test keeps the two lists equal).
+DISCUSSION_SUBJECTS = (
+    "general_plan",
+    "land_use_rules",
+    "planning_project",
+    "improvement_rules",
+    "conditional_use",
+    "deviation",
+    "other",
+)
 VECHE_DISCUSSION_LIMITED_SUBJECTS = env_list(
     "VECHE_DISCUSSION_LIMITED_SUBJECTS",
     ["general_plan", "land_use_rules", "conditional_use", "deviation"],
+    choices=DISCUSSION_SUBJECTS,
 )
 VECHE_DISCUSSION_MAX_MONTHS = env_int("VECHE_DISCUSSION_MAX_MONTHS", 1, minimum=1)
 # Suggested protocol date: this many days after the intake closes.

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from veche.accounts.views import admin_login
 from veche.identity import oidc
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("territories/", include("veche.territories.urls")),
     path("organizations/", include("veche.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # One sign-in for everyone: the admin's form hands over to allauth's (second factor, limits).
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

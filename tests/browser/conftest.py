@@ -4,6 +4,7 @@ import email
 import email.policy
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -110,6 +111,11 @@ def sign_in(page, email: str, *, password: str | None = None, totp_secret: str |
         page.locator('main input[name="code"]').fill(code)
         # The form also holds the "cancel" button, which belongs to a sign-out form.
         page.locator('main form button[type="submit"]:not([form])').click()
+    page.wait_for_url(re.compile(r".*/accounts/(profile|consent)/.*"))
+    if "/accounts/consent/" in page.url:
+        # An account an operator made: the person agrees to processing at the first sign-in.
+        page.locator('input[name="consent_processing"]').check()
+        page.locator('main form button[type="submit"]').first.click()
     page.wait_for_url("**/accounts/profile/")
     return page
 

@@ -315,6 +315,8 @@ def test_an_appeal_lives_from_publication_to_escalation(
     client = Client()
     for email in neighbour_emails[2:-1]:
         client.force_login(User.objects.get(email=email))
+        # Their accounts were made by an operator: the first sign-in asks the consent.
+        assert client.post("/accounts/consent/", {"consent_processing": "on"}).status_code == 302
         assert client.post(sign_url, {"agree": "on"}).status_code == 302
     appeal.refresh_from_db()
     assert (appeal.status, appeal.signature_count) == (Appeal.Status.COLLECTING, THRESHOLD - 1)

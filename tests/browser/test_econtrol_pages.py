@@ -4,19 +4,18 @@ without sideways scrolling on a phone, and filtered without JavaScript."""
 import datetime
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, save_screenshot
 from tests.factories import make_discussion, make_organization, make_staff, make_territory
+from tests.sign_in import enter
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
 from veche.organizations.models import Membership
 from veche.territories.models import Territory
 
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 def _update(discussion, **fields):
@@ -130,9 +129,7 @@ def a_city():
 
 
 def signed_in(new_context, live_server, user, **options):
-    TOTP.activate(user, TOTP_SECRET)
-    client = Client()
-    client.force_login(user)
+    client = enter(Client(), user)  # staff: a session that passed the second factor
     context = new_context(**options)
     context.add_cookies(
         [

@@ -37,8 +37,13 @@ def test_citizen_signs_in_with_national_id_and_is_refused_in_another_district(
     page.locator('form:has(input[name="username"][value="safina"]) button').click()
     page.locator('button[name="allow"]').click()
 
-    # Back at Veche: code exchanged for tokens, ID token checked, userinfo read.
-    page.wait_for_url(f"{live_server.url}/**")
+    # Back at Veche: code exchanged for tokens, ID token checked, userinfo read. Before the
+    # first page, Veche asks its own consent to processing (the provider's only let it pass).
+    page.wait_for_url(f"{live_server.url}/accounts/consent/**")
+    axe(page, "consent to processing")
+    page.locator('input[name="consent_processing"]').check()
+    page.locator('main form.form button[type="submit"]').click()
+    page.wait_for_url(f"{live_server.url}/accounts/profile/")
     page.goto("/verification/")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Сафина Алсу Ринатовна")

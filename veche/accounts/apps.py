@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "veche.accounts"
     label = "accounts"
+
+    def ready(self):
+        from allauth.mfa.signals import authenticator_added
+        from django.contrib.auth.signals import user_logged_in
+
+        from veche.accounts import signals
+
+        user_logged_in.connect(signals.start_the_idle_clock, dispatch_uid="veche_idle_clock")
+        authenticator_added.connect(
+            signals.count_enrolment_as_second_factor, dispatch_uid="veche_enrolment_mfa"
+        )

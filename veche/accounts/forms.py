@@ -35,9 +35,20 @@ class SignupConsentForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from veche.accounts.services import record_consent
+        from veche.accounts.services import consent_to_processing
 
-        record_consent(user=user, kind="processing")
+        consent_to_processing(user=user)
+
+
+class ProcessingConsentForm(forms.Form):
+    """Asked of a signed-in person without a consent to the current privacy policy: one who
+    came through an identity provider, or whose consent predates a new policy version."""
+
+    consent_processing = forms.BooleanField(
+        label=_("I agree to the processing of my personal data under the privacy policy."),
+        required=True,
+        error_messages={"required": _("Without this consent you cannot use the site.")},
+    )
 
 
 class EraseAccountForm(forms.Form):

@@ -1,38 +1,104 @@
-"""Staff must enrol a second factor before they can do anything else."""
+"""Gates every signed-in request passes, whatever the way in (password, provider, admin):
+staff sessions end after an idle spell and must have passed a second factor in this very
+session; everyone must hold a consent to the current privacy policy."""
 
+import time
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from veche.accounts.queries import has_current_processing_consent
 from veche.accounts.rules import has_two_factor, requires_two_factor
 
-# Paths a staff member without a second factor may still reach: to set one up or to leave.
-_ALLOWED_PREFIXES = (
-    "/accounts/2fa/",
+# Paths a person held at a gate may still reach: to pass it, to read the policy, or to leave.
+_ALWAYS_OPEN = (
     "/accounts/logout/",
-    "/accounts/reauthenticate/",
     "/i18n/",
     "/static/",
     "/healthz",
-    "/accounts/password/",
+    "/privacy/",
     "/notifications/unsubscribe/",
 )
+_SECOND_FACTOR_OPEN = (
+    *_ALWAYS_OPEN,
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/password/",
+)
+_CONSENT_OPEN = (*_SECOND_FACTOR_OPEN, "/accounts/consent/")
+
+# When the session last saw its person (seconds since the epoch); written at most once a minute.
+LAST_SEEN_KEY = "veche_last_seen"
+_LAST_SEEN_GRANULARITY = 60
+# The user and policy version whose consent this session has already found stored.
+CONSENT_KEY = "veche_consent_checked"
+# The user this session found to hold a staff role. Kept only once true: it can only make the
+# gate stricter, while a resident's session asks again on every request, so that a role granted
+# mid-session is caught at once.
+STAFF_KEY = "veche_staff"
 
 
-class StaffMustUseTwoFactorMiddleware:
+def _is_staff(request, user) -> bool:
+    if request.session.get(STAFF_KEY) == str(user.pk):
+        return True
+    if requires_two_factor(user):
+        request.session[STAFF_KEY] = str(user.pk)
+        return True
+    return False
+
+
+def second_factor_used(request) -> bool:
+    """Whether this session's sign-in (or a later re-authentication) passed a second factor:
+    read from allauth's record of the session, so a role granted later is still asked for it."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def mark_seen(request) -> None:
+    request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+def _idle_too_long(request) -> bool:
+    seen = request.session.get(LAST_SEEN_KEY)
+    return seen is not None and time.time() - seen > settings.VECHE_STAFF_IDLE_MINUTES * 60
+
+
+def _next_query(request) -> str:
+    return urlencode({"next": request.get_full_path()})
+
+
+class StaffSessionMiddleware:
+    """Staff (VECHE_MFA_REQUIRED_ROLES, administrators): an idle session ends, and no staff
+    page opens before a second factor is passed in this session."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        staff = _is_staff(request, user)
+        if staff and _idle_too_long(request):
+            logout(request)
+            messages.info(request, _("You were signed out after a spell of inactivity."))
+            return redirect_to_login(request.get_full_path())
+        seen = request.session.get(LAST_SEEN_KEY)
+        if seen is None or time.time() - seen >= _LAST_SEEN_GRANULARITY:
+            mark_seen(request)
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not request.session.get("veche_mfa_ok")
+            staff
+            and not request.path.startswith(_SECOND_FACTOR_OPEN)
+            and not second_factor_used(request)
         ):
-            if requires_two_factor(user) and not has_two_factor(user):
+            if not has_two_factor(user):
                 messages.warning(
                     request,
                     _(
@@ -41,6 +107,31 @@ class StaffMustUseTwoFactorMiddleware:
                     ),
                 )
                 return redirect(reverse("mfa_activate_totp"))
-            # Remember for this session; a role given later is caught at the next sign-in.
-            request.session["veche_mfa_ok"] = True
+            messages.info(
+                request,
+                _("Your role requires the code from your authenticator app in this session."),
+            )
+            return redirect(f"{reverse('mfa_reauthenticate')}?{_next_query(request)}")
+        return self.get_response(request)
+
+
+class ProcessingConsentMiddleware:
+    """No use of the site before a consent to the processing of personal data under the current
+    policy version, however the account was made (e-mail form, identity provider, operator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_CONSENT_OPEN)
+        ):
+            checked = f"{user.pk}:{settings.VECHE_PRIVACY_POLICY_VERSION}"
+            if request.session.get(CONSENT_KEY) != checked:
+                if not has_current_processing_consent(user):
+                    return redirect(f"{reverse('accounts:consent')}?{_next_query(request)}")
+                request.session[CONSENT_KEY] = checked
         return self.get_response(request)

@@ -48,8 +48,12 @@ def ensure_account(
     is_staff: bool = False,
     is_superuser: bool = False,
     email_verified: bool = True,
+    processing_consent: bool = False,
 ) -> tuple[User, bool]:
-    """Create the account if absent (for operators and the demo); an existing one is updated."""
+    """Create the account if absent (for operators and the demo); an existing one is updated.
+
+    `processing_consent` records the person's consent to processing (the demo's people, who
+    signed up in the story); without it the person is asked at their first sign-in."""
     from allauth.account.models import EmailAddress
 
     email = email.strip().lower()
@@ -65,6 +69,11 @@ def ensure_account(
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": email_verified, "primary": True}
     )
+    if processing_consent:
+        from veche.accounts.queries import has_current_processing_consent
+
+        if not has_current_processing_consent(user):
+            consent_to_processing(user=user)
     return user, created
 
 
@@ -79,6 +88,20 @@ def record_consent(*, user: User, kind: str, categories: list[str] | None = None
         text_version=settings.VECHE_PRIVACY_POLICY_VERSION,
         given_at=now,
     )
+
+
+@transaction.atomic
+def consent_to_processing(*, user: User) -> Consent:
+    """The person agrees to the processing of their personal data under the current policy,
+    whatever way they came in (the sign-up form, an identity provider, an operator's account)."""
+    consent = record_consent(user=user, kind=Consent.Kind.PROCESSING)
+    record_event(
+        actor=user,
+        action="consent.processing_given",
+        target=user,
+        data={"text_version": consent.text_version},
+    )
+    return consent
 
 
 def record_publication_consent(*, user: User, name_publication: str) -> None:

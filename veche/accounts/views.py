@@ -4,15 +4,51 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from veche.accounts.forms import EraseAccountForm, ProfileForm
+from veche.accounts.forms import EraseAccountForm, ProcessingConsentForm, ProfileForm
 from veche.accounts.rules import has_two_factor, requires_two_factor
-from veche.accounts.services import erase_account, export_personal_data, update_profile
+from veche.accounts.services import (
+    consent_to_processing,
+    erase_account,
+    export_personal_data,
+    update_profile,
+)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
+
+
+def admin_login(request):
+    """The admin's own form would sign staff in with the password alone and outside allauth's
+    rate limits: there is one sign-in, allauth's, with its second factor and limits."""
+    if request.user.is_authenticated:
+        # Signed in without the admin's permission: the sign-in would send them straight back.
+        raise PermissionDenied
+    target = _safe_next(request, reverse("admin:index"))
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+@login_required
+def consent(request):
+    form = ProcessingConsentForm(request.POST or None)
+    target = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    if request.method == "POST" and form.is_valid():
+        consent_to_processing(user=request.user)
+        return redirect(target)
+    return render(request, "accounts/consent.html", {"form": form, "next": target})
 
 
 @login_required

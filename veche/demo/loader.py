@@ -98,6 +98,7 @@ def _load_users(organizations: dict[str, Organization]) -> int:
             name_publication=publication,
             is_staff=superuser,
             is_superuser=superuser,
+            processing_consent=True,  # demo people signed up through the form, which asks it
         )
         for slug, role, position in roles:
             Membership.objects.update_or_create(

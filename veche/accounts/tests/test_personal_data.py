@@ -46,7 +46,7 @@ def test_export_holds_account_verifications_and_consents(client, person):
     assert data["account"]["email"] == "ada@example.org"
     assert data["verifications"][0]["verified_claims"]["claims"] == {"family_name": "Лавлейс"}
     assert data["verifications"][0]["territory"] == "kazan"
-    assert [c["kind"] for c in data["consents"]] == ["publication"]
+    assert [c["kind"] for c in data["consents"]] == ["publication", "processing"]
     assert data["consents"][0]["categories"] == ["name:initials"]
 
 

@@ -127,7 +127,8 @@ def test_each_section_holds_the_persons_own_contributions(two_people):
     assert [m["text"] for m in data["messages_sent"]] == ["ADA message"]
     assert [n["title"] for n in data["notifications"]] == ["ADA notice"]
     assert data["notification_settings"] == {"email_mode": "digest"}
-    assert [c["categories"] for c in data["consents"]] == [["name:ADA"]]
+    publication = [c for c in data["consents"] if c["kind"] == "publication"]
+    assert [c["categories"] for c in publication] == [["name:ADA"]]
     assert [c["review_reason"] for c in data["property_claims"]] == ["ADA review"]
     assert [c["details"] for c in data["complaints"]] == ["ADA complaint"]
 

@@ -4,26 +4,16 @@ services (for the lifecycle), and a way in for staff, who must have a second fac
 import datetime
 import itertools
 
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import make_category, make_problem, make_territory, make_user
-from veche.accounts.rules import requires_two_factor
+from tests.sign_in import TOTP_SECRET, enter  # noqa: F401 (used by the tests)
 from veche.appeals import services
 from veche.appeals.models import Appeal, Problem, Revision, Signature
 
 _sequence = itertools.count(1)
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 Status = Appeal.Status
-
-
-def enter(client, user):
-    """Sign the person in; staff get the second factor the cabinet's middleware asks for."""
-    if requires_two_factor(user):
-        TOTP.activate(user, TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def received_appeal(

@@ -21,7 +21,7 @@ def record(actions, *, actor=None, target=None):
 def three_events():
     record(
         ("appeal.signed", "appeal.dispatched", "appeal.answered"),
-        actor=make_user(),
+        actor=make_user(processing_consent=False),  # no consent event of its own in the chain
         target=make_territory(),
     )
     assert seal_pending() == 3

@@ -5,24 +5,13 @@ and a representative of a legal entity."""
 import datetime
 import itertools
 
-from allauth.mfa.totp.internal.auth import TOTP
-
 from tests.factories import make_organization, make_resident, make_staff, make_user
-from veche.accounts.rules import requires_two_factor
+from tests.sign_in import TOTP_SECRET, enter  # noqa: F401 (used by the tests)
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 from veche.organizations.models import Membership
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 _sequence = itertools.count(1)
-
-
-def enter(client, user):
-    """Sign the person in; staff get the second factor the site's middleware asks for."""
-    if requires_two_factor(user):
-        TOTP.activate(user, TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 def make_legal_entity_representative(**fields):

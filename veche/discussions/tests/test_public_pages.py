@@ -1,10 +1,10 @@
 """The pages the public and participants use: what they show, and to whom."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from tests.factories import make_discussion, make_resident, make_territory
+from tests.sign_in import enter
 from veche.discussions.models import MaterialVersion, Submission
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,7 @@ def test_a_scheduled_discussion_is_hidden_until_its_notice_except_from_its_organ
     assert client.get(discussion.get_absolute_url()).status_code == 404
     version = MaterialVersion.objects.get(material__discussion=discussion)
     assert client.get(version.get_absolute_url()).status_code == 404
-    TOTP.activate(discussion.created_by, "JBSWY3DPEHPK3PXP")  # staff roles need a second factor
-    client.force_login(discussion.created_by)
+    enter(client, discussion.created_by)  # staff sign in with a second factor
     assert client.get(discussion.get_absolute_url()).status_code == 200
 
 

@@ -7,7 +7,6 @@ import re
 
 import docx
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from tests.factories import (
     make_territory,
     make_user,
 )
+from tests.sign_in import enter
 from veche.discussions import records, services
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
 from veche.documents.models import IssuedDocument
@@ -28,7 +28,6 @@ from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 Basis, Kind, Recommendation = Submission.Basis, Submission.Kind, Submission.Recommendation
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
@@ -51,13 +50,6 @@ def docx_text(content: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return " ".join(" ".join(parts).split())
-
-
-def enter(client, user):
-    if Membership.objects.filter(user=user).exists():
-        TOTP.activate(user, TOTP_SECRET)
-    client.force_login(user)
-    return client
 
 
 # --- Data ------------------------------------------------------------------------------------

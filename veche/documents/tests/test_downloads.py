@@ -1,11 +1,11 @@
 """Who downloads which PDF: the public copy anyone, the addressee's copy its officials."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_organization, make_staff, make_user
+from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Problem
 from veche.documents.models import IssuedDocument
 from veche.documents.tests.builders import make_appeal, pdf_text
@@ -16,7 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def _official(organization, role=Membership.Role.OFFICIAL):
     official = make_staff(organization, role)
-    TOTP.activate(official, "JBSWY3DPEHPK3PXP")  # staff must have a second factor to act
     return official
 
 
@@ -58,7 +57,7 @@ def test_a_draft_is_not_public(client, where):
 
 @pytest.mark.parametrize("role", [Membership.Role.OFFICIAL, Membership.Role.HEAD])
 def test_an_official_of_the_addressee_gets_the_full_copy(client, sent, role):
-    client.force_login(_official(sent.organization, role))
+    enter(client, _official(sent.organization, role))
     response = client.get(_full(sent))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
@@ -69,18 +68,18 @@ def test_an_official_of_the_addressee_gets_the_full_copy(client, sent, role):
 
 
 def test_a_stranger_is_refused_the_full_copy(client, sent):
-    client.force_login(make_user())
+    enter(client, make_user())
     assert client.get(_full(sent)).status_code == 403
     assert not IssuedDocument.objects.exists()
 
 
 def test_an_official_of_another_organization_is_refused_the_full_copy(client, sent):
-    client.force_login(_official(make_organization()))
+    enter(client, _official(make_organization()))
     assert client.get(_full(sent)).status_code == 403
 
 
 def test_the_author_is_refused_the_full_copy(client, sent):
-    client.force_login(sent.problem.author)
+    enter(client, sent.problem.author)
     assert client.get(_full(sent)).status_code == 403
 
 
@@ -88,7 +87,7 @@ def test_the_author_is_refused_the_full_copy(client, sent):
     "role", [Membership.Role.MODERATOR, Membership.Role.ORGANIZER, Membership.Role.EXPERT]
 )
 def test_other_staff_roles_of_the_addressee_are_refused_the_full_copy(client, sent, role):
-    client.force_login(_official(sent.organization, role))
+    enter(client, _official(sent.organization, role))
     assert client.get(_full(sent)).status_code == 403
 
 
@@ -100,7 +99,7 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(client, sent):
 
 def test_the_addressee_gets_no_data_before_the_appeal_is_sent(client):
     appeal = make_appeal(status=Appeal.Status.COLLECTING)
-    client.force_login(_official(appeal.organization))
+    enter(client, _official(appeal.organization))
     assert client.get(_full(appeal)).status_code == 403
 
 

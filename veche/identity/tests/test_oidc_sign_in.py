@@ -82,6 +82,15 @@ def consent_at_provider(browser: requests.Session, authorize_url: str, username:
     return answer.headers["Location"]
 
 
+def agree_to_processing(browser: requests.Session, landed: requests.Response) -> None:
+    """Veche asks its own consent to processing before the first page (the provider's consent
+    only lets it pass the data on)."""
+    assert "/accounts/consent/" in landed.url
+    fields = {**form_fields(landed.text), "consent_processing": "on"}
+    answer = browser.post(landed.url, data=fields, headers={"Referer": landed.url})
+    assert "/accounts/consent/" not in answer.url
+
+
 def test_citizen_signs_in_and_lands_verified_with_name_age_and_district(veche):
     browser = requests.Session()
     authorize_url = start_sign_in(browser, veche)
@@ -91,6 +100,7 @@ def test_citizen_signs_in_and_lands_verified_with_name_age_and_district(veche):
     callback = consent_at_provider(browser, authorize_url, "safina")
     landed = browser.get(callback)
     assert landed.status_code == 200
+    agree_to_processing(browser, landed)
     user = User.objects.get(email="safina@citizen.demo.veche.example")
     assert (user.last_name, user.first_name, user.patronymic) == ("Сафина", "Алсу", "Ринатовна")
     facts = person_facts(user)
@@ -107,7 +117,9 @@ def test_citizen_signs_in_and_lands_verified_with_name_age_and_district(veche):
 
 def test_a_representative_lands_with_the_legal_entity_he_represents(veche):
     browser = requests.Session()
-    browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "garipov"))
+    agree_to_processing(
+        browser, browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "garipov"))
+    )
     user = User.objects.get(email="garipov@citizen.demo.veche.example")
     assert legal_entity_of(user) == LegalEntity(
         name="ООО «Казанский девелопмент»",
@@ -130,7 +142,7 @@ def test_an_unconfirmed_account_signs_in_without_verification(veche):
 def test_a_replayed_state_is_refused(veche):
     browser = requests.Session()
     callback = consent_at_provider(browser, start_sign_in(browser, veche), "kuznetsov")
-    browser.get(callback)
+    agree_to_processing(browser, browser.get(callback))
     for replayer in (browser, requests.Session()):  # the same browser, and an attacker's
         replay = replayer.get(callback, headers={"Accept-Language": "en"})
         assert (

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from tests.factories import make_user
+from tests.sign_in import enter
 from veche.accounts.services import erase_account, export_personal_data
 from veche.core.models import AuditEvent
 from veche.identity import sms
@@ -517,13 +518,10 @@ def test_an_unreachable_gateway_is_explained(person, settings):
 
 
 def test_administrators_see_the_number_masked(client, person, outbox):
-    from allauth.mfa.totp.internal.auth import TOTP
-
     send_phone_code(user=person, number=NUMBER)
     verification = confirm_phone(user=person, code=last_code(outbox))
     admin = make_user(is_staff=True, is_superuser=True)
-    TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
-    client.force_login(admin)
+    enter(client, admin)
     page = client.get(f"/admin/identity/verification/{verification.pk}/change/")
     assert page.status_code == 200
     assert "+7 916 ***-**-67" in page.text
