@@ -37,6 +37,7 @@ from tests.factories import (
     make_user,
     tiny_pdf,
 )
+from tests.sign_in import enter
 from veche.organizations.models import Membership
 
 CORPUS = [
@@ -471,7 +472,7 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
         cache.clear()  # rate limits would hide what lies behind them
         client = Client(raise_request_exception=False)
         if user is not None:
-            client.force_login(user)
+            enter(client, user)
         real = _real_values(address, world)
         path = address.path(real)
         baseline = check(client, address, "get", path, {})

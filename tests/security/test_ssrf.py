@@ -23,6 +23,7 @@ import requests
 from allauth.socialaccount.adapter import get_adapter
 from django.core.exceptions import ValidationError
 
+from tests.sign_in import enter
 from veche.core.net_guard import OutboundURLRefused, check_outbound_url
 from veche.identity.models import IdentityProvider
 
@@ -170,7 +171,7 @@ def test_the_admin_form_refuses_the_metadata_service_and_saves_nothing(client):
 
     admin = make_user(is_staff=True, is_superuser=True)
     TOTP.activate(admin, "JBSWY3DPEHPK3PXP")
-    client.force_login(admin)
+    enter(client, admin)
     response = client.post(
         "/admin/identity/identityprovider/add/",
         {

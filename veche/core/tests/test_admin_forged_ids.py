@@ -5,6 +5,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
 
 from tests.factories import make_territory, make_user
+from tests.sign_in import enter
 from veche.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def admin_client(client):
     user = make_user(is_staff=True, is_superuser=True)
     TOTP.activate(user, "JBSWY3DPEHPK3PXP")
-    client.force_login(user)
+    enter(client, user)
     return client
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_user
+from tests.sign_in import enter
 from veche.core import outbox
 from veche.core.models import AuditEvent, OutboxMessage
 
@@ -231,7 +232,7 @@ def test_only_an_operator_may_retry_or_give_up(mailman):
 
 def test_operators_see_failed_letters_with_their_error_and_act_on_them(client, mailman, operator):
     message = failed(mailman)
-    client.force_login(operator)
+    enter(client, operator)
     page = client.get("/admin/core/outboxmessage/", {"state__exact": "failed"})
     assert page.status_code == 200
     assert "ConnectionRefusedError: mail server down" in page.text

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_organization, make_staff, make_territory, make_user
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.identity.models import CensusImport, Level, PropertyClaim, Verification
 from veche.identity.services import record_verification
@@ -131,7 +132,7 @@ POWERS = {"census_upload": census_upload, "rebind": rebind, "claim_review": clai
 @pytest.mark.parametrize("power", list(POWERS))
 def test_each_role_uses_only_the_identity_powers_granted_to_it(client, world, power, role):
     if world[role] is not None:
-        client.force_login(world[role])
+        enter(client, world[role])
     response, changed = POWERS[power](client, world, role)
     if role in ALLOWED[power]:
         assert response.status_code == 302, response
@@ -149,7 +150,7 @@ def test_each_role_uses_only_the_identity_powers_granted_to_it(client, world, po
 def test_nobody_reviews_their_own_declaration(client, world, role):
     reviewer = world[role]
     own = claim_of(reviewer, world["district"])
-    client.force_login(reviewer)
+    enter(client, reviewer)
     assert "16:50:011101:12" not in client.get("/verification/claims/").text
     response = client.post(f"/verification/claims/{own.pk}/", {"decision": "accept"})
     assert response.status_code == 403
@@ -161,7 +162,7 @@ def test_nobody_reviews_their_own_declaration(client, world, role):
 def test_nobody_accepts_their_own_declaration_in_the_admin(client, world):
     superuser = world["superuser"]
     own = claim_of(superuser, world["district"])
-    client.force_login(superuser)
+    enter(client, superuser)
     client.post(
         "/admin/identity/propertyclaim/",
         {"action": "accept", "_selected_action": [own.pk]},
@@ -171,9 +172,9 @@ def test_nobody_accepts_their_own_declaration_in_the_admin(client, world):
 
 
 def test_staff_without_the_permission_see_no_census_upload_page(client, world):
-    client.force_login(world["staff_without_permissions"])
+    enter(client, world["staff_without_permissions"])
     assert client.get("/admin/identity/censusimport/upload/").status_code == 403
-    client.force_login(world["census_operator"])
+    enter(client, world["census_operator"])
     assert client.get("/admin/identity/censusimport/upload/").status_code == 200
 
 
@@ -186,7 +187,7 @@ def test_staff_without_the_permission_see_no_move_link_or_page(client, world):
         claims={},
         subject="b" * 64,
     )
-    client.force_login(world["staff_without_permissions"])
+    enter(client, world["staff_without_permissions"])
     assert client.get(f"/admin/identity/verification/{taken.pk}/rebind/").status_code == 403
-    client.force_login(world["rebind_operator"])
+    enter(client, world["rebind_operator"])
     assert client.get(f"/admin/identity/verification/{taken.pk}/rebind/").status_code == 200

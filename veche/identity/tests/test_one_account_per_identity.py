@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from tests.factories import make_territory, make_user
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.identity.eligibility import person_facts
 from veche.identity.models import IdentityProvider, Level, Verification
@@ -99,7 +100,7 @@ def test_the_holder_confirms_the_same_entry_again_from_a_newer_list(census):
 def test_the_page_tells_the_second_account_whom_to_ask(client, census):
     verify_by_census(user=make_user(), identifier="9204 123456", birthdate="12.04.1990")
     second = make_user()
-    client.force_login(second)
+    enter(client, second)
     page = client.post(
         "/verification/census/",
         {"identifier": "9204 123456", "birthdate": "12.04.1990"},
@@ -214,7 +215,7 @@ def test_staff_without_the_permission_cannot_move_an_entry(census):
 def test_the_operator_moves_a_provider_account_on_the_admin_page(client, provider):
     squatter, owner = make_user(), make_user("owner@example.org")
     taken = verify_with_provider(user=squatter, provider=provider, data=userinfo())
-    client.force_login(staff_with("rebind_verification", "view_verification"))
+    enter(client, staff_with("rebind_verification", "view_verification"))
     page = client.get(f"/admin/identity/verification/{taken.pk}/rebind/")
     assert page.status_code == 200
     response = client.post(
