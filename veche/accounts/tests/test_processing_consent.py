@@ -116,3 +116,32 @@ def test_a_person_who_came_through_an_identity_provider_consents_before_first_us
         settings.VECHE_PRIVACY_POLICY_VERSION
     ]
     assert browser.get(f"{veche}/verification/", allow_redirects=False).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_who_come_through_an_identity_provider_still_give_the_second_factor(veche):  # noqa: F811
+    """Every way in meets the same gate: a provider's sign-in is not a second factor."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import make_organization
+    from veche.organizations.models import Membership
+
+    browser = requests.Session()
+    agree_to_processing(
+        browser, browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "safina"))
+    )
+    person = User.objects.get(email="safina@citizen.demo.veche.example")
+    assert browser.get(f"{veche}/verification/", allow_redirects=False).status_code == 200
+    # Made an official, with an authenticator enrolled, and signed in through the provider again.
+    Membership.objects.create(
+        user=person, organization=make_organization(), role=Membership.Role.OFFICIAL
+    )
+    TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+    browser = requests.Session()
+    landed = browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "safina"))
+    # The provider's answer is only the first step: the authenticator's code comes next, and
+    # until it is given nobody is signed in, so the cabinet stays shut.
+    assert "/accounts/2fa/authenticate/" in landed.url
+    cabinet = browser.get(f"{veche}/cabinet/", allow_redirects=False)
+    assert cabinet.status_code == 302
+    assert cabinet.headers["Location"].startswith("/accounts/login/")
