@@ -25,12 +25,12 @@ from veche.appeals.models import (
     Signature,
 )
 from veche.appeals.policy import forwarding_due, policy_for
-from veche.appeals.screening import screen
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
+from veche.moderation.screening import screen
 from veche.territories.geo import check_point
 
 Status = Appeal.Status

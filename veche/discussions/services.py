@@ -13,7 +13,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.appeals.screening import is_obscene, is_threatening
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.discussions import notices, records, rules
@@ -38,6 +37,7 @@ from veche.discussions.schedule import (
 )
 from veche.identity.eligibility import check_eligibility, legal_entity_of
 from veche.identity.models import EligibilityRule, Level
+from veche.moderation.screening import is_obscene, is_threatening
 
 LEVELS = {
     "email": Level.EMAIL,

@@ -3,6 +3,9 @@
 An appeal without the applicant's surname or an address for the answer, or with obscene words
 or threats, may be left without an answer. We find these before the appeal collects signatures,
 so that the neighbours' effort is not lost to them.
+
+It lives in moderation because both product apps use it: appeals screen the appeal text, discussions
+refuse obscene or threatening submissions with the same word lists (`data/`).
 """
 
 import re
