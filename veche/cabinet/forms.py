@@ -8,10 +8,10 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from veche.cabinet.queries import organization_tree
 from veche.core.forms import SingleLineField
 from veche.core.images import strip_metadata
 from veche.organizations.models import Organization
+from veche.organizations.queries import organization_tree
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -2,7 +2,7 @@
 the appeal's file as the addressee sees it, and the report on subordinate organizations."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from veche.appeals.rules import OFFICIAL_ROLES
 from veche.cabinet.deadlines import due_soon_q, overdue_q
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES, RECEIVED_STATUSES
 from veche.organizations.models import Membership, Organization
+from veche.organizations.queries import organization_tree
 
 Status = Appeal.Status
 PAGE_SIZE = 25
@@ -77,51 +78,6 @@ def cabinet_scope(user) -> CabinetScope:
     if head_of:
         scope.overseen = organization_tree(Organization.objects.all(), roots=head_of)
     return scope
-
-
-def organization_tree(
-    organizations: Iterable[Organization], *, roots: set[int] | None = None
-) -> list[tuple[Organization, int]]:
-    """Organizations in tree order with their depth below the roots (default: the top ones).
-
-    One query for the whole tree: a city has hundreds of organizations, not millions."""
-    everything = list(organizations)
-    children: dict[int | None, list[Organization]] = {}
-    for organization in everything:
-        children.setdefault(organization.parent_id, []).append(organization)
-    for siblings in children.values():
-        siblings.sort(key=lambda o: o.title)
-    if roots is None:
-        ids = {o.pk for o in everything}
-        top = [o for o in everything if o.parent_id not in ids]
-    else:
-        # A root that lies under another root is shown once, inside its ancestor's subtree.
-        by_id = {o.pk: o for o in everything}
-        top = [
-            by_id[pk]
-            for pk in roots
-            if pk in by_id and not _has_ancestor_in(by_id[pk], roots, by_id)
-        ]
-    top.sort(key=lambda o: o.title)
-    ordered: list[tuple[Organization, int]] = []
-
-    def walk(organization: Organization, depth: int) -> None:
-        ordered.append((organization, depth))
-        for child in children.get(organization.pk, []):
-            walk(child, depth + 1)
-
-    for organization in top:
-        walk(organization, 0)
-    return ordered
-
-
-def _has_ancestor_in(organization: Organization, ids: set[int], by_id: dict) -> bool:
-    parent_id = organization.parent_id
-    while parent_id is not None and parent_id in by_id:
-        if parent_id in ids:
-            return True
-        parent_id = by_id[parent_id].parent_id
-    return False
 
 
 def appeal_for_cabinet(user, pk: int) -> Appeal:

@@ -1,4 +1,6 @@
-"""Read side of organizations: lists and pages."""
+"""Read side of organizations: lists, pages and the tree (for the cabinet and reports)."""
+
+from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -52,3 +54,48 @@ def organizations_for_territory(territory: Territory) -> QuerySet[Organization]:
         .select_related("parent")
         .order_by("kind", "slug")
     )
+
+
+def organization_tree(
+    organizations: Iterable[Organization], *, roots: set[int] | None = None
+) -> list[tuple[Organization, int]]:
+    """Organizations in tree order with their depth below the roots (default: the top ones).
+
+    One query for the whole tree: a city has hundreds of organizations, not millions."""
+    everything = list(organizations)
+    children: dict[int | None, list[Organization]] = {}
+    for organization in everything:
+        children.setdefault(organization.parent_id, []).append(organization)
+    for siblings in children.values():
+        siblings.sort(key=lambda o: o.title)
+    if roots is None:
+        ids = {o.pk for o in everything}
+        top = [o for o in everything if o.parent_id not in ids]
+    else:
+        # A root that lies under another root is shown once, inside its ancestor's subtree.
+        by_id = {o.pk: o for o in everything}
+        top = [
+            by_id[pk]
+            for pk in roots
+            if pk in by_id and not _has_ancestor_in(by_id[pk], roots, by_id)
+        ]
+    top.sort(key=lambda o: o.title)
+    ordered: list[tuple[Organization, int]] = []
+
+    def walk(organization: Organization, depth: int) -> None:
+        ordered.append((organization, depth))
+        for child in children.get(organization.pk, []):
+            walk(child, depth + 1)
+
+    for organization in top:
+        walk(organization, 0)
+    return ordered
+
+
+def _has_ancestor_in(organization: Organization, ids: set[int], by_id: dict) -> bool:
+    parent_id = organization.parent_id
+    while parent_id is not None and parent_id in by_id:
+        if parent_id in ids:
+            return True
+        parent_id = by_id[parent_id].parent_id
+    return False

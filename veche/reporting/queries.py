@@ -22,9 +22,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 
-from veche.cabinet.queries import organization_tree
 from veche.discussions.models import Discussion, ExpertAnswer, Stage, Submission
 from veche.organizations.models import Membership, Organization
+from veche.organizations.queries import organization_tree
 from veche.reporting.rules import DASHBOARD_ROLES
 
 # --- Whose discussions ----------------------------------------------------------------------
