@@ -12,6 +12,10 @@ echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== layers (import-linter, [tool.importlinter] in pyproject.toml)"
+# The tree being tested, not whichever checkout the virtualenv was installed from.
+PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" $BIN/lint-imports --no-cache
+
 echo "== tests on SQLite"
 DATABASE_URL="sqlite:///$VECHE_VAR_DIR/test.sqlite3" $BIN/pytest -n 2 "$@"
 
