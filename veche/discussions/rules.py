@@ -47,6 +47,7 @@ def may_organize_for(user, organization) -> bool:
     return _member(user, organization.pk, ORGANIZER_ROLES)
 
 
+rules.add_perm("discussions.organize", organizes_anywhere)
 rules.add_perm("discussions.manage_discussion", is_organizer)
 rules.add_perm("discussions.register_submission", is_registrar)
 rules.add_perm("discussions.answer_question", is_expert | is_organizer)

@@ -40,3 +40,11 @@ def markdown(text: str) -> str:
         link_rel="nofollow ugc noopener",
     )
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)
+
+
+@register.simple_tag
+def workspace_link(user):
+    """The staff workspace the header links to for `user` (None for residents)."""
+    from veche.core.navigation import workspace_for
+
+    return workspace_for(user)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
 from veche.discussions import queries_organizer as queries
-from veche.discussions import rules, services
+from veche.discussions import services
 from veche.discussions.forms_organizer import ApplicationForm, DecisionForm
 from veche.discussions.models import Application
 from veche.discussions.views.organizer._common import (
@@ -96,7 +96,7 @@ def _applications_page(request, *, bound=None, status=200):
 
 @login_required
 def applications(request):
-    if not rules.organizes_anywhere(request.user):
+    if not request.user.has_perm("discussions.organize"):
         raise PermissionDenied
     return _applications_page(request)
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from veche.discussions import queries_organizer as queries
-from veche.discussions import rules, services
+from veche.discussions import services
 from veche.discussions.forms_organizer import (
     DiscussionForm,
     MaterialForm,
@@ -38,7 +38,7 @@ from veche.organizations.models import Organization
 
 @login_required
 def dashboard(request):
-    if not rules.organizes_anywhere(request.user):
+    if not request.user.has_perm("discussions.organize"):
         raise PermissionDenied
     return render(
         request,
