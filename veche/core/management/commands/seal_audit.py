@@ -5,34 +5,15 @@ at once (one sealer works at a time); `--every 60` keeps it running instead:
     */5 * * * *  cd /srv/veche && .venv/bin/veche seal_audit
 """
 
-import time
-
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections
-
 from veche.core.audit import publish_head, seal_pending
+from veche.core.management.periodic import PeriodicCommand
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Seal the pending audit events and publish today's head of the chain; idempotent."
+    verb = "seal"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--every",
-            type=int,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running and seal every SECONDS (default: seal once and exit).",
-        )
-
-    def handle(self, *args, every: int, **options):
-        while True:
-            sealed = seal_pending()
-            head = publish_head()
-            self.stdout.write(
-                f"sealed {sealed}; head of {head.day}: event {head.sequence}, {head.hash}"
-            )
-            if every <= 0:
-                return
-            time.sleep(every)
-            close_old_connections()  # a long-running process must not keep a dead connection
+    def run_once(self) -> str:
+        sealed = seal_pending()
+        head = publish_head()
+        return f"sealed {sealed}; head of {head.day}: event {head.sequence}, {head.hash}"

@@ -5,33 +5,14 @@ machines at once; `--every 300` keeps it running and ticking every five minutes 
     */5 * * * *  cd /srv/veche && .venv/bin/veche discussion_tick
 """
 
-import time
-
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections
-
+from veche.core.management.periodic import PeriodicCommand
 from veche.discussions.services import send_due_notices
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Send the notices of discussions that fall due; idempotent."
+    verb = "tick"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--every",
-            type=int,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running and tick every SECONDS (default: tick once and exit).",
-        )
-
-    def handle(self, *args, every: int, **options):
-        while True:
-            result = send_due_notices()
-            self.stdout.write(
-                f"announced {result['announced']}, experts reminded {result['experts_reminded']}"
-            )
-            if every <= 0:
-                return
-            time.sleep(every)
-            close_old_connections()  # a long-running process must not keep a dead connection
+    def run_once(self) -> str:
+        result = send_due_notices()
+        return f"announced {result['announced']}, experts reminded {result['experts_reminded']}"
