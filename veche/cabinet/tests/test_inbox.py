@@ -190,9 +190,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         received_appeal(office, status=Status.REGISTERED, due_in=3)
     many = _inbox_queries(client)
     assert many == few
-    # The header adds two: the cabinet link and the unread count; the cabinet's bar one:
-    # whether the person organizes discussions.
-    with django_assert_max_num_queries(12):
+    # The header adds three: whether the person is a member, the cabinet's rule for its link,
+    # and the unread count; the cabinet's bar one: whether the person organizes discussions.
+    with django_assert_max_num_queries(13):
         client.get(INBOX, {"section": "all"})
 
 
