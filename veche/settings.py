@@ -246,6 +246,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodiless 405/429/503 answers get Veche's page in the language just chosen.
+    "veche.core.errors.ErrorPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "veche.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -259,6 +261,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "veche.urls"
+CSRF_FAILURE_VIEW = "veche.core.errors.csrf_failure"
 WSGI_APPLICATION = "veche.wsgi.application"
 
 # A municipality's own versions of templates (the protocol and conclusion of a discussion, the

@@ -35,6 +35,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Veche's own pages for refusals and failures, in the person's language (`core/errors.py`).
+handler400 = "veche.core.errors.bad_request"
+handler403 = "veche.core.errors.permission_denied"
+handler404 = "veche.core.errors.page_not_found"
+handler500 = "veche.core.errors.server_error"
+# Not a Django name: allauth's sign-in rate limit looks it up here.
+handler429 = "veche.core.errors.too_many_requests"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
