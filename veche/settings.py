@@ -432,6 +432,8 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# Our own corrections of Django's per-language formats (veche/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["veche.formats"]
 USE_TZ = True
 
 # --- Security -----------------------------------------------------------------------------
