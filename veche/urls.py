@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("verification/", include("veche.identity.urls")),
-    path("problems/", include("veche.appeals.urls")),
+    path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
     path("cabinet/", include("veche.cabinet.urls")),

@@ -168,10 +168,11 @@ def test_the_check_of_a_copy_against_an_issued_document_needs_the_token():
     and applies the check itself afterwards."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from veche.appeals.documents import APPEAL
     from veche.documents.models import IssuedDocument
 
     problem = make_problem()
-    document = IssuedDocument.objects.filter(kind=IssuedDocument.Kind.APPEAL).first()
+    document = IssuedDocument.objects.filter(kind=APPEAL).first()
     code = document.code if document else "ABCD-EFGH-JKLM"
     client = forging_client(problem.author)
     response = client.post(

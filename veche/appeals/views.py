@@ -1,15 +1,16 @@
-"""Pages of problems and appeals for residents: thin views that call one service each."""
+"""Pages of problems and appeals for residents: thin views that call one service each; the
+appeals and answers as PDF documents."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from veche.appeals import queries, rules, services
+from veche.appeals import documents, queries, rules, services
 from veche.appeals.diff import diff_words
 from veche.appeals.forms import (
     CloseForm,
@@ -447,3 +448,40 @@ def answer_attachment(request, pk: int):
         filename=attachment.name,
         public=rules.problem_is_public(answer.appeal.problem),
     )
+
+
+def _pdf(content: bytes, filename: str, *, private: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def appeal_document(request, appeal_id: int):
+    """Anyone may print a public appeal as a document, without the applicants' data."""
+    appeal = queries.public_appeal(appeal_id)
+    return _pdf(documents.appeal_pdf(appeal, for_addressee=False), f"appeal-{appeal.pk}.pdf")
+
+
+@require_GET
+@login_required
+def appeal_document_for_addressee(request, appeal_id: int):
+    """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
+    appeal = queries.appeal_by_id(appeal_id)
+    if not rules.is_official_of_addressee(request.user, appeal):
+        raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
+    if appeal.status in documents.NOT_SENT:
+        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
+    return _pdf(
+        documents.appeal_pdf(appeal, for_addressee=True),
+        f"appeal-{appeal.pk}-full.pdf",
+        private=True,
+    )
+
+
+@require_GET
+def answer_document(request, answer_id: int):
+    answer = queries.public_answer(answer_id)
+    return _pdf(documents.answer_pdf(answer), f"answer-{answer.pk}.pdf")

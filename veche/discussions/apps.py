@@ -11,9 +11,11 @@ class DiscussionsConfig(AppConfig):
         from veche.core import outbox
         from veche.core.navigation import register_workspace
         from veche.discussions import queries, services
+        from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
+        document_kinds.register_kinds()
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )
