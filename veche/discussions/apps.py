@@ -10,10 +10,10 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.moderation import registry as moderated
         from veche.discussions import queries, services
         from veche.discussions.models import Submission
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
+        from veche.moderation import registry as moderated
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
         personal_data.register(
