@@ -162,3 +162,10 @@ def test_a_dismissed_complaint_leaves_the_content_and_an_audit_row(comment, resi
         dismiss_complaint(moderator=moderator, complaint=complaint)
     with pytest.raises(PermissionDenied):
         dismiss_complaint(moderator=make_resident(comment.problem.territory), complaint=complaint)
+
+
+def test_a_hidden_comment_is_not_offered_for_a_reply(client, comment, resident, moderator):
+    hide_content(moderator=moderator, target=comment, reason="insults")
+    client.force_login(resident)
+    page = client.get(comment.problem.get_absolute_url(), {"reply": comment.pk}).content.decode()
+    assert "Replying to" not in page
