@@ -194,12 +194,9 @@ def revisions(appeal: Appeal) -> list[Revision]:
 
 
 def comment_tree(problem: Problem) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments with their replies (one level deep is shown nested)."""
-    comments = list(
-        problem.comments.filter(hidden_at__isnull=True)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    """Top-level comments with their replies (one level deep is shown nested). A comment hidden
+    by a moderator keeps its place, shown as a placeholder, so the replies to it stay readable."""
+    comments = list(problem.comments.select_related("author").order_by("created_at", "id"))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id:

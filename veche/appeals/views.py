@@ -141,7 +141,9 @@ def problem_detail(request, pk: int):
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     reply_to = None
     if request.GET.get("reply", "").isdigit():
-        reply_to = problem.comments.filter(pk=int(request.GET["reply"]), parent=None).first()
+        reply_to = problem.comments.filter(
+            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
+        ).first()
     context = {
         "problem": problem,
         "appeal": appeal,
