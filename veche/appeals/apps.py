@@ -7,7 +7,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.appeals import queries, services
+        from veche.appeals import queries, sections, services
         from veche.appeals.delivery import send_dispatch
         from veche.appeals.models import DISPATCH_KIND
         from veche.core import outbox
@@ -16,3 +16,4 @@ class AppealsConfig(AppConfig):
         personal_data.register(
             "appeals", export=queries.personal_data, erase=services.erase_personal_data
         )
+        sections.register()

@@ -10,13 +10,14 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, services
+        from veche.discussions import queries, sections, services
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )
+        sections.register()
         register_workspace(
             label=_("Discussions I run"),
             url_name="discussions:organizer",
