@@ -284,6 +284,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "veche.core.context_processors.site",
+                "veche.territories.context_processors.territory_picker",
             ],
         },
     },

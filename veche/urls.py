@@ -27,7 +27,7 @@ urlpatterns = [
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),
     path("moderation/", include("veche.moderation.urls")),
-    path("territories/", include("veche.territories.urls")),
+    path("", include("veche.territories.urls")),  # /territories/… and /territory/choose/
     path("organizations/", include("veche.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # One sign-in for everyone: the admin's form hands over to allauth's (second factor, limits).

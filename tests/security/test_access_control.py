@@ -205,7 +205,7 @@ def test_sign_in_does_not_send_to_another_site(client, target):
 def test_the_territory_picker_and_the_inbox_do_not_send_to_another_site(client, target):
     client.force_login(make_user())
     for url, data in (
-        (reverse("core:choose_territory"), {"territory": "", "next": target}),
+        (reverse("territories:choose"), {"territory": "", "next": target}),
         (reverse("notifications:read_all"), {"next": target}),
         (reverse("set_language"), {"language": "ru", "next": target}),
     ):

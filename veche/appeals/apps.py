@@ -8,7 +8,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.appeals import documents, queries, services
+        from veche.appeals import documents, queries, sections, services
         from veche.appeals.delivery import send_dispatch
         from veche.appeals.models import DISPATCH_KIND, Comment, Problem
         from veche.core import outbox
@@ -32,3 +32,4 @@ class AppealsConfig(AppConfig):
             markdown=True,
             hidden_reason_field="hidden_reason",
         )
+        sections.register()

@@ -10,7 +10,7 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, services
+        from veche.discussions import queries, sections, services
         from veche.discussions.models import Submission
         from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
@@ -21,6 +21,7 @@ class DiscussionsConfig(AppConfig):
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )
+        sections.register()
         register_workspace(
             label=_("Discussions I run"),
             url_name="discussions:organizer",

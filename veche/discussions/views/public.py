@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
 from veche.core.redirects import redirect_back
-from veche.core.views import current_territory
 from veche.discussions import queries, rules, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
@@ -23,6 +22,7 @@ from veche.identity.eligibility import (
     requirement_of,
 )
 from veche.identity.models import EligibilityRule
+from veche.territories.my_territory import current_territory
 
 
 def _flash_errors(request, error: Exception) -> None:
