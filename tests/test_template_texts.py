@@ -5,6 +5,8 @@ value must be bound with `with name=…` first."""
 import re
 from pathlib import Path
 
+import polib
+
 VECHE = Path(__file__).resolve().parent.parent / "veche"
 BLOCK = re.compile(
     r"{%\s*blocktrans(?:late)?\b(?P<args>.*?)%}(?P<body>.*?){%\s*endblocktrans(?:late)?\s*%}", re.S
@@ -39,3 +41,16 @@ def test_no_template_puts_an_unreadable_value_inside_blocktranslate():
         if blocks
     }
     assert found == {}
+
+
+def test_every_russian_plural_has_its_three_forms():
+    catalogue = polib.pofile(str(VECHE / "locale" / "ru" / "LC_MESSAGES" / "django.po"))
+    assert "nplurals=3" in catalogue.metadata["Plural-Forms"]
+    incomplete = [
+        entry.msgid
+        for entry in catalogue
+        if entry.msgid_plural
+        and not entry.obsolete
+        and sorted(k for k, v in entry.msgstr_plural.items() if v.strip()) != [0, 1, 2]
+    ]
+    assert incomplete == []
