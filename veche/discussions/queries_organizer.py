@@ -20,15 +20,14 @@ from veche.discussions.models import (
     Submission,
 )
 from veche.organizations.models import Membership, Organization
+from veche.organizations.rules import organizations_where
 
 
 def organizer_organizations(user) -> QuerySet[Organization]:
     """Organizations on whose behalf this person organizes discussions."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
     return Organization.objects.filter(
-        memberships__user=user, memberships__role__in=rules.ORGANIZER_ROLES, is_active=True
-    ).distinct()
+        pk__in=organizations_where(user, roles=rules.ORGANIZER_ROLES), is_active=True
+    )
 
 
 def expert_candidates(organizations, *, also=()) -> QuerySet[User]:

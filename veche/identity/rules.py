@@ -8,6 +8,7 @@ nobody reviews their own. The services ask again.
 import rules
 
 from veche.organizations.models import Membership
+from veche.organizations.rules import organizations_where
 from veche.territories.models import Territory
 
 
@@ -30,13 +31,11 @@ def _holds(permission: str):
 def reviewable_territory_paths(user) -> list[str]:
     """Territories whose property declarations this person reviews: the jurisdiction of the
     organizations where they are an organizer."""
-    if not (user and user.is_authenticated):
+    organizations = organizations_where(user, roles=Membership.Role.ORGANIZER)
+    if not organizations:
         return []
     return list(
-        Territory.objects.filter(
-            organizations__memberships__user=user,
-            organizations__memberships__role=Membership.Role.ORGANIZER,
-        )
+        Territory.objects.filter(organizations__in=organizations)
         .values_list("path", flat=True)
         .distinct()
     )
