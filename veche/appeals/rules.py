@@ -58,8 +58,17 @@ def may_see_answer(user, answer) -> bool:
 
 rules.add_perm("appeals.view_problem", may_see_problem)
 rules.add_perm("appeals.view_answer", may_see_answer)
+# The author's: the text and proposed edits to it, sending, closing, escalating.
 rules.add_perm("appeals.edit_appeal", is_author)
+rules.add_perm("appeals.send_appeal", is_author)
+rules.add_perm("appeals.close_appeal", is_author)
+rules.add_perm("appeals.escalate_appeal", is_author)
+# The signatories': proposing edits to the text and rating the final answer.
 rules.add_perm("appeals.propose_edit", is_signatory)
+rules.add_perm("appeals.rate_answer", is_signatory)
+# The addressee's: registering, answering, forwarding; the co-applicants' data (59-FZ).
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)
 rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
+# The author and the addressee write to each other; heads above the addressee take control.
+rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)

@@ -1,5 +1,6 @@
 """Pages of problems and appeals for residents: thin views that call one service each."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from veche.appeals import queries, rules, services
+from veche.appeals import queries, services
 from veche.appeals.diff import diff_words
 from veche.appeals.forms import (
     CloseForm,
@@ -23,6 +24,7 @@ from veche.appeals.forms import (
 )
 from veche.appeals.models import Appeal, Category, EditProposal, Problem
 from veche.appeals.routing import route
+from veche.appeals.rules import problem_is_public
 from veche.appeals.search import similar_problems
 from veche.core.files import serve_file
 from veche.core.paging import page_number
@@ -157,7 +159,7 @@ def problem_detail(request, pk: int):
         ),
         "sign_decision": decision,
         "requirement": describe(requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))),
-        "is_author": rules.is_author(user, appeal),
+        "is_author": rules.has_perm("appeals.edit_appeal", user, appeal),
         "is_signatory": own_signature is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
         "comments": queries.comment_tree(problem),
@@ -233,7 +235,7 @@ def confirm(request, pk: int):
 @login_required
 def revise(request, pk: int):
     problem, appeal = _appeal(pk)
-    if not rules.is_author(request.user, appeal):
+    if not rules.has_perm("appeals.edit_appeal", request.user, appeal):
         raise PermissionDenied
     form = RevisionForm(request.POST or None, initial={"text": appeal.current_revision.text})
     if request.method == "POST" and form.is_valid():
@@ -254,7 +256,7 @@ def revise(request, pk: int):
 @login_required
 def propose(request, pk: int):
     problem, appeal = _appeal(pk)
-    if not rules.is_signatory(request.user, appeal):
+    if not rules.has_perm("appeals.propose_edit", request.user, appeal):
         raise PermissionDenied
     form = EditProposalForm(request.POST or None, initial={"text": appeal.current_revision.text})
     if request.method == "POST" and form.is_valid():
@@ -431,7 +433,7 @@ def problem_photo(request, pk: int):
     return serve_file(
         photo.image,
         filename=photo.image.name,
-        public=rules.problem_is_public(photo.problem),
+        public=problem_is_public(photo.problem),
     )
 
 
@@ -445,5 +447,5 @@ def answer_attachment(request, pk: int):
     return serve_file(
         attachment.file,
         filename=attachment.name,
-        public=rules.problem_is_public(answer.appeal.problem),
+        public=problem_is_public(answer.appeal.problem),
     )

@@ -30,11 +30,27 @@ def organizes_anywhere(user) -> bool:
     return holds_role(user, roles=ORGANIZER_ROLES)
 
 
-def may_organize_for(user, organization) -> bool:
+@rules.predicate
+def organizes_for(user, organization) -> bool:
     return holds_role(user, organization, roles=ORGANIZER_ROLES)
 
 
+@rules.predicate
+def is_applicant(user, application) -> bool:
+    return bool(user and user.is_authenticated and application.applicant_id == user.pk)
+
+
+@rules.predicate
+def organizes_for_addressee(user, application) -> bool:
+    """An organizer of the authority an application asks for a discussion."""
+    return holds_role(user, application.organization_id, roles=ORGANIZER_ROLES)
+
+
 rules.add_perm("discussions.organize", organizes_anywhere)
+# Putting a project forward on an organization's behalf.
+rules.add_perm("discussions.organize_for", organizes_for)
+rules.add_perm("discussions.view_application", is_applicant | organizes_for_addressee)
+rules.add_perm("discussions.decide_application", organizes_for_addressee)
 rules.add_perm("discussions.manage_discussion", is_organizer)
 rules.add_perm("discussions.register_submission", is_registrar)
 rules.add_perm("discussions.answer_question", is_expert | is_organizer)

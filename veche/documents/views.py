@@ -1,5 +1,6 @@
 """Verification pages of issued documents, and the PDF downloads of appeals and answers."""
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -8,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from veche.appeals.rules import is_official_of_addressee
 from veche.documents.appeals import NOT_SENT, answer_pdf, appeal_pdf
 from veche.documents.forms import MAX_COPY_BYTES, CodeForm, CopyForm
 from veche.documents.queries import (
@@ -89,7 +89,7 @@ def appeal_document(request, appeal_id: int):
 def appeal_document_for_addressee(request, appeal_id: int):
     """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
     appeal = appeal_by_id(appeal_id)
-    if not is_official_of_addressee(request.user, appeal):
+    if not rules.has_perm("appeals.see_signatories_data", request.user, appeal):
         raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
     if appeal.status in NOT_SENT:
         raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))

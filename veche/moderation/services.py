@@ -1,5 +1,6 @@
 """Reporting content and moderating it; every decision is kept with its reason."""
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,17 +8,6 @@ from django.utils.translation import gettext as _
 
 from veche.core.audit import record_event
 from veche.moderation.models import Complaint
-from veche.organizations.models import Membership
-
-
-def is_moderator(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and (
-            user.is_superuser
-            or Membership.objects.filter(user=user, role=Membership.Role.MODERATOR).exists()
-        )
-    )
 
 
 @transaction.atomic
@@ -39,7 +29,7 @@ def report_comment(*, reporter, comment, reason: str, details: str = "") -> Comp
 
 @transaction.atomic
 def hide_comment(*, moderator, comment, reason: str):
-    if not is_moderator(moderator):
+    if not rules.has_perm("moderation.moderate", moderator):
         raise PermissionDenied(_("Only moderators hide content."))
     if not reason.strip():
         raise ValidationError(_("Say why the comment is hidden."))
@@ -59,7 +49,7 @@ def hide_comment(*, moderator, comment, reason: str):
 
 @transaction.atomic
 def restore_comment(*, moderator, comment, reason: str):
-    if not is_moderator(moderator):
+    if not rules.has_perm("moderation.moderate", moderator):
         raise PermissionDenied(_("Only moderators restore content."))
     comment.hidden_at, comment.hidden_reason = None, ""
     comment.save(update_fields=["hidden_at", "hidden_reason"])
