@@ -9,21 +9,17 @@
 import rules
 
 from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
 
 
 @rules.predicate
-def is_superuser(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_superuser)
-
-
-@rules.predicate
-def holds_moderator_role(user) -> bool:
+def is_moderator(user) -> bool:
+    """A moderator of any organization, or an administrator."""
     return bool(
         user
         and user.is_authenticated
-        and Membership.objects.filter(user=user, role=Membership.Role.MODERATOR).exists()
+        and (user.is_superuser or holds_role(user, roles=Membership.Role.MODERATOR))
     )
 
 
-# The cheap check first: `|` stops before the membership query for superusers.
-rules.add_perm("moderation.moderate", is_superuser | holds_moderator_role)
+rules.add_perm("moderation.moderate", is_moderator)

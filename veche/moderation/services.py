@@ -3,6 +3,7 @@
 What may be reported is what a product app registered in `moderation.registry`; the services
 read and hide it only through its registered kind."""
 
+import rules
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -47,7 +48,7 @@ def _already_hidden(kind: ModeratedKind, item) -> ValidationError:
 
 
 def _check_moderator(user, message: str) -> None:
-    if not (user.is_authenticated and user.has_perm("moderation.moderate")):
+    if not rules.has_perm("moderation.moderate", user):
         raise PermissionDenied(message)
 
 
