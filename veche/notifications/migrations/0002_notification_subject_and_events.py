@@ -46,7 +46,7 @@ def subject_to_appeal(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("appeals", "0007_dispatch_letter_in_outbox"),
+        ("appeals", "0003_problem_current_appeal"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("notifications", "0001_initial"),
     ]
