@@ -31,6 +31,7 @@ from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
 from veche.moderation.screening import screen
+from veche.notifications.services import announce
 from veche.territories.geo import check_point
 
 Status = Appeal.Status
@@ -94,15 +95,9 @@ def _on_commit(callback, *args, **kwargs) -> None:
 
 
 def _notify(event: str, appeal: Appeal, **context) -> None:
-    """Tell the people concerned, once the change is committed."""
-
-    def send() -> None:
-        from veche.notifications.services import notify_appeal_event
-
-        notify_appeal_event(event=event, appeal_id=appeal.pk, context=context)
-
-    # robust: the change is committed; a failing notice must not turn it into an error page.
-    transaction.on_commit(send, robust=True)
+    """Tell the people concerned (veche.appeals.notices): the event is stored with the change,
+    and its notices are made in the background, through the outbox, once it commits."""
+    announce(subject=appeal, event=event, context=context)
 
 
 # --- Publishing -----------------------------------------------------------------------------
