@@ -243,6 +243,7 @@ def invite_staff(
         nonce=secrets.token_urlsafe(32),
         language=language or settings.LANGUAGE_CODE,
         invited_by=user,
+        created_at=now,
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     invitation.full_clean(exclude=["invited_by"])

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.i18n import translate, validate_translations
@@ -294,7 +295,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -2,6 +2,7 @@
 cabinet, staff invitations, an organization's OGRN (unique when given) and the deputy kind."""
 
 import django.db.models.deletion
+import django.utils.timezone
 import veche.core.i18n
 import veche.organizations.ogrn
 from django.conf import settings
@@ -52,7 +53,7 @@ class Migration(migrations.Migration):
                 ('position', models.CharField(blank=True, max_length=200, verbose_name='position')),
                 ('nonce', models.CharField(editable=False, max_length=64)),
                 ('language', models.CharField(blank=True, max_length=8, verbose_name='language of the letter')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invited at')),
                 ('expires_at', models.DateTimeField(verbose_name='expires at')),
                 ('status', models.CharField(choices=[('pending', 'pending'), ('accepted', 'accepted'), ('revoked', 'revoked')], default='pending', max_length=16, verbose_name='status')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted or revoked at')),
