@@ -40,9 +40,8 @@ def documented_location(media_root: Path) -> str:
 
 @pytest.fixture
 def nginx(live_server, settings, tmp_path):
-    media = tmp_path / "media"
+    media = settings.MEDIA_ROOT
     media.mkdir()
-    settings.MEDIA_ROOT = media
     settings.VECHE_MEDIA_ACCEL_REDIRECT = "/protected-media/"
     port = _free_port()
     prefix = tmp_path / "nginx"

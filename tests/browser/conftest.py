@@ -93,22 +93,20 @@ def page(new_context, transactional_db):
     return new_context().new_page()
 
 
-def sign_in(page, email: str, *, password: str | None = None, totp_secret: str | None = None):
-    """Sign in through the sign-in form; staff enter the code of their authenticator app,
-    computed on the test's clock (which a test may have moved)."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
+def sign_in(page, email: str, *, password: str | None = None, second_factor: bool = False):
+    """Sign in through the sign-in form; staff enter the code of their authenticator app
+    (tests.sign_in.with_second_factor), computed on the test's clock."""
     from tests.factories import PASSWORD
+    from tests.sign_in import current_code
 
     page.goto("/accounts/login/")
     form = page.locator('form[action="/accounts/login/"]')
     form.locator('input[name="login"]').fill(email)
     form.locator('input[name="password"]').fill(password or PASSWORD)
     form.locator('button[type="submit"]').click()
-    if totp_secret:
+    if second_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-        page.locator('main input[name="code"]').fill(code)
+        page.locator('main input[name="code"]').fill(current_code())
         # The form also holds the "cancel" button, which belongs to a sign-out form.
         page.locator('main form button[type="submit"]:not([form])').click()
     page.wait_for_url(re.compile(r".*/accounts/(profile|consent)/.*"))

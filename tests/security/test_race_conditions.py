@@ -9,17 +9,15 @@ existing parallel tests cover signing (appeals/tests/test_concurrent_signing.py)
 protocol and conclusion (discussions/tests/test_concurrency.py); these cover the rest.
 """
 
-import contextlib
 import datetime
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
+from tests.concurrency import PARALLEL, at_once
 from tests.factories import make_organization, make_problem, make_resident, make_staff
 from veche.appeals import services
 from veche.appeals.models import Appeal, EditProposal, Rating, Revision, Signature
@@ -32,49 +30,16 @@ from veche.moderation.services import report_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PRESSES = 12
-PARALLEL = connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings, tmp_path):
+def _quiet(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.VECHE_SMS_BACKEND = "memory"
     sms.outbox.clear()
     with translation.override("en"):
         yield
     sms.outbox.clear()
-
-
-def at_once(action, arguments) -> dict[str, int]:
-    """Run `action` for each argument, from PRESSES threads released together on PostgreSQL
-    (one after another on SQLite); count the outcomes: "done" or "refused"."""
-    outcomes: dict[str, int] = {}
-    lock = threading.Lock()
-    start = threading.Barrier(PRESSES) if PARALLEL else None
-
-    def run(argument):
-        try:
-            if start is not None:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    start.wait(timeout=5)
-            action(argument)
-            result = "done"
-        except (ValidationError, PermissionDenied):
-            result = "refused"
-        finally:
-            if PARALLEL:
-                connections.close_all()
-        with lock:
-            outcomes[result] = outcomes.get(result, 0) + 1
-
-    if PARALLEL:
-        with ThreadPoolExecutor(max_workers=PRESSES) as pool:
-            list(pool.map(run, arguments))
-    else:
-        for argument in arguments:
-            run(argument)
-    return outcomes
 
 
 def last_code() -> str:

@@ -15,7 +15,6 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.mfa.totp.internal.auth import TOTP, hotp_value
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -25,6 +24,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
+from tests.sign_in import current_code, with_second_factor
 from veche.identity import sms
 from veche.identity.models import Verification
 from veche.identity.services import confirm_phone, send_phone_code
@@ -33,7 +33,6 @@ from veche.notifications.services import email_modes, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+79161234567"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
@@ -161,8 +160,8 @@ def test_a_password_reset_link_of_one_account_does_not_reset_another(client):
 def test_a_second_factor_code_is_accepted_once(client):
     """A code seen over a shoulder or in a proxy log cannot sign in a second time."""
     official = make_staff(make_organization(), email="official@example.org")
-    TOTP.activate(official, TOTP_SECRET)
-    code = f"{hotp_value(TOTP_SECRET, int(time.time()) // 30):06d}"
+    with_second_factor(official)
+    code = current_code()
 
     def sign_in(browser) -> bool:
         browser.post("/accounts/login/", {"login": "official@example.org", "password": PASSWORD})

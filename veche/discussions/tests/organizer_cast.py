@@ -6,7 +6,6 @@ import datetime
 import itertools
 
 from tests.factories import make_organization, make_resident, make_staff, make_user
-from tests.sign_in import TOTP_SECRET, enter  # noqa: F401 (used by the tests)
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 from veche.organizations.models import Membership

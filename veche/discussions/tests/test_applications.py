@@ -15,20 +15,16 @@ from tests.factories import (
     make_user,
     tiny_pdf,
 )
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.discussions import services
 from veche.discussions.forms_organizer import suggested_schedule
 from veche.discussions.models import Application, Discussion
-from veche.discussions.tests.organizer_cast import enter, make_legal_entity_representative
+from veche.discussions.tests.organizer_cast import make_legal_entity_representative
 from veche.identity.models import Level
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,10 @@ from tests.factories import (
     make_territory,
     tiny_pdf,
 )
+from tests.sign_in import enter
 from veche.discussions import services
 from veche.discussions.models import MaterialVersion
-from veche.discussions.tests.organizer_cast import enter, make_legal_entity_representative
+from veche.discussions.tests.organizer_cast import make_legal_entity_representative
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,7 @@ README = Path(django_settings.BASE_DIR) / "README.md"
 
 
 @pytest.fixture(autouse=True)
-def _behind_nginx(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _behind_nginx(settings):
     settings.VECHE_MEDIA_ACCEL_REDIRECT = "/protected-media/"
 
 

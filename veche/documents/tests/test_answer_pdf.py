@@ -11,7 +11,7 @@ from veche.appeals.models import Answer, Appeal
 from veche.documents.appeals import answer_pdf
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
-from veche.documents.tests.builders import make_appeal, pdf_text
+from veche.documents.tests.builders import pdf_text, signed_appeal
 from veche.organizations.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -25,7 +25,7 @@ PIXEL = bytes.fromhex(
 
 @pytest.fixture
 def answer():
-    appeal = make_appeal(status=Appeal.Status.ANSWERED)
+    appeal = signed_appeal(status=Appeal.Status.ANSWERED)
     appeal.registration_number = "КО-77/26"
     appeal.registered_at = timezone.now()
     appeal.save()

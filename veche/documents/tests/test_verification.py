@@ -10,7 +10,7 @@ from veche.appeals.models import Appeal
 from veche.documents.appeals import appeal_pdf
 from veche.documents.forms import MAX_COPY_BYTES
 from veche.documents.models import IssuedDocument
-from veche.documents.tests.builders import make_appeal
+from veche.documents.tests.builders import signed_appeal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def issued():
     """A PDF of a sent appeal as the addressee got it, and its registered document."""
-    appeal = make_appeal(signatures=3, status=Appeal.Status.SENT)
+    appeal = signed_appeal(signatures=3, status=Appeal.Status.SENT)
     pdf = appeal_pdf(appeal, for_addressee=True)
     return pdf, IssuedDocument.objects.get()
 

@@ -4,12 +4,12 @@ never the person who caused it."""
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_organization, make_staff, make_user
+from tests.factories import make_appeal, make_organization, make_signature, make_staff, make_user
 from veche.appeals.models import Answer, Appeal, Message, Revision
 from veche.notifications.models import Notification
 from veche.notifications.services import notify_appeal_event
 
-from .builders import follow, make_appeal, person, sign
+from .builders import follow, person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def cast():
         "stranger": person(),
     }
     appeal = make_appeal(author=people["author"], organization=organization)
-    sign(appeal, people["author"])
+    make_signature(appeal, people["author"])
     follow(appeal, people["author"])
-    sign(appeal, people["signatory"])
+    make_signature(appeal, people["signatory"])
     follow(appeal, people["follower"])
     person(official_of=make_organization())  # an official elsewhere
     return appeal, people
@@ -63,7 +63,7 @@ def test_who_hears_each_event(cast, event, context, expected):
 
 def test_each_person_hears_of_an_event_once_whatever_their_roles(cast):
     appeal, people = cast
-    sign(appeal, people["follower"])
+    make_signature(appeal, people["follower"])
     follow(appeal, people["signatory"])
     notify_appeal_event(event="registered", appeal_id=appeal.pk, context={})
     counts = {
@@ -87,7 +87,7 @@ def test_official_who_follows_hears_that_an_appeal_arrived_not_that_it_was_sent(
 def test_withdrawn_signatory_hears_nothing(cast):
     appeal, _people = cast
     former = make_user()
-    sign(appeal, former, withdrawn=True)
+    make_signature(appeal, former, withdrawn=True)
     notify_appeal_event(event="registered", appeal_id=appeal.pk, context={})
     assert not Notification.objects.filter(user=former).exists()
 

@@ -5,13 +5,14 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from tests.factories import make_appeal
 from veche.core import outbox
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification, NotificationPreference
 from veche.notifications.services import NOTICE_KIND, notify_appeal_event, set_email_mode
 from veche.notifications.tasks import send_notification_email
 
-from .builders import make_appeal, make_notification, person
+from .builders import make_notification, person
 
 pytestmark = pytest.mark.django_db
 

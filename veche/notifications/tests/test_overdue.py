@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.factories import make_organization
+from tests.factories import make_appeal, make_organization
 from veche.appeals.models import Appeal
 from veche.notifications.models import Notification
 from veche.notifications.services import notify_overdue_appeals
 
-from .builders import make_appeal, person
+from .builders import person
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_discussion, make_user
-from veche.cabinet.tests.builders import enter  # noqa: F401  (staff sign in with a second factor)
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
 
 DASHBOARD = reverse("reporting:discussions")

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_discussion, make_user
+from tests.sign_in import enter
 from veche.discussions.models import Discussion, Submission
 from veche.reporting.tests.builders import (
     DASHBOARD,
     add_submission,
     answer,
-    enter,
     overdue_protocol,
     rows_of,
     set_dates,
