@@ -7,12 +7,15 @@ class DiscussionsConfig(AppConfig):
     label = "discussions"
 
     def ready(self) -> None:
+        from django.core import checks as system_checks
+
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, services
+        from veche.discussions import checks, queries, services
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
 
+        system_checks.register(checks.limited_subjects)
         outbox.register(RECEIPT_KIND, send_receipt_email)
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
