@@ -26,6 +26,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages go to memory (tests.phone reads their codes), none before the test."""
+    from veche.identity import sms
+
+    settings.VECHE_SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
     """When a test runs the real `veche db_worker` in a subprocess (tests/test_worker_crash.py),

@@ -215,6 +215,14 @@ def make_signature(appeal, user=None, *, withdrawn: bool = False, **fields):
     )
 
 
+def set_fields(instance, **fields):
+    """The row with `fields` changed in the database directly (no save(), no service, no audit
+    row), as time would have moved its dates or another process its state; reloaded."""
+    type(instance).objects.filter(pk=instance.pk).update(**fields)
+    instance.refresh_from_db()
+    return instance
+
+
 def tiny_pdf(pages: int = 2) -> bytes:
     """A real PDF with blank pages, for project materials."""
     import io

@@ -243,7 +243,10 @@ def _seed_world() -> dict:
     from veche.appeals.models import Answer
     from veche.discussions import services as discussions
     from veche.discussions.models import Discussion, Material
-    from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+    from veche.discussions.tests.organizer_cast import (
+        file_application,
+        make_legal_entity_representative,
+    )
     from veche.documents.appeals import appeal_pdf
     from veche.documents.models import IssuedDocument
     from veche.identity.models import PropertyClaim
@@ -296,15 +299,7 @@ def _seed_world() -> dict:
     )
     Discussion.objects.filter(pk=reviewed.pk).update(**discussion_dates("review"))
     applicant = make_legal_entity_representative()
-    application = discussions.apply_for_discussion(
-        user=applicant,
-        organization=organization,
-        subject="conditional_use",
-        title="Склад",
-        description="Склад строительных материалов.",
-        territory=district,
-        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
-    )
+    application = file_application(applicant, organization, district)
     claim = PropertyClaim.objects.create(
         user=neighbour,
         territory=district,

@@ -10,7 +10,6 @@ protocol and conclusion (discussions/tests/test_concurrency.py); these cover the
 """
 
 import datetime
-import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,10 +18,10 @@ from django.utils import timezone, translation
 
 from tests.concurrency import PARALLEL, at_once
 from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.phone import sent_code
 from veche.appeals import services
 from veche.appeals.models import Appeal, EditProposal, Rating, Revision, Signature
 from veche.core.models import AuditEvent
-from veche.identity import sms
 from veche.identity.models import PhoneCode, Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.moderation.models import Complaint
@@ -33,17 +32,10 @@ PRESSES = 12
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings):
+def _quiet(settings, sms_outbox):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
     with translation.override("en"):
         yield
-    sms.outbox.clear()
-
-
-def last_code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
 
 # --- Counting limits ------------------------------------------------------------------------
@@ -55,7 +47,7 @@ def test_wrong_phone_codes_sent_at_once_all_count_and_void_the_code():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    right = last_code()
+    right = sent_code()
     wrong = [f"{(int(right) + shift) % 1_000_000:06d}" for shift in range(1, 3 * PRESSES + 1)]
     outcomes = at_once(lambda code: confirm_phone(user=person, code=code), wrong)
     assert outcomes == {"refused": len(wrong)}
@@ -71,7 +63,7 @@ def test_the_right_phone_code_pressed_at_once_confirms_once():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    code = last_code()
+    code = sent_code()
     outcomes = at_once(lambda _: confirm_phone(user=person, code=code), range(PRESSES))
     assert outcomes == {"done": 1, "refused": PRESSES - 1}
     assert Verification.objects.filter(user=person).count() == 1

@@ -24,8 +24,8 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
+from tests.phone import sent_code
 from tests.sign_in import current_code, with_second_factor
-from veche.identity import sms
 from veche.identity.models import Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.notifications.models import NotificationPreference
@@ -36,17 +36,10 @@ NUMBER = "+79161234567"
 
 
 @pytest.fixture(autouse=True)
-def _english_and_sms_in_memory(settings):
+def _english_and_sms_in_memory(settings, sms_outbox):
     settings.LANGUAGE_CODE = "en"
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
     with translation.override("en"):
         yield
-    sms.outbox.clear()
-
-
-def last_code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
 
 # --- Phone codes ----------------------------------------------------------------------------
@@ -55,7 +48,7 @@ def last_code() -> str:
 def test_a_used_phone_code_confirms_nothing_the_second_time():
     person = make_user()
     send_phone_code(user=person, number=NUMBER)
-    code = last_code()
+    code = sent_code()
     confirm_phone(user=person, code=code)
     with pytest.raises((ValidationError, PermissionDenied)):
         confirm_phone(user=person, code=code)
@@ -67,12 +60,8 @@ def test_a_phone_code_sent_to_one_person_does_not_confirm_another():
     send_phone_code(user=owner, number=NUMBER)
     send_phone_code(user=thief, number="+79160000001")
     with pytest.raises((ValidationError, PermissionDenied)):
-        confirm_phone(user=thief, code=last_code_of(0))
+        confirm_phone(user=thief, code=sent_code(0))
     assert not Verification.objects.filter(user=thief).exists()
-
-
-def last_code_of(index: int) -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[index].text).group(1)
 
 
 # --- E-mail confirmation and password reset -------------------------------------------------

@@ -20,7 +20,10 @@ from veche.core.models import AuditEvent
 from veche.discussions import services
 from veche.discussions.forms_organizer import suggested_schedule
 from veche.discussions.models import Application, Discussion
-from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+from veche.discussions.tests.organizer_cast import (
+    file_application,
+    make_legal_entity_representative,
+)
 from veche.identity.models import Level
 from veche.organizations.models import Membership
 
@@ -63,18 +66,6 @@ def application_data(authority, territory, **changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-def file_application(developer, authority, territory) -> Application:
-    return services.apply_for_discussion(
-        user=developer,
-        organization=authority,
-        subject="conditional_use",
-        title="Склад на участке 16:50:000000:123",
-        description="Просим провести общественные обсуждения.",
-        territory=territory,
-        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
-    )
 
 
 # --- Filing -----------------------------------------------------------------------------------
