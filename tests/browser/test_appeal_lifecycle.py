@@ -29,6 +29,7 @@ from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_category, make_organization, make_territory
 from tests.sign_in import with_second_factor
 from veche.accounts.models import User
+from veche.appeals.documents import APPEAL
 from veche.appeals.models import (
     Answer,
     Appeal,
@@ -362,7 +363,7 @@ def test_an_appeal_lives_from_publication_to_escalation(
 
     # The PDF read back: the registered addressee's copy, with the text, the revision, the
     # addressee and all fifty co-applicants.
-    document = IssuedDocument.objects.get(kind=IssuedDocument.Kind.APPEAL, for_addressee=True)
+    document = IssuedDocument.objects.get(kind=APPEAL, for_addressee=True)
     assert document.sha256 == hashlib.sha256(pdf).hexdigest()
     reader = PdfReader(io.BytesIO(pdf))
     text = squashed("\n".join(page.extract_text() for page in reader.pages))
