@@ -3,15 +3,13 @@ per OGRN waits at a time; a platform administrator approves it, which creates th
 its jurisdiction and the applicant's membership as head, or refuses it with a reason; the
 applicant hears of the decision; every step is audited."""
 
-import io
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from tests.factories import make_organization, make_territory, make_user
+from tests.pictures import assert_clean_upright, camera_jpeg
 from tests.sign_in import enter
 from veche.cabinet import services
 from veche.cabinet.tests.registration import (
@@ -21,7 +19,6 @@ from veche.cabinet.tests.registration import (
     make_reviewer,
     valid_ogrn,
 )
-from veche.core.images import carries_metadata
 from veche.core.models import AuditEvent
 from veche.identity.models import Level
 from veche.organizations.models import CabinetApplication, Membership, Organization
@@ -48,13 +45,8 @@ def applicant(territory):
     return make_resident(territory, first_name="Тимур", last_name="Гарипов")
 
 
-def logo_with_gps() -> SimpleUploadedFile:
-    picture = Image.new("RGB", (40, 40), "navy")
-    exif = Image.Exif()
-    exif[0x010F] = "Camera maker"  # EXIF Make: something of the device that must not be kept
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", exif=exif)
-    return SimpleUploadedFile("logo.jpg", buffer.getvalue(), content_type="image/jpeg")
+def logo_from_a_phone() -> SimpleUploadedFile:
+    return SimpleUploadedFile("logo.jpg", camera_jpeg(), content_type="image/jpeg")
 
 
 # --- Filing ---------------------------------------------------------------------------------
@@ -66,7 +58,7 @@ def test_a_verified_person_files_an_application_through_the_form(client, applica
     assert page.status_code == 200
     # The head's name is the applicant's own, offered from the profile.
     assert "Гарипов Тимур" in page.content.decode()
-    data = form_data(territory, logo=logo_with_gps())
+    data = form_data(territory, logo=logo_from_a_phone())
     answer = client.post(reverse("cabinet:apply"), data)
     application = CabinetApplication.objects.get()
     assert answer.status_code == 302
@@ -77,7 +69,7 @@ def test_a_verified_person_files_an_application_through_the_form(client, applica
     assert application.ogrn == data["ogrn"]
     assert list(application.jurisdiction.all()) == [territory]
     # The logo is kept through the picture guard: re-encoded without what the camera wrote.
-    assert not carries_metadata(application.logo.read())
+    assert_clean_upright(application.logo.read())
     assert AuditEvent.objects.filter(
         action="organization.cabinet_applied", object_id=str(application.pk)
     ).exists()
