@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from veche.cabinet.invitation_tokens import make_token
@@ -19,6 +20,9 @@ from veche.core import outbox
 from veche.notifications.services import notify_people
 from veche.organizations.models import CabinetApplication, Invitation
 from veche.organizations.rules import REVIEW_MODEL_PERMISSION
+
+# A name read when the notice is written in each person's language, not in the caller's.
+in_each_language = lazy(lambda model: model.title, str)
 
 # The outbox kind of the letter that carries an invitation's link.
 INVITATION_KIND = "cabinet.invitation"
@@ -53,7 +57,7 @@ def application_filed(application_id: int) -> None:
             kind="cabinet_application_filed",
             user_ids=reviewers() - {application.applicant_id},
             title=_("New application for a cabinet: %(title)s"),
-            title_params={"title": application.title},
+            title_params={"title": in_each_language(application)},
             template_name="cabinet/notices/application_filed.txt",
             context={"application": application},
             url=reverse("cabinet:application", args=[application.pk]),
@@ -75,7 +79,7 @@ def application_decided(application_id: int) -> None:
             if approved
             else _("Your application for a cabinet of %(title)s is refused")
         ),
-        title_params={"title": application.title},
+        title_params={"title": in_each_language(application)},
         template_name="cabinet/notices/application_decided.txt",
         context={"application": application, "approved": approved},
         url=reverse("cabinet:application", args=[application.pk]),
@@ -98,7 +102,7 @@ def invitation_accepted(invitation_id: int) -> None:
         title=_("%(person)s has joined %(organization)s"),
         title_params={
             "person": invitation.accepted_by.private_name,
-            "organization": invitation.organization.short_title,
+            "organization": lazy(lambda: invitation.organization.short_title, str)(),
         },
         template_name="cabinet/notices/invitation_accepted.txt",
         context={"invitation": invitation},

@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import make_organization, make_staff, make_user
 from tests.sign_in import enter
@@ -29,8 +29,11 @@ LINK = re.compile(r"https?://\S+/cabinet/invitations/(\S+)/")
 
 
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
+def _immediate_tasks_in_english(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The services' messages are read in English; the Russian texts have their own test.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
