@@ -19,7 +19,8 @@ def register() -> None:
     sections.register(
         "organizations",
         "applications_waiting",
-        order=5,
+        order=10,
+        slot="top",
         content=applications_waiting,
         permission="organizations.review_applications",
     )
