@@ -334,3 +334,38 @@ def test_the_list_of_organizations_invites_organizations_to_apply_and_reviewers_
     enter(client, make_reviewer())
     page = client.get(reverse("organizations:list")).content.decode()
     assert "1 application for a cabinet is waiting for review" in page
+
+
+# --- Personal data --------------------------------------------------------------------------
+
+
+def test_the_export_holds_the_applications_the_person_filed(applicant):
+    from veche.accounts.services import export_personal_data
+
+    application = file_application(applicant)
+    exported = export_personal_data(user=applicant)["cabinet_applications"]
+    assert [entry["ogrn"] for entry in exported] == [application.ogrn]
+    assert exported[0]["status"] == "pending"
+
+
+def test_erasure_withdraws_a_pending_application_and_keeps_a_decided_one(
+    applicant, django_capture_on_commit_callbacks
+):
+    from veche.accounts.services import erase_account
+
+    reviewer = make_reviewer()
+    decided = file_application(applicant)
+    services.approve_application(user=reviewer, application=decided, slug="kept")
+    pending = file_application(applicant)
+    office = Organization.objects.get(slug="kept")
+    invitation = services.invite_staff(
+        user=applicant, organization=office, email=applicant.email.upper(), role="expert"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_account(user=applicant)
+    assert not CabinetApplication.objects.filter(pk=pending.pk).exists()
+    assert CabinetApplication.objects.get(pk=decided.pk).status == Status.APPROVED
+    assert not type(invitation).objects.filter(pk=invitation.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="organization.application_withdrawn", object_id=str(pending.pk)
+    ).exists()
