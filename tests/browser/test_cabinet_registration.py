@@ -116,7 +116,7 @@ def test_an_organization_applies_is_approved_and_its_head_invites_a_specialist(
     expect(form.locator('[name="name_ru"]')).to_have_value(NAME)
     axe(director, "application form with an error")
     form.locator('[name="ogrn"]').fill(f"{ogrn[:1]} {ogrn[1:5]} {ogrn[5:]}")  # grouped, as typed
-    form.locator('[name="jurisdiction"][value="%s"]' % city.pk).check()
+    expect(form.locator(f'[name="jurisdiction"][value="{city.pk}"]')).to_be_checked()
     form.locator('[name="logo"]').set_input_files(
         {"name": "logo.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg()}
     )
