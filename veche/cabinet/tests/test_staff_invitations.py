@@ -295,3 +295,24 @@ def test_the_last_head_is_not_removed(client, head, office):
     second = make_staff(office, Role.HEAD)
     services.remove_member(user=second, membership=membership)
     assert not Membership.objects.filter(user=head).exists()
+
+
+def test_the_staff_page_reads_many_members_in_as_many_queries(client, head, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enter(client, head)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cabinet:staff")).status_code == 200
+        return len(captured)
+
+    make_staff(office, Role.OFFICIAL)
+    invite(head, office)
+    queries()  # the session's first checks, once
+    few = queries()
+    for number in range(5):
+        make_staff(office, Role.EXPERT)
+        invite(head, office, email=f"person{number}@vodokanal.example")
+    assert queries() == few
