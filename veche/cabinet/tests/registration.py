@@ -3,13 +3,24 @@ who reviews, and valid application details, made through the services."""
 
 import itertools
 
+import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from tests.factories import make_resident, make_territory, make_user
 from veche.cabinet import services
 from veche.organizations.ogrn import check_digit
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture
+def letters_at_once_in_english(settings):
+    """Tasks run as they are queued, so the outbox's letters and notices go when the change
+    commits; the services' messages are read in English (the Russian texts have their tests)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with translation.override("en"):
+        yield
 
 
 def valid_ogrn(number: int | None = None) -> str:

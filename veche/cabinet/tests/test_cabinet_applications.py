@@ -7,16 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import make_organization, make_territory, make_user
 from tests.pictures import assert_clean_upright, camera_jpeg
 from tests.sign_in import enter
 from veche.cabinet import services
-from veche.cabinet.tests.registration import (
+from veche.cabinet.tests.registration import (  # noqa: F401 (a fixture)
     application_details,
     file_application,
     form_data,
+    letters_at_once_in_english,
     make_reviewer,
     valid_ogrn,
 )
@@ -25,16 +25,8 @@ from veche.identity.models import Level
 from veche.organizations.models import CabinetApplication, Membership, Organization
 from veche.organizations.rules import holds_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("letters_at_once_in_english")]
 Status = CabinetApplication.Status
-
-
-@pytest.fixture(autouse=True)
-def _immediate_tasks_in_english(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # The services' messages are read in English; the Russian texts have their own test.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

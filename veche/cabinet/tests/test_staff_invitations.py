@@ -12,28 +12,21 @@ from allauth.account.models import EmailAddress
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.factories import make_organization, make_staff, make_user
 from tests.sign_in import enter
 from veche.cabinet import services
 from veche.cabinet.invitation_tokens import SALT, make_token
+from veche.cabinet.tests.registration import letters_at_once_in_english  # noqa: F401 (a fixture)
 from veche.core.models import AuditEvent, OutboxMessage
 from veche.organizations.models import Invitation, Membership
 from veche.organizations.rules import holds_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("letters_at_once_in_english")]
 Role = Membership.Role
 INVITED = "specialist@vodokanal.example"
 LINK = re.compile(r"https?://\S+/cabinet/invitations/(\S+)/")
-
-
-@pytest.fixture(autouse=True)
-def _immediate_tasks_in_english(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # The services' messages are read in English; the Russian texts have their own test.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
