@@ -10,13 +10,14 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, sections, services
+        from veche.discussions import notices, queries, sections, services
         from veche.discussions.models import Submission
         from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
         from veche.moderation import registry as moderated
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
+        notices.register()
         document_kinds.register_kinds()
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
