@@ -557,7 +557,8 @@ def submit(
             "basis": submission.basis,
         },
     )
-    transaction.on_commit(lambda: tasks.queue_receipt(submission.pk), robust=True)
+    # The receipt is stored with the submission: a crash after the commit cannot lose it.
+    tasks.queue_receipt(submission.pk)
     if kind == Kind.QUESTION:
         _notify("question_asked", discussion, submission=submission.pk, **_actor(user))
     return submission

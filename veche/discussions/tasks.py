@@ -14,6 +14,8 @@ RECEIPT_KIND = "discussions.receipt"
 
 
 def queue_receipt(submission_id: int) -> None:
+    """Store the receipt's letter in the caller's transaction (the submission's own): it is
+    queued once that commits, and a crash in between leaves it for the outbox's sweep."""
     outbox.put(kind=RECEIPT_KIND, target_id=submission_id)
 
 
