@@ -138,34 +138,6 @@ def notify(
     )
 
 
-def notify_people(
-    *,
-    kind: str,
-    user_ids: Iterable[int],
-    title: str,
-    title_params: dict | None = None,
-    template_name: str,
-    context: dict,
-    url: str,
-    key: str = "",
-    subject: Model | None = None,
-) -> list[Notification]:
-    """Tell these people something, each in their language, at most once per `key`. `title` is
-    a translatable phrase (gettext_lazy) with %-style `title_params`."""
-
-    def render() -> tuple[str, str]:
-        return str(title) % (title_params or {}), render_to_string(template_name, context)
-
-    return _create(
-        kind=kind,
-        user_ids=user_ids,
-        render=render,
-        url=url,
-        key=key,
-        subject=subject,
-    )
-
-
 def email_modes(user_ids: Iterable[int]) -> dict[int, str]:
     """Each person's e-mail mode; a person who never chose has the default."""
     chosen = dict(
