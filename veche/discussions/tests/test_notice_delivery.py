@@ -29,8 +29,10 @@ from veche.discussions.models import (
     Milestone,
     Submission,
 )
-from veche.discussions.tests.organizer_cast import make_legal_entity_representative
-from veche.discussions.tests.test_applications import file_application
+from veche.discussions.tests.organizer_cast import (
+    file_application,
+    make_legal_entity_representative,
+)
 from veche.notifications.models import Event, Notification
 from veche.notifications.services import EVENT_KIND, announce
 from veche.notifications.tests.builders import deliver_events

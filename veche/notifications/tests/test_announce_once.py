@@ -4,10 +4,10 @@ outbox message, however often it is announced, even by two runs at the same mome
 import pytest
 from django.db.models.query import QuerySet
 
+from tests.factories import make_appeal
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Event
 from veche.notifications.services import EVENT_KIND, announce
-from veche.notifications.tests.builders import make_appeal
 
 pytestmark = pytest.mark.django_db
 
