@@ -31,8 +31,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchmark_problems import percentile, prepare_database, setup_django  # noqa: E402
-from benchmark_problems import drop_database as drop_benchmark_database  # noqa: E402
+from benchmark_problems import drop_database as drop_benchmark_database
+from benchmark_problems import percentile, prepare_database, setup_django
 
 BENCHMARK_DATABASE = "veche_benchmark_records"
 
@@ -278,3 +278,189 @@ def load(count: int, seed: int, batch: int = 2000):
         print(f"\r  {done:,} submissions loaded ({rate:,.0f}/s)", end="", flush=True)
     print()
     return discussion, organizer
+
+
+# --- Measuring ------------------------------------------------------------------------------
+
+
+def build_in_child(build_pk: int) -> dict:
+    """Run one build as the worker does, in a child process of its own: its time, CPU time and
+    peak memory (the child's `ru_maxrss`, which includes Python, Django and WeasyPrint)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 — this very script, with the benchmark's environment
+        [sys.executable, os.path.abspath(__file__), "--run-build", str(build_pk)],
+        stdout=subprocess.PIPE,
+    )
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"build {build_pk} failed in its child process")
+    figures = json.loads(output.decode().strip().splitlines()[-1])
+    return {
+        **figures,
+        "wall": time.perf_counter() - started,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def run_build(build_pk: int) -> None:
+    """In the child: the build, and what it made."""
+    from veche.discussions.models import RecordBuild
+    from veche.discussions.records import builds
+
+    started = time.perf_counter()
+    outcome = builds.run(build_pk)
+    seconds = time.perf_counter() - started
+    build = RecordBuild.objects.select_related("discussion").get(pk=build_pk)
+    kept = {"protocol": "protocol_file", "conclusion": "conclusion_file"}
+    field = getattr(build.discussion, kept[build.kind]) if build.kind in kept else build.file
+    size, pages = (field.size if field else 0), 0
+    if field and field.name.endswith(".pdf"):
+        from pypdf import PdfReader
+
+        with field.open("rb") as handle:
+            pages = len(PdfReader(handle).pages)
+    print(json.dumps({"outcome": outcome, "build": seconds, "bytes": size, "pages": pages}))
+
+
+def measure_page(client, url: str, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the caches a running server would have warm
+    with CaptureQueriesContext(connection) as capture:
+        response = client.get(url)
+    queries = len(capture.captured_queries)  # now: the next request clears the connection's log
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "queries": queries,
+        "kb": len(response.content) / 1024,
+    }
+
+
+def measure(count: int, runs: int, seed: int) -> tuple[list, list]:
+    from django.test import Client
+
+    from veche.discussions import services
+    from veche.discussions.models import RecordBuild
+    from veche.discussions.queries import SUBMISSIONS_PAGE
+
+    Kind = RecordBuild.Kind
+    print(f"\n{count:,} submissions")
+    discussion, organizer = load(count, seed)
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    proposals = f"/discussions/{discussion.pk}/proposals/"
+    last = max(1, -(-discussion.submissions.exclude(kind="question").count() // SUBMISSIONS_PAGE))
+    pages = [
+        ("discussion page", discussion.get_absolute_url()),
+        ("proposals, first page", proposals),
+        ("proposals, last page", f"{proposals}?page={last}"),
+    ]
+    page_rows = [(name, measure_page(client, url, runs)) for name, url in pages]
+
+    def build(kind: str, label: str) -> tuple[str, dict]:
+        pk = services.request_record(user=organizer, discussion=discussion, kind=kind).pk
+        print(f"  building {label} …", flush=True)
+        return label, build_in_child(pk)
+
+    build_rows = [
+        build(Kind.DRAFT_PROTOCOL, "draft protocol (PDF)"),
+        build(Kind.ANNEX, "annex, list of participants (PDF)"),
+        build(Kind.PROTOCOL_DOCX, "protocol (DOCX)"),
+    ]
+    signed = services.sign_protocol(user=organizer, discussion=discussion)
+    print("  building the signed protocol …", flush=True)
+    build_rows.append(("signed protocol (PDF, registered)", build_in_child(signed.pk)))
+    discussion.refresh_from_db()
+    build_rows.append(build(Kind.CONCLUSION_DOCX, "conclusion (DOCX)"))
+    published = services.publish_conclusion(
+        user=organizer,
+        discussion=discussion,
+        text="Публичные слушания признаны состоявшимися. Организатор рекомендует утвердить "
+        "проект с учётом принятых предложений.",
+    )
+    print("  building the published conclusion …", flush=True)
+    build_rows.append(("published conclusion (PDF, registered)", build_in_child(published.pk)))
+    return page_rows, build_rows
+
+
+def report(results: dict, where: str, runs: int) -> list[str]:
+    lines = [f"Database: {where}; pages: {runs} runs each after a warm-up", ""]
+    lines.append(
+        f"{'document':<40} {'submissions':>11} {'time s':>7} {'CPU s':>6} {'peak MB':>8} "
+        f"{'pages':>6} {'size KB':>8}"
+    )
+    for count, (_pages, build_rows) in results.items():
+        for name, figures in build_rows:
+            lines.append(
+                f"{name:<40} {count:>11,} {figures['wall']:>7.1f} {figures['cpu']:>6.1f} "
+                f"{figures['peak_mb']:>8.0f} {figures['pages'] or '':>6} "
+                f"{figures['bytes'] / 1024:>8.0f}"
+            )
+    lines.append("")
+    lines.append(
+        f"{'page':<40} {'submissions':>11} {'median ms':>9} {'p95 ms':>7} {'queries':>7} {'KB':>6}"
+    )
+    for count, (page_rows, _builds) in results.items():
+        for name, figures in page_rows:
+            lines.append(
+                f"{name:<40} {count:>11,} {figures['median']:>9.1f} {figures['p95']:>7.1f} "
+                f"{figures['queries']:>7} {figures['kb']:>6.0f}"
+            )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="submissions per hearing")
+    parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--run-build", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.run_build:  # the child process of one build: the parent set the environment
+        setup_django(os.environ["VECHE_VAR_DIR"])
+        run_build(args.run_build)
+        return 0
+
+    workdir = tempfile.mkdtemp(prefix="veche-benchmark-records-")
+    maintenance = ""
+    try:
+        where, maintenance = prepare_database(workdir, name=BENCHMARK_DATABASE)
+        # Builds run in the benchmark's own child processes, not in a task worker.
+        os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+        setup_django(workdir)
+        from django.core.management import call_command
+
+        print(f"Database: {where}")
+        call_command("migrate", verbosity=0)
+        results = {
+            count: measure(count, args.runs, args.seed)
+            for count in (int(size) for size in args.sizes.split(","))
+        }
+        print()
+        print("\n".join(report(results, where, args.runs)))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"\n(the benchmark's own process peaked at {usage.ru_maxrss / 1024:.0f} MB)")
+    finally:
+        if args.keep:
+            print(f"Kept {BENCHMARK_DATABASE if maintenance else workdir}")
+        else:
+            drop_benchmark_database(maintenance, name=BENCHMARK_DATABASE)
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,9 +11,13 @@ class DiscussionsConfig(AppConfig):
         from veche.core import outbox
         from veche.core.navigation import register_workspace
         from veche.discussions import queries, services
+        from veche.discussions.models import RecordBuild
+        from veche.discussions.records import builds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
+        builds.register_finisher(RecordBuild.Kind.PROTOCOL, services.keep_signed_protocol)
+        builds.register_finisher(RecordBuild.Kind.CONCLUSION, services.keep_published_conclusion)
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )

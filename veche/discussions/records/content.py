@@ -70,6 +70,7 @@ class Group:
     title: str
     note: str
     entries: list[Entry]
+    continued: bool = False  # goes on from the part before (records/parts.py)
 
 
 def groups_of(submissions: list[Submission], discussion: Discussion) -> list[Group]:
@@ -319,7 +320,7 @@ def conclusion_record(discussion: Discussion) -> Record:
 
 def extract_record(discussion: Discussion, user) -> Record:
     """The protocol with this person's own submissions only."""
-    own = [s for s in protocol_submissions(discussion) if s.author_id == user.pk]
+    own = protocol_submissions(discussion, author=user)
     return _record(
         discussion,
         own,

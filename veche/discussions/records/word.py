@@ -23,6 +23,7 @@ from veche.discussions.records.content import (
     conclusion_record,
     protocol_record,
 )
+from veche.discussions.records.parts import Progress, no_progress
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Cm(16.5)  # A4 less the margins of GOST R 7.0.97: 3 cm left, 1.5 cm right
@@ -117,13 +118,14 @@ def _head(writer: Writer, record: Record, title: str, subtitle: str) -> None:
     writer.spread(record.date, _("No. %(number)s") % {"number": record.number}, bold_right=True)
 
 
-def _groups(writer: Writer, groups: list[Group]) -> None:
+def _groups(writer: Writer, groups: list[Group], progress: Progress = no_progress) -> None:
     header = [
         _("Reg. No., date"),
         _("Participant"),
         _("Content of the submission"),
         _("Recommendation of the organizer and its reasons"),
     ]
+    done, total = 0, sum(len(group.entries) for group in groups)
     for number, group in enumerate(groups, start=1):
         writer.heading(f"4.{number}. {group.title}")
         writer.paragraph(group.note, size=10, italic=True)
@@ -145,6 +147,8 @@ def _groups(writer: Writer, groups: list[Group]) -> None:
                 ]
             )
         writer.table(header, rows, [2.6, 3.0, 6.4, 4.5])
+        done += len(group.entries)
+        progress(done, total)
 
 
 def _statistics(writer: Writer, record: Record) -> None:
@@ -190,7 +194,7 @@ def _code_note(writer: Writer, code: str) -> None:
         )
 
 
-def protocol_docx(discussion: Discussion) -> bytes:
+def protocol_docx(discussion: Discussion, progress: Progress = no_progress) -> bytes:
     """The protocol (a draft until it is signed) for editing by officials."""
     with translation.override(settings.LANGUAGE_CODE):
         record = protocol_record(discussion, draft=discussion.protocol_signed_at is None)
@@ -241,7 +245,7 @@ def protocol_docx(discussion: Discussion) -> bytes:
             ),
             align="justify",
         )
-        _groups(writer, record.groups)
+        _groups(writer, record.groups, progress)
         writer.heading(f"5. {_('Statistics')}")
         _statistics(writer, record)
         writer.paragraph(
@@ -262,7 +266,7 @@ def protocol_docx(discussion: Discussion) -> bytes:
         return writer.content()
 
 
-def conclusion_docx(discussion: Discussion) -> bytes:
+def conclusion_docx(discussion: Discussion, progress: Progress = no_progress) -> bytes:
     """The conclusion (a draft until it is published) for editing by officials."""
     with translation.override(settings.LANGUAGE_CODE):
         record = conclusion_record(discussion)
@@ -304,7 +308,7 @@ def conclusion_docx(discussion: Discussion) -> bytes:
         writer.heading(
             "4. " + _("Proposals and remarks, and the organizer's reasoned recommendations")
         )
-        _groups(writer, record.groups)
+        _groups(writer, record.groups, progress)
         writer.paragraph(_("Outcome"), bold=True, size=10)
         writer.table(
             None,

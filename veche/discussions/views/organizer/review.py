@@ -146,7 +146,11 @@ def sign_protocol(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The protocol is signed and published."))
+        messages.success(
+            request,
+            _("The protocol is signed. It is being prepared and is published when it is ready."),
+        )
+        return redirect("discussions:records", discussion.pk)
     return redirect("discussions:review", discussion.pk)
 
 
@@ -163,8 +167,11 @@ def publish_conclusion(request, pk: int):
         except ValidationError as error:
             put_errors(form, error, default_field=None)
         else:
-            messages.success(request, _("The conclusion is published."))
-            return redirect(discussion.get_absolute_url())
+            messages.success(
+                request,
+                _("The conclusion is published. Its document is being prepared."),
+            )
+            return redirect("discussions:records", discussion.pk)
     stage = discussion.stage
     context = _review_context(discussion, stage)
     if stage == Stage.PROTOCOL:
