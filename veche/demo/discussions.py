@@ -12,8 +12,8 @@ from django.utils import timezone
 from veche.accounts.services import ensure_account
 from veche.demo.appeals import _residents, _verify
 from veche.discussions import services
-from veche.discussions.records import builds
 from veche.discussions.models import Application, Discussion, MaterialVersion, Submission
+from veche.discussions.records import builds
 from veche.documents.rendering import html_to_pdf
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
