@@ -420,12 +420,64 @@ def report(results: dict, where: str, runs: int) -> list[str]:
     return lines
 
 
+README_START = "<!-- benchmark-records: written by scripts/benchmark_records.py --readme -->"
+README_END = "<!-- /benchmark-records -->"
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def markdown(results: dict, where: str) -> str:
+    """The figures as the README's tables."""
+    lines = [
+        f"Measured on {where}, {time.strftime('%Y-%m-%d')}: each build in a child process of its"
+        " own (time from its start, CPU time of the process, its peak resident memory with Python,"
+        " Django and WeasyPrint loaded).",
+        "",
+        "| document | submissions | time, s | CPU, s | peak, MB | pages |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for count, (_pages, build_rows) in results.items():
+        for name, figures in build_rows:
+            lines.append(
+                f"| {name} | {thousands(count)} | {figures['wall']:.1f} | {figures['cpu']:.1f} | "
+                f"{figures['peak_mb']:.0f} | {figures['pages'] or ''} |"
+            )
+    lines += [
+        "",
+        "| page (anonymous) | submissions | median / p95, ms | queries | KB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for count, (page_rows, _builds) in results.items():
+        for name, figures in page_rows:
+            lines.append(
+                f"| {name} | {thousands(count)} | {figures['median']:.0f} / {figures['p95']:.0f} | "
+                f"{figures['queries']} | {figures['kb']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def write_readme(table: str) -> None:
+    """Put the tables between the README's markers (in its Performance section)."""
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+    with open(readme, encoding="utf-8") as handle:
+        text = handle.read()
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    with open(readme, "w", encoding="utf-8") as handle:
+        handle.write(text[:start] + "\n" + table + "\n" + text[end:])
+    print(f"Written into {readme}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="submissions per hearing")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--readme", action="store_true", help="write the figures into the README's tables"
+    )
     parser.add_argument("--run-build", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -451,6 +503,8 @@ def main() -> int:
         }
         print()
         print("\n".join(report(results, where, args.runs)))
+        if args.readme:
+            write_readme(markdown(results, where))
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(f"\n(the benchmark's own process peaked at {usage.ru_maxrss / 1024:.0f} MB)")
     finally:
