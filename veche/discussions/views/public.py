@@ -60,6 +60,7 @@ def discussion_detail(request, pk: int):
     # The discussion's own rule of submitting is shown on the page, and during the intake it is
     # the rule asked: read once.
     own_rule = services.eligibility_of(discussion)
+    materials = queries.materials_of(discussion)
     decision = None
     if kinds:
         rule = own_rule if own_rule and action == own_rule.action else rule_for(action, discussion)
@@ -70,6 +71,7 @@ def discussion_detail(request, pk: int):
             discussion=discussion,
             kinds=kinds,
             legal_entity=legal_entity_of(request.user) is not None,
+            materials=materials,
         )
     counts = queries.submission_counts(discussion)
     first = queries.SUBMISSIONS_PREVIEW
@@ -86,7 +88,7 @@ def discussion_detail(request, pk: int):
             "discussion": discussion,
             "stage": discussion.stage,
             "steps": timeline(discussion),
-            "materials": queries.materials_of(discussion),
+            "materials": materials,
             "counts": counts,
             "questions": questions,
             "proposals": proposals,
