@@ -150,7 +150,6 @@ def sign_protocol(request, pk: int):
             request,
             _("The protocol is signed. It is being prepared and is published when it is ready."),
         )
-        return redirect("discussions:records", discussion.pk)
     return redirect("discussions:review", discussion.pk)
 
 
@@ -171,7 +170,7 @@ def publish_conclusion(request, pk: int):
                 request,
                 _("The conclusion is published. Its document is being prepared."),
             )
-            return redirect("discussions:records", discussion.pk)
+            return redirect(discussion.get_absolute_url())
     stage = discussion.stage
     context = _review_context(discussion, stage)
     if stage == Stage.PROTOCOL:
