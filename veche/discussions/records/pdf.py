@@ -33,8 +33,8 @@ from veche.documents.services import Issued, issue
 PROTOCOL_TEMPLATE = "discussions/records/protocol.html"
 CONCLUSION_TEMPLATE = "discussions/records/conclusion.html"
 ANNEX_TEMPLATE = "discussions/records/annex.html"
-# One line per participant: four times the rows of a part of the submissions.
-ANNEX_PART_ROWS = 4 * PART_ROWS
+# One line or two per participant: twice the rows of a part of the submissions.
+ANNEX_PART_ROWS = 2 * PART_ROWS
 
 
 def _context(record: Record, **more) -> dict:
@@ -154,7 +154,7 @@ def annex_pdf(discussion: Discussion, progress: Progress = no_progress) -> bytes
             "kind_of": KIND_OF[discussion.kind],
             "title": discussion.title,
         }
-        record = protocol_record(discussion, draft=draft)
+        record = protocol_record(discussion, draft=draft, submissions=False)
         participants = annex_of(discussion)
         context = _context(
             record,
