@@ -28,10 +28,12 @@ from veche.discussions.models import (
     Material,
     MaterialVersion,
     Milestone,
+    RecordBuild,
     ScheduleChange,
     Stage,
     Submission,
 )
+from veche.discussions.records import builds
 from veche.discussions.schedule import (
     MOVABLE_FIELDS,
     dates_of,
@@ -747,8 +749,10 @@ def _keep_issued(discussion: Discussion, which: str, issued):
 
 
 @transaction.atomic
-def sign_protocol(*, user, discussion: Discussion):
-    """Sign off the protocol: only in review, with every submission recommended."""
+def sign_protocol(*, user, discussion: Discussion) -> RecordBuild:
+    """Sign off the protocol: only in review, with every submission recommended. The protocol
+    is built in the background (a hearing's can take minutes), registered and published, and
+    its followers told, by `keep_signed_protocol`; returns that build."""
     discussion = _lock(discussion)
     _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.REVIEW)
@@ -760,23 +764,45 @@ def sign_protocol(*, user, discussion: Discussion):
         )
     discussion.protocol_signed_at = timezone.now()
     discussion.protocol_signed_by = user
-    document = _keep_issued(discussion, "protocol", records.issue_protocol(discussion))
-    discussion.save(
-        update_fields=["protocol_signed_at", "protocol_signed_by", "protocol_code", "protocol_file"]
-    )
+    discussion.save(update_fields=["protocol_signed_at", "protocol_signed_by"])
     record_event(
         actor=user,
         action="discussion.protocol_signed",
         target=discussion,
-        data={"code": document.code, "sha256": document.sha256},
+        data={"submissions": discussion.submissions.filter(hidden_at__isnull=True).count()},
     )
-    _notify("protocol", discussion, **_actor(user))
-    return document
+    return builds.request(discussion, RecordBuild.Kind.PROTOCOL, user)
+
+
+def _keep_published(discussion: Discussion, which: str, issued, actor) -> None:
+    """Keep the built protocol or conclusion on the discussion (once: a second build of the same
+    act keeps the first), record it and tell the followers."""
+    with transaction.atomic():
+        discussion = _lock(discussion)
+        if getattr(discussion, f"{which}_file"):
+            return
+        document = _keep_issued(discussion, which, issued)
+        discussion.save(update_fields=[f"{which}_code", f"{which}_file"])
+        record_event(
+            actor=actor,
+            action=f"discussion.{which}_issued",
+            target=discussion,
+            data={"code": document.code, "sha256": document.sha256},
+        )
+        _notify(which, discussion, **_actor(actor))
+
+
+def keep_signed_protocol(discussion: Discussion, progress=None) -> None:
+    """Build the signed protocol (in the background: `records.builds`), register it and keep it
+    as issued; then it is published and its followers are told."""
+    issued = records.issue_protocol(discussion, progress or records.no_progress)
+    _keep_published(discussion, "protocol", issued, discussion.protocol_signed_by)
 
 
 @transaction.atomic
-def publish_conclusion(*, user, discussion: Discussion, text: str):
-    """Publish the conclusion; once published it never changes."""
+def publish_conclusion(*, user, discussion: Discussion, text: str) -> RecordBuild:
+    """Publish the conclusion; once published it never changes. Its PDF is built in the
+    background by `keep_published_conclusion`; returns that build."""
     discussion = _lock(discussion)
     _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.PROTOCOL)
@@ -785,24 +811,46 @@ def publish_conclusion(*, user, discussion: Discussion, text: str):
     discussion.conclusion_text = text.strip()
     discussion.conclusion_published_at = timezone.now()
     discussion.conclusion_published_by = user
-    document = _keep_issued(discussion, "conclusion", records.issue_conclusion(discussion))
     discussion.save(
-        update_fields=[
-            "conclusion_text",
-            "conclusion_published_at",
-            "conclusion_published_by",
-            "conclusion_code",
-            "conclusion_file",
-        ]
+        update_fields=["conclusion_text", "conclusion_published_at", "conclusion_published_by"]
     )
     record_event(
         actor=user,
         action="discussion.conclusion_published",
         target=discussion,
-        data={"code": document.code, "sha256": document.sha256},
+        data={"submissions": discussion.submissions.filter(hidden_at__isnull=True).count()},
     )
-    _notify("conclusion", discussion, **_actor(user))
-    return document
+    return builds.request(discussion, RecordBuild.Kind.CONCLUSION, user)
+
+
+def keep_published_conclusion(discussion: Discussion, progress=None) -> None:
+    issued = records.issue_conclusion(discussion, progress or records.no_progress)
+    _keep_published(discussion, "conclusion", issued, discussion.conclusion_published_by)
+
+
+def may_build(discussion: Discussion, kind: str) -> bool:
+    """Whether a document of `kind` can be built now: the draft protocol until the protocol is
+    signed, the conclusion's copy once it is; the signed protocol and the published conclusion
+    again only when their build failed."""
+    Kind = RecordBuild.Kind
+    signed, published = discussion.protocol_signed_at, discussion.conclusion_published_at
+    return {
+        Kind.DRAFT_PROTOCOL: not signed,
+        Kind.ANNEX: True,
+        Kind.PROTOCOL_DOCX: True,
+        Kind.CONCLUSION_DOCX: bool(signed),
+        Kind.PROTOCOL: bool(signed) and not discussion.protocol_file,
+        Kind.CONCLUSION: bool(published) and not discussion.conclusion_file,
+    }.get(kind, False)
+
+
+def request_record(*, user, discussion: Discussion, kind: str) -> RecordBuild:
+    """Build a document of the discussion for its organizer, in the background; the build
+    already under way, if there is one."""
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
+    if not may_build(discussion, kind):
+        raise ValidationError(_("This document cannot be prepared at this stage."))
+    return builds.request(discussion, kind, user)
 
 
 # --- After the decision ---------------------------------------------------------------------
