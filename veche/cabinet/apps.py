@@ -16,6 +16,7 @@ class CabinetConfig(AppConfig):
             label=_("Cabinet"), url_name="cabinet:home", permission="cabinet.enter", order=10
         )
         outbox.register(notices.INVITATION_KIND, notices.send_invitation)
+        notices.register()
         personal_data.register(
             "cabinet", export=queries_organization.personal_data, erase=services.erase_personal_data
         )

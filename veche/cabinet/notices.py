@@ -1,36 +1,30 @@
 """Who hears what about applications for a cabinet and staff invitations: reviewers hear of a new
-application, the applicant of the decision, a head of an accepted invitation (notices, mailed as
-each person chose); the invited person gets the invitation letter through the outbox, since they
-may have no account yet."""
+application, the applicant of the decision, the head who invited of an accepted invitation
+(notice kinds registered with the notifications app, `register`, from `CabinetConfig.ready()`);
+the invited person gets the invitation letter through the outbox, since they may have no
+account yet.
+
+The services announce an event in the transaction of the change
+(`veche.notifications.services.announce`); the outbox's worker works out who hears of it."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from veche.cabinet.invitation_tokens import make_token
 from veche.core import outbox
-from veche.notifications.services import notify_people
+from veche.notifications import registry
 from veche.organizations.models import CabinetApplication, Invitation
 from veche.organizations.rules import REVIEW_MODEL_PERMISSION
 
-# A name read when the notice is written in each person's language, not in the caller's.
-in_each_language = lazy(lambda model: model.title, str)
-
 # The outbox kind of the letter that carries an invitation's link.
 INVITATION_KIND = "cabinet.invitation"
-
-
-def after_commit(function, *args) -> None:
-    # robust: the change is committed; a failing notice must not turn it into an error page.
-    transaction.on_commit(lambda: function(*args), robust=True)
 
 
 def reviewers() -> set[int]:
@@ -50,65 +44,77 @@ def reviewers() -> set[int]:
     )
 
 
-def application_filed(application_id: int) -> None:
-    application = CabinetApplication.objects.filter(pk=application_id).first()
-    if application:
-        notify_people(
-            kind="cabinet_application_filed",
-            user_ids=reviewers() - {application.applicant_id},
-            title=_("New application for a cabinet: %(title)s"),
-            title_params={"title": in_each_language(application)},
-            template_name="cabinet/notices/application_filed.txt",
-            context={"application": application},
-            url=reverse("cabinet:application", args=[application.pk]),
-            key=f"cabinet_application_filed:{application.pk}",
-            subject=application,
-        )
+class OwnNotice(registry.Notice):
+    """A notice of this app: its text is ``cabinet/notices/<kind less the prefix>.txt``."""
+
+    @property
+    def template_name(self) -> str:
+        return f"cabinet/notices/{self.kind.removeprefix('cabinet_')}.txt"
 
 
-def application_decided(application_id: int) -> None:
-    application = CabinetApplication.objects.filter(pk=application_id).first()
-    if application is None:
-        return
-    approved = application.status == CabinetApplication.Status.APPROVED
-    notify_people(
-        kind="cabinet_application_decided",
-        user_ids={application.applicant_id},
-        title=(
-            _("The cabinet of %(title)s is open")
-            if approved
-            else _("Your application for a cabinet of %(title)s is refused")
-        ),
-        title_params={"title": in_each_language(application)},
-        template_name="cabinet/notices/application_decided.txt",
-        context={"application": application, "approved": approved},
-        url=reverse("cabinet:application", args=[application.pk]),
-        key=f"cabinet_application_decided:{application.pk}",
-        subject=application,
-    )
+class AboutApplication(OwnNotice):
+    def title_params(self, application: CabinetApplication, extra: dict) -> dict:
+        # Read in the recipient's language: the organization's name is kept in several.
+        return {"title": application.title}
+
+    def template_context(self, application: CabinetApplication, extra: dict) -> dict:
+        return {"application": application} | extra
+
+    def url(self, application, extra):
+        return reverse("cabinet:application", args=[application.pk])
 
 
-def invitation_accepted(invitation_id: int) -> None:
-    invitation = (
-        Invitation.objects.select_related("organization", "accepted_by")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or invitation.invited_by_id is None or invitation.accepted_by is None:
-        return
-    notify_people(
-        kind="cabinet_invitation_accepted",
-        user_ids={invitation.invited_by_id},
-        title=_("%(person)s has joined %(organization)s"),
-        title_params={
-            "person": invitation.accepted_by.private_name,
-            "organization": lazy(lambda: invitation.organization.short_title, str)(),
+class ApplicationFiled(AboutApplication):
+    kind = "cabinet_application_filed"
+    title = _("New application for a cabinet: %(title)s")
+
+    def audience(self, application, context, extra):
+        return reviewers() - {application.applicant_id}
+
+
+class ApplicationApproved(AboutApplication):
+    kind = "cabinet_application_approved"
+    title = _("The cabinet of %(title)s is open")
+
+    def audience(self, application, context, extra):
+        return {application.applicant_id}
+
+
+class ApplicationRefused(ApplicationApproved):
+    kind = "cabinet_application_refused"
+    title = _("Your application for a cabinet of %(title)s is refused")
+
+
+class InvitationAccepted(OwnNotice):
+    kind = "cabinet_invitation_accepted"
+    title = _("%(person)s has joined %(organization)s")
+
+    def audience(self, invitation: Invitation, context, extra):
+        return {invitation.invited_by_id} if invitation.invited_by_id else set()
+
+    def title_params(self, invitation: Invitation, extra: dict) -> dict:
+        person = invitation.accepted_by.private_name if invitation.accepted_by else ""
+        return {"person": person, "organization": invitation.organization.short_title}
+
+    def template_context(self, invitation: Invitation, extra: dict) -> dict:
+        return {"invitation": invitation}
+
+    def url(self, invitation, extra):
+        return f"{reverse('cabinet:staff')}?organization={invitation.organization.slug}"
+
+
+def register() -> None:
+    registry.register_subject(
+        CabinetApplication.objects.all(),
+        events={
+            "filed": (ApplicationFiled(),),
+            "approved": (ApplicationApproved(),),
+            "refused": (ApplicationRefused(),),
         },
-        template_name="cabinet/notices/invitation_accepted.txt",
-        context={"invitation": invitation},
-        url=f"{reverse('cabinet:staff')}?organization={invitation.organization.slug}",
-        key=f"cabinet_invitation_accepted:{invitation.pk}",
-        subject=invitation,
+    )
+    registry.register_subject(
+        Invitation.objects.select_related("organization", "accepted_by"),
+        events={"accepted": (InvitationAccepted(),)},
     )
 
 

@@ -22,6 +22,7 @@ from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.core.images import strip_metadata
+from veche.notifications.services import announce
 from veche.organizations.models import (
     INVITABLE_ROLES,
     CabinetApplication,
@@ -119,7 +120,7 @@ def apply_for_cabinet(
     if clean_logo is not None:
         application.logo.save(clean_logo.name, clean_logo, save=True)
     record_event(actor=user, action="organization.cabinet_applied", target=application)
-    notices.after_commit(notices.application_filed, application.pk)
+    announce(subject=application, event="filed", context={"actor": user.pk})
     return application
 
 
@@ -177,7 +178,7 @@ def approve_application(*, user, application: CabinetApplication, slug: str) -> 
         target=application,
         data={"organization": organization.pk, "membership": membership.pk},
     )
-    notices.after_commit(notices.application_decided, application.pk)
+    announce(subject=application, event="approved", context={"actor": user.pk})
     return organization
 
 
@@ -193,7 +194,7 @@ def refuse_application(*, user, application: CabinetApplication, reason: str):
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     record_event(actor=user, action="organization.application_refused", target=application)
-    notices.after_commit(notices.application_decided, application.pk)
+    announce(subject=application, event="refused", context={"actor": user.pk})
     return application
 
 
@@ -303,7 +304,7 @@ def accept_invitation(*, user, token: str) -> Membership:
             "membership": membership.pk,
         },
     )
-    notices.after_commit(notices.invitation_accepted, invitation.pk)
+    announce(subject=invitation, event="accepted", context={"actor": user.pk})
     return membership
 
 

@@ -219,7 +219,7 @@ def test_approval_creates_the_organization_its_jurisdiction_and_its_head(
     event = AuditEvent.objects.get(action="organization.application_approved")
     assert event.actor == reviewer
     assert event.data == {"organization": organization.pk, "membership": head.pk}
-    [notice] = applicant.notifications.filter(kind="cabinet_application_decided")
+    [notice] = applicant.notifications.filter(kind="cabinet_application_approved")
     # In the applicant's language (Russian, the site's), the name too, whatever the reviewer's.
     assert notice.title == f"Кабинет открыт: {application.name['ru']}"
     assert [m.to for m in mailoutbox if notice.title in m.subject] == [[applicant.email]]
@@ -269,7 +269,7 @@ def test_a_refusal_needs_a_reason_which_the_applicant_reads(
     assert application.reason == "ОГРН принадлежит другой организации."
     assert not Organization.objects.exists()
     assert AuditEvent.objects.filter(action="organization.application_refused").count() == 1
-    [notice] = applicant.notifications.filter(kind="cabinet_application_decided")
+    [notice] = applicant.notifications.filter(kind="cabinet_application_refused")
     assert notice.title == f"В заявке на кабинет отказано: {application.name['ru']}"
     assert "ОГРН принадлежит другой организации." in notice.body
     # The applicant reads the reason on the application's page.
