@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VECHE := $(BIN)/veche
 
-.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark
+.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark benchmark-surge
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ format: install-dev
 # temporary folder, or `veche_benchmark` when DATABASE_URL names a PostgreSQL server.
 benchmark: install
 	$(BIN)/python scripts/benchmark_problems.py
+
+# A viral appeal: signing, the appeal page, overload, a killed worker and a PostgreSQL restart,
+# against a floor measured in the same run (README, "Performance"). Needs root for its own
+# PostgreSQL cluster and to install wrk; `--quick` for short runs, `--help` for the rest.
+benchmark-surge: install translations
+	$(BIN)/python scripts/benchmark_surge.py $(ARGS)
 
 # For developers changing texts (needs GNU gettext's xgettext).
 messages: install
