@@ -119,6 +119,14 @@ def problem_for_page(pk: int) -> Problem:
     )
 
 
+def problem_to_sign(pk: int) -> Problem:
+    """A public problem with its current appeal: what signing needs, and no more joins."""
+    return get_object_or_404(
+        public_problems().select_related("current_appeal").filter(current_appeal__isnull=False),
+        pk=pk,
+    )
+
+
 def problem_photo(pk: int) -> ProblemPhoto:
     """A photo with its problem, whose visibility it follows (asked of the rules)."""
     return get_object_or_404(ProblemPhoto.objects.select_related("problem"), pk=pk)

@@ -276,15 +276,15 @@ def decide_edit(
 
 def _snapshot(user) -> dict:
     """What the addressee gets about a co-applicant, taken from the verified identity."""
-    facts_source = (
-        user.verifications.filter(revoked_at__isnull=True)
-        .order_by("-level", "-verified_at")
-        .first()
+    verifications = list(
+        user.verifications.filter(revoked_at__isnull=True).order_by("-level", "-verified_at")
     )
-    address = facts_source.address if facts_source else ""
+    address = verifications[0].address if verifications else ""
     return {
         # The verified name, never the profile's, which the person may edit at will.
-        "full_name": verified_name(user) or user.full_name or user.email,
+        "full_name": verified_name(user, verifications=verifications)
+        or user.full_name
+        or user.email,
         "postal_address": address,
         "email": user.email,
     }

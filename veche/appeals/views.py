@@ -181,7 +181,6 @@ def _problem_context(request, pk: int) -> dict:
         **box,
         "revisions": revision_list,
         "history": queries.appeal_history(problem),
-        "signatories": queries.signatories(appeal.pk),
         "is_author": rules.is_author(user, appeal),
         "is_signatory": box["own_signature"] is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
@@ -200,26 +199,22 @@ def _problem_context(request, pk: int) -> dict:
     }
 
 
-def _sign_box_context(
-    request, problem, appeal, *, current=None, revisions=None, own_signature=False, errors=()
-) -> dict:
-    """What the signing panel shows to this person. `own_signature` may be passed when known
-    (just signed); otherwise it is looked up."""
+def _sign_box_context(request, problem, appeal, *, current=None, revisions=None, errors=()):
+    """What the signing panel shows to this person."""
     user = request.user
-    if own_signature is False:
-        own_signature = None
-        if user.is_authenticated:
-            own_signature = (
-                appeal.signatures.filter(user=user, withdrawn_at__isnull=True)
-                .select_related("revision")
-                .first()
-            )
+    own_signature = None
+    if user.is_authenticated:
+        own_signature = (
+            appeal.signatures.filter(user=user, withdrawn_at__isnull=True)
+            .select_related("revision")
+            .first()
+        )
     revisions = revisions if revisions is not None else queries.revisions(appeal)
-    current = current or revisions[-1]
+    requirement = requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))
     return {
         "problem": problem,
         "appeal": appeal,
-        "current": current,
+        "current": current or revisions[-1],
         "own_signature": own_signature,
         "needs_confirmation": bool(
             own_signature
@@ -227,9 +222,22 @@ def _sign_box_context(
         ),
         "sign_decision": None
         if own_signature
-        else check_eligibility(user, EligibilityRule.Action.SIGN, appeal),
-        "requirement": describe(requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))),
+        else check_eligibility(user, EligibilityRule.Action.SIGN, appeal, requirement=requirement),
+        "requirement": describe(requirement),
         "sign_errors": errors,
+    }
+
+
+def _signed_box_context(problem, appeal, signature) -> dict:
+    """The signing panel right after the person signed: the signature says all it shows (the
+    panel tells a signatory nothing about who may sign)."""
+    return {
+        "problem": problem,
+        "appeal": appeal,
+        "current": signature.revision,
+        "own_signature": signature,
+        "needs_confirmation": False,
+        "sign_errors": (),
     }
 
 
@@ -271,7 +279,8 @@ def _appeal(pk: int) -> tuple[Problem, Appeal]:
 def sign(request, pk: int):
     """Sign the appeal. The page's button asks with htmx and gets the signing panel back (no
     page to render again for every signature of a surge); without JavaScript, a redirect."""
-    problem, appeal = _appeal(pk)
+    problem = queries.problem_to_sign(pk)
+    appeal = problem.current_appeal
     signature, errors = None, []
     if request.POST.get("agree") != "on":
         # The box is required in the form; a request without it must not sign either, since
@@ -289,7 +298,7 @@ def sign(request, pk: int):
             errors = getattr(error, "messages", None) or [str(error)]
     if request.htmx:
         if signature is not None:
-            context = _sign_box_context(request, problem, appeal, own_signature=signature)
+            context = _signed_box_context(problem, appeal, signature)
         else:
             context = _sign_box_context(request, problem, appeal, errors=errors)
         return render(request, "appeals/_sign_box.html", context)

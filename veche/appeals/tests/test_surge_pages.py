@@ -116,16 +116,20 @@ def test_without_javascript_signing_redirects_to_the_page(client, problem, distr
 
 
 def test_signatories_come_a_page_at_a_time_in_the_order_they_signed(client, problem, district):
-    people = [make_resident(district, first_name=f"Имя{n}") for n in range(SIGNATORIES_PAGE + 5)]
+    people = [make_resident(district) for n in range(SIGNATORIES_PAGE + 5)]
     revision = problem.current_appeal.current_revision
     Signature.objects.bulk_create(
         Signature(appeal=problem.current_appeal, user=p, revision=revision, full_name="И")
         for p in people
     )
     page = client.get(problem.get_absolute_url()).content.decode()
-    shown = page.count("<li>", page.index('class="panel signatories"'))
-    assert shown == SIGNATORIES_PAGE
-    more = re.search(r'hx-get="(/problems/\d+/signatories/\?after=\d+)"', page).group(1)
+    first_url = f"/problems/{problem.pk}/signatories/"
+    # Loaded when the reader opens the list; without JavaScript, a link to their page.
+    assert f'hx-get="{first_url}" hx-trigger="toggle once"' in page
+    assert page.count('<li class="signatories__more">') == 1
+    first = client.get(first_url, headers={"HX-Request": "true"}).content.decode()
+    assert first.count("<li>") == SIGNATORIES_PAGE
+    more = re.search(r'hx-get="(/problems/\d+/signatories/\?after=\d+)"', first).group(1)
     rest = client.get(more, headers={"HX-Request": "true"}).content.decode()
     assert rest.count("<li>") == 6  # the author's signature came first: 1 + 55 - 50
     assert "signatories__more" not in rest
