@@ -272,7 +272,8 @@ class Run:
 
     @property
     def socket_errors(self) -> int:
-        return sum(self.errors.values())
+        """Connections refused, broken or timed out (wrk's "status" errors are answers)."""
+        return sum(n for kind, n in self.errors.items() if kind != "status")
 
 
 def percentile(ordered: list, q: float) -> float:

@@ -35,6 +35,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database out of reach for a moment answers 503 with Retry-After, not 500 (core/overload.py).
+handler500 = "veche.core.overload.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

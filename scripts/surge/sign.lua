@@ -23,7 +23,7 @@ function init(args)
   local count = tonumber(os.getenv("SURGE_THREADS"))
   mode = os.getenv("SURGE_MODE")
   referer = os.getenv("SURGE_REFERER")
-  people, position, started, answers, exhausted = {}, 0, {}, {}, 0
+  people, position, started, asked, answers, exhausted = {}, 0, {}, {}, {}, 0
   local line_number = 0
   for line in io.lines(os.getenv("SURGE_USERS")) do
     if line_number % count == thread_number - 1 then
@@ -44,6 +44,7 @@ request = function()
   end
   local id = "s" .. person.index
   started[id] = now_us()
+  asked[id] = person
   if mode == "floor" then
     return wrk.format("POST", nil, {
       ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -68,6 +69,11 @@ response = function(status, headers, body)
   end
   local elapsed = math.floor(now_us() - started[id])
   started[id] = nil
+  if status == 503 then
+    -- Turned away before anything was done: the person tries again later in the run.
+    people[#people + 1] = asked[id]
+  end
+  asked[id] = nil
   local signed = status == 200 and body:find('data-state="signed"', 1, true) ~= nil
   local retry = headers["Retry-After"] and 1 or 0
   answers[#answers + 1] = id:sub(2) .. " " .. status .. " " .. (signed and 1 or 0) .. " " .. retry

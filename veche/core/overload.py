@@ -7,6 +7,7 @@ each request was queued for a thread of its pool; this middleware reads the note
 server there is no note and nothing is shed.
 """
 
+import sys
 import threading
 import time
 
@@ -55,3 +56,15 @@ def refusal() -> HttpResponse:
     # cost of logging to an overloaded server.
     response._has_been_logged = True
     return response
+
+
+def server_error(request):
+    """The site's 500 handler (`handler500` in veche/urls.py). A database that cannot be reached
+    for a moment (restarting, failing over) is an outage to wait out, not a fault of the page:
+    503 with Retry-After, so clients and proxies try again. Anything else is Django's 500."""
+    from django.db import InterfaceError, OperationalError
+    from django.views import defaults
+
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return refusal()
+    return defaults.server_error(request)

@@ -83,3 +83,30 @@ def test_the_worker_notes_when_a_request_joined_the_queue(monkeypatch):
     worker.handle_request(None, connection)
     assert 0.3 <= seen["waited"] < 1
     assert overload.queued_for() == 0  # the thread forgets it after the request
+
+
+def _answer_to(error: Exception):
+    try:
+        raise error
+    except Exception:
+        return overload.server_error(RequestFactory().get("/problems/1/sign/"))
+
+
+def test_a_database_out_of_reach_is_answered_503_with_retry_after():
+    from django.db import OperationalError
+
+    response = _answer_to(OperationalError("the server closed the connection unexpectedly"))
+    assert response.status_code == 503
+    assert "Retry-After" in response
+
+
+def test_any_other_failure_is_still_a_server_error():
+    response = _answer_to(ValueError("a bug"))
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_the_site_answers_failures_through_it():
+    from veche import urls
+
+    assert urls.handler500 == "veche.core.overload.server_error"
