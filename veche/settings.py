@@ -247,6 +247,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodiless 405/429/503 answers get Veche's page in the language just chosen.
+    "veche.core.errors.ErrorPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "veche.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,6 +262,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "veche.urls"
+CSRF_FAILURE_VIEW = "veche.core.errors.csrf_failure"
 WSGI_APPLICATION = "veche.wsgi.application"
 
 # A municipality's own versions of templates (the protocol and conclusion of a discussion, the
@@ -282,6 +285,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "veche.core.context_processors.site",
+                "veche.territories.context_processors.territory_picker",
             ],
         },
     },
@@ -430,6 +434,8 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# Our own corrections of Django's per-language formats (veche/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["veche.formats"]
 USE_TZ = True
 
 # --- Security -----------------------------------------------------------------------------

@@ -20,14 +20,14 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("verification/", include("veche.identity.urls")),
-    path("problems/", include("veche.appeals.urls")),
+    path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),
     path("moderation/", include("veche.moderation.urls")),
-    path("territories/", include("veche.territories.urls")),
+    path("", include("veche.territories.urls")),  # /territories/… and /territory/choose/
     path("organizations/", include("veche.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # One sign-in for everyone: the admin's form hands over to allauth's (second factor, limits).
@@ -35,8 +35,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database out of reach for a moment answers 503 with Retry-After, not 500 (core/overload.py).
-handler500 = "veche.core.overload.server_error"
+# Veche's own pages for refusals and failures, in the person's language (`core/errors.py`).
+handler400 = "veche.core.errors.bad_request"
+handler403 = "veche.core.errors.permission_denied"
+handler404 = "veche.core.errors.page_not_found"
+handler500 = "veche.core.errors.server_error"
+# Not a Django name: allauth's sign-in rate limit looks it up here.
+handler429 = "veche.core.errors.too_many_requests"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -29,6 +29,7 @@ from pypdf import PdfReader, PdfWriter
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_category, make_organization, make_territory
 from veche.accounts.models import User
+from veche.appeals.documents import APPEAL
 from veche.appeals.models import (
     Answer,
     Appeal,
@@ -363,7 +364,7 @@ def test_an_appeal_lives_from_publication_to_escalation(
 
     # The PDF read back: the registered addressee's copy, with the text, the revision, the
     # addressee and all fifty co-applicants.
-    document = IssuedDocument.objects.get(kind=IssuedDocument.Kind.APPEAL, for_addressee=True)
+    document = IssuedDocument.objects.get(kind=APPEAL, for_addressee=True)
     assert document.sha256 == hashlib.sha256(pdf).hexdigest()
     reader = PdfReader(io.BytesIO(pdf))
     text = squashed("\n".join(page.extract_text() for page in reader.pages))
@@ -491,8 +492,6 @@ def test_an_appeal_lives_from_publication_to_escalation(
     # Signatures are not carried over: only the author's, made anew; the others are invited.
     assert [s.user.email for s in escalation.signatures.select_related("user")] == [author_email]
     assert escalation.signature_count == 1
-    invited = Notification.objects.filter(kind="escalation_invitation", appeal=appeal)
-    assert {notice.user.email for notice in invited.select_related("user")} == set(neighbour_emails)
     # The page tells the whole story: both appeals, the answer, how the first one ended.
     history = author.locator('section[aria-labelledby="history-title"] .timeline__item')
     expect(history).to_have_count(2)
@@ -506,9 +505,13 @@ def test_an_appeal_lives_from_publication_to_escalation(
     expect(author.locator("#appeal-title")).to_contain_text(city.executive_committee.title)
     axe(author, "the escalated appeal")
 
-    # The invitations go out by e-mail; a neighbour follows hers and signs the new appeal.
+    # The worker makes the invitations (the escalation only announced it) and mails them; a
+    # neighbour follows hers and signs the new appeal.
+    assert not Notification.objects.filter(kind="escalation_invitation").exists()
     mails_before = len(smtp_server.messages)
     run_background_tasks()
+    invited = Notification.objects.filter(kind="escalation_invitation", appeal=appeal)
+    assert {notice.user.email for notice in invited.select_related("user")} == set(neighbour_emails)
     invitation = in_site_language(
         "Sign the new appeal “%(problem)s” to %(organization)s",
         problem=TITLE,

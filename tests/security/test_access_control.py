@@ -70,7 +70,7 @@ def test_the_applicants_data_go_only_to_the_addressee_once_sent(client):
     """The addressee's copy lists every co-applicant's name and address (59-FZ)."""
     problem = make_problem()
     appeal = problem.current_appeal
-    full = reverse("documents:appeal_full_pdf", args=[appeal.pk])
+    full = reverse("appeals:appeal_full_pdf", args=[appeal.pk])
     for person in (
         make_resident(problem.territory),
         problem.author,
@@ -81,7 +81,7 @@ def test_the_applicants_data_go_only_to_the_addressee_once_sent(client):
         assert client.get(full).status_code == 403
     draft = draft_of(make_problem())
     enter(client, make_resident(draft.territory))
-    pdf = reverse("documents:appeal_pdf", args=[draft.current_appeal.pk])
+    pdf = reverse("appeals:appeal_pdf", args=[draft.current_appeal.pk])
     assert client.get(pdf).status_code == 404
 
 
@@ -205,7 +205,7 @@ def test_sign_in_does_not_send_to_another_site(client, target):
 def test_the_territory_picker_and_the_inbox_do_not_send_to_another_site(client, target):
     client.force_login(make_user())
     for url, data in (
-        (reverse("core:choose_territory"), {"territory": "", "next": target}),
+        (reverse("territories:choose"), {"territory": "", "next": target}),
         (reverse("notifications:read_all"), {"next": target}),
         (reverse("set_language"), {"language": "ru", "next": target}),
     ):

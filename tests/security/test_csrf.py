@@ -106,7 +106,7 @@ def test_identity_and_account_changes_need_the_token(problem):
         (reverse("accounts:erase"), {"confirm": "on", "password": "x"}),
         (reverse("notifications:read_all"), {}),
         (reverse("notifications:settings"), {"email_mode": "never"}),
-        (reverse("core:choose_territory"), {"territory": problem.territory.code}),
+        (reverse("territories:choose"), {"territory": problem.territory.code}),
         ("/accounts/email/", {"action_add": "", "email": "attacker@example.org"}),
         ("/accounts/password/change/", {"oldpassword": "x", "password1": "y", "password2": "y"}),
         ("/accounts/logout/", {}),
@@ -168,10 +168,11 @@ def test_the_check_of_a_copy_against_an_issued_document_needs_the_token():
     and applies the check itself afterwards."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from veche.appeals.documents import APPEAL
     from veche.documents.models import IssuedDocument
 
     problem = make_problem()
-    document = IssuedDocument.objects.filter(kind=IssuedDocument.Kind.APPEAL).first()
+    document = IssuedDocument.objects.filter(kind=APPEAL).first()
     code = document.code if document else "ABCD-EFGH-JKLM"
     client = forging_client(problem.author)
     response = client.post(
@@ -188,7 +189,7 @@ def test_state_changing_addresses_refuse_get(problem):
     for name in ("sign", "withdraw", "comment", "follow", "rate", "close", "escalate"):
         assert client.get(reverse(f"appeals:{name}", args=[problem.pk])).status_code == 405, name
     assert client.get(reverse("notifications:read_all")).status_code == 405
-    assert client.get(reverse("core:choose_territory")).status_code == 405
+    assert client.get(reverse("territories:choose")).status_code == 405
     assert what_could_change() == before
 
 

@@ -240,12 +240,12 @@ def _seed_world() -> dict:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from veche.appeals import services as appeals
+    from veche.appeals.documents import appeal_pdf
     from veche.appeals.models import Answer
     from veche.cabinet.tests.builders import TOTP_SECRET
     from veche.discussions import services as discussions
     from veche.discussions.models import Discussion, Material
     from veche.discussions.tests.organizer_cast import make_legal_entity_representative
-    from veche.documents.appeals import appeal_pdf
     from veche.documents.models import IssuedDocument
     from veche.identity.models import PropertyClaim
     from veche.notifications.models import Notification
@@ -364,6 +364,8 @@ def _real_values(address: Address, world: dict) -> dict[str, str]:
         "identity:": {"pk": world["claim"].pk},
         "appeals:photo": {"pk": 1},
         "appeals:answer_attachment": {"pk": world["attachment"].pk},
+        "appeals:answer_pdf": {"answer_id": world["answer"].pk},
+        "appeals:appeal_": {"appeal_id": world["sent"].pk},
         "appeals:": {"pk": world["problem"].pk, "proposal_id": world["proposal"].pk},
         "discussions:submission": {"pk": world["submission"].pk},
         "discussions:answer": {"pk": world["submission"].pk},
@@ -375,11 +377,7 @@ def _real_values(address: Address, world: dict) -> dict[str, str]:
         **{name: {"pk": world["reviewed"].pk} for name in _REVIEW_ADDRESSES},
         "discussions:": {"pk": world["discussion"].pk},
         "cabinet:": {"pk": world["sent"].pk},
-        "documents:": {
-            "code": world["document"].code,
-            "appeal_id": world["sent"].pk,
-            "answer_id": world["answer"].pk,
-        },
+        "documents:": {"code": world["document"].code},
         "notifications:": {"token": world["token"]},
         "territories:": {"code": world["territory"].code},
         "organizations:": {"slug": world["organization"].slug},

@@ -28,7 +28,7 @@ from veche.identity import sms
 from veche.identity.models import PhoneCode, Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.moderation.models import Complaint
-from veche.moderation.services import report_comment
+from veche.moderation.services import report_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PRESSES = 12
@@ -146,11 +146,11 @@ def test_a_complaint_pressed_at_once_is_filed_once():
     comment = services.add_comment(author=problem.author, problem=problem, text="Спорно.")
     reporter = make_resident(problem.territory)
     outcomes = at_once(
-        lambda _: report_comment(reporter=reporter, comment=comment, reason="spam"),
+        lambda _: report_content(reporter=reporter, target=comment, reason="spam"),
         range(PRESSES),
     )
     assert outcomes == {"done": 1, "refused": PRESSES - 1}
-    assert Complaint.objects.filter(comment=comment).count() == 1
+    assert Complaint.objects.about(comment).count() == 1
     assert AuditEvent.objects.filter(action="moderation.reported").count() == 1
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
 
 
 def requires_two_factor(user) -> bool:
@@ -11,7 +11,7 @@ def requires_two_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=settings.VECHE_MFA_REQUIRED_ROLES).exists()
+    return holds_role(user, roles=settings.VECHE_MFA_REQUIRED_ROLES)
 
 
 def has_two_factor(user) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from veche.accounts import personal_data
 from veche.accounts.models import Consent, User
 from veche.core.audit import record_event
+from veche.organizations.rules import forget_roles
 
 
 @transaction.atomic
@@ -196,6 +197,7 @@ def erase_account(*, user: User) -> None:
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.memberships.all().delete()
+    forget_roles(user)
     user.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     user.email = personal_data.erased_email(user)
     user.last_name = user.first_name = user.patronymic = ""

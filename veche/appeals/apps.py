@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AppealsConfig(AppConfig):
@@ -7,12 +8,29 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.appeals import queries, services
+        from veche.appeals import documents, notices, queries, sections, services
         from veche.appeals.delivery import send_dispatch
-        from veche.appeals.models import DISPATCH_KIND
+        from veche.appeals.models import DISPATCH_KIND, Comment, Problem
         from veche.core import outbox
+        from veche.moderation import registry as moderated
 
         outbox.register(DISPATCH_KIND, send_dispatch)
+        notices.register()
+        documents.register_kinds()
         personal_data.register(
             "appeals", export=queries.personal_data, erase=services.erase_personal_data
         )
+        # Problems and appeal texts have no hidden state to set, so only comments are registered.
+        moderated.register(
+            key="comment",
+            model=Comment,
+            label=_("comment"),
+            text=lambda comment: comment.text,
+            author=lambda comment: comment.author,
+            public_url=lambda comment: f"{comment.problem.get_absolute_url()}#comment-{comment.pk}",
+            is_public=lambda comment: comment.problem.status != Problem.Status.DRAFT,
+            related=("problem", "author"),
+            markdown=True,
+            hidden_reason_field="hidden_reason",
+        )
+        sections.register()

@@ -6,9 +6,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from veche.appeals.documents import appeal_pdf
 from veche.appeals.models import DISPATCH_KIND, Dispatch
 from veche.core import outbox
-from veche.documents.appeals import appeal_pdf
 
 
 def queue_dispatch(dispatch: Dispatch) -> None:

@@ -8,6 +8,7 @@ rate the final answer; the author closes it as solved or escalates it in a new a
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -224,6 +225,14 @@ class Appeal(models.Model):
         ],
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The notices about the appeal (their subject is a generic key): deleted with it, and found
+    # by `Notification.objects.filter(appeal=…)`.
+    notifications = GenericRelation(
+        "notifications.Notification",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="appeal",
+    )
 
     class Meta:
         verbose_name = _("appeal")

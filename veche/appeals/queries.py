@@ -139,6 +139,37 @@ def answer_attachment(pk: int) -> AnswerAttachment:
     )
 
 
+# Answers printed as documents for anyone; the others are notices about the course of the appeal.
+PUBLIC_ANSWER_KINDS = (Answer.Kind.FINAL, Answer.Kind.INTERIM)
+
+
+def _appeals_for_documents():
+    return Appeal.objects.select_related("problem__author", "problem__territory", "organization")
+
+
+def public_appeal(appeal_id: int) -> Appeal:
+    """An appeal of a published problem, as anyone may print it."""
+    return get_object_or_404(
+        _appeals_for_documents()
+        .exclude(status=Appeal.Status.DRAFT)
+        .filter(problem__in=public_problems()),
+        pk=appeal_id,
+    )
+
+
+def appeal_by_id(appeal_id: int) -> Appeal:
+    return get_object_or_404(_appeals_for_documents(), pk=appeal_id)
+
+
+def public_answer(answer_id: int) -> Answer:
+    return get_object_or_404(
+        Answer.objects.select_related(
+            "appeal__problem", "appeal__organization", "organization", "official"
+        ).filter(kind__in=PUBLIC_ANSWER_KINDS, appeal__problem__in=public_problems()),
+        pk=answer_id,
+    )
+
+
 def appeal_history(problem: Problem) -> list[Appeal]:
     """Every appeal of the problem, oldest first, with answers, for the history block."""
     return list(
@@ -193,12 +224,9 @@ def revisions(appeal: Appeal) -> list[Revision]:
 
 
 def comment_tree(problem: Problem) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments with their replies (one level deep is shown nested)."""
-    comments = list(
-        problem.comments.filter(hidden_at__isnull=True)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    """Top-level comments with their replies (one level deep is shown nested). A comment hidden
+    by a moderator keeps its place, shown as a placeholder, so the replies to it stay readable."""
+    comments = list(problem.comments.select_related("author").order_by("created_at", "id"))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id:

@@ -4,6 +4,7 @@ import rules
 
 from veche.appeals.models import Problem, Signature
 from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role, holds_role_over
 
 OFFICIAL_ROLES = (Membership.Role.OFFICIAL, Membership.Role.HEAD)
 
@@ -24,35 +25,13 @@ def is_signatory(user, appeal) -> bool:
 
 @rules.predicate
 def is_official_of_addressee(user, appeal) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organization_id=appeal.organization_id, role__in=OFFICIAL_ROLES
-        ).exists()
-    )
-
-
-def _ancestor_ids(organization) -> list[int]:
-    ids, current = [], organization
-    while current is not None:
-        ids.append(current.pk)
-        current = current.parent
-    return ids
+    return holds_role(user, appeal.organization_id, roles=OFFICIAL_ROLES)
 
 
 @rules.predicate
 def is_head_over(user, appeal) -> bool:
     """A head of the addressee or of any organization above it."""
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(
-            user=user,
-            role=Membership.Role.HEAD,
-            organization_id__in=_ancestor_ids(appeal.organization),
-        ).exists()
-    )
+    return holds_role_over(user, appeal.organization, roles=Membership.Role.HEAD)
 
 
 def problem_is_public(problem) -> bool:
@@ -72,19 +51,24 @@ def may_see_problem(user, problem) -> bool:
 def may_see_answer(user, answer) -> bool:
     """An answer, and its attachments, follow the problem's visibility; officials of the
     organization that gave it see it whatever becomes of the problem."""
-    return may_see_problem.test(user, answer.appeal.problem) or bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organization_id=answer.organization_id, role__in=OFFICIAL_ROLES
-        ).exists()
+    return may_see_problem.test(user, answer.appeal.problem) or holds_role(
+        user, answer.organization_id, roles=OFFICIAL_ROLES
     )
 
 
 rules.add_perm("appeals.view_problem", may_see_problem)
 rules.add_perm("appeals.view_answer", may_see_answer)
+# The author's: the text and proposed edits to it, sending, closing, escalating.
 rules.add_perm("appeals.edit_appeal", is_author)
+rules.add_perm("appeals.send_appeal", is_author)
+rules.add_perm("appeals.close_appeal", is_author)
+rules.add_perm("appeals.escalate_appeal", is_author)
+# The signatories': proposing edits to the text and rating the final answer.
 rules.add_perm("appeals.propose_edit", is_signatory)
+rules.add_perm("appeals.rate_answer", is_signatory)
+# The addressee's: registering, answering, forwarding; the co-applicants' data (59-FZ).
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)
 rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
+# The author and the addressee write to each other; heads above the addressee take control.
+rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)

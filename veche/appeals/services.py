@@ -3,13 +3,13 @@ act and in which state, records an audit event, and queues notices after commit.
 
 import datetime
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.appeals import rules
 from veche.appeals.delivery import queue_dispatch
 from veche.appeals.models import (
     Answer,
@@ -31,6 +31,7 @@ from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
 from veche.moderation.screening import screen
+from veche.notifications.services import announce
 from veche.territories.geo import check_point
 
 Status = Appeal.Status
@@ -94,15 +95,9 @@ def _on_commit(callback, *args, **kwargs) -> None:
 
 
 def _notify(event: str, appeal: Appeal, **context) -> None:
-    """Tell the people concerned, once the change is committed."""
-
-    def send() -> None:
-        from veche.notifications.services import notify_appeal_event
-
-        notify_appeal_event(event=event, appeal_id=appeal.pk, context=context)
-
-    # robust: the change is committed; a failing notice must not turn it into an error page.
-    transaction.on_commit(send, robust=True)
+    """Tell the people concerned (veche.appeals.notices): the event is stored with the change,
+    and its notices are made in the background, through the outbox, once it commits."""
+    announce(subject=appeal, event=event, context=context)
 
 
 # --- Publishing -----------------------------------------------------------------------------
@@ -185,7 +180,7 @@ def revise_appeal(
     proposal: EditProposal | None = None,
 ) -> Revision:
     appeal = _lock(appeal)
-    if not rules.is_author(author, appeal):
+    if not rules.has_perm("appeals.edit_appeal", author, appeal):
         raise PermissionDenied(_("Only the author edits the appeal."))
     _require_status(appeal, Status.DRAFT, Status.COLLECTING)
     current = appeal.current_revision
@@ -222,7 +217,7 @@ def revise_appeal(
 @transaction.atomic
 def propose_edit(*, user, appeal: Appeal, text: str, note: str = "") -> EditProposal:
     appeal = _lock(appeal)
-    if not rules.is_signatory(user, appeal):
+    if not rules.has_perm("appeals.propose_edit", user, appeal):
         raise PermissionDenied(_("Only signatories propose edits to the appeal."))
     _require_status(appeal, Status.COLLECTING)
     current = appeal.current_revision
@@ -248,7 +243,7 @@ def decide_edit(
     proposal = EditProposal.objects.select_for_update().select_related("appeal").get(pk=proposal.pk)
     if proposal.status != EditProposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been decided."))
-    if not rules.is_author(author, proposal.appeal):
+    if not rules.has_perm("appeals.edit_appeal", author, proposal.appeal):
         raise PermissionDenied(_("Only the author decides on proposed edits."))
     if accept:
         proposal.result_revision = revise_appeal(
@@ -448,7 +443,7 @@ def _actor(user) -> dict:
 def send_appeal_now(*, author, appeal: Appeal) -> Dispatch | None:
     """The author sends the appeal before the threshold; Veche delivers it."""
     appeal = _lock(appeal)
-    if not rules.is_author(author, appeal):
+    if not rules.has_perm("appeals.send_appeal", author, appeal):
         raise PermissionDenied(_("Only the author sends the appeal."))
     _require_status(appeal, Status.COLLECTING)
     return _dispatch(appeal, actor=author)
@@ -458,7 +453,7 @@ def send_appeal_now(*, author, appeal: Appeal) -> Dispatch | None:
 def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
     """The author printed the appeal and took it to the organization himself."""
     appeal = _lock(appeal)
-    if not rules.is_author(author, appeal):
+    if not rules.has_perm("appeals.send_appeal", author, appeal):
         raise PermissionDenied(_("Only the author sends the appeal."))
     _require_status(appeal, Status.COLLECTING)
     appeal.status, appeal.sent_at, appeal.sent_by_author = Status.SENT, timezone.now(), True
@@ -472,7 +467,7 @@ def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
 
 
 def _official_check(official, appeal: Appeal) -> None:
-    if not rules.is_official_of_addressee(official, appeal):
+    if not rules.has_perm("appeals.act_as_addressee", official, appeal):
         raise PermissionDenied(_("Only officials of the addressee act on this appeal."))
 
 
@@ -599,7 +594,7 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
 @transaction.atomic
 def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
     appeal = _lock(appeal)
-    if not rules.is_head_over(head, appeal):
+    if not rules.has_perm("appeals.take_under_control", head, appeal):
         raise PermissionDenied(
             _(
                 "Only a head of the addressee or of a superior organization "
@@ -619,9 +614,9 @@ def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
 @transaction.atomic
 def send_message(*, sender, appeal: Appeal, text: str) -> Message:
     appeal = _lock(appeal)
-    from_organization = rules.is_official_of_addressee(sender, appeal)
-    if not from_organization and not rules.is_author(sender, appeal):
+    if not rules.has_perm("appeals.correspond", sender, appeal):
         raise PermissionDenied(_("Only the author and the addressee's officials correspond."))
+    from_organization = rules.has_perm("appeals.act_as_addressee", sender, appeal)
     if not text.strip():
         raise ValidationError(_("Write a message."))
     message = Message.objects.create(
@@ -638,7 +633,7 @@ def send_message(*, sender, appeal: Appeal, text: str) -> Message:
 @transaction.atomic
 def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Rating:
     appeal = _lock(appeal)
-    if not rules.is_signatory(user, appeal):
+    if not rules.has_perm("appeals.rate_answer", user, appeal):
         raise PermissionDenied(_("Only signatories rate the answer."))
     if not appeal.rating_open:
         raise ValidationError(_("The answer can be rated only while the rating is open."))
@@ -659,7 +654,7 @@ def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Ratin
 @transaction.atomic
 def close_appeal(*, author, appeal: Appeal, outcome: str) -> Appeal:
     appeal = _lock(appeal)
-    if not rules.is_author(author, appeal):
+    if not rules.has_perm("appeals.close_appeal", author, appeal):
         raise PermissionDenied(_("Only the author closes the appeal."))
     _require_status(appeal, Status.ANSWERED)
     if outcome not in (
@@ -682,7 +677,7 @@ def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
     """An unsolved problem goes to the parent or another organization in a new appeal that
     carries the history; old signatories are invited to sign again, never carried over."""
     appeal = _lock(appeal)
-    if not rules.is_author(author, appeal):
+    if not rules.has_perm("appeals.escalate_appeal", author, appeal):
         raise PermissionDenied(_("Only the author escalates the appeal."))
     _require_status(appeal, Status.CLOSED)
     if appeal.outcome == Problem.Status.SOLVED:

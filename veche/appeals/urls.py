@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from veche.appeals import views
 
 app_name = "appeals"
-urlpatterns = [
+problem_urlpatterns = [
     path("", views.problem_list, name="list"),
     path("new/", views.problem_new, name="new"),
     path("<int:pk>/", views.problem_detail, name="problem"),
@@ -25,4 +25,16 @@ urlpatterns = [
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     path("photos/<int:pk>/", views.problem_photo, name="photo"),
     path("attachments/<int:pk>/", views.answer_attachment, name="answer_attachment"),
+]
+
+urlpatterns = [
+    path("problems/", include(problem_urlpatterns)),
+    # The printable documents keep the addresses they had when the documents app served them.
+    path("documents/appeal/<int:appeal_id>.pdf", views.appeal_document, name="appeal_pdf"),
+    path(
+        "documents/appeal/<int:appeal_id>/full.pdf",
+        views.appeal_document_for_addressee,
+        name="appeal_full_pdf",
+    ),
+    path("documents/answer/<int:answer_id>.pdf", views.answer_document, name="answer_pdf"),
 ]

@@ -1,5 +1,7 @@
-"""Pages of problems and appeals for residents: thin views that call one service each."""
+"""Pages of problems and appeals for residents: thin views that call one service each; the
+appeals and answers as PDF documents."""
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from veche.appeals import queries, rules, services
+from veche.appeals import documents, queries, services
 from veche.appeals.diff import diff_words
 from veche.appeals.forms import (
     CloseForm,
@@ -27,6 +29,7 @@ from veche.appeals.forms import (
 )
 from veche.appeals.models import Appeal, Category, EditProposal, Problem
 from veche.appeals.routing import route
+from veche.appeals.rules import problem_is_public
 from veche.appeals.search import similar_problems
 from veche.core.files import serve_file
 from veche.core.forms import parse_id
@@ -175,13 +178,15 @@ def _problem_context(request, pk: int) -> dict:
     current = revision_list[-1]
     reply_to = None
     if request.GET.get("reply", "").isdigit():
-        reply_to = problem.comments.filter(pk=int(request.GET["reply"]), parent=None).first()
+        reply_to = problem.comments.filter(
+            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
+        ).first()
     box = _sign_box_context(request, problem, appeal, current=current, revisions=revision_list)
     return {
         **box,
         "revisions": revision_list,
         "history": queries.appeal_history(problem),
-        "is_author": rules.is_author(user, appeal),
+        "is_author": rules.has_perm("appeals.edit_appeal", user, appeal),
         "is_signatory": box["own_signature"] is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
         "comments": queries.comment_tree(problem),
@@ -336,7 +341,7 @@ def confirm(request, pk: int):
 @login_required
 def revise(request, pk: int):
     problem, appeal = _appeal(pk)
-    if not rules.is_author(request.user, appeal):
+    if not rules.has_perm("appeals.edit_appeal", request.user, appeal):
         raise PermissionDenied
     form = RevisionForm(request.POST or None, initial={"text": appeal.current_revision.text})
     if request.method == "POST" and form.is_valid():
@@ -357,7 +362,7 @@ def revise(request, pk: int):
 @login_required
 def propose(request, pk: int):
     problem, appeal = _appeal(pk)
-    if not rules.is_signatory(request.user, appeal):
+    if not rules.has_perm("appeals.propose_edit", request.user, appeal):
         raise PermissionDenied
     form = EditProposalForm(request.POST or None, initial={"text": appeal.current_revision.text})
     if request.method == "POST" and form.is_valid():
@@ -534,7 +539,7 @@ def problem_photo(request, pk: int):
     return serve_file(
         photo.image,
         filename=photo.image.name,
-        public=rules.problem_is_public(photo.problem),
+        public=problem_is_public(photo.problem),
     )
 
 
@@ -548,5 +553,42 @@ def answer_attachment(request, pk: int):
     return serve_file(
         attachment.file,
         filename=attachment.name,
-        public=rules.problem_is_public(answer.appeal.problem),
+        public=problem_is_public(answer.appeal.problem),
     )
+
+
+def _pdf(content: bytes, filename: str, *, private: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def appeal_document(request, appeal_id: int):
+    """Anyone may print a public appeal as a document, without the applicants' data."""
+    appeal = queries.public_appeal(appeal_id)
+    return _pdf(documents.appeal_pdf(appeal, for_addressee=False), f"appeal-{appeal.pk}.pdf")
+
+
+@require_GET
+@login_required
+def appeal_document_for_addressee(request, appeal_id: int):
+    """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
+    appeal = queries.appeal_by_id(appeal_id)
+    if not rules.has_perm("appeals.see_signatories_data", request.user, appeal):
+        raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
+    if appeal.status in documents.NOT_SENT:
+        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
+    return _pdf(
+        documents.appeal_pdf(appeal, for_addressee=True),
+        f"appeal-{appeal.pk}-full.pdf",
+        private=True,
+    )
+
+
+@require_GET
+def answer_document(request, answer_id: int):
+    answer = queries.public_answer(answer_id)
+    return _pdf(documents.answer_pdf(answer), f"answer-{answer.pk}.pdf")

@@ -18,6 +18,7 @@ from veche.cabinet.deadlines import due_soon_q, overdue_q
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES, RECEIVED_STATUSES
 from veche.organizations.models import Membership, Organization
 from veche.organizations.queries import organization_tree
+from veche.organizations.rules import organizations_where
 
 Status = Appeal.Status
 PAGE_SIZE = 25
@@ -60,21 +61,12 @@ def cabinet_scope(user) -> CabinetScope:
     """Refuses (403) anyone who is neither an official nor a head of an organization."""
     if not user.has_perm("cabinet.enter"):
         raise PermissionDenied
-    memberships = (
-        Membership.objects.filter(user=user, role__in=OFFICIAL_ROLES)
-        .select_related("organization")
-        .order_by("organization__slug")
-    )
-    own: dict[int, Organization] = {}
-    head_of: set[int] = set()
-    for membership in memberships:
-        own.setdefault(membership.organization_id, membership.organization)
-        if membership.role == Membership.Role.HEAD:
-            head_of.add(membership.organization_id)
+    own = list(Organization.objects.filter(pk__in=organizations_where(user, roles=OFFICIAL_ROLES)))
     if not own:
         # A superuser passes every permission check but has no inbox of their own.
         raise PermissionDenied
-    scope = CabinetScope(own=sorted(own.values(), key=lambda o: o.title), head_of=head_of)
+    head_of = organizations_where(user, roles=Membership.Role.HEAD)
+    scope = CabinetScope(own=sorted(own, key=lambda o: o.title), head_of=head_of)
     if head_of:
         scope.overseen = organization_tree(Organization.objects.all(), roots=head_of)
     return scope

@@ -9,6 +9,7 @@ import rules
 from veche.appeals.models import Appeal
 from veche.appeals.rules import OFFICIAL_ROLES, is_head_over, is_official_of_addressee
 from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
 
 Status = Appeal.Status
 
@@ -23,42 +24,15 @@ RECEIVED_STATUSES = (
 AWAITING_ANSWER_STATUSES = (Status.SENT, Status.REGISTERED)
 
 
-def _once_per_page(predicate):
-    """The same role check, asked by each form on a page, answered from the database once: the
-    answer is kept on the appeal object, which lives for one request."""
-
-    @rules.predicate(name=predicate.name)
-    def check(user, appeal) -> bool:
-        answers = appeal.__dict__.setdefault("_cabinet_role_checks", {})
-        key = (predicate.name, getattr(user, "pk", None))
-        if key not in answers:
-            answers[key] = predicate.test(user, appeal)
-        return answers[key]
-
-    return check
-
-
-acts_for_addressee = _once_per_page(is_official_of_addressee)
-heads_over = _once_per_page(is_head_over)
-
-
 @rules.predicate
 def is_cabinet_user(user) -> bool:
     """An official or a head of some organization."""
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(user=user, role__in=OFFICIAL_ROLES).exists()
-    )
+    return holds_role(user, roles=OFFICIAL_ROLES)
 
 
 @rules.predicate
 def is_head(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(user=user, role=Membership.Role.HEAD).exists()
-    )
+    return holds_role(user, roles=Membership.Role.HEAD)
 
 
 @rules.predicate
@@ -86,16 +60,16 @@ def is_extended(_user, appeal) -> bool:
     return appeal.extended
 
 
-# Cheap state checks come first: `&` stops before the membership queries when they fail.
+# Cheap state checks come first: `&` stops before the role checks when they fail.
 rules.add_perm("cabinet.enter", is_cabinet_user)
 rules.add_perm("cabinet.see_subordinates", is_head)
-rules.add_perm("cabinet.view_appeal", is_received & (acts_for_addressee | heads_over))
+rules.add_perm("cabinet.view_appeal", is_received & (is_official_of_addressee | is_head_over))
 # The co-applicants' private data (59-FZ): the addressee, and heads above it, read-only.
-rules.add_perm("cabinet.see_applicants", acts_for_addressee | heads_over)
-rules.add_perm("cabinet.act_on_appeal", acts_for_addressee)
-rules.add_perm("cabinet.register_appeal", awaits_registration & acts_for_addressee)
-rules.add_perm("cabinet.message_author", is_received & acts_for_addressee)
-rules.add_perm("cabinet.answer_appeal", is_registered & acts_for_addressee)
-rules.add_perm("cabinet.extend_deadline", is_registered & ~is_extended & acts_for_addressee)
-rules.add_perm("cabinet.forward_appeal", awaits_answer & acts_for_addressee)
-rules.add_perm("cabinet.take_under_control", is_received & heads_over)
+rules.add_perm("cabinet.see_applicants", is_official_of_addressee | is_head_over)
+rules.add_perm("cabinet.act_on_appeal", is_official_of_addressee)
+rules.add_perm("cabinet.register_appeal", awaits_registration & is_official_of_addressee)
+rules.add_perm("cabinet.message_author", is_received & is_official_of_addressee)
+rules.add_perm("cabinet.answer_appeal", is_registered & is_official_of_addressee)
+rules.add_perm("cabinet.extend_deadline", is_registered & ~is_extended & is_official_of_addressee)
+rules.add_perm("cabinet.forward_appeal", awaits_answer & is_official_of_addressee)
+rules.add_perm("cabinet.take_under_control", is_received & is_head_over)

@@ -1,15 +1,8 @@
-"""What every page's layout needs: the territory picker and the current territory."""
+"""What every page's layout needs from core: the site's address. (The header's territory picker
+comes from `veche.territories.context_processors`.)"""
 
 from django.conf import settings
 
-from veche.territories.queries import picker_territories
-
 
 def site(request):
-    return {
-        "site_url": settings.SITE_URL,
-        "picker_territories": picker_territories,  # called lazily, only by the header
-        "current_territory_code": request.session.get("veche_territory", "")
-        if hasattr(request, "session")
-        else "",
-    }
+    return {"site_url": settings.SITE_URL}

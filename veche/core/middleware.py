@@ -3,6 +3,7 @@ characters in what a request carries."""
 
 import re
 import uuid
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -33,7 +34,23 @@ class RequestIdMiddleware:
         return response
 
 
-def content_security_policy(form_action_origins: list[str] = ()) -> str:
+# Where else a form of ours may be sent: an app whose forms are redirected to another origin
+# (identity: sign-in at an identity provider) registers where, in its AppConfig.ready().
+_form_action_sources: list[Callable[[], Iterable[str]]] = []
+
+
+def register_form_action_origins(source: Callable[[], Iterable[str]]) -> None:
+    """Add a callable that returns origins ("https://id.example") forms may be sent to; it is
+    asked on every response, so it should be cached."""
+    if source not in _form_action_sources:
+        _form_action_sources.append(source)
+
+
+def registered_form_action_origins() -> list[str]:
+    return [origin for source in _form_action_sources for origin in source()]
+
+
+def content_security_policy(form_action_origins: Iterable[str] = ()) -> str:
     # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
     # form-action to that redirect too, so the providers' origins must be allowed.
     form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
@@ -61,13 +78,11 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from veche.identity.queries import provider_origins
-
         response = self.get_response(request)
         # The admin ships inline scripts of its own; it is for administrators only.
         if not request.path.startswith("/admin/"):
             try:
-                origins = provider_origins()
+                origins = registered_form_action_origins()
             except DatabaseError:  # the page (a 500 or the health check) must still go out
                 origins = []
             policy = content_security_policy(origins)

@@ -39,8 +39,7 @@ def workspace_for(user) -> WorkspaceLink | None:
     """The workspace the header offers this person: the first one they may open, or none."""
     if not getattr(user, "is_authenticated", False):
         return None
-    # Every workspace is for staff or members of an organization: residents, nearly everyone,
-    # are answered with one query rather than one per workspace.
-    if not user.is_staff and not user.memberships.exists():
-        return None
+    # The workspaces' rules ask the person's staff roles, which are read once per request
+    # (`veche.organizations.rules`): one query answers every link, for residents and staff alike,
+    # and none when the page or the middleware has already asked.
     return next((link for link in workspace_links() if rules.has_perm(link.permission, user)), None)

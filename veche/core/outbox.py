@@ -9,7 +9,9 @@ up. A worker that dies while sending leaves the message "sending" with a lease t
 sweeper (a task scheduled with each claim, and `veche outbox_sweep` from cron) queues it again.
 
 The app that owns a kind of letter registers a sender for it in its `AppConfig.ready()`:
-`outbox.register("appeals.dispatch", send_dispatch)`; core never imports product apps.
+`outbox.register("appeals.dispatch", send_dispatch)`; core never imports product apps. The same
+way carries other work that must happen once after a change, like making the notices of an event
+(`notifications.event`): its "sender" stores rows instead of sending a letter.
 """
 
 import datetime

@@ -7,13 +7,10 @@ each request was queued for a thread of its pool; this middleware reads the note
 server there is no note and nothing is shed.
 """
 
-import sys
 import threading
 import time
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
 
 _request = threading.local()
 
@@ -40,31 +37,23 @@ class ShedLoadMiddleware:
     def __call__(self, request):
         limit = settings.VECHE_QUEUE_LIMIT_MS
         if limit and queued_for() * 1000 > limit:
-            return refusal()
+            return refusal(request)
         return self.get_response(request)
 
 
-def refusal() -> HttpResponse:
-    response = HttpResponse(
-        _("Veche is very busy right now. Please try again in a few seconds."),
-        status=503,
-        content_type="text/plain; charset=utf-8",
+def refusal(request):
+    """Veche's 503 page (or problem details), asking nothing of the database or the session."""
+    from veche.core.errors import problem_response
+
+    response = problem_response(
+        request,
+        503,
+        headers={
+            "Retry-After": str(settings.VECHE_RETRY_AFTER_SECONDS),
+            "Cache-Control": "no-store",
+        },
     )
-    response["Retry-After"] = str(settings.VECHE_RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
     # An expected answer under a surge, not an error: one log line per refusal would add the
     # cost of logging to an overloaded server.
     response._has_been_logged = True
     return response
-
-
-def server_error(request):
-    """The site's 500 handler (`handler500` in veche/urls.py). A database that cannot be reached
-    for a moment (restarting, failing over) is an outage to wait out, not a fault of the page:
-    503 with Retry-After, so clients and proxies try again. Anything else is Django's 500."""
-    from django.db import InterfaceError, OperationalError
-    from django.views import defaults
-
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        return refusal()
-    return defaults.server_error(request)

@@ -10,5 +10,4 @@ urlpatterns = [
     path("audit/", views.audit_heads, name="audit_heads"),
     path("audit/heads.json", views.audit_heads_json, name="audit_heads_json"),
     path("healthz", views.healthz, name="healthz"),
-    path("territory/choose/", views.choose_territory, name="choose_territory"),
 ]

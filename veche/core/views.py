@@ -1,47 +1,24 @@
-"""Site-wide pages: home, about, privacy, the published heads of the audit log, health check,
-choice of 'my territory'."""
+"""Site-wide pages: home, about, privacy, the published heads of the audit log, health check."""
 
 import logging
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from veche.appeals.queries import problem_list
 from veche.core.models import GENESIS_HASH, AuditHead
-from veche.core.redirects import redirect_back
-from veche.discussions.queries import current_discussions
-from veche.organizations.queries import public_organizations
-from veche.territories.models import Territory
-from veche.territories.queries import picker_territories
+from veche.core.sections import page_sections
 
 logger = logging.getLogger(__name__)
 
-TERRITORY_SESSION_KEY = "veche_territory"
-
 
 def home(request):
-    territory = current_territory(request)
-    cities = list(Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code")[:2])
-    # A single-city installation shows that city's districts until the visitor picks a place.
-    place = territory or (cities[0] if len(cities) == 1 else None)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "territory": territory,
-            "place": place,
-            "places": place.children.order_by("code") if place else cities,
-            "organization_count": public_organizations().count(),
-            "problems": problem_list(territory=territory.code if territory else "").items[:6],
-            "territory_count": Territory.objects.count(),
-            "discussions": current_discussions(territory, limit=4),
-        },
-    )
+    """Core's welcome, and below it what the apps registered for the home page."""
+    return render(request, "core/home.html", {"sections": page_sections(request, "home")})
 
 
 def about(request):
@@ -100,22 +77,3 @@ def healthz(request):
         logger.exception("health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@require_POST
-def choose_territory(request):
-    """Remember the resident's territory for this session and show its page."""
-    code = request.POST.get("territory", "")
-    if not code:
-        request.session.pop(TERRITORY_SESSION_KEY, None)
-        return redirect_back(request, "/")
-    territory = get_object_or_404(picker_territories(), code=code)
-    request.session[TERRITORY_SESSION_KEY] = territory.code
-    return HttpResponseRedirect(territory.get_absolute_url())
-
-
-def current_territory(request) -> Territory | None:
-    code = request.session.get(TERRITORY_SESSION_KEY)
-    if not code:
-        return None
-    return Territory.objects.filter(code=code).first()

@@ -10,16 +10,33 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, services
+        from veche.discussions import queries, sections, services
+        from veche.discussions.models import Submission
+        from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
+        from veche.moderation import registry as moderated
 
         outbox.register(RECEIPT_KIND, send_receipt_email)
+        document_kinds.register_kinds()
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )
+        sections.register()
         register_workspace(
             label=_("Discussions I run"),
             url_name="discussions:organizer",
             permission="discussions.organize",
             order=20,
+        )
+        # Proposals, remarks and questions to the experts are published with their numbers; a
+        # hidden one leaves the public list, the experts' queue and the protocol.
+        moderated.register(
+            key="submission",
+            model=Submission,
+            label=_("submission"),
+            text=lambda submission: submission.text,
+            author=lambda submission: submission.author,
+            public_url=lambda submission: submission.get_absolute_url(),
+            is_public=lambda submission: submission.discussion.is_public,
+            related=("discussion", "author"),
         )

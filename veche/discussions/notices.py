@@ -73,6 +73,7 @@ def _tell(kind, user_ids, title, discussion, *, template=None, key="", url=None,
         context={"discussion": discussion, "site_url": settings.SITE_URL} | context,
         url=url or discussion.get_absolute_url(),
         key=key,
+        subject=discussion,
     )
 
 
@@ -223,6 +224,7 @@ def application_filed(application_id: int) -> None:
             template_name="discussions/notices/application_filed.txt",
             context={"application": application},
             url=reverse("discussions:applications"),
+            subject=application,
         )
 
 
@@ -237,6 +239,7 @@ def application_decided(application_id: int) -> None:
             template_name="discussions/notices/application_decided.txt",
             context={"application": application},
             url=reverse("discussions:my_applications"),
+            subject=application,
         )
 
 

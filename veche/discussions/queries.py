@@ -4,12 +4,12 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+import rules
 from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from veche.discussions import rules
 from veche.discussions.models import (
     Application,
     Discussion,
@@ -39,7 +39,9 @@ def visible_discussion(user, pk: int) -> Discussion:
     )
     if discussion is None:
         raise Http404
-    if not discussion.is_public and not rules.is_organizer(user, discussion):
+    if not discussion.is_public and not rules.has_perm(
+        "discussions.manage_discussion", user, discussion
+    ):
         raise Http404
     return discussion
 
@@ -98,7 +100,7 @@ def submission_for(user, pk: int) -> Submission:
     if (
         not own
         and (submission.hidden_at or not discussion.is_public)
-        and not rules.is_organizer(user, discussion)
+        and not rules.has_perm("discussions.manage_discussion", user, discussion)
     ):
         raise Http404
     return submission

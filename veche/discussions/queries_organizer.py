@@ -4,12 +4,12 @@ who may open these pages (403 for a public discussion, 404 for one the person ma
 
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from veche.accounts.models import User
-from veche.discussions import rules
 from veche.discussions.models import (
     Application,
     Discussion,
@@ -19,16 +19,16 @@ from veche.discussions.models import (
     Stage,
     Submission,
 )
+from veche.discussions.rules import ORGANIZER_ROLES
 from veche.organizations.models import Membership, Organization
+from veche.organizations.rules import organizations_where
 
 
 def organizer_organizations(user) -> QuerySet[Organization]:
     """Organizations on whose behalf this person organizes discussions."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
     return Organization.objects.filter(
-        memberships__user=user, memberships__role__in=rules.ORGANIZER_ROLES, is_active=True
-    ).distinct()
+        pk__in=organizations_where(user, roles=ORGANIZER_ROLES), is_active=True
+    )
 
 
 def expert_candidates(organizations, *, also=()) -> QuerySet[User]:
@@ -64,7 +64,7 @@ def _refuse(discussion: Discussion):
 def organized_discussion(user, pk: int) -> Discussion:
     """A discussion this person organizes, or 403/404."""
     discussion = _discussion(pk)
-    if not rules.is_organizer(user, discussion):
+    if not rules.has_perm("discussions.manage_discussion", user, discussion):
         _refuse(discussion)
     return discussion
 
@@ -73,7 +73,7 @@ def registered_discussion(user, pk: int) -> Discussion:
     """A discussion whose paper submissions this person registers (an official of its
     organizer), or 403/404."""
     discussion = _discussion(pk)
-    if not rules.is_registrar(user, discussion):
+    if not rules.has_perm("discussions.register_submission", user, discussion):
         _refuse(discussion)
     return discussion
 
@@ -82,7 +82,7 @@ def organized_material(user, pk: int) -> Material:
     material = Material.objects.select_related("discussion").filter(pk=pk).first()
     if material is None:
         raise Http404
-    if not rules.is_organizer(user, material.discussion):
+    if not rules.has_perm("discussions.manage_discussion", user, material.discussion):
         _refuse(material.discussion)
     return material
 
@@ -95,7 +95,7 @@ def organized_submission(user, pk: int) -> Submission:
     )
     if submission is None:
         raise Http404
-    if not rules.is_organizer(user, submission.discussion):
+    if not rules.has_perm("discussions.manage_discussion", user, submission.discussion):
         _refuse(submission.discussion)
     return submission
 
@@ -245,9 +245,7 @@ def application_for(user, pk: int) -> Application:
     )
     if application is None or not user.is_authenticated:
         raise Http404
-    if application.applicant_id != user.pk and not rules.may_organize_for(
-        user, application.organization
-    ):
+    if not rules.has_perm("discussions.view_application", user, application):
         raise Http404
     return application
 
@@ -256,6 +254,6 @@ def decidable_application(user, pk: int) -> Application:
     application = Application.objects.select_related("organization").filter(pk=pk).first()
     if application is None:
         raise Http404
-    if not rules.may_organize_for(user, application.organization):
+    if not rules.has_perm("discussions.decide_application", user, application):
         raise PermissionDenied
     return application

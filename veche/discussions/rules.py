@@ -3,30 +3,21 @@
 import rules
 
 from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
 
 ORGANIZER_ROLES = (Membership.Role.ORGANIZER, Membership.Role.HEAD)
 # Officials of the organizer register paper submissions on a participant's behalf.
 REGISTRAR_ROLES = (*ORGANIZER_ROLES, Membership.Role.OFFICIAL)
 
 
-def _member(user, organization_id, roles) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organization_id=organization_id, role__in=roles
-        ).exists()
-    )
-
-
 @rules.predicate
 def is_organizer(user, discussion) -> bool:
-    return _member(user, discussion.organizer_id, ORGANIZER_ROLES)
+    return holds_role(user, discussion.organizer_id, roles=ORGANIZER_ROLES)
 
 
 @rules.predicate
 def is_registrar(user, discussion) -> bool:
-    return _member(user, discussion.organizer_id, REGISTRAR_ROLES)
+    return holds_role(user, discussion.organizer_id, roles=REGISTRAR_ROLES)
 
 
 @rules.predicate
@@ -36,18 +27,30 @@ def is_expert(user, discussion) -> bool:
 
 @rules.predicate
 def organizes_anywhere(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and Membership.objects.filter(user=user, role__in=ORGANIZER_ROLES).exists()
-    )
+    return holds_role(user, roles=ORGANIZER_ROLES)
 
 
-def may_organize_for(user, organization) -> bool:
-    return _member(user, organization.pk, ORGANIZER_ROLES)
+@rules.predicate
+def organizes_for(user, organization) -> bool:
+    return holds_role(user, organization, roles=ORGANIZER_ROLES)
+
+
+@rules.predicate
+def is_applicant(user, application) -> bool:
+    return bool(user and user.is_authenticated and application.applicant_id == user.pk)
+
+
+@rules.predicate
+def organizes_for_addressee(user, application) -> bool:
+    """An organizer of the authority an application asks for a discussion."""
+    return holds_role(user, application.organization_id, roles=ORGANIZER_ROLES)
 
 
 rules.add_perm("discussions.organize", organizes_anywhere)
+# Putting a project forward on an organization's behalf.
+rules.add_perm("discussions.organize_for", organizes_for)
+rules.add_perm("discussions.view_application", is_applicant | organizes_for_addressee)
+rules.add_perm("discussions.decide_application", organizes_for_addressee)
 rules.add_perm("discussions.manage_discussion", is_organizer)
 rules.add_perm("discussions.register_submission", is_registrar)
 rules.add_perm("discussions.answer_question", is_expert | is_organizer)

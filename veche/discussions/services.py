@@ -3,6 +3,7 @@ and at which stage, records an audit event, and sends notices after commit."""
 
 import datetime
 
+import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
-from veche.discussions import notices, records, rules
+from veche.discussions import notices, records
 from veche.discussions.materials import check_upload
 from veche.discussions.models import (
     Application,
@@ -132,7 +133,7 @@ def create_discussion(
 ) -> Discussion:
     """A draft discussion of the organizer; nothing is public until it is published."""
     _require(
-        rules.may_organize_for(user, organizer),
+        rules.has_perm("discussions.organize_for", user, organizer),
         _("Only organizers of %(organization)s may put a project forward on its behalf.")
         % {"organization": organizer.title},
     )
@@ -171,7 +172,7 @@ def update_draft(
 ) -> Discussion:
     """Everything of a draft may change; once published, dates move only with a reason."""
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if discussion.status != Discussion.Status.DRAFT:
         raise ValidationError(
             _("A published discussion keeps its terms; move a date with a public reason instead.")
@@ -193,7 +194,7 @@ def update_draft(
 def publish_discussion(*, user, discussion: Discussion, accept_warnings: bool = False):
     """The organizer commits to the schedule; from now on the stages follow the dates."""
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if discussion.status != Discussion.Status.DRAFT:
         raise ValidationError(_("The discussion is already published."))
     if not discussion.materials.filter(versions__isnull=False).exists():
@@ -240,7 +241,7 @@ def move_dates(
     """Move dates of a published schedule together (extending the intake moves the exposition's
     end and the protocol with it), with one public reason that is kept with each change."""
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if not values or any(field not in MOVABLE_FIELDS for field in values):
         raise ValidationError(_("This date cannot be moved."))
     if not reason.strip():
@@ -299,7 +300,7 @@ def _date_text(value) -> str:
 @transaction.atomic
 def cancel_discussion(*, user, discussion: Discussion, reason: str) -> Discussion:
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: it is published.")})
     if discussion.conclusion_published_at or discussion.status == Discussion.Status.CANCELLED:
@@ -339,7 +340,7 @@ def _store_version(*, user, material: Material, upload, note: str) -> MaterialVe
 @transaction.atomic
 def add_material(*, user, discussion: Discussion, title: str, upload) -> MaterialVersion:
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if discussion.protocol_signed_at or discussion.status == Discussion.Status.CANCELLED:
         raise ValidationError(_("The materials of a finished discussion cannot change."))
     if not title.strip():
@@ -362,7 +363,7 @@ def add_material(*, user, discussion: Discussion, title: str, upload) -> Materia
 def add_material_version(*, user, material: Material, upload, note: str) -> MaterialVersion:
     """A new version of a material; every earlier version stays available."""
     discussion = _lock(material.discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     if discussion.protocol_signed_at or discussion.status == Discussion.Status.CANCELLED:
         raise ValidationError(_("The materials of a finished discussion cannot change."))
     if discussion.status == Discussion.Status.PUBLISHED and not note.strip():
@@ -566,7 +567,7 @@ def register_on_behalf(
     """A submission that came in writing, at the meeting or in the visitors' book, registered
     by an official of the organizer. It must have arrived while the intake was open."""
     discussion = _lock(discussion)
-    _require(rules.is_registrar(official, discussion))
+    _require(rules.has_perm("discussions.register_submission", official, discussion))
     if channel == Submission.Channel.SITE or channel not in Submission.Channel.values:
         raise ValidationError({"channel": _("Say how the submission was received.")})
     if discussion.protocol_signed_at or discussion.status != Discussion.Status.PUBLISHED:
@@ -660,7 +661,7 @@ def register_on_behalf(
 def answer_question(*, expert, submission: Submission, text: str) -> ExpertAnswer:
     discussion = submission.discussion
     _require(
-        rules.is_expert(expert, discussion) or rules.is_organizer(expert, discussion),
+        rules.has_perm("discussions.answer_question", expert, discussion),
         _("Only the experts of this discussion answer its questions."),
     )
     if submission.kind != Kind.QUESTION:
@@ -689,7 +690,7 @@ def answer_question(*, expert, submission: Submission, text: str) -> ExpertAnswe
 def recommend(*, user, submission: Submission, recommendation: str, reason: str) -> Submission:
     """The organizer's reasoned recommendation on one submission."""
     discussion = _lock(submission.discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.INTAKE, Stage.REVIEW)
     if recommendation not in Submission.Recommendation.values:
         raise ValidationError({"recommendation": _("Choose a recommendation.")})
@@ -732,7 +733,7 @@ def _keep_issued(discussion: Discussion, which: str, issued):
 def sign_protocol(*, user, discussion: Discussion):
     """Sign off the protocol: only in review, with every submission recommended."""
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.REVIEW)
     missing = unreviewed(discussion).count()
     if missing:
@@ -760,7 +761,7 @@ def sign_protocol(*, user, discussion: Discussion):
 def publish_conclusion(*, user, discussion: Discussion, text: str):
     """Publish the conclusion; once published it never changes."""
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.PROTOCOL)
     if len(text.strip()) < 10:
         raise ValidationError({"text": _("Write the overall conclusions, with reasons.")})
@@ -801,7 +802,7 @@ def record_progress(
     submission: Submission | None = None,
 ) -> Milestone:
     discussion = _lock(discussion)
-    _require(rules.is_organizer(user, discussion))
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.CONCLUSION, Stage.ARCHIVE)
     if not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Give a percentage from 0 to 100.")})
@@ -884,7 +885,7 @@ def apply_for_discussion(
 @transaction.atomic
 def decide_application(*, user, application: Application, accept: bool, reason: str):
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require(rules.may_organize_for(user, application.organization))
+    _require(rules.has_perm("discussions.decide_application", user, application))
     if application.status != Application.Status.PENDING:
         raise ValidationError(_("This application has already been decided."))
     if not reason.strip():

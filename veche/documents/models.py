@@ -1,9 +1,12 @@
 """The register of documents that leave the platform, so that anyone can verify a printed copy."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from veche.documents import registry
 
 
 class IssuedDocument(models.Model):
@@ -13,13 +16,9 @@ class IssuedDocument(models.Model):
     verification page is checked against the hash.
     """
 
-    class Kind(models.TextChoices):
-        APPEAL = "appeal", _("collective appeal")
-        ANSWER = "answer", _("answer to a collective appeal")
-        PROTOCOL = "protocol", _("protocol of a public discussion")
-        CONCLUSION = "conclusion", _("conclusion on the results of a public discussion")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # A code of `veche.documents.registry`: the apps that issue documents register their kinds,
+    # so the column names no kind itself (see `clean`).
+    kind = models.CharField(_("kind"), max_length=registry.CODE_MAX_LENGTH)
     code = models.CharField(_("verification code"), max_length=32, unique=True)
     # What the document documents, as in the audit log: "appeals.appeal" and its id.
     object_type = models.CharField(max_length=100)
@@ -49,7 +48,24 @@ class IssuedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.code}"
+        return f"{self.kind_label} {self.code}"
 
     def get_absolute_url(self) -> str:
         return reverse("documents:document", args=[self.code])
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            registry.kind_of(self.kind)
+        except LookupError:
+            raise ValidationError(
+                {"kind": _("No kind of document is registered under this code.")}
+            ) from None
+
+    @property
+    def described_kind(self) -> registry.DocumentKind:
+        return registry.described(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.described_kind.label)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from veche.documents import registry
 from veche.documents.models import IssuedDocument
 from veche.documents.qr import qr_data_uri
 from veche.documents.rendering import css_string, render_pdf
@@ -77,13 +78,15 @@ def issue(
     context: dict,
     for_addressee: bool,
 ) -> Issued:
-    """The PDF of `target` from `template_name`, registered as an IssuedDocument.
+    """The PDF of `target` from `template_name`, registered as an IssuedDocument of `kind`, a
+    code that the issuing app registered (`veche.documents.registry`): LookupError otherwise.
 
     The template gets `verification` (code, URL, QR, time of issue). When the same content
     was issued before, the registered document is rendered again under its code instead of
     registering a new one, so repeated downloads of an unchanged appeal do not grow the
     register and all carry the same code.
     """
+    registry.kind_of(kind)  # the verification page must be able to describe it
     language = translation.get_language() or settings.LANGUAGE_CODE
     object_type, object_id = target._meta.label_lower, str(target.pk)
     probe = render_to_string(template_name, {**context, "verification": None})

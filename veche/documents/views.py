@@ -1,23 +1,12 @@
-"""Verification pages of issued documents, and the PDF downloads of appeals and answers."""
+"""The public verification pages of issued documents: find one by its code, check a copy."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from veche.appeals.rules import is_official_of_addressee
-from veche.documents.appeals import NOT_SENT, answer_pdf, appeal_pdf
 from veche.documents.forms import MAX_COPY_BYTES, CodeForm, CopyForm
-from veche.documents.queries import (
-    appeal_by_id,
-    document_by_code,
-    find_document,
-    public_answer,
-    public_appeal,
-)
+from veche.documents.queries import document_by_code, find_document
 from veche.documents.services import sha256_of_file
 
 # Room for the multipart envelope and the CSRF token around the file itself.
@@ -40,7 +29,7 @@ def verify(request):
 def document_page(request, code: str):
     if request.method == "POST" and _declared_length(request) > _MAX_REQUEST_BYTES:
         context = {
-            "document": document_by_code(code),
+            **_described(request, document_by_code(code)),
             "form": CopyForm(),
             "refusal": _("The file is too large to be a document issued by Veche."),
         }
@@ -57,9 +46,14 @@ def _document_page(request, code: str):
         copy_sha256 = sha256_of_file(form.cleaned_data["copy"])
         check = {"matches": copy_sha256 == issued.sha256, "sha256": copy_sha256}
         form = CopyForm()
-    return render(
-        request, "documents/document.html", {"document": issued, "form": form, "check": check}
-    )
+    context = {**_described(request, issued), "form": form, "check": check}
+    return render(request, "documents/document.html", context)
+
+
+def _described(request, issued) -> dict:
+    """The document as its kind, registered by the app that issues it, describes it."""
+    kind = issued.described_kind
+    return {"document": issued, "kind": kind, "subject": kind.subject_for(issued, request.user)}
 
 
 def _declared_length(request) -> int:
@@ -67,38 +61,3 @@ def _declared_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
-
-
-def _pdf(content: bytes, filename: str, *, private: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-def appeal_document(request, appeal_id: int):
-    """Anyone may print a public appeal as a document, without the applicants' data."""
-    appeal = public_appeal(appeal_id)
-    return _pdf(appeal_pdf(appeal, for_addressee=False), f"appeal-{appeal.pk}.pdf")
-
-
-@require_GET
-@login_required
-def appeal_document_for_addressee(request, appeal_id: int):
-    """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
-    appeal = appeal_by_id(appeal_id)
-    if not is_official_of_addressee(request.user, appeal):
-        raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
-    if appeal.status in NOT_SENT:
-        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
-    return _pdf(
-        appeal_pdf(appeal, for_addressee=True), f"appeal-{appeal.pk}-full.pdf", private=True
-    )
-
-
-@require_GET
-def answer_document(request, answer_id: int):
-    answer = public_answer(answer_id)
-    return _pdf(answer_pdf(answer), f"answer-{answer.pk}.pdf")

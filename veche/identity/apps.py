@@ -7,6 +7,7 @@ class IdentityConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
+        from veche.core.middleware import register_form_action_origins
         from veche.identity import (
             queries,
             services,
@@ -16,3 +17,5 @@ class IdentityConfig(AppConfig):
         personal_data.register(
             "identity", export=queries.personal_data, erase=services.erase_personal_data
         )
+        # Sign-in forms are redirected to the enabled providers (the CSP's form-action).
+        register_form_action_origins(queries.provider_origins)

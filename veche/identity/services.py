@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 
+import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -37,7 +38,6 @@ from veche.identity.phones import (
     normalize_phone,
 )
 from veche.identity.residence import claim_at, resolve_residence
-from veche.identity.rules import reviews_own_claim
 from veche.identity.sms import SmsError, send_sms
 from veche.territories.models import Territory
 
@@ -592,9 +592,9 @@ def review_property_claim(*, claim, reviewer, accept: bool, reason: str = ""):
     from veche.identity.models import PropertyClaim
 
     claim = PropertyClaim.objects.select_for_update().select_related("territory").get(pk=claim.pk)
-    if reviews_own_claim(reviewer, claim):
-        raise PermissionDenied(_("Nobody reviews their own declaration."))
-    if not reviewer.has_perm("identity.review_property_claim", claim):
+    if not rules.has_perm("identity.review_property_claim", reviewer, claim):
+        if claim.user_id == reviewer.pk:
+            raise PermissionDenied(_("Nobody reviews their own declaration."))
         raise PermissionDenied(_("Only organizers answering for this territory review it."))
     if claim.status != PropertyClaim.Status.PENDING:
         raise ValidationError(_("This declaration has already been reviewed."))

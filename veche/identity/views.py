@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -176,8 +177,6 @@ def review_claim(request, pk: int):
 def claim_document(request, pk: int):
     """The document behind a property declaration: for its owner and its reviewers only."""
     claim = get_object_or_404(PropertyClaim, pk=pk)
-    if claim.user_id != request.user.pk and not request.user.has_perm(
-        "identity.review_property_claim", claim
-    ):
+    if not rules.has_perm("identity.view_claim_document", request.user, claim):
         raise Http404
     return serve_file(claim.document, filename=claim.document.name, public=False)

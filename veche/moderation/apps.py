@@ -10,5 +10,5 @@ class ModerationConfig(AppConfig):
         from veche.moderation import queries
 
         # Complaints stay with the anonymous account on erasure: they are the moderators'
-        # record of a decision about someone else's comment.
+        # record of a decision about someone else's content.
         personal_data.register("moderation", export=queries.personal_data)

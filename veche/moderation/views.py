@@ -1,15 +1,17 @@
+"""The complaint form: a resident reports an item of any registered kind to the moderators."""
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.appeals.models import Comment
 from veche.core.forms import parse_id
+from veche.moderation import registry
 from veche.moderation.models import Complaint
-from veche.moderation.services import report_comment
+from veche.moderation.services import report_content
 
 
 class ComplaintForm(forms.Form):
@@ -26,20 +28,39 @@ class ComplaintForm(forms.Form):
     )
 
 
+def _addressed(request):
+    """The registered kind the address names (`?comment=5`) and its id, or (None, None)."""
+    for kind in registry.kinds():
+        value = request.POST.get(kind.key) or request.GET.get(kind.key)
+        if value is not None:
+            return kind, parse_id(value)
+    return None, None
+
+
 @login_required
 def report(request):
-    comment = get_object_or_404(
-        Comment.objects.select_related("problem"),
-        pk=parse_id(request.GET.get("comment") or request.POST.get("comment")) or 0,
-        hidden_at__isnull=True,
-    )
+    kind, pk = _addressed(request)
+    item = registry.reportable(kind.key, pk) if kind and pk else None
+    if item is None:
+        # A forged id, an item hidden already or not public, or a kind nobody registered.
+        return render(request, "moderation/not_reportable.html", {"kind": kind}, status=404)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            report_comment(reporter=request.user, comment=comment, **form.cleaned_data)
+            report_content(reporter=request.user, target=item, **form.cleaned_data)
         except ValidationError as error:
             messages.info(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Thank you. A moderator will look at the comment."))
-        return redirect(f"{comment.problem.get_absolute_url()}#comment-{comment.pk}")
-    return render(request, "moderation/report.html", {"form": form, "comment": comment})
+            messages.success(request, _("Thank you. A moderator will look at it."))
+        return redirect(kind.public_url(item))
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "form": form,
+            "kind": kind,
+            "item": item,
+            "text": kind.text(item),
+            "public_url": kind.public_url(item),
+        },
+    )

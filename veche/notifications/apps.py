@@ -9,9 +9,9 @@ class NotificationsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.notifications import queries, services
-        from veche.notifications.services import NOTICE_KIND, mail_notice
 
-        outbox.register(NOTICE_KIND, mail_notice)
+        outbox.register(services.NOTICE_KIND, services.mail_notice)
+        outbox.register(services.EVENT_KIND, services.tell_of_event)
         personal_data.register(
             "notifications", export=queries.personal_data, erase=services.erase_personal_data
         )

@@ -8,11 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-
-def unsubscribe_url(user) -> str:
-    from veche.notifications.services import unsubscribe_token
-
-    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
+from veche.notifications.links import unsubscribe_url
 
 
 def _headers(unsubscribe: str) -> dict:
@@ -25,7 +21,8 @@ def _headers(unsubscribe: str) -> dict:
     }
 
 
-def _language(user) -> str:
+def language_of(user) -> str:
+    """The language a person reads notices in."""
     return user.preferred_language or settings.LANGUAGE_CODE
 
 
@@ -42,7 +39,7 @@ def _context(user, unsubscribe: str) -> dict:
 def notice_email(notification) -> EmailMessage:
     user = notification.user
     unsubscribe = unsubscribe_url(user)
-    with translation.override(_language(user)):
+    with translation.override(language_of(user)):
         body = render_to_string(
             "notifications/email/notice.txt",
             _context(user, unsubscribe) | {"notification": notification},
@@ -55,7 +52,7 @@ def notice_email(notification) -> EmailMessage:
 
 def digest_email(user, notifications: list) -> EmailMessage:
     unsubscribe = unsubscribe_url(user)
-    with translation.override(_language(user)):
+    with translation.override(language_of(user)):
         count = len(notifications)
         subject = ngettext(
             "Veche: %(count)d new notification",

@@ -1,6 +1,9 @@
-"""Notices to people (in-app, mailed at once or in a daily digest) and how each wants e-mail."""
+"""Notices to people (in-app, mailed at once or in a daily digest), how each wants e-mail, and
+the events whose notices are still to be made."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,19 +37,28 @@ class NotificationPreference(models.Model):
         return f"{self.user_id}: {self.email_mode}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def about(self, subject: models.Model) -> "NotificationQuerySet":
+        """The notices about this appeal, discussion, …"""
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+
+
 class Notification(models.Model):
-    """One notice to one person. Title and body are rendered in the person's language when the
-    notice is created, so the inbox and the e-mail say the same and need no further queries."""
+    """One notice to one person. Title, body and link are rendered in the person's language when
+    the notice is created, so the inbox and the e-mail say the same and need no further queries;
+    the subject (an appeal, a discussion…) is kept to find the notices about it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    # A key of the registry in veche.notifications.notices (e.g. "appeal_sent").
+    # A key of veche.notifications.registry.KINDS (e.g. "appeal_sent"), or of a product app's
+    # own notices (e.g. "discussion_announced").
     kind = models.CharField(_("kind"), max_length=40)
-    problem = models.ForeignKey(
-        "appeals.Problem", models.CASCADE, null=True, blank=True, related_name="+"
+    subject_type = models.ForeignKey(
+        ContentType, models.CASCADE, null=True, blank=True, related_name="+"
     )
-    appeal = models.ForeignKey(
-        "appeals.Appeal", models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)  # site path, without the host
@@ -59,6 +71,8 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     # Waits for the daily digest instead of an e-mail of its own.
     digest = models.BooleanField(_("for the daily digest"), default=False)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
@@ -76,6 +90,7 @@ class Notification(models.Model):
                 condition=Q(digest=True, emailed_at__isnull=True),
                 name="notification_digest_due",
             ),
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -93,3 +108,29 @@ class Notification(models.Model):
     @property
     def absolute_url(self) -> str:
         return settings.SITE_URL + self.url if self.url.startswith("/") else self.url
+
+
+class Event(models.Model):
+    """Something that happened to a subject (an appeal was sent, answered…), stored in the
+    transaction of the change. Its notices are made later, in the background: an outbox message
+    (kind ``services.EVENT_KIND``) points here, and the worker that claims it computes the
+    audience and stores the notices, in one transaction with setting `notified_at`, so that an
+    event is told once however often its message is delivered."""
+
+    subject_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # A key of the subject's events in veche.notifications.registry (e.g. "sent").
+    name = models.CharField(_("event"), max_length=40)
+    # Ids the notices need (the answer, the message, who acted); JSON, as it is stored.
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    notified_at = models.DateTimeField(_("notifications made"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event to notify of")
+        verbose_name_plural = _("events to notify of")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subject_type_id}:{self.subject_id})"

@@ -1,5 +1,11 @@
 """Use cases of notifications: telling people what happened, mailing it, reading, unsubscribing.
 
+An app says what happened to its subject with `announce`, in the transaction of the change: the
+event is stored with an outbox message (kind ``EVENT_KIND``), and the worker that claims the
+message tells the people concerned (`tell_of_event`), so that no web request computes an
+audience or stores thousands of notices. Who hears what is in `veche.notifications.registry`,
+filled by the product apps.
+
 Notices are rows; an e-mail at once is an outbox letter (kind ``NOTICE_KIND``, sent by
 ``mail_notice``) stored with the notice, or the notice is collected by the daily digest.
 """
@@ -7,102 +13,146 @@ Notices are rows; an e-mail at once is an outbox letter (kind ``NOTICE_KIND``, s
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import Appeal
-from veche.appeals.rules import OFFICIAL_ROLES
 from veche.core import outbox
-from veche.notifications import emails
-from veche.notifications.models import Notification, NotificationPreference
-from veche.notifications.notices import APPEAL_EVENTS, OVERDUE, Notice
-from veche.organizations.models import Membership
+from veche.notifications import emails, registry
+from veche.notifications.emails import language_of
+from veche.notifications.links import unsubscribe_token as unsubscribe_token  # re-exported
+from veche.notifications.links import user_for_unsubscribe_token
+from veche.notifications.models import Event, Notification, NotificationPreference
+from veche.notifications.registry import Notice
 
 logger = logging.getLogger(__name__)
 
+# The outbox kind of an event whose notices are still to be made.
+EVENT_KIND = "notifications.event"
 # The outbox kind of the e-mail that carries one notice at once.
 NOTICE_KIND = "notifications.notice"
 
 EmailMode = NotificationPreference.EmailMode
-UNSUBSCRIBE_SALT = "veche.notifications.unsubscribe"
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+
+def announce(*, subject: Model, event: str, context: dict | None = None) -> Event | None:
+    """Record that `event` happened to `subject` (an appeal, …), in the caller's transaction.
+    The people concerned are told in the background once it commits; each hears of the event
+    once, and never of their own act. `context` holds what the notices need, as JSON (ids of the
+    answer, the message; "actor", who is not told)."""
+    if registry.notices_of(type(subject), event) is None:
+        label = subject._meta.label_lower
+        logger.warning("no notices for event %r of %s", event, label, extra={"event": event})
+        return None
+    with transaction.atomic():
+        stored = Event.objects.create(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            name=event,
+            context=context or {},
+        )
+        outbox.put(kind=EVENT_KIND, target_id=stored.pk)
+    return stored
+
+
+def tell_of_event(message) -> None:
+    """The outbox's sender for EVENT_KIND: make the notices of one event. The event is locked and
+    marked told in the same transaction as its notices, so a second delivery of the message (a
+    worker whose lease ran out, a sweep) tells no one twice."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(pk=message.target_id).first()
+        if event is None:
+            raise outbox.NothingToSend("gone")
+        if event.notified_at is not None:
+            raise outbox.NothingToSend("already told")
+        tell(event)
+        Event.objects.filter(pk=event.pk).update(notified_at=timezone.now())
+
+
+def tell(event: Event) -> list[Notification]:
+    """Tell everyone concerned of one event, by its registered notices in order: a person who
+    would hear several hears only the first; the actor is not told."""
+    subject_type = ContentType.objects.get_for_id(event.subject_type_id)
+    registered = registry.subject_for(f"{subject_type.app_label}.{subject_type.model}")
+    notices = registered.events.get(event.name) if registered else None
+    if notices is None:
+        logger.warning("no notices for event %r", event.name, extra={"event": event.pk})
+        return []
+    subject = registered.queryset.filter(pk=event.subject_id).first()
+    if subject is None:
+        return []
+    context = event.context or {}
+    created: list[Notification] = []
+    told: set[int] = set()
+    for notice in notices:
+        extra = notice.load(subject, context)
+        recipients = notice.audience(subject, context, extra) - told
+        recipients.discard(notice.actor_id(subject, context, extra))
+        told |= recipients
+        created += notify(notice, subject=subject, extra=extra, user_ids=recipients)
+    return created
 
 
 # --- Creating notices -----------------------------------------------------------------------
 
 
-def notify_appeal_event(
-    *, event: str, appeal_id: int, context: dict | None = None
+def notify(
+    notice: Notice, *, subject: Model, extra: dict, user_ids: Iterable[int], key: str = ""
 ) -> list[Notification]:
-    """Tell everyone concerned that something happened to an appeal. Called after the change
-    commits; each person hears of one event once, and never of their own act (the actor is
-    found from the answer, message or revision in the context, else from context["actor"])."""
-    notices = APPEAL_EVENTS.get(event)
-    if notices is None:
-        logger.warning("no notices for appeal event %r", event, extra={"appeal": appeal_id})
-        return []
-    appeal = Appeal.objects.select_related("problem", "organization").filter(pk=appeal_id).first()
-    if appeal is None:
-        return []
-    context = context or {}
-    created: list[Notification] = []
-    told: set[int] = set()
-    for notice in notices:
-        extra = notice.load(appeal, context)
-        recipients = notice.audience(appeal, context, extra) - told
-        recipients.discard(notice.actor_id(appeal, context, extra))
-        told |= recipients
-        created += _deliver(notice, appeal=appeal, extra=extra, user_ids=recipients)
-    return created
+    """Give these people a notice of a registered kind about `subject`, each in their language,
+    at most once per `key` (the daily jobs' notices)."""
 
+    def render() -> tuple[str, str]:
+        title = str(notice.title) % notice.title_params(subject, extra)
+        body = render_to_string(notice.template_name, notice.template_context(subject, extra))
+        return title, body
 
-def notify_overdue_appeals(today: datetime.date | None = None) -> list[Notification]:
-    """Officials of the addressee hear of each appeal left unanswered past its due date, once a
-    day: a second run on the same day creates nothing."""
-    today = today or timezone.localdate()
-    appeals = list(
-        Appeal.objects.filter(
-            status__in=(Appeal.Status.SENT, Appeal.Status.REGISTERED), due_date__lt=today
-        ).select_related("problem", "organization")
+    return _create(
+        kind=notice.kind,
+        user_ids=user_ids,
+        render=render,
+        url=notice.url(subject, extra),
+        key=key,
+        subject=subject,
     )
-    staff: dict[int, set[int]] = defaultdict(set)
-    for organization_id, user_id in Membership.objects.filter(
-        organization_id__in={appeal.organization_id for appeal in appeals},
-        role__in=OFFICIAL_ROLES,
-    ).values_list("organization_id", "user_id"):
-        staff[organization_id].add(user_id)
-    created: list[Notification] = []
-    for appeal in appeals:
-        created += _deliver(
-            OVERDUE,
-            appeal=appeal,
-            extra=OVERDUE.load(appeal, {"today": today}),
-            user_ids=staff[appeal.organization_id],
-            key=f"{OVERDUE.kind}:{appeal.pk}:{today.isoformat()}",
-        )
-    return created
 
 
-def language_of(user) -> str:
-    return user.preferred_language or settings.LANGUAGE_CODE
+def notify_people(
+    *,
+    kind: str,
+    user_ids: Iterable[int],
+    title: str,
+    title_params: dict | None = None,
+    template_name: str,
+    context: dict,
+    url: str,
+    key: str = "",
+    subject: Model | None = None,
+) -> list[Notification]:
+    """Tell these people something, each in their language, at most once per `key`. `title` is
+    a translatable phrase (gettext_lazy) with %-style `title_params`."""
 
+    def render() -> tuple[str, str]:
+        return str(title) % (title_params or {}), render_to_string(template_name, context)
 
-def _render(notice: Notice, appeal: Appeal, extra: dict, language: str) -> tuple[str, str]:
-    with translation.override(language):
-        title = str(notice.title) % notice.title_params(appeal, extra)
-        body = render_to_string(
-            notice.template_name,
-            {"appeal": appeal, "problem": appeal.problem, "organization": appeal.organization}
-            | extra,
-        ).strip()
-    return title[:300], body
+    return _create(
+        kind=kind,
+        user_ids=user_ids,
+        render=render,
+        url=url,
+        key=key,
+        subject=subject,
+    )
 
 
 def email_modes(user_ids: Iterable[int]) -> dict[int, str]:
@@ -115,27 +165,36 @@ def email_modes(user_ids: Iterable[int]) -> dict[int, str]:
     return defaultdict(lambda: EmailMode.IMMEDIATE, chosen)
 
 
-def _deliver(
-    notice: Notice, *, appeal: Appeal, extra: dict, user_ids: set[int], key: str = ""
+def _create(
+    *,
+    kind: str,
+    user_ids: Iterable[int],
+    render: Callable[[], tuple[str, str]],
+    url: str,
+    key: str,
+    subject: Model | None,
 ) -> list[Notification]:
+    user_ids = set(user_ids)
     if not user_ids:
         return []
     users = _recipients(user_ids, key)
     modes = email_modes(user.pk for user in users)
-    url = notice.url(appeal, extra)
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
     texts: dict[str, tuple[str, str]] = {}  # rendered once per language, not per person
     rows = []
     for user in users:
         language = language_of(user)
         if language not in texts:
-            texts[language] = _render(notice, appeal, extra, language)
+            with translation.override(language):
+                title, body = render()
+            texts[language] = (title[:300], body.strip())
         title, body = texts[language]
         rows.append(
             Notification(
                 user_id=user.pk,
-                kind=notice.kind,
-                problem_id=appeal.problem_id,
-                appeal_id=appeal.pk,
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject.pk if subject is not None else None,
                 title=title,
                 body=body,
                 url=url,
@@ -268,17 +327,6 @@ def mark_all_read(*, user) -> int:
 # --- Preferences and unsubscribing ----------------------------------------------------------
 
 
-class InvalidUnsubscribeLink(ValidationError):
-    def __init__(self):
-        super().__init__(
-            _(
-                "This unsubscribe link is not valid: it may have been cut or changed. "
-                "Open the link from the e-mail again, or sign in and choose in your "
-                "notification settings."
-            )
-        )
-
-
 def preference_for(user) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
     return preference
@@ -294,70 +342,12 @@ def set_email_mode(*, user, email_mode: str) -> NotificationPreference:
     return preference
 
 
-def unsubscribe_token(user) -> str:
-    """A link that turns the person's e-mail off; it does not expire, as old e-mails live on."""
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
-
-
-def user_for_unsubscribe_token(token: str):
-    try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)["user"]
-    except (signing.BadSignature, KeyError, TypeError):
-        raise InvalidUnsubscribeLink from None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise InvalidUnsubscribeLink
-    return user
-
-
 def unsubscribe(*, token: str) -> NotificationPreference:
     """Turn off all e-mail for the person the link was made for."""
     return set_email_mode(user=user_for_unsubscribe_token(token), email_mode=EmailMode.OFF)
 
 
-# --- Notices about anything else (discussions…) --------------------------------------------
-
-
-def notify_people(
-    *,
-    kind: str,
-    user_ids: Iterable[int],
-    title: str,
-    title_params: dict | None = None,
-    template_name: str,
-    context: dict,
-    url: str,
-    key: str = "",
-) -> list[Notification]:
-    """Tell these people something not tied to an appeal, each in their language, at most once
-    per `key`. `title` is a translatable phrase (gettext_lazy) with %-style `title_params`."""
-    user_ids = set(user_ids)
-    if not user_ids:
-        return []
-    users = _recipients(user_ids, key)
-    modes = email_modes(user.pk for user in users)
-    texts: dict[str, tuple[str, str]] = {}
-    rows = []
-    for user in users:
-        language = language_of(user)
-        if language not in texts:
-            with translation.override(language):
-                texts[language] = (
-                    (str(title) % (title_params or {}))[:300],
-                    render_to_string(template_name, context).strip(),
-                )
-        rows.append(
-            Notification(
-                user_id=user.pk,
-                kind=kind,
-                title=texts[language][0],
-                body=texts[language][1],
-                url=url,
-                key=key,
-                digest=modes[user.pk] == EmailMode.DIGEST,
-            )
-        )
-    return _store(rows, modes)
+# --- Erasure --------------------------------------------------------------------------------
 
 
 def erase_personal_data(user) -> None:

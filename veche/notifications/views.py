@@ -14,6 +14,7 @@ from veche.core.forms import parse_id
 from veche.core.redirects import redirect_back
 from veche.notifications import services
 from veche.notifications.forms import EmailSettingsForm
+from veche.notifications.links import InvalidUnsubscribeLink, user_for_unsubscribe_token
 from veche.notifications.models import NotificationPreference
 from veche.notifications.queries import inbox_for
 
@@ -75,7 +76,7 @@ def unsubscribe(request, token: str):
 def _unsubscribe_one_click(request, token: str):
     try:
         services.unsubscribe(token=token)
-    except services.InvalidUnsubscribeLink as error:
+    except InvalidUnsubscribeLink as error:
         return render(
             request, "notifications/unsubscribe.html", {"error": error.messages[0]}, status=400
         )
@@ -86,8 +87,8 @@ def _unsubscribe_one_click(request, token: str):
 def _unsubscribe_page(request, token: str):
     """GET only asks (mail scanners open links); the button's POST turns e-mail off."""
     try:
-        user = services.user_for_unsubscribe_token(token)
-    except services.InvalidUnsubscribeLink as error:
+        user = user_for_unsubscribe_token(token)
+    except InvalidUnsubscribeLink as error:
         return render(
             request, "notifications/unsubscribe.html", {"error": error.messages[0]}, status=400
         )

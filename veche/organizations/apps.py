@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OrganizationsConfig(AppConfig):
     name = "veche.organizations"
     label = "organizations"
+
+    def ready(self) -> None:
+        from veche.organizations import sections
+
+        sections.register()

@@ -142,3 +142,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organization})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget_holder_roles()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self._forget_holder_roles()
+        return deleted
+
+    def _forget_holder_roles(self) -> None:
+        """The person's roles, if already read for the user object this row holds, are stale."""
+        from veche.organizations.rules import forget_roles  # rules imports these models
+
+        if Membership.user.is_cached(self):
+            forget_roles(self.user)

@@ -1,12 +1,10 @@
 from django.shortcuts import render
 
-from veche.appeals.queries import problem_list
-from veche.appeals.ratings import scores
 from veche.core.files import serve_file
+from veche.core.sections import page_sections
 from veche.organizations.queries import (
     organization_by_slug,
     organizations_by_kind,
-    organizations_for_territory,
 )
 from veche.territories.models import Territory
 
@@ -29,24 +27,24 @@ def organization_detail(request, slug: str):
         {
             "organization": organization,
             "ancestors": organization.ancestors(),
-            "score": scores([organization])[0],
-            "recent": problem_list(organization=organization.slug).items[:10],
+            "sections": page_sections(request, "organization", organization),
         },
     )
 
 
 def league_table(request):
-    """Organizations answering in a territory, ranked by answer ratings and deadlines kept."""
+    """The rating of organizations answering in a territory: this page chooses the territory,
+    the table is the "league" page's section that appeals registers (answer ratings and
+    deadlines kept)."""
     territory = Territory.objects.filter(code=request.GET.get("territory", "")).first()
     if territory is None:
         territory = Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code").first()
-    organizations = list(organizations_for_territory(territory)) if territory else []
     return render(
         request,
         "organizations/league.html",
         {
             "territory": territory,
-            "rows": scores(organizations),
+            "sections": page_sections(request, "league", territory),
             "territories": Territory.objects.exclude(kind=Territory.Kind.COUNTRY).order_by("path"),
         },
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from veche.discussions.models import Discussion, ExpertAnswer, Stage, Submission
 from veche.organizations.models import Membership, Organization
 from veche.organizations.queries import organization_tree
+from veche.organizations.rules import organizations_where
 from veche.reporting.rules import DASHBOARD_ROLES
 
 # --- Whose discussions ----------------------------------------------------------------------
@@ -55,14 +56,8 @@ def dashboard_scope(user) -> DashboardScope:
         raise PermissionDenied
     if user.is_staff or user.is_superuser:
         return DashboardScope(organization_ids=None)
-    roles = Membership.objects.filter(user=user, role__in=DASHBOARD_ROLES).values_list(
-        "organization_id", "role"
-    )
-    own, heads = set(), set()
-    for organization_id, role in roles:
-        own.add(organization_id)
-        if role == Membership.Role.HEAD:
-            heads.add(organization_id)
+    own = organizations_where(user, roles=DASHBOARD_ROLES)
+    heads = organizations_where(user, roles=Membership.Role.HEAD)
     if heads:
         own |= {o.pk for o, _depth in organization_tree(Organization.objects.all(), roots=heads)}
     return DashboardScope(organization_ids=frozenset(own))

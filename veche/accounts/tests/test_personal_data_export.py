@@ -89,7 +89,7 @@ def take_part(user, marker: str, other: dict) -> None:
     others_comment = Comment.objects.filter(problem__author=user).exclude(author=user).first()
     if others_comment is not None:
         Complaint.objects.create(
-            comment=others_comment, reporter=user, reason="spam", details=f"{marker} complaint"
+            target=others_comment, reporter=user, reason="spam", details=f"{marker} complaint"
         )
 
 

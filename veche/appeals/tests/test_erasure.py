@@ -9,10 +9,10 @@ from pypdf import PdfReader
 
 from tests.factories import make_problem, make_resident, make_territory
 from veche.accounts.services import erase_account
+from veche.appeals.documents import appeal_pdf
 from veche.appeals.models import Appeal, Follow, Signature
 from veche.appeals.services import send_appeal_now, sign_appeal
 from veche.core.models import AuditEvent
-from veche.documents.appeals import appeal_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from veche.appeals.services import forward_appeal, register_appeal, send_appeal_
 from veche.cabinet.tests.builders import enter, received_appeal, sent_appeal
 from veche.core.models import AuditEvent
 from veche.notifications.models import Notification
+from veche.notifications.tests.builders import deliver_events
 
 pytestmark = pytest.mark.django_db
 Status = Appeal.Status
@@ -200,6 +201,7 @@ def test_residents_hear_once_where_and_why_the_appeal_went(
     with django_capture_on_commit_callbacks(execute=True):
         appeal = sent_appeal(office, district, neighbour=neighbour)
         Follow.objects.create(problem=appeal.problem, user=follower)
+    deliver_events()
     author = appeal.problem.author
     colleague = make_staff(office)
     water_official = make_staff(water)
@@ -210,6 +212,7 @@ def test_residents_hear_once_where_and_why_the_appeal_went(
 
     with django_capture_on_commit_callbacks(execute=True):
         forward_appeal(official=official, appeal=appeal, organization=water, reason=REASON)
+    deliver_events()
 
     for resident in (author, neighbour, follower):
         assert kinds_of(resident) == ["answer_forwarding"]
@@ -236,6 +239,7 @@ def test_residents_are_told_when_the_forwarding_was_late(
     in_english(appeal.problem.author)
     with django_capture_on_commit_callbacks(execute=True):
         forward_appeal(official=official, appeal=appeal, organization=water, reason=REASON)
+    deliver_events()
     notice = Notification.objects.get(user=appeal.problem.author)
     assert "later than the law allows" in notice.body
 
@@ -250,6 +254,7 @@ def test_the_author_who_sends_the_appeal_is_not_told_that_it_was_sent(
     sign_appeal(user=neighbour, appeal=appeal)
     with django_capture_on_commit_callbacks(execute=True):
         send_appeal_now(author=appeal.problem.author, appeal=appeal)
+    deliver_events()
     assert kinds_of(appeal.problem.author) == []
     assert kinds_of(neighbour) == ["appeal_sent"]
 
@@ -258,8 +263,11 @@ def test_the_official_who_registers_is_not_told_of_the_registration(
     django_capture_on_commit_callbacks, district, office, official
 ):
     appeal = sent_appeal(office, district)
+    deliver_events()  # the sending's notices
+    Notification.objects.all().delete()
     Follow.objects.create(problem=appeal.problem, user=official)
     with django_capture_on_commit_callbacks(execute=True):
         register_appeal(official=official, appeal=appeal, registration_number="ВХ-12")
+    deliver_events()
     assert kinds_of(official) == []
     assert kinds_of(appeal.problem.author) == ["appeal_registered"]

@@ -103,7 +103,7 @@ def test_the_number_of_queries_does_not_grow_with_organizations(
         child = make_organization(f"child-{number}", parent=tree["district"])
         rate(received_appeal(child, status=Status.ANSWERED, answered_on_time=True), 4)
     assert _queries(client) == few
-    # The header adds three: whether the person is a member, the cabinet's rule for its link,
-    # and the unread count.
-    with django_assert_max_num_queries(13):
+    # The person's staff roles are read once and answer the cabinet's rules and the header's
+    # link; the header adds the unread count.
+    with django_assert_max_num_queries(9):
         client.get(REPORT)

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.test import RequestFactory
 
-from veche.core import overload
+from veche.core import errors, overload
 from veche.core.gunicorn_config import QueueTimingWorker
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def _answer_to(error: Exception):
     try:
         raise error
     except Exception:
-        return overload.server_error(RequestFactory().get("/problems/1/sign/"))
+        return errors.server_error(RequestFactory().get("/problems/1/sign/"))
 
 
 def test_a_database_out_of_reach_is_answered_503_with_retry_after():
@@ -109,4 +109,4 @@ def test_any_other_failure_is_still_a_server_error():
 def test_the_site_answers_failures_through_it():
     from veche import urls
 
-    assert urls.handler500 == "veche.core.overload.server_error"
+    assert urls.handler500 == "veche.core.errors.server_error"

@@ -16,7 +16,7 @@ from veche.discussions.records.content import (
     extract_record,
     protocol_record,
 )
-from veche.documents.models import IssuedDocument
+from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
 from veche.documents.rendering import css_string, render_pdf
 from veche.documents.services import Issued, issue
 
@@ -51,7 +51,7 @@ def _site_language():
 def _protocol(discussion: Discussion) -> Issued:
     with _site_language():
         return issue(
-            kind=IssuedDocument.Kind.PROTOCOL,
+            kind=PROTOCOL,
             target=discussion,
             title=_title(discussion, _("Protocol")),
             template_name=PROTOCOL_TEMPLATE,
@@ -80,7 +80,7 @@ def protocol_pdf(discussion: Discussion) -> bytes:
 def _conclusion(discussion: Discussion) -> Issued:
     with _site_language():
         return issue(
-            kind=IssuedDocument.Kind.CONCLUSION,
+            kind=CONCLUSION,
             target=discussion,
             title=_title(discussion, _("Conclusion"), of=RESULTS_OF),
             template_name=CONCLUSION_TEMPLATE,
@@ -141,7 +141,7 @@ def annex_pdf(discussion: Discussion) -> bytes:
                 ANNEX_TEMPLATE, context, _("Draft, not registered: contains personal data")
             )
         return issue(
-            kind=IssuedDocument.Kind.PROTOCOL,
+            kind=PROTOCOL,
             target=discussion,
             title=title,
             template_name=ANNEX_TEMPLATE,
@@ -160,7 +160,7 @@ def extract_pdf(discussion: Discussion, user) -> bytes:
             "numbers": ", ".join(entry.number for entry in record.entries),
         }
         return issue(
-            kind=IssuedDocument.Kind.PROTOCOL,
+            kind=PROTOCOL,
             target=discussion,
             title=title,
             template_name=PROTOCOL_TEMPLATE,

@@ -1,16 +1,15 @@
 """Template helpers for the organizer's links: whether a person organizes discussions at all
 (the cabinet's menu), and the organizer's pages of one discussion (its public page)."""
 
+import rules
 from django import template
-
-from veche.discussions import rules
 
 register = template.Library()
 
 
 @register.filter
 def organizes_discussions(user) -> bool:
-    return rules.organizes_anywhere(user)
+    return rules.has_perm("discussions.organize", user)
 
 
 @register.simple_tag

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from tests.factories import make_discussion, make_resident
 from veche.discussions import services
 from veche.discussions.models import Discussion, Submission
+from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
 from veche.documents.models import IssuedDocument
 
 pytestmark = [
@@ -83,7 +84,7 @@ def test_the_protocol_pressed_at_once_from_many_tabs_is_signed_once():
         services.sign_protocol(user=organizer, discussion=Discussion.objects.get(pk=discussion.pk))
 
     assert at_once(sign, range(THREADS)) == {"done": 1, "refused": THREADS - 1}
-    assert IssuedDocument.objects.filter(kind=IssuedDocument.Kind.PROTOCOL).count() == 1
+    assert IssuedDocument.objects.filter(kind=PROTOCOL).count() == 1
 
 
 def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
@@ -99,6 +100,6 @@ def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
         )
 
     assert at_once(publish, range(THREADS)) == {"done": 1, "refused": THREADS - 1}
-    (document,) = IssuedDocument.objects.filter(kind=IssuedDocument.Kind.CONCLUSION)
+    (document,) = IssuedDocument.objects.filter(kind=CONCLUSION)
     discussion.refresh_from_db()
     assert discussion.conclusion_code == document.code

@@ -41,7 +41,10 @@ def test_the_tick_command_sends_what_is_due(capsys):
     Follow.objects.create(user=follower, territory=discussion.territory)
     call_command("discussion_tick")
     assert "announced 1" in capsys.readouterr().out
-    assert follower.notifications.filter(kind="discussion_announced").exists()
+    notice = follower.notifications.get(kind="discussion_announced")
+    # The body names the project (a dotted name inside blocktranslate once rendered as "«»").
+    assert discussion.title in notice.body
+    assert "«»" not in notice.body and "“”" not in notice.body
 
 
 def test_experts_are_reminded_of_a_waiting_question_once_a_day(settings):

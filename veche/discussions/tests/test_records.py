@@ -22,6 +22,7 @@ from tests.factories import (
 from tests.sign_in import enter
 from veche.discussions import records, services
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
+from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
 from veche.organizations.models import Membership
@@ -340,14 +341,14 @@ def test_the_published_protocol_and_conclusion_never_change_afterwards(client):
 def test_signing_registers_the_protocol_and_the_public_download_carries_its_code(client):
     discussion = reviewed_discussion()
     document = sign(discussion)
-    assert document.kind == IssuedDocument.Kind.PROTOCOL
+    assert document.kind == PROTOCOL
     assert discussion.protocol_code == document.code
     response = client.get(reverse("discussions:protocol_pdf", args=[discussion.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert sha256_hex(response.content) == document.sha256
     assert document.code in pdf_text(response.content)
-    assert IssuedDocument.objects.filter(kind=IssuedDocument.Kind.PROTOCOL).count() == 1
+    assert IssuedDocument.objects.filter(kind=PROTOCOL).count() == 1
 
 
 def test_the_protocol_lists_every_submission_with_its_number_and_recommendation():
@@ -559,7 +560,7 @@ def test_the_conclusion_carries_the_project_participants_protocol_recommendation
     discussion = reviewed_discussion()
     sign(discussion)
     document = conclude(discussion)
-    assert document.kind == IssuedDocument.Kind.CONCLUSION
+    assert document.kind == CONCLUSION
     assert discussion.conclusion_code == document.code
     response = client.get(reverse("discussions:conclusion_pdf", args=[discussion.pk]))
     assert response.status_code == 200

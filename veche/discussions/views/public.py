@@ -1,6 +1,7 @@
 """Pages of discussions for everyone and for participants: the list, a discussion with its
 timeline and materials, sending a submission, its receipt, the experts' answers, following."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
 from veche.core.redirects import redirect_back
-from veche.core.views import current_territory
-from veche.discussions import queries, rules, services
+from veche.discussions import queries, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
 from veche.discussions.schedule import timeline
@@ -23,6 +23,7 @@ from veche.identity.eligibility import (
     requirement_of,
 )
 from veche.identity.models import EligibilityRule
+from veche.territories.my_territory import current_territory
 
 
 def _flash_errors(request, error: Exception) -> None:
@@ -78,8 +79,9 @@ def discussion_detail(request, pk: int):
             "requirement": describe(requirement_of(rule)) if rule else "",
             "changes": discussion.schedule_changes.all(),
             "milestones": discussion.milestones.filter(submission__isnull=True),
-            "is_organizer": rules.is_organizer(request.user, discussion),
-            "is_expert": rules.is_expert(request.user, discussion),
+            "is_organizer": rules.has_perm(
+                "discussions.manage_discussion", request.user, discussion
+            ),
             "following": request.user.is_authenticated
             and discussion.follows.filter(user=request.user).exists(),
             "Stage": Stage,
@@ -154,10 +156,7 @@ def submission_detail(request, pk: int):
     may_answer = (
         submission.kind == Submission.Kind.QUESTION
         and not discussion.protocol_signed_at
-        and (
-            rules.is_expert(request.user, discussion)
-            or rules.is_organizer(request.user, discussion)
-        )
+        and rules.has_perm("discussions.answer_question", request.user, discussion)
     )
     return render(
         request,
@@ -169,7 +168,9 @@ def submission_detail(request, pk: int):
             "answers": submission.answers.select_related("expert"),
             "milestones": submission.milestones.all(),
             "answer_form": AnswerForm() if may_answer else None,
-            "is_organizer": rules.is_organizer(request.user, discussion),
+            "is_organizer": rules.has_perm(
+                "discussions.manage_discussion", request.user, discussion
+            ),
         },
     )
 

@@ -2,6 +2,7 @@
 or published; the draft protocol, the participants' annex and the DOCX copies for its organizers
 only; a participant's extract of the protocol with their own submissions."""
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -10,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from veche.discussions import queries, records, rules
+from veche.discussions import queries, records
 from veche.discussions.models import Discussion
 
 PDF = "application/pdf"
@@ -30,7 +31,7 @@ def _download(content: bytes, content_type: str, filename: str, *, private: bool
 
 def _for_organizer(request, pk: int) -> Discussion:
     discussion = queries.visible_discussion(request.user, pk)
-    if not rules.is_organizer(request.user, discussion):
+    if not rules.has_perm("discussions.manage_discussion", request.user, discussion):
         raise PermissionDenied(_("Only the organizers of this discussion receive this document."))
     return discussion
 

@@ -2,6 +2,9 @@
 
 import pytest
 
+from veche.documents import registry
+from veche.documents.tests.samples import SAMPLE, SAMPLE_KIND
+
 
 @pytest.fixture
 def english(settings):
@@ -13,3 +16,10 @@ def english(settings):
 def _site(settings, tmp_path):
     settings.SITE_URL = "https://veche.example.org"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def sample_kind(monkeypatch):
+    """The sample kind registered for one test, and forgotten after it."""
+    monkeypatch.setitem(registry._kinds, SAMPLE, SAMPLE_KIND)
+    return SAMPLE_KIND

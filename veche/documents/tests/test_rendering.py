@@ -9,7 +9,7 @@ from django.utils import translation
 
 from veche.documents.qr import qr_data_uri
 from veche.documents.rendering import LocalFilesOnly, css_string, html_to_pdf, page_counter_css
-from veche.documents.tests.builders import pdf_text
+from veche.documents.tests.reading import pdf_text
 
 BASE = "https://veche.example.org/"
 

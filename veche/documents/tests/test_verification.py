@@ -1,4 +1,5 @@
-"""The public verification page: find a document by its code and check a copy of the file."""
+"""The public verification page: find a document by its code and check a copy of the file.
+The page describes each document as the app that issued it registered its kind."""
 
 import html
 
@@ -6,55 +7,75 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from veche.appeals.models import Appeal
-from veche.documents.appeals import appeal_pdf
+from tests.factories import make_user
 from veche.documents.forms import MAX_COPY_BYTES
 from veche.documents.models import IssuedDocument
-from veche.documents.tests.builders import make_appeal
+from veche.documents.tests.samples import issue_sample
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english", "sample_kind"),
+]
 
 
 @pytest.fixture
 def issued():
-    """A PDF of a sent appeal as the addressee got it, and its registered document."""
-    appeal = make_appeal(signatures=3, status=Appeal.Status.SENT)
-    pdf = appeal_pdf(appeal, for_addressee=True)
-    return pdf, IssuedDocument.objects.get()
+    """A PDF of a private copy, and its registered document."""
+    issued = issue_sample(for_addressee=True)
+    return issued.pdf, issued.document
+
+
+def _page(client, document) -> str:
+    response = client.get(reverse("documents:document", args=[document.code]))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
 
 
 def _upload(client, document, content: bytes):
     return client.post(
         reverse("documents:document", args=[document.code]),
-        {"copy": SimpleUploadedFile("appeal.pdf", content, content_type="application/pdf")},
+        {"copy": SimpleUploadedFile("record.pdf", content, content_type="application/pdf")},
     )
 
 
 def test_the_page_shows_what_was_issued_under_the_code(client, issued):
     _pdf, document = issued
-    page = html.unescape(
-        client.get(reverse("documents:document", args=[document.code])).content.decode()
-    )
+    page = _page(client, document)
     assert document.title in page
-    assert "Collective appeal" in page
+    assert "Sample record" in page  # the kind's label, as its app registered it
     assert document.sha256 in page
     assert "addressee's copy" in page
+    assert "It lists the people sampled, so its content is not published." in page
+
+
+def test_a_public_copy_is_not_explained_as_a_private_one(client):
+    document = issue_sample(for_addressee=False).document
+    page = _page(client, document)
+    assert "public copy" in page
+    assert "It lists the people sampled" not in page
+
+
+def test_the_page_links_to_what_the_document_documents_for_whom_its_kind_allows(client, issued):
+    _pdf, document = issued
+    link = f'href="/samples/{document.object_id}/"'
+    assert link not in _page(client, document)  # the sample's kind shows it to nobody anonymous
+    client.force_login(make_user())
+    page = _page(client, document)
+    assert link in page
+    assert "The sampled organization" in page
+
+
+def test_a_document_of_a_kind_no_app_registers_any_longer_stays_verifiable(client, issued):
+    pdf, document = issued
+    IssuedDocument.objects.filter(pk=document.pk).update(kind="retired")
+    page = _page(client, document)
+    assert document.title in page
+    assert "Retired" in page  # named by its stored code
+    assert "The copy matches." in _upload(client, document, pdf).content.decode()
 
 
 def test_an_unknown_code_is_not_found(client, issued):
     assert client.get(reverse("documents:document", args=["0" * 20])).status_code == 404
-
-
-def test_the_page_shows_no_personal_data_of_an_addressee_copy(client, issued):
-    _pdf, document = issued
-    page = html.unescape(
-        client.get(reverse("documents:document", args=[document.code])).content.decode()
-    )
-    appeal = Appeal.objects.get(pk=document.object_id)
-    for signature in appeal.signatures.all():
-        assert signature.full_name not in page
-        assert signature.postal_address not in page
-        assert signature.email not in page
 
 
 def test_the_same_bytes_match(client, issued):
@@ -75,7 +96,7 @@ def test_altered_bytes_do_not_match(client, issued):
 
 def test_another_issued_document_does_not_match(client, issued):
     _pdf, document = issued
-    other = appeal_pdf(Appeal.objects.get(pk=document.object_id), for_addressee=False)
+    other = issue_sample(title="Sample record No. 2").pdf
     assert "The copy does not match." in _upload(client, document, other).content.decode()
 
 

@@ -6,7 +6,10 @@ from django.utils import timezone
 
 from tests.factories import make_organization, make_staff, make_territory, make_user
 from veche.appeals.models import Appeal, Category, Follow, Problem, Revision, Signature
+from veche.core import outbox
+from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification
+from veche.notifications.services import EVENT_KIND
 
 _sequence = itertools.count(1)
 
@@ -73,3 +76,9 @@ def make_notification(user, **fields) -> Notification:
     fields.setdefault("body", f"Text of notice {number}")
     fields.setdefault("url", f"/problems/{number}/")
     return Notification.objects.create(user=user, **fields)
+
+
+def deliver_events() -> list[str]:
+    """What the outbox's worker does with the events announced so far: makes their notices."""
+    waiting = OutboxMessage.objects.filter(kind=EVENT_KIND, state=OutboxMessage.State.PENDING)
+    return [outbox.deliver(pk) for pk in waiting.order_by("id").values_list("pk", flat=True)]

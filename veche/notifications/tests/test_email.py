@@ -8,7 +8,13 @@ from django.core.mail.backends.locmem import EmailBackend
 from veche.core import outbox
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification, NotificationPreference
-from veche.notifications.services import NOTICE_KIND, notify_appeal_event, set_email_mode
+from veche.notifications.services import (
+    EVENT_KIND,
+    NOTICE_KIND,
+    announce,
+    set_email_mode,
+    tell_of_event,
+)
 from veche.notifications.tasks import send_notification_email
 
 from .builders import make_appeal, make_notification, person
@@ -24,8 +30,10 @@ def appeal():
 
 
 def notify_registered(appeal, capture):
+    """The appeal's registration is announced and committed; the worker makes the notice and
+    mails it (tasks run at once here)."""
     with capture(execute=True):
-        notify_appeal_event(event="registered", appeal_id=appeal.pk, context={})
+        announce(subject=appeal, event="registered")
 
 
 def test_by_default_each_notice_is_mailed_at_once(appeal, django_capture_on_commit_callbacks):
@@ -42,8 +50,10 @@ def test_by_default_each_notice_is_mailed_at_once(appeal, django_capture_on_comm
 
 
 def test_mail_goes_out_only_after_the_notice_commits(appeal, django_capture_on_commit_callbacks):
+    event = announce(subject=appeal, event="registered")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify_appeal_event(event="registered", appeal_id=appeal.pk, context={})
+        tell_of_event(OutboxMessage.objects.get(kind=EVENT_KIND, target_id=event.pk))
+    assert Notification.objects.count() == 1
     assert mail.outbox == []
     for callback in callbacks:
         callback()

@@ -1,9 +1,13 @@
 """Public organization pages: what they show and what they never show."""
 
+import re
+
 import pytest
 
-from tests.factories import make_organization, make_staff, make_territory
+from tests.factories import make_organization, make_problem, make_staff, make_territory
+from tests.pages import assert_in_order
 from veche.organizations.models import Organization
+from veche.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,55 @@ def test_the_logo_is_served_through_a_view_with_its_type(client, settings, tmp_p
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == buffer.getvalue()
     assert client.get(f"/organizations/{make_organization().slug}/logo/").status_code == 404
+
+
+def test_organization_page_shows_its_answers_and_the_appeals_addressed_to_it(client):
+    district = make_territory("kazan-sovetsky", en="Sovetsky District")
+    office = make_organization("office", jurisdiction=[district], en="Sovetsky Administration")
+    make_organization(parent=office, en="Sovetsky Parks")
+    make_problem(territory=district, organization=office, title="Broken swings in the yard")
+    html = client.get("/organizations/office/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    in_order = [
+        '<h2 id="contacts-title">Contacts</h2>',
+        '<h2 id="jurisdiction-title">Answers for</h2>',
+        '<h2 id="score-title">Answers and deadlines</h2>',
+        '<a href="/organizations/rating/">Rating of organizations</a>',
+        '<h2 id="appeals-title">Appeals addressed here</h2>',
+        "Broken swings in the yard",
+        '<a href="/problems/?organization=office">',
+        '<h2 id="children-title">Subordinate organizations</h2>',
+        "Sovetsky Parks",
+    ]
+    assert_in_order(html, in_order)
+
+
+def test_organization_page_query_count_does_not_grow_with_appeals_and_children(
+    client, django_assert_max_num_queries
+):
+    district = make_territory()
+    office = make_organization("office", jurisdiction=[district, make_territory()])
+    for number in range(12):
+        make_organization(parent=office)
+        make_problem(territory=district, organization=office, title=f"Problem {number}")
+    # The organization with its territories and children, its ancestors, its score, the
+    # problems, the header's picker and the identity providers' origins: none once per row.
+    with django_assert_max_num_queries(10):
+        html = client.get("/organizations/office/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert len(re.findall(r'href="/problems/\d+/"', html)) == 10
+
+
+def test_rating_of_organizations_ranks_those_answering_in_the_territory(client):
+    city = make_territory("kazan", kind=Territory.Kind.CITY, en="Kazan")
+    make_organization(jurisdiction=[city], en="City Hall")
+    make_organization(jurisdiction=[make_territory(parent=city)], en="District Office")
+    make_territory("zelenodolsk", kind=Territory.Kind.CITY, en="Zelenodolsk")
+    # The first city by code is shown until another territory is chosen.
+    html = client.get("/organizations/rating/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<caption>Organizations answering in Kazan</caption>" in html
+    assert "City Hall" in html
+    assert "District Office" not in html  # it answers inside the city, not for all of it
+    html = client.get(
+        "/organizations/rating/?territory=zelenodolsk", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<option value="zelenodolsk" selected>' in html
+    assert "No organizations answer here yet" in html

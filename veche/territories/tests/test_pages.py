@@ -1,8 +1,11 @@
 """Public territory pages."""
 
+import re
+
 import pytest
 
-from tests.factories import make_organization, make_territory
+from tests.factories import make_organization, make_problem, make_territory
+from tests.pages import assert_in_order
 from veche.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,37 @@ def test_choosing_an_unknown_territory_changes_nothing(client, city):
 
 def test_choosing_a_territory_requires_post(client, city):
     assert client.get("/territory/choose/?territory=kazan").status_code == 405
+
+
+def test_territory_page_shows_the_apps_sections_in_their_places(client, city):
+    district = make_territory("kazan-sovetsky", parent=city, en="Sovetsky District")
+    make_problem(territory=district, title="Broken swings in the yard")
+    make_organization(jurisdiction=[city], en="City Hall")
+    html = client.get("/territories/kazan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    in_order = [
+        '<h2 id="problems-title">Problems & appeals</h2>',
+        "Broken swings in the yard",
+        '<a href="/problems/?territory=kazan">',
+        '<h2 id="discussions-title">Public discussions</h2>',
+        '<h2 id="children-title">Inside this territory</h2>',
+        district.get_absolute_url(),
+        '<h2 id="organizations-title">Who answers here</h2>',
+        "City Hall",
+    ]
+    assert_in_order(html, in_order)
+
+
+def test_territory_page_query_count_does_not_grow_with_problems_and_organizations(
+    client, city, django_assert_max_num_queries
+):
+    for _ in range(10):
+        make_territory(parent=city)
+    organization = make_organization(jurisdiction=[city])
+    for number in range(10):
+        make_organization(jurisdiction=[city])
+        make_problem(territory=city, organization=organization, title=f"Problem {number}")
+    # The territory, its ancestors and the places inside, the problems, who answers, the
+    # header's picker and the identity providers' origins: none of them once per row.
+    with django_assert_max_num_queries(8):
+        html = client.get("/territories/kazan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert len(re.findall(r'href="/problems/\d+/"', html)) == 8

@@ -3,12 +3,12 @@ and the tabs of one discussion."""
 
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from veche.discussions import rules
 from veche.discussions.models import Discussion, Stage
 
 REVIEWABLE = (Stage.INTAKE, Stage.REVIEW)
@@ -85,7 +85,7 @@ def cabinet_bar(user) -> dict:
 
 def page(request, template: str, discussion: Discussion, tab: str, context: dict, status=200):
     stage = discussion.stage
-    organizer = rules.is_organizer(request.user, discussion)
+    organizer = rules.has_perm("discussions.manage_discussion", request.user, discussion)
     return render(
         request,
         template,

@@ -3,12 +3,12 @@
 import pytest
 
 from tests.factories import make_problem, make_resident, make_territory
+from veche.appeals.documents import appeal_pdf
 from veche.appeals.models import Dispatch
 from veche.appeals.services import send_appeal_now, sign_appeal
-from veche.documents.appeals import appeal_pdf
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
-from veche.documents.tests.builders import pdf_text
+from veche.documents.tests.reading import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

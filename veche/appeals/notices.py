@@ -1,16 +1,26 @@
-"""What each kind of notice says and who hears it: a registry of small classes, one per kind.
+"""Who hears of what happens to an appeal, and what each notice says: small classes, one per
+kind, registered with the notifications app (`register`, from `AppealsConfig.ready()`).
 
 An appeal event (``"sent"``, ``"answer_final"``, …) maps to one or more notice kinds, in order:
 a person who would hear several of them hears only the first (an official who also follows the
 problem gets "a new appeal arrived", not also "your appeal was sent"). A notice's text lives in
-``templates/notifications/notices/<kind>.txt``; its title is a short translatable phrase.
+``templates/appeals/notices/<kind>.txt``; its title is a short translatable phrase. The
+services announce events (`veche.notifications.services.announce`); the notices are made in
+the background. Overdue appeals are found by the daily round (`notify_overdue_appeals`).
 """
 
+import datetime
+from collections import defaultdict
+
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Answer, Appeal, Follow, Message, Problem, Revision, Signature
 from veche.appeals.rules import OFFICIAL_ROLES
+from veche.notifications import registry
+from veche.notifications.models import Notification
+from veche.notifications.services import notify
 from veche.organizations.models import Membership
 
 # --- Audiences ------------------------------------------------------------------------------
@@ -55,23 +65,12 @@ def cabinet_url(appeal: Appeal) -> str:
 # --- Notice kinds ---------------------------------------------------------------------------
 
 
-class Notice:
-    """One kind of notice about an appeal. Subclasses say who hears it and what it says."""
-
-    kind = ""
-    # Formatted with title_params() in the recipient's language.
-    title = ""
-
-    def load(self, appeal: Appeal, context: dict) -> dict:
-        """Objects the text needs, loaded once for all recipients (language-independent)."""
-        return {}
+class Notice(registry.Notice):
+    """One kind of notice about an appeal: by default the residents hear it, and it links to the
+    problem's page."""
 
     def audience(self, appeal: Appeal, context: dict, extra: dict) -> set[int]:
         return residents_of(appeal)
-
-    def actor_id(self, appeal: Appeal, context: dict, extra: dict) -> int | None:
-        """Who caused the event, when known: they are not told about their own act."""
-        return context.get("actor")
 
     def url(self, appeal: Appeal, extra: dict) -> str:
         return appeal.problem.get_absolute_url()
@@ -79,9 +78,16 @@ class Notice:
     def title_params(self, appeal: Appeal, extra: dict) -> dict:
         return {"problem": appeal.problem.title, "organization": appeal.organization.title}
 
+    def template_context(self, appeal: Appeal, extra: dict) -> dict:
+        return {
+            "appeal": appeal,
+            "problem": appeal.problem,
+            "organization": appeal.organization,
+        } | extra
+
     @property
     def template_name(self) -> str:
-        return f"notifications/notices/{self.kind}.txt"
+        return f"appeals/notices/{self.kind}.txt"
 
 
 class ForOfficials(Notice):
@@ -293,6 +299,42 @@ APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
 
 OVERDUE = AppealOverdue()
 
-KINDS: dict[str, Notice] = {
-    notice.kind: notice for notices in APPEAL_EVENTS.values() for notice in notices
-} | {OVERDUE.kind: OVERDUE}
+
+def register() -> None:
+    registry.register_subject(
+        Appeal.objects.select_related("problem", "organization"), events=APPEAL_EVENTS
+    )
+    registry.register_kind(OVERDUE)
+    registry.register_daily(
+        "appeals.overdue", label="Notices of overdue appeals", run=notify_overdue_appeals
+    )
+
+
+# --- The daily round ------------------------------------------------------------------------
+
+
+def notify_overdue_appeals(today: datetime.date | None = None) -> list[Notification]:
+    """Officials of the addressee hear of each appeal left unanswered past its due date, once a
+    day: a second run on the same day creates nothing."""
+    today = today or timezone.localdate()
+    appeals = list(
+        Appeal.objects.filter(
+            status__in=(Appeal.Status.SENT, Appeal.Status.REGISTERED), due_date__lt=today
+        ).select_related("problem", "organization")
+    )
+    staff: dict[int, set[int]] = defaultdict(set)
+    for organization_id, user_id in Membership.objects.filter(
+        organization_id__in={appeal.organization_id for appeal in appeals},
+        role__in=OFFICIAL_ROLES,
+    ).values_list("organization_id", "user_id"):
+        staff[organization_id].add(user_id)
+    created: list[Notification] = []
+    for appeal in appeals:
+        created += notify(
+            OVERDUE,
+            subject=appeal,
+            extra=OVERDUE.load(appeal, {"today": today}),
+            user_ids=staff[appeal.organization_id],
+            key=f"{OVERDUE.kind}:{appeal.pk}:{today.isoformat()}",
+        )
+    return created

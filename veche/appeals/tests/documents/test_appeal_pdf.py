@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
+from veche.appeals.documents import APPEAL, appeal_pdf
 from veche.appeals.models import Appeal, Revision, Signature
-from veche.documents.appeals import appeal_pdf
+from veche.appeals.tests.documents.builders import make_appeal
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
-from veche.documents.tests.builders import make_appeal, pdf_pages, pdf_text
+from veche.documents.tests.reading import pdf_pages, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -152,7 +153,7 @@ def test_every_pdf_is_registered_with_its_hash_and_prints_its_code():
     appeal = make_appeal()
     pdf = appeal_pdf(appeal, for_addressee=True)
     document = IssuedDocument.objects.get()
-    assert document.kind == IssuedDocument.Kind.APPEAL
+    assert document.kind == APPEAL
     assert (document.object_type, document.object_id) == ("appeals.appeal", str(appeal.pk))
     assert document.sha256 == sha256_hex(pdf)
     assert document.for_addressee is True

@@ -8,12 +8,17 @@ from django.core.management import call_command
 
 from tests.factories import make_organization
 from veche.appeals.models import Appeal
+from veche.appeals.notices import notify_overdue_appeals
 from veche.notifications.models import Notification
-from veche.notifications.services import notify_overdue_appeals
-
-from .builders import make_appeal, person
+from veche.notifications.tests.builders import make_appeal, person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 
 TODAY = datetime.date(2026, 11, 20)
 
@@ -36,7 +41,7 @@ def test_officials_of_the_addressee_hear_of_an_overdue_appeal(office):
     notice = Notification.objects.get()
     assert notice.user == official
     assert notice.kind == "appeal_overdue"
-    assert notice.appeal_id == appeal.pk
+    assert notice.subject == appeal
     assert "3 days late" in notice.body
     assert not Notification.objects.filter(user=elsewhere).exists()
 

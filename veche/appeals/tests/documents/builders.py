@@ -1,14 +1,12 @@
-"""Data and readers for the documents' tests.
+"""Appeals as their documents' tests need them.
 
 Appeals with many signatures are built row by row: signing through the service checks
 eligibility and takes a lock per signature, right for its own tests and slow for documents.
 """
 
 import datetime
-import io
 
 from django.utils import timezone
-from pypdf import PdfReader
 
 from tests.factories import make_category, make_organization, make_territory, make_user
 from veche.appeals.models import Appeal, Problem, Revision, Signature
@@ -118,13 +116,3 @@ def make_appeal(
         appeal.sent_at = started + datetime.timedelta(days=10)
     appeal.save()
     return appeal
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text of every page, with runs of white space (line and cell breaks) made one space."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]

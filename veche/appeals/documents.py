@@ -1,22 +1,26 @@
-"""Collective appeals and the organizations' answers as printable, verifiable PDF documents."""
+"""Collective appeals and the organizations' answers as printable, verifiable PDF documents,
+and how the verification page describes them (registered in `AppealsConfig.ready()`)."""
 
-import base64
-import mimetypes
 from dataclasses import dataclass
 
+import rules
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from veche.accounts.personal_data import is_erased
 from veche.appeals.models import Answer, Appeal, Revision, Signature
 from veche.core.i18n import translate
-from veche.documents.letterhead import heading_lines, lines, position_of
-from veche.documents.models import IssuedDocument
+from veche.documents.letterhead import heading_lines, lines, logo_data_uri, position_of
+from veche.documents.registry import Subject, register
 from veche.documents.services import issue
 
+# The codes the register stores (IssuedDocument.kind): never changed once issued.
+APPEAL = "appeal"
+ANSWER = "answer"
+
 NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
-_LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,10 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
             "site_url": settings.SITE_URL,
         }
         return issue(
-            kind=IssuedDocument.Kind.APPEAL,
+            kind=APPEAL,
             target=appeal,
             title=title,
-            template_name="documents/appeal.html",
+            template_name="appeals/documents/appeal.html",
             context=context,
             for_addressee=for_addressee,
         ).pdf
@@ -104,32 +108,47 @@ def answer_pdf(answer: Answer) -> bytes:
             "organization": organization,
             "heading_lines": heading_lines(organization),
             "footer_lines": lines(translate(organization.letterhead_footer)),
-            "logo": _logo_data_uri(organization),
+            "logo": logo_data_uri(organization),
             "signatory_title": position or translate(organization.signatory_title),
             "official_name": answer.official.full_name,
             "attachments": list(answer.attachments.all()),
             "site_url": settings.SITE_URL,
         }
         return issue(
-            kind=IssuedDocument.Kind.ANSWER,
+            kind=ANSWER,
             target=answer,
             title=title,
-            template_name="documents/answer.html",
+            template_name="appeals/documents/answer.html",
             context=context,
             for_addressee=False,
         ).pdf
 
 
-def _logo_data_uri(organization) -> str:
-    """The logo inlined: read through the storage, so it works wherever media are kept."""
-    if not organization.logo:
-        return ""
-    try:
-        with organization.logo.open("rb") as logo:
-            content = logo.read(_LOGO_MAX_BYTES + 1)
-    except OSError:
-        return ""
-    content_type = mimetypes.guess_type(organization.logo.name)[0] or ""
-    if len(content) > _LOGO_MAX_BYTES or not content_type.startswith("image/"):
-        return ""
-    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+def register_kinds() -> None:
+    """Tell the register of documents about the appeals' kinds (from `AppConfig.ready()`)."""
+    register(
+        APPEAL,
+        label=gettext_lazy("collective appeal"),
+        private_copy=gettext_lazy(
+            "It names the applicants and their addresses, so its content is not published."
+        ),
+        subject=_appeal_subject,
+    )
+    register(ANSWER, label=gettext_lazy("answer to a collective appeal"), subject=_answer_subject)
+
+
+def _problem_subject(problem, user) -> Subject | None:
+    if problem is None or not rules.has_perm("appeals.view_problem", user, problem):
+        return None
+    return Subject(problem.title, problem.get_absolute_url())
+
+
+def _appeal_subject(document, user) -> Subject | None:
+    appeal = Appeal.objects.select_related("problem").filter(pk=document.object_id).first()
+    return _problem_subject(appeal and appeal.problem, user)
+
+
+def _answer_subject(document, user) -> Subject | None:
+    # The answer is shown on its problem's page, whose visibility it follows.
+    answer = Answer.objects.select_related("appeal__problem").filter(pk=document.object_id).first()
+    return _problem_subject(answer and answer.appeal.problem, user)

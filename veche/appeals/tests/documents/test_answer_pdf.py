@@ -7,11 +7,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tests.factories import make_staff
+from veche.appeals.documents import ANSWER, answer_pdf
 from veche.appeals.models import Answer, Appeal
-from veche.documents.appeals import answer_pdf
+from veche.appeals.tests.documents.builders import make_appeal
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
-from veche.documents.tests.builders import make_appeal, pdf_text
+from veche.documents.tests.reading import pdf_text
 from veche.organizations.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -86,7 +87,7 @@ def test_the_logo_is_embedded(answer):
 def test_the_answer_is_registered_with_its_hash(answer):
     pdf = answer_pdf(answer)
     document = IssuedDocument.objects.get()
-    assert document.kind == IssuedDocument.Kind.ANSWER
+    assert document.kind == ANSWER
     assert (document.object_type, document.object_id) == ("appeals.answer", str(answer.pk))
     assert document.sha256 == sha256_hex(pdf)
     assert f"Verification code: {document.code}" in pdf_text(pdf)

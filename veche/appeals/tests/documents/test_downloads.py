@@ -7,8 +7,9 @@ from django.utils import timezone
 from tests.factories import make_organization, make_staff, make_user
 from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Problem
+from veche.appeals.tests.documents.builders import make_appeal
 from veche.documents.models import IssuedDocument
-from veche.documents.tests.builders import make_appeal, pdf_text
+from veche.documents.tests.reading import pdf_text
 from veche.organizations.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -25,11 +26,11 @@ def sent():
 
 
 def _full(appeal):
-    return reverse("documents:appeal_full_pdf", args=[appeal.pk])
+    return reverse("appeals:appeal_full_pdf", args=[appeal.pk])
 
 
 def test_anyone_may_download_the_public_copy(client, sent):
-    response = client.get(reverse("documents:appeal_pdf", args=[sent.pk]))
+    response = client.get(reverse("appeals:appeal_pdf", args=[sent.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -40,7 +41,7 @@ def test_anyone_may_download_the_public_copy(client, sent):
 
 def test_an_appeal_collecting_signatures_may_be_printed_too(client):
     appeal = make_appeal(status=Appeal.Status.COLLECTING)
-    response = client.get(reverse("documents:appeal_pdf", args=[appeal.pk]))
+    response = client.get(reverse("appeals:appeal_pdf", args=[appeal.pk]))
     assert response.status_code == 200
     assert "NOT YET SENT" in pdf_text(response.content)
 
@@ -52,7 +53,7 @@ def test_a_draft_is_not_public(client, where):
         appeal.status = Appeal.Status.COLLECTING
         appeal.save()
         Problem.objects.filter(pk=appeal.problem_id).update(status=Problem.Status.DRAFT)
-    assert client.get(reverse("documents:appeal_pdf", args=[appeal.pk])).status_code == 404
+    assert client.get(reverse("appeals:appeal_pdf", args=[appeal.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Membership.Role.OFFICIAL, Membership.Role.HEAD])
@@ -117,7 +118,7 @@ def _answer(appeal, kind):
 @pytest.mark.parametrize("kind", [Answer.Kind.FINAL, Answer.Kind.INTERIM])
 def test_anyone_may_download_a_final_or_interim_answer(client, sent, kind):
     answer = _answer(sent, kind)
-    response = client.get(reverse("documents:answer_pdf", args=[answer.pk]))
+    response = client.get(reverse("appeals:answer_pdf", args=[answer.pk]))
     assert response.status_code == 200
     assert "The courtyard will be repaired." in pdf_text(response.content)
 
@@ -125,4 +126,11 @@ def test_anyone_may_download_a_final_or_interim_answer(client, sent, kind):
 @pytest.mark.parametrize("kind", [Answer.Kind.EXTENSION, Answer.Kind.FORWARDING])
 def test_notices_about_the_course_of_the_appeal_are_not_answer_documents(client, sent, kind):
     answer = _answer(sent, kind)
-    assert client.get(reverse("documents:answer_pdf", args=[answer.pk])).status_code == 404
+    assert client.get(reverse("appeals:answer_pdf", args=[answer.pk])).status_code == 404
+
+
+def test_the_documents_keep_their_addresses():
+    """Links to them were shared before the appeals took their documents over from documents."""
+    assert reverse("appeals:appeal_pdf", args=[7]) == "/documents/appeal/7.pdf"
+    assert reverse("appeals:appeal_full_pdf", args=[7]) == "/documents/appeal/7/full.pdf"
+    assert reverse("appeals:answer_pdf", args=[8]) == "/documents/answer/8.pdf"

@@ -1,0 +1,75 @@
+"""Which staff roles a person holds where: the one place the permission rules of every app ask.
+
+A person's memberships are read once per user object, which for a request is `request.user`:
+the middleware, the header and the page then ask any number of role questions for one query.
+Code that changes a person's roles and asks again on the same object calls `forget_roles`
+(saving or deleting a `Membership` does it for the user object it holds).
+"""
+
+import contextlib
+from collections.abc import Iterable
+
+from veche.organizations.models import Membership, Organization
+
+_CACHE = "_veche_roles"
+
+
+def roles_by_organization(user) -> dict[int, frozenset[str]]:
+    """Organization id → the roles this person holds there; empty for anonymous visitors."""
+    if not (user and user.is_authenticated):
+        return {}
+    held = getattr(user, _CACHE, None)
+    if held is None:
+        found: dict[int, set[str]] = {}
+        for organization_id, role in Membership.objects.filter(user=user).values_list(
+            "organization_id", "role"
+        ):
+            found.setdefault(organization_id, set()).add(role)
+        held = {organization_id: frozenset(roles) for organization_id, roles in found.items()}
+        setattr(user, _CACHE, held)
+    return held
+
+
+def forget_roles(user) -> None:
+    """Drop the roles read for this user object, so that the next question reads them again."""
+    with contextlib.suppress(AttributeError):
+        delattr(user, _CACHE)
+
+
+def _role_set(roles: str | Iterable[str]) -> frozenset[str]:
+    return frozenset([roles] if isinstance(roles, str) else roles)
+
+
+def holds_role(
+    user, organization: Organization | int | None = None, *, roles: str | Iterable[str]
+) -> bool:
+    """Whether the person holds one of `roles` in `organization` (an organization or its id),
+    or in any organization when it is None."""
+    wanted = _role_set(roles)
+    held = roles_by_organization(user)
+    if organization is None:
+        return any(wanted & roles_there for roles_there in held.values())
+    organization_id = getattr(organization, "pk", organization)
+    return bool(wanted & held.get(organization_id, frozenset()))
+
+
+def organizations_where(user, *, roles: str | Iterable[str]) -> set[int]:
+    """Ids of the organizations where the person holds one of `roles`."""
+    wanted = _role_set(roles)
+    return {
+        organization_id
+        for organization_id, roles_there in roles_by_organization(user).items()
+        if wanted & roles_there
+    }
+
+
+def holds_role_over(user, organization: Organization, *, roles: str | Iterable[str]) -> bool:
+    """Whether the person holds one of `roles` in `organization` or in any organization above
+    it. The tree is walked only for someone who holds such a role somewhere."""
+    where = organizations_where(user, roles=roles)
+    current = organization
+    while where and current is not None:
+        if current.pk in where:
+            return True
+        current = current.parent
+    return False
