@@ -7,15 +7,18 @@ class DiscussionsConfig(AppConfig):
     label = "discussions"
 
     def ready(self) -> None:
+        from django.core import checks as system_checks
+
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, sections, services
+        from veche.discussions import checks, queries, sections, services
         from veche.discussions.models import Submission
         from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
         from veche.moderation import registry as moderated
 
+        system_checks.register(checks.limited_subjects)
         outbox.register(RECEIPT_KIND, send_receipt_email)
         document_kinds.register_kinds()
         personal_data.register(

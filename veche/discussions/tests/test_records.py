@@ -32,11 +32,10 @@ Basis, Kind, Recommendation = Submission.Basis, Submission.Kind, Submission.Reco
 
 
 @pytest.fixture(autouse=True)
-def _english_site(settings, tmp_path):
+def _english_site(settings):
     # Documents are drawn in the site language; the tests read their English labels.
     settings.LANGUAGE_CODE = "en"
     settings.SITE_URL = "https://veche.example.org"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -12,14 +12,11 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import make_discussion, make_organization, make_resident, make_staff
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.discussions import services
 from veche.discussions.models import Discussion, Follow, MaterialVersion, ScheduleChange, Submission
-from veche.discussions.tests.organizer_cast import (
-    enter,
-    make_legal_entity_representative,
-    people_around,
-)
+from veche.discussions.tests.organizer_cast import make_legal_entity_representative, people_around
 from veche.notifications.models import Notification
 from veche.organizations.models import Membership
 
@@ -38,9 +35,8 @@ TINY_PNG = _tiny_png()
 
 
 @pytest.fixture(autouse=True)
-def _english_site(settings, tmp_path, client):
+def _english_site(settings, client):
     settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
