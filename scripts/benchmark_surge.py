@@ -887,14 +887,16 @@ def print_report(rows: list[tuple], floor: dict, veche: dict) -> None:
     say(f"floor sign statuses {floor['sign'].statuses}, floor page {floor['page'].statuses}")
 
 
-def write_readme(rows: list[tuple], machine: str) -> None:
+def write_readme(rows: list[tuple], machine: str, plan: Plan, quick: bool) -> None:
     text = README.read_text()
     if MARK_BEGIN not in text or MARK_END not in text:
         say("README has no surge markers: table not written.")
         return
     table = [
         MARK_BEGIN,
-        f"Measured by `make benchmark-surge` on {machine}.",
+        f"Measured by `make benchmark-surge{' ARGS=--quick' if quick else ''}` on "
+        f"{time.strftime('%Y-%m-%d')}, {machine}; signing runs of {plan.sign_seconds} s"
+        + (" (a quick run: figures for development, not for comparison)." if quick else "."),
         "",
         "| what | Veche | floor | ratio |",
         "| --- | --- | --- | --- |",
@@ -950,7 +952,7 @@ def main() -> None:
         rows = report(floor, veche, plan, args.quick)
         print_report(rows, floor, veche)
         if not args.no_readme:
-            write_readme(rows, machine_description(database.url))
+            write_readme(rows, machine_description(database.url), plan, args.quick)
     finally:
         if "django" in sys.modules:
             from django.db import connections
