@@ -242,6 +242,7 @@ def _signed_box_context(problem, appeal, signature) -> dict:
         "current": signature.revision,
         "own_signature": signature,
         "needs_confirmation": False,
+        "just_signed": True,
         "sign_errors": (),
     }
 

@@ -92,6 +92,7 @@ def test_the_sign_button_answers_with_the_signing_panel(client, problem, distric
     assert response.status_code == 200
     assert html.lstrip().startswith('<section class="panel sign-box" id="sign-box"')
     assert 'data-state="signed"' in html
+    assert 'class="message message--success"' in html
     assert 'data-count="2"' in html
     assert Signature.objects.filter(appeal=problem.current_appeal, user=person).count() == 1
 
