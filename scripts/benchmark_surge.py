@@ -238,6 +238,26 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, str]:
         return error.code, error.read().decode(errors="replace")
 
 
+def cpu_seconds(server: "Gunicorn") -> float:
+    """CPU time used so far by the app server's workers and by PostgreSQL's processes of the
+    benchmark's own cluster (their titles name it): on a machine shared with other work, the
+    CPU a request costs says more than how many requests an oversubscribed machine served."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pids = set(server.workers())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            if int(entry.name) in pids or f"/{CLUSTER}".encode() in title:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / ticks
+
+
 # --- Load -----------------------------------------------------------------------------------
 
 
@@ -255,6 +275,11 @@ class Run:
     shed: int = 0  # 503 with Retry-After
     shed_without_retry_after: int = 0
     exhausted: int = 0
+    cpu: float = 0.0  # server CPU seconds (app server and PostgreSQL) during the run
+
+    @property
+    def cpu_per_signature_ms(self) -> float:
+        return 1000 * self.cpu / max(len(self.signed), 1)
 
     @property
     def rate(self) -> float:
@@ -615,6 +640,7 @@ def measure_floor(wrk: Wrk, env: dict, workdir: Path, plan: Plan) -> dict:
         people = workdir / "floor-people"
         people.write_text("".join(f"{n}\n" for n in range(1, 400_001)))
         say(f"Floor: signing, {plan.clients} clients, {plan.sign_seconds} s …")
+        before = cpu_seconds(server)
         sign = wrk.run(
             "sign.lua",
             server.base + "/floor/sign/",
@@ -622,6 +648,7 @@ def measure_floor(wrk: Wrk, env: dict, workdir: Path, plan: Plan) -> dict:
             seconds=plan.sign_seconds,
             env={"SURGE_USERS": str(people), "SURGE_MODE": "floor"},
         )
+        sign.cpu = cpu_seconds(server) - before
         say(f"Floor: the page while {plan.clients} clients sign, {plan.surge_seconds} s …")
         rest = workdir / "floor-people-2"
         rest.write_text("".join(f"{n}\n" for n in range(500_001, 900_001)))
@@ -676,9 +703,11 @@ def measure_veche(wrk: Wrk, env: dict, workdir: Path, plan: Plan, database, floo
             seconds=seconds,
             env={"SURGE_USERS": str(path), "SURGE_MODE": "veche", "SURGE_REFERER": referer},
         )
+        before = cpu_seconds(server)
         if during:
             during()
         run = wrk.finish(started)
+        run.cpu = cpu_seconds(server) - before
         finished = time.monotonic()
         agreement = count_agreement(server.base, problem.pk, appeal_id, finished)
         acknowledged = check_acknowledged(appeal_id, run, people)
@@ -804,6 +833,12 @@ def report(floor: dict, veche: dict, plan: Plan, quick: bool) -> list[tuple]:
             f"{sign.rate:.0f}",
             f"{f_sign.rate:.0f}",
             ratio(sign.rate, f_sign.rate),
+        ),
+        (
+            "signing: server CPU per signature (gunicorn + PostgreSQL), ms",
+            f"{sign.cpu_per_signature_ms:.1f}",
+            f"{f_sign.cpu_per_signature_ms:.1f}",
+            ratio(f_sign.cpu_per_signature_ms, sign.cpu_per_signature_ms),
         ),
         (
             "signing: p50 / p99, ms",
