@@ -41,18 +41,26 @@ class ShedLoadMiddleware:
         return self.get_response(request)
 
 
+# The refusal's body and type, by language and by whether the client asked for JSON: made once,
+# since a surge asks for thousands of them and each must cost next to nothing.
+_REFUSALS: dict[tuple[str, bool], tuple[bytes, str]] = {}
+
+
 def refusal(request):
     """Veche's 503 page (or problem details), asking nothing of the database or the session."""
-    from veche.core.errors import problem_response
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
 
-    response = problem_response(
-        request,
-        503,
-        headers={
-            "Retry-After": str(settings.VECHE_RETRY_AFTER_SECONDS),
-            "Cache-Control": "no-store",
-        },
-    )
+    from veche.core.errors import problem_response, wants_json
+
+    key = (get_language() or "", wants_json(request))
+    if key not in _REFUSALS:
+        made = problem_response(request, 503)
+        _REFUSALS[key] = (made.content, made["Content-Type"])
+    content, content_type = _REFUSALS[key]
+    response = HttpResponse(content, status=503, content_type=content_type)
+    response["Retry-After"] = str(settings.VECHE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
     # An expected answer under a surge, not an error: one log line per refusal would add the
     # cost of logging to an overloaded server.
     response._has_been_logged = True

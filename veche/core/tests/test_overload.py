@@ -110,3 +110,19 @@ def test_the_site_answers_failures_through_it():
     from veche import urls
 
     assert urls.handler500 == "veche.core.errors.server_error"
+
+
+def test_the_refusal_is_veches_503_page_in_the_language_of_the_request(settings, middleware):
+    from django.utils import translation
+
+    settings.VECHE_QUEUE_LIMIT_MS = 100
+    overload.note_queued(time.monotonic() - 1)
+    with translation.override("en"):
+        english = middleware(RequestFactory().get("/"))
+    with translation.override("ru"):
+        russian = middleware(RequestFactory().get("/"))
+    json = middleware(RequestFactory().get("/api/v1/problems/", HTTP_ACCEPT="application/json"))
+    assert "Veche is very busy right now" in english.content.decode()
+    assert "Вече" in russian.content.decode()
+    assert json["Content-Type"] == "application/problem+json"
+    assert all(r.status_code == 503 and r["Retry-After"] for r in (english, russian, json))
