@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.sign_in import with_second_factor
 from veche.discussions.models import Discussion, Stage, Submission
+from veche.discussions.tests.building import run_builds
 from veche.organizations.models import Membership
 
 PROPOSAL = "Сохранить липы вдоль улицы Пушкина и сдвинуть проезд на три метра."
@@ -180,12 +181,19 @@ def test_a_discussion_runs_through_every_stage(new_context, live_server, axe, tr
         axe(page, "review with every submission recommended")
         page.locator('form[action$="/protocol/sign/"] button').click()
         expect_success(page)
+        # The protocol is built in the background; its page of documents shows how far.
+        page.goto(f"/discussions/{discussion.pk}/documents/")
+        expect(page.locator("#record-protocol")).to_contain_text("waiting for its turn")
+        assert run_builds() == ["built"]  # what the worker does
+        expect(page.locator("#record-protocol a")).to_be_visible()  # htmx fetched it again
+        page.goto(f"/discussions/{discussion.pk}/review/")
         page.locator('textarea[name="text"]').fill(
             "Обсуждения состоялись. Рекомендуется утвердить проект с учётом предложений."
         )
         page.locator('form[action$="/conclusion/publish/"] button').click()
         expect_success(page)
         page.context.close()
+        assert run_builds() == ["built"]
 
         discussion.refresh_from_db()
         assert discussion.stage == Stage.CONCLUSION

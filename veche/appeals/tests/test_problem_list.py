@@ -158,3 +158,9 @@ def test_a_signed_in_reader_gets_the_problem_page_in_the_same_queries_whatever_i
     large_count, html = queries_for(client, large.get_absolute_url())
     assert html.count("Поддерживаю!") == 80
     assert large_count == small_count
+
+
+def test_the_first_page_of_many_problems_takes_at_most_fifteen_queries(client, many):
+    count, html = queries_for(client, "/problems/")
+    assert len(titles(html)) == PAGE_SIZE
+    assert count <= 15

@@ -7,8 +7,9 @@ import pytest
 from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_discussion, make_resident
 from veche.discussions import services
-from veche.discussions.models import Discussion, Submission
+from veche.discussions.models import Discussion, RecordBuild, Submission
 from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
+from veche.discussions.tests.building import run_builds
 from veche.documents.models import IssuedDocument
 
 pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
@@ -46,6 +47,8 @@ def test_the_protocol_pressed_at_once_from_many_tabs_is_signed_once():
         services.sign_protocol(user=organizer, discussion=Discussion.objects.get(pk=discussion.pk))
 
     assert at_once(sign, range(THREADS), threads=THREADS) == {"done": 1, "refused": THREADS - 1}
+    assert RecordBuild.objects.filter(kind=RecordBuild.Kind.PROTOCOL).count() == 1
+    assert run_builds() == ["built"]
     assert IssuedDocument.objects.filter(kind=PROTOCOL).count() == 1
 
 
@@ -53,6 +56,7 @@ def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
     discussion = make_discussion(stage="review")
     organizer = discussion.created_by
     services.sign_protocol(user=organizer, discussion=discussion)
+    run_builds()
 
     def publish(number):
         services.publish_conclusion(
@@ -62,6 +66,7 @@ def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
         )
 
     assert at_once(publish, range(THREADS), threads=THREADS) == {"done": 1, "refused": THREADS - 1}
+    assert run_builds() == ["built"]
     (document,) = IssuedDocument.objects.filter(kind=CONCLUSION)
     discussion.refresh_from_db()
     assert discussion.conclusion_code == document.code
