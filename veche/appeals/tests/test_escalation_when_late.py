@@ -274,9 +274,7 @@ def test_the_author_is_offered_to_close_as_solved_before_the_answer(client, sent
 def test_the_author_escalates_a_late_appeal_from_its_page(client, sent, city_hall):
     sent = received_days_ago(sent, 10)
     enter(client, sent.problem.author)
-    response = client.post(
-        f"/problems/{sent.problem_id}/escalate/", {"organization": city_hall.pk}
-    )
+    response = client.post(f"/problems/{sent.problem_id}/escalate/", {"organization": city_hall.pk})
     assert response.status_code == 302
     sent.refresh_from_db()
     assert sent.status == Appeal.Status.ESCALATED
