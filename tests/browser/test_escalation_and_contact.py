@@ -12,12 +12,14 @@ a neighbour follows the notice to the problem's page, where the message stands i
 
 import datetime
 
+import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from tests.browser.conftest import DESKTOP, PHONE, save_screenshot
 from tests.browser.test_appeal_lifecycle import (  # noqa: F401 (a fixture)
     TOTP_SECRET,
     expect_success,
@@ -62,18 +64,28 @@ def organizations():
     return committee, administration
 
 
+def look_at(page, name: str) -> None:
+    """Full-page pictures on a desktop and on a phone, when $VECHE_SCREENSHOTS is set."""
+    if save_screenshot(page, f"{name}-desktop") is None:
+        return
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    save_screenshot(page, f"{name}-phone")
+    page.set_viewport_size(size or DESKTOP)
+
+
 def staff(organization, role=Membership.Role.OFFICIAL):
     person = make_staff(organization, role)
     TOTP.activate(person, TOTP_SECRET)  # staff roles must use a second factor
     return person
 
 
+@pytest.mark.usefixtures("stored_tasks")
 def test_an_unregistered_appeal_is_escalated_with_its_missed_deadline(
     new_context,
     live_server,
     axe,
-    stored_tasks,
-    transactional_db,  # noqa: F811
+    transactional_db,
 ):
     committee, administration = organizations()
     committee_official = staff(committee)
@@ -99,6 +111,7 @@ def test_an_unregistered_appeal_is_escalated_with_its_missed_deadline(
     close = author.locator(f'form[action="/problems/{problem.pk}/close/"]')
     expect(close.locator('input[name="outcome"]')).to_have_value("solved")
     axe(author, "a late appeal, before escalating")
+    look_at(author, "appeal-late")
     escalate.locator('button[type="submit"]').click()
     expect_success(author)
 
@@ -143,13 +156,13 @@ def test_an_unregistered_appeal_is_escalated_with_its_missed_deadline(
     axe(official, "the escalated appeal in the superior organization's cabinet")
 
 
+@pytest.mark.usefixtures("stored_tasks")
 def test_an_official_writes_to_every_signatory_and_the_public_timeline_shows_it(
     new_context,
     live_server,
     axe,
     smtp_server,
-    stored_tasks,
-    transactional_db,  # noqa: F811
+    transactional_db,
 ):
     _committee, administration = organizations()
     official_user = staff(administration)
@@ -197,6 +210,7 @@ def test_an_official_writes_to_every_signatory_and_the_public_timeline_shows_it(
     expect(timeline.locator(".answer--message")).to_contain_text(MESSAGE[:40])
     expect(timeline.locator(".answer--message")).to_contain_text(administration.name["ru"])
     axe(neighbour, "the public message in the timeline")
+    look_at(neighbour, "appeal-public-message")
 
     # Anyone, signed in or not, reads it there.
     visitor = new_context().new_page()
