@@ -20,16 +20,6 @@ Role = Membership.Role
 
 
 @pytest.fixture
-def city_hall():
-    return make_organization("city-hall", en="City Hall")
-
-
-@pytest.fixture
-def office(city_hall):
-    return make_organization("district-office", parent=city_hall, en="District Office")
-
-
-@pytest.fixture
 def sent(office):
     problem = make_problem(organization=office)
     send_appeal_now(author=problem.author, appeal=problem.current_appeal)

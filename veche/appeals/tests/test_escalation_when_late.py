@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.factories import make_problem, make_resident, make_staff
 from tests.sign_in import enter
 from veche.accounts.models import User
 from veche.appeals.models import Answer, Appeal, Problem
@@ -28,16 +28,6 @@ from veche.organizations.models import Membership
 pytestmark = pytest.mark.django_db
 
 Missed = Appeal.MissedDeadline
-
-
-@pytest.fixture
-def city_hall():
-    return make_organization("city-hall", en="City Hall")
-
-
-@pytest.fixture
-def office(city_hall):
-    return make_organization("district-office", parent=city_hall, en="District Office")
 
 
 @pytest.fixture

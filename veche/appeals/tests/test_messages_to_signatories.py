@@ -30,16 +30,6 @@ TEXT = "Работы по ремонту двора начнутся 12 мая. 
 
 
 @pytest.fixture
-def city_hall():
-    return make_organization("city-hall")
-
-
-@pytest.fixture
-def office(city_hall):
-    return make_organization("district-office", parent=city_hall, en="District Office")
-
-
-@pytest.fixture
 def official(office):
     return make_staff(office, Role.OFFICIAL)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.factories import make_problem, make_resident, make_staff
 from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Problem, Rating
 from veche.appeals.ratings import scores
@@ -24,16 +24,6 @@ from veche.appeals.services import (
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city_hall():
-    return make_organization("city-hall")
-
-
-@pytest.fixture
-def office(city_hall):
-    return make_organization("district-office", parent=city_hall)
 
 
 @pytest.fixture
