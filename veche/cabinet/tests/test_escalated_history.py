@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from tests.factories import make_organization, make_problem, make_staff
+from tests.sign_in import enter
 from veche.appeals.documents import appeal_pdf
 from veche.appeals.models import Appeal
 from veche.appeals.services import escalate_appeal, register_appeal, send_appeal_now
-from veche.cabinet.tests.builders import enter
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
