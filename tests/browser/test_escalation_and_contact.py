@@ -13,7 +13,6 @@ a neighbour follows the notice to the problem's page, where the message stands i
 import datetime
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
@@ -21,13 +20,13 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, save_screenshot
 from tests.browser.test_appeal_lifecycle import (  # noqa: F401 (a fixture)
-    TOTP_SECRET,
     expect_success,
     run_background_tasks,
     signed_in,
     stored_tasks,
 )
 from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.sign_in import with_second_factor
 from veche.appeals.models import Appeal, Message
 from veche.appeals.services import register_appeal, send_appeal_now, sign_appeal
 from veche.notifications.models import Notification
@@ -75,9 +74,7 @@ def look_at(page, name: str) -> None:
 
 
 def staff(organization, role=Membership.Role.OFFICIAL):
-    person = make_staff(organization, role)
-    TOTP.activate(person, TOTP_SECRET)  # staff roles must use a second factor
-    return person
+    return with_second_factor(make_staff(organization, role))  # staff roles must use one
 
 
 @pytest.mark.usefixtures("stored_tasks")
@@ -141,7 +138,7 @@ def test_an_unregistered_appeal_is_escalated_with_its_missed_deadline(
     assert new.status == Appeal.Status.SENT
 
     # The committee's official reads in the new appeal which deadline the district missed.
-    official = signed_in(new_context, committee_official.email, totp_secret=TOTP_SECRET)
+    official = signed_in(new_context, committee_official.email, second_factor=True)
     official.goto(f"/cabinet/appeals/{new.pk}/")
     earlier = official.locator('section[aria-labelledby="previous-title"]')
     expect(earlier).to_contain_text(administration.name["ru"])
@@ -176,7 +173,7 @@ def test_an_official_writes_to_every_signatory_and_the_public_timeline_shows_it(
     run_background_tasks()  # everyone hears it was sent and registered
     mails_before = len(smtp_server.messages)
 
-    official = signed_in(new_context, official_user.email, totp_secret=TOTP_SECRET)
+    official = signed_in(new_context, official_user.email, second_factor=True)
     official.goto(f"/cabinet/appeals/{appeal.pk}/")
     form = official.locator(f'form[action="/cabinet/appeals/{appeal.pk}/signatories/"]')
     official.locator("details", has=form).locator("summary").click()
