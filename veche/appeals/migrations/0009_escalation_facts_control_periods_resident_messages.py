@@ -19,7 +19,7 @@ def escalation_times(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0007_dispatch_letter_in_outbox'),
+        ('appeals', '0008_signatories_in_order'),
         ('organizations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
