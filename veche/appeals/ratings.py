@@ -2,6 +2,10 @@
 
 A Bayesian average pulls an organization with few ratings towards the city-wide mean, so one
 enthusiastic vote does not make a leader; the on-time share is smoothed the same way.
+
+Every rating counts, whenever in its window it was given: closing or escalating an appeal does
+not end the window (`Appeal.rating_open`). An appeal the author escalated because its addressee
+missed a deadline counts as an answer not given on time: escalation does not wipe the miss off.
 """
 
 from dataclasses import dataclass
@@ -20,9 +24,16 @@ class OrganizationScore:
     bayesian: float
     answered: int
     on_time: int
+    # Escalated by the author when the addressee let a deadline pass without answering.
+    missed: int
     on_time_share: float
     overdue_now: int
     score: float
+
+    @property
+    def judged(self) -> int:
+        """The appeals whose deadline is behind them: answered, or escalated as overdue."""
+        return self.answered + self.missed
 
 
 def _global_mean() -> float:
@@ -50,6 +61,7 @@ def scores(organizations) -> list[OrganizationScore]:
         .annotate(
             answered=Count("id", filter=Q(answered_at__isnull=False)),
             on_time=Count("id", filter=Q(answered_on_time=True)),
+            missed=Count("id", filter=Q(answered_at__isnull=True) & ~Q(missed_deadline="")),
             overdue=Count(
                 "id",
                 filter=Q(
@@ -62,9 +74,12 @@ def scores(organizations) -> list[OrganizationScore]:
     result = []
     for organization in organizations:
         rated = rating_rows.get(organization.pk, {"n": 0, "total": 0})
-        kept = appeal_rows.get(organization.pk, {"answered": 0, "on_time": 0, "overdue": 0})
+        kept = appeal_rows.get(
+            organization.pk, {"answered": 0, "on_time": 0, "missed": 0, "overdue": 0}
+        )
+        judged = kept["answered"] + kept["missed"]
         bayesian = (prior * mean + (rated["total"] or 0)) / (prior + rated["n"])
-        on_time_share = (kept["on_time"] + prior * 0.5) / (kept["answered"] + prior)
+        on_time_share = (kept["on_time"] + prior * 0.5) / (judged + prior)
         score = 100 * (0.6 * (bayesian - 1) / 4 + 0.4 * on_time_share)
         result.append(
             OrganizationScore(
@@ -74,9 +89,8 @@ def scores(organizations) -> list[OrganizationScore]:
                 bayesian=round(bayesian, 2),
                 answered=kept["answered"],
                 on_time=kept["on_time"],
-                on_time_share=round(kept["on_time"] / kept["answered"], 3)
-                if kept["answered"]
-                else 0.0,
+                missed=kept["missed"],
+                on_time_share=round(kept["on_time"] / judged, 3) if judged else 0.0,
                 overdue_now=kept["overdue"],
                 score=round(score, 1),
             )
