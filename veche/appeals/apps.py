@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AppealsConfig(AppConfig):
     name = "veche.appeals"
     label = "appeals"
+    verbose_name = _("Collective appeals")
 
     def ready(self) -> None:
         from veche.accounts import personal_data

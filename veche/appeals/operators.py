@@ -206,15 +206,25 @@ def change_dispatch_recipient(
     return dispatch
 
 
-def dispatch_history(dispatch: Dispatch):
-    """The audit events of the dispatch, newest first, with who acted."""
-    return (
+DISPATCH_ACTIONS = {
+    "dispatch.gave_up": gettext_lazy("given up after the last attempt"),
+    "dispatch.resent": gettext_lazy("sent again"),
+    "dispatch.recipient_changed": gettext_lazy("sent to another address"),
+}
+
+
+def dispatch_history(dispatch: Dispatch) -> list[AuditEvent]:
+    """The audit events of the dispatch, newest first, with who acted and what it was called."""
+    events = list(
         AuditEvent.objects.filter(
             object_type=Dispatch._meta.label_lower, object_id=str(dispatch.pk)
         )
         .select_related("actor")
         .order_by("-id")
     )
+    for event in events:
+        event.label = DISPATCH_ACTIONS.get(event.action, event.action)
+    return events
 
 
 # --- Telling the operators of a dispatch given up ----------------------------------------------
