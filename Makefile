@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VECHE := $(BIN)/veche
 
-.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark
+.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark benchmark-records
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ format: install-dev
 # temporary folder, or `veche_benchmark` when DATABASE_URL names a PostgreSQL server.
 benchmark: install
 	$(BIN)/python scripts/benchmark_problems.py
+
+# Builds the records of hearings with 1 000 and 10 000 submissions (protocol, conclusion, annex,
+# their DOCX) and times the discussion page, in a database of its own; writes the README's table.
+benchmark-records: install
+	$(BIN)/python scripts/benchmark_records.py --readme
 
 # For developers changing texts (needs GNU gettext's xgettext).
 messages: install

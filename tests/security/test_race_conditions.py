@@ -9,22 +9,19 @@ existing parallel tests cover signing (appeals/tests/test_concurrent_signing.py)
 protocol and conclusion (discussions/tests/test_concurrency.py); these cover the rest.
 """
 
-import contextlib
 import datetime
-import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
+from tests.concurrency import PARALLEL, at_once
 from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.phone import sent_code
 from veche.appeals import services
 from veche.appeals.models import Appeal, EditProposal, Rating, Revision, Signature
 from veche.core.models import AuditEvent
-from veche.identity import sms
 from veche.identity.models import PhoneCode, Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.moderation.models import Complaint
@@ -32,53 +29,13 @@ from veche.moderation.services import report_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PRESSES = 12
-PARALLEL = connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings, tmp_path):
+def _quiet(settings, sms_outbox):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
     with translation.override("en"):
         yield
-    sms.outbox.clear()
-
-
-def at_once(action, arguments) -> dict[str, int]:
-    """Run `action` for each argument, from PRESSES threads released together on PostgreSQL
-    (one after another on SQLite); count the outcomes: "done" or "refused"."""
-    outcomes: dict[str, int] = {}
-    lock = threading.Lock()
-    start = threading.Barrier(PRESSES) if PARALLEL else None
-
-    def run(argument):
-        try:
-            if start is not None:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    start.wait(timeout=5)
-            action(argument)
-            result = "done"
-        except (ValidationError, PermissionDenied):
-            result = "refused"
-        finally:
-            if PARALLEL:
-                connections.close_all()
-        with lock:
-            outcomes[result] = outcomes.get(result, 0) + 1
-
-    if PARALLEL:
-        with ThreadPoolExecutor(max_workers=PRESSES) as pool:
-            list(pool.map(run, arguments))
-    else:
-        for argument in arguments:
-            run(argument)
-    return outcomes
-
-
-def last_code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
 
 # --- Counting limits ------------------------------------------------------------------------
@@ -90,7 +47,7 @@ def test_wrong_phone_codes_sent_at_once_all_count_and_void_the_code():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    right = last_code()
+    right = sent_code()
     wrong = [f"{(int(right) + shift) % 1_000_000:06d}" for shift in range(1, 3 * PRESSES + 1)]
     outcomes = at_once(lambda code: confirm_phone(user=person, code=code), wrong)
     assert outcomes == {"refused": len(wrong)}
@@ -106,7 +63,7 @@ def test_the_right_phone_code_pressed_at_once_confirms_once():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    code = last_code()
+    code = sent_code()
     outcomes = at_once(lambda _: confirm_phone(user=person, code=code), range(PRESSES))
     assert outcomes == {"done": 1, "refused": PRESSES - 1}
     assert Verification.objects.filter(user=person).count() == 1

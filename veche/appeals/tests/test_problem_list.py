@@ -134,3 +134,9 @@ def test_the_problem_page_takes_the_same_queries_whatever_it_holds(client, distr
     large_count, html = queries_for(client, large.get_absolute_url())
     assert html.count("Поддерживаю!") == 60
     assert large_count == small_count
+
+
+def test_the_first_page_of_many_problems_takes_at_most_fifteen_queries(client, many):
+    count, html = queries_for(client, "/problems/")
+    assert len(titles(html)) == PAGE_SIZE
+    assert count <= 15

@@ -16,10 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _site(settings, tmp_path):
+def _site(settings):
     settings.LANGUAGE_CODE = "en"
     settings.SITE_URL = "https://veche.example.org"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _page(client, document) -> str:

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import make_appeal
 from veche.notifications.models import Notification
 
-from .builders import make_appeal, make_notification, person
+from .builders import make_notification, person
 
 BEFORE = ("notifications", "0001_initial")
 AFTER = ("notifications", "0002_notification_subject_and_events")
