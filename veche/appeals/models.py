@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from veche.core.i18n import translate, validate_translations
 from veche.core.models import OutboxMessage
@@ -27,7 +28,8 @@ class Category(models.Model):
 
     class Meta:
         verbose_name = _("category")
-        verbose_name_plural = _("categories")
+        # "categories" alone is also the categories of personal data (accounts).
+        verbose_name_plural = pgettext_lazy("problems", "categories")
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
@@ -393,13 +395,21 @@ class Dispatch(models.Model):
 
     Status = OutboxMessage.State
 
-    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="dispatches")
-    organization = models.ForeignKey("organizations.Organization", models.PROTECT, related_name="+")
-    recipient = models.EmailField()
-    created_at = models.DateTimeField(default=timezone.now)
-    revision = models.ForeignKey(Revision, models.PROTECT, related_name="+")
+    appeal = models.ForeignKey(
+        Appeal, models.CASCADE, related_name="dispatches", verbose_name=_("appeal")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", models.PROTECT, related_name="+", verbose_name=_("addressee")
+    )
+    recipient = models.EmailField(_("recipient"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revision = models.ForeignKey(
+        Revision, models.PROTECT, related_name="+", verbose_name=_("revision")
+    )
 
     class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
         ordering = ["-created_at"]
         constraints = [
             # At most one automatic delivery per appeal and addressee.
@@ -409,7 +419,10 @@ class Dispatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"dispatch {self.pk} of appeal {self.appeal_id}"
+        return str(_("dispatch %(number)s of appeal No. %(appeal)s")) % {
+            "number": self.pk,
+            "appeal": self.appeal_id,
+        }
 
     @property
     def message(self) -> OutboxMessage | None:
