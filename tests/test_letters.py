@@ -20,6 +20,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.template.base import Template
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.factories import (
@@ -73,7 +75,7 @@ FLAWS = {
     "doubled full stop": re.compile(r"(?<!\.)\.\.(?!\.)|г\.\."),
     "number without a number": re.compile(r"(№|No\.)[ \t]*(?=[,.:;)]|$)", re.M),
 }
-URL_OR_ADDRESS = re.compile(r"https?://\S+|\S+@\S+")
+URL_OR_ADDRESS = re.compile(r"https?://\S+|\S+@\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b")
 # Latin words a Russian letter may carry: formats of the documents it names.
 LATIN_ALLOWED = {"PDF", "DOCX"}
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]+\b")
@@ -132,6 +134,7 @@ def renderings(monkeypatch) -> list[Rendering]:
 def _background_at_once(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "https://veche.example"
+    settings.ALLOWED_HOSTS = ["veche.example"]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -547,6 +550,35 @@ def discussion_applied_for(language, actions):
     }, title
 
 
+# --- Allauth's letters, in Veche's frame --
+
+
+def account_letters(language, actions):
+    """Sign-up, a second sign-up with the same address, password resets for a known and an
+    unknown address: allauth's letters with Veche's greeting and sign-off."""
+    browser = Client(HTTP_ACCEPT_LANGUAGE=language, HTTP_HOST="veche.example")
+    new_password = "another-horse-battery-7"
+    make_user("known@example.org")
+    everyone_speaks(language)
+    for address in ("new@example.org", "known@example.org"):
+        with actions():
+            browser.post(
+                reverse("account_signup"),
+                {
+                    "email": address,
+                    "password1": new_password,
+                    "password2": new_password,
+                    "consent_processing": "on",
+                },
+            )
+    for address in ("known@example.org", "nobody@example.org"):
+        with actions():
+            browser.post(reverse("account_reset_password"), {"email": address})
+    assert len(mail.outbox) == 4, [message.subject for message in mail.outbox]
+    greeting = {"en": "Hello!", "ru": "Здравствуйте!"}[language]
+    return {"account/email/base_message.txt": [greeting, "https://veche.example"]}, "veche.example"
+
+
 CASES = (
     Case("appeal revised", ("appeals/notices/appeal_revised.txt", NOTICE_MAIL), appeal_revised),
     Case(
@@ -631,6 +663,7 @@ CASES = (
         ),
         discussion_applied_for,
     ),
+    Case("account letters", ("account/email/base_message.txt",), account_letters),
 )
 
 
