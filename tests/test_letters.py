@@ -35,11 +35,10 @@ from tests.factories import (
     make_user,
     tiny_pdf,
 )
+from tests.outbox import deliver_everything
 from veche.accounts.models import User
 from veche.appeals import services as appeals
 from veche.appeals.models import Answer, Problem
-from veche.core import outbox
-from veche.core.models import OutboxMessage
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion, Follow, Submission
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
@@ -136,21 +135,6 @@ def _background_at_once(settings, tmp_path):
     settings.SITE_URL = "https://veche.example"
     settings.ALLOWED_HOSTS = ["veche.example"]
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def deliver_everything() -> None:
-    """What the worker does with whatever the outbox holds: events become notices, notices and
-    receipts become e-mails (repeated, since a delivered event stores new letters)."""
-    for _round in range(5):
-        waiting = list(
-            OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).values_list(
-                "pk", flat=True
-            )
-        )
-        if not waiting:
-            return
-        for pk in waiting:
-            outbox.deliver(pk)
 
 
 def everyone_speaks(language: str) -> None:

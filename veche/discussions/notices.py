@@ -19,6 +19,7 @@ from veche.discussions.models import (
     ScheduleChange,
     Submission,
 )
+from veche.discussions.wording import PHRASES
 from veche.notifications.services import notify_people
 from veche.organizations.models import Membership
 
@@ -160,7 +161,7 @@ def recommendation_given(submission_id: int) -> None:
         _tell(
             "recommendation",
             {submission.author_id},
-            _("The organizer reviewed your submission on “%(title)s”"),
+            PHRASES[submission.kind].reviewed,
             submission.discussion,
             url=submission.get_absolute_url(),
             submission=submission,
