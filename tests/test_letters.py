@@ -284,6 +284,30 @@ def appeal_forwarded(language, actions):
     }, cast.title
 
 
+def appeal_forwarded_before_the_worker_came(language, actions):
+    """The worker is late: the appeal was sent, registered and forwarded before any of its
+    notices were written. Each still names the organization it happened at, and the officials
+    who hear that it arrived are those of the addressee at the time."""
+    cast = AppealCast()
+    other = make_organization(ru="Управа Кировского района", en="Kirovsky district office")
+    their_official = make_staff(other)
+    everyone_speaks(language)
+    with actions():
+        cast.send()
+        cast.register()
+        appeals.forward_appeal(
+            official=cast.official, appeal=cast.appeal, organization=other, reason=REASON
+        )
+    arrived = Notification.objects.filter(kind="appeal_arrived")
+    assert arrived.filter(user=cast.official).count() == 1
+    assert arrived.filter(user=their_official).count() == 1
+    return {
+        "appeals/notices/appeal_sent.txt": [cast.org()],
+        "appeals/notices/appeal_registered.txt": [cast.org(), "КО-123/26"],
+        "appeals/notices/answer_forwarding.txt": [cast.org(), cast.org(other), REASON],
+    }, cast.title
+
+
 def appeal_correspondence(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
@@ -595,6 +619,15 @@ CASES = (
         "appeal forwarded",
         ("appeals/notices/answer_forwarding.txt", "appeals/notices/appeal_arrived.txt"),
         appeal_forwarded,
+    ),
+    Case(
+        "appeal forwarded before the worker came",
+        (
+            "appeals/notices/appeal_sent.txt",
+            "appeals/notices/appeal_registered.txt",
+            "appeals/notices/answer_forwarding.txt",
+        ),
+        appeal_forwarded_before_the_worker_came,
     ),
     Case(
         "appeal correspondence",
