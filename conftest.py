@@ -10,6 +10,20 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pages_made_for_each_request(settings):
+    # Tests read a page right after changing what it shows; the shared cache's few seconds of
+    # delay for visitors (VECHE_PAGE_CACHE_SECONDS) is tested on its own, in the appeals' tests.
+    settings.VECHE_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files go to the test's own folder: none is left in var/, none is seen by another
+    # test. A test that wants the folder reads settings.MEDIA_ROOT (it is not created here).
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and one-time codes live in the cache; each test starts with none.
     from django.core.cache import cache
@@ -17,6 +31,17 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages go to memory (tests.phone reads their codes), none before the test."""
+    from veche.identity import sms
+
+    settings.VECHE_SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture(scope="session")

@@ -31,9 +31,10 @@ BENCHMARK_DATABASE = "veche_benchmark"
 # --- Where the data goes --------------------------------------------------------------------
 
 
-def prepare_database(workdir: str) -> tuple[str, str]:
-    """Point Django at the benchmark's own database. Returns a description for the report and,
-    for PostgreSQL, the maintenance address to drop the database from afterwards."""
+def prepare_database(workdir: str, name: str = BENCHMARK_DATABASE) -> tuple[str, str]:
+    """Point Django at the benchmark's own database (`name` on PostgreSQL). Returns a
+    description for the report and, for PostgreSQL, the maintenance address to drop the
+    database from afterwards."""
     given = os.environ.get("DATABASE_URL", "")
     scheme = urlparse(given).scheme
     if scheme in ("postgres", "postgresql", "pgsql"):
@@ -42,13 +43,13 @@ def prepare_database(workdir: str) -> tuple[str, str]:
         parts = urlparse(given)
         maintenance = urlunparse(parts._replace(path="/postgres"))
         with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCHMARK_DATABASE}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{BENCHMARK_DATABASE}"')
-        os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{BENCHMARK_DATABASE}"))
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
         with psycopg.connect(maintenance) as connection:
             version = connection.execute("SHOW server_version").fetchone()[0]
         return (
-            f"PostgreSQL {version}, database {BENCHMARK_DATABASE} on {parts.hostname}",
+            f"PostgreSQL {version}, database {name} on {parts.hostname}",
             maintenance,
         )
     if given:
@@ -531,7 +532,7 @@ def main() -> int:
     return 0
 
 
-def drop_database(maintenance: str) -> None:
+def drop_database(maintenance: str, name: str = BENCHMARK_DATABASE) -> None:
     if not maintenance:
         return
     import psycopg
@@ -539,7 +540,7 @@ def drop_database(maintenance: str) -> None:
 
     connections.close_all()
     with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCHMARK_DATABASE}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -145,6 +145,84 @@ def make_problem(
     )
 
 
+def make_appeal(
+    *,
+    author=None,
+    organization=None,
+    territory=None,
+    status: str = "collecting",
+    title: str = "Ямы во дворе дома 5 по улице Пушкина",
+    description: str = "Проблема появилась весной и с каждым днём всё хуже.",
+    address: str = "",
+    text: str = APPEAL_TEXT,
+    threshold: int = 50,
+    started=None,
+    **fields,
+):
+    """An appeal in any state (`fields` set the rest of the appeal: dates, numbers, counts), with
+    its published problem and first revision, stored directly: no service, no audit row, no
+    signature. For lists, notices and documents, where how it reached the state does not
+    matter; `make_problem` goes through the services. `started`: when it was published."""
+    from django.utils import timezone
+
+    from veche.appeals.models import Appeal, Problem, Revision
+
+    started = started or timezone.now()
+    author = author or make_user()
+    territory = territory or make_territory()
+    problem = Problem.objects.create(
+        author=author,
+        title=title,
+        description=description,
+        category=make_category(),
+        territory=territory,
+        address=address,
+        status=Problem.Status.PUBLISHED,
+        published_at=started,
+        created_at=started,
+    )
+    appeal = Appeal.objects.create(
+        problem=problem,
+        organization=organization or make_organization(jurisdiction=[territory]),
+        status=status,
+        signature_threshold=threshold,
+        created_at=started,
+        **fields,
+    )
+    problem.current_appeal = appeal
+    problem.save(update_fields=["current_appeal"])
+    Revision.objects.create(appeal=appeal, number=1, text=text, author=author, created_at=started)
+    return appeal
+
+
+def make_signature(appeal, user=None, *, withdrawn: bool = False, **fields):
+    """The person's signature (a new person's by default) under the appeal's latest revision,
+    stored directly: no eligibility check, and the appeal's count is left as it is."""
+    from django.utils import timezone
+
+    from veche.appeals.models import Signature
+
+    user = user or make_user()
+    fields.setdefault("full_name", user.full_name or user.email)
+    fields.setdefault("postal_address", "420111, Казань, ул. Баумана, д. 1")
+    fields.setdefault("email", user.email)
+    return Signature.objects.create(
+        appeal=appeal,
+        user=user,
+        revision=appeal.revisions.order_by("-number").first(),
+        withdrawn_at=timezone.now() if withdrawn else None,
+        **fields,
+    )
+
+
+def set_fields(instance, **fields):
+    """The row with `fields` changed in the database directly (no save(), no service, no audit
+    row), as time would have moved its dates or another process its state; reloaded."""
+    type(instance).objects.filter(pk=instance.pk).update(**fields)
+    instance.refresh_from_db()
+    return instance
+
+
 def tiny_pdf(pages: int = 2) -> bytes:
     """A real PDF with blank pages, for project materials."""
     import io

@@ -7,7 +7,6 @@ Import the fixture into a test module that needs it:
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
 from veche.demo.idp.citizens import citizen_records
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -45,12 +45,6 @@ class DemoIdp:
         return next(citizen for citizen in self.citizens if citizen["username"] == username)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_discovery(process: subprocess.Popen, issuer: str, log_path: Path) -> None:
     url = f"{issuer}/.well-known/openid-configuration"
     deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -72,7 +66,7 @@ def _wait_for_discovery(process: subprocess.Popen, issuer: str, log_path: Path) 
 def demo_idp(tmp_path_factory):
     """Start Demo-ESIA on a free port with a fresh database and key; stop it after the session."""
     data_dir = tmp_path_factory.mktemp("demo-idp")
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     issuer = f"http://{address}/o"
     env = {
         **os.environ,

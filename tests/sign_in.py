@@ -1,15 +1,27 @@
 """Signing people in for page tests, as the real sign-in leaves the session: staff with the
-second factor passed (what allauth records after the authenticator code)."""
+second factor passed (what allauth records after the authenticator code). Every test's
+authenticator app holds the same secret, TOTP_SECRET."""
 
 import time
 
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from veche.accounts.rules import requires_two_factor
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def with_second_factor(user):
+    """The person has set up an authenticator app (as staff must), holding TOTP_SECRET."""
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def current_code(secret: str = TOTP_SECRET) -> str:
+    """The code the authenticator app shows now, on the test's clock (which a test may move)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def enter(client, user):

@@ -16,18 +16,13 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.factories import make_discussion
+from tests.servers import free_port
 from veche.discussions.models import MaterialVersion
 
 README = Path(django_settings.BASE_DIR) / "README.md"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def documented_location(media_root: Path) -> str:
@@ -40,11 +35,10 @@ def documented_location(media_root: Path) -> str:
 
 @pytest.fixture
 def nginx(live_server, settings, tmp_path):
-    media = tmp_path / "media"
+    media = settings.MEDIA_ROOT
     media.mkdir()
-    settings.MEDIA_ROOT = media
     settings.VECHE_MEDIA_ACCEL_REDIRECT = "/protected-media/"
-    port = _free_port()
+    port = free_port()
     prefix = tmp_path / "nginx"
     (prefix / "logs").mkdir(parents=True)
     config = prefix / "nginx.conf"

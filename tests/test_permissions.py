@@ -270,8 +270,7 @@ MATRIX = {
 
 
 @pytest.fixture
-def world(db, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
+def world(db):
     district = make_territory("district")
     city_hall = make_organization("city-hall")
     office = make_organization("office", parent=city_hall, jurisdiction=[district])

@@ -48,8 +48,7 @@ def test_a_broken_picture_attached_to_an_answer_is_refused_by_name():
 
 
 @pytest.mark.django_db
-def test_a_picture_among_project_materials_is_kept_without_exif(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_a_picture_among_project_materials_is_kept_without_exif():
     discussion = make_discussion()
     version = discussion_services.add_material(
         user=discussion.created_by, discussion=discussion, title="Схема", upload=photo()
@@ -86,8 +85,7 @@ def test_a_new_logo_is_kept_without_exif():
 
 
 @pytest.mark.django_db
-def test_the_command_cleans_stored_pictures_once_and_leaves_clean_ones(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_the_command_cleans_stored_pictures_once_and_leaves_clean_ones():
     problem = make_problem()
     old = problem.photos.create(image=ContentFile(camera_jpeg(), name="old.jpg"))
     clean = problem.photos.create(image=strip_metadata(photo("clean.jpg")))

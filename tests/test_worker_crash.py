@@ -5,22 +5,17 @@ the same letter (one Message-ID), and the outbox holds one SENT message for it."
 import asyncio
 import email
 import email.policy
-import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.db import connection
 
 from tests.factories import make_problem, make_resident, make_territory
+from tests.servers import MailStore, database_url, mail_server, wait_until
 from veche.appeals.models import DISPATCH_KIND, Dispatch
 from veche.appeals.services import sign_appeal
 from veche.core.models import OutboxMessage
@@ -30,75 +25,42 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.subprocess_da
 
 VECHE = str(Path(sys.executable).with_name("veche"))
 LEASE_SECONDS = 2
-# A bound for a slow machine, not a timing: each wait ends as soon as its condition holds.
-WAIT_SECONDS = 30
+# The longest the server holds the first letter (the test lets it go as soon as it may).
+WAIT_SECONDS = 60
 
 
-class StallingMailbox:
-    """An aiosmtpd handler that holds the first letter to `stall_for` unanswered after its DATA,
-    as a slow server would, until the test lets go; it accepts every other letter."""
+class StallingMailbox(MailStore):
+    """A mail server's store that holds the first letter to `stall_for` unanswered after its
+    DATA, as a slow server would, until the test lets go; it accepts every other letter."""
 
     def __init__(self):
-        self.port = free_port()
+        super().__init__()
+        self.port = 0  # known once its server has started
         self.stall_for = ""
         self.stalled: list[email.message.EmailMessage] = []
-        self.accepted: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
         self.release = threading.Event()
-        self._lock = threading.Lock()
+        self._stalling = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
+        with self._stalling:
             first = not self.stalled and envelope.rcpt_tos == [self.stall_for]
             if first:
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 self.stalled.append(message)
-        if first:
-            # Wait in a thread so that the server's loop still serves the next connection.
-            await asyncio.get_running_loop().run_in_executor(
-                None, self.release.wait, WAIT_SECONDS * 2
-            )
-            return "451 Try again later"
-        with self._lock:
-            self.accepted.append(message)
-            self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-
-def wait_until(condition, what: str):
-    """Bounded polling for something another process does."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {WAIT_SECONDS} s for {what}")
-        time.sleep(0.1)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url() -> str:
-    """The test database, as the worker in a subprocess must reach it."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        assert Path(db["NAME"]).is_file(), "the SQLite test database must be a file (conftest.py)"
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        if not first:
+            return await super().handle_DATA(server, session, envelope)
+        # Wait in a thread so that the server's loop still serves the next connection.
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, WAIT_SECONDS)
+        return "451 Try again later"
 
 
 @pytest.fixture
 def mailbox():
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line
     handler = StallingMailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    handler.release.set()
-    controller.stop()
+    with mail_server(handler) as controller:
+        handler.port = controller.port
+        yield handler
+        handler.release.set()  # before the server stops, or it waits for the stalled letter
 
 
 @pytest.fixture
@@ -166,11 +128,7 @@ def test_a_worker_killed_while_sending_an_appeal_sends_it_once_restarted(mailbox
     dispatched = OutboxMessage.objects.filter(kind=DISPATCH_KIND)
     assert list(dispatched.values_list("state", flat=True)) == [OutboxMessage.State.SENT]
     assert dispatch.status == Dispatch.Status.SENT
-    [received] = [
-        message
-        for message, recipients in zip(mailbox.accepted, mailbox.recipients, strict=True)
-        if recipients == [dispatch.recipient]
-    ]
+    [received] = mailbox.sent_to(dispatch.recipient)
     [attachment] = list(received.iter_attachments())
     assert attachment.get_filename() == f"appeal-{appeal.pk}.pdf"
     assert attachment.get_content().startswith(b"%PDF")

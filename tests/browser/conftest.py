@@ -1,20 +1,15 @@
-"""Browser tests' cast: headless Debian Chromium, a real SMTP server, and an axe-core check."""
+"""Browser tests' cast: headless Debian Chromium, a real SMTP server (tests.servers), and an
+axe-core check."""
 
-import email
-import email.policy
-import logging
 import os
 import re
-import socket
-import threading
-import time
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+
+from tests.servers import mail_server
 
 CHROMIUM = os.environ.get("VECHE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,22 +88,20 @@ def page(new_context, transactional_db):
     return new_context().new_page()
 
 
-def sign_in(page, email: str, *, password: str | None = None, totp_secret: str | None = None):
-    """Sign in through the sign-in form; staff enter the code of their authenticator app,
-    computed on the test's clock (which a test may have moved)."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
+def sign_in(page, email: str, *, password: str | None = None, second_factor: bool = False):
+    """Sign in through the sign-in form; staff enter the code of their authenticator app
+    (tests.sign_in.with_second_factor), computed on the test's clock."""
     from tests.factories import PASSWORD
+    from tests.sign_in import current_code
 
     page.goto("/accounts/login/")
     form = page.locator('form[action="/accounts/login/"]')
     form.locator('input[name="login"]').fill(email)
     form.locator('input[name="password"]').fill(password or PASSWORD)
     form.locator('button[type="submit"]').click()
-    if totp_secret:
+    if second_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-        page.locator('main input[name="code"]').fill(code)
+        page.locator('main input[name="code"]').fill(current_code())
         # The form also holds the "cancel" button, which belongs to a sign-out form.
         page.locator('main form button[type="submit"]:not([form])').click()
     page.wait_for_url(re.compile(r".*/accounts/(profile|consent)/.*"))
@@ -181,53 +174,16 @@ def save_screenshot(page, name: str) -> Path | None:
 # --- E-mail -----------------------------------------------------------------------------------
 
 
-class MailStore:
-    """An aiosmtpd handler that keeps every message it receives, parsed."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append(message)
-            self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
-        """The messages received, once there are at least `count` (bounded polling)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} e-mail(s) within {timeout} s")
-            time.sleep(0.05)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on localhost that Django sends through; yields its MailStore."""
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line
-    store = MailStore()
-    controller = Controller(store, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = controller.hostname
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    yield store
-    controller.stop()
+    with mail_server() as controller:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = controller.hostname
+        settings.EMAIL_PORT = controller.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+        yield controller.handler

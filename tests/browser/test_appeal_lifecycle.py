@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -28,6 +27,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_category, make_organization, make_territory
+from tests.sign_in import with_second_factor
 from veche.accounts.models import User
 from veche.appeals.documents import APPEAL
 from veche.appeals.models import (
@@ -45,7 +45,6 @@ from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
 THRESHOLD = 50
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 ADMINISTRATION_EMAIL = "priemnaya@vakhitovsky.kazan.example"
 OFFICIAL_EMAIL = "garipov@vakhitovsky.kazan.example"
 REGISTRATION_NUMBER = "ИК-2417/26"
@@ -168,17 +167,17 @@ def build_city() -> City:
         stdout=io.StringIO(),
     )
     official = User.objects.get(email=OFFICIAL_EMAIL)
-    TOTP.activate(official, TOTP_SECRET)  # staff roles must use a second factor
+    with_second_factor(official)  # staff roles must use one
     return City(district, administration, executive_committee, make_category("roads"), official)
 
 
 # --- What people do -------------------------------------------------------------------------
 
 
-def signed_in(new_context, email: str, *, totp_secret: str | None = None):
+def signed_in(new_context, email: str, *, second_factor: bool = False):
     """A page of a fresh browser in which the person signed in through the sign-in form (and,
     for staff, with a code from their authenticator app)."""
-    return sign_in(new_context().new_page(), email, totp_secret=totp_secret)
+    return sign_in(new_context().new_page(), email, second_factor=second_factor)
 
 
 def expect_success(page) -> None:
@@ -398,7 +397,7 @@ def test_an_appeal_lives_from_publication_to_escalation(
 
     # The official signs in with the authenticator's code, finds the appeal in the inbox,
     # registers it and gives the final answer with an attachment.
-    official = signed_in(new_context, OFFICIAL_EMAIL, totp_secret=TOTP_SECRET)
+    official = signed_in(new_context, OFFICIAL_EMAIL, second_factor=True)
     official.locator('header a[href="/cabinet/"]').click()
     official.wait_for_url("**/cabinet/")
     listed = official.locator(f'main a[href="/cabinet/appeals/{appeal.pk}/"]')

@@ -9,7 +9,6 @@ import io
 import re
 
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -21,10 +20,11 @@ from tests.factories import (
     make_territory,
     tiny_pdf,
 )
+from tests.sign_in import with_second_factor
 from veche.discussions.models import Discussion, Stage, Submission
+from veche.discussions.tests.building import run_builds
 from veche.organizations.models import Membership
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 PROPOSAL = "Сохранить липы вдоль улицы Пушкина и сдвинуть проезд на три метра."
 QUESTION = "Сколько мест будет в новом детском саду?"
 
@@ -33,7 +33,7 @@ def signed_in(new_context, live_server, email: str, *, staff: bool = False):
     """A fresh browser (in English) in which the person signed in through the sign-in form."""
     context = new_context()
     context.add_cookies([language_cookie(live_server, "en")])
-    page = sign_in(context.new_page(), email, totp_secret=TOTP_SECRET if staff else None)
+    page = sign_in(context.new_page(), email, second_factor=staff)
     page.on("dialog", lambda dialog: dialog.accept())  # "Sign the protocol?" and the like
     return page
 
@@ -54,7 +54,7 @@ def test_a_discussion_runs_through_every_stage(new_context, live_server, axe, tr
     organizer = make_staff(architecture, Membership.Role.ORGANIZER, email="organizer@example.org")
     expert = make_staff(architecture, Membership.Role.EXPERT, email="expert@example.org")
     for person in (organizer, expert):
-        TOTP.activate(person, TOTP_SECRET)  # staff roles must use a second factor
+        with_second_factor(person)  # staff roles must use one
     resident = make_resident(district, email="resident@example.org", last_name="Галиева")
     stranger = make_resident(other, email="stranger@example.org")
     today = datetime.date.today()
@@ -181,12 +181,19 @@ def test_a_discussion_runs_through_every_stage(new_context, live_server, axe, tr
         axe(page, "review with every submission recommended")
         page.locator('form[action$="/protocol/sign/"] button').click()
         expect_success(page)
+        # The protocol is built in the background; its page of documents shows how far.
+        page.goto(f"/discussions/{discussion.pk}/documents/")
+        expect(page.locator("#record-protocol")).to_contain_text("waiting for its turn")
+        assert run_builds() == ["built"]  # what the worker does
+        expect(page.locator("#record-protocol a")).to_be_visible()  # htmx fetched it again
+        page.goto(f"/discussions/{discussion.pk}/review/")
         page.locator('textarea[name="text"]').fill(
             "Обсуждения состоялись. Рекомендуется утвердить проект с учётом предложений."
         )
         page.locator('form[action$="/conclusion/publish/"] button').click()
         expect_success(page)
         page.context.close()
+        assert run_builds() == ["built"]
 
         discussion.refresh_from_db()
         assert discussion.stage == Stage.CONCLUSION

@@ -9,35 +9,20 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, save_screenshot
-from tests.factories import make_discussion, make_organization, make_staff, make_territory
+from tests.factories import (
+    make_discussion,
+    make_organization,
+    make_staff,
+    make_territory,
+    set_fields,
+)
 from tests.sign_in import enter
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
 from veche.organizations.models import Membership
+from veche.reporting.tests.builders import add_submission
 from veche.territories.models import Territory
 
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
-
-
-def _update(discussion, **fields):
-    Discussion.objects.filter(pk=discussion.pk).update(**fields)
-    discussion.refresh_from_db()
-    return discussion
-
-
-def _submit(discussion, kind=Submission.Kind.PROPOSAL, hours_ago=5, author=None):
-    number = discussion.submissions.count() + 1
-    return Submission.objects.create(
-        discussion=discussion,
-        number=number,
-        registration_number=f"{discussion.pk}-{number:04d}",
-        kind=kind,
-        text="Прошу сохранить сквер и предусмотреть парковку для жителей.",
-        author=author,
-        participant={"full_name": f"Участник {number}", "birthdate": "1980-01-01"},
-        basis=Submission.Basis.RESIDENT,
-        channel=Submission.Channel.WRITING,
-        created_at=timezone.now() - datetime.timedelta(hours=hours_ago),
-    )
 
 
 def a_city():
@@ -68,10 +53,10 @@ def a_city():
         subject="general_plan",
         title="Изменения в генеральный план: квартал у озера Кабан",
     )
-    _update(late, protocol_due=today - 2 * day)
+    set_fields(late, protocol_due=today - 2 * day)
     for _ in range(6):
-        _submit(late)
-    _submit(late, Submission.Kind.QUESTION, hours_ago=90)
+        add_submission(late, paper=True)
+    add_submission(late, kind=Submission.Kind.QUESTION, hours_ago=90, paper=True)
 
     running = make_discussion(
         stage="intake",
@@ -81,8 +66,8 @@ def a_city():
         title="Проект планировки территории квартала 12 в Вахитовском районе",
     )
     for _ in range(3):
-        _submit(running)
-    answered = _submit(running, Submission.Kind.QUESTION, hours_ago=30)
+        add_submission(running, paper=True)
+    answered = add_submission(running, kind=Submission.Kind.QUESTION, hours_ago=30, paper=True)
     ExpertAnswer.objects.create(submission=answered, expert=organizer, text="Да, сквер остаётся.")
     make_discussion(
         stage="announced",
@@ -104,8 +89,8 @@ def a_city():
             title=title,
             subject="conditional_use",
         )
-        _submit(done)
-        _update(
+        add_submission(done, paper=True)
+        set_fields(
             done,
             protocol_signed_at=yesterday,
             protocol_signed_by=organizer,
@@ -120,7 +105,7 @@ def a_city():
         organizer=city_hall,
         title="Реконструкция площади Тукая",
     )
-    _update(
+    set_fields(
         called_off,
         status=Discussion.Status.CANCELLED,
         cancel_reason="Заявитель отозвал проект для доработки.",

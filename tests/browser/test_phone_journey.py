@@ -1,28 +1,17 @@
 """A resident confirms her mobile number on a phone without JavaScript: a typo is explained
 beside the field, the code comes by SMS, and the page then shows the confirmed number."""
 
-import re
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, language_cookie, sign_in
 from tests.factories import make_user
-from veche.identity import sms
+from tests.phone import sent_code
 from veche.identity.eligibility import person_facts
 from veche.identity.models import Level
 
 
-@pytest.fixture
-def outbox(settings):
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
 def test_resident_confirms_her_phone_without_javascript(
-    new_context, live_server, outbox, axe, transactional_db
+    new_context, live_server, sms_outbox, axe, transactional_db
 ):
     resident = make_user("alsu@example.org")
     # axe-core needs scripts, so each step is checked in a second context that runs them.
@@ -46,8 +35,8 @@ def test_resident_confirms_her_phone_without_javascript(
     phone.get_by_label("Mobile phone number").fill("8 916 123-45-67")
     phone.get_by_role("button", name="Send a code").click()
     expect(page.locator(".message--success")).to_contain_text("+7 916 123-45-67")
-    assert [message.to for message in outbox] == ["+79161234567"]
-    code = re.search(r"\d{6}", outbox[0].text).group()
+    assert [message.to for message in sms_outbox] == ["+79161234567"]
+    code = sent_code()
     checker.goto("/verification/")
     axe(checker, "the code step")
 

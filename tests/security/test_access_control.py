@@ -22,9 +22,10 @@ from tests.factories import (
     make_territory,
     make_user,
 )
+from tests.sign_in import enter
 from veche.appeals import services
 from veche.appeals.models import Comment, EditProposal, Problem, Rating, Signature
-from veche.cabinet.tests.builders import enter, received_appeal
+from veche.cabinet.tests.builders import received_appeal
 from veche.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,8 @@ EVIL = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "https:e
 
 
 @pytest.fixture(autouse=True)
-def _english(settings, client, tmp_path):
+def _english(settings, client):
     settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 

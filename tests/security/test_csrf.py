@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.sign_in import enter
 from veche.appeals.models import Comment, Follow, Signature
 from veche.cabinet.actions import ACTIONS
-from veche.cabinet.tests.builders import enter, received_appeal
+from veche.cabinet.tests.builders import received_appeal
 from veche.core.models import AuditEvent
 from veche.moderation.models import Complaint
 from veche.notifications.models import Notification

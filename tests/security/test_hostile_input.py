@@ -237,15 +237,17 @@ def _addresses() -> list[Address]:
 
 def _seed_world() -> dict:
     """A small world with one of everything the addresses take an id of."""
-    from allauth.mfa.totp.internal.auth import TOTP
 
+    from tests.sign_in import with_second_factor
     from veche.appeals import services as appeals
     from veche.appeals.documents import appeal_pdf
     from veche.appeals.models import Answer
-    from veche.cabinet.tests.builders import TOTP_SECRET
     from veche.discussions import services as discussions
     from veche.discussions.models import Discussion, Material
-    from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+    from veche.discussions.tests.organizer_cast import (
+        file_application,
+        make_legal_entity_representative,
+    )
     from veche.documents.models import IssuedDocument
     from veche.identity.models import PropertyClaim
     from veche.notifications.models import Notification
@@ -258,9 +260,9 @@ def _seed_world() -> dict:
     official = make_staff(organization, Membership.Role.OFFICIAL)
     for role in (Membership.Role.HEAD, Membership.Role.ORGANIZER, Membership.Role.MODERATOR):
         Membership.objects.create(user=official, organization=organization, role=role)
-    TOTP.activate(official, TOTP_SECRET)
+    with_second_factor(official)
     admin = make_user(is_staff=True, is_superuser=True)
-    TOTP.activate(admin, TOTP_SECRET)
+    with_second_factor(admin)
     resident = make_resident(district)
     neighbour = make_resident(district)
 
@@ -297,15 +299,7 @@ def _seed_world() -> dict:
     )
     Discussion.objects.filter(pk=reviewed.pk).update(**discussion_dates("review"))
     applicant = make_legal_entity_representative()
-    application = discussions.apply_for_discussion(
-        user=applicant,
-        organization=organization,
-        subject="conditional_use",
-        title="Склад",
-        description="Склад строительных материалов.",
-        territory=district,
-        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
-    )
+    application = file_application(applicant, organization, district)
     claim = PropertyClaim.objects.create(
         user=neighbour,
         territory=district,
@@ -509,13 +503,12 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
 
 
 @pytest.fixture
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _site_url(settings):
     settings.SITE_URL = "https://veche.example.org"
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_media")
+@pytest.mark.usefixtures("_site_url")
 @pytest.mark.parametrize("role", ROLES)
 def test_no_address_answers_hostile_input_with_a_server_error(role):
     world = _seed_world()
@@ -553,7 +546,7 @@ def test_the_walker_finds_every_app_and_the_admin():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_media")
+@pytest.mark.usefixtures("_site_url")
 def test_the_walker_reports_a_view_that_fails_on_hostile_input(settings):
     world = _seed_world()  # with the site's addresses, which seeding links to
     settings.ROOT_URLCONF = __name__
@@ -579,7 +572,7 @@ SEEDED_PAGES = {
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_media")
+@pytest.mark.usefixtures("_site_url")
 def test_the_walker_reaches_the_pages_of_the_seeded_world():
     """The ids it fills in are real: an official's pages open, so hostile values reach them."""
     reached = {}

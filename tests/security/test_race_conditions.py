@@ -9,22 +9,20 @@ existing parallel tests cover signing (appeals/tests/test_concurrent_signing.py)
 protocol and conclusion (discussions/tests/test_concurrency.py); these cover the rest.
 """
 
-import contextlib
 import datetime
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
+from tests.concurrency import at_once
 from tests.factories import make_organization, make_problem, make_resident, make_staff
+from tests.phone import sent_code
 from veche.appeals import services
 from veche.appeals.models import Appeal, EditProposal, Rating, Revision, Signature
 from veche.core.models import AuditEvent
-from veche.identity import sms
 from veche.identity.models import PhoneCode, Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.moderation.models import Complaint
@@ -32,53 +30,13 @@ from veche.moderation.services import report_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PRESSES = 12
-PARALLEL = connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings, tmp_path):
+def _quiet(settings, sms_outbox):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
     with translation.override("en"):
         yield
-    sms.outbox.clear()
-
-
-def at_once(action, arguments) -> dict[str, int]:
-    """Run `action` for each argument, from PRESSES threads released together on PostgreSQL
-    (one after another on SQLite); count the outcomes: "done" or "refused"."""
-    outcomes: dict[str, int] = {}
-    lock = threading.Lock()
-    start = threading.Barrier(PRESSES) if PARALLEL else None
-
-    def run(argument):
-        try:
-            if start is not None:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    start.wait(timeout=5)
-            action(argument)
-            result = "done"
-        except (ValidationError, PermissionDenied):
-            result = "refused"
-        finally:
-            if PARALLEL:
-                connections.close_all()
-        with lock:
-            outcomes[result] = outcomes.get(result, 0) + 1
-
-    if PARALLEL:
-        with ThreadPoolExecutor(max_workers=PRESSES) as pool:
-            list(pool.map(run, arguments))
-    else:
-        for argument in arguments:
-            run(argument)
-    return outcomes
-
-
-def last_code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
 
 # --- Counting limits ------------------------------------------------------------------------
@@ -90,7 +48,7 @@ def test_wrong_phone_codes_sent_at_once_all_count_and_void_the_code():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    right = last_code()
+    right = sent_code()
     wrong = [f"{(int(right) + shift) % 1_000_000:06d}" for shift in range(1, 3 * PRESSES + 1)]
     outcomes = at_once(lambda code: confirm_phone(user=person, code=code), wrong)
     assert outcomes == {"refused": len(wrong)}
@@ -106,7 +64,7 @@ def test_the_right_phone_code_pressed_at_once_confirms_once():
 
     person = make_user()
     send_phone_code(user=person, number="+79161234567")
-    code = last_code()
+    code = sent_code()
     outcomes = at_once(lambda _: confirm_phone(user=person, code=code), range(PRESSES))
     assert outcomes == {"done": 1, "refused": PRESSES - 1}
     assert Verification.objects.filter(user=person).count() == 1
@@ -219,17 +177,22 @@ def test_an_appeal_registered_at_once_by_two_officials_is_registered_once():
     assert AuditEvent.objects.filter(action="appeal.registered").count() == 1
 
 
-def test_the_services_lock_the_row_they_decide_on():
-    """The guard the parallel cases rely on, seen in the SQL on PostgreSQL (SQLite has no row
-    locks: it takes the whole database for each write, which the serial runs above rely on)."""
+def test_signing_counts_on_the_appeal_row_last_and_takes_no_lock_before():
+    """The guard the parallel cases rely on, seen in the SQL: signing reads without a lock,
+    inserts the signature, and its last statement is the conditional UPDATE of the appeal's
+    counter, whose row lock (on PostgreSQL) is held only for the commit; no SELECT … FOR UPDATE
+    of the appeal queues the signers for the whole transaction."""
     from django.test.utils import CaptureQueriesContext
 
     problem = make_problem(threshold=1000)
     person = make_resident(problem.territory)
     with CaptureQueriesContext(connection) as queries:
         services.sign_appeal(user=person, appeal=problem.current_appeal)
-    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
-    if PARALLEL:
-        assert any('"appeals_appeal"' in sql for sql in locking)
-    else:
-        assert connection.features.has_select_for_update is False
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql]
+    writes = [
+        sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes[0].startswith('INSERT INTO "appeals_signature"')
+    assert re.match(r"UPDATE appeals_appeal SET signature_count = signature_count \+ 1", writes[-1])
+    assert "status IN" in writes[-1]

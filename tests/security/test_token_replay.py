@@ -15,7 +15,6 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.mfa.totp.internal.auth import TOTP, hotp_value
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -25,7 +24,8 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
-from veche.identity import sms
+from tests.phone import sent_code
+from tests.sign_in import current_code, with_second_factor
 from veche.identity.models import Verification
 from veche.identity.services import confirm_phone, send_phone_code
 from veche.notifications.models import NotificationPreference
@@ -33,21 +33,13 @@ from veche.notifications.services import email_modes, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+79161234567"
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
-def _english_and_sms_in_memory(settings):
+def _english_and_sms_in_memory(settings, sms_outbox):
     settings.LANGUAGE_CODE = "en"
-    settings.VECHE_SMS_BACKEND = "memory"
-    sms.outbox.clear()
     with translation.override("en"):
         yield
-    sms.outbox.clear()
-
-
-def last_code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
 
 
 # --- Phone codes ----------------------------------------------------------------------------
@@ -56,7 +48,7 @@ def last_code() -> str:
 def test_a_used_phone_code_confirms_nothing_the_second_time():
     person = make_user()
     send_phone_code(user=person, number=NUMBER)
-    code = last_code()
+    code = sent_code()
     confirm_phone(user=person, code=code)
     with pytest.raises((ValidationError, PermissionDenied)):
         confirm_phone(user=person, code=code)
@@ -68,12 +60,8 @@ def test_a_phone_code_sent_to_one_person_does_not_confirm_another():
     send_phone_code(user=owner, number=NUMBER)
     send_phone_code(user=thief, number="+79160000001")
     with pytest.raises((ValidationError, PermissionDenied)):
-        confirm_phone(user=thief, code=last_code_of(0))
+        confirm_phone(user=thief, code=sent_code(0))
     assert not Verification.objects.filter(user=thief).exists()
-
-
-def last_code_of(index: int) -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[index].text).group(1)
 
 
 # --- E-mail confirmation and password reset -------------------------------------------------
@@ -161,8 +149,8 @@ def test_a_password_reset_link_of_one_account_does_not_reset_another(client):
 def test_a_second_factor_code_is_accepted_once(client):
     """A code seen over a shoulder or in a proxy log cannot sign in a second time."""
     official = make_staff(make_organization(), email="official@example.org")
-    TOTP.activate(official, TOTP_SECRET)
-    code = f"{hotp_value(TOTP_SECRET, int(time.time()) // 30):06d}"
+    with_second_factor(official)
+    code = current_code()
 
     def sign_in(browser) -> bool:
         browser.post("/accounts/login/", {"login": "official@example.org", "password": PASSWORD})

@@ -19,10 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import make_discussion, make_problem, tiny_pdf
+from tests.sign_in import enter
 from veche.appeals.forms import PhotosField
 from veche.appeals.models import ProblemPhoto
 from veche.cabinet.forms import AttachmentsField
-from veche.cabinet.tests.builders import enter
 from veche.discussions import services as discussions
 from veche.discussions.models import MaterialVersion
 
@@ -46,9 +46,8 @@ DISGUISES = [
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings):
     settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.VECHE_MEDIA_ACCEL_REDIRECT = ""
     settings.VECHE_CLAMD_ADDRESS = ""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks as system_checks
 
-        from veche.accounts import signals
+        from veche.accounts import checks, signals
 
+        system_checks.register(checks.mfa_required_roles)
         user_logged_in.connect(signals.start_the_idle_clock, dispatch_uid="veche_idle_clock")
         authenticator_added.connect(
             signals.count_enrolment_as_second_factor, dispatch_uid="veche_enrolment_mfa"

@@ -344,6 +344,14 @@ class Signature(models.Model):
                 name="one_active_signature_per_person",
             ),
         ]
+        indexes = [
+            # The signatories of an appeal, page after page, in the order they signed.
+            models.Index(
+                fields=["appeal", "id"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="signature_active_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"signature {self.pk} on appeal {self.appeal_id}"

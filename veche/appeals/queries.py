@@ -119,6 +119,14 @@ def problem_for_page(pk: int) -> Problem:
     )
 
 
+def problem_to_sign(pk: int) -> Problem:
+    """A public problem with its current appeal: what signing needs, and no more joins."""
+    return get_object_or_404(
+        public_problems().select_related("current_appeal").filter(current_appeal__isnull=False),
+        pk=pk,
+    )
+
+
 def problem_photo(pk: int) -> ProblemPhoto:
     """A photo with its problem, whose visibility it follows (asked of the rules)."""
     return get_object_or_404(ProblemPhoto.objects.select_related("problem"), pk=pk)
@@ -181,11 +189,33 @@ def appeal_history(problem: Problem) -> list[Appeal]:
     )
 
 
-def public_signatures(appeal: Appeal, limit: int = 200) -> list[Signature]:
-    return list(
-        Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+SIGNATORIES_PAGE = 50
+
+
+@dataclass
+class Signatories:
+    """A page of signatories, in the order they signed, and where the next page starts."""
+
+    items: list
+    next_after: int | None
+
+
+def signatories(appeal_id: int, *, after: int = 0, size: int = SIGNATORIES_PAGE) -> Signatories:
+    """The signatories after signature `after`, a page at a time: read from an index on
+    (appeal, id) however many signed, so no page renders or skips the whole crowd."""
+    rows = list(
+        Signature.objects.filter(appeal_id=appeal_id, withdrawn_at__isnull=True, id__gt=after)
         .select_related("user", "revision")
-        .order_by("created_at", "id")[:limit]
+        .order_by("id")[: size + 1]
+    )
+    return Signatories(rows[:size], rows[size - 1].pk if len(rows) > size else None)
+
+
+def live_count(problem_id: int) -> Appeal:
+    """What the live count shows: the current appeal's count, threshold and status (one query)."""
+    return get_object_or_404(
+        Appeal.objects.only("signature_count", "signature_threshold", "status"),
+        pk=public_problems().filter(pk=problem_id).values("current_appeal_id")[:1],
     )
 
 

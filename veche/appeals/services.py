@@ -164,8 +164,9 @@ def publish_problem(
         target=problem,
         data={"organization": organization.slug, "territory": territory.code},
     )
-    if check_eligibility(author, EligibilityRule.Action.SIGN, appeal).allowed:
-        _add_signature(author, appeal)
+    decision = check_eligibility(author, EligibilityRule.Action.SIGN, appeal)
+    if decision.allowed:
+        _add_signature(author, appeal, decision)
     return problem
 
 
@@ -274,54 +275,85 @@ def decide_edit(
 
 def _snapshot(user) -> dict:
     """What the addressee gets about a co-applicant, taken from the verified identity."""
-    facts_source = (
-        user.verifications.filter(revoked_at__isnull=True)
-        .order_by("-level", "-verified_at")
-        .first()
+    verifications = list(
+        user.verifications.filter(revoked_at__isnull=True).order_by("-level", "-verified_at")
     )
-    address = facts_source.address if facts_source else ""
+    address = verifications[0].address if verifications else ""
     return {
         # The verified name, never the profile's, which the person may edit at will.
-        "full_name": verified_name(user) or user.full_name or user.email,
+        "full_name": verified_name(user, verifications=verifications)
+        or user.full_name
+        or user.email,
         "postal_address": address,
         "email": user.email,
     }
 
 
-def _add_signature(user, appeal: Appeal) -> Signature:
-    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                appeal=appeal,
-                user=user,
-                revision=appeal.current_revision,
-                basis=decision.basis,
-                **_snapshot(user),
-            )
-    except IntegrityError:
-        raise ValidationError(_("You have already signed this appeal.")) from None
-    Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") + 1)
-    appeal.refresh_from_db(fields=["signature_count"])
-    Follow.objects.get_or_create(problem=appeal.problem, user=user)
-    record_event(
-        actor=user,
-        action="appeal.signed",
-        target=appeal,
-        data={"signature": signature.pk, "revision": signature.revision.number},
-    )
-    if appeal.signature_count >= appeal.signature_threshold:
-        _dispatch(appeal, actor=None)
+# Statuses in which an appeal takes signatures.
+SIGNABLE = (Status.COLLECTING,)
+
+
+def _add_signature(user, appeal: Appeal, decision) -> Signature:
+    """Record an eligible person's signature. What may be read without a lock is read first:
+    the signature row is the one write that may fail (the unique constraint: "already signed",
+    IntegrityError, for the caller), and the appeal's counter is updated last, so that its
+    row stays locked only for the commit that follows (README, "Design decisions")."""
+    revision = appeal.current_revision
+    snapshot = _snapshot(user)
+    with transaction.atomic():
+        signature = Signature.objects.create(
+            appeal=appeal, user=user, revision=revision, basis=decision.basis, **snapshot
+        )
+        Follow.objects.bulk_create(
+            [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
+        )
+        record_event(
+            actor=user,
+            action="appeal.signed",
+            target=appeal,
+            data={"signature": signature.pk, "revision": revision.number},
+        )
+        _count_signature(appeal, signature)
     return signature
 
 
-@transaction.atomic
+def _count_signature(appeal: Appeal, signature: Signature) -> None:
+    """Add the signature to the appeal's count, and dispatch the appeal when this signature
+    reached the threshold. The UPDATE takes the appeal's row lock, held to the commit: every
+    signing before it is counted, and exactly one signing sees the threshold reached. An appeal
+    that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
+    table = Appeal._meta.db_table
+    statuses = ", ".join(["%s"] * len(SIGNABLE))
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
+            f"WHERE id = %s AND status IN ({statuses}) "
+            "RETURNING signature_count, signature_threshold, status",
+            [appeal.pk, *SIGNABLE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        fresh = Appeal.objects.get(pk=appeal.pk)
+        _require_status(fresh, *SIGNABLE)
+        raise ValidationError(_("This appeal does not take signatures now."))
+    appeal.signature_count, appeal.signature_threshold, appeal.status = row
+    signature.appeal = appeal
+    if appeal.status == Status.COLLECTING and appeal.signature_count >= appeal.signature_threshold:
+        _dispatch(appeal, actor=None)
+
+
 def sign_appeal(*, user, appeal: Appeal) -> Signature:
-    """One signature per person, only when eligible; the threshold dispatches the appeal."""
-    appeal = _lock(appeal)  # signings of one appeal queue here, so the count is exact
-    _require_status(appeal, Status.COLLECTING)
-    _refuse_unless(check_eligibility(user, EligibilityRule.Action.SIGN, appeal))
-    return _add_signature(user, appeal)
+    """One signature per person, only when eligible; the threshold dispatches the appeal.
+
+    Nothing is locked while eligibility and the co-applicant's data are gathered; the short
+    transaction that follows inserts the signature and counts it (`_add_signature`)."""
+    _require_status(appeal, *SIGNABLE)
+    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
+    _refuse_unless(decision)
+    try:
+        return _add_signature(user, appeal, decision)
+    except IntegrityError:
+        raise ValidationError(_("You have already signed this appeal.")) from None
 
 
 @transaction.atomic
@@ -691,8 +723,9 @@ def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
         data={"previous": appeal.pk, "organization": organization.slug},
     )
     _notify("escalated", appeal, new_appeal=new.pk)
-    if check_eligibility(author, EligibilityRule.Action.SIGN, new).allowed:
-        _add_signature(author, new)
+    decision = check_eligibility(author, EligibilityRule.Action.SIGN, new)
+    if decision.allowed:
+        _add_signature(author, new, decision)
     return new
 
 

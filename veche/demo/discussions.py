@@ -13,6 +13,7 @@ from veche.accounts.services import ensure_account
 from veche.demo.appeals import _residents, _verify
 from veche.discussions import services
 from veche.discussions.models import Application, Discussion, MaterialVersion, Submission
+from veche.discussions.records import builds
 from veche.documents.rendering import html_to_pdf
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
@@ -337,16 +338,18 @@ def _discussion(
                 reason=reason,
             )
     if stage == "concluded":
-        services.sign_protocol(user=organizer, discussion=discussion)
+        # The demo loader is the worker here: it builds the protocol and the conclusion itself.
+        builds.run(services.sign_protocol(user=organizer, discussion=discussion).pk)
         signed = timezone.now() - 40 * DAY
         Discussion.objects.filter(pk=discussion.pk).update(protocol_signed_at=signed)
         discussion.refresh_from_db()
-        services.publish_conclusion(
+        published = services.publish_conclusion(
             user=organizer,
             discussion=discussion,
             text="Общественные обсуждения признаны состоявшимися. Организатор рекомендует "
             "утвердить Правила с учётом предложений о доступности и освещении.",
         )
+        builds.run(published.pk)
         Discussion.objects.filter(pk=discussion.pk).update(
             conclusion_published_at=timezone.now() - 35 * DAY
         )

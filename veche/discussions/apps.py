@@ -7,17 +7,24 @@ class DiscussionsConfig(AppConfig):
     label = "discussions"
 
     def ready(self) -> None:
+        from django.core import checks as system_checks
+
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import queries, sections, services
-        from veche.discussions.models import Submission
+        from veche.discussions import checks, notices, queries, sections, services
+        from veche.discussions.models import RecordBuild, Submission
+        from veche.discussions.records import builds
         from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
         from veche.moderation import registry as moderated
 
+        system_checks.register(checks.limited_subjects)
         outbox.register(RECEIPT_KIND, send_receipt_email)
+        notices.register()
         document_kinds.register_kinds()
+        builds.register_finisher(RecordBuild.Kind.PROTOCOL, services.keep_signed_protocol)
+        builds.register_finisher(RecordBuild.Kind.CONCLUSION, services.keep_published_conclusion)
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )

@@ -39,9 +39,20 @@ class SubmissionForm(forms.Form):
         label=_("I send it on behalf of the legal entity I represent"), required=False
     )
 
-    def __init__(self, *args, discussion: Discussion, kinds=None, legal_entity: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        discussion: Discussion,
+        kinds=None,
+        legal_entity: bool,
+        materials=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["material"].queryset = discussion.materials.all()
+        if materials is not None:  # already read by the page: offered without reading them again
+            field = self.fields["material"]
+            field.choices = [("", field.empty_label), *((m.pk, m.title) for m in materials)]
         if kinds is not None:
             self.fields["kind"].choices = [c for c in Submission.Kind.choices if c[0] in kinds]
             if len(kinds) == 1:

@@ -1,10 +1,19 @@
-"""Who hears what about a discussion. Each function is called after the change commits, takes ids,
-and creates in-app notices (mailed as each person chose) through the notifications app."""
+"""Who hears of what happens to a discussion or an application, and what each notice says: small
+classes, one per kind, registered with the notifications app (`register`, from
+`DiscussionsConfig.ready()`).
+
+The services announce an event (``"schedule_changed"``, ``"protocol"``, …) in the transaction
+of the change (`veche.notifications.services.announce`): the event is stored with an outbox
+message, and the outbox's worker works out who hears of it and stores their notices, once. A
+notice's text lives in ``templates/discussions/notices/<name>.txt``; its title is a short
+translatable phrase with the title of the project or the application. `veche discussion_tick`
+announces discussions on their notice date and, once a day, the questions that wait for the
+experts (`remind_experts`).
+"""
 
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,14 +29,9 @@ from veche.discussions.models import (
     Submission,
 )
 from veche.discussions.wording import PHRASES
-from veche.notifications.services import notify_people
+from veche.notifications import registry
+from veche.notifications.services import announce
 from veche.organizations.models import Membership
-
-
-def after_commit(function, *args) -> None:
-    # robust: the change is committed; a failing notice must not turn it into an error page.
-    transaction.on_commit(lambda: function(*args), robust=True)
-
 
 # --- Audiences ------------------------------------------------------------------------------
 
@@ -48,6 +52,10 @@ def participants_of(discussion: Discussion) -> set[int]:
     )
 
 
+def experts_of(discussion: Discussion) -> set[int]:
+    return set(discussion.experts.values_list("pk", flat=True))
+
+
 def organizers_of(organization_id: int) -> set[int]:
     from veche.discussions.rules import ORGANIZER_ROLES
 
@@ -58,194 +66,239 @@ def organizers_of(organization_id: int) -> set[int]:
     )
 
 
-def _discussion(discussion_id: int) -> Discussion | None:
-    return (
-        Discussion.objects.select_related("territory", "organizer").filter(pk=discussion_id).first()
+def author_of(submission: Submission | None) -> set[int]:
+    return {submission.author_id} if submission and submission.author_id else set()
+
+
+# --- Notice kinds of a discussion -----------------------------------------------------------
+
+
+class OwnNotice(registry.Notice):
+    """A notice of this app: its text is ``discussions/notices/<kind less the prefix>.txt``."""
+
+    @property
+    def template_name(self) -> str:
+        return f"discussions/notices/{self.kind.removeprefix('discussion_')}.txt"
+
+
+class Notice(OwnNotice):
+    """One kind of notice about a discussion: by default its followers and participants hear
+    it, and it links to the discussion's page."""
+
+    def audience(self, discussion: Discussion, context: dict, extra: dict) -> set[int]:
+        return followers_of(discussion) | participants_of(discussion)
+
+    def url(self, discussion: Discussion, extra: dict) -> str:
+        return discussion.get_absolute_url()
+
+    def title_params(self, discussion: Discussion, extra: dict) -> dict:
+        return {"title": discussion.title}
+
+    def template_context(self, discussion: Discussion, extra: dict) -> dict:
+        return {"discussion": discussion, "site_url": settings.SITE_URL} | extra
+
+
+class AboutSubmission(Notice):
+    """About one submission (context "submission"): its author hears it, and it links to it."""
+
+    def load(self, discussion, context):
+        submission = discussion.submissions.filter(pk=context.get("submission")).first()
+        return {"submission": submission}
+
+    def audience(self, discussion, context, extra):
+        return author_of(extra["submission"])
+
+    def url(self, discussion, extra):
+        submission = extra["submission"]
+        return submission.get_absolute_url() if submission else discussion.get_absolute_url()
+
+
+class Announced(Notice):
+    """On the notice date: those who follow the discussion or its territory are invited."""
+
+    kind = "discussion_announced"
+    title = _("Notice: “%(title)s” is put to public discussion")
+
+    def audience(self, discussion, context, extra):
+        return followers_of(discussion)
+
+
+class ScheduleChanged(Notice):
+    kind = "discussion_schedule_changed"
+    title = _("The schedule of “%(title)s” has changed")
+
+    def load(self, discussion, context):
+        changes = list(
+            ScheduleChange.objects.filter(
+                discussion=discussion, pk__in=context.get("changes") or []
+            ).order_by("id")
+        )
+        return {"changes": changes, "reason": changes[0].reason if changes else ""}
+
+    def audience(self, discussion, context, extra):
+        return super().audience(discussion, context, extra) if extra["changes"] else set()
+
+
+class Cancelled(Notice):
+    kind = "discussion_cancelled"
+    title = _("“%(title)s” is cancelled")
+
+
+class QuestionAsked(AboutSubmission):
+    kind = "discussion_question_asked"
+    title = _("A new question to the experts on “%(title)s”")
+
+    def audience(self, discussion, context, extra):
+        return experts_of(discussion) if extra["submission"] else set()
+
+
+class QuestionAnswered(AboutSubmission):
+    kind = "discussion_question_answered"
+    title = _("The experts answered your question on “%(title)s”")
+
+    def load(self, discussion, context):
+        answer = (
+            ExpertAnswer.objects.select_related("submission")
+            .filter(pk=context.get("answer"), submission__discussion=discussion)
+            .first()
+        )
+        return {"answer": answer, "submission": answer.submission if answer else None}
+
+
+class RecommendationGiven(AboutSubmission):
+    kind = "discussion_recommendation"
+    title = _("The organizer reviewed your submission on “%(title)s”")
+
+    def heading(self, discussion, extra):
+        # A question is reviewed as a question: "Организатор рассмотрел ваш вопрос…".
+        submission = extra["submission"]
+        if submission is None:
+            return super().heading(discussion, extra)
+        return str(PHRASES[submission.kind].reviewed) % self.title_params(discussion, extra)
+
+
+class ProtocolSigned(Notice):
+    kind = "discussion_protocol"
+    title = _("The protocol of “%(title)s” is published")
+
+
+class ConclusionPublished(Notice):
+    kind = "discussion_conclusion"
+    title = _("The conclusion on “%(title)s” is published")
+
+
+class ProgressRecorded(Notice):
+    """Progress on one accepted proposal is for its author; on the whole project, for all."""
+
+    kind = "discussion_progress"
+    title = _("Progress on “%(title)s”")
+
+    def load(self, discussion, context):
+        milestone = (
+            Milestone.objects.select_related("submission")
+            .filter(pk=context.get("milestone"), discussion=discussion)
+            .first()
+        )
+        return {"milestone": milestone}
+
+    def audience(self, discussion, context, extra):
+        milestone = extra["milestone"]
+        if milestone is None:
+            return set()
+        if milestone.submission_id:
+            return author_of(milestone.submission)
+        return super().audience(discussion, context, extra)
+
+    def url(self, discussion, extra):
+        milestone = extra["milestone"]
+        if milestone is not None and milestone.submission_id:
+            return milestone.submission.get_absolute_url()
+        return discussion.get_absolute_url()
+
+
+class ExpertReminder(AboutSubmission):
+    """Announced by `remind_experts`, once a day for each question left waiting."""
+
+    kind = "discussion_expert_reminder"
+    title = _("A question on “%(title)s” waits for your answer")
+
+    def audience(self, discussion, context, extra):
+        question = extra["submission"]
+        # Answered between the tick and the worker: nobody needs reminding.
+        if question is None or question.answers.exists():
+            return set()
+        return experts_of(discussion)
+
+
+# --- Notice kinds of an application ---------------------------------------------------------
+
+
+class AboutApplication(OwnNotice):
+    """A landowner's or developer's application to hold a discussion."""
+
+    def title_params(self, application: Application, extra: dict) -> dict:
+        return {"title": application.title}
+
+    def template_context(self, application: Application, extra: dict) -> dict:
+        return {"application": application} | extra
+
+
+class ApplicationFiled(AboutApplication):
+    kind = "discussion_application_filed"
+    title = _("An application to discuss “%(title)s”")
+
+    def audience(self, application, context, extra):
+        return organizers_of(application.organization_id)
+
+    def url(self, application, extra):
+        return reverse("discussions:applications")
+
+
+class ApplicationDecided(AboutApplication):
+    kind = "discussion_application_decided"
+    title = _("Your application “%(title)s” is decided")
+
+    def audience(self, application, context, extra):
+        return {application.applicant_id}
+
+    def url(self, application, extra):
+        return reverse("discussions:my_applications")
+
+
+# --- Registry -------------------------------------------------------------------------------
+
+DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
+    "announced": (Announced(),),
+    "schedule_changed": (ScheduleChanged(),),
+    "cancelled": (Cancelled(),),
+    "question_asked": (QuestionAsked(),),
+    "question_answered": (QuestionAnswered(),),
+    "recommendation": (RecommendationGiven(),),
+    "protocol": (ProtocolSigned(),),
+    "conclusion": (ConclusionPublished(),),
+    "progress": (ProgressRecorded(),),
+    "expert_reminder": (ExpertReminder(),),
+}
+
+APPLICATION_EVENTS: dict[str, tuple[AboutApplication, ...]] = {
+    "filed": (ApplicationFiled(),),
+    "decided": (ApplicationDecided(),),
+}
+
+
+def register() -> None:
+    registry.register_subject(
+        Discussion.objects.select_related("territory", "organizer"), events=DISCUSSION_EVENTS
     )
+    registry.register_subject(Application.objects.all(), events=APPLICATION_EVENTS)
 
 
-def _tell(kind, user_ids, title, discussion, *, template=None, key="", url=None, **context):
-    return notify_people(
-        kind=f"discussion_{kind}",
-        user_ids=user_ids,
-        title=title,
-        title_params={"title": discussion.title},
-        template_name=template or f"discussions/notices/{kind}.txt",
-        context={"discussion": discussion, "site_url": settings.SITE_URL} | context,
-        url=url or discussion.get_absolute_url(),
-        key=key,
-        subject=discussion,
-    )
-
-
-# --- Notices --------------------------------------------------------------------------------
-
-
-def announced(discussion_id: int) -> None:
-    discussion = _discussion(discussion_id)
-    if discussion:
-        _tell(
-            "announced",
-            followers_of(discussion),
-            _("Notice: “%(title)s” is put to public discussion"),
-            discussion,
-            key=f"discussion_announced:{discussion.pk}",
-        )
-
-
-def schedule_changed(discussion_id: int, change_ids: list[int]) -> None:
-    discussion = _discussion(discussion_id)
-    changes = list(ScheduleChange.objects.filter(pk__in=change_ids).order_by("id"))
-    if discussion and changes:
-        _tell(
-            "schedule_changed",
-            followers_of(discussion) | participants_of(discussion),
-            _("The schedule of “%(title)s” has changed"),
-            discussion,
-            changes=changes,
-            reason=changes[0].reason,
-        )
-
-
-def cancelled(discussion_id: int) -> None:
-    discussion = _discussion(discussion_id)
-    if discussion:
-        _tell(
-            "cancelled",
-            followers_of(discussion) | participants_of(discussion),
-            _("“%(title)s” is cancelled"),
-            discussion,
-        )
-
-
-def submission_received(submission_id: int) -> None:
-    """The participant's receipt (an e-mail of its own, whatever their notice settings), and a
-    word to the experts when a question arrives."""
-    from veche.discussions.tasks import queue_receipt
-
-    submission = Submission.objects.select_related("discussion").filter(pk=submission_id).first()
-    if submission is None:
-        return
-    queue_receipt(submission.pk)
-    if submission.kind == Submission.Kind.QUESTION:
-        discussion = submission.discussion
-        _tell(
-            "question_asked",
-            set(discussion.experts.values_list("pk", flat=True)),
-            _("A new question to the experts on “%(title)s”"),
-            discussion,
-            url=submission.get_absolute_url(),
-            submission=submission,
-        )
-
-
-def question_answered(answer_id: int) -> None:
-    answer = (
-        ExpertAnswer.objects.select_related("submission__discussion").filter(pk=answer_id).first()
-    )
-    if answer and answer.submission.author_id:
-        _tell(
-            "question_answered",
-            {answer.submission.author_id},
-            _("The experts answered your question on “%(title)s”"),
-            answer.submission.discussion,
-            url=answer.submission.get_absolute_url(),
-            submission=answer.submission,
-            answer=answer,
-        )
-
-
-def recommendation_given(submission_id: int) -> None:
-    submission = Submission.objects.select_related("discussion").filter(pk=submission_id).first()
-    if submission and submission.author_id:
-        _tell(
-            "recommendation",
-            {submission.author_id},
-            PHRASES[submission.kind].reviewed,
-            submission.discussion,
-            url=submission.get_absolute_url(),
-            submission=submission,
-        )
-
-
-def protocol_signed(discussion_id: int) -> None:
-    discussion = _discussion(discussion_id)
-    if discussion:
-        _tell(
-            "protocol",
-            followers_of(discussion) | participants_of(discussion),
-            _("The protocol of “%(title)s” is published"),
-            discussion,
-            key=f"discussion_protocol:{discussion.pk}",
-        )
-
-
-def conclusion_published(discussion_id: int) -> None:
-    discussion = _discussion(discussion_id)
-    if discussion:
-        _tell(
-            "conclusion",
-            followers_of(discussion) | participants_of(discussion),
-            _("The conclusion on “%(title)s” is published"),
-            discussion,
-            key=f"discussion_conclusion:{discussion.pk}",
-        )
-
-
-def progress_recorded(milestone_id: int) -> None:
-    milestone = (
-        Milestone.objects.select_related("discussion", "submission").filter(pk=milestone_id).first()
-    )
-    if milestone is None:
-        return
-    if milestone.submission_id:
-        audience = {milestone.submission.author_id} - {None}
-        url = milestone.submission.get_absolute_url()
-    else:
-        audience = followers_of(milestone.discussion) | participants_of(milestone.discussion)
-        url = milestone.discussion.get_absolute_url()
-    _tell(
-        "progress",
-        audience,
-        _("Progress on “%(title)s”"),
-        milestone.discussion,
-        url=url,
-        milestone=milestone,
-    )
-
-
-def application_filed(application_id: int) -> None:
-    application = Application.objects.filter(pk=application_id).first()
-    if application:
-        notify_people(
-            kind="discussion_application_filed",
-            user_ids=organizers_of(application.organization_id),
-            title=_("An application to discuss “%(title)s”"),
-            title_params={"title": application.title},
-            template_name="discussions/notices/application_filed.txt",
-            context={"application": application},
-            url=reverse("discussions:applications"),
-            subject=application,
-        )
-
-
-def application_decided(application_id: int) -> None:
-    application = Application.objects.filter(pk=application_id).first()
-    if application:
-        notify_people(
-            kind="discussion_application_decided",
-            user_ids={application.applicant_id},
-            title=_("Your application “%(title)s” is decided"),
-            title_params={"title": application.title},
-            template_name="discussions/notices/application_decided.txt",
-            context={"application": application},
-            url=reverse("discussions:my_applications"),
-            subject=application,
-        )
+# --- Reminders ------------------------------------------------------------------------------
 
 
 def remind_experts(now: datetime.datetime | None = None) -> int:
-    """Experts hear once a day of each question waiting longer than the setting allows."""
+    """Experts hear once a day of each question waiting longer than the setting allows; returns
+    how many questions they are reminded of (a second run on the same day announces none)."""
     now = now or timezone.now()
     waiting_since = now - datetime.timedelta(hours=settings.VECHE_EXPERT_REMINDER_HOURS)
     questions = (
@@ -257,22 +310,17 @@ def remind_experts(now: datetime.datetime | None = None) -> int:
             discussion__status=Discussion.Status.PUBLISHED,
             hidden_at__isnull=True,
         )
-        .select_related("discussion__territory")
+        .select_related("discussion")
         .order_by("created_at")
     )
     day = timezone.localdate(now).isoformat()
-    sent = 0
+    reminded = 0
     for question in questions:
-        experts = set(question.discussion.experts.values_list("pk", flat=True))
-        sent += len(
-            _tell(
-                "expert_reminder",
-                experts,
-                _("A question on “%(title)s” waits for your answer"),
-                question.discussion,
-                url=question.get_absolute_url(),
-                key=f"discussion_expert_reminder:{question.pk}:{day}",
-                submission=question,
-            )
+        stored = announce(
+            subject=question.discussion,
+            event="expert_reminder",
+            context={"submission": question.pk},
+            key=f"discussion_expert_reminder:{question.pk}:{day}",
         )
-    return sent
+        reminded += stored is not None
+    return reminded

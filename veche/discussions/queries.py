@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import rules
 from django.db import connection
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ def visible_discussion(user, pk: int) -> Discussion:
     """A discussion this person may see: public ones after their notice, drafts and scheduled
     ones only to their organizers."""
     discussion = (
-        Discussion.objects.select_related("territory", "organizer", "created_by")
+        Discussion.objects.select_related("territory", "organizer", "created_by", "application")
         .filter(pk=pk)
         .first()
     )
@@ -74,15 +74,48 @@ def materials_of(discussion: Discussion) -> list[Material]:
     )
 
 
-def public_submissions(discussion: Discussion) -> QuerySet[Submission]:
+# A discussion page shows the first submissions of each section; its lists page through the rest.
+SUBMISSIONS_PREVIEW = 10
+SUBMISSIONS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SubmissionCounts:
+    """The public submissions of a discussion: questions to the experts, and proposals and
+    remarks."""
+
+    questions: int
+    proposals: int
+
+
+def submission_counts(discussion: Discussion) -> SubmissionCounts:
+    counted = discussion.submissions.filter(hidden_at__isnull=True).aggregate(
+        questions=Count("pk", filter=Q(kind=Submission.Kind.QUESTION)),
+        proposals=Count("pk", filter=~Q(kind=Submission.Kind.QUESTION)),
+    )
+    return SubmissionCounts(questions=counted["questions"], proposals=counted["proposals"])
+
+
+def public_submissions(discussion: Discussion, *, questions: bool) -> QuerySet[Submission]:
+    """The questions (or else the proposals and remarks) the public sees, in registration order;
+    slice it for a page: its authors and documents come in the same query, the experts' answers
+    in one more (`with_answers`), whatever the page holds."""
+    kind = Q(kind=Submission.Kind.QUESTION)
     return (
-        discussion.submissions.filter(hidden_at__isnull=True)
+        discussion.submissions.filter(kind if questions else ~kind, hidden_at__isnull=True)
         .select_related("author", "material")
-        .prefetch_related(
-            Prefetch("answers", queryset=ExpertAnswer.objects.select_related("expert"))
-        )
         .order_by("number")
     )
+
+
+def with_answers(*pages) -> list[list[Submission]]:
+    """The pages of submissions as lists, the experts' answers of all of them in one query."""
+    pages = [list(page) for page in pages]
+    prefetch_related_objects(
+        [submission for page in pages for submission in page],
+        Prefetch("answers", queryset=ExpertAnswer.objects.order_by("created_at", "id")),
+    )
+    return pages
 
 
 def submission_for(user, pk: int) -> Submission:

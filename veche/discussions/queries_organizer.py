@@ -1,7 +1,6 @@
 """The read side of the organizer's pages: the discussions a person organizes, the review of one
-discussion and the documents its organizers may open, the applications of landowners and
-developers, and the access helpers that decide who may open these pages (403 for a public
-discussion, 404 for one the person may not know of)."""
+discussion, the applications of landowners and developers, and the access helpers that decide
+who may open these pages (403 for a public discussion, 404 for one the person may not know of)."""
 
 from dataclasses import dataclass
 
@@ -9,8 +8,6 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from veche.accounts.models import User
 from veche.discussions.models import (
@@ -197,41 +194,6 @@ def review_counts(discussion: Discussion) -> ReviewCounts:
         )
     )
     return ReviewCounts(**counts)
-
-
-@dataclass(frozen=True)
-class DocumentLink:
-    label: str
-    url: str
-
-
-def organizer_documents(discussion: Discussion) -> list[DocumentLink]:
-    """Every document of the discussion its organizers may open now, in the order of its life:
-    the protocol (its draft until signed) with its DOCX copy and the participants' annex, then
-    the conclusion. A draft discussion has none."""
-    if discussion.status == Discussion.Status.DRAFT:
-        return []
-    signed = bool(discussion.protocol_signed_at)
-    published = bool(discussion.conclusion_published_at)
-    links = []
-    # The signed protocol and the published conclusion are read as issued, once their file is.
-    if not signed:
-        links.append((_("Draft protocol (PDF)"), "protocol_draft_pdf"))
-    elif discussion.protocol_file:
-        links.append((_("Protocol (PDF)"), "protocol_pdf"))
-    links += [
-        (_("Protocol (DOCX)") if signed else _("Draft protocol (DOCX)"), "protocol_docx"),
-        (_("Annex to the protocol: list of participants (PDF)"), "annex_pdf"),
-    ]
-    if signed:
-        conclusion = _("Conclusion (DOCX)") if published else _("Draft conclusion (DOCX)")
-        links.append((conclusion, "conclusion_docx"))
-    if published and discussion.conclusion_file:
-        links.append((_("Conclusion (PDF)"), "conclusion_pdf"))
-    return [
-        DocumentLink(str(label), reverse(f"discussions:{name}", args=[discussion.pk]))
-        for label, name in links
-    ]
 
 
 def review_submissions(discussion: Discussion, *, only_unreviewed: bool = False):

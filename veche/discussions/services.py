@@ -1,5 +1,7 @@
 """Use cases of public discussions and hearings. Each runs in one transaction, checks who may act
-and at which stage, records an audit event, and sends notices after commit."""
+and at which stage, records an audit event, and announces what people are to hear of: the event
+is stored with an outbox message in the same transaction, and the notices are made in the
+background (`veche.discussions.notices`)."""
 
 import datetime
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
-from veche.discussions import notices, records
+from veche.discussions import notices, records, tasks
 from veche.discussions.materials import check_upload
 from veche.discussions.models import (
     Application,
@@ -26,10 +28,12 @@ from veche.discussions.models import (
     Material,
     MaterialVersion,
     Milestone,
+    RecordBuild,
     ScheduleChange,
     Stage,
     Submission,
 )
+from veche.discussions.records import builds
 from veche.discussions.schedule import (
     MOVABLE_FIELDS,
     dates_of,
@@ -40,6 +44,7 @@ from veche.discussions.wording import PHRASES
 from veche.identity.eligibility import check_eligibility, legal_entity_of
 from veche.identity.models import EligibilityRule, Level
 from veche.moderation.screening import is_obscene, is_threatening
+from veche.notifications.services import announce
 
 LEVELS = {
     "email": Level.EMAIL,
@@ -56,6 +61,17 @@ class ScheduleWarnings(ValidationError):
     def __init__(self, warnings: list[str]):
         super().__init__(warnings)
         self.warnings = warnings
+
+
+def _notify(event: str, subject: Discussion | Application, **context) -> None:
+    """Announce an event of the discussion (or application), in the caller's transaction; its
+    notices are made once it commits, in the background (see `notices`)."""
+    announce(subject=subject, event=event, context=context)
+
+
+def _actor(user) -> dict:
+    # Who acted is not told of their own act.
+    return {"actor": user.pk}
 
 
 def _require(allowed: bool, message: str | None = None) -> None:
@@ -214,7 +230,7 @@ def publish_discussion(*, user, discussion: Discussion, accept_warnings: bool = 
         actor=user, action="discussion.published", target=discussion, data={"warnings": warnings}
     )
     if discussion.stage == Stage.ANNOUNCED:
-        transaction.on_commit(lambda: send_due_notices(), robust=True)
+        _announce(discussion, discussion.published_at)
     return discussion
 
 
@@ -282,7 +298,7 @@ def move_dates(
         target=discussion,
         data={c.field: [c.old_value, c.new_value] for c in changes},
     )
-    notices.after_commit(notices.schedule_changed, discussion.pk, [c.pk for c in changes])
+    _notify("schedule_changed", discussion, changes=[c.pk for c in changes], **_actor(user))
     return changes
 
 
@@ -312,7 +328,7 @@ def cancel_discussion(*, user, discussion: Discussion, reason: str) -> Discussio
     record_event(actor=user, action="discussion.cancelled", target=discussion)
     if discussion.published_at:
         # A draft was never public: nobody is told of it, not even that it is called off.
-        notices.after_commit(notices.cancelled, discussion.pk)
+        _notify("cancelled", discussion, **_actor(user))
     return discussion
 
 
@@ -548,7 +564,10 @@ def submit(
             "basis": submission.basis,
         },
     )
-    notices.after_commit(notices.submission_received, submission.pk)
+    # The receipt is stored with the submission: a crash after the commit cannot lose it.
+    tasks.queue_receipt(submission.pk)
+    if kind == Kind.QUESTION:
+        _notify("question_asked", discussion, submission=submission.pk, **_actor(user))
     return submission
 
 
@@ -681,7 +700,7 @@ def answer_question(*, expert, submission: Submission, text: str) -> ExpertAnswe
         target=submission,
         data={"answer": answer.pk},
     )
-    notices.after_commit(notices.question_answered, answer.pk)
+    _notify("question_answered", discussion, answer=answer.pk, **_actor(expert))
     return answer
 
 
@@ -713,7 +732,7 @@ def recommend(*, user, submission: Submission, recommendation: str, reason: str)
         target=submission,
         data={"recommendation": recommendation},
     )
-    notices.after_commit(notices.recommendation_given, submission.pk)
+    _notify("recommendation", discussion, submission=submission.pk, **_actor(user))
     return submission
 
 
@@ -732,8 +751,10 @@ def _keep_issued(discussion: Discussion, which: str, issued):
 
 
 @transaction.atomic
-def sign_protocol(*, user, discussion: Discussion):
-    """Sign off the protocol: only in review, with every submission recommended."""
+def sign_protocol(*, user, discussion: Discussion) -> RecordBuild:
+    """Sign off the protocol: only in review, with every submission recommended. The protocol
+    is built in the background (a hearing's can take minutes), registered and published, and
+    its followers told, by `keep_signed_protocol`; returns that build."""
     discussion = _lock(discussion)
     _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.REVIEW)
@@ -745,23 +766,45 @@ def sign_protocol(*, user, discussion: Discussion):
         )
     discussion.protocol_signed_at = timezone.now()
     discussion.protocol_signed_by = user
-    document = _keep_issued(discussion, "protocol", records.issue_protocol(discussion))
-    discussion.save(
-        update_fields=["protocol_signed_at", "protocol_signed_by", "protocol_code", "protocol_file"]
-    )
+    discussion.save(update_fields=["protocol_signed_at", "protocol_signed_by"])
     record_event(
         actor=user,
         action="discussion.protocol_signed",
         target=discussion,
-        data={"code": document.code, "sha256": document.sha256},
+        data={"submissions": discussion.submissions.filter(hidden_at__isnull=True).count()},
     )
-    notices.after_commit(notices.protocol_signed, discussion.pk)
-    return document
+    return builds.request(discussion, RecordBuild.Kind.PROTOCOL, user)
+
+
+def _keep_published(discussion: Discussion, which: str, issued, actor) -> None:
+    """Keep the built protocol or conclusion on the discussion (once: a second build of the same
+    act keeps the first), record it and tell the followers."""
+    with transaction.atomic():
+        discussion = _lock(discussion)
+        if getattr(discussion, f"{which}_file"):
+            return
+        document = _keep_issued(discussion, which, issued)
+        discussion.save(update_fields=[f"{which}_code", f"{which}_file"])
+        record_event(
+            actor=actor,
+            action=f"discussion.{which}_issued",
+            target=discussion,
+            data={"code": document.code, "sha256": document.sha256},
+        )
+        _notify(which, discussion, **_actor(actor))
+
+
+def keep_signed_protocol(discussion: Discussion, progress=None) -> None:
+    """Build the signed protocol (in the background: `records.builds`), register it and keep it
+    as issued; then it is published and its followers are told."""
+    issued = records.issue_protocol(discussion, progress or records.no_progress)
+    _keep_published(discussion, "protocol", issued, discussion.protocol_signed_by)
 
 
 @transaction.atomic
-def publish_conclusion(*, user, discussion: Discussion, text: str):
-    """Publish the conclusion; once published it never changes."""
+def publish_conclusion(*, user, discussion: Discussion, text: str) -> RecordBuild:
+    """Publish the conclusion; once published it never changes. Its PDF is built in the
+    background by `keep_published_conclusion`; returns that build."""
     discussion = _lock(discussion)
     _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _require_stage(discussion, Stage.PROTOCOL)
@@ -770,24 +813,46 @@ def publish_conclusion(*, user, discussion: Discussion, text: str):
     discussion.conclusion_text = text.strip()
     discussion.conclusion_published_at = timezone.now()
     discussion.conclusion_published_by = user
-    document = _keep_issued(discussion, "conclusion", records.issue_conclusion(discussion))
     discussion.save(
-        update_fields=[
-            "conclusion_text",
-            "conclusion_published_at",
-            "conclusion_published_by",
-            "conclusion_code",
-            "conclusion_file",
-        ]
+        update_fields=["conclusion_text", "conclusion_published_at", "conclusion_published_by"]
     )
     record_event(
         actor=user,
         action="discussion.conclusion_published",
         target=discussion,
-        data={"code": document.code, "sha256": document.sha256},
+        data={"submissions": discussion.submissions.filter(hidden_at__isnull=True).count()},
     )
-    notices.after_commit(notices.conclusion_published, discussion.pk)
-    return document
+    return builds.request(discussion, RecordBuild.Kind.CONCLUSION, user)
+
+
+def keep_published_conclusion(discussion: Discussion, progress=None) -> None:
+    issued = records.issue_conclusion(discussion, progress or records.no_progress)
+    _keep_published(discussion, "conclusion", issued, discussion.conclusion_published_by)
+
+
+def may_build(discussion: Discussion, kind: str) -> bool:
+    """Whether a document of `kind` can be built now: the draft protocol until the protocol is
+    signed, the conclusion's copy once it is; the signed protocol and the published conclusion
+    again only when their build failed."""
+    Kind = RecordBuild.Kind
+    signed, published = discussion.protocol_signed_at, discussion.conclusion_published_at
+    return {
+        Kind.DRAFT_PROTOCOL: not signed,
+        Kind.ANNEX: True,
+        Kind.PROTOCOL_DOCX: True,
+        Kind.CONCLUSION_DOCX: bool(signed),
+        Kind.PROTOCOL: bool(signed) and not discussion.protocol_file,
+        Kind.CONCLUSION: bool(published) and not discussion.conclusion_file,
+    }.get(kind, False)
+
+
+def request_record(*, user, discussion: Discussion, kind: str) -> RecordBuild:
+    """Build a document of the discussion for its organizer, in the background; the build
+    already under way, if there is one."""
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
+    if not may_build(discussion, kind):
+        raise ValidationError(_("This document cannot be prepared at this stage."))
+    return builds.request(discussion, kind, user)
 
 
 # --- After the decision ---------------------------------------------------------------------
@@ -835,7 +900,7 @@ def record_progress(
         target=target,
         data={"milestone": milestone.pk, "percent": percent},
     )
-    notices.after_commit(notices.progress_recorded, milestone.pk)
+    _notify("progress", discussion, milestone=milestone.pk, **_actor(user))
     return milestone
 
 
@@ -880,7 +945,7 @@ def apply_for_discussion(
     application.full_clean()
     application.save()
     record_event(actor=user, action="discussion.application_filed", target=application)
-    notices.after_commit(notices.application_filed, application.pk)
+    _notify("filed", application, **_actor(user))
     return application
 
 
@@ -903,7 +968,7 @@ def decide_application(*, user, application: Application, accept: bool, reason: 
         target=application,
         data={"status": application.status},
     )
-    notices.after_commit(notices.application_decided, application.pk)
+    _notify("decided", application, **_actor(user))
     return application
 
 
@@ -923,25 +988,37 @@ def set_following(*, user, discussion=None, territory=None, follow: bool) -> Non
 
 def send_due_notices(now: datetime.datetime | None = None) -> dict[str, int]:
     """Run by the worker's schedule (`veche discussion_tick`): announce discussions whose notice
-    date has come, remind experts of waiting questions. Idempotent: a second run sends nothing."""
+    date has come, remind experts of waiting questions. Idempotent: a second run announces
+    nothing. Only events are stored here; their notices are made by the outbox's worker."""
     now = now or timezone.now()
     announced = 0
     for discussion in Discussion.objects.filter(
         status=Discussion.Status.PUBLISHED, notice_sent_at__isnull=True
     ):
-        stage = discussion.stage_at(now)
-        if stage in (Stage.SCHEDULED, Stage.DRAFT):
+        if discussion.stage_at(now) in (Stage.SCHEDULED, Stage.DRAFT):
             continue
-        claimed = Discussion.objects.filter(pk=discussion.pk, notice_sent_at__isnull=True).update(
-            notice_sent_at=now
-        )
-        # After a long stop of the tick, a discussion already past its intake is not announced:
-        # the notice would invite people to something they can no longer join.
-        if claimed and stage in (Stage.ANNOUNCED, Stage.EXPOSITION, Stage.INTAKE):
-            notices.announced(discussion.pk)
-            announced += 1
+        with transaction.atomic():
+            announced += _announce(discussion, now)
     reminded = notices.remind_experts(now)
     return {"announced": announced, "experts_reminded": reminded}
+
+
+def _announce(discussion: Discussion, now: datetime.datetime) -> bool:
+    """Claim the discussion's notice and announce it, in the caller's transaction: the claim and
+    the event commit together, so the notice is neither lost nor announced twice."""
+    claimed = Discussion.objects.filter(pk=discussion.pk, notice_sent_at__isnull=True).update(
+        notice_sent_at=now
+    )
+    # After a long stop of the tick, a discussion already past its intake is not announced:
+    # the notice would invite people to something they can no longer join.
+    if not claimed or discussion.stage_at(now) not in (
+        Stage.ANNOUNCED,
+        Stage.EXPOSITION,
+        Stage.INTAKE,
+    ):
+        return False
+    _notify("announced", discussion)
+    return True
 
 
 # --- Erasure of an account ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Background work of discussions: the participant's receipt, an outbox letter (kind
-`RECEIPT_KIND`) that `send_receipt_email` sends."""
+`RECEIPT_KIND`) that `send_receipt_email` sends; the documents built in the background
+(`records.builds`)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,6 +15,8 @@ RECEIPT_KIND = "discussions.receipt"
 
 
 def queue_receipt(submission_id: int) -> None:
+    """Store the receipt's letter in the caller's transaction (the submission's own): it is
+    queued once that commits, and a crash in between leaves it for the outbox's sweep."""
     outbox.put(kind=RECEIPT_KIND, target_id=submission_id)
 
 
@@ -46,3 +49,11 @@ def send_receipt_email(message) -> None:
 def send_receipt(submission_id: int) -> str:
     """Mail the receipt now, through its outbox message (stored if it is not yet); at most once."""
     return outbox.deliver(outbox.put(kind=RECEIPT_KIND, target_id=submission_id).pk)
+
+
+@task()
+def build_record(build_pk: int) -> str:
+    """Build a document of a discussion (`RecordBuild`): claimed once, progress on the way."""
+    from veche.discussions.records import builds
+
+    return builds.run(build_pk)

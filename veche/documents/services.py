@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -77,6 +78,7 @@ def issue(
     template_name: str,
     context: dict,
     for_addressee: bool,
+    render: Callable[..., bytes] = render_pdf,
 ) -> Issued:
     """The PDF of `target` from `template_name`, registered as an IssuedDocument of `kind`, a
     code that the issuing app registered (`veche.documents.registry`): LookupError otherwise.
@@ -84,7 +86,8 @@ def issue(
     The template gets `verification` (code, URL, QR, time of issue). When the same content
     was issued before, the registered document is rendered again under its code instead of
     registering a new one, so repeated downloads of an unchanged appeal do not grow the
-    register and all carry the same code.
+    register and all carry the same code. `render` draws the PDF (as `render_pdf` does, which
+    it is by default): a big document is drawn in parts by its app.
     """
     registry.kind_of(kind)  # the verification page must be able to describe it
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -104,7 +107,7 @@ def issue(
         .first()
     )
     if earlier is not None:
-        pdf = cache.get(_cache_key(earlier)) or _render(template_name, context, earlier)
+        pdf = cache.get(_cache_key(earlier)) or _render(template_name, context, earlier, render)
         if sha256_hex(pdf) == earlier.sha256:
             _remember(earlier, pdf)
             return Issued(earlier, pdf)
@@ -120,15 +123,15 @@ def issue(
         fingerprint=fingerprint,
         created_at=timezone.now().replace(microsecond=0),
     )
-    pdf = _render(template_name, context, document)
+    pdf = _render(template_name, context, document, render)
     document.sha256 = sha256_hex(pdf)
     document.save()
     _remember(document, pdf)
     return Issued(document, pdf)
 
 
-def _render(template_name: str, context: dict, document: IssuedDocument) -> bytes:
-    return render_pdf(
+def _render(template_name: str, context: dict, document: IssuedDocument, render) -> bytes:
+    return render(
         template_name,
         {
             **context,

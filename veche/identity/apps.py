@@ -6,14 +6,19 @@ class IdentityConfig(AppConfig):
     label = "identity"
 
     def ready(self) -> None:
+        from django.core import checks as system_checks
+
         from veche.accounts import personal_data
         from veche.core.middleware import register_form_action_origins
         from veche.identity import (
+            checks,
             queries,
             services,
             signals,  # noqa: F401  (allauth's social sign-in → verification)
         )
 
+        system_checks.register(checks.minimum_levels)
+        system_checks.register(checks.sms_backend)
         personal_data.register(
             "identity", export=queries.personal_data, erase=services.erase_personal_data
         )

@@ -29,7 +29,15 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["name", "subject_type", "subject_id", "created_at", "notified_at"]
     list_filter = ["name", "subject_type"]
     date_hierarchy = "created_at"
-    readonly_fields = ["subject_type", "subject_id", "name", "context", "created_at", "notified_at"]
+    readonly_fields = [
+        "subject_type",
+        "subject_id",
+        "name",
+        "context",
+        "key",
+        "created_at",
+        "notified_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

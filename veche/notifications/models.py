@@ -51,8 +51,7 @@ class Notification(models.Model):
     the subject (an appeal, a discussion…) is kept to find the notices about it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    # A key of veche.notifications.registry.KINDS (e.g. "appeal_sent"), or of a product app's
-    # own notices (e.g. "discussion_announced").
+    # A key of veche.notifications.registry.KINDS (e.g. "appeal_sent", "discussion_announced").
     kind = models.CharField(_("kind"), max_length=40)
     subject_type = models.ForeignKey(
         ContentType, models.CASCADE, null=True, blank=True, related_name="+"
@@ -124,6 +123,9 @@ class Event(models.Model):
     name = models.CharField(_("event"), max_length=40)
     # Ids the notices need (the answer, the message, who acted); JSON, as it is stored.
     context = models.JSONField(default=dict, blank=True)
+    # Makes an event that a periodic job announces idempotent ("discussion_expert_reminder:7:
+    # 2026-11-03"): a second announcement with the same key stores nothing.
+    key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     notified_at = models.DateTimeField(_("notifications made"), null=True, blank=True)
 
@@ -131,6 +133,9 @@ class Event(models.Model):
         verbose_name = _("event to notify of")
         verbose_name_plural = _("events to notify of")
         ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="event_key_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.subject_type_id}:{self.subject_id})"

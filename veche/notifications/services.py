@@ -45,23 +45,34 @@ EmailMode = NotificationPreference.EmailMode
 # --- Events ---------------------------------------------------------------------------------
 
 
-def announce(*, subject: Model, event: str, context: dict | None = None) -> Event | None:
-    """Record that `event` happened to `subject` (an appeal, …), in the caller's transaction.
-    The people concerned are told in the background once it commits; each hears of the event
-    once, and never of their own act. `context` holds what the notices need, as JSON (ids of the
-    answer, the message; "actor", who is not told)."""
+def announce(
+    *, subject: Model, event: str, context: dict | None = None, key: str = ""
+) -> Event | None:
+    """Record that `event` happened to `subject` (an appeal, a discussion…), in the caller's
+    transaction. The people concerned are told in the background once it commits; each hears of
+    the event once, and never of their own act. `context` holds what the notices need, as JSON
+    (ids of the answer, the message; "actor", who is not told). With a `key`, the event is
+    stored at most once (a job that runs every few minutes): None if it was already."""
     if registry.notices_of(type(subject), event) is None:
         label = subject._meta.label_lower
         logger.warning("no notices for event %r of %s", event, label, extra={"event": event})
         return None
-    with transaction.atomic():
-        stored = Event.objects.create(
-            subject_type=ContentType.objects.get_for_model(subject),
-            subject_id=subject.pk,
-            name=event,
-            context=context or {},
-        )
-        outbox.put(kind=EVENT_KIND, target_id=stored.pk)
+    if key and Event.objects.filter(key=key).exists():
+        return None  # the usual case of a job's second run; the constraint settles a race
+    try:
+        with transaction.atomic():
+            stored = Event.objects.create(
+                subject_type=ContentType.objects.get_for_model(subject),
+                subject_id=subject.pk,
+                name=event,
+                context=context or {},
+                key=key,
+            )
+            outbox.put(kind=EVENT_KIND, target_id=stored.pk)
+    except IntegrityError:
+        if not key:
+            raise
+        return None  # announced at the same moment by another run
     return stored
 
 
@@ -113,7 +124,7 @@ def notify(
     at most once per `key` (the daily jobs' notices)."""
 
     def render() -> tuple[str, str]:
-        title = str(notice.title) % notice.title_params(subject, extra)
+        title = notice.heading(subject, extra)
         body = render_to_string(notice.template_name, notice.template_context(subject, extra))
         return title, body
 
@@ -122,34 +133,6 @@ def notify(
         user_ids=user_ids,
         render=render,
         url=notice.url(subject, extra),
-        key=key,
-        subject=subject,
-    )
-
-
-def notify_people(
-    *,
-    kind: str,
-    user_ids: Iterable[int],
-    title: str,
-    title_params: dict | None = None,
-    template_name: str,
-    context: dict,
-    url: str,
-    key: str = "",
-    subject: Model | None = None,
-) -> list[Notification]:
-    """Tell these people something, each in their language, at most once per `key`. `title` is
-    a translatable phrase (gettext_lazy) with %-style `title_params`."""
-
-    def render() -> tuple[str, str]:
-        return str(title) % (title_params or {}), render_to_string(template_name, context)
-
-    return _create(
-        kind=kind,
-        user_ids=user_ids,
-        render=render,
-        url=url,
         key=key,
         subject=subject,
     )

@@ -27,11 +27,6 @@ from veche.notifications.models import Notification, NotificationPreference
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def contribute(user, marker: str, *, territory, organization) -> dict:
     """One of everything a person can leave in Veche, each text carrying `marker`."""
     problem = Problem.objects.create(

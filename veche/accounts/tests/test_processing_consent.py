@@ -121,9 +121,8 @@ def test_a_person_who_came_through_an_identity_provider_consents_before_first_us
 @pytest.mark.django_db(transaction=True)
 def test_staff_who_come_through_an_identity_provider_still_give_the_second_factor(veche):  # noqa: F811
     """Every way in meets the same gate: a provider's sign-in is not a second factor."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
     from tests.factories import make_organization
+    from tests.sign_in import with_second_factor
     from veche.organizations.models import Membership
 
     browser = requests.Session()
@@ -136,7 +135,7 @@ def test_staff_who_come_through_an_identity_provider_still_give_the_second_facto
     Membership.objects.create(
         user=person, organization=make_organization(), role=Membership.Role.OFFICIAL
     )
-    TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+    with_second_factor(person)
     browser = requests.Session()
     landed = browser.get(consent_at_provider(browser, start_sign_in(browser, veche), "safina"))
     # The provider's answer is only the first step: the authenticator's code comes next, and

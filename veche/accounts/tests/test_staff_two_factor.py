@@ -4,20 +4,15 @@ granted mid-session asks for it before the first staff page; an idle staff sessi
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
-from tests.sign_in import TOTP_SECRET, enter
+from tests.sign_in import current_code, enter, with_second_factor
 from veche.accounts.middleware import LAST_SEEN_KEY
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 CABINET = "/cabinet/"
-
-
-def current_code(secret: str = TOTP_SECRET) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def sign_in_with_password(client, user, path="/accounts/login/", next_url=None):
@@ -77,7 +72,7 @@ def test_setting_up_the_authenticator_counts_as_the_second_factor(client):
 
 def test_staff_with_an_authenticator_signed_in_by_password_alone_is_asked_for_the_code(client):
     official = make_staff(make_organization())
-    TOTP.activate(official, TOTP_SECRET)
+    with_second_factor(official)
     client.force_login(official)  # a session that never passed the second factor
     response = client.get(CABINET)
     assert response.status_code == 302
@@ -86,7 +81,7 @@ def test_staff_with_an_authenticator_signed_in_by_password_alone_is_asked_for_th
 
 def test_the_code_asked_mid_session_lets_the_staff_member_in(client):
     official = make_staff(make_organization())
-    TOTP.activate(official, TOTP_SECRET)
+    with_second_factor(official)
     client.force_login(official)
     response = client.post("/accounts/2fa/reauthenticate/?next=/cabinet/", {"code": current_code()})
     assert response.status_code == 302
@@ -96,7 +91,7 @@ def test_the_code_asked_mid_session_lets_the_staff_member_in(client):
 
 def test_totp_sign_in_passes(client):
     official = make_staff(make_organization())
-    TOTP.activate(official, TOTP_SECRET)
+    with_second_factor(official)
     response = sign_in_with_password(client, official)
     assert response["Location"] == "/accounts/2fa/authenticate/"
     client.post("/accounts/2fa/authenticate/", {"code": current_code()})
@@ -118,7 +113,7 @@ def test_a_role_granted_mid_session_asks_for_the_second_factor_first(client):
 
 def test_a_role_granted_mid_session_to_a_person_with_an_authenticator_asks_for_a_code(client):
     resident = make_user()
-    TOTP.activate(resident, TOTP_SECRET)
+    with_second_factor(resident)
     client.force_login(resident)
     assert client.get("/accounts/profile/").status_code == 200
     Membership.objects.create(
@@ -146,7 +141,7 @@ def test_a_signed_in_person_without_admin_access_is_refused_rather_than_sent_rou
 
 def test_a_password_posted_to_the_admin_sign_in_signs_nobody_in(client):
     admin = make_user(is_staff=True, is_superuser=True)
-    TOTP.activate(admin, TOTP_SECRET)
+    with_second_factor(admin)
     client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
     assert not signed_in(client)
 
@@ -164,7 +159,7 @@ def test_password_only_sign_in_of_an_administrator_reaches_neither_admin_nor_cab
 
 def test_the_administrator_with_a_code_reaches_the_admin(client):
     admin = make_user(is_staff=True, is_superuser=True)
-    TOTP.activate(admin, TOTP_SECRET)
+    with_second_factor(admin)
     client.get("/admin/login/?next=/admin/")
     response = sign_in_with_password(client, admin, next_url="/admin/")
     assert response["Location"] == "/accounts/2fa/authenticate/"

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.factories import make_organization, make_problem, make_staff, make_user
+from tests.sign_in import enter
 from veche.appeals.models import Answer, AnswerAttachment, Appeal, Problem, ProblemPhoto
-from veche.cabinet.tests.builders import enter
 from veche.core.files import safe_filename
 from veche.core.tests.test_settings import load_settings
 
@@ -19,8 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _files_through_django(settings):
     settings.VECHE_MEDIA_ACCEL_REDIRECT = ""
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_organization, make_resident, make_staff, make_territory, make_user
+from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, AppealPolicy, Follow
 from veche.appeals.policy import forwarding_due
 from veche.appeals.services import forward_appeal, register_appeal, send_appeal_now, sign_appeal
-from veche.cabinet.tests.builders import enter, received_appeal, sent_appeal
+from veche.cabinet.tests.builders import received_appeal, sent_appeal
 from veche.core.models import AuditEvent
 from veche.notifications.models import Notification
 from veche.notifications.tests.builders import deliver_events

@@ -8,14 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_organization, make_staff, make_user
+from tests.factories import make_appeal, make_organization, make_signature, make_staff, make_user
 from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Message, Problem, Revision
 from veche.core import outbox
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Event, Notification
 from veche.notifications.services import EVENT_KIND, announce
-from veche.notifications.tests.builders import follow, make_appeal, person, sign
+from veche.notifications.tests.builders import follow, person
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ def cast():
         "stranger": person(),
     }
     appeal = make_appeal(author=people["author"], organization=organization)
-    sign(appeal, people["author"])
+    make_signature(appeal, people["author"])
     follow(appeal, people["author"])
-    sign(appeal, people["signatory"])
+    make_signature(appeal, people["signatory"])
     follow(appeal, people["follower"])
     person(official_of=make_organization())  # an official elsewhere
     return appeal, people
@@ -82,7 +82,7 @@ def test_who_hears_each_event(cast, event, context, expected):
 
 def test_each_person_hears_of_an_event_once_whatever_their_roles(cast):
     appeal, people = cast
-    sign(appeal, people["follower"])
+    make_signature(appeal, people["follower"])
     follow(appeal, people["signatory"])
     announce_and_deliver(event="registered", appeal_id=appeal.pk, context={})
     counts = {
@@ -106,7 +106,7 @@ def test_official_who_follows_hears_that_an_appeal_arrived_not_that_it_was_sent(
 def test_withdrawn_signatory_hears_nothing(cast):
     appeal, _people = cast
     former = make_user()
-    sign(appeal, former, withdrawn=True)
+    make_signature(appeal, former, withdrawn=True)
     announce_and_deliver(event="registered", appeal_id=appeal.pk, context={})
     assert not Notification.objects.filter(user=former).exists()
 

@@ -6,11 +6,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.factories import make_organization
+from tests.factories import make_appeal, make_organization
 from veche.appeals.models import Appeal
 from veche.appeals.notices import notify_overdue_appeals
 from veche.notifications.models import Notification
-from veche.notifications.tests.builders import make_appeal, person
+from veche.notifications.tests.builders import person
 
 pytestmark = pytest.mark.django_db
 

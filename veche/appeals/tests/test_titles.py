@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _site(settings, tmp_path):
+def _site(settings):
     settings.SITE_URL = "https://veche.example.org"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_a_title_with_a_line_break_is_stored_on_one_line_and_its_appeal_is_delivered(

@@ -1,5 +1,5 @@
 """Appeals as an organization receives them, made directly (for lists and dates) or through the
-services (for the lifecycle), and a way in for staff, who must have a second factor."""
+services (for the lifecycle), and the files officials attach to answers."""
 
 import datetime
 import itertools
@@ -7,10 +7,9 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import make_category, make_problem, make_territory, make_user
-from tests.sign_in import TOTP_SECRET, enter  # noqa: F401 (used by the tests)
+from tests.factories import make_appeal, make_problem, make_signature, make_user
 from veche.appeals import services
-from veche.appeals.models import Appeal, Problem, Revision, Signature
+from veche.appeals.models import Appeal
 
 _sequence = itertools.count(1)
 Status = Appeal.Status
@@ -34,22 +33,17 @@ def received_appeal(
     now = timezone.now()
     today = timezone.localdate()
     author = make_user(last_name="Петров", first_name="Пётр", patronymic="Петрович")
-    problem = Problem.objects.create(
-        author=author,
-        title=title or f"Problem {number}",
-        description="Described.",
-        category=make_category(),
-        territory=territory or make_territory(),
-        status=Problem.Status.PUBLISHED,
-        published_at=now - datetime.timedelta(days=sent_days_ago + 10),
-    )
     registered = status != Status.SENT
     answered = status in (Status.ANSWERED, Status.CLOSED, Status.ESCALATED)
-    appeal = Appeal.objects.create(
-        problem=problem,
+    appeal = make_appeal(
+        author=author,
         organization=organization,
+        territory=territory,
         status=status,
-        signature_threshold=50,
+        title=title or f"Problem {number}",
+        description="Described.",
+        text="Просим починить.",
+        started=now - datetime.timedelta(days=sent_days_ago + 10),
         signature_count=signature_count,
         sent_at=now - datetime.timedelta(days=sent_days_ago),
         registration_number=f"R-{number}" if registered else "",
@@ -59,31 +53,13 @@ def received_appeal(
         answered_at=now if answered else None,
         answered_on_time=answered_on_time if answered else None,
     )
-    Problem.objects.filter(pk=problem.pk).update(current_appeal=appeal)
-    revision = Revision.objects.create(
-        appeal=appeal, number=1, text="Просим починить.", author=author
-    )
-    Signature.objects.create(
-        appeal=appeal,
-        user=author,
-        revision=revision,
+    make_signature(
+        appeal,
+        author,
         full_name="Петров Пётр Петрович",
         postal_address="420111, Казань, ул. Пушкина, д. 5, кв. 7",
-        email=author.email,
     )
     return appeal
-
-
-def sign(appeal: Appeal, *, full_name: str = "Сидорова Анна Ивановна") -> Signature:
-    user = make_user()
-    return Signature.objects.create(
-        appeal=appeal,
-        user=user,
-        revision=appeal.revisions.order_by("-number").first(),
-        full_name=full_name,
-        postal_address="420111, Казань, ул. Баумана, д. 1",
-        email=user.email,
-    )
 
 
 def sent_appeal(organization, territory, *, neighbour=None) -> Appeal:

@@ -1,11 +1,6 @@
-"""Shared set-up of the cabinet's tests: uploaded answers go to a temporary folder."""
+"""Shared set-up of the cabinet's tests: pages in English."""
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

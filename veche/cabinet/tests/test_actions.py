@@ -8,15 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_organization, make_resident, make_staff, make_territory
+from tests.sign_in import enter
 from veche.appeals.models import Answer, AnswerAttachment, Appeal, AppealPolicy, Message
-from veche.cabinet.tests.builders import (
-    PNG,
-    docx,
-    enter,
-    pdf,
-    registered_appeal,
-    sent_appeal,
-)
+from veche.cabinet.tests.builders import PNG, docx, pdf, registered_appeal, sent_appeal
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_organization, make_staff
+from tests.factories import make_organization, make_signature, make_staff
+from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Message, Revision
-from veche.cabinet.tests.builders import enter, received_appeal, sign
+from veche.cabinet.tests.builders import received_appeal
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_the_addressee_sees_the_current_text_and_every_applicants_private_data(
     Revision.objects.create(
         appeal=appeal, number=2, text="Второй, исправленный текст.", author=appeal.problem.author
     )
-    sign(appeal, full_name="Сидорова Анна Ивановна")
+    make_signature(appeal, full_name="Сидорова Анна Ивановна")
     enter(client, official)
     content = page(client, appeal).content.decode()
     assert "Второй, исправленный текст." in content
@@ -52,7 +53,7 @@ def test_the_addressee_sees_the_current_text_and_every_applicants_private_data(
 
 def test_withdrawn_signatures_are_not_listed(client, office, official):
     appeal = received_appeal(office)
-    signature = sign(appeal, full_name="Отозвавший Подпись")
+    signature = make_signature(appeal, full_name="Отозвавший Подпись")
     signature.withdrawn_at = timezone.now()
     signature.save()
     enter(client, official)
@@ -114,7 +115,7 @@ def test_the_number_of_queries_does_not_grow_with_signatures_answers_and_message
     page(client, appeal)  # the first request of a session checks the second factor once
     few = _queries(client, appeal)
     for number in range(15):
-        sign(appeal, full_name=f"Подписант {number}")
+        make_signature(appeal, full_name=f"Подписант {number}")
         Answer.objects.create(
             appeal=appeal, organization=office, official=official, kind="interim", text="x"
         )

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_organization, make_resident, make_staff, make_territory, make_user
+from tests.sign_in import enter
 from veche.appeals.models import (
     Answer,
     AnswerAttachment,
@@ -17,7 +18,7 @@ from veche.appeals.models import (
     Message,
     Signature,
 )
-from veche.cabinet.tests.builders import enter, pdf, registered_appeal, sent_appeal
+from veche.cabinet.tests.builders import pdf, registered_appeal, sent_appeal
 from veche.core.models import AuditEvent
 from veche.organizations.models import Membership
 

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_organization, make_staff, make_user
+from tests.sign_in import enter
 from veche.appeals.models import Appeal
 from veche.cabinet.deadlines import DeadlineState, deadline_state
 from veche.cabinet.queries import SECTIONS, inbox, section_counts
-from veche.cabinet.tests.builders import enter, received_appeal
+from veche.cabinet.tests.builders import received_appeal
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

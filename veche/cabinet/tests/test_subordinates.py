@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_organization, make_staff, make_user
+from tests.sign_in import enter
 from veche.appeals.models import Appeal, Rating
-from veche.cabinet.tests.builders import enter, received_appeal
+from veche.cabinet.tests.builders import received_appeal
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

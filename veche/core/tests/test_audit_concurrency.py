@@ -1,15 +1,14 @@
 """The audit chain under many concurrent writers on PostgreSQL: every event sealed once, in one
 unbroken chain, while a sealer runs alongside the writers."""
 
-import contextlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 
+from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_discussion, make_problem, make_resident
 from veche.appeals.models import Appeal
 from veche.appeals.services import sign_appeal
@@ -18,21 +17,14 @@ from veche.core.models import AuditEvent
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent transactions need PostgreSQL; SQLite serialises every write anyway",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
 APPEALS = 30
 DISCUSSIONS = 20
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings, tmp_path):
+def _quiet(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_fifty_parallel_writers_on_different_appeals_and_discussions_keep_one_chain(capsys):
@@ -43,9 +35,7 @@ def test_fifty_parallel_writers_on_different_appeals_and_discussions_keep_one_ch
     seal_pending()
     before = AuditEvent.objects.count()
     writers = APPEALS + DISCUSSIONS
-    start = threading.Barrier(writers)
     done = threading.Event()
-    failures = []
 
     def sign(appeal, person):
         sign_appeal(user=person, appeal=Appeal.objects.get(pk=appeal.pk))
@@ -60,14 +50,7 @@ def test_fifty_parallel_writers_on_different_appeals_and_discussions_keep_one_ch
 
     def write(job):
         action, target, person = job
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=10)
-            action(target, person)
-        except Exception as error:  # reported by the assert below
-            failures.append(error)
-        finally:
-            connections.close_all()
+        action(target, person)
 
     def seal_while_writing():
         try:
@@ -80,15 +63,16 @@ def test_fifty_parallel_writers_on_different_appeals_and_discussions_keep_one_ch
     sealer = threading.Thread(target=seal_while_writing)
     sealer.start()
     began = time.monotonic()
-    with ThreadPoolExecutor(max_workers=writers) as pool:
-        list(pool.map(write, jobs))
+    try:
+        outcomes = at_once(write, jobs, threads=writers, refusals=())
+    finally:
+        done.set()
+        sealer.join()
     elapsed = time.monotonic() - began
-    done.set()
-    sealer.join()
     with capsys.disabled():
         print(f"\n{writers} parallel writers took {elapsed:.2f} s")
 
-    assert failures == []
+    assert outcomes == {"done": writers}
     written = AuditEvent.objects.count() - before
     assert written >= writers
     seal_pending()

@@ -5,14 +5,13 @@ import datetime
 import threading
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_user
-from tests.sign_in import enter
+from tests.sign_in import enter, with_second_factor
 from veche.core import outbox
 from veche.core.models import AuditEvent, OutboxMessage
 
@@ -185,8 +184,7 @@ def operator():
             codename__in=["view_outboxmessage", "change_outboxmessage"],
         )
     )
-    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
-    return user
+    return with_second_factor(user)
 
 
 def failed(mailman) -> OutboxMessage:

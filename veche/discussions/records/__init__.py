@@ -8,6 +8,7 @@ named; full names, birth dates and addresses appear only in the annex (organizer
 published) and in a participant's own extract.
 """
 
+from veche.discussions.records.parts import no_progress
 from veche.discussions.records.pdf import (
     annex_pdf,
     conclusion_pdf,
@@ -31,6 +32,7 @@ __all__ = [
     "has_own_submissions",
     "issue_conclusion",
     "issue_protocol",
+    "no_progress",
     "protocol_docx",
     "protocol_pdf",
     "statistics_of",

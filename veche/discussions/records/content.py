@@ -70,6 +70,7 @@ class Group:
     title: str
     note: str
     entries: list[Entry]
+    continued: bool = False  # goes on from the part before (records/parts.py)
 
 
 def groups_of(submissions: list[Submission], discussion: Discussion) -> list[Group]:
@@ -283,12 +284,15 @@ def _record(
     )
 
 
-def protocol_record(discussion: Discussion, *, draft: bool = False) -> Record:
-    """The protocol's content; a draft (before signing) is dated today and signed by nobody."""
+def protocol_record(
+    discussion: Discussion, *, draft: bool = False, submissions: bool = True
+) -> Record:
+    """The protocol's content; a draft (before signing) is dated today and signed by nobody.
+    Without `submissions`, its requisites only (what the annex prints of it)."""
     signed = discussion.protocol_signed_at
     return _record(
         discussion,
-        protocol_submissions(discussion),
+        protocol_submissions(discussion) if submissions else [],
         date=_day(signed or timezone.now(), discussion.zone),
         signatory=None if draft else signatory_of(discussion, discussion.protocol_signed_by),
         draft=draft,
@@ -319,7 +323,7 @@ def conclusion_record(discussion: Discussion) -> Record:
 
 def extract_record(discussion: Discussion, user) -> Record:
     """The protocol with this person's own submissions only."""
-    own = [s for s in protocol_submissions(discussion) if s.author_id == user.pk]
+    own = protocol_submissions(discussion, author=user)
     return _record(
         discussion,
         own,
@@ -344,7 +348,22 @@ class Participant:
 
 def annex_of(discussion: Discussion) -> list[Participant]:
     rows: dict[tuple, dict] = {}
-    for submission in protocol_submissions(discussion):
+    # The fields the list needs, a batch at a time: a hearing can have tens of thousands.
+    submissions = (
+        discussion.submissions.filter(hidden_at__isnull=True)
+        .only(
+            "number",
+            "registration_number",
+            "participant",
+            "as_legal_entity",
+            "author_id",
+            "channel",
+            "basis",
+        )
+        .order_by("number")
+        .iterator(chunk_size=2000)
+    )
+    for submission in submissions:
         data = submission.participant
         key = participant_key(submission)
         if key not in rows:

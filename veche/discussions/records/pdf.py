@@ -2,6 +2,8 @@
 verification code, the participant's extract and the annex as private registered copies, and
 the organizer's unregistered drafts."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,12 +19,22 @@ from veche.discussions.records.content import (
     protocol_record,
 )
 from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
-from veche.documents.rendering import css_string, render_pdf
+from veche.discussions.records.parts import (
+    PART_ROWS,
+    Progress,
+    no_progress,
+    record_parts,
+    render_parts,
+    split_rows,
+)
+from veche.documents.rendering import css_string
 from veche.documents.services import Issued, issue
 
 PROTOCOL_TEMPLATE = "discussions/records/protocol.html"
 CONCLUSION_TEMPLATE = "discussions/records/conclusion.html"
 ANNEX_TEMPLATE = "discussions/records/annex.html"
+# One line or two per participant: twice the rows of a part of the submissions.
+ANNEX_PART_ROWS = 2 * PART_ROWS
 
 
 def _context(record: Record, **more) -> dict:
@@ -48,21 +60,36 @@ def _site_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _protocol(discussion: Discussion) -> Issued:
+def _in_parts(contexts_of: Callable[[dict], list[dict]], rows: list[int], progress: Progress):
+    """A `render` for documents.issue(): the record drawn in parts (records/parts.py)."""
+
+    def render(template_name: str, context: dict, *, base_url: str, identifier: str = ""):
+        return render_parts(
+            template_name, contexts_of(context), identifier=identifier, progress=progress, rows=rows
+        )
+
+    return render
+
+
+def _record_in_parts(record: Record, progress: Progress):
+    parts = record_parts(record, PART_ROWS)
+    rows = [sum(len(group.entries) for group in part.groups) for part in parts]
+    return _in_parts(lambda context: [{**context, "record": p} for p in parts], rows, progress)
+
+
+def issue_protocol(discussion: Discussion, progress: Progress = no_progress) -> Issued:
+    """Register the signed protocol (built in the background once it is signed)."""
     with _site_language():
+        record = protocol_record(discussion)
         return issue(
             kind=PROTOCOL,
             target=discussion,
             title=_title(discussion, _("Protocol")),
             template_name=PROTOCOL_TEMPLATE,
-            context=_context(protocol_record(discussion)),
+            context=_context(record),
             for_addressee=False,
+            render=_record_in_parts(record, progress),
         )
-
-
-def issue_protocol(discussion: Discussion) -> Issued:
-    """Register the signed protocol (called by `services.sign_protocol` in its transaction)."""
-    return _protocol(discussion)
 
 
 def _kept(field_file) -> bytes | None:
@@ -72,45 +99,41 @@ def _kept(field_file) -> bytes | None:
         return handle.read()
 
 
-def protocol_pdf(discussion: Discussion) -> bytes:
-    """The signed protocol exactly as it was signed and published."""
-    return _kept(discussion.protocol_file) or _protocol(discussion).pdf
+def protocol_pdf(discussion: Discussion) -> bytes | None:
+    """The signed protocol exactly as it was signed and published (None while it is built)."""
+    return _kept(discussion.protocol_file)
 
 
-def _conclusion(discussion: Discussion) -> Issued:
+def issue_conclusion(discussion: Discussion, progress: Progress = no_progress) -> Issued:
+    """Register the published conclusion (built in the background once it is published)."""
     with _site_language():
+        record = conclusion_record(discussion)
         return issue(
             kind=CONCLUSION,
             target=discussion,
             title=_title(discussion, _("Conclusion"), of=RESULTS_OF),
             template_name=CONCLUSION_TEMPLATE,
-            context=_context(
-                conclusion_record(discussion), results_of=str(RESULTS_OF[discussion.kind])
-            ),
+            context=_context(record, results_of=str(RESULTS_OF[discussion.kind])),
             for_addressee=False,
+            render=_record_in_parts(record, progress),
         )
 
 
-def issue_conclusion(discussion: Discussion) -> Issued:
-    """Register the conclusion (called by `services.publish_conclusion` in its transaction)."""
-    return _conclusion(discussion)
+def conclusion_pdf(discussion: Discussion) -> bytes | None:
+    """The conclusion exactly as it was published (None while it is built)."""
+    return _kept(discussion.conclusion_file)
 
 
-def conclusion_pdf(discussion: Discussion) -> bytes:
-    """The conclusion exactly as it was published."""
-    return _kept(discussion.conclusion_file) or _conclusion(discussion).pdf
-
-
-def _unregistered(template: str, context: dict, note: str) -> bytes:
+def _unregistered(template: str, context: dict, note: str, render) -> bytes:
     """A working copy: rendered, never registered, with no verification code."""
-    return render_pdf(
+    return render(
         template,
         {**context, "verification": None, "footer_note": css_string(note)},
         base_url=settings.SITE_URL + "/",
     )
 
 
-def draft_protocol_pdf(discussion: Discussion) -> bytes:
+def draft_protocol_pdf(discussion: Discussion, progress: Progress = no_progress) -> bytes:
     """The protocol as it stands, for the organizer during review: marked DRAFT, not registered."""
     with _site_language():
         record = protocol_record(discussion, draft=True)
@@ -118,10 +141,11 @@ def draft_protocol_pdf(discussion: Discussion) -> bytes:
             PROTOCOL_TEMPLATE,
             _context(record, document_title=_title(discussion, _("Draft protocol"))),
             _("Draft, not registered: not a document of the discussion"),
+            _record_in_parts(record, progress),
         )
 
 
-def annex_pdf(discussion: Discussion) -> bytes:
+def annex_pdf(discussion: Discussion, progress: Progress = no_progress) -> bytes:
     """The list of participants with their identification data. Organizer only; never published.
     Registered (as the addressee's copy of the protocol) once the protocol is signed."""
     with _site_language():
@@ -130,15 +154,24 @@ def annex_pdf(discussion: Discussion) -> bytes:
             "kind_of": KIND_OF[discussion.kind],
             "title": discussion.title,
         }
+        record = protocol_record(discussion, draft=draft, submissions=False)
+        participants = annex_of(discussion)
         context = _context(
-            protocol_record(discussion, draft=draft),
-            participants=annex_of(discussion),
+            record,
+            participants=participants,
+            participant_count=len(participants),
             document_title=title,
             private_copy=_("Organizer's copy: contains personal data, not for publication."),
         )
+        chunks = split_rows(participants, ANNEX_PART_ROWS)
+        render = _in_parts(
+            lambda context: [{**context, "participants": chunk} for chunk in chunks],
+            [len(chunk) for chunk in chunks],
+            progress,
+        )
         if draft:
             return _unregistered(
-                ANNEX_TEMPLATE, context, _("Draft, not registered: contains personal data")
+                ANNEX_TEMPLATE, context, _("Draft, not registered: contains personal data"), render
             )
         return issue(
             kind=PROTOCOL,
@@ -147,6 +180,7 @@ def annex_pdf(discussion: Discussion) -> bytes:
             template_name=ANNEX_TEMPLATE,
             context=context,
             for_addressee=True,
+            render=render,
         ).pdf
 
 

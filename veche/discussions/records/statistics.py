@@ -35,11 +35,14 @@ LEGAL_ENTITY = "legal_entity"
 NO_OUTCOME = ""
 
 
-def protocol_submissions(discussion: Discussion) -> list[Submission]:
-    """Every submission the protocol lists: all that are not hidden, in registration order."""
+def protocol_submissions(discussion: Discussion, *, author=None) -> list[Submission]:
+    """Every submission the protocol lists: all that are not hidden, in registration order (only
+    the author's, for an extract)."""
+    found = discussion.submissions.filter(hidden_at__isnull=True)
+    if author is not None:
+        found = found.filter(author=author)
     return list(
-        discussion.submissions.filter(hidden_at__isnull=True)
-        .select_related("author", "material")
+        found.select_related("author", "material")
         .prefetch_related(
             Prefetch("answers", queryset=ExpertAnswer.objects.order_by("created_at", "id"))
         )

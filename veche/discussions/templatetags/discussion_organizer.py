@@ -1,6 +1,5 @@
 """Template helpers for the organizer's links: whether a person organizes discussions at all
-(the cabinet's menu), the organizer's pages of one discussion (its public page) and the documents
-they may open (the review page)."""
+(the cabinet's menu), and the organizer's pages of one discussion (its public page)."""
 
 import rules
 from django import template
@@ -11,13 +10,6 @@ register = template.Library()
 @register.filter
 def organizes_discussions(user) -> bool:
     return rules.has_perm("discussions.organize", user)
-
-
-@register.simple_tag
-def organizer_documents(discussion) -> list:
-    from veche.discussions.queries_organizer import organizer_documents
-
-    return organizer_documents(discussion)
 
 
 @register.simple_tag

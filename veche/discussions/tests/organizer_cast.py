@@ -1,12 +1,15 @@
 """The people around an organizer's discussion, for the organizer's page tests: its organizer,
 an official of the same authority, an expert, a resident, a stranger, an organizer elsewhere,
-and a representative of a legal entity."""
+and a representative of a legal entity, who may apply for a discussion."""
 
 import datetime
 import itertools
 
-from tests.factories import make_organization, make_resident, make_staff, make_user
-from tests.sign_in import TOTP_SECRET, enter  # noqa: F401 (used by the tests)
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import make_organization, make_resident, make_staff, make_user, tiny_pdf
+from veche.discussions import services
+from veche.discussions.models import Application
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
 from veche.organizations.models import Membership
@@ -35,6 +38,19 @@ def make_legal_entity_representative(**fields):
         birthdate=datetime.date(1975, 5, 5),
     )
     return user
+
+
+def file_application(developer, authority, territory) -> Application:
+    """The representative's application to `authority` for a discussion, with its document."""
+    return services.apply_for_discussion(
+        user=developer,
+        organization=authority,
+        subject="conditional_use",
+        title="Склад на участке 16:50:000000:123",
+        description="Просим провести общественные обсуждения.",
+        territory=territory,
+        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
+    )
 
 
 def people_around(discussion) -> dict:

@@ -15,20 +15,19 @@ from tests.factories import (
     make_user,
     tiny_pdf,
 )
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.discussions import services
 from veche.discussions.forms_organizer import suggested_schedule
 from veche.discussions.models import Application, Discussion
-from veche.discussions.tests.organizer_cast import enter, make_legal_entity_representative
+from veche.discussions.tests.organizer_cast import (
+    file_application,
+    make_legal_entity_representative,
+)
 from veche.identity.models import Level
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -67,18 +66,6 @@ def application_data(authority, territory, **changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-def file_application(developer, authority, territory) -> Application:
-    return services.apply_for_discussion(
-        user=developer,
-        organization=authority,
-        subject="conditional_use",
-        title="Склад на участке 16:50:000000:123",
-        description="Просим провести общественные обсуждения.",
-        territory=territory,
-        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
-    )
 
 
 # --- Filing -----------------------------------------------------------------------------------

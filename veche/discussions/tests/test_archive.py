@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_discussion, make_territory
+from tests.factories import make_discussion, make_territory, set_fields
 from veche.discussions.models import Discussion
 from veche.territories.models import Territory
 
@@ -17,16 +17,10 @@ pytestmark = pytest.mark.django_db
 ARCHIVE = reverse("discussions:archive")
 
 
-def update(discussion: Discussion, **fields) -> Discussion:
-    Discussion.objects.filter(pk=discussion.pk).update(**fields)
-    discussion.refresh_from_db()
-    return discussion
-
-
 def concluded(**options) -> Discussion:
     discussion = make_discussion(stage="review", **options)
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    return update(
+    return set_fields(
         discussion,
         protocol_signed_at=yesterday,
         protocol_signed_by=discussion.created_by,
@@ -39,7 +33,9 @@ def concluded(**options) -> Discussion:
 
 def cancelled(**options) -> Discussion:
     discussion = make_discussion(stage="intake", **options)
-    return update(discussion, status=Discussion.Status.CANCELLED, cancel_reason="Проект отозван.")
+    return set_fields(
+        discussion, status=Discussion.Status.CANCELLED, cancel_reason="Проект отозван."
+    )
 
 
 def listed(client, **filters) -> list[int]:
@@ -60,13 +56,13 @@ def test_running_discussions_drafts_and_unpublished_conclusions_are_not(client):
     make_discussion(stage="review")
     make_discussion(publish=False)
     protocol_only = make_discussion(stage="review")
-    update(
+    set_fields(
         protocol_only,
         protocol_signed_at=timezone.now(),
         protocol_signed_by=protocol_only.created_by,
     )
     draft_called_off = make_discussion(publish=False)
-    update(draft_called_off, status=Discussion.Status.CANCELLED, cancel_reason="Не нужен.")
+    set_fields(draft_called_off, status=Discussion.Status.CANCELLED, cancel_reason="Не нужен.")
     assert len(listed(client)) == 1
 
 
@@ -103,14 +99,14 @@ def test_by_form(client):
 def test_by_the_year_the_exposition_opened(client):
     recent = concluded()
     older = concluded()
-    update(older, exposition_start=datetime.date(timezone.localdate().year - 3, 4, 1))
+    set_fields(older, exposition_start=datetime.date(timezone.localdate().year - 3, 4, 1))
     assert listed(client, year=older.exposition_start.year) == [older.pk]
     assert listed(client, year=recent.exposition_start.year) == [recent.pk]
 
 
 def test_words_are_looked_for_in_the_title_and_the_description(client):
     by_title = concluded(title="Реконструкция набережной озера Кабан")
-    by_description = update(concluded(), description="Проект затрагивает набережную и сквер.")
+    by_description = set_fields(concluded(), description="Проект затрагивает набережную и сквер.")
     concluded(title="Правила благоустройства")
     assert set(listed(client, q="набережн")) == {by_title.pk, by_description.pk}
     assert listed(client, q="  озера   Кабан ") == [by_title.pk]
@@ -129,7 +125,7 @@ def test_a_lower_case_russian_word_finds_a_capitalised_title(client):
 
 def test_newest_exposition_first(client):
     older, newer = concluded(), concluded()
-    update(older, exposition_start=older.exposition_start - datetime.timedelta(days=30))
+    set_fields(older, exposition_start=older.exposition_start - datetime.timedelta(days=30))
     assert listed(client) == [newer.pk, older.pk]
 
 

@@ -2,60 +2,23 @@
 gets its own number with none skipped, the protocol is signed once, the conclusion published
 once."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
+from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_discussion, make_resident
 from veche.discussions import services
-from veche.discussions.models import Discussion, Submission
+from veche.discussions.models import Discussion, RecordBuild, Submission
 from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
+from veche.discussions.tests.building import run_builds
 from veche.documents.models import IssuedDocument
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks under real concurrency need PostgreSQL; "
-        "SQLite serialises every write anyway",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
 THREADS = 12
 
 
 @pytest.fixture(autouse=True)
-def _quiet(settings, tmp_path):
+def _quiet(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def at_once(action, arguments) -> dict[str, int]:
-    """Run `action` for each argument from THREADS threads released together; count the
-    outcomes by name ("done", or the refusal's class)."""
-    start = threading.Barrier(THREADS)
-    outcomes: dict[str, int] = {}
-    lock = threading.Lock()
-
-    def run(argument):
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=5)
-            action(argument)
-            result = "done"
-        except ValidationError:
-            result = "refused"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[result] = outcomes.get(result, 0) + 1
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        list(pool.map(run, arguments))
-    return outcomes
 
 
 def test_forty_parallel_submissions_get_forty_numbers_in_a_row():
@@ -70,7 +33,7 @@ def test_forty_parallel_submissions_get_forty_numbers_in_a_row():
             text="Сохранить все деревья вдоль улицы.",
         )
 
-    assert at_once(submit, people) == {"done": 40}
+    assert at_once(submit, people, threads=THREADS) == {"done": 40}
     numbers = sorted(discussion.submissions.values_list("number", flat=True))
     assert numbers == list(range(1, 41))
     assert Submission.objects.values("registration_number").distinct().count() == 40
@@ -83,7 +46,9 @@ def test_the_protocol_pressed_at_once_from_many_tabs_is_signed_once():
     def sign(_):
         services.sign_protocol(user=organizer, discussion=Discussion.objects.get(pk=discussion.pk))
 
-    assert at_once(sign, range(THREADS)) == {"done": 1, "refused": THREADS - 1}
+    assert at_once(sign, range(THREADS), threads=THREADS) == {"done": 1, "refused": THREADS - 1}
+    assert RecordBuild.objects.filter(kind=RecordBuild.Kind.PROTOCOL).count() == 1
+    assert run_builds() == ["built"]
     assert IssuedDocument.objects.filter(kind=PROTOCOL).count() == 1
 
 
@@ -91,6 +56,7 @@ def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
     discussion = make_discussion(stage="review")
     organizer = discussion.created_by
     services.sign_protocol(user=organizer, discussion=discussion)
+    run_builds()
 
     def publish(number):
         services.publish_conclusion(
@@ -99,7 +65,8 @@ def test_the_conclusion_pressed_at_once_from_many_tabs_is_published_once():
             text=f"Проект рекомендован к утверждению (вкладка {number}).",
         )
 
-    assert at_once(publish, range(THREADS)) == {"done": 1, "refused": THREADS - 1}
+    assert at_once(publish, range(THREADS), threads=THREADS) == {"done": 1, "refused": THREADS - 1}
+    assert run_builds() == ["built"]
     (document,) = IssuedDocument.objects.filter(kind=CONCLUSION)
     discussion.refresh_from_db()
     assert discussion.conclusion_code == document.code

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 PROPOSAL = "Сохранить все деревья вдоль улицы при реконструкции."
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def discussion():
     return make_discussion()

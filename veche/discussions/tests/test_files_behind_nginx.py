@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import (
@@ -15,11 +14,13 @@ from tests.factories import (
     make_organization,
     make_staff,
     make_territory,
-    tiny_pdf,
 )
-from veche.discussions import services
+from tests.sign_in import enter
 from veche.discussions.models import MaterialVersion
-from veche.discussions.tests.organizer_cast import enter, make_legal_entity_representative
+from veche.discussions.tests.organizer_cast import (
+    file_application,
+    make_legal_entity_representative,
+)
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +28,7 @@ README = Path(django_settings.BASE_DIR) / "README.md"
 
 
 @pytest.fixture(autouse=True)
-def _behind_nginx(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _behind_nginx(settings):
     settings.VECHE_MEDIA_ACCEL_REDIRECT = "/protected-media/"
 
 
@@ -49,15 +49,7 @@ def test_an_applicants_document_goes_to_nginx_with_its_sandbox_and_nosniff(clien
     developer = make_legal_entity_representative()
     territory = make_territory()
     authority = make_organization(jurisdiction=[territory])
-    application = services.apply_for_discussion(
-        user=developer,
-        organization=authority,
-        subject="conditional_use",
-        title="Склад на участке 16:50:000000:123",
-        description="Просим провести общественные обсуждения.",
-        territory=territory,
-        document=SimpleUploadedFile("project.pdf", tiny_pdf(), "application/pdf"),
-    )
+    application = file_application(developer, authority, territory)
     make_staff(authority, Membership.Role.ORGANIZER)
     enter(client, developer)
     response = client.get(reverse("discussions:application_document", args=[application.pk]))

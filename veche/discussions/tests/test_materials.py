@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import tiny_pdf
+from tests.servers import free_port
 from veche.discussions.materials import ScannerUnavailable, check_upload
 
 EICAR_MARK = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
@@ -108,9 +109,6 @@ def test_a_file_the_scanner_flags_is_refused(clamd):
 
 
 def test_an_unreachable_scanner_refuses_rather_than_keeps_unscanned(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.VECHE_CLAMD_ADDRESS = f"127.0.0.1:{port}"
+    settings.VECHE_CLAMD_ADDRESS = f"127.0.0.1:{free_port()}"
     with pytest.raises(ScannerUnavailable):
         check_upload(upload(tiny_pdf(1)))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.factories import make_discussion, make_resident, make_territory, make_user
 from veche.discussions import services
 from veche.discussions.models import Discussion, Follow, Submission
+from veche.notifications.tests.builders import deliver_events
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_followers_of_the_territory_and_around_it_hear_the_notice_once_on_its_da
     on_the_day = discussion.starts(discussion.notice_date)
     assert services.send_due_notices(on_the_day)["announced"] == 1
     assert services.send_due_notices(on_the_day)["announced"] == 0
+    deliver_events()
 
     for person in (of_city, of_district):
         assert person.notifications.filter(kind="discussion_announced").count() == 1
@@ -41,6 +43,7 @@ def test_the_tick_command_sends_what_is_due(capsys):
     Follow.objects.create(user=follower, territory=discussion.territory)
     call_command("discussion_tick")
     assert "announced 1" in capsys.readouterr().out
+    deliver_events()
     notice = follower.notifications.get(kind="discussion_announced")
     # The body names the project (a dotted name inside blocktranslate once rendered as "«»").
     assert discussion.title in notice.body
@@ -62,30 +65,30 @@ def test_experts_are_reminded_of_a_waiting_question_once_a_day(settings):
     later = now + datetime.timedelta(hours=49)
     assert services.send_due_notices(later)["experts_reminded"] == 1
     assert services.send_due_notices(later)["experts_reminded"] == 0
+    deliver_events()
+    assert expert.notifications.filter(kind="discussion_expert_reminder").count() == 1
     services.answer_question(expert=expert, submission=question, text="Под зданием.")
     assert services.send_due_notices(later + datetime.timedelta(days=1))["experts_reminded"] == 0
 
 
-def test_a_moved_date_is_public_with_its_reason_and_participants_hear_of_it(
-    django_capture_on_commit_callbacks,
-):
+def test_a_moved_date_is_public_with_its_reason_and_participants_hear_of_it():
     discussion = make_discussion(stage="intake")
     resident = make_resident(discussion.territory)
     services.submit(user=resident, discussion=discussion, kind="proposal", text="Сохранить липы.")
     new_end = discussion.intake_end + datetime.timedelta(days=7)
-    with django_capture_on_commit_callbacks(execute=True):
-        changes = services.move_dates(
-            user=discussion.created_by,
-            discussion=discussion,
-            values={
-                "intake_end": new_end,
-                "exposition_end": new_end,
-                "protocol_due": discussion.protocol_due + datetime.timedelta(days=7),
-                "conclusion_due": discussion.conclusion_due + datetime.timedelta(days=7),
-            },
-            reason="Продлено по просьбам жителей.",
-            accept_warnings=True,
-        )
+    changes = services.move_dates(
+        user=discussion.created_by,
+        discussion=discussion,
+        values={
+            "intake_end": new_end,
+            "exposition_end": new_end,
+            "protocol_due": discussion.protocol_due + datetime.timedelta(days=7),
+            "conclusion_due": discussion.conclusion_due + datetime.timedelta(days=7),
+        },
+        reason="Продлено по просьбам жителей.",
+        accept_warnings=True,
+    )
+    deliver_events()
     assert len(changes) == 4
     assert changes[0].old_value == (new_end - datetime.timedelta(days=7)).isoformat()
     assert all(change.reason == "Продлено по просьбам жителей." for change in changes)

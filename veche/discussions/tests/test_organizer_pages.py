@@ -22,6 +22,7 @@ from tests.factories import (
     make_user,
     tiny_pdf,
 )
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.discussions import services
 from veche.discussions.forms_organizer import suggested_schedule
@@ -32,17 +33,12 @@ from veche.discussions.models import (
     ScheduleChange,
     Submission,
 )
-from veche.discussions.tests.organizer_cast import enter, people_around
+from veche.discussions.tests.organizer_cast import people_around
 from veche.identity.models import EligibilityRule, Level
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

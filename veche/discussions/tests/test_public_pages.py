@@ -160,3 +160,105 @@ def test_the_discussion_page_makes_as_many_queries_for_six_submissions_as_for_on
     one = queries()
     add(5)
     assert queries() == one
+
+
+# --- A hearing with many submissions -----------------------------------------------------------
+
+
+def _bulk_submissions(discussion, count: int, *, questions: int = 0) -> None:
+    """`count` public submissions straight into the table (the first `questions` of them
+    questions), as a big hearing leaves them; every one by a participant of their own."""
+    from veche.discussions.models import ExpertAnswer
+
+    authors = [make_resident(discussion.territory) for _ in range(3)]
+    made = Submission.objects.bulk_create(
+        Submission(
+            discussion=discussion,
+            number=number,
+            registration_number=f"{discussion.pk}-{number:05d}",
+            kind="question" if number <= questions else "proposal",
+            text=f"Предложение номер {number} по проекту.",
+            author=authors[number % 3],
+            participant_number=number,
+            participant={"full_name": "Секретные Данные Участника"},
+            basis="resident",
+        )
+        for number in range(1, count + 1)
+    )
+    ExpertAnswer.objects.bulk_create(
+        ExpertAnswer(submission=submission, expert=authors[0], text="Ответ экспертов.")
+        for submission in made
+        if submission.kind == "question"
+    )
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request fills caches (content types, translations)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def _shown(html: str) -> int:
+    return html.count('class="submission"')
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_page_of_a_big_hearing_shows_a_few_of_each_section_in_fixed_queries(client, signed_in):
+    from veche.discussions.queries import SUBMISSIONS_PREVIEW
+
+    discussion = make_discussion()
+    if signed_in:
+        enter(client, make_resident(discussion.territory))
+    _bulk_submissions(discussion, 13, questions=2)
+    few, html = _queries(client, discussion.get_absolute_url())
+    assert _shown(html) == 2 + SUBMISSIONS_PREVIEW
+    assert reverse("discussions:proposals", args=[discussion.pk]) in html
+    assert reverse("discussions:questions", args=[discussion.pk]) not in html
+
+    Submission.objects.filter(discussion=discussion).delete()
+    _bulk_submissions(discussion, 300, questions=40)
+    many, html = _queries(client, discussion.get_absolute_url())
+    assert _shown(html) == 2 * SUBMISSIONS_PREVIEW
+    assert "(260)" in html and "(40)" in html
+    assert reverse("discussions:questions", args=[discussion.pk]) in html
+    assert many == few
+    if not signed_in:
+        # The 15 of the brief; a signed-in reader adds the session, their eligibility, whether
+        # they follow or organize it, and the header's own.
+        assert many <= 15
+
+
+def test_the_list_of_proposals_pages_through_them_in_fixed_queries(client):
+    from veche.discussions.queries import SUBMISSIONS_PAGE
+
+    discussion = make_discussion()
+    _bulk_submissions(discussion, 2 * SUBMISSIONS_PAGE + 7, questions=3)
+    url = reverse("discussions:proposals", args=[discussion.pk])
+    first_count, first = _queries(client, url)
+    last_count, last = _queries(client, url + "?page=3")
+    assert _shown(first) == SUBMISSIONS_PAGE
+    assert f"{discussion.pk}-00004" in first  # the first proposal, after three questions
+    assert _shown(last) == 4
+    assert f"{discussion.pk}-{2 * SUBMISSIONS_PAGE + 7:05d}" in last
+    assert "Секретные" not in first + last
+    assert first_count == last_count <= 15
+    assert client.get(url + "?page=4").status_code == 404
+    assert client.get(url + "?page=x").status_code == 200
+
+
+def test_the_list_of_questions_shows_their_answers(client):
+    discussion = make_discussion()
+    _bulk_submissions(discussion, 5, questions=2)
+    _count, html = _queries(client, reverse("discussions:questions", args=[discussion.pk]))
+    assert _shown(html) == 2
+    assert html.count("Ответ экспертов.") == 2
+
+
+def test_the_lists_of_a_hidden_discussion_are_not_found(client):
+    discussion = make_discussion(stage="scheduled")
+    assert client.get(reverse("discussions:proposals", args=[discussion.pk])).status_code == 404

@@ -12,11 +12,19 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.factories import make_discussion, make_organization, make_resident, make_staff
+from tests.sign_in import enter
 from veche.core.models import AuditEvent
 from veche.discussions import services
-from veche.discussions.models import Discussion, Follow, MaterialVersion, ScheduleChange, Submission
+from veche.discussions.models import (
+    Discussion,
+    Follow,
+    MaterialVersion,
+    RecordBuild,
+    ScheduleChange,
+    Submission,
+)
+from veche.discussions.tests.building import run_builds
 from veche.discussions.tests.organizer_cast import (
-    enter,
     make_legal_entity_representative,
     people_around,
 )
@@ -38,9 +46,8 @@ TINY_PNG = _tiny_png()
 
 
 @pytest.fixture(autouse=True)
-def _english_site(settings, tmp_path, client):
+def _english_site(settings, client):
     settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
@@ -600,6 +607,10 @@ def test_the_private_documents_go_to_the_organizers_only(client, role):
         assert client.get(reverse(f"discussions:{name}", args=[discussion.pk])).status_code == (
             403
         ), name
+    assert client.get(reverse("discussions:records", args=[discussion.pk])).status_code == 403
+    prepare = reverse("discussions:prepare_record", args=[discussion.pk])
+    assert client.post(prepare, {"kind": "annex"}).status_code == 403
+    assert not RecordBuild.objects.exists()
     signed(discussion)
     for name in PRIVATE_DOCUMENTS:
         response = client.get(reverse(f"discussions:{name}", args=[discussion.pk]))
@@ -620,7 +631,10 @@ def test_the_documents_of_a_draft_do_not_exist_for_others(client):
 
 def test_a_private_document_is_not_kept_by_shared_caches(client):
     discussion = make_discussion(stage="review")
-    enter(client, organizer_of(discussion))
+    organizer = organizer_of(discussion)
+    enter(client, organizer)
+    services.request_record(user=organizer, discussion=discussion, kind="annex")
+    assert run_builds() == ["built"]
     response = client.get(reverse("discussions:annex_pdf", args=[discussion.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -832,6 +846,7 @@ def test_the_published_protocol_and_conclusion_carry_no_name_birth_date_or_addre
     services.publish_conclusion(
         user=organizer, discussion=discussion, text="Проект рекомендован к утверждению."
     )
+    assert run_builds() == ["built", "built"]
     for name in ("protocol_pdf", "conclusion_pdf"):
         response = client.get(reverse(f"discussions:{name}", args=[discussion.pk]))
         assert response.status_code == 200

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tests.factories import make_discussion, make_resident, make_staff, make_territory, make_user
 from veche.core.models import AuditEvent
@@ -108,6 +109,45 @@ def test_the_receipt_is_mailed_once_with_the_number(django_capture_on_commit_cal
     from veche.discussions.tasks import send_receipt
 
     assert send_receipt.call(submission.pk) == "already handled"
+
+
+def test_the_receipt_is_stored_with_the_submission_and_sent_even_if_its_queueing_is_lost(
+    settings, django_capture_on_commit_callbacks
+):
+    from veche.core import outbox
+    from veche.core.models import OutboxMessage
+    from veche.discussions.tasks import RECEIPT_KIND
+
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory)
+    # Committed, then the process dies before the after-commit queueing runs.
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = send(resident, discussion)
+    message = OutboxMessage.objects.get(kind=RECEIPT_KIND, target_id=submission.pk)
+    assert message.state == OutboxMessage.State.PENDING
+    assert not mail.outbox
+    later = timezone.now() + datetime.timedelta(seconds=settings.VECHE_OUTBOX_LEASE_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.sweep(now=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.sweep(now=later) == 0
+    [receipt] = [m for m in mail.outbox if submission.registration_number in m.subject]
+    assert receipt.extra_headers["Message-ID"] == message.message_id
+
+
+def test_a_submission_rolled_back_leaves_no_receipt_to_send():
+    from django.db import transaction
+
+    from veche.core.models import OutboxMessage
+    from veche.discussions.tasks import RECEIPT_KIND
+
+    discussion = make_discussion()
+    resident = make_resident(discussion.territory)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send(resident, discussion)
+        raise RuntimeError("the request failed after the service")
+    assert not Submission.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=RECEIPT_KIND).exists()
 
 
 def test_a_question_reaches_the_experts_and_their_answer_reaches_the_author(

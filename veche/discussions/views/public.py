@@ -1,26 +1,33 @@
 """Pages of discussions for everyone and for participants: the list, a discussion with its
 timeline and materials, sending a submission, its receipt, the experts' answers, following."""
 
+import math
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
+from veche.core.paging import page_number
 from veche.core.redirects import redirect_back
 from veche.discussions import queries, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
 from veche.discussions.schedule import timeline
 from veche.identity.eligibility import (
-    check_eligibility,
+    decide,
     describe,
     legal_entity_of,
+    person_facts,
     requirement_of,
+    rule_for,
 )
 from veche.identity.models import EligibilityRule
 from veche.territories.my_territory import current_territory
@@ -51,16 +58,30 @@ def discussion_detail(request, pk: int):
         if Submission.Kind.PROPOSAL in kinds
         else EligibilityRule.Action.ASK
     )
-    decision = check_eligibility(request.user, action, discussion) if kinds else None
+    # The discussion's own rule of submitting is shown on the page, and during the intake it is
+    # the rule asked: read once.
+    own_rule = services.eligibility_of(discussion)
+    materials = queries.materials_of(discussion)
+    decision = None
+    if kinds:
+        rule = own_rule if own_rule and action == own_rule.action else rule_for(action, discussion)
+        decision = decide(requirement_of(rule), person_facts(request.user), timezone.localdate())
     form = None
     if decision and decision.allowed:
         form = SubmissionForm(
             discussion=discussion,
             kinds=kinds,
             legal_entity=legal_entity_of(request.user) is not None,
+            materials=materials,
         )
-    submissions = list(queries.public_submissions(discussion))
-    rule = services.eligibility_of(discussion)
+    counts = queries.submission_counts(discussion)
+    first = queries.SUBMISSIONS_PREVIEW
+    questions, proposals = queries.with_answers(
+        *(
+            queries.public_submissions(discussion, questions=section)[:first] if count else []
+            for section, count in ((True, counts.questions), (False, counts.proposals))
+        )
+    )
     return render(
         request,
         "discussions/detail.html",
@@ -68,15 +89,15 @@ def discussion_detail(request, pk: int):
             "discussion": discussion,
             "stage": discussion.stage,
             "steps": timeline(discussion),
-            "materials": queries.materials_of(discussion),
-            "submissions": submissions,
-            "questions": [s for s in submissions if s.kind == Submission.Kind.QUESTION],
-            "proposals": [s for s in submissions if s.kind != Submission.Kind.QUESTION],
+            "materials": materials,
+            "counts": counts,
+            "questions": questions,
+            "proposals": proposals,
             "speed": queries.expert_speed(discussion),
             "kinds": kinds,
             "decision": decision,
             "form": form,
-            "requirement": describe(requirement_of(rule)) if rule else "",
+            "requirement": describe(requirement_of(own_rule)) if own_rule else "",
             "changes": discussion.schedule_changes.all(),
             "milestones": discussion.milestones.filter(submission__isnull=True),
             "is_organizer": rules.has_perm(
@@ -85,6 +106,44 @@ def discussion_detail(request, pk: int):
             "following": request.user.is_authenticated
             and discussion.follows.filter(user=request.user).exists(),
             "Stage": Stage,
+        },
+    )
+
+
+SECTIONS = {"questions": True, "proposals": False}
+
+
+def submission_list(request, pk: int, section: str):
+    """One section of a discussion's submissions (questions, or proposals and remarks), a page
+    at a time: a hearing can draw tens of thousands."""
+    discussion = queries.visible_discussion(request.user, pk)
+    questions = SECTIONS[section]
+    counts = queries.submission_counts(discussion)
+    count = counts.questions if questions else counts.proposals
+    size = queries.SUBMISSIONS_PAGE
+    number = page_number(request.GET.get("page"))
+    pages = max(1, math.ceil(count / size))
+    if number > pages:
+        raise Http404
+    start = (number - 1) * size
+    return render(
+        request,
+        "discussions/submission_list.html",
+        {
+            "discussion": discussion,
+            "section": section,
+            "count": count,
+            "submissions": queries.with_answers(
+                queries.public_submissions(discussion, questions=questions)[start : start + size]
+            )[0]
+            if count
+            else [],
+            "page": {
+                "number": number,
+                "pages": pages,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if number < pages else None,
+            },
         },
     )
 
@@ -253,6 +312,18 @@ patterns = [
     path("mine/", my_submissions, name="mine"),
     path("follow-territory/", follow_territory, name="follow_territory"),
     path("<int:pk>/", discussion_detail, name="detail"),
+    path(
+        "<int:pk>/questions/",
+        submission_list,
+        {"section": "questions"},
+        name="questions",
+    ),
+    path(
+        "<int:pk>/proposals/",
+        submission_list,
+        {"section": "proposals"},
+        name="proposals",
+    ),
     path("<int:pk>/submit/", submit, name="submit"),
     path("<int:pk>/follow/", follow, name="follow"),
     path("submissions/<int:pk>/", submission_detail, name="submission"),

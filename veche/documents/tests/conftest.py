@@ -13,9 +13,8 @@ def english(settings):
 
 
 @pytest.fixture(autouse=True)
-def _site(settings, tmp_path):
+def _site(settings):
     settings.SITE_URL = "https://veche.example.org"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ refusal, not a broken request.
 """
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_organization, make_staff, make_territory, make_user
-from tests.sign_in import enter
+from tests.sign_in import enter, with_second_factor
 from veche.core.models import AuditEvent
 from veche.identity.models import CensusImport, Level, PropertyClaim, Verification
 from veche.identity.services import record_verification
@@ -40,15 +39,10 @@ ALLOWED = {
 ADMIN_POWERS = {"census_upload", "rebind"}
 
 
-def second_factor(person):
-    TOTP.activate(person, "JBSWY3DPEHPK3PXP")  # staff and organizers must use one
-    return person
-
-
 def staff_with(*codenames: str, **fields):
     person = make_user(is_staff=True, **fields)
     person.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return second_factor(person)
+    return with_second_factor(person)  # staff and organizers must use one
 
 
 @pytest.fixture
@@ -74,9 +68,9 @@ def world():
         ),
         "census_operator": staff_with("add_censusimport", "view_censusimport"),
         "rebind_operator": staff_with("rebind_verification", "view_verification"),
-        "organizer_of_the_territory": second_factor(organizer),
-        "organizer_elsewhere": second_factor(elsewhere),
-        "superuser": second_factor(make_user(is_staff=True, is_superuser=True)),
+        "organizer_of_the_territory": with_second_factor(organizer),
+        "organizer_elsewhere": with_second_factor(elsewhere),
+        "superuser": with_second_factor(make_user(is_staff=True, is_superuser=True)),
     }
 
 

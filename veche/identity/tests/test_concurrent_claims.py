@@ -1,51 +1,17 @@
 """Claims of one census entry or one provider account at the same moment, on PostgreSQL: one
 account wins, every other is refused."""
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
+from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_territory, make_user
 from veche.identity.models import IdentityProvider, Verification
 from veche.identity.services import import_census, verify_by_census, verify_with_provider
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="claims racing each other need PostgreSQL; SQLite serialises every write anyway",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
 
 CLAIMANTS = 12
-
-
-def race(claim, people) -> dict:
-    start = threading.Barrier(len(people))
-    outcomes = {"verified": 0, "refused": 0}
-    lock = threading.Lock()
-
-    def press(person):
-        try:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                start.wait(timeout=5)
-            claim(person)
-            result = "verified"
-        except ValidationError:
-            result = "refused"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[result] += 1
-
-    with ThreadPoolExecutor(max_workers=len(people)) as pool:
-        list(pool.map(press, people))
-    return outcomes
 
 
 def test_parallel_claims_of_one_census_entry_verify_one_account():
@@ -59,14 +25,15 @@ def test_parallel_claims_of_one_census_entry_verify_one_account():
     )
     people = [make_user() for _ in range(CLAIMANTS)]
 
-    outcomes = race(
+    outcomes = at_once(
         lambda person: verify_by_census(
             user=person, identifier="9204 123456", birthdate="12.04.1990"
         ),
         people,
+        threads=CLAIMANTS,
     )
 
-    assert outcomes == {"verified": 1, "refused": CLAIMANTS - 1}
+    assert outcomes == {"done": 1, "refused": CLAIMANTS - 1}
     assert (
         Verification.objects.filter(
             source=Verification.Source.CENSUS, revoked_at__isnull=True
@@ -81,12 +48,13 @@ def test_parallel_claims_of_one_provider_account_verify_one_account():
     )
     people = [make_user() for _ in range(CLAIMANTS)]
 
-    outcomes = race(
+    outcomes = at_once(
         lambda person: verify_with_provider(
             user=person, provider=provider, data={"sub": "1000321", "family_name": "Сафина"}
         ),
         people,
+        threads=CLAIMANTS,
     )
 
-    assert outcomes == {"verified": 1, "refused": CLAIMANTS - 1}
+    assert outcomes == {"done": 1, "refused": CLAIMANTS - 1}
     assert Verification.objects.filter(subject="esia:1000321", revoked_at__isnull=True).count() == 1

@@ -10,7 +10,6 @@ each refusal is due to the one lie.
 import json
 import re
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.servers import free_port
 from veche.accounts.models import User
 from veche.identity.models import IdentityProvider, Verification
 from veche.identity.services import save_identity_provider
@@ -287,9 +287,7 @@ def test_an_issuer_ending_with_a_slash_is_discovered_without_it_and_signs_in(liv
 
 
 def test_a_provider_that_cannot_be_reached_is_a_message_not_an_error_page(live_server):
-    with socket.socket() as probe:  # a loopback port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    closed = f"http://127.0.0.1:{free_port()}"
     save_identity_provider(
         provider=IdentityProvider(
             slug="mixup",

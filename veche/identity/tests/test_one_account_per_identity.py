@@ -2,14 +2,13 @@
 claim is refused, and only an operator with the permission moves one, giving a reason."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from tests.factories import make_territory, make_user
-from tests.sign_in import enter
+from tests.sign_in import enter, with_second_factor
 from veche.core.models import AuditEvent
 from veche.identity.eligibility import person_facts
 from veche.identity.models import IdentityProvider, Level, Verification
@@ -28,8 +27,7 @@ CENSUS = "identifier,birthdate,address\n9204 123456,1990-04-12,ул. Пушки�
 def staff_with(*codenames: str, **fields):
     person = make_user(is_staff=True, **fields)
     person.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    TOTP.activate(person, "JBSWY3DPEHPK3PXP")  # the admin asks staff for a second factor
-    return person
+    return with_second_factor(person)  # the admin asks staff for a second factor
 
 
 @pytest.fixture

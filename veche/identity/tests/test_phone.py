@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from tests.factories import make_user
+from tests.phone import sent_code
 from tests.sign_in import enter
 from veche.accounts.services import erase_account, export_personal_data
 from veche.core.models import AuditEvent
-from veche.identity import sms
 from veche.identity.eligibility import person_facts
 from veche.identity.models import Level, PhoneCode, Verification
 from veche.identity.phones import hash_phone, mask_phone, normalize_phone
@@ -27,24 +27,17 @@ NUMBER = "+79161234567"
 
 
 @pytest.fixture(autouse=True)
-def outbox(settings):
-    settings.VECHE_SMS_BACKEND = "memory"
+def outbox(sms_outbox, settings):
     settings.VECHE_PHONE_CODE_TTL_MINUTES = 10
     settings.VECHE_PHONE_CODES_PER_USER_HOUR = 3
     settings.VECHE_PHONE_CODES_PER_NUMBER_HOUR = 5
-    sms.outbox.clear()
     with translation.override("en"):
-        yield sms.outbox
-    sms.outbox.clear()
+        yield sms_outbox
 
 
 @pytest.fixture
 def person():
     return make_user()
-
-
-def last_code(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1].text).group(1)
 
 
 def refusal(call, **kwargs) -> str:
@@ -61,7 +54,7 @@ def test_the_code_from_the_sms_confirms_the_number_and_raises_the_level(person, 
     send_phone_code(user=person, number="8 916 123-45-67")
     [message] = outbox
     assert message.to == NUMBER
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     assert person_facts(person).level == Level.PHONE
     verification = person.verifications.get()
     assert verification.source == Verification.Source.PHONE
@@ -76,7 +69,7 @@ def test_the_code_from_the_sms_confirms_the_number_and_raises_the_level(person, 
 
 def test_confirmation_is_audited_with_the_number_masked(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     event = AuditEvent.objects.get(action="identity.phone_confirmed")
     assert event.actor == person
     assert event.data == {"number": "+7 916 ***-**-67"}
@@ -85,7 +78,7 @@ def test_confirmation_is_audited_with_the_number_masked(person, outbox):
 
 def test_codes_are_kept_only_as_keyed_hashes_and_the_number_only_until_used(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    code = last_code(outbox)
+    code = sent_code()
     stored = PhoneCode.objects.get()
     assert code not in (stored.code_hash, stored.salt)
     assert stored.number == NUMBER
@@ -97,21 +90,21 @@ def test_codes_are_kept_only_as_keyed_hashes_and_the_number_only_until_used(pers
 
 def test_the_code_may_be_typed_with_spaces(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    code = last_code(outbox)
+    code = sent_code()
     confirm_phone(user=person, code=f" {code[:3]} {code[3:]} ")
     assert person_facts(person).level == Level.PHONE
 
 
 def test_a_new_number_replaces_the_old_one_and_frees_it(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     send_phone_code(user=person, number="+79171112233")
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     [current] = person.verifications.filter(revoked_at__isnull=True)
     assert current.phone_number == "+79171112233"
     other = make_user()
     send_phone_code(user=other, number=NUMBER)
-    confirm_phone(user=other, code=last_code(outbox))
+    confirm_phone(user=other, code=sent_code())
     assert other.verifications.get().phone_number == NUMBER
 
 
@@ -127,7 +120,7 @@ def test_a_higher_level_is_kept_when_the_phone_is_confirmed(outbox):
 
     resident = make_resident(make_territory())
     send_phone_code(user=resident, number=NUMBER)
-    confirm_phone(user=resident, code=last_code(outbox))
+    confirm_phone(user=resident, code=sent_code())
     assert person_facts(resident).level == Level.CENSUS
 
 
@@ -136,7 +129,7 @@ def test_a_higher_level_is_kept_when_the_phone_is_confirmed(outbox):
 
 def test_a_wrong_code_is_refused_and_the_right_one_still_works(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    code = last_code(outbox)
+    code = sent_code()
     wrong = f"{(int(code) + 1) % 1000000:06d}"
     assert refusal(confirm_phone, user=person, code=wrong) == (
         "The code is wrong. You may try 4 more times."
@@ -148,7 +141,7 @@ def test_a_wrong_code_is_refused_and_the_right_one_still_works(person, outbox):
 
 def test_five_wrong_codes_void_the_code(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    code = last_code(outbox)
+    code = sent_code()
     wrong = f"{(int(code) + 1) % 1000000:06d}"
     for _ in range(4):
         refusal(confirm_phone, user=person, code=wrong)
@@ -165,7 +158,7 @@ def test_five_wrong_codes_void_the_code(person, outbox):
 def test_an_expired_code_is_refused(person, outbox):
     sent = timezone.now()
     send_phone_code(user=person, number=NUMBER, now=sent)
-    code = last_code(outbox)
+    code = sent_code()
     later = sent + datetime.timedelta(minutes=10, seconds=1)
     assert refusal(confirm_phone, user=person, code=code, now=later) == (
         "The code has expired. Ask for a new one."
@@ -178,16 +171,16 @@ def test_a_code_still_works_just_before_it_expires(person, outbox):
     sent = timezone.now()
     send_phone_code(user=person, number=NUMBER, now=sent)
     confirm_phone(
-        user=person, code=last_code(outbox), now=sent + datetime.timedelta(minutes=9, seconds=59)
+        user=person, code=sent_code(), now=sent + datetime.timedelta(minutes=9, seconds=59)
     )
     assert person.verifications.get().level == Level.PHONE
 
 
 def test_only_the_latest_code_works(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    first = last_code(outbox)
+    first = sent_code()
     send_phone_code(user=person, number=NUMBER)
-    second = last_code(outbox)
+    second = sent_code()
     if first != second:
         assert refusal(confirm_phone, user=person, code=first).startswith("The code is wrong.")
     confirm_phone(user=person, code=second)
@@ -232,7 +225,7 @@ def test_a_sixth_code_to_one_number_within_an_hour_is_refused(outbox):
 
 def test_a_number_confirmed_on_another_account_is_refused(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     other = make_user()
     message = refusal(send_phone_code, user=other, number="8 916 123 45 67")
     assert message == "This number is already confirmed on another account."
@@ -243,9 +236,9 @@ def test_a_number_confirmed_on_another_account_is_refused(person, outbox):
 def test_a_number_confirmed_elsewhere_while_the_code_travelled_is_refused(person, outbox):
     other = make_user()
     send_phone_code(user=other, number=NUMBER)
-    others_code = last_code(outbox)
+    others_code = sent_code()
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     message = refusal(confirm_phone, user=other, code=others_code)
     assert message == "This number is already confirmed on another account."
     assert not other.verifications.exists()
@@ -256,7 +249,7 @@ def test_the_database_holds_one_account_per_number(person, outbox):
     from django.db import IntegrityError, transaction
 
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     mine = person.verifications.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Verification.objects.create(
@@ -270,7 +263,7 @@ def test_the_database_holds_one_account_per_number(person, outbox):
 
 def test_confirming_the_same_number_again_is_refused(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     assert refusal(send_phone_code, user=person, number=NUMBER) == (
         "This number is already confirmed on your account."
     )
@@ -329,7 +322,7 @@ def test_the_page_asks_for_the_number_then_the_code_then_shows_the_number(client
     assert 'action="/verification/phone/code/"' in page.text
     done = client.post(
         "/verification/phone/code/",
-        {"code": last_code(outbox)},
+        {"code": sent_code()},
         headers={"accept-language": "en"},  # the message is written in the language of the act
     )
     assert done.status_code == 302
@@ -353,7 +346,7 @@ def test_a_refused_number_is_shown_beside_the_field_and_kept(client, person, out
 def test_a_wrong_code_on_the_page_says_so(client, person, outbox):
     client.force_login(person)
     client.post("/verification/phone/", {"number": NUMBER})
-    wrong = f"{(int(last_code(outbox)) + 1) % 1000000:06d}"
+    wrong = f"{(int(sent_code()) + 1) % 1000000:06d}"
     page = client.post(
         "/verification/phone/code/", {"code": wrong}, headers={"accept-language": "en"}
     )
@@ -366,7 +359,7 @@ def test_a_wrong_code_on_the_page_says_so(client, person, outbox):
 def test_the_last_wrong_code_on_the_page_says_to_ask_for_a_new_one(client, person, outbox):
     client.force_login(person)
     client.post("/verification/phone/", {"number": NUMBER})
-    wrong = f"{(int(last_code(outbox)) + 1) % 1000000:06d}"
+    wrong = f"{(int(sent_code()) + 1) % 1000000:06d}"
     for _ in range(4):
         assert client.post("/verification/phone/code/", {"code": wrong}).status_code == 400
     answer = client.post(
@@ -384,7 +377,7 @@ def test_get_confirms_nothing(client, person, outbox):
     assert client.get("/verification/phone/", {"number": NUMBER}).status_code == 405
     assert outbox == []
     client.post("/verification/phone/", {"number": NUMBER})
-    answer = client.get("/verification/phone/code/", {"code": last_code(outbox)})
+    answer = client.get("/verification/phone/code/", {"code": sent_code()})
     assert answer.status_code == 405
     assert not person.verifications.exists()
     assert PhoneCode.objects.get().attempts == 0
@@ -411,7 +404,7 @@ def test_the_console_backend_logs_the_message_and_the_page_never_shows_the_code(
 
 def test_the_export_holds_the_confirmed_number(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     [exported] = export_personal_data(user=person)["verifications"]
     assert exported["source"] == "phone"
     assert exported["verified_claims"]["claims"]["phone_number"] == NUMBER
@@ -419,7 +412,7 @@ def test_the_export_holds_the_confirmed_number(person, outbox):
 
 def test_erasing_the_account_removes_numbers_and_codes(person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    confirm_phone(user=person, code=last_code(outbox))
+    confirm_phone(user=person, code=sent_code())
     send_phone_code(user=person, number="+79171112233")
     erase_account(user=person)
     assert not PhoneCode.objects.filter(user=person).exists()
@@ -519,7 +512,7 @@ def test_an_unreachable_gateway_is_explained(person, settings):
 
 def test_administrators_see_the_number_masked(client, person, outbox):
     send_phone_code(user=person, number=NUMBER)
-    verification = confirm_phone(user=person, code=last_code(outbox))
+    verification = confirm_phone(user=person, code=sent_code())
     admin = make_user(is_staff=True, is_superuser=True)
     enter(client, admin)
     page = client.get(f"/admin/identity/verification/{verification.pk}/change/")

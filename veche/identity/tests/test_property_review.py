@@ -57,10 +57,9 @@ def test_residents_have_no_review_page(client, claim):
     assert client.get("/verification/claims/").status_code == 403
 
 
-def test_the_document_is_shown_to_its_owner_and_reviewers_only(client, settings, tmp_path):
+def test_the_document_is_shown_to_its_owner_and_reviewers_only(client):
     from django.core.files.base import ContentFile
 
-    settings.MEDIA_ROOT = tmp_path
     district = make_territory("kazan-vakhitovsky")
     owner = make_user()
     claim = PropertyClaim(user=owner, territory=district, kind="land", cadastral_number="16:50:1:1")

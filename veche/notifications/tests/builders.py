@@ -1,11 +1,9 @@
-"""Problems, appeals, signatures and follows made directly, without the appeal services."""
+"""Readers with a language, follows and notices made directly, without the services."""
 
 import itertools
 
-from django.utils import timezone
-
-from tests.factories import make_organization, make_staff, make_territory, make_user
-from veche.appeals.models import Appeal, Category, Follow, Problem, Revision, Signature
+from tests.factories import make_staff, make_user
+from veche.appeals.models import Appeal, Follow
 from veche.core import outbox
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification
@@ -20,49 +18,6 @@ def person(language: str = "en", *, official_of=None):
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
     return user
-
-
-def make_appeal(
-    *,
-    author=None,
-    organization=None,
-    status: str = Appeal.Status.COLLECTING,
-    title: str = "Broken bench in the park",
-    **fields,
-) -> Appeal:
-    number = next(_sequence)
-    author = author or make_user()
-    category = Category.objects.create(
-        slug=f"category-{number}", name={"ru": "Благоустройство", "en": "Public spaces"}
-    )
-    problem = Problem.objects.create(
-        author=author,
-        title=title,
-        description="The bench has been broken for a month.",
-        category=category,
-        territory=make_territory(),
-        status=Problem.Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    appeal = Appeal.objects.create(
-        problem=problem,
-        organization=organization or make_organization(),
-        status=status,
-        signature_threshold=50,
-        **fields,
-    )
-    Revision.objects.create(appeal=appeal, number=1, text="Please repair the bench.", author=author)
-    return appeal
-
-
-def sign(appeal: Appeal, user, *, withdrawn: bool = False) -> Signature:
-    return Signature.objects.create(
-        appeal=appeal,
-        user=user,
-        revision=appeal.revisions.order_by("-number").first(),
-        full_name=user.email,
-        withdrawn_at=timezone.now() if withdrawn else None,
-    )
 
 
 def follow(appeal: Appeal, user) -> Follow:

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from tests.factories import make_appeal
 from veche.core import outbox
 from veche.core.models import OutboxMessage
 from veche.notifications.models import Notification, NotificationPreference
@@ -17,7 +18,7 @@ from veche.notifications.services import (
 )
 from veche.notifications.tasks import send_notification_email
 
-from .builders import make_appeal, make_notification, person
+from .builders import make_notification, person
 
 pytestmark = pytest.mark.django_db
 

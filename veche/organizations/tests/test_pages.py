@@ -64,13 +64,12 @@ def test_unknown_organization_is_404(client):
     assert client.get("/organizations/nobody/").status_code == 404
 
 
-def test_the_logo_is_served_through_a_view_with_its_type(client, settings, tmp_path):
+def test_the_logo_is_served_through_a_view_with_its_type(client):
     import io
 
     from django.core.files.base import ContentFile
     from PIL import Image
 
-    settings.MEDIA_ROOT = tmp_path
     organization = make_organization("kazan-vodokanal")
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "navy").save(buffer, "PNG")

@@ -5,8 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_discussion, make_user
-from veche.cabinet.tests.builders import enter  # noqa: F401  (staff sign in with a second factor)
+from tests.factories import make_discussion, make_user, set_fields
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
 
 DASHBOARD = reverse("reporting:discussions")
@@ -55,25 +54,19 @@ def answer(question: Submission, *, expert=None) -> ExpertAnswer:
     )
 
 
-def set_dates(discussion: Discussion, **fields) -> Discussion:
-    Discussion.objects.filter(pk=discussion.pk).update(**fields)
-    discussion.refresh_from_db()
-    return discussion
-
-
 def signed(discussion: Discussion, *, concluded: bool = False) -> Discussion:
     """The protocol signed (and the conclusion published) yesterday."""
     yesterday = timezone.now() - datetime.timedelta(days=1)
     fields = {"protocol_signed_at": yesterday, "protocol_signed_by": discussion.created_by}
     if concluded:
         fields |= {"conclusion_published_at": yesterday, "conclusion_text": "Одобрить проект."}
-    return set_dates(discussion, **fields)
+    return set_fields(discussion, **fields)
 
 
 def overdue_protocol(**options) -> Discussion:
     """In review, its protocol due yesterday and not signed."""
     discussion = make_discussion(stage="review", **options)
-    return set_dates(discussion, protocol_due=timezone.localdate() - datetime.timedelta(days=1))
+    return set_fields(discussion, protocol_due=timezone.localdate() - datetime.timedelta(days=1))
 
 
 def rows_of(response) -> dict[int, object]:

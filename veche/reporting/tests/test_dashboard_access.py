@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_discussion, make_organization, make_staff, make_user
+from tests.sign_in import enter
 from veche.organizations.models import Membership
-from veche.reporting.tests.builders import CSV, DASHBOARD, XLSX, enter, rows_of
+from veche.reporting.tests.builders import CSV, DASHBOARD, XLSX, rows_of
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

@@ -8,16 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import make_discussion, make_user
+from tests.factories import make_discussion, make_user, set_fields
+from tests.sign_in import enter
 from veche.discussions.models import Discussion, Submission
 from veche.reporting.tests.builders import (
     DASHBOARD,
     add_submission,
     answer,
-    enter,
     overdue_protocol,
     rows_of,
-    set_dates,
     signed,
 )
 
@@ -105,9 +104,9 @@ def test_questions_cannot_be_late_once_the_protocol_is_signed(admin):
 
 def test_the_protocol_is_overdue_the_day_after_it_was_due(admin):
     discussion = make_discussion(stage="review")
-    set_dates(discussion, protocol_due=today(), conclusion_due=today() + 5 * DAY)
+    set_fields(discussion, protocol_due=today(), conclusion_due=today() + 5 * DAY)
     assert not row_for(admin, discussion).protocol_overdue
-    set_dates(discussion, protocol_due=today() - DAY)
+    set_fields(discussion, protocol_due=today() - DAY)
     row = row_for(admin, discussion)
     assert row.protocol_overdue
     assert row.has_problems
@@ -116,7 +115,7 @@ def test_the_protocol_is_overdue_the_day_after_it_was_due(admin):
 def test_a_signed_protocol_is_not_overdue_but_the_conclusion_can_be(admin):
     discussion = overdue_protocol()
     signed(discussion)
-    set_dates(discussion, conclusion_due=today() - DAY)
+    set_fields(discussion, conclusion_due=today() - DAY)
     row = row_for(admin, discussion)
     assert not row.protocol_overdue
     assert row.conclusion_overdue
@@ -124,7 +123,7 @@ def test_a_signed_protocol_is_not_overdue_but_the_conclusion_can_be(admin):
 
 def test_a_concluded_discussion_has_no_problems(admin):
     discussion = overdue_protocol()
-    set_dates(discussion, conclusion_due=today() - DAY)
+    set_fields(discussion, conclusion_due=today() - DAY)
     signed(discussion, concluded=True)
     row = row_for(admin, discussion)
     assert row.stage == "conclusion"
@@ -134,7 +133,7 @@ def test_a_concluded_discussion_has_no_problems(admin):
 def test_a_cancelled_discussion_has_no_problems(admin):
     discussion = overdue_protocol()
     add_submission(discussion, kind=Kind.QUESTION, hours_ago=500)
-    set_dates(discussion, status=Discussion.Status.CANCELLED, cancel_reason="Проект отозван.")
+    set_fields(discussion, status=Discussion.Status.CANCELLED, cancel_reason="Проект отозван.")
     row = row_for(admin, discussion)
     assert row.stage == "cancelled"
     assert not row.has_problems

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_discussion, make_organization, make_territory, make_user
+from tests.sign_in import enter
 from veche.discussions.models import Discussion
-from veche.reporting.tests.builders import CSV, DASHBOARD, enter, overdue_protocol, rows_of
+from veche.reporting.tests.builders import CSV, DASHBOARD, overdue_protocol, rows_of
 from veche.territories.models import Territory
 
 pytestmark = pytest.mark.django_db

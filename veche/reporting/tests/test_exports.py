@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_discussion, make_user
+from tests.sign_in import enter
 from veche.discussions.models import Submission
 from veche.reporting.exports import COLUMNS
 from veche.reporting.tests.builders import (
@@ -16,7 +17,6 @@ from veche.reporting.tests.builders import (
     DASHBOARD,
     XLSX,
     add_submission,
-    enter,
     overdue_protocol,
     rows_of,
 )

@@ -8,8 +8,14 @@ import datetime
 
 from django.utils import timezone
 
-from tests.factories import make_category, make_organization, make_territory, make_user
-from veche.appeals.models import Appeal, Problem, Revision, Signature
+from tests.factories import (
+    make_appeal,
+    make_organization,
+    make_signature,
+    make_territory,
+    make_user,
+)
+from veche.appeals.models import Appeal
 
 # (surname, first name, patronymic) for men and for women, combined by index.
 MEN = (
@@ -40,7 +46,7 @@ APPEAL_TEXT = """Уважаемый Ильдар Рустамович!
 3) сообщить сроки капитального ремонта покрытия по программе благоустройства."""
 
 
-def make_appeal(
+def signed_appeal(
     *,
     signatures: int = 3,
     status: str = Appeal.Status.COLLECTING,
@@ -48,6 +54,8 @@ def make_appeal(
     title: str = "Ямы во дворе домов 5–9 по улице Пушкина",
     text: str = APPEAL_TEXT,
 ) -> Appeal:
+    """An appeal of Kazan residents, signed by its author and `signatures - 1` neighbours with
+    full names and addresses, as its documents show them."""
     territory = make_territory(ru="Вахитовский район", en="Vakhitovsky district")
     organization = organization or make_organization(
         ru="Администрация Вахитовского и Приволжского районов г. Казани",
@@ -58,37 +66,26 @@ def make_appeal(
         last_name="Гарипова", first_name="Алсу", patronymic="Ринатовна", name_publication="full"
     )
     started = timezone.now() - datetime.timedelta(days=20)
-    problem = Problem.objects.create(
+    sent = status not in (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
+    appeal = make_appeal(
         author=author,
+        organization=organization,
+        territory=territory,
+        status=status,
         title=title,
         description="Ямы появились весной и растут.",
-        category=make_category(),
-        territory=territory,
         address="ул. Пушкина, 5–9, двор",
-        status=Problem.Status.PUBLISHED,
-        published_at=started,
-        created_at=started,
+        text=text,
+        threshold=100,
+        started=started,
+        signature_count=signatures,
+        sent_at=started + datetime.timedelta(days=10) if sent else None,
     )
-    appeal = Appeal.objects.create(
-        problem=problem,
-        organization=organization,
-        status=status,
-        signature_threshold=100,
+    make_signature(
+        appeal,
+        author,
         created_at=started,
-    )
-    problem.current_appeal = appeal
-    problem.save(update_fields=["current_appeal"])
-    first = Revision.objects.create(
-        appeal=appeal, number=1, text=text, author=author, created_at=started
-    )
-    Signature.objects.create(
-        appeal=appeal,
-        user=author,
-        revision=first,
-        created_at=started,
-        full_name=author.full_name,
         postal_address="420111, г. Казань, ул. Пушкина, д. 5, кв. 1",
-        email=author.email,
     )
     for number in range(1, signatures):
         last, first_name, patronymic = (
@@ -101,18 +98,11 @@ def make_appeal(
             patronymic=patronymic,
             name_publication=PUBLICATIONS[number % 3],
         )
-        Signature.objects.create(
-            appeal=appeal,
-            user=person,
-            revision=first,
+        make_signature(
+            appeal,
+            person,
             created_at=started + datetime.timedelta(hours=3 * number),
-            full_name=person.full_name,
             postal_address=f"420111, г. Казань, ул. Пушкина, д. {5 + 2 * (number % 3)}, "
             f"кв. {number + 10}",
-            email=person.email,
         )
-    appeal.signature_count = signatures
-    if status not in (Appeal.Status.DRAFT, Appeal.Status.COLLECTING):
-        appeal.sent_at = started + datetime.timedelta(days=10)
-    appeal.save()
     return appeal

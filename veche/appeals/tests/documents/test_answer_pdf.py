@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories import make_staff
 from veche.appeals.documents import ANSWER, answer_pdf
 from veche.appeals.models import Answer, Appeal
-from veche.appeals.tests.documents.builders import make_appeal
+from veche.appeals.tests.documents.builders import signed_appeal
 from veche.documents.models import IssuedDocument
 from veche.documents.services import sha256_hex
 from veche.documents.tests.reading import pdf_text
@@ -26,7 +26,7 @@ PIXEL = bytes.fromhex(
 
 @pytest.fixture
 def answer():
-    appeal = make_appeal(status=Appeal.Status.ANSWERED)
+    appeal = signed_appeal(status=Appeal.Status.ANSWERED)
     appeal.registration_number = "КО-77/26"
     appeal.registered_at = timezone.now()
     appeal.save()

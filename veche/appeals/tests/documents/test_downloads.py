@@ -7,7 +7,7 @@ from django.utils import timezone
 from tests.factories import make_organization, make_staff, make_user
 from tests.sign_in import enter
 from veche.appeals.models import Answer, Appeal, Problem
-from veche.appeals.tests.documents.builders import make_appeal
+from veche.appeals.tests.documents.builders import signed_appeal
 from veche.documents.models import IssuedDocument
 from veche.documents.tests.reading import pdf_text
 from veche.organizations.models import Membership
@@ -22,7 +22,7 @@ def _official(organization, role=Membership.Role.OFFICIAL):
 
 @pytest.fixture
 def sent():
-    return make_appeal(signatures=3, status=Appeal.Status.SENT)
+    return signed_appeal(signatures=3, status=Appeal.Status.SENT)
 
 
 def _full(appeal):
@@ -40,7 +40,7 @@ def test_anyone_may_download_the_public_copy(client, sent):
 
 
 def test_an_appeal_collecting_signatures_may_be_printed_too(client):
-    appeal = make_appeal(status=Appeal.Status.COLLECTING)
+    appeal = signed_appeal(status=Appeal.Status.COLLECTING)
     response = client.get(reverse("appeals:appeal_pdf", args=[appeal.pk]))
     assert response.status_code == 200
     assert "NOT YET SENT" in pdf_text(response.content)
@@ -48,7 +48,7 @@ def test_an_appeal_collecting_signatures_may_be_printed_too(client):
 
 @pytest.mark.parametrize("where", ["appeal", "problem"])
 def test_a_draft_is_not_public(client, where):
-    appeal = make_appeal(status=Appeal.Status.DRAFT)
+    appeal = signed_appeal(status=Appeal.Status.DRAFT)
     if where == "problem":
         appeal.status = Appeal.Status.COLLECTING
         appeal.save()
@@ -99,7 +99,7 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(client, sent):
 
 
 def test_the_addressee_gets_no_data_before_the_appeal_is_sent(client):
-    appeal = make_appeal(status=Appeal.Status.COLLECTING)
+    appeal = signed_appeal(status=Appeal.Status.COLLECTING)
     enter(client, _official(appeal.organization))
     assert client.get(_full(appeal)).status_code == 403
 

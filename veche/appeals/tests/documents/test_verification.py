@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import make_staff
 from veche.appeals.documents import answer_pdf, appeal_pdf
 from veche.appeals.models import Answer, Appeal, Problem
-from veche.appeals.tests.documents.builders import make_appeal
+from veche.appeals.tests.documents.builders import signed_appeal
 from veche.documents.models import IssuedDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def sent():
-    return make_appeal(signatures=3, status=Appeal.Status.SENT)
+    return signed_appeal(signatures=3, status=Appeal.Status.SENT)
 
 
 def _page(client, document) -> str:

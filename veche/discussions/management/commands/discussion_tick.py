@@ -1,11 +1,13 @@
-"""`veche discussion_tick`: announce discussions whose notice date has come and remind experts
-of waiting questions. Idempotent, so it is safe from cron every few minutes or on several
-machines at once; `--every 300` keeps it running and ticking every five minutes instead:
+"""`veche discussion_tick`: announce discussions whose notice date has come, remind experts
+of waiting questions, and queue again the documents whose build stalled (a worker died).
+Idempotent, so it is safe from cron every few minutes or on several machines at once;
+`--every 300` keeps it running and ticking every five minutes instead:
 
     */5 * * * *  cd /srv/veche && .venv/bin/veche discussion_tick
 """
 
 from veche.core.management.periodic import PeriodicCommand
+from veche.discussions.records.builds import requeue_stalled
 from veche.discussions.services import send_due_notices
 
 
@@ -15,4 +17,8 @@ class Command(PeriodicCommand):
 
     def run_once(self) -> str:
         result = send_due_notices()
-        return f"announced {result['announced']}, experts reminded {result['experts_reminded']}"
+        requeued = requeue_stalled()
+        return (
+            f"announced {result['announced']}, experts reminded {result['experts_reminded']}, "
+            f"documents queued again {requeued}"
+        )

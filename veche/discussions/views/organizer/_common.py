@@ -53,6 +53,7 @@ TABS = (
     Tab("review", gettext_lazy("Review"), frozenset(Stage.values) - {Stage.DRAFT}),
     Tab("register_submission", gettext_lazy("Paper submission"), frozenset(REVIEWABLE)),
     Tab("progress", gettext_lazy("Progress"), frozenset(CONCLUDED)),
+    Tab("records", gettext_lazy("Documents"), frozenset(Stage.values) - {Stage.DRAFT}),
 )
 
 

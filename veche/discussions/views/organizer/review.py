@@ -146,7 +146,10 @@ def sign_protocol(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The protocol is signed and published."))
+        messages.success(
+            request,
+            _("The protocol is signed. It is being prepared and is published when it is ready."),
+        )
     return redirect("discussions:review", discussion.pk)
 
 
@@ -163,7 +166,10 @@ def publish_conclusion(request, pk: int):
         except ValidationError as error:
             put_errors(form, error, default_field=None)
         else:
-            messages.success(request, _("The conclusion is published."))
+            messages.success(
+                request,
+                _("The conclusion is published. Its document is being prepared."),
+            )
             return redirect(discussion.get_absolute_url())
     stage = discussion.stage
     context = _review_context(discussion, stage)

@@ -1,0 +1,43 @@
+"""The league table of organizations takes the same few queries for three organizations or
+thirty, each with its appeals and ratings (a query per row is a bug)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_organization, make_problem, make_territory, make_user
+from veche.appeals.models import Appeal, Rating
+from veche.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+
+def rated_organizations(city, count: int) -> None:
+    for _ in range(count):
+        organization = make_organization(jurisdiction=[city])
+        for score in (2, 5):
+            problem = make_problem(organization=organization, territory=city)
+            appeal = problem.current_appeal
+            Appeal.objects.filter(pk=appeal.pk).update(status=Appeal.Status.CLOSED)
+            Rating.objects.create(appeal=appeal, user=make_user(), score=score)
+
+
+def queries_for(client, url: str) -> tuple[int, str]:
+    client.get(url)  # the first request of a process fills caches of its own
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_the_league_table_takes_the_same_queries_for_many_organizations(client):
+    city = make_territory("kazan", kind=Territory.Kind.CITY)
+    url = f"/organizations/rating/?territory={city.code}"
+    rated_organizations(city, 3)
+    few, html = queries_for(client, url)
+    assert html.count('<th scope="row">') == 3
+    rated_organizations(city, 27)
+    many, html = queries_for(client, url)
+    assert html.count('<th scope="row">') == 30
+    assert many == few
+    assert many <= 15
