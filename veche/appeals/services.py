@@ -101,8 +101,12 @@ def _on_commit(callback, *args, **kwargs) -> None:
 
 def _notify(event: str, appeal: Appeal, **context) -> None:
     """Tell the people concerned (veche.appeals.notices): the event is stored with the change,
-    and its notices are made in the background, through the outbox, once it commits."""
-    announce(subject=appeal, event=event, context=context)
+    and its notices are made in the background, through the outbox, once it commits. The event
+    keeps the addressee of the moment: the notices are written later, perhaps after a
+    forwarding, and must name the organization it happened at."""
+    announce(
+        subject=appeal, event=event, context={"organization": appeal.organization_id, **context}
+    )
 
 
 # --- Publishing -----------------------------------------------------------------------------
@@ -502,7 +506,13 @@ def register_appeal(
         target=appeal,
         data={"number": appeal.registration_number, "due": appeal.due_date.isoformat()},
     )
-    _notify("registered", appeal, **_actor(official))
+    _notify(
+        "registered",
+        appeal,
+        number=appeal.registration_number,
+        due=appeal.due_date.isoformat(),
+        **_actor(official),
+    )
     return appeal
 
 
@@ -547,7 +557,7 @@ def answer_appeal(
         target=appeal,
         data={"answer": answer.pk, "due": appeal.due_date.isoformat()},
     )
-    _notify(f"answer_{kind}", appeal, answer=answer.pk)
+    _notify(f"answer_{kind}", appeal, answer=answer.pk, due=appeal.due_date.isoformat())
     return answer
 
 
