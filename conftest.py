@@ -10,6 +10,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pages_made_for_each_request(settings):
+    # Tests read a page right after changing what it shows; the shared cache's few seconds of
+    # delay for visitors (VECHE_PAGE_CACHE_SECONDS) is tested on its own, in the appeals' tests.
+    settings.VECHE_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Uploaded files go to the test's own folder: none is left in var/, none is seen by another
     # test. A test that wants the folder reads settings.MEDIA_ROOT (it is not created here).

@@ -2,6 +2,7 @@
 installs, run commands Veche has with options those commands take; every background command
 has its unit; the example environment file loads as production settings."""
 
+import importlib
 import re
 import shlex
 from pathlib import Path
@@ -50,7 +51,9 @@ def test_every_unit_runs_a_command_veche_has_with_options_it_takes(path):
     assert program.startswith(BIN), program
     if program == BIN + "gunicorn":
         assert "veche.wsgi" in arguments
-        Config().parser().parse_args(arguments)  # argparse: SystemExit on an unknown option
+        options = Config().parser().parse_args(arguments)  # SystemExit on an unknown option
+        if options.config:  # python:module — a module Veche has, which gunicorn can load
+            assert importlib.import_module(options.config.removeprefix("python:"))
         return
     assert program == BIN + "veche"
     name, *options = arguments

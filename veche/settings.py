@@ -242,6 +242,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "veche.core.middleware.RequestIdMiddleware",
+    "veche.core.overload.ShedLoadMiddleware",
     "veche.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -410,7 +411,6 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Veche] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("VECHE_MFA_ISSUER", "Veche")
 SOCIALACCOUNT_ONLY = False
@@ -513,6 +513,15 @@ LOGGING = {
 }
 
 # --- Veche --------------------------------------------------------------------------------
+
+# Load shedding (veche/core/overload.py, with the gunicorn worker of veche/core/gunicorn_config.py):
+# a request that waited longer than this for a thread is answered 503 at once, with Retry-After
+# in seconds. 0 turns shedding off.
+VECHE_QUEUE_LIMIT_MS = env_int("VECHE_QUEUE_LIMIT_MS", 500)
+VECHE_RETRY_AFTER_SECONDS = env_int("VECHE_RETRY_AFTER_SECONDS", 5, minimum=1)
+# A problem's page as visitors who are not signed in see it is kept this many seconds in the
+# shared cache (the live signature count is fetched apart, veche/appeals/views.py). 0: never.
+VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
 
 # Staff roles (organizations.Membership.Role; a test keeps the two lists equal).
 STAFF_ROLES = ("head", "official", "moderator", "organizer", "expert")

@@ -10,13 +10,14 @@ protocol and conclusion (discussions/tests/test_concurrency.py); these cover the
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from tests.concurrency import PARALLEL, at_once
+from tests.concurrency import at_once
 from tests.factories import make_organization, make_problem, make_resident, make_staff
 from tests.phone import sent_code
 from veche.appeals import services
@@ -176,17 +177,22 @@ def test_an_appeal_registered_at_once_by_two_officials_is_registered_once():
     assert AuditEvent.objects.filter(action="appeal.registered").count() == 1
 
 
-def test_the_services_lock_the_row_they_decide_on():
-    """The guard the parallel cases rely on, seen in the SQL on PostgreSQL (SQLite has no row
-    locks: it takes the whole database for each write, which the serial runs above rely on)."""
+def test_signing_counts_on_the_appeal_row_last_and_takes_no_lock_before():
+    """The guard the parallel cases rely on, seen in the SQL: signing reads without a lock,
+    inserts the signature, and its last statement is the conditional UPDATE of the appeal's
+    counter, whose row lock (on PostgreSQL) is held only for the commit; no SELECT … FOR UPDATE
+    of the appeal queues the signers for the whole transaction."""
     from django.test.utils import CaptureQueriesContext
 
     problem = make_problem(threshold=1000)
     person = make_resident(problem.territory)
     with CaptureQueriesContext(connection) as queries:
         services.sign_appeal(user=person, appeal=problem.current_appeal)
-    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
-    if PARALLEL:
-        assert any('"appeals_appeal"' in sql for sql in locking)
-    else:
-        assert connection.features.has_select_for_update is False
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql]
+    writes = [
+        sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes[0].startswith('INSERT INTO "appeals_signature"')
+    assert re.match(r"UPDATE appeals_appeal SET signature_count = signature_count \+ 1", writes[-1])
+    assert "status IN" in writes[-1]

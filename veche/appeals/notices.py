@@ -16,12 +16,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import Answer, Appeal, Follow, Message, Problem, Revision, Signature
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    ControlPeriod,
+    Follow,
+    Message,
+    Problem,
+    Revision,
+    Signature,
+)
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.notifications import registry
 from veche.notifications.models import Notification
 from veche.notifications.services import notify
-from veche.organizations.models import Membership
+from veche.organizations.models import Membership, Organization
 
 # --- Audiences ------------------------------------------------------------------------------
 
@@ -55,6 +64,18 @@ def officials_of(organization_id: int) -> set[int]:
     )
 
 
+def addressee_at(appeal: Appeal, context: dict) -> Organization:
+    """The appeal's addressee when the event happened (the event records it)."""
+    organization_id = context.get("organization")
+    if organization_id in (None, appeal.organization_id):
+        return appeal.organization
+    return Organization.objects.filter(pk=organization_id).first() or appeal.organization
+
+
+def day_in(context: dict, key: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(context[key]) if context.get(key) else None
+
+
 def cabinet_url(appeal: Appeal) -> str:
     try:
         return reverse("cabinet:appeal", args=[appeal.pk])
@@ -67,7 +88,16 @@ def cabinet_url(appeal: Appeal) -> str:
 
 class Notice(registry.Notice):
     """One kind of notice about an appeal: by default the residents hear it, and it links to the
-    problem's page."""
+    problem's page. It is written when the outbox's worker gets to the event, which may be after
+    the appeal has moved on (a forwarding): what it says comes from the event, not from the
+    appeal as it stands then."""
+
+    def load(self, appeal: Appeal, context: dict) -> dict:
+        return {"organization": addressee_at(appeal, context)} | self.details(appeal, context)
+
+    def details(self, appeal: Appeal, context: dict) -> dict:
+        """What else this kind's text needs, loaded once for all recipients."""
+        return {}
 
     def audience(self, appeal: Appeal, context: dict, extra: dict) -> set[int]:
         return residents_of(appeal)
@@ -76,7 +106,8 @@ class Notice(registry.Notice):
         return appeal.problem.get_absolute_url()
 
     def title_params(self, appeal: Appeal, extra: dict) -> dict:
-        return {"problem": appeal.problem.title, "organization": appeal.organization.title}
+        organization = extra.get("organization") or appeal.organization
+        return {"problem": appeal.problem.title, "organization": organization.title}
 
     def template_context(self, appeal: Appeal, extra: dict) -> dict:
         return {
@@ -92,7 +123,7 @@ class Notice(registry.Notice):
 
 class ForOfficials(Notice):
     def audience(self, appeal, context, extra):
-        return officials_of(appeal.organization_id)
+        return officials_of(extra["organization"].pk)
 
     def url(self, appeal, extra):
         return cabinet_url(appeal)
@@ -106,7 +137,7 @@ class ByAuthor(Notice):
 
 
 class AboutAnswer(Notice):
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         answer = Answer.objects.filter(pk=context.get("answer"), appeal=appeal).first()
         return {"answer": answer}
 
@@ -119,7 +150,7 @@ class AppealArrived(ForOfficials):
     kind = "appeal_arrived"
     title = _("New appeal: “%(problem)s”")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         # A forwarded appeal arrives with the forwarding: who sent it on, and why.
         forwarding = None
         if context.get("answer"):
@@ -140,6 +171,12 @@ class AppealRegistered(Notice):
     kind = "appeal_registered"
     title = _("The appeal “%(problem)s” was registered")
 
+    def details(self, appeal, context):
+        return {
+            "number": context.get("number") or appeal.registration_number,
+            "due": day_in(context, "due") or appeal.due_date,
+        }
+
 
 class AppealRevised(Notice):
     """A substantive change: those who signed an earlier text are asked to confirm."""
@@ -147,7 +184,7 @@ class AppealRevised(Notice):
     kind = "appeal_revised"
     title = _("The text of the appeal “%(problem)s” changed: confirm your signature")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         revision = Revision.objects.filter(appeal=appeal, number=context.get("revision")).first()
         return {"revision": revision}
 
@@ -168,6 +205,9 @@ class DeadlineExtended(AboutAnswer):
     kind = "answer_extension"
     title = _("The answer to the appeal “%(problem)s” was postponed")
 
+    def details(self, appeal, context):
+        return super().details(appeal, context) | {"due": day_in(context, "due") or appeal.due_date}
+
 
 class AppealForwarded(AboutAnswer):
     """The addressee sent the appeal on: the applicants hear from whom, to whom and why."""
@@ -175,7 +215,7 @@ class AppealForwarded(AboutAnswer):
     kind = "answer_forwarding"
     title = _("The appeal “%(problem)s” was forwarded to %(organization)s")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         answer = (
             Answer.objects.select_related("organization")
             .filter(pk=context.get("answer"), appeal=appeal)
@@ -194,15 +234,15 @@ class AboutMessage(Notice):
 
     from_organization = False
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         return {"message": Message.objects.filter(pk=context.get("message"), appeal=appeal).first()}
 
     def audience(self, appeal, context, extra):
         if bool(context.get("from_organization")) != self.from_organization:
             return set()
-        return self.correspondents(appeal)
+        return self.correspondents(appeal, extra["organization"])
 
-    def correspondents(self, appeal) -> set[int]:
+    def correspondents(self, appeal, organization) -> set[int]:
         raise NotImplementedError
 
     def actor_id(self, appeal, context, extra):
@@ -215,7 +255,7 @@ class MessageToAuthor(AboutMessage):
     title = _("%(organization)s wrote about the appeal “%(problem)s”")
     from_organization = True
 
-    def correspondents(self, appeal):
+    def correspondents(self, appeal, organization):
         return author_of(appeal)
 
 
@@ -224,8 +264,8 @@ class MessageToOfficials(AboutMessage):
     title = _("The author of the appeal “%(problem)s” wrote to you")
     from_organization = False
 
-    def correspondents(self, appeal):
-        return officials_of(appeal.organization_id)
+    def correspondents(self, appeal, organization):
+        return officials_of(organization.pk)
 
     def url(self, appeal, extra):
         return cabinet_url(appeal)
@@ -235,13 +275,27 @@ class AppealClosed(ByAuthor):
     kind = "appeal_closed"
     title = _("The appeal “%(problem)s” was closed")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         outcome = context.get("outcome") or appeal.outcome
         return {"outcome_label": dict(Problem.Status.choices).get(outcome, "")}
 
 
+class ClosedBeforeAnswer(ForOfficials):
+    """The applicants closed the appeal as solved while the addressee was still working on it:
+    its officials hear that no answer is awaited any more."""
+
+    kind = "appeal_closed_before_answer"
+    title = _("The applicants closed the appeal “%(problem)s”: the problem is solved")
+
+    def audience(self, appeal, context, extra):
+        return super().audience(appeal, context, extra) if context.get("before_answer") else set()
+
+    def actor_id(self, appeal, context, extra):
+        return appeal.problem.author_id
+
+
 class AboutEscalation(ByAuthor):
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         new_appeal = (
             Appeal.objects.select_related("organization")
             .filter(pk=context.get("new_appeal"))
@@ -270,13 +324,69 @@ class AppealEscalated(AboutEscalation):
     title = _("The problem “%(problem)s” was taken to %(organization)s")
 
 
+class EscalatedWhileLate(AboutEscalation):
+    """The addressee missed a deadline and the author took the problem higher: its officials
+    hear which deadline, and where the problem went."""
+
+    kind = "appeal_escalated_while_late"
+    title = _("The appeal “%(problem)s” you did not answer in time was taken to %(organization)s")
+
+    def audience(self, appeal, context, extra):
+        return officials_of(appeal.organization_id) if context.get("missed") else set()
+
+    def url(self, appeal, extra):
+        return cabinet_url(appeal)
+
+
+class AboutControl(Notice):
+    def load(self, appeal, context):
+        period = (
+            ControlPeriod.objects.select_related("organization")
+            .filter(pk=context.get("period"), appeal=appeal)
+            .first()
+        )
+        return {"period": period}
+
+    def title_params(self, appeal, extra):
+        period = extra["period"]
+        controller = period.organization if period else appeal.organization
+        return {"problem": appeal.problem.title, "organization": controller.title}
+
+
+class UnderControlForOfficials(AboutControl, ForOfficials):
+    """The addressee's officials hear that a head watches their answer."""
+
+    kind = "appeal_under_control_addressee"
+    title = _("%(organization)s took the appeal “%(problem)s” under control")
+
+
+class UnderControl(AboutControl):
+    """The applicants hear that a head watches the answer to their appeal."""
+
+    kind = "appeal_under_control"
+    title = _("%(organization)s took the appeal “%(problem)s” under control")
+
+
+class MessageToSignatories(Notice):
+    """An official of the addressee wrote to everyone who signed (the author among them)."""
+
+    kind = "message_to_signatories"
+    title = _("%(organization)s wrote to the signatories of the appeal “%(problem)s”")
+
+    def load(self, appeal, context):
+        return {"message": Message.objects.filter(pk=context.get("message"), appeal=appeal).first()}
+
+    def audience(self, appeal, context, extra):
+        return author_of(appeal) | signatories_of(appeal)
+
+
 class AppealOverdue(ForOfficials):
     """Sent by the daily check, not by an appeal event."""
 
     kind = "appeal_overdue"
     title = _("The answer to the appeal “%(problem)s” is overdue")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         today = context["today"]
         return {"today": today, "days_late": (today - appeal.due_date).days}
 
@@ -293,8 +403,12 @@ APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
     "answer_forwarding": (AppealArrived(), AppealForwarded()),
     "answer_final": (FinalAnswer(),),
     "message": (MessageToAuthor(), MessageToOfficials()),
-    "closed": (AppealClosed(),),
-    "escalated": (EscalationInvitation(), AppealEscalated()),
+    # The officials hear of a closing only when it spares them an answer.
+    "closed": (ClosedBeforeAnswer(), AppealClosed()),
+    "escalated": (EscalatedWhileLate(), EscalationInvitation(), AppealEscalated()),
+    # The addressee's officials first: one of them who follows the problem hears it as staff.
+    "under_control": (UnderControlForOfficials(), UnderControl()),
+    "message_to_signatories": (MessageToSignatories(),),
 }
 
 OVERDUE = AppealOverdue()

@@ -1,5 +1,6 @@
 """Read side of problems and appeals: what lists and pages show, with their joins."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -11,6 +12,7 @@ from veche.appeals.models import (
     AnswerAttachment,
     Appeal,
     Comment,
+    ControlPeriod,
     EditProposal,
     Follow,
     Message,
@@ -20,6 +22,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
+from veche.appeals.policy import overdue
 from veche.appeals.search import search_problems
 from veche.core.paging import MAX_PAGE
 from veche.territories.models import Territory
@@ -119,6 +122,14 @@ def problem_for_page(pk: int) -> Problem:
     )
 
 
+def problem_to_sign(pk: int) -> Problem:
+    """A public problem with its current appeal: what signing needs, and no more joins."""
+    return get_object_or_404(
+        public_problems().select_related("current_appeal").filter(current_appeal__isnull=False),
+        pk=pk,
+    )
+
+
 def problem_photo(pk: int) -> ProblemPhoto:
     """A photo with its problem, whose visibility it follows (asked of the rules)."""
     return get_object_or_404(ProblemPhoto.objects.select_related("problem"), pk=pk)
@@ -162,9 +173,21 @@ def public_answer(answer_id: int) -> Answer:
     )
 
 
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened to an appeal after it was sent, for the public timeline: an
+    answer, a public message to the signatories, control taken or lifted by a head."""
+
+    kind: str  # answer, message, control_taken, control_lifted
+    at: datetime.datetime
+    item: object
+
+
 def appeal_history(problem: Problem) -> list[Appeal]:
-    """Every appeal of the problem, oldest first, with answers, for the history block."""
-    return list(
+    """Every appeal of the problem, oldest first, for the public timeline: each with its events
+    in order (`events`), the appeal that continued it (`escalated_to`), the deadline its
+    addressee is missing now (`late`), and its ratings. A fixed number of queries."""
+    appeals = list(
         problem.appeals.select_related("organization")
         .prefetch_related(
             Prefetch(
@@ -173,19 +196,80 @@ def appeal_history(problem: Problem) -> list[Appeal]:
                     "attachments"
                 ),
             ),
+            Prefetch(
+                "control_periods",
+                queryset=ControlPeriod.objects.select_related("organization"),
+            ),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.filter(
+                    audience=Message.Audience.SIGNATORIES, public=True
+                ).order_by("created_at", "id"),
+                to_attr="public_messages",
+            ),
         )
         .annotate(
             rating_count=Count("ratings", distinct=True), rating_average=Avg("ratings__score")
         )
         .order_by("id")
     )
+    by_previous = {item.previous_id: item for item in appeals if item.previous_id}
+    today = timezone.localdate()
+    for item in appeals:
+        events = [TimelineEvent("answer", a.created_at, a) for a in item.answers.all()]
+        events += [TimelineEvent("message", m.created_at, m) for m in item.public_messages]
+        for period in item.control_periods.all():
+            events.append(TimelineEvent("control_taken", period.taken_at, period))
+            if period.lifted_at:
+                events.append(TimelineEvent("control_lifted", period.lifted_at, period))
+        item.events = sorted(events, key=lambda event: event.at)
+        item.escalated_to = by_previous.get(item.pk)
+        item.late = overdue(item, today)
+    return appeals
 
 
-def public_signatures(appeal: Appeal, limit: int = 200) -> list[Signature]:
-    return list(
-        Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+def open_control(appeal: Appeal) -> ControlPeriod | None:
+    """The head's control the appeal is under now, with the organization that took it."""
+    if not appeal.under_control:
+        return None
+    return (
+        appeal.control_periods.filter(lifted_at__isnull=True).select_related("organization").first()
+    )
+
+
+def appeal_being_rated(history: list[Appeal]) -> Appeal | None:
+    """The problem's latest appeal whose answer signatories may rate now: the current one, or an
+    earlier one escalated while its rating window is still open."""
+    return next((item for item in reversed(history) if item.rating_open), None)
+
+
+SIGNATORIES_PAGE = 50
+
+
+@dataclass
+class Signatories:
+    """A page of signatories, in the order they signed, and where the next page starts."""
+
+    items: list
+    next_after: int | None
+
+
+def signatories(appeal_id: int, *, after: int = 0, size: int = SIGNATORIES_PAGE) -> Signatories:
+    """The signatories after signature `after`, a page at a time: read from an index on
+    (appeal, id) however many signed, so no page renders or skips the whole crowd."""
+    rows = list(
+        Signature.objects.filter(appeal_id=appeal_id, withdrawn_at__isnull=True, id__gt=after)
         .select_related("user", "revision")
-        .order_by("created_at", "id")[:limit]
+        .order_by("id")[: size + 1]
+    )
+    return Signatories(rows[:size], rows[size - 1].pk if len(rows) > size else None)
+
+
+def live_count(problem_id: int) -> Appeal:
+    """What the live count shows: the current appeal's count, threshold and status (one query)."""
+    return get_object_or_404(
+        Appeal.objects.only("signature_count", "signature_threshold", "status"),
+        pk=public_problems().filter(pk=problem_id).values("current_appeal_id")[:1],
     )
 
 

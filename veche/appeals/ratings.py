@@ -9,6 +9,10 @@ The league table (`league`) ranks every organization answering on a territory or
 those with jurisdiction or a declared responsibility there, above it (they answer for it too) or
 below it (a district's administration on the city's table). Organizations with nothing to judge
 yet are listed apart, unranked, rather than given the neutral prior's middling score.
+
+Every rating counts, whenever in its window it was given: closing or escalating an appeal does
+not end the window (`Appeal.rating_open`). An appeal the author escalated because its addressee
+missed a deadline counts as a deadline missed: escalation does not wipe the miss off.
 """
 
 import datetime
@@ -32,6 +36,8 @@ class OrganizationScore:
     bayesian: float
     answered: int
     on_time: int
+    # Escalated by the author when the addressee let a deadline pass without answering.
+    missed: int
     on_time_share: float  # of the deadlines that came: answers given, and appeals overdue now
     overdue_now: int
     answer_days: int | None  # mean whole days from sending to the answer
@@ -39,8 +45,9 @@ class OrganizationScore:
 
     @property
     def deadlines(self) -> int:
-        """Deadlines that have come: appeals answered, and those waiting past their due date."""
-        return self.answered + self.overdue_now
+        """Deadlines that have come: appeals answered, those waiting past
+        their due date, and those escalated because it passed."""
+        return self.answered + self.overdue_now + self.missed
 
     @property
     def judged(self) -> bool:
@@ -80,6 +87,7 @@ def scores(organizations) -> list[OrganizationScore]:
         .annotate(
             answered=Count("id", filter=Q(answered_at__isnull=False)),
             on_time=Count("id", filter=Q(answered_on_time=True)),
+            missed=Count("id", filter=Q(answered_at__isnull=True) & ~Q(missed_deadline="")),
             overdue=Count(
                 "id",
                 filter=Q(
@@ -92,12 +100,12 @@ def scores(organizations) -> list[OrganizationScore]:
             ),
         )
     }
-    empty = {"answered": 0, "on_time": 0, "overdue": 0, "answer_time": None}
+    empty = {"answered": 0, "on_time": 0, "missed": 0, "overdue": 0, "answer_time": None}
     result = []
     for organization in organizations:
         rated = rating_rows.get(organization.pk, {"n": 0, "total": 0})
         kept = appeal_rows.get(organization.pk, empty)
-        deadlines = kept["answered"] + kept["overdue"]
+        deadlines = kept["answered"] + kept["overdue"] + kept["missed"]
         bayesian = (prior * mean + (rated["total"] or 0)) / (prior + rated["n"])
         smoothed_share = (kept["on_time"] + prior * 0.5) / (deadlines + prior)
         score = 100 * (0.6 * (bayesian - 1) / 4 + 0.4 * smoothed_share)
@@ -109,6 +117,7 @@ def scores(organizations) -> list[OrganizationScore]:
                 bayesian=round(bayesian, 2),
                 answered=kept["answered"],
                 on_time=kept["on_time"],
+                missed=kept["missed"],
                 on_time_share=round(kept["on_time"] / deadlines, 3) if deadlines else 0.0,
                 overdue_now=kept["overdue"],
                 answer_days=_days(kept["answer_time"]),

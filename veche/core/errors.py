@@ -8,6 +8,7 @@ failures of the server itself (500, 503) use a bare layout that asks the databas
 the database may be what failed."""
 
 import json
+import sys
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -125,7 +126,21 @@ def page_not_found(request, exception=None):
     return problem_response(request, 404)
 
 
+DATABASE_TEXT = _(
+    "Veche cannot reach its database for a moment. Wait a few seconds and try again; if you "
+    "were sending something, reload the page first to see whether it was saved."
+)
+
+
 def server_error(request):
+    """A database out of reach for a moment (a restart, a failover) is an outage to wait out,
+    not a fault of the page: 503 with Retry-After, so that people and proxies try again."""
+    from django.conf import settings
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        retry = {"Retry-After": str(settings.VECHE_RETRY_AFTER_SECONDS)}
+        return problem_response(request, 503, text=DATABASE_TEXT, headers=retry)
     return problem_response(request, 500)
 
 

@@ -44,12 +44,16 @@ def load_demo() -> dict[str, int]:
 
     load_operator()
     problems += load_histories(territories, organizations)
+    from veche.demo.cabinets import load_cabinets
+
+    applications = load_cabinets(territories, organizations, people)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
         "users": users,
         "problems": problems,
         "discussions": discussions,
+        "applications for a cabinet": applications,
     }
 
 

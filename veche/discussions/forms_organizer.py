@@ -669,7 +669,7 @@ class PaperSubmissionForm(FieldsetsMixin, forms.Form):
 class ProposalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, submission: Submission) -> str:
         text = submission.text if len(submission.text) <= 80 else submission.text[:79] + "…"
-        return f"{submission.registration_number}: {text}"
+        return f"{submission.words.numbered}: {text}"
 
 
 class MilestoneForm(forms.Form):

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from veche.discussions.wording import Wording
+
 
 def validate_time_zone(value: str) -> None:
     try:
@@ -427,12 +429,17 @@ class Submission(models.Model):
         return str(_("Participant No. %(number)s") % {"number": self.participant_number})
 
     @property
+    def words(self) -> Wording:
+        """The sentences that name it as what it is: "Your question is registered…"."""
+        return Wording(self)
+
+    @property
     def status_label(self) -> str:
         if self.recommendation:
             return self.get_recommendation_display()
         if self.kind == self.Kind.QUESTION and self.answers.exists():
             return _("answered")
-        return _("registered, awaiting review")
+        return self.words.awaiting
 
 
 class ExpertAnswer(models.Model):

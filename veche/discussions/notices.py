@@ -28,6 +28,7 @@ from veche.discussions.models import (
     ScheduleChange,
     Submission,
 )
+from veche.discussions.wording import PHRASES
 from veche.notifications import registry
 from veche.notifications.services import announce
 from veche.organizations.models import Membership
@@ -167,6 +168,13 @@ class QuestionAnswered(AboutSubmission):
 class RecommendationGiven(AboutSubmission):
     kind = "discussion_recommendation"
     title = _("The organizer reviewed your submission on “%(title)s”")
+
+    def heading(self, discussion, extra):
+        # A question is reviewed as a question: "Организатор рассмотрел ваш вопрос…".
+        submission = extra["submission"]
+        if submission is None:
+            return super().heading(discussion, extra)
+        return str(PHRASES[submission.kind].reviewed) % self.title_params(discussion, extra)
 
 
 class ProtocolSigned(Notice):

@@ -157,7 +157,7 @@ STEP_ORDER = (
 STEP_LABELS = {
     Stage.ANNOUNCED: gettext_lazy("Notice"),
     Stage.EXPOSITION: gettext_lazy("Exposition"),
-    Stage.INTAKE: gettext_lazy("Submissions"),
+    Stage.INTAKE: gettext_lazy("Proposals and remarks"),
     Stage.REVIEW: gettext_lazy("Review"),
     Stage.PROTOCOL: gettext_lazy("Protocol"),
     Stage.CONCLUSION: gettext_lazy("Conclusion"),

@@ -40,6 +40,7 @@ from veche.discussions.schedule import (
     schedule_errors,
     schedule_warnings,
 )
+from veche.discussions.wording import PHRASES
 from veche.identity.eligibility import check_eligibility, legal_entity_of
 from veche.identity.models import EligibilityRule, Level
 from veche.moderation.screening import is_obscene, is_threatening
@@ -487,6 +488,10 @@ def submit(
 ) -> Submission:
     """An eligible participant's proposal, remark or question, registered with a number."""
     moment = moment or timezone.now()
+    if kind not in Kind.values:
+        raise ValidationError(
+            {"kind": _("Choose what you send: a proposal, a remark or a question.")}
+        )
     discussion = _lock(discussion)  # submissions of one discussion are numbered one by one
     if kind == Kind.QUESTION:
         if not discussion.questions_open_at(moment):
@@ -506,7 +511,7 @@ def submit(
         raise PermissionDenied(" ".join(decision.reasons))
     text = text.strip()
     if len(text) < 10:
-        raise ValidationError({"text": _("Write your submission: at least a sentence.")})
+        raise ValidationError({"text": str(PHRASES[kind].write_it)})
     # Submissions are published with their number: what could not be published is refused
     # before it is registered, with the reason, so that the participant can rephrase it.
     if is_obscene(text):
@@ -632,10 +637,7 @@ def register_on_behalf(
         page=page,
     ):
         if earlier.participant == participant:
-            raise ValidationError(
-                _("This submission is already registered under number %(number)s.")
-                % {"number": earlier.registration_number}
-            )
+            raise ValidationError(earlier.words.already_registered)
     number = _next_number(discussion)
     submission = Submission.objects.create(
         discussion=discussion,

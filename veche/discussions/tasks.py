@@ -31,10 +31,7 @@ def send_receipt_email(message) -> None:
         raise outbox.NothingToSend("no one to tell")
     author = submission.author
     with translation.override(author.preferred_language or settings.LANGUAGE_CODE):
-        subject = str(
-            translation.gettext("Submission %(number)s is registered")
-            % {"number": submission.registration_number}
-        )
+        subject = submission.words.receipt_subject
         body = render_to_string(
             "discussions/email/receipt.txt",
             {"submission": submission, "site_url": settings.SITE_URL},

@@ -235,11 +235,18 @@ def requirement_of(rule: EligibilityRule | None) -> Requirement:
 
 
 def check_eligibility(
-    user, action: str, target=None, *, moment: datetime.datetime | None = None
+    user,
+    action: str,
+    target=None,
+    *,
+    moment: datetime.datetime | None = None,
+    requirement: Requirement | None = None,
 ) -> Decision:
-    """May `user` do `action` on `target` at `moment` (default: now)? With the reasons if not."""
+    """May `user` do `action` on `target` at `moment` (default: now)? With the reasons if not.
+    A page that also shows the requirement passes the one it read (`requirement_of(rule_for(…))`
+    of the same action and target) rather than have it read twice."""
     moment = moment or timezone.now()
-    requirement = requirement_of(rule_for(action, target))
+    requirement = requirement or requirement_of(rule_for(action, target))
     return decide(requirement, person_facts(user, moment), timezone.localdate(moment))
 
 

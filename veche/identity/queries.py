@@ -34,14 +34,16 @@ def forget_provider_origins() -> None:
     cache.delete(_ORIGINS_KEY)
 
 
-def verified_name(user, now=None) -> str:
+def verified_name(user, now=None, *, verifications=None) -> str:
     """The person's name as a valid verification confirmed it (the highest level first), or ""
     when none names them. The profile's name is only how the person likes to be addressed:
-    whatever is signed in their name takes this one."""
+    whatever is signed in their name takes this one. `verifications`: the person's unrevoked
+    ones in that order, when the caller has read them already."""
     now = now or timezone.now()
-    verifications = user.verifications.filter(revoked_at__isnull=True).order_by(
-        "-level", "-verified_at"
-    )
+    if verifications is None:
+        verifications = user.verifications.filter(revoked_at__isnull=True).order_by(
+            "-level", "-verified_at"
+        )
     return next((v.full_name for v in verifications if v.is_valid_on(now) and v.full_name), "")
 
 

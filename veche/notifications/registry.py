@@ -46,6 +46,11 @@ class Notice:
     def title_params(self, subject, extra: dict) -> dict:
         return {}
 
+    def heading(self, subject, extra: dict) -> str:
+        """The notice's title in the active language. A kind whose title depends on its subject
+        (a recommendation on a question is not one on a proposal) says so here."""
+        return str(self.title) % self.title_params(subject, extra)
+
     def template_context(self, subject, extra: dict) -> dict:
         return {"subject": subject} | extra
 

@@ -124,7 +124,7 @@ def notify(
     at most once per `key` (the daily jobs' notices)."""
 
     def render() -> tuple[str, str]:
-        title = str(notice.title) % notice.title_params(subject, extra)
+        title = notice.heading(subject, extra)
         body = render_to_string(notice.template_name, notice.template_context(subject, extra))
         return title, body
 

@@ -11,7 +11,15 @@ from veche.territories.my_territory import current_territory
 
 
 def organization_list(request):
-    return render(request, "organizations/list.html", {"groups": organizations_by_kind()})
+    return render(
+        request,
+        "organizations/list.html",
+        {
+            "groups": organizations_by_kind(),
+            # Apps above add their parts: the cabinet, how an organization applies for one.
+            "sections": page_sections(request, "organizations"),
+        },
+    )
 
 
 def organization_logo(request, slug: str):

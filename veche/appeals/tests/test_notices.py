@@ -261,7 +261,11 @@ def test_the_actions_request_stores_an_outbox_message_not_the_notices(
     assert not Notification.objects.exists()
     event = Event.objects.get()
     assert (event.subject, event.name, event.notified_at) == (appeal, "sent", None)
-    assert event.context == {"actor": appeal.problem.author_id}
+    # Who acted (not told) and the addressee at the time (named, whenever the notices are made).
+    assert event.context == {
+        "actor": appeal.problem.author_id,
+        "organization": appeal.organization_id,
+    }
     message = event_message(event)
     assert message.state == OutboxMessage.State.PENDING
 

@@ -136,6 +136,30 @@ def test_the_problem_page_takes_the_same_queries_whatever_it_holds(client, distr
     assert large_count == small_count
 
 
+def test_a_signed_in_reader_gets_the_problem_page_in_the_same_queries_whatever_it_holds(
+    client, district
+):
+    """A signed-in reader's page is made for them (not taken from the shared cache): its
+    queries stay the same for 3 signatures and comments or more than a page of signatories."""
+    from tests.factories import make_resident
+
+    reader = make_resident(district)
+    client.force_login(reader)
+    small = problem(district, "Мало подписей", days_ago=1)
+    large = problem(district, "Много подписей", days_ago=2)
+    for item, people in ((small, 3), (large, 80)):
+        appeal, revision = item.current_appeal, item.current_appeal.revisions.get()
+        for _ in range(people):
+            user = make_user()
+            Signature.objects.create(appeal=appeal, user=user, revision=revision, full_name="И")
+            Comment.objects.create(problem=item, author=user, text="Поддерживаю!")
+        Signature.objects.create(appeal=appeal, user=reader, revision=revision, full_name="Ч")
+    small_count, _html = queries_for(client, small.get_absolute_url())
+    large_count, html = queries_for(client, large.get_absolute_url())
+    assert html.count("Поддерживаю!") == 80
+    assert large_count == small_count
+
+
 def test_the_first_page_of_many_problems_takes_at_most_fifteen_queries(client, many):
     count, html = queries_for(client, "/problems/")
     assert len(titles(html)) == PAGE_SIZE

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from tests.sign_in import enter
 from veche.discussions.models import Discussion
-from veche.discussions.tests.test_records import PEOPLE, conclude, reviewed_discussion, sign
+from veche.discussions.tests.test_records import (
+    PEOPLE,
+    conclude,
+    prepared,
+    reviewed_discussion,
+    sign,
+)
 from veche.documents.models import IssuedDocument
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +53,7 @@ def test_the_annex_is_a_private_copy_whose_page_shows_nobody_s_data(client):
     discussion = reviewed_discussion()
     sign(discussion)
     enter(client, discussion.created_by)
-    assert client.get(reverse("discussions:annex_pdf", args=[discussion.pk])).status_code == 200
+    assert prepared(client, discussion, "annex_pdf").status_code == 200
     client.logout()
     page = _page(client, IssuedDocument.objects.get(for_addressee=True))
     assert "addressee's copy" in page

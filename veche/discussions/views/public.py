@@ -200,11 +200,7 @@ def submit(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         _flash_errors(request, error)
         return redirect(discussion.get_absolute_url() + "#take-part")
-    messages.success(
-        request,
-        _("Your submission is registered under number %(number)s.")
-        % {"number": submission.registration_number},
-    )
+    messages.success(request, submission.words.yours_registered)
     return redirect(submission.get_absolute_url())
 
 

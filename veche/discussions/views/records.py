@@ -37,6 +37,8 @@ def _download(content: bytes, content_type: str, filename: str, *, private: bool
 
 def _for_organizer(request, pk: int) -> Discussion:
     discussion = queries.visible_discussion(request.user, pk)
+    if discussion.status == Discussion.Status.DRAFT:
+        raise Http404  # nothing of a draft is a document yet
     if not rules.has_perm("discussions.manage_discussion", request.user, discussion):
         raise PermissionDenied(_("Only the organizers of this discussion receive this document."))
     return discussion

@@ -208,11 +208,7 @@ def register_submission(request, pk: int):
         except ValidationError as error:
             put_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("The submission is registered under number %(number)s.")
-                % {"number": submission.registration_number},
-            )
+            messages.success(request, submission.words.registered)
             return redirect("discussions:register_submission", discussion.pk)
     return page(
         request,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0007_dispatch_letter_in_outbox'),
+        ('appeals', '0009_escalation_facts_control_periods_resident_messages'),
         ('organizations', '0001_initial'),
     ]
 
