@@ -57,6 +57,7 @@ CLUSTER_PORT = 5499
 WRK_THREADS = 2
 MARK_BEGIN = "<!-- benchmark-surge:begin -->"
 MARK_END = "<!-- benchmark-surge:end -->"
+LOAD_AT_START = os.getloadavg()[0]
 
 
 def say(text: str) -> None:
@@ -930,7 +931,9 @@ def write_readme(rows: list[tuple], machine: str, plan: Plan, quick: bool) -> No
     table = [
         MARK_BEGIN,
         f"Measured by `make benchmark-surge{' ARGS=--quick' if quick else ''}` on "
-        f"{time.strftime('%Y-%m-%d')}, {machine}; signing runs of {plan.sign_seconds} s"
+        f"{time.strftime('%Y-%m-%d')}, {machine}; load average {LOAD_AT_START:.1f} when the run "
+        f"began (other work on the machine takes CPU from both); signing runs of "
+        f"{plan.sign_seconds} s"
         + (" (a quick run: figures for development, not for comparison)." if quick else "."),
         "",
         "| what | Veche | floor | ratio |",

@@ -32,7 +32,7 @@ from veche.cabinet.actions import ACTIONS
 from veche.core.navigation import workspace_links
 from veche.discussions.models import Application
 from veche.identity.models import PropertyClaim
-from veche.organizations.models import Membership
+from veche.organizations.models import CabinetApplication, Membership
 from veche.organizations.rules import forget_roles, holds_role, holds_role_over
 
 SOURCE = Path(__file__).resolve().parent.parent / "veche"
@@ -242,6 +242,7 @@ MATRIX = {
     "appeals.act_as_addressee": ("appeal", OFFICE_STAFF),
     "appeals.see_signatories_data": ("appeal", OFFICE_STAFF),
     "appeals.correspond": ("appeal", {"author"} | OFFICE_STAFF),
+    "appeals.message_signatories": ("appeal", OFFICE_STAFF),
     "appeals.take_under_control": ("appeal", HEADS),
     "cabinet.enter": (None, OFFICE_STAFF | HEADS | {"official_elsewhere"}),
     "cabinet.see_subordinates": (None, HEADS),
@@ -250,6 +251,7 @@ MATRIX = {
     "cabinet.act_on_appeal": ("sent_appeal", OFFICE_STAFF),
     "cabinet.register_appeal": ("sent_appeal", OFFICE_STAFF),
     "cabinet.message_author": ("sent_appeal", OFFICE_STAFF),
+    "cabinet.message_signatories": ("sent_appeal", OFFICE_STAFF),
     "cabinet.answer_appeal": ("registered_appeal", OFFICE_STAFF),
     "cabinet.extend_deadline": ("registered_appeal", OFFICE_STAFF),
     "cabinet.forward_appeal": ("registered_appeal", OFFICE_STAFF),
@@ -266,6 +268,14 @@ MATRIX = {
     "identity.review_property_claims": (None, {"organizer_of_office"}),
     "identity.review_property_claim": ("claim", {"organizer_of_office", "superuser"}),
     "identity.view_claim_document": ("claim", {"organizer_of_office", "superuser", "resident"}),
+    # Residents are census-verified; staff made by the factories are not verified at all.
+    "cabinet.apply_for_cabinet": (None, {"resident", "author", "signatory"}),
+    "cabinet.manage_staff": (None, HEADS),
+    "cabinet.manage_staff_of": ("office", {"head_of_office"}),
+    # Staff without the granted permission review nothing; nobody decides their own.
+    "organizations.review_applications": (None, {"superuser"}),
+    "organizations.review_application": ("cabinet_application", {"superuser"}),
+    "organizations.view_application": ("cabinet_application", {"resident", "superuser"}),
 }
 
 
@@ -325,6 +335,7 @@ def world(db):
         "discussion": discussion,
         "application": Application(applicant=resident, organization=office, territory=district),
         "claim": PropertyClaim(user=resident, territory=district),
+        "cabinet_application": CabinetApplication(applicant=resident, kind="ngo"),
     }
     return people, objects
 

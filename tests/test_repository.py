@@ -33,3 +33,18 @@ def test_every_document_the_code_points_to_exists():
         if not (REPO / reference).exists()
     }
     assert missing == set()
+
+
+CONFLICT_MARKER = re.compile(r"^(<{7} |>{7} |={7}$)")
+
+
+def test_no_file_keeps_a_merge_conflict_marker():
+    tracked = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), *_product_files()]
+    tracked += sorted((REPO / "tests").rglob("*.py")) + sorted((REPO / "scripts").rglob("*.py"))
+    marked = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in tracked
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if CONFLICT_MARKER.match(line)
+    ]
+    assert marked == []

@@ -5,17 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AppealsConfig(AppConfig):
     name = "veche.appeals"
     label = "appeals"
+    verbose_name = _("Collective appeals")
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.appeals import documents, notices, queries, sections, services
+        from veche.appeals import documents, notices, operators, queries, sections, services
         from veche.appeals.delivery import send_dispatch
         from veche.appeals.models import DISPATCH_KIND, Comment, Problem
         from veche.core import outbox
         from veche.moderation import registry as moderated
 
-        outbox.register(DISPATCH_KIND, send_dispatch)
+        outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
         notices.register()
+        operators.register()
         documents.register_kinds()
         personal_data.register(
             "appeals", export=queries.personal_data, erase=services.erase_personal_data

@@ -73,6 +73,7 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
             "for_addressee": for_addressee,
             "not_sent": appeal.status in NOT_SENT,
             "signed_on": appeal.sent_at or revision.created_at,
+            "earlier": earlier_appeals(appeal),
             "site_url": settings.SITE_URL,
         }
         return issue(
@@ -83,6 +84,17 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
             context=context,
             for_addressee=for_addressee,
         ).pdf
+
+
+def earlier_appeals(appeal: Appeal, limit: int = 10) -> list[Appeal]:
+    """The appeals this one continues, oldest first: the new addressee reads what became of
+    them, and which deadline an addressee missed."""
+    chain, previous_id = [], appeal.previous_id
+    while previous_id is not None and len(chain) < limit:
+        previous = Appeal.objects.select_related("organization").get(pk=previous_id)
+        chain.append(previous)
+        previous_id = previous.previous_id
+    return chain[::-1]
 
 
 def _applicant(signature: Signature, for_addressee: bool) -> Applicant:

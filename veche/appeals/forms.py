@@ -216,6 +216,8 @@ class RatingForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    # Which of the problem's appeals is rated: an earlier one's window outlives its escalation.
+    appeal = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CloseForm(forms.Form):
@@ -235,9 +237,12 @@ class EscalateForm(forms.Form):
         label=_("Send a new appeal to"), queryset=Organization.objects.filter(is_active=True)
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].label_from_instance = lambda obj: obj.title
+        field = self.fields["organization"]
+        if current is not None:  # the addressee that did not answer is no choice
+            field.queryset = field.queryset.exclude(pk=current.pk)
+        field.label_from_instance = lambda obj: obj.title
 
 
 class FilterForm(forms.Form):

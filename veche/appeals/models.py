@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from veche.core.i18n import translate, validate_translations
 from veche.core.models import OutboxMessage
@@ -27,7 +28,8 @@ class Category(models.Model):
 
     class Meta:
         verbose_name = _("category")
-        verbose_name_plural = _("categories")
+        # "categories" alone is also the categories of personal data (accounts).
+        verbose_name_plural = pgettext_lazy("problems", "categories")
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
@@ -183,6 +185,12 @@ class Appeal(models.Model):
         CLOSED = "closed", _("closed")
         ESCALATED = "escalated", _("escalated")
 
+    class MissedDeadline(models.TextChoices):
+        """The deadline an addressee let pass, for which the author escalated the appeal."""
+
+        REGISTRATION = "registration", _("registration")
+        ANSWER = "answer", _("answer")
+
     problem = models.ForeignKey(Problem, models.CASCADE, related_name="appeals")
     organization = models.ForeignKey(
         "organizations.Organization",
@@ -225,6 +233,13 @@ class Appeal(models.Model):
         ],
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # Why an appeal left unanswered was escalated: the deadline its addressee missed, and the
+    # last day of it. Empty when the author escalated after an answer.
+    missed_deadline = models.CharField(
+        _("missed deadline"), max_length=16, blank=True, choices=MissedDeadline.choices
+    )
+    missed_deadline_on = models.DateField(_("missed deadline was"), null=True, blank=True)
     # The notices about the appeal (their subject is a generic key): deleted with it, and found
     # by `Notification.objects.filter(appeal=…)`.
     notifications = GenericRelation(
@@ -263,15 +278,22 @@ class Appeal(models.Model):
 
     @property
     def rating_open(self) -> bool:
+        """Signatories rate the final answer for the whole window (14 days by default): closing
+        or escalating the appeal does not end it."""
         return (
-            self.status == self.Status.ANSWERED
+            self.answered_at is not None
             and self.rating_until is not None
+            and self.status in RATED_STATUSES
             and timezone.now() < self.rating_until
         )
 
     @property
     def progress_percent(self) -> int:
         return min(100, round(100 * self.signature_count / max(self.signature_threshold, 1)))
+
+
+# An answered appeal stays rated through its window whatever the author does with it meanwhile.
+RATED_STATUSES = (Appeal.Status.ANSWERED, Appeal.Status.CLOSED, Appeal.Status.ESCALATED)
 
 
 class Revision(models.Model):
@@ -373,13 +395,21 @@ class Dispatch(models.Model):
 
     Status = OutboxMessage.State
 
-    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="dispatches")
-    organization = models.ForeignKey("organizations.Organization", models.PROTECT, related_name="+")
-    recipient = models.EmailField()
-    created_at = models.DateTimeField(default=timezone.now)
-    revision = models.ForeignKey(Revision, models.PROTECT, related_name="+")
+    appeal = models.ForeignKey(
+        Appeal, models.CASCADE, related_name="dispatches", verbose_name=_("appeal")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", models.PROTECT, related_name="+", verbose_name=_("addressee")
+    )
+    recipient = models.EmailField(_("recipient"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revision = models.ForeignKey(
+        Revision, models.PROTECT, related_name="+", verbose_name=_("revision")
+    )
 
     class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
         ordering = ["-created_at"]
         constraints = [
             # At most one automatic delivery per appeal and addressee.
@@ -389,7 +419,10 @@ class Dispatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"dispatch {self.pk} of appeal {self.appeal_id}"
+        return str(_("dispatch %(number)s of appeal No. %(appeal)s")) % {
+            "number": self.pk,
+            "appeal": self.appeal_id,
+        }
 
     @property
     def message(self) -> OutboxMessage | None:
@@ -454,11 +487,20 @@ class Rating(models.Model):
 
 
 class Message(models.Model):
-    """Correspondence between the addressee's officials and the appeal's author."""
+    """Correspondence between the addressee's officials and the appeal's author, and the
+    officials' messages to all its signatories (public on the problem's page when they say so)."""
+
+    class Audience(models.TextChoices):
+        AUTHOR = "author", _("the author")
+        SIGNATORIES = "signatories", _("all signatories")
 
     appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     from_organization = models.BooleanField(default=False)
+    audience = models.CharField(
+        _("to"), max_length=16, choices=Audience.choices, default=Audience.AUTHOR
+    )
+    public = models.BooleanField(_("shown on the problem's page"), default=False)
     text = models.TextField(_("message"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -467,6 +509,37 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} on appeal {self.appeal_id}"
+
+
+class ControlPeriod(models.Model):
+    """A head kept the appeal under control from `taken_at` until `lifted_at` (open while
+    empty): public, on the problem's page and its timeline. `Appeal.under_control` says whether
+    a period is open, for the cabinet's lists."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="control_periods")
+    # The organization in whose name the head took control: the addressee or one above it.
+    organization = models.ForeignKey(
+        "organizations.Organization", models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(_("taken under control"), default=timezone.now)
+    lifted_at = models.DateTimeField(_("control lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_control_period_per_appeal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"control of appeal {self.appeal_id} by {self.organization_id}"
 
 
 class Comment(models.Model):

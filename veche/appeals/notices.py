@@ -16,7 +16,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import Answer, Appeal, Follow, Message, Problem, Revision, Signature
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    ControlPeriod,
+    Follow,
+    Message,
+    Problem,
+    Revision,
+    Signature,
+)
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.notifications import registry
 from veche.notifications.models import Notification
@@ -271,6 +280,20 @@ class AppealClosed(ByAuthor):
         return {"outcome_label": dict(Problem.Status.choices).get(outcome, "")}
 
 
+class ClosedBeforeAnswer(ForOfficials):
+    """The applicants closed the appeal as solved while the addressee was still working on it:
+    its officials hear that no answer is awaited any more."""
+
+    kind = "appeal_closed_before_answer"
+    title = _("The applicants closed the appeal “%(problem)s”: the problem is solved")
+
+    def audience(self, appeal, context, extra):
+        return super().audience(appeal, context, extra) if context.get("before_answer") else set()
+
+    def actor_id(self, appeal, context, extra):
+        return appeal.problem.author_id
+
+
 class AboutEscalation(ByAuthor):
     def details(self, appeal, context):
         new_appeal = (
@@ -301,6 +324,62 @@ class AppealEscalated(AboutEscalation):
     title = _("The problem “%(problem)s” was taken to %(organization)s")
 
 
+class EscalatedWhileLate(AboutEscalation):
+    """The addressee missed a deadline and the author took the problem higher: its officials
+    hear which deadline, and where the problem went."""
+
+    kind = "appeal_escalated_while_late"
+    title = _("The appeal “%(problem)s” you did not answer in time was taken to %(organization)s")
+
+    def audience(self, appeal, context, extra):
+        return officials_of(extra["organization"].pk) if context.get("missed") else set()
+
+    def url(self, appeal, extra):
+        return cabinet_url(appeal)
+
+
+class AboutControl(Notice):
+    def details(self, appeal, context):
+        period = (
+            ControlPeriod.objects.select_related("organization")
+            .filter(pk=context.get("period"), appeal=appeal)
+            .first()
+        )
+        return {"period": period}
+
+    def title_params(self, appeal, extra):
+        period = extra["period"]
+        controller = period.organization if period else appeal.organization
+        return {"problem": appeal.problem.title, "organization": controller.title}
+
+
+class UnderControlForOfficials(AboutControl, ForOfficials):
+    """The addressee's officials hear that a head watches their answer."""
+
+    kind = "appeal_under_control_addressee"
+    title = _("%(organization)s took the appeal “%(problem)s” under control")
+
+
+class UnderControl(AboutControl):
+    """The applicants hear that a head watches the answer to their appeal."""
+
+    kind = "appeal_under_control"
+    title = _("%(organization)s took the appeal “%(problem)s” under control")
+
+
+class MessageToSignatories(Notice):
+    """An official of the addressee wrote to everyone who signed (the author among them)."""
+
+    kind = "message_to_signatories"
+    title = _("%(organization)s wrote to the signatories of the appeal “%(problem)s”")
+
+    def details(self, appeal, context):
+        return {"message": Message.objects.filter(pk=context.get("message"), appeal=appeal).first()}
+
+    def audience(self, appeal, context, extra):
+        return author_of(appeal) | signatories_of(appeal)
+
+
 class AppealOverdue(ForOfficials):
     """Sent by the daily check, not by an appeal event."""
 
@@ -324,8 +403,12 @@ APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
     "answer_forwarding": (AppealArrived(), AppealForwarded()),
     "answer_final": (FinalAnswer(),),
     "message": (MessageToAuthor(), MessageToOfficials()),
-    "closed": (AppealClosed(),),
-    "escalated": (EscalationInvitation(), AppealEscalated()),
+    # The officials hear of a closing only when it spares them an answer.
+    "closed": (ClosedBeforeAnswer(), AppealClosed()),
+    "escalated": (EscalatedWhileLate(), EscalationInvitation(), AppealEscalated()),
+    # The addressee's officials first: one of them who follows the problem hears it as staff.
+    "under_control": (UnderControlForOfficials(), UnderControl()),
+    "message_to_signatories": (MessageToSignatories(),),
 }
 
 OVERDUE = AppealOverdue()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from veche.appeals.models import Problem
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -48,3 +50,58 @@ def forwarding_due(appeal) -> datetime.date | None:
     if start is None:
         return None
     return policy_for(appeal.organization).forward_by(timezone.localdate(start))
+
+
+def registration_due(appeal) -> datetime.date | None:
+    """The last day on which a received appeal should be registered (docs/rules.md: 3 days from
+    receipt by default, `VECHE_REGISTRATION_DAYS`)."""
+    if appeal.sent_at is None:
+        return None
+    received = timezone.localdate(appeal.sent_at)
+    return received + datetime.timedelta(days=settings.VECHE_REGISTRATION_DAYS)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """The deadline an addressee let pass on an appeal still awaiting it: `deadline` is an
+    `Appeal.MissedDeadline`, `due` its last day."""
+
+    deadline: str
+    due: datetime.date
+    today: datetime.date
+
+    @property
+    def days_late(self) -> int:
+        return (self.today - self.due).days
+
+
+def overdue(appeal, today: datetime.date | None = None) -> Overdue | None:
+    """Whether the addressee is late with the appeal: it was not registered within the
+    registration days of its receipt, or registered and not answered by its due date. Derived
+    from dates when read; the author may then escalate it."""
+    today = today or timezone.localdate()
+    if appeal.status == appeal.Status.SENT:
+        due = registration_due(appeal)
+        if due is not None and today > due:
+            return Overdue(appeal.MissedDeadline.REGISTRATION, due, today)
+    elif (
+        appeal.status == appeal.Status.REGISTERED
+        and appeal.due_date is not None
+        and today > appeal.due_date
+    ):
+        return Overdue(appeal.MissedDeadline.ANSWER, appeal.due_date, today)
+    return None
+
+
+def unsolved_after_answer(appeal) -> bool:
+    """The author closed the appeal after its final answer as not, or only partly, solved."""
+    return appeal.status == appeal.Status.CLOSED and appeal.outcome in (
+        Problem.Status.PARTLY_SOLVED,
+        Problem.Status.UNSOLVED,
+    )
+
+
+def may_escalate(appeal, today: datetime.date | None = None) -> bool:
+    """The author may take the problem further: after an answer that did not solve it, or when
+    the addressee is late (`overdue`)."""
+    return unsolved_after_answer(appeal) or overdue(appeal, today) is not None

@@ -1,5 +1,6 @@
 """Read side of problems and appeals: what lists and pages show, with their joins."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -11,6 +12,7 @@ from veche.appeals.models import (
     AnswerAttachment,
     Appeal,
     Comment,
+    ControlPeriod,
     EditProposal,
     Follow,
     Message,
@@ -20,6 +22,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
+from veche.appeals.policy import overdue
 from veche.appeals.search import search_problems
 from veche.core.paging import MAX_PAGE
 from veche.territories.models import Territory
@@ -170,9 +173,21 @@ def public_answer(answer_id: int) -> Answer:
     )
 
 
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened to an appeal after it was sent, for the public timeline: an
+    answer, a public message to the signatories, control taken or lifted by a head."""
+
+    kind: str  # answer, message, control_taken, control_lifted
+    at: datetime.datetime
+    item: object
+
+
 def appeal_history(problem: Problem) -> list[Appeal]:
-    """Every appeal of the problem, oldest first, with answers, for the history block."""
-    return list(
+    """Every appeal of the problem, oldest first, for the public timeline: each with its events
+    in order (`events`), the appeal that continued it (`escalated_to`), the deadline its
+    addressee is missing now (`late`), and its ratings. A fixed number of queries."""
+    appeals = list(
         problem.appeals.select_related("organization")
         .prefetch_related(
             Prefetch(
@@ -181,12 +196,51 @@ def appeal_history(problem: Problem) -> list[Appeal]:
                     "attachments"
                 ),
             ),
+            Prefetch(
+                "control_periods",
+                queryset=ControlPeriod.objects.select_related("organization"),
+            ),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.filter(
+                    audience=Message.Audience.SIGNATORIES, public=True
+                ).order_by("created_at", "id"),
+                to_attr="public_messages",
+            ),
         )
         .annotate(
             rating_count=Count("ratings", distinct=True), rating_average=Avg("ratings__score")
         )
         .order_by("id")
     )
+    by_previous = {item.previous_id: item for item in appeals if item.previous_id}
+    today = timezone.localdate()
+    for item in appeals:
+        events = [TimelineEvent("answer", a.created_at, a) for a in item.answers.all()]
+        events += [TimelineEvent("message", m.created_at, m) for m in item.public_messages]
+        for period in item.control_periods.all():
+            events.append(TimelineEvent("control_taken", period.taken_at, period))
+            if period.lifted_at:
+                events.append(TimelineEvent("control_lifted", period.lifted_at, period))
+        item.events = sorted(events, key=lambda event: event.at)
+        item.escalated_to = by_previous.get(item.pk)
+        item.late = overdue(item, today)
+    return appeals
+
+
+def open_control(appeal: Appeal) -> ControlPeriod | None:
+    """The head's control the appeal is under now, with the organization that took it."""
+    if not appeal.under_control:
+        return None
+    return (
+        appeal.control_periods.filter(lifted_at__isnull=True).select_related("organization").first()
+    )
+
+
+def appeal_being_rated(history: list[Appeal]) -> Appeal | None:
+    """The problem's latest appeal whose answer signatories may rate now: the current one, or an
+    earlier one escalated while its rating window is still open."""
+    return next((item for item in reversed(history) if item.rating_open), None)
 
 
 SIGNATORIES_PAGE = 50

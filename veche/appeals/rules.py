@@ -69,6 +69,8 @@ rules.add_perm("appeals.rate_answer", is_signatory)
 # The addressee's: registering, answering, forwarding; the co-applicants' data (59-FZ).
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)
 rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
-# The author and the addressee write to each other; heads above the addressee take control.
+# The author and the addressee write to each other; the addressee writes to all signatories;
+# heads of the addressee and above it take control.
 rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
+rules.add_perm("appeals.message_signatories", is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)

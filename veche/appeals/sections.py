@@ -3,9 +3,8 @@ home page and a territory's page, an organization's answers and deadlines and th
 addressed to it, and the rating of organizations."""
 
 from veche.appeals.queries import problem_list
-from veche.appeals.ratings import scores
+from veche.appeals.ratings import league, scores
 from veche.core import sections
-from veche.organizations.queries import organizations_for_territory
 from veche.territories.my_territory import current_territory
 
 
@@ -25,7 +24,14 @@ def territory_problems(request, territory):
 
 def organization_score(request, organization):
     score = scores([organization])[0]
-    return "appeals/sections/organization_score.html", {"score": score}
+    # The rating it is compared in: that of the widest territory it answers for (read from the
+    # page's prefetched jurisdiction, no query of its own).
+    places = sorted(organization.jurisdiction.all(), key=lambda place: (place.depth, place.path))
+    return "appeals/sections/organization_score.html", {
+        "score": score,
+        "organization": organization,
+        "league_territory": places[0] if places else None,
+    }
 
 
 def organization_problems(request, organization):
@@ -37,10 +43,11 @@ def organization_problems(request, organization):
 
 
 def league_ratings(request, territory):
-    organizations = list(organizations_for_territory(territory)) if territory else []
+    if territory is None:
+        return "appeals/sections/league_ratings.html", {"territory": None, "league": None}
     return "appeals/sections/league_ratings.html", {
         "territory": territory,
-        "rows": scores(organizations),
+        "league": league(territory),
     }
 
 
@@ -49,4 +56,10 @@ def register() -> None:
     sections.register("territory", "problems", order=10, slot="columns", content=territory_problems)
     sections.register("organization", "score", order=10, content=organization_score)
     sections.register("organization", "problems", order=20, content=organization_problems)
-    sections.register("league", "ratings", order=10, content=league_ratings)
+    sections.register(
+        "league",
+        "ratings",
+        order=10,
+        content=league_ratings,
+        stylesheets=("appeals/league.css",),
+    )

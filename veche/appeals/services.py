@@ -15,6 +15,7 @@ from veche.appeals.models import (
     Answer,
     Appeal,
     Comment,
+    ControlPeriod,
     Dispatch,
     EditProposal,
     Follow,
@@ -24,7 +25,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
-from veche.appeals.policy import forwarding_due, policy_for
+from veche.appeals.policy import forwarding_due, overdue, policy_for, unsolved_after_answer
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility, person_facts
@@ -32,11 +33,15 @@ from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
 from veche.moderation.screening import screen
 from veche.notifications.services import announce
+from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
 from veche.territories.geo import check_point
 
 Status = Appeal.Status
 # Until it is sent, an appeal goes nowhere: a signature on it may still be counted out.
 NOT_SENT = (Status.DRAFT, Status.COLLECTING)
+# The addressee has received it, whatever became of it since.
+RECEIVED = (Status.SENT, Status.REGISTERED, Status.ANSWERED, Status.CLOSED, Status.ESCALATED)
 
 
 class ScreeningFailed(ValidationError):
@@ -601,8 +606,26 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
     return appeal
 
 
+# An appeal is taken under control while it is in the addressee's hands.
+CONTROLLABLE = (Status.SENT, Status.REGISTERED, Status.ANSWERED)
+
+
+def _controlling_organization(head, appeal: Appeal):
+    """The organization in whose name the head acts: the nearest one, from the addressee up,
+    where the person is a head."""
+    organization = appeal.organization
+    while organization is not None:
+        if holds_role(head, organization, roles=Membership.Role.HEAD):
+            return organization
+        organization = organization.parent
+    raise PermissionDenied(_("Only a head of the addressee or of a superior organization."))
+
+
 @transaction.atomic
 def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
+    """A head of the addressee or of an organization above it takes the appeal under control,
+    or lifts it. Both are public: the problem's page and timeline show who took control, and
+    when; the applicants and the addressee's officials hear of it."""
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.take_under_control", head, appeal):
         raise PermissionDenied(
@@ -611,13 +634,37 @@ def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
                 "takes appeals under control."
             )
         )
+    now = timezone.now()
+    if under_control:
+        _require_status(appeal, *CONTROLLABLE)
+        if appeal.under_control:
+            raise ValidationError(_("The appeal is already under control."))
+        period = ControlPeriod.objects.create(
+            appeal=appeal,
+            organization=_controlling_organization(head, appeal),
+            head=head,
+            taken_at=now,
+        )
+    else:
+        period = ControlPeriod.objects.filter(appeal=appeal, lifted_at__isnull=True).first()
+        if not appeal.under_control:
+            raise ValidationError(_("The appeal is not under control."))
+        if period is not None:  # an appeal put under control before periods were kept has none
+            period.lifted_at, period.lifted_by = now, head
+            period.save(update_fields=["lifted_at", "lifted_by"])
     appeal.under_control = under_control
     appeal.save(update_fields=["under_control"])
     record_event(
         actor=head,
         action="appeal.under_control" if under_control else "appeal.control_lifted",
         target=appeal,
+        data={
+            "period": period.pk if period else None,
+            "organization": period.organization.slug if period else None,
+        },
     )
+    if under_control:
+        _notify("under_control", appeal, **_actor(head), period=period.pk)
     return appeal
 
 
@@ -634,6 +681,35 @@ def send_message(*, sender, appeal: Appeal, text: str) -> Message:
     )
     record_event(actor=sender, action="appeal.message", target=appeal, data={"message": message.pk})
     _notify("message", appeal, message=message.pk, from_organization=from_organization)
+    return message
+
+
+@transaction.atomic
+def message_signatories(*, official, appeal: Appeal, text: str, public: bool = False) -> Message:
+    """An official of the addressee writes to everyone who signed the appeal (the author among
+    them): each hears of it as a notice and by e-mail, as they chose to be told; a public message
+    is also shown in the problem's timeline."""
+    appeal = _lock(appeal)
+    if not rules.has_perm("appeals.message_signatories", official, appeal):
+        raise PermissionDenied(_("Only officials of the addressee write to the signatories."))
+    _require_status(appeal, *RECEIVED)
+    if not text.strip():
+        raise ValidationError(_("Write a message."))
+    message = Message.objects.create(
+        appeal=appeal,
+        sender=official,
+        text=text.strip(),
+        from_organization=True,
+        audience=Message.Audience.SIGNATORIES,
+        public=public,
+    )
+    record_event(
+        actor=official,
+        action="appeal.message_to_signatories",
+        target=appeal,
+        data={"message": message.pk, "public": public, "signatories": appeal.signature_count},
+    )
+    _notify("message_to_signatories", appeal, **_actor(official), message=message.pk)
     return message
 
 
@@ -661,43 +737,80 @@ def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Ratin
     return rating
 
 
+# Before the final answer the author may close the appeal only as solved: a problem that is
+# not solved is escalated once the addressee is late, not closed.
+OPEN_FOR_SOLVING = (Status.COLLECTING, Status.SENT, Status.REGISTERED)
+OUTCOMES = (Problem.Status.SOLVED, Problem.Status.PARTLY_SOLVED, Problem.Status.UNSOLVED)
+CLOSABLE = (*OPEN_FOR_SOLVING, Status.ANSWERED)
+
+
 @transaction.atomic
 def close_appeal(*, author, appeal: Appeal, outcome: str) -> Appeal:
+    """The author closes the appeal: as solved at any time, or, after the final answer, as
+    partly solved or not solved. Closing does not end the rating window: signatories rate the
+    final answer until `rating_until` whatever the author does."""
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.close_appeal", author, appeal):
         raise PermissionDenied(_("Only the author closes the appeal."))
-    _require_status(appeal, Status.ANSWERED)
-    if outcome not in (
-        Problem.Status.SOLVED,
-        Problem.Status.PARTLY_SOLVED,
-        Problem.Status.UNSOLVED,
-    ):
+    if outcome not in OUTCOMES:
         raise ValidationError(_("Choose how the problem ended."))
+    if outcome == Problem.Status.SOLVED:
+        _require_status(appeal, *CLOSABLE)
+    elif appeal.status in OPEN_FOR_SOLVING:
+        raise ValidationError(
+            _(
+                "Before the answer the appeal is closed only as solved. If the organization "
+                "is late, escalate it instead."
+            )
+        )
+    else:
+        _require_status(appeal, Status.ANSWERED)
+    before_answer = appeal.status in (Status.SENT, Status.REGISTERED)
+    previous_status = appeal.status
     now = timezone.now()
     appeal.status, appeal.outcome, appeal.closed_at = Status.CLOSED, outcome, now
-    appeal.save()
+    appeal.save(update_fields=["status", "outcome", "closed_at"])
     Problem.objects.filter(pk=appeal.problem_id).update(status=outcome, closed_at=now)
-    record_event(actor=author, action="appeal.closed", target=appeal, data={"outcome": outcome})
-    _notify("closed", appeal, outcome=outcome)
+    record_event(
+        actor=author,
+        action="appeal.closed",
+        target=appeal,
+        data={"outcome": outcome, "from": previous_status},
+    )
+    # The addressee still working on it hears that the applicants need no answer any more.
+    _notify("closed", appeal, outcome=outcome, before_answer=before_answer)
     return appeal
 
 
 @transaction.atomic
 def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
-    """An unsolved problem goes to the parent or another organization in a new appeal that
-    carries the history; old signatories are invited to sign again, never carried over."""
+    """The problem goes to the parent or another organization in a new appeal that carries the
+    history: after a final answer that did not solve it (the appeal closed as not or partly
+    solved), or when the addressee is late (not registered within the registration days, or
+    not answered by the due date), whatever it did before. The missed deadline is kept with
+    the earlier appeal and shown to the new addressee and the public. Old signatories are
+    invited to sign again, never carried over."""
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.escalate_appeal", author, appeal):
         raise PermissionDenied(_("Only the author escalates the appeal."))
-    _require_status(appeal, Status.CLOSED)
-    if appeal.outcome == Problem.Status.SOLVED:
-        raise ValidationError(_("A solved problem is not escalated."))
-    if organization == appeal.organization:
-        raise ValidationError(_("Choose another organization."))
     if Appeal.objects.filter(previous=appeal).exists():
         raise ValidationError(_("This appeal has already been escalated."))
-    appeal.status = Status.ESCALATED
-    appeal.save(update_fields=["status"])
+    if appeal.status == Status.CLOSED and appeal.outcome == Problem.Status.SOLVED:
+        raise ValidationError(_("A solved problem is not escalated."))
+    late = overdue(appeal)
+    if late is None and not unsolved_after_answer(appeal):
+        raise ValidationError(
+            _(
+                "The appeal is escalated after an answer that did not solve the problem, or "
+                "when the organization did not register or answer it in time."
+            )
+        )
+    if organization == appeal.organization:
+        raise ValidationError(_("Choose another organization."))
+    appeal.status, appeal.escalated_at = Status.ESCALATED, timezone.now()
+    if late is not None:
+        appeal.missed_deadline, appeal.missed_deadline_on = late.deadline, late.due
+    appeal.save(update_fields=["status", "escalated_at", "missed_deadline", "missed_deadline_on"])
     new = Appeal.objects.create(
         problem=appeal.problem,
         organization=organization,
@@ -716,13 +829,17 @@ def escalate_appeal(*, author, appeal: Appeal, organization) -> Appeal:
         status=Problem.Status.PUBLISHED, closed_at=None, current_appeal=new
     )
     _default_rules(new)
-    record_event(
-        actor=author,
-        action="appeal.escalated",
-        target=new,
-        data={"previous": appeal.pk, "organization": organization.slug},
-    )
-    _notify("escalated", appeal, new_appeal=new.pk)
+    facts = {"previous": appeal.pk, "organization": organization.slug}
+    if late is not None:
+        facts |= {
+            "missed_deadline": late.deadline,
+            "missed_deadline_on": late.due.isoformat(),
+            "days_late": late.days_late,
+            "sent_at": appeal.sent_at.isoformat() if appeal.sent_at else None,
+            "registration_number": appeal.registration_number,
+        }
+    record_event(actor=author, action="appeal.escalated", target=new, data=facts)
+    _notify("escalated", appeal, new_appeal=new.pk, missed=late is not None)
     decision = check_eligibility(author, EligibilityRule.Action.SIGN, new)
     if decision.allowed:
         _add_signature(author, new, decision)

@@ -28,6 +28,7 @@ from veche.appeals.forms import (
     RevisionForm,
 )
 from veche.appeals.models import Appeal, Category, EditProposal, Problem
+from veche.appeals.policy import may_escalate, overdue
 from veche.appeals.routing import route
 from veche.appeals.rules import problem_is_public
 from veche.appeals.search import similar_problems
@@ -185,22 +186,17 @@ def _problem_context(request, pk: int) -> dict:
     return {
         **box,
         "revisions": revision_list,
-        "history": queries.appeal_history(problem),
         "is_author": rules.has_perm("appeals.edit_appeal", user, appeal),
         "is_signatory": box["own_signature"] is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
         "comments": queries.comment_tree(problem),
         "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "rating_form": RatingForm(),
-        "close_form": CloseForm(),
-        "escalate_form": EscalateForm(initial={"organization": appeal.organization.parent_id}),
         "proposals": appeal.edit_proposals.filter(
             status=EditProposal.Status.PENDING
         ).select_related("proposer"),
-        "ratings": queries.ratings_summary(appeal),
-        "has_rated": user.is_authenticated and appeal.ratings.filter(user=user).exists(),
         "photos": problem.photos.all(),
+        **_course_context(user, problem, appeal),
     }
 
 
@@ -271,6 +267,34 @@ def signatories(request, pk: int):
     if request.htmx:
         return render(request, "appeals/_signatories.html", context)
     return render(request, "appeals/signatories.html", context)
+
+
+def _course_context(user, problem: Problem, appeal: Appeal) -> dict:
+    """What the page shows of the appeal's course: the timeline of every appeal of the problem,
+    a head's control, the rating window (which may be an earlier appeal's, still open after an
+    escalation), and what the author may do: close, escalate."""
+    history = queries.appeal_history(problem)
+    rated = queries.appeal_being_rated(history)
+    is_author = rules.has_perm("appeals.close_appeal", user, appeal)
+    return {
+        "history": history,
+        "control": queries.open_control(appeal),
+        "rated_appeal": rated,
+        "ratings": queries.ratings_summary(rated or appeal),
+        "may_rate": rated is not None and rules.has_perm("appeals.rate_answer", user, rated),
+        "has_rated": rated is not None
+        and user.is_authenticated
+        and rated.ratings.filter(user=user).exists(),
+        "rating_form": RatingForm(initial={"appeal": rated.pk if rated else None}),
+        "may_close": is_author and appeal.status in services.CLOSABLE,
+        "close_form": CloseForm(),
+        "late": overdue(appeal),
+        "may_escalate": rules.has_perm("appeals.escalate_appeal", user, appeal)
+        and may_escalate(appeal),
+        "escalate_form": EscalateForm(
+            initial={"organization": appeal.organization.parent_id}, current=appeal.organization
+        ),
+    }
 
 
 def _appeal(pk: int) -> tuple[Problem, Appeal]:
@@ -484,10 +508,17 @@ def rate(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5."))
         return redirect(problem.get_absolute_url())
+    # An earlier appeal's answer stays rated through its window after an escalation.
+    rated = problem.appeals.filter(pk=form.cleaned_data["appeal"]).first() or appeal
     return _act(
         request,
         problem,
-        lambda: services.rate_answer(user=request.user, appeal=appeal, **form.cleaned_data),
+        lambda: services.rate_answer(
+            user=request.user,
+            appeal=rated,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        ),
         _("Thank you for rating the answer."),
     )
 
@@ -506,7 +537,7 @@ def close(request, pk: int):
         lambda: services.close_appeal(
             author=request.user, appeal=appeal, outcome=form.cleaned_data["outcome"]
         ),
-        _("The appeal is closed."),
+        _("The appeal is closed. Signatories can still rate the answer while the rating is open."),
     )
 
 

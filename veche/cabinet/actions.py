@@ -21,6 +21,7 @@ from veche.cabinet.forms import (
     ForwardForm,
     MessageForm,
     RegisterForm,
+    SignatoriesMessageForm,
 )
 
 
@@ -66,6 +67,15 @@ def _register(user, appeal: Appeal, data: dict) -> str:
 def _message(user, appeal: Appeal, data: dict) -> str:
     services.send_message(sender=user, appeal=appeal, text=data["text"])
     return gettext("Your message has been sent to the author.")
+
+
+def _message_signatories(user, appeal: Appeal, data: dict) -> str:
+    services.message_signatories(
+        official=user, appeal=appeal, text=data["text"], public=data["public"]
+    )
+    if data["public"]:
+        return gettext("Your message has been sent to the signatories and published.")
+    return gettext("Your message has been sent to the signatories.")
 
 
 def _answer(kind: str) -> Callable[[Any, Appeal, dict], str]:
@@ -150,6 +160,13 @@ ACTIONS: dict[str, Action] = {
             permission="cabinet.message_author",
             form_class=MessageForm,
             perform=_message,
+        ),
+        Action(
+            "signatories",
+            gate="cabinet.act_on_appeal",
+            permission="cabinet.message_signatories",
+            form_class=SignatoriesMessageForm,
+            perform=_message_signatories,
         ),
         Action(
             "forward",

@@ -6,10 +6,10 @@ import enum
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from veche.appeals.models import Appeal
 from veche.appeals.policy import forwarding_due
+from veche.appeals.policy import registration_due as registration_due  # the cabinet's too
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES
 
 Status = Appeal.Status
@@ -45,14 +45,6 @@ def deadline_state(appeal: Appeal, today: datetime.date) -> DeadlineState:
     if appeal.status == Status.REGISTERED and appeal.due_date <= due_soon_until(today):
         return DeadlineState.DUE_SOON
     return DeadlineState.NONE
-
-
-def registration_due(appeal: Appeal) -> datetime.date | None:
-    """The day a received appeal should be registered by (3 days by default, docs/rules.md)."""
-    if appeal.sent_at is None:
-        return None
-    received = timezone.localdate(appeal.sent_at)
-    return received + datetime.timedelta(days=settings.VECHE_REGISTRATION_DAYS)
 
 
 def forward_by(appeal: Appeal, today: datetime.date) -> datetime.date | None:

@@ -128,6 +128,22 @@ class MessageForm(forms.Form):
     )
 
 
+class SignatoriesMessageForm(forms.Form):
+    """A message to everyone who signed the appeal, the author among them."""
+
+    text = forms.CharField(
+        label=_("Message to all signatories"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Each signatory is notified and gets it by e-mail, as they chose to be told."),
+    )
+    public = forms.BooleanField(
+        label=_("Show it on the problem's public page"),
+        required=False,
+        help_text=_("Anyone then reads it in the problem's timeline."),
+    )
+
+
 class AnswerForm(forms.Form):
     """An interim or the final answer."""
 

@@ -12,7 +12,15 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from veche.appeals.models import Answer, Appeal, Message, Rating, Revision, Signature
+from veche.appeals.models import (
+    Answer,
+    Appeal,
+    ControlPeriod,
+    Message,
+    Rating,
+    Revision,
+    Signature,
+)
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.cabinet.deadlines import due_soon_q, overdue_q
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES, RECEIVED_STATUSES
@@ -184,7 +192,8 @@ def section_counts(organization: Organization, today: datetime.date) -> dict[str
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime.datetime
-    kind: str  # sent, registered, interim, extension, forwarding, final, message_in, message_out
+    # sent, registered, interim, extension, forwarding, final, message_in, message_out, control
+    kind: str
     title: str
     text: str = ""
     actor: str = ""
@@ -218,20 +227,28 @@ def appeal_file(appeal: Appeal) -> AppealFile:
         appeal.answers.select_related("official", "organization").prefetch_related("attachments")
     )
     messages = list(appeal.messages.select_related("sender"))
+    control_periods = list(
+        appeal.control_periods.select_related("organization", "head", "lifted_by")
+    )
     ratings = appeal.ratings.aggregate(average=Avg("score"), count=Count("pk"))
     return AppealFile(
         appeal=appeal,
         revision=revision,
         signatures=signatures,
         author_signature=author_signature,
-        history=_history(appeal, answers, messages),
+        history=_history(appeal, answers, messages, control_periods),
         rating_average=ratings["average"],
         rating_count=ratings["count"],
         previous=_previous_appeals(appeal),
     )
 
 
-def _history(appeal: Appeal, answers: list[Answer], messages: list[Message]) -> list[HistoryEntry]:
+def _history(
+    appeal: Appeal,
+    answers: list[Answer],
+    messages: list[Message],
+    control_periods: list[ControlPeriod],
+) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     if appeal.sent_at:
         entries.append(
@@ -278,17 +295,46 @@ def _history(appeal: Appeal, answers: list[Answer], messages: list[Message]) -> 
             )
         )
     for message in messages:
+        if message.audience == Message.Audience.SIGNATORIES:
+            kind = "message_out"
+            title = (
+                gettext("Public message to all signatories")
+                if message.public
+                else gettext("Message to all signatories")
+            )
+        elif message.from_organization:
+            kind, title = "message_out", gettext("Message to the author")
+        else:
+            kind, title = "message_in", gettext("Message from the author")
         entries.append(
             HistoryEntry(
                 message.created_at,
-                "message_out" if message.from_organization else "message_in",
-                gettext("Message to the author")
-                if message.from_organization
-                else gettext("Message from the author"),
+                kind,
+                title,
                 text=message.text,
                 actor=message.sender.private_name,
             )
         )
+    for period in control_periods:
+        entries.append(
+            HistoryEntry(
+                period.taken_at,
+                "control",
+                gettext("Taken under control by %(organization)s")
+                % {"organization": period.organization.short_title},
+                actor=period.head.private_name,
+            )
+        )
+        if period.lifted_at:
+            entries.append(
+                HistoryEntry(
+                    period.lifted_at,
+                    "control",
+                    gettext("Control by %(organization)s lifted")
+                    % {"organization": period.organization.short_title},
+                    actor=period.lifted_by.private_name if period.lifted_by else "",
+                )
+            )
     entries.sort(key=lambda entry: entry.at)
     return entries
 

@@ -8,6 +8,9 @@ import rules
 
 from veche.appeals.models import Appeal
 from veche.appeals.rules import OFFICIAL_ROLES, is_head_over, is_official_of_addressee
+from veche.appeals.services import CONTROLLABLE
+from veche.identity.eligibility import person_facts
+from veche.identity.models import Level
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role
 
@@ -60,6 +63,28 @@ def is_extended(_user, appeal) -> bool:
     return appeal.extended
 
 
+# Who may apply for an organization's cabinet: a person whose identity is confirmed beyond the
+# e-mail address (by phone, a census list or an identity provider), so that the administrator who
+# reviews the application knows who will head the cabinet.
+APPLICANT_MIN_LEVEL = Level.PHONE
+
+
+@rules.predicate
+def is_verified_person(user) -> bool:
+    return bool(user and user.is_authenticated and person_facts(user).level >= APPLICANT_MIN_LEVEL)
+
+
+@rules.predicate
+def heads_organization(user, organization) -> bool:
+    return holds_role(user, organization, roles=Membership.Role.HEAD)
+
+
+@rules.predicate
+def control_can_change(_user, appeal) -> bool:
+    """Control is taken while the appeal is in the addressee's hands, and lifted at any time."""
+    return appeal.under_control or appeal.status in CONTROLLABLE
+
+
 # Cheap state checks come first: `&` stops before the role checks when they fail.
 rules.add_perm("cabinet.enter", is_cabinet_user)
 rules.add_perm("cabinet.see_subordinates", is_head)
@@ -69,7 +94,13 @@ rules.add_perm("cabinet.see_applicants", is_official_of_addressee | is_head_over
 rules.add_perm("cabinet.act_on_appeal", is_official_of_addressee)
 rules.add_perm("cabinet.register_appeal", awaits_registration & is_official_of_addressee)
 rules.add_perm("cabinet.message_author", is_received & is_official_of_addressee)
+rules.add_perm("cabinet.message_signatories", is_received & is_official_of_addressee)
 rules.add_perm("cabinet.answer_appeal", is_registered & is_official_of_addressee)
 rules.add_perm("cabinet.extend_deadline", is_registered & ~is_extended & is_official_of_addressee)
 rules.add_perm("cabinet.forward_appeal", awaits_answer & is_official_of_addressee)
-rules.add_perm("cabinet.take_under_control", is_received & is_head_over)
+rules.add_perm("cabinet.take_under_control", is_received & control_can_change & is_head_over)
+
+# Registering a cabinet, and the head's staff: invitations, members.
+rules.add_perm("cabinet.apply_for_cabinet", is_verified_person)
+rules.add_perm("cabinet.manage_staff", is_head)
+rules.add_perm("cabinet.manage_staff_of", heads_organization)

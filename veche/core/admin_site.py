@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
+from django.db.models import IntegerField
 
 from veche.core.forms import parse_id
 
@@ -25,6 +27,24 @@ class IdsField(forms.ModelMultipleChoiceField):
             ) from None
 
 
+class GuardedAutocomplete:
+    """An autocomplete that renders a forged id it was sent back as no choice, rather than
+    asking the database for it (Django's own passes it to the query, a server error)."""
+
+    def optgroups(self, name, value, attr=None):
+        if isinstance(self.field.target_field, IntegerField):
+            value = [item for item in value if item in ("", None) or parse_id(str(item))]
+        return super().optgroups(name, value, attr)
+
+
+class GuardedAutocompleteSelect(GuardedAutocomplete, AutocompleteSelect):
+    pass
+
+
+class GuardedAutocompleteSelectMultiple(GuardedAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
 class RefusesForgedIds:
     """An action's selected rows must be ids of the model: a forged one is a bad request."""
 
@@ -40,8 +60,19 @@ class RefusesForgedIds:
                     raise BadRequest("A forged row in an admin action.")
         return super().changelist_view(request, extra_context)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", IdsField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -4,6 +4,8 @@ read from request parameters."""
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Dropped: bidirectional embeddings, overrides and isolates, which reverse how the rest of a
 # line reads ("‮gpj.exe" shows as "exe.jpg"), and the soft hyphen, which sits inside words.
@@ -50,12 +52,18 @@ class SingleLineTranslationsField(forms.JSONField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if isinstance(value, dict):
-            return {
-                code: normalize_line(text) if isinstance(text, str) else text
-                for code, text in value.items()
-            }
-        return value
+        if value in self.empty_values:
+            return value
+        if not isinstance(value, dict):
+            # A number or a list is no name: refused here, it never reaches the row, whose
+            # title the page would render with it.
+            raise ValidationError(
+                _("Give the text as an object of language code and text."), code="invalid"
+            )
+        return {
+            code: normalize_line(text) if isinstance(text, str) else text
+            for code, text in value.items()
+        }
 
 
 # The largest id a database column holds (PostgreSQL's bigint); a larger number names nothing.

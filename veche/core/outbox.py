@@ -11,7 +11,9 @@ sweeper (a task scheduled with each claim, and `veche outbox_sweep` from cron) q
 The app that owns a kind of letter registers a sender for it in its `AppConfig.ready()`:
 `outbox.register("appeals.dispatch", send_dispatch)`; core never imports product apps. The same
 way carries other work that must happen once after a change, like making the notices of an event
-(`notifications.event`): its "sender" stores rows instead of sending a letter.
+(`notifications.event`): its "sender" stores rows instead of sending a letter. A kind whose
+failure someone must hear of registers `gave_up` too: it is called once for each time a letter of
+that kind is given up after its last attempt, in the transaction that records it.
 """
 
 import datetime
@@ -39,6 +41,7 @@ FINISHED = (State.SENT, State.GAVE_UP, State.CANCELLED)
 SWEEP_BATCH = 500
 
 SENDERS: dict[str, Callable[[OutboxMessage], None]] = {}
+GAVE_UP: dict[str, Callable[[OutboxMessage], None]] = {}
 
 
 class NothingToSend(Exception):
@@ -46,10 +49,20 @@ class NothingToSend(Exception):
     mail off): the message is closed as cancelled, with the reason, and never retried."""
 
 
-def register(kind: str, send: Callable[[OutboxMessage], None]) -> None:
+def register(
+    kind: str,
+    send: Callable[[OutboxMessage], None],
+    *,
+    gave_up: Callable[[OutboxMessage], None] | None = None,
+) -> None:
     """Name the callable that sends letters of `kind`. It gets the message, sends one e-mail with
-    `message.message_id` as its Message-ID, and raises on failure."""
+    `message.message_id` as its Message-ID, and raises on failure. `gave_up` gets the message
+    (its state, attempts and last error as recorded) when it is given up after its last attempt."""
     SENDERS[kind] = send
+    if gave_up is None:
+        GAVE_UP.pop(kind, None)
+    else:
+        GAVE_UP[kind] = gave_up
 
 
 def new_message_id() -> str:
@@ -156,12 +169,16 @@ def deliver(message_pk: int, *, now: datetime.datetime | None = None) -> str:
     except Exception as error:
         gave_up = message.attempts >= settings.VECHE_OUTBOX_MAX_ATTEMPTS
         next_attempt_at = now + retry_delay(message.attempts)
-        ours.update(
-            state=State.GAVE_UP if gave_up else State.FAILED,
-            lease_until=None,
-            next_attempt_at=next_attempt_at,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-        )
+        with transaction.atomic():
+            recorded = ours.update(
+                state=State.GAVE_UP if gave_up else State.FAILED,
+                lease_until=None,
+                next_attempt_at=next_attempt_at,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+            )
+            # Only the worker that recorded the giving up tells of it: once per giving up.
+            if gave_up and recorded and message.kind in GAVE_UP:
+                GAVE_UP[message.kind](OutboxMessage.objects.get(pk=message_pk))
         logger.warning(
             "outbox message %s (%s %s) failed: %s",
             message_pk,
@@ -260,6 +277,25 @@ def retry_now(*, actor, message: OutboxMessage) -> None:
             data={"kind": message.kind, "target": message.target_id, "state": message.state},
         )
         transaction.on_commit(lambda: _queue([message.pk]))
+
+
+def send_again(message: OutboxMessage) -> OutboxMessage:
+    """Queue a letter once more, whatever became of it, with a fresh count of attempts: an
+    operator's resend after the addressee says it never came, or to a corrected address. A letter
+    that went out gets a new Message-ID (mail systems drop a letter whose id they have seen); one
+    that never went out keeps its own. Refused while a worker is sending it. The caller checks the
+    operator's permission and records the audit event, in its transaction."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if message.state == State.SENDING:
+            raise ValidationError(_("The letter is being sent right now; try again in a minute."))
+        changes = {"state": State.PENDING, "attempts": 0, "next_attempt_at": timezone.now()}
+        if message.state == State.SENT:
+            changes |= {"message_id": new_message_id(), "sent_at": None}
+        OutboxMessage.objects.filter(pk=message.pk).update(**changes, lease_until=None)
+        transaction.on_commit(lambda: _queue([message.pk]))
+        message.refresh_from_db()
+    return message
 
 
 def give_up(*, actor, message: OutboxMessage) -> None:

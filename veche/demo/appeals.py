@@ -13,6 +13,8 @@ from veche.appeals.models import (
     Answer,
     Appeal,
     Category,
+    ControlPeriod,
+    Message,
     Problem,
     Rating,
     Responsibility,
@@ -116,6 +118,16 @@ PROBLEMS = [
         "escalated",
         90,
     ),
+    (
+        "ice",
+        "kazan-vakhitovsky",
+        "yards",
+        "kazan-admin-vakhitovsky-privolzhsky",
+        "Не убирают наледь во дворе дома 7 по улице Островского",
+        50,
+        "late_escalated",
+        40,
+    ),
 ]
 
 TEXTS = {
@@ -140,7 +152,17 @@ TEXTS = {
     "crossing": "Просим обустроить безопасный пешеходный переход у школы № 39: установить "
     "светофор, искусственные неровности и ограждение. Каждый день сотни детей "
     "переходят оживлённую дорогу без светофора.",
+    "ice": "Просим организовать уборку снега и наледи во дворе дома 7 по улице Островского. "
+    "Двор не убирают с начала зимы: у подъездов сплошной лёд, жители падают, пожилые люди "
+    "не могут выйти из дома.",
 }
+
+# What the addressee of the overdue appeal, taken under control, tells all its signatories.
+BASEMENT_MESSAGE = (
+    "Уважаемые жители! Обследование подвала дома 10 на улице Зорге с участием управляющей "
+    "компании и Водоканала назначено на ближайший вторник. Просим представителей дома быть "
+    "на месте к 10 часам."
+)
 
 ANSWERS = {
     "playground": "Администрация Советского района сообщает: ремонт детской площадки включён в "
@@ -326,6 +348,9 @@ def _problem(spec, categories, territories, organizations, author) -> None:
     Appeal.objects.filter(pk=appeal.pk).update(sent_at=sent_at)
     if state == "sent":
         return
+    if state == "late_escalated":
+        _escalate_unregistered(appeal, problem_author, organization, people, now)
+        return
     registered_on = (sent_at + datetime.timedelta(days=1)).date()
     services.register_appeal(
         official=official,
@@ -343,6 +368,11 @@ def _problem(spec, categories, territories, organizations, author) -> None:
             text="Обращение передано в управляющую компанию для обследования "
             "подвала. О результатах сообщим дополнительно.",
         )
+        _take_under_control(appeal, organization, now - datetime.timedelta(days=5))
+        message = services.message_signatories(
+            official=official, appeal=appeal, text=BASEMENT_MESSAGE, public=True
+        )
+        Message.objects.filter(pk=message.pk).update(created_at=now - datetime.timedelta(days=2))
         return
     services.answer_appeal(
         official=official, appeal=appeal, kind=Answer.Kind.FINAL, text=ANSWERS[key]
@@ -369,3 +399,31 @@ def _problem(spec, categories, territories, organizations, author) -> None:
         )
         for person in people[1:12]:
             services.sign_appeal(user=person, appeal=new)
+
+
+def _escalate_unregistered(appeal, author, organization, people, now) -> None:
+    """The addressee never registered the appeal; once the registration days had passed the
+    author took the problem to the organization above, where neighbours sign it anew."""
+    escalated_on = now - datetime.timedelta(days=25)
+    new = services.escalate_appeal(author=author, appeal=appeal, organization=organization.parent)
+    Appeal.objects.filter(pk=appeal.pk).update(escalated_at=escalated_on)
+    Appeal.objects.filter(pk=new.pk).update(created_at=escalated_on)
+    Revision.objects.filter(appeal=new).update(created_at=escalated_on)
+    for person in people[1:18]:
+        services.sign_appeal(user=person, appeal=new)
+    Signature.objects.filter(appeal=new).update(
+        created_at=escalated_on + datetime.timedelta(days=1)
+    )
+
+
+def _take_under_control(appeal, organization, when) -> None:
+    """The head of the addressee takes its overdue appeal under control (`head@` of the demo)."""
+    head = (
+        Membership.objects.filter(organization=organization, role=Membership.Role.HEAD)
+        .select_related("user")
+        .first()
+    )
+    if head is None:
+        return
+    services.set_under_control(head=head.user, appeal=appeal, under_control=True)
+    ControlPeriod.objects.filter(appeal=appeal).update(taken_at=when)

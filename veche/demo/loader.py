@@ -39,12 +39,21 @@ def load_demo() -> dict[str, int]:
         user.email: user for user in User.objects.filter(email__endswith="@demo.veche.example")
     }
     discussions = load_discussions(territories, organizations, people)
+    from veche.demo.league import load_histories
+    from veche.demo.operators import load_operator
+
+    load_operator()
+    problems += load_histories(territories, organizations)
+    from veche.demo.cabinets import load_cabinets
+
+    applications = load_cabinets(territories, organizations, people)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
         "users": users,
         "problems": problems,
         "discussions": discussions,
+        "applications for a cabinet": applications,
     }
 
 

@@ -216,6 +216,11 @@ class PropertyClaimAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
 
+    def has_add_permission(self, request):
+        # Residents declare property on their verification page; here every field is read-only,
+        # so an "add" form could only save an empty declaration.
+        return False
+
     @admin.action(description=_("Accept the selected declarations"), permissions=["change"])
     def accept(self, request, queryset):
         for claim in queryset:

@@ -7,6 +7,8 @@ individual entrepreneur (OGRNIP) 15; the last digit checks the others, so a typo
 import logging
 from dataclasses import dataclass
 
+from veche.organizations.ogrn import is_valid_ogrn
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,17 +20,6 @@ class LegalEntity:
 
     def as_claim(self) -> dict:
         return {"name": self.name, "ogrn": self.ogrn, "address": self.address}
-
-
-def is_valid_ogrn(value) -> bool:
-    """13 digits whose last is (first 12 mod 11) mod 10, or 15 whose last is (first 14 mod 13)
-    mod 10."""
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-        return False
-    divisor = {13: 11, 15: 13}.get(len(value))
-    if divisor is None:
-        return False
-    return int(value[:-1]) % divisor % 10 == int(value[-1])
 
 
 def _text(value) -> str:

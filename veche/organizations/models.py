@@ -4,10 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.i18n import translate, validate_translations
+from veche.organizations.ogrn import validate_ogrn
 
 
 class Organization(models.Model):
@@ -15,6 +18,7 @@ class Organization(models.Model):
         AUTHORITY = "authority", _("public authority")
         MUNICIPAL_COMPANY = "municipal_company", _("municipal company")
         PARTY = "party", _("political party")
+        DEPUTY = "deputy", _("deputy")
         NGO = "ngo", _("non-governmental organization")
         BUSINESS = "business", _("business")
 
@@ -45,6 +49,13 @@ class Organization(models.Model):
         verbose_name=_("jurisdiction"),
         help_text=_("Territories the organization answers for (their districts included)."),
     )
+    ogrn = models.CharField(
+        _("OGRN"),
+        max_length=15,
+        blank=True,
+        validators=[validate_ogrn],
+        help_text=_("Primary state registration number: 13 digits, or 15 for an OGRNIP."),
+    )
     description = models.JSONField(_("description"), blank=True, default=dict)
     dispatch_email = models.EmailField(
         _("dispatch e-mail"), help_text=_("Where appeals are sent. Never shown publicly.")
@@ -74,6 +85,12 @@ class Organization(models.Model):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["slug"]
+        constraints = [
+            # One cabinet per registered legal entity; deputies and older rows may have none.
+            models.UniqueConstraint(
+                fields=["ogrn"], condition=~Q(ogrn=""), name="organization_unique_ogrn"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -158,3 +175,155 @@ class Membership(models.Model):
 
         if Membership.user.is_cached(self):
             forget_roles(self.user)
+
+
+# The roles a head may give by invitation; moderators are the platform's, not an organization's.
+INVITABLE_ROLES = (
+    Membership.Role.OFFICIAL,
+    Membership.Role.HEAD,
+    Membership.Role.ORGANIZER,
+    Membership.Role.EXPERT,
+)
+
+
+class CabinetApplication(models.Model):
+    """A request to register an organization's official cabinet, filed by the person who will
+    head it there; a platform administrator approves it (the organization is created) or
+    refuses it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="cabinet_applications",
+        verbose_name=_("filed by"),
+    )
+    name = models.JSONField(_("name"), validators=[validate_translations])
+    short_name = models.JSONField(_("short name"), blank=True, default=dict)
+    kind = models.CharField(_("kind"), max_length=24, choices=Organization.Kind.choices)
+    ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
+    jurisdiction = models.ManyToManyField(
+        "territories.Territory",
+        related_name="+",
+        verbose_name=_("jurisdiction"),
+    )
+    appeals_email = models.EmailField(_("e-mail for appeals"))
+    head_name = models.CharField(_("head's full name"), max_length=200)
+    head_position = models.CharField(_("head's position"), max_length=200)
+    postal_address = models.TextField(_("postal address"))
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="organizations/applications/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    organization = models.OneToOneField(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("organization"),
+    )
+
+    class Meta:
+        verbose_name = _("application for a cabinet")
+        verbose_name_plural = _("applications for a cabinet")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A double click, or two people of one organization, file one application at a time.
+            models.UniqueConstraint(
+                fields=["ogrn"],
+                condition=Q(status="pending") & ~Q(ogrn=""),
+                name="cabinet_application_one_pending_per_ogrn",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        # A deputy is a person, registered nowhere as a legal entity; everyone else is.
+        if self.kind != Organization.Kind.DEPUTY and not self.ogrn:
+            raise ValidationError(
+                {"ogrn": _("Give the organization's OGRN; only a deputy applies without one.")}
+            )
+
+    @property
+    def title(self) -> str:
+        return translate(self.name)
+
+
+class Invitation(models.Model):
+    """A head's invitation of a person, by e-mail, to a staff role. The link in the letter holds
+    a signed token (`veche.cabinet.invitations`) that works once and until `expires_at`; whether
+    it has expired is read from the date, so no job has to mark it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("revoked")
+
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, related_name="invitations", verbose_name=_("organization")
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    # The secret half of the token: the link's signature covers it, and it dies with the row.
+    nonce = models.CharField(max_length=64, editable=False)
+    language = models.CharField(_("language of the letter"), max_length=8, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    closed_at = models.DateTimeField(_("accepted or revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[role.value for role in INVITABLE_ROLES]),
+                name="invitation_invitable_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} ({self.organization})"
+
+    def is_open(self, moment) -> bool:
+        """Pending and not yet expired at `moment`."""
+        return self.status == self.Status.PENDING and moment < self.expires_at

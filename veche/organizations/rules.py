@@ -1,4 +1,5 @@
-"""Which staff roles a person holds where: the one place the permission rules of every app ask.
+"""Which staff roles a person holds where: the one place the permission rules of every app ask;
+and who reviews the applications of organizations for a cabinet.
 
 A person's memberships are read once per user object, which for a request is `request.user`:
 the middleware, the header and the page then ask any number of role questions for one query.
@@ -8,6 +9,8 @@ Code that changes a person's roles and asks again on the same object calls `forg
 
 import contextlib
 from collections.abc import Iterable
+
+import rules
 
 from veche.organizations.models import Membership, Organization
 
@@ -73,3 +76,33 @@ def holds_role_over(user, organization: Organization, *, roles: str | Iterable[s
             return True
         current = current.parent
     return False
+
+
+# --- Applications for a cabinet --------------------------------------------------------------
+
+# The Django model permission an administrator grants (directly or by group) to the platform's
+# reviewers; superusers hold it. A staff flag alone reviews nothing.
+REVIEW_MODEL_PERMISSION = "organizations.change_cabinetapplication"
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    """A platform administrator who reviews applications for a cabinet."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(REVIEW_MODEL_PERMISSION)
+    )
+
+
+@rules.predicate
+def filed_application(user, application) -> bool:
+    return bool(user and user.is_authenticated and application.applicant_id == user.pk)
+
+
+rules.add_perm("organizations.review_applications", is_reviewer)
+# Asked with `rules.has_perm`: Django's `user.has_perm` would let a superuser decide their own.
+rules.add_perm("organizations.review_application", ~filed_application & is_reviewer)
+rules.add_perm("organizations.view_application", filed_application | is_reviewer)

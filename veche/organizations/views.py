@@ -7,10 +7,19 @@ from veche.organizations.queries import (
     organizations_by_kind,
 )
 from veche.territories.models import Territory
+from veche.territories.my_territory import current_territory
 
 
 def organization_list(request):
-    return render(request, "organizations/list.html", {"groups": organizations_by_kind()})
+    return render(
+        request,
+        "organizations/list.html",
+        {
+            "groups": organizations_by_kind(),
+            # Apps above add their parts: the cabinet, how an organization applies for one.
+            "sections": page_sections(request, "organizations"),
+        },
+    )
 
 
 def organization_logo(request, slug: str):
@@ -33,11 +42,13 @@ def organization_detail(request, slug: str):
 
 
 def league_table(request):
-    """The rating of organizations answering in a territory: this page chooses the territory,
-    the table is the "league" page's section that appeals registers (answer ratings and
-    deadlines kept)."""
+    """The rating of organizations answering in a territory and inside it: this page chooses the
+    territory (the one asked for, else the visitor's own, else the first city), the table is the
+    "league" page's section that appeals registers (answer ratings and deadlines kept)."""
     territory = Territory.objects.filter(code=request.GET.get("territory", "")).first()
     if territory is None:
+        territory = current_territory(request)
+    if territory is None or territory.kind == Territory.Kind.COUNTRY:
         territory = Territory.objects.filter(kind=Territory.Kind.CITY).order_by("code").first()
     return render(
         request,

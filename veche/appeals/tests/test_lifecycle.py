@@ -219,7 +219,11 @@ def test_the_page_of_an_escalated_problem_keeps_the_rating_of_the_earlier_answer
     rate_answer(user=signatory, appeal=sent, score=2, comment="Отписка.")
     close_appeal(author=sent.problem.author, appeal=sent, outcome=Problem.Status.UNSOLVED)
     escalate_appeal(author=sent.problem.author, appeal=sent, organization=city_hall)
-    page = client.get(
-        sent.problem.get_absolute_url(), headers={"accept-language": "en"}
-    ).content.decode()
+    url = sent.problem.get_absolute_url()
+    # While the window is open the average is not shown, so that it sways no one's rating.
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "(1 rating so far)" in page
+    assert "2.0 / 5" not in page
+    Appeal.objects.filter(pk=sent.pk).update(rating_until=timezone.now())
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "Signatories rated the answer 2.0 / 5 (1 rating)." in page

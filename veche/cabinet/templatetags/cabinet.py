@@ -1,5 +1,7 @@
-"""Display helpers of the cabinet: the deadline badge every list and page shows the same way."""
+"""Display helpers of the cabinet: the deadline badge every list and page shows the same way,
+and whether the cabinet's bar offers the staff page."""
 
+import rules
 from django import template
 
 from veche.cabinet.deadlines import days_left, deadline_state, registration_due
@@ -20,3 +22,8 @@ def deadline_badge(appeal, today):
         "register_by": register_by,
         "registration_late": register_by is not None and register_by < today,
     }
+
+
+@register.filter
+def manages_staff(user) -> bool:
+    return rules.has_perm("cabinet.manage_staff", user)

@@ -25,7 +25,16 @@ from veche.organizations.models import Membership
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
 
-ACTIONS = ["register", "message", "interim", "extension", "forward", "final", "control"]
+ACTIONS = [
+    "register",
+    "message",
+    "signatories",
+    "interim",
+    "extension",
+    "forward",
+    "final",
+    "control",
+]
 OUTSIDERS = [
     "anonymous",
     "resident",
@@ -85,6 +94,10 @@ def payload(action: str, world) -> dict:
     return {
         "register": {"register-registration_number": "ВХ-77/26"},
         "message": {"message-text": "Please tell us the exact address."},
+        "signatories": {
+            "signatories-text": "Works start on Monday.",
+            "signatories-public": "on",
+        },
         "interim": {
             "interim-text": "A commission will visit on Monday.",
             "interim-attachments": pdf(),
@@ -147,7 +160,7 @@ def test_outsiders_are_refused_and_nothing_changes(client, world, appeal_for, ac
 
 
 @pytest.mark.parametrize(
-    "action", ["register", "message", "interim", "extension", "forward", "final"]
+    "action", ["register", "message", "signatories", "interim", "extension", "forward", "final"]
 )
 def test_a_head_above_the_addressee_only_reads_and_cannot_act(client, world, appeal_for, action):
     appeal = appeal_for(action)

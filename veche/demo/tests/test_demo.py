@@ -68,8 +68,20 @@ def test_demo_shows_appeals_in_every_state():
     assert any(appeal.is_overdue for appeal in Appeal.objects.filter(status="registered"))
     assert any(appeal.rating_open for appeal in Appeal.objects.filter(status="answered"))
     assert Problem.objects.filter(status="solved").exists()
-    escalated = Appeal.objects.get(status="escalated")
+    escalated = Appeal.objects.get(status="escalated", missed_deadline="")
     assert escalated.escalation.organization == escalated.organization.parent
+
+
+def test_demo_shows_an_appeal_escalated_as_overdue_and_one_under_control():
+    call_command("demo")
+    late = Appeal.objects.get(status="escalated", missed_deadline="registration")
+    assert late.registered_at is None
+    assert late.escalation.organization == late.organization.parent
+    assert late.escalation.signature_count > 1
+    watched = Appeal.objects.get(under_control=True)
+    assert watched.is_overdue
+    assert watched.control_periods.get().lifted_at is None
+    assert watched.messages.filter(audience="signatories", public=True).exists()
 
 
 def test_demo_refuses_to_load_in_production(settings):

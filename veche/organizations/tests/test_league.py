@@ -35,9 +35,9 @@ def test_the_league_table_takes_the_same_queries_for_many_organizations(client):
     url = f"/organizations/rating/?territory={city.code}"
     rated_organizations(city, 3)
     few, html = queries_for(client, url)
-    assert html.count('<th scope="row">') == 3
+    assert html.count('<th scope="row"') == 3
     rated_organizations(city, 27)
     many, html = queries_for(client, url)
-    assert html.count('<th scope="row">') == 30
+    assert html.count('<th scope="row"') == 30
     assert many == few
     assert many <= 15

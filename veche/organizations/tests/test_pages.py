@@ -93,7 +93,8 @@ def test_organization_page_shows_its_answers_and_the_appeals_addressed_to_it(cli
         '<h2 id="contacts-title">Contacts</h2>',
         '<h2 id="jurisdiction-title">Answers for</h2>',
         '<h2 id="score-title">Answers and deadlines</h2>',
-        '<a href="/organizations/rating/">Rating of organizations</a>',
+        '<a href="/organizations/rating/?territory=kazan-sovetsky#organization-office">'
+        "How it compares: rating of organizations in Sovetsky District</a>",
         '<h2 id="appeals-title">Appeals addressed here</h2>',
         "Broken swings in the yard",
         '<a href="/problems/?organization=office">',
@@ -118,18 +119,27 @@ def test_organization_page_query_count_does_not_grow_with_appeals_and_children(
     assert len(re.findall(r'href="/problems/\d+/"', html)) == 10
 
 
-def test_rating_of_organizations_ranks_those_answering_in_the_territory(client):
+def test_rating_of_organizations_ranks_those_answering_in_the_territory_and_inside_it(client):
     city = make_territory("kazan", kind=Territory.Kind.CITY, en="Kazan")
     make_organization(jurisdiction=[city], en="City Hall")
     make_organization(jurisdiction=[make_territory(parent=city)], en="District Office")
     make_territory("zelenodolsk", kind=Territory.Kind.CITY, en="Zelenodolsk")
     # The first city by code is shown until another territory is chosen.
     html = client.get("/organizations/rating/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<caption>Organizations answering in Kazan</caption>" in html
     assert "City Hall" in html
-    assert "District Office" not in html  # it answers inside the city, not for all of it
+    assert "District Office" in html  # it answers inside the city
     html = client.get(
         "/organizations/rating/?territory=zelenodolsk", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert '<option value="zelenodolsk" selected>' in html
     assert "No organizations answer here yet" in html
+    assert "City Hall" not in html
+
+
+def test_the_rating_opens_on_the_visitors_own_territory(client):
+    city = make_territory("kazan", kind=Territory.Kind.CITY, en="Kazan")
+    district = make_territory("kazan-sovetsky", parent=city, en="Sovetsky District")
+    make_territory("aaa-city", kind=Territory.Kind.CITY, en="Another City")
+    client.post("/territory/choose/", {"territory": district.code})
+    html = client.get("/organizations/rating/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="kazan-sovetsky" selected>' in html

@@ -1,0 +1,291 @@
+"""What operators do with the routing and delivery of appeals, without a shell: categories,
+responsibilities (category × territory → organization), appeal policies and dispatches.
+
+Every change is asked of the operator's Django model permission (granted by an administrator,
+directly or through a group; a staff flag alone grants nothing) and leaves an audit row in its
+transaction, naming what changed. The admin pages (`appeals/admin.py`) call these functions and
+nothing else to change these rows.
+
+A dispatch given up after its last attempt tells every operator who may act on dispatches
+(`appeals.change_dispatch`), once for each giving up, with a notice and an e-mail
+(`dispatch_gave_up`, which the outbox calls).
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from veche.appeals.models import DISPATCH_KIND, AppealPolicy, Category, Dispatch, Responsibility
+from veche.core import outbox
+from veche.core.audit import record_event
+from veche.core.models import AuditEvent, OutboxMessage
+from veche.notifications import registry
+from veche.notifications.services import announce
+from veche.organizations.models import Organization
+
+MIN_REASON_LENGTH = 10
+
+
+def _require(actor, allowed: bool) -> None:
+    if not (actor and actor.is_authenticated and actor.is_active and actor.is_staff and allowed):
+        raise PermissionDenied(_("Only operators with this permission may do it."))
+
+
+def _values(row: Model) -> dict:
+    """The row's own fields as JSON values (a foreign key as its id), for the audit row."""
+    values = {}
+    for model_field in row._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        value = model_field.value_from_object(row)
+        if not isinstance(value, str | int | float | bool | dict | list | type(None)):
+            value = str(value)
+        values[model_field.attname] = value
+    return values
+
+
+def _save(actor, row: Model, *, noun: str) -> Model:
+    """Validate and save the row; record what it was made of, or what changed in it."""
+    with transaction.atomic():
+        before = None
+        if row.pk is not None:
+            stored = type(row).objects.select_for_update().filter(pk=row.pk).first()
+            before = _values(stored) if stored is not None else None
+        row.full_clean()
+        row.save()
+        after = _values(row)
+        if before is None:
+            record_event(actor=actor, action=f"{noun}.created", target=row, data=after)
+        else:
+            changed = {name: [before.get(name), value] for name, value in after.items()}
+            changed = {name: pair for name, pair in changed.items() if pair[0] != pair[1]}
+            if changed:
+                record_event(actor=actor, action=f"{noun}.changed", target=row, data=changed)
+    return row
+
+
+def _delete(actor, row: Model, *, noun: str) -> None:
+    with transaction.atomic():
+        # Recorded before the row goes, while it still has its id.
+        record_event(actor=actor, action=f"{noun}.deleted", target=row, data=_values(row))
+        row.delete()
+
+
+# --- Categories, responsibilities, policies ----------------------------------------------------
+
+
+def save_category(*, actor, category: Category) -> Category:
+    _require(
+        actor, actor.has_perm("appeals.change_category" if category.pk else "appeals.add_category")
+    )
+    return _save(actor, category, noun="category")
+
+
+def delete_category(*, actor, category: Category) -> None:
+    _require(actor, actor.has_perm("appeals.delete_category"))
+    if category.problems.exists():
+        raise ValidationError(_("Problems are filed under this category: it cannot be deleted."))
+    _delete(actor, category, noun="category")
+
+
+def save_responsibility(*, actor, responsibility: Responsibility) -> Responsibility:
+    _require(
+        actor,
+        actor.has_perm(
+            "appeals.change_responsibility" if responsibility.pk else "appeals.add_responsibility"
+        ),
+    )
+    return _save(actor, responsibility, noun="responsibility")
+
+
+def delete_responsibility(*, actor, responsibility: Responsibility) -> None:
+    _require(actor, actor.has_perm("appeals.delete_responsibility"))
+    _delete(actor, responsibility, noun="responsibility")
+
+
+def save_appeal_policy(*, actor, policy: AppealPolicy) -> AppealPolicy:
+    _require(
+        actor,
+        actor.has_perm("appeals.change_appealpolicy" if policy.pk else "appeals.add_appealpolicy"),
+    )
+    return _save(actor, policy, noun="appeal_policy")
+
+
+def delete_appeal_policy(*, actor, policy: AppealPolicy) -> None:
+    """The organization's appeals follow the site's defaults again."""
+    _require(actor, actor.has_perm("appeals.delete_appealpolicy"))
+    _delete(actor, policy, noun="appeal_policy")
+
+
+# --- Dispatches --------------------------------------------------------------------------------
+
+
+def dispatches_for_operators() -> QuerySet[Dispatch]:
+    """Dispatches with how their letter is going (state, attempts, last error, next attempt),
+    read with the dispatch in one query."""
+    letter = OutboxMessage.objects.filter(kind=DISPATCH_KIND, target_id=OuterRef("pk"))
+
+    def of_letter(name: str) -> Subquery:
+        return Subquery(letter.values(name)[:1])
+
+    return Dispatch.objects.select_related("appeal__problem", "organization").annotate(
+        letter_state=of_letter("state"),
+        letter_attempts=of_letter("attempts"),
+        letter_error=of_letter("last_error"),
+        letter_next_attempt=of_letter("next_attempt_at"),
+        letter_sent_at=of_letter("sent_at"),
+    )
+
+
+def _letter(dispatch: Dispatch) -> OutboxMessage:
+    # A dispatch stored before the outbox carried dispatches gets its letter now.
+    return outbox.put(kind=DISPATCH_KIND, target_id=dispatch.pk)
+
+
+def resend_dispatch(*, actor, dispatch: Dispatch, reason: str = "") -> OutboxMessage:
+    """Send the appeal's letter to the dispatch's recipient once more, whatever became of the
+    last attempts (failed, given up, or delivered but not received)."""
+    _require(actor, actor.has_perm("appeals.change_dispatch"))
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        before = _letter(dispatch)
+        letter = outbox.send_again(before)
+        record_event(
+            actor=actor,
+            action="dispatch.resent",
+            target=dispatch,
+            data={
+                "recipient": dispatch.recipient,
+                "state": before.state,
+                "attempts": before.attempts,
+                "reason": reason.strip()[:500],
+            },
+        )
+    return letter
+
+
+def change_dispatch_recipient(
+    *, actor, dispatch: Dispatch, recipient: str, reason: str, for_future: bool = False
+) -> Dispatch:
+    """Send the appeal to another address (the organization's own was wrong or gone), with the
+    reason on record. With `for_future`, the organization's dispatch e-mail changes too, so its
+    next appeals go there."""
+    _require(actor, actor.has_perm("appeals.change_dispatch"))
+    recipient, reason = recipient.strip().lower(), " ".join(reason.split())
+    validate_email(recipient)
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(_("Say why the address changes (at least 10 characters)."))
+    if for_future and not actor.has_perm("organizations.change_organization"):
+        raise PermissionDenied(_("Only operators who may edit organizations change their e-mail."))
+    with transaction.atomic():
+        dispatch = (
+            Dispatch.objects.select_for_update().select_related("organization").get(pk=dispatch.pk)
+        )
+        if recipient == dispatch.recipient.lower():
+            raise ValidationError(_("The appeal already goes to this address."))
+        previous = dispatch.recipient
+        dispatch.recipient = recipient
+        dispatch.save(update_fields=["recipient"])
+        letter = outbox.send_again(_letter(dispatch))
+        data = {"from": previous, "to": recipient, "reason": reason[:500]}
+        if for_future:
+            organization = dispatch.organization
+            data["organization_email_was"] = organization.dispatch_email
+            Organization.objects.filter(pk=organization.pk).update(dispatch_email=recipient)
+        record_event(
+            actor=actor,
+            action="dispatch.recipient_changed",
+            target=dispatch,
+            data=data | {"message": letter.message_id},
+        )
+    return dispatch
+
+
+DISPATCH_ACTIONS = {
+    "dispatch.gave_up": gettext_lazy("given up after the last attempt"),
+    "dispatch.resent": gettext_lazy("sent again"),
+    "dispatch.recipient_changed": gettext_lazy("sent to another address"),
+}
+
+
+def dispatch_history(dispatch: Dispatch) -> list[AuditEvent]:
+    """The audit events of the dispatch, newest first, with who acted and what it was called."""
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=Dispatch._meta.label_lower, object_id=str(dispatch.pk)
+        )
+        .select_related("actor")
+        .order_by("-id")
+    )
+    for event in events:
+        event.label = DISPATCH_ACTIONS.get(event.action, event.action)
+    return events
+
+
+# --- Telling the operators of a dispatch given up ----------------------------------------------
+
+
+def operators() -> set[int]:
+    """Active staff who may act on dispatches (directly, by group, or as superusers)."""
+    people = get_user_model().objects.with_perm(
+        "appeals.change_dispatch",
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    return set(people.filter(is_staff=True).values_list("pk", flat=True))
+
+
+def dispatch_gave_up(message: OutboxMessage) -> None:
+    """The outbox gave up the letter of a dispatch: on record, and every operator is told."""
+    dispatch = Dispatch.objects.filter(pk=message.target_id).first()
+    if dispatch is None:
+        return
+    facts = {"attempts": message.attempts, "error": message.last_error[:500]}
+    record_event(
+        actor=None,
+        action="dispatch.gave_up",
+        target=dispatch,
+        data=facts | {"recipient": dispatch.recipient},
+    )
+    announce(subject=dispatch, event="gave_up", context=facts)
+
+
+class DispatchGaveUp(registry.Notice):
+    kind = "dispatch_gave_up"
+    title = gettext_lazy("An appeal could not be delivered to %(organization)s")
+
+    def load(self, dispatch, context):
+        return {"attempts": context.get("attempts"), "error": context.get("error", "")}
+
+    def audience(self, dispatch, context, extra):
+        return operators()
+
+    def url(self, dispatch, extra):
+        return reverse("admin:appeals_dispatch_change", args=[dispatch.pk])
+
+    def title_params(self, dispatch, extra):
+        return {"organization": dispatch.organization.title}
+
+    def template_context(self, dispatch, extra):
+        return {
+            "dispatch": dispatch,
+            "appeal": dispatch.appeal,
+            "problem": dispatch.appeal.problem,
+        } | extra
+
+    @property
+    def template_name(self) -> str:
+        return "appeals/notices/dispatch_gave_up.txt"
+
+
+def register() -> None:
+    registry.register_subject(
+        Dispatch.objects.select_related("appeal__problem", "organization"),
+        events={"gave_up": (DispatchGaveUp(),)},
+    )
