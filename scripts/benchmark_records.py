@@ -431,7 +431,8 @@ def thousands(number: int) -> str:
 def markdown(results: dict, where: str) -> str:
     """The figures as the README's tables."""
     lines = [
-        f"Measured on {where}, {time.strftime('%Y-%m-%d')}: each build in a child process of its"
+        f"Measured on {where.split(',')[0]}, {time.strftime('%Y-%m-%d')}: each build in a child"
+        " process of its"
         " own (time from its start, CPU time of the process, its peak resident memory with Python,"
         " Django and WeasyPrint loaded).",
         "",

@@ -23,7 +23,8 @@ from veche.demo.idp.citizens import citizen_records
 REPO_DIR = Path(__file__).resolve().parent.parent
 CLIENT_ID = "veche-demo"
 CLIENT_SECRET = "veche-demo-test-secret"
-STARTUP_TIMEOUT = 20.0
+# Generous: it answers as soon as it is up, and a loaded CI machine starts Django slowly.
+STARTUP_TIMEOUT = 90.0
 
 
 @dataclass(frozen=True)

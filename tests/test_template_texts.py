@@ -54,3 +54,19 @@ def test_every_russian_plural_has_its_three_forms():
         and sorted(k for k, v in entry.msgstr_plural.items() if v.strip()) != [0, 1, 2]
     ]
     assert incomplete == []
+
+
+def test_every_russian_plural_form_names_the_count_it_is_chosen_by():
+    """Russian uses its "one" form for 21 and 31 as well as for 1, so a form that drops the
+    number ("Дата перенесена") tells a reader of 21 dates that one was moved."""
+    catalogue = polib.pofile(str(VECHE / "locale" / "ru" / "LC_MESSAGES" / "django.po"))
+    placeholder = re.compile(r"%\((\w+)\)s|{{\s*(\w+)\s*}}")
+    missing = [
+        entry.msgid
+        for entry in catalogue
+        if entry.msgid_plural and not entry.obsolete
+        for names in [{a or b for a, b in placeholder.findall(entry.msgid_plural)}]
+        for form in entry.msgstr_plural.values()
+        if names - {a or b for a, b in placeholder.findall(form)}
+    ]
+    assert missing == []

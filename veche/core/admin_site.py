@@ -27,6 +27,18 @@ class IdsField(forms.ModelMultipleChoiceField):
             ) from None
 
 
+class IdField(forms.ModelChoiceField):
+    """A choice of one row that takes an integer past 64 bits for the unknown id it is."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class GuardedAutocomplete:
     """An autocomplete that renders a forged id it was sent back as no choice, rather than
     asking the database for it (Django's own passes it to the query, a server error)."""
@@ -45,22 +57,12 @@ class GuardedAutocompleteSelectMultiple(GuardedAutocomplete, AutocompleteSelectM
     pass
 
 
-class RefusesForgedIds:
-    """An action's selected rows must be ids of the model: a forged one is a bad request."""
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "POST":
-            primary_key = self.model._meta.pk
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                try:
-                    key = primary_key.to_python(value)
-                except ValidationError:
-                    raise BadRequest("A forged row in an admin action.") from None
-                if isinstance(key, int) and parse_id(str(key)) is None:
-                    raise BadRequest("A forged row in an admin action.")
-        return super().changelist_view(request, extra_context)
+class GuardsChoices:
+    """Choices of other rows (autocompletes, many-to-many) answer a forged id with a form error:
+    for model admins and their inlines alike."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = GuardedAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -76,11 +78,37 @@ class RefusesForgedIds:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def guarded(admin_class: type) -> type:
+    return type(
+        admin_class.__name__, (GuardsChoices, admin_class), {"__module__": admin_class.__module__}
+    )
+
+
+class RefusesForgedIds(GuardsChoices):
+    """An action's selected rows must be ids of the model: a forged one is a bad request."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            primary_key = self.model._meta.pk
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                try:
+                    key = primary_key.to_python(value)
+                except ValidationError:
+                    raise BadRequest("A forged row in an admin action.") from None
+                if isinstance(key, int) and parse_id(str(key)) is None:
+                    raise BadRequest("A forged row in an admin action.")
+        return super().changelist_view(request, extra_context)
+
+
 class AdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        guarded = type(base.__name__, (RefusesForgedIds, base), {"__module__": base.__module__})
-        super().register(model_or_iterable, guarded, **options)
+        attributes = {
+            "__module__": base.__module__,
+            "inlines": [guarded(inline) for inline in base.inlines],
+        }
+        model_admin = type(base.__name__, (RefusesForgedIds, base), attributes)
+        super().register(model_or_iterable, model_admin, **options)
 
 
 class AdminConfig(DjangoAdminConfig):

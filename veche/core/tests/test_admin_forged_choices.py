@@ -47,3 +47,24 @@ def test_a_name_that_is_no_object_of_texts_is_a_form_error(admin_client, name):
     assert response.status_code == 200
     assert "name" in response.context["adminform"].form.errors
     assert Organization.objects.get(pk=organization.pk).name == organization.name
+
+
+@pytest.mark.parametrize("forged", ["1;DROP TABLE x", "99999999999999999999"])
+def test_a_forged_id_in_an_inlines_autocomplete_is_a_form_error(admin_client, forged):
+    organization = make_organization()
+    response = admin_client.post(
+        f"/admin/organizations/organization/{organization.pk}/change/",
+        {
+            "slug": organization.slug,
+            "name": '{"ru": "Управа", "en": "Office"}',
+            "kind": organization.kind,
+            "dispatch_email": organization.dispatch_email,
+            "postal_address": organization.postal_address,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": forged,
+            "memberships-0-role": "official",
+        },
+    )
+    assert response.status_code == 200
+    assert not organization.memberships.exists()
