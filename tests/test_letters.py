@@ -208,6 +208,19 @@ class AppealCast:
             official=self.official, appeal=self.appeal, registration_number="КО-123/26"
         )
 
+    def received(self, actions) -> "AppealCast":
+        """Sent and registered (a prelude): where the organization's acts start."""
+        for step in (self.send, self.register):
+            with actions(prelude=True):
+                step()
+        self.appeal.refresh_from_db()
+        return self
+
+    def three_days_late(self) -> datetime.datetime:
+        """A morning three days after the answer was due."""
+        day = self.appeal.due_date + datetime.timedelta(days=3)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
     def answer(self, kind: str, text: str = ANSWER_TEXT):
         self.appeal.refresh_from_db()
         appeals.answer_appeal(official=self.official, appeal=self.appeal, kind=kind, text=text)
@@ -283,9 +296,7 @@ def appeal_forwarded(language, actions):
     other = make_organization(ru="Управа Кировского района", en="Kirovsky district office")
     make_staff(other)
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.forward_appeal(
             official=cast.official, appeal=cast.appeal, organization=other, reason=REASON
@@ -323,9 +334,7 @@ def appeal_forwarded_before_the_worker_came(language, actions):
 def appeal_correspondence(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.send_message(
             sender=cast.official, appeal=cast.appeal, text="Уточните номер дома, пожалуйста."
@@ -363,16 +372,8 @@ def appeal_escalated(language, actions):
 def appeal_overdue(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
-    cast.appeal.refresh_from_db()
-    late = timezone.make_aware(
-        datetime.datetime.combine(
-            cast.appeal.due_date + datetime.timedelta(days=3), datetime.time(9)
-        )
-    )
-    with time_machine.travel(late, tick=False), actions():
+    cast.received(actions)
+    with time_machine.travel(cast.three_days_late(), tick=False), actions():
         call_command("notify_daily", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {"appeals/notices/appeal_overdue.txt": ["КО-123/26", cast.title]}, cast.title
 
@@ -395,9 +396,7 @@ def appeal_under_control(language, actions):
     cast = AppealCast()
     head = make_staff(cast.city, Membership.Role.HEAD)
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.set_under_control(head=head, appeal=cast.appeal, under_control=True)
     return {
@@ -409,9 +408,7 @@ def appeal_under_control(language, actions):
 def appeal_message_to_signatories(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.message_signatories(
             official=cast.official,
@@ -430,10 +427,7 @@ def appeal_message_to_signatories(language, actions):
 def appeal_solved_before_the_answer(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
-    cast.appeal.refresh_from_db()
+    cast.received(actions)
     with actions():
         appeals.close_appeal(author=cast.author, appeal=cast.appeal, outcome=Problem.Status.SOLVED)
     solved = {"en": "solved", "ru": "решена"}[language]
@@ -446,16 +440,8 @@ def appeal_solved_before_the_answer(language, actions):
 def appeal_escalated_while_late(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
-    cast.appeal.refresh_from_db()
-    late = timezone.make_aware(
-        datetime.datetime.combine(
-            cast.appeal.due_date + datetime.timedelta(days=3), datetime.time(9)
-        )
-    )
-    with time_machine.travel(late, tick=False), actions():
+    cast.received(actions)
+    with time_machine.travel(cast.three_days_late(), tick=False), actions():
         appeals.escalate_appeal(author=cast.author, appeal=cast.appeal, organization=cast.city)
     return {
         "appeals/notices/appeal_escalated_while_late.txt": [
