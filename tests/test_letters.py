@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.template.base import Template
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -38,7 +39,11 @@ from tests.factories import (
 from tests.outbox import deliver_everything
 from veche.accounts.models import User
 from veche.appeals import services as appeals
-from veche.appeals.models import Answer, Problem
+from veche.appeals.models import DISPATCH_KIND, Answer, Problem
+from veche.cabinet import services as cabinets
+from veche.cabinet.invitation_tokens import make_token
+from veche.cabinet.tests.registration import file_application, make_reviewer
+from veche.core import outbox
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion, Follow, Submission
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
@@ -73,10 +78,15 @@ FLAWS = {
     "unformatted placeholder": re.compile(r"%\(\w+\)[sd]|%s\b"),
     "doubled full stop": re.compile(r"(?<!\.)\.\.(?!\.)|г\.\."),
     "number without a number": re.compile(r"(№|No\.)[ \t]*(?=[,.:;)]|$)", re.M),
+    # An included text that ends with a line break splits the paragraph it is part of.
+    "paragraph broken by a line break": re.compile(r"[.!?]\n [^\s-]"),
 }
 URL_OR_ADDRESS = re.compile(r"https?://\S+|\S+@\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b")
 # Latin words a Russian letter may carry: formats of the documents it names.
 LATIN_ALLOWED = {"PDF", "DOCX"}
+# A mail server's refusal, which the operators' notice quotes as it came.
+REFUSAL = ConnectionRefusedError(111, "Connection refused")
+REFUSAL_TEXT = f"{type(REFUSAL).__name__}: {REFUSAL}"
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'-]+\b")
 
 
@@ -85,7 +95,7 @@ def flaws_of(text: str, language: str) -> list[str]:
     if not text.strip():
         found.append("empty")
     if language == "ru":
-        words = LATIN_WORD.findall(URL_OR_ADDRESS.sub(" ", text))
+        words = LATIN_WORD.findall(URL_OR_ADDRESS.sub(" ", text.replace(REFUSAL_TEXT, " ")))
         found += [f"English in Russian: {w!r}" for w in words if w.strip("-") not in LATIN_ALLOWED]
     return found
 
@@ -99,6 +109,7 @@ def test_the_reading_catches_each_flaw():
     assert flaws_of("registered under No. .", "en")
     assert flaws_of("Организатор reviewed your submission", "ru")
     assert flaws_of("   ", "en")
+    assert flaws_of("It was due by 1 May.\n Its author took it higher.", "en")
     assert not flaws_of("Откройте на сайте: https://veche.example/d/1/ (PDF)…", "ru")
     assert not flaws_of("The appeal No. КО-12/26 was sent on 1 May 2027.", "en")
 
@@ -152,7 +163,8 @@ Names = dict[str, list[str]]
 class Case:
     name: str
     templates: tuple[str, ...]
-    run: Callable[[str, Callable], tuple[Names, str]]  # → names, the title every letter names
+    # → the names, and the title every letter names (or one of the titles)
+    run: Callable[[str, Callable], tuple[Names, str | tuple[str, ...]]]
 
 
 NOTICE_MAIL = "notifications/email/notice.txt"
@@ -195,6 +207,19 @@ class AppealCast:
         appeals.register_appeal(
             official=self.official, appeal=self.appeal, registration_number="КО-123/26"
         )
+
+    def received(self, actions) -> "AppealCast":
+        """Sent and registered (a prelude): where the organization's acts start."""
+        for step in (self.send, self.register):
+            with actions(prelude=True):
+                step()
+        self.appeal.refresh_from_db()
+        return self
+
+    def three_days_late(self) -> datetime.datetime:
+        """A morning three days after the answer was due."""
+        day = self.appeal.due_date + datetime.timedelta(days=3)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
     def answer(self, kind: str, text: str = ANSWER_TEXT):
         self.appeal.refresh_from_db()
@@ -271,9 +296,7 @@ def appeal_forwarded(language, actions):
     other = make_organization(ru="Управа Кировского района", en="Kirovsky district office")
     make_staff(other)
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.forward_appeal(
             official=cast.official, appeal=cast.appeal, organization=other, reason=REASON
@@ -311,9 +334,7 @@ def appeal_forwarded_before_the_worker_came(language, actions):
 def appeal_correspondence(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
+    cast.received(actions)
     with actions():
         appeals.send_message(
             sender=cast.official, appeal=cast.appeal, text="Уточните номер дома, пожалуйста."
@@ -351,16 +372,8 @@ def appeal_escalated(language, actions):
 def appeal_overdue(language, actions):
     cast = AppealCast()
     everyone_speaks(language)
-    for step in (cast.send, cast.register):
-        with actions(prelude=True):
-            step()
-    cast.appeal.refresh_from_db()
-    late = timezone.make_aware(
-        datetime.datetime.combine(
-            cast.appeal.due_date + datetime.timedelta(days=3), datetime.time(9)
-        )
-    )
-    with time_machine.travel(late, tick=False), actions():
+    cast.received(actions)
+    with time_machine.travel(cast.three_days_late(), tick=False), actions():
         call_command("notify_daily", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {"appeals/notices/appeal_overdue.txt": ["КО-123/26", cast.title]}, cast.title
 
@@ -377,6 +390,142 @@ def daily_digest(language, actions):
     with actions():
         call_command("notify_daily", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {"notifications/email/digest.txt": [cast.title]}, cast.title
+
+
+def appeal_under_control(language, actions):
+    cast = AppealCast()
+    head = make_staff(cast.city, Membership.Role.HEAD)
+    everyone_speaks(language)
+    cast.received(actions)
+    with actions():
+        appeals.set_under_control(head=head, appeal=cast.appeal, under_control=True)
+    return {
+        "appeals/notices/appeal_under_control.txt": [cast.org(cast.city), cast.org()],
+        "appeals/notices/appeal_under_control_addressee.txt": [cast.org(cast.city), cast.title],
+    }, cast.title
+
+
+def appeal_message_to_signatories(language, actions):
+    cast = AppealCast()
+    everyone_speaks(language)
+    cast.received(actions)
+    with actions():
+        appeals.message_signatories(
+            official=cast.official,
+            appeal=cast.appeal,
+            text="Работы во дворе начнутся в мае.",
+            public=True,
+        )
+    return {
+        "appeals/notices/message_to_signatories.txt": [
+            cast.org(),
+            "Работы во дворе начнутся в мае.",
+        ]
+    }, cast.title
+
+
+def appeal_solved_before_the_answer(language, actions):
+    cast = AppealCast()
+    everyone_speaks(language)
+    cast.received(actions)
+    with actions():
+        appeals.close_appeal(author=cast.author, appeal=cast.appeal, outcome=Problem.Status.SOLVED)
+    solved = {"en": "solved", "ru": "решена"}[language]
+    return {
+        "appeals/notices/appeal_closed_before_answer.txt": [cast.title],
+        "appeals/notices/appeal_closed.txt": [solved],
+    }, cast.title
+
+
+def appeal_escalated_while_late(language, actions):
+    cast = AppealCast()
+    everyone_speaks(language)
+    cast.received(actions)
+    with time_machine.travel(cast.three_days_late(), tick=False), actions():
+        appeals.escalate_appeal(author=cast.author, appeal=cast.appeal, organization=cast.city)
+    return {
+        "appeals/notices/appeal_escalated_while_late.txt": [
+            cast.org(),
+            cast.org(cast.city),
+            cast.title,
+        ],
+        "appeals/notices/_missed_deadline.txt": [cast.org()],
+    }, cast.title
+
+
+def dispatch_given_up(language, actions):
+    """The addressee's mail server refuses the appeal until the outbox gives up: the operators
+    hear of it."""
+    cast = AppealCast()
+    make_user(is_staff=True, is_superuser=True)  # an operator
+
+    def refuse(message):
+        raise REFUSAL
+
+    everyone_speaks(language)
+    with (
+        override_settings(VECHE_OUTBOX_MAX_ATTEMPTS=1),
+        mock.patch.dict(outbox.SENDERS, {DISPATCH_KIND: refuse}),
+        actions(),
+    ):
+        cast.send()
+    recipient = cast.organization.dispatch_email
+    return {
+        "appeals/notices/dispatch_gave_up.txt": [cast.org(), recipient, cast.title, REFUSAL_TEXT]
+    }, cast.org()
+
+
+def cabinet_applications(language, actions):
+    """A verified person applies for a cabinet; a platform administrator approves one
+    application and refuses another."""
+    territory = make_territory()
+    reviewer = make_reviewer()
+    everyone_speaks(language)
+    with actions():
+        approved = file_application(territory=territory)
+    with actions():
+        refused = file_application(territory=territory)
+    everyone_speaks(language)
+    with actions():
+        cabinets.approve_application(
+            user=reviewer, application=approved, slug=f"cabinet-{approved.pk}"
+        )
+    reason = "Не приложены сведения о руководителе."
+    with actions():
+        cabinets.refuse_application(user=reviewer, application=refused, reason=reason)
+    names = [approved.title, refused.title]
+    return {
+        "cabinet/notices/application_filed.txt": [],
+        "cabinet/notices/application_approved.txt": [approved.title],
+        "cabinet/notices/application_refused.txt": [refused.title, reason],
+    }, tuple(names)
+
+
+def staff_invitation(language, actions):
+    """A head invites an official by e-mail; the invited person accepts."""
+    office = make_organization(ru="МУП «Водоканал»", en="Vodokanal municipal company")
+    head = make_staff(office, Membership.Role.HEAD, last_name="Гарипов", first_name="Тимур")
+    invited = make_user("invited@example.org", last_name="Новикова", first_name="Анна")
+    everyone_speaks(language)
+    with actions():
+        invitation = cabinets.invite_staff(
+            user=head,
+            organization=office,
+            email="invited@example.org",
+            role=Membership.Role.OFFICIAL,
+            position="Ведущий специалист",
+            language=language,
+        )
+    with actions():
+        cabinets.accept_invitation(user=invited, token=make_token(invitation))
+    return {
+        "cabinet/email/invitation.txt": [
+            str(office.title),
+            "Ведущий специалист",
+            "invited@example.org",
+        ],
+        "cabinet/notices/invitation_accepted.txt": [str(office.title), "Новикова"],
+    }, str(office.title)
 
 
 # --- Discussions --
@@ -644,6 +793,47 @@ CASES = (
         appeal_escalated,
     ),
     Case("appeal overdue", ("appeals/notices/appeal_overdue.txt",), appeal_overdue),
+    Case(
+        "appeal under control",
+        (
+            "appeals/notices/appeal_under_control.txt",
+            "appeals/notices/appeal_under_control_addressee.txt",
+        ),
+        appeal_under_control,
+    ),
+    Case(
+        "appeal's officials write to its signatories",
+        ("appeals/notices/message_to_signatories.txt",),
+        appeal_message_to_signatories,
+    ),
+    Case(
+        "appeal solved before the answer",
+        ("appeals/notices/appeal_closed_before_answer.txt", "appeals/notices/appeal_closed.txt"),
+        appeal_solved_before_the_answer,
+    ),
+    Case(
+        "appeal escalated while late",
+        (
+            "appeals/notices/appeal_escalated_while_late.txt",
+            "appeals/notices/_missed_deadline.txt",
+        ),
+        appeal_escalated_while_late,
+    ),
+    Case("dispatch given up", ("appeals/notices/dispatch_gave_up.txt",), dispatch_given_up),
+    Case(
+        "cabinet applications",
+        (
+            "cabinet/notices/application_filed.txt",
+            "cabinet/notices/application_approved.txt",
+            "cabinet/notices/application_refused.txt",
+        ),
+        cabinet_applications,
+    ),
+    Case(
+        "staff invitation",
+        ("cabinet/email/invitation.txt", "cabinet/notices/invitation_accepted.txt"),
+        staff_invitation,
+    ),
     Case("daily digest", ("notifications/email/digest.txt",), daily_digest),
     Case("discussion announced", ("discussions/notices/announced.txt",), discussion_announced),
     Case(
@@ -774,7 +964,8 @@ def test_each_letter_reads_right(
     assert written, "the case wrote no letter"
     for letter in written:
         problems += [f"to {letter.to}: {flaw}" for flaw in flaws_of(letter.text, language)]
-        if title not in letter.text:
-            problems.append(f"to {letter.to}: does not name {title!r}")
+        titles = (title,) if isinstance(title, str) else title
+        if not any(one in letter.text for one in titles):
+            problems.append(f"to {letter.to}: does not name {' or '.join(titles)!r}")
     shown = "\n\n".join(f"--- to {letter.to}\n{letter.text}" for letter in written)
     assert not problems, "\n".join(problems) + "\n\nThe letters:\n" + shown

@@ -332,14 +332,14 @@ class EscalatedWhileLate(AboutEscalation):
     title = _("The appeal “%(problem)s” you did not answer in time was taken to %(organization)s")
 
     def audience(self, appeal, context, extra):
-        return officials_of(appeal.organization_id) if context.get("missed") else set()
+        return officials_of(extra["organization"].pk) if context.get("missed") else set()
 
     def url(self, appeal, extra):
         return cabinet_url(appeal)
 
 
 class AboutControl(Notice):
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         period = (
             ControlPeriod.objects.select_related("organization")
             .filter(pk=context.get("period"), appeal=appeal)
@@ -373,7 +373,7 @@ class MessageToSignatories(Notice):
     kind = "message_to_signatories"
     title = _("%(organization)s wrote to the signatories of the appeal “%(problem)s”")
 
-    def load(self, appeal, context):
+    def details(self, appeal, context):
         return {"message": Message.objects.filter(pk=context.get("message"), appeal=appeal).first()}
 
     def audience(self, appeal, context, extra):
