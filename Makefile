@@ -4,11 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VECHE := $(BIN)/veche
 
-<<<<<<< HEAD
-.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark benchmark-surge
-=======
-.PHONY: demo test system-packages lint format install install-dev translations messages serve worker clean benchmark benchmark-records
->>>>>>> main
+.PHONY: demo test system-packages lint format install install-dev translations messages clean benchmark benchmark-surge benchmark-records
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,18 +49,16 @@ format: install-dev
 benchmark: install
 	$(BIN)/python scripts/benchmark_problems.py
 
-<<<<<<< HEAD
 # A viral appeal: signing, the appeal page, overload, a killed worker and a PostgreSQL restart,
 # against a floor measured in the same run (README, "Performance"). Needs root for its own
 # PostgreSQL cluster and to install wrk; `--quick` for short runs, `--help` for the rest.
 benchmark-surge: install translations
 	$(BIN)/python scripts/benchmark_surge.py $(ARGS)
-=======
+
 # Builds the records of hearings with 1 000 and 10 000 submissions (protocol, conclusion, annex,
 # their DOCX) and times the discussion page, in a database of its own; writes the README's table.
 benchmark-records: install
 	$(BIN)/python scripts/benchmark_records.py --readme
->>>>>>> main
 
 # For developers changing texts (needs GNU gettext's xgettext).
 messages: install
