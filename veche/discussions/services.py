@@ -33,6 +33,7 @@ from veche.discussions.models import (
     Stage,
     Submission,
 )
+from veche.discussions.queries import identification_of, may_build, unreviewed
 from veche.discussions.records import builds
 from veche.discussions.schedule import (
     MOVABLE_FIELDS,
@@ -41,7 +42,7 @@ from veche.discussions.schedule import (
     schedule_warnings,
 )
 from veche.discussions.wording import PHRASES
-from veche.identity.eligibility import check_eligibility, legal_entity_of
+from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule, Level
 from veche.moderation.screening import is_obscene, is_threatening
 from veche.notifications.services import announce
@@ -123,18 +124,6 @@ def _set_eligibility(discussion: Discussion, eligibility: dict) -> None:
             },
         )
         rule.territories.set(territories)
-
-
-def eligibility_of(discussion: Discussion) -> EligibilityRule | None:
-    return (
-        EligibilityRule.objects.filter(
-            action=EligibilityRule.Action.SUBMIT,
-            content_type=ContentType.objects.get_for_model(Discussion),
-            object_id=discussion.pk,
-        )
-        .prefetch_related("territories")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -396,41 +385,6 @@ def add_material_version(*, user, material: Material, upload, note: str) -> Mate
 
 
 # --- Taking part ----------------------------------------------------------------------------
-
-
-def identification_of(user, *, as_legal_entity: bool) -> dict:
-    """The identification data docs/rules.md asks of a participant, from the verified identity."""
-    verifications = list(
-        user.verifications.filter(revoked_at__isnull=True)
-        .select_related("territory")
-        .order_by("-level", "-verified_at")
-    )
-    now = timezone.now()
-    valid = [v for v in verifications if v.is_valid_on(now)]
-    best = valid[0] if valid else None
-    data = {
-        "full_name": next((v.full_name for v in valid if v.full_name), "") or user.full_name,
-        "birthdate": next((v.birthdate.isoformat() for v in valid if v.birthdate), ""),
-        "address": next((v.address for v in valid if v.address), ""),
-        "territory": next((v.territory.title for v in valid if v.territory_id), ""),
-        "verification": best.get_source_display() if best else "",
-        "verified_at": best.verified_at.isoformat() if best else "",
-    }
-    if as_legal_entity:
-        entity = legal_entity_of(user, now)
-        if entity is None:
-            raise ValidationError(
-                _(
-                    "No legal entity is verified for your account: sign in through the "
-                    "identity provider as the entity's representative."
-                )
-            )
-        data |= {
-            "legal_name": entity.name,
-            "ogrn": entity.ogrn,
-            "legal_address": entity.address,
-        }
-    return data
 
 
 def _next_number(discussion: Discussion) -> int:
@@ -736,10 +690,6 @@ def recommend(*, user, submission: Submission, recommendation: str, reason: str)
     return submission
 
 
-def unreviewed(discussion: Discussion):
-    return discussion.submissions.filter(recommendation="", hidden_at__isnull=True)
-
-
 def _keep_issued(discussion: Discussion, which: str, issued):
     """Record the registered document's code and keep its PDF exactly as issued."""
     document = issued.document
@@ -828,22 +778,6 @@ def publish_conclusion(*, user, discussion: Discussion, text: str) -> RecordBuil
 def keep_published_conclusion(discussion: Discussion, progress=None) -> None:
     issued = records.issue_conclusion(discussion, progress or records.no_progress)
     _keep_published(discussion, "conclusion", issued, discussion.conclusion_published_by)
-
-
-def may_build(discussion: Discussion, kind: str) -> bool:
-    """Whether a document of `kind` can be built now: the draft protocol until the protocol is
-    signed, the conclusion's copy once it is; the signed protocol and the published conclusion
-    again only when their build failed."""
-    Kind = RecordBuild.Kind
-    signed, published = discussion.protocol_signed_at, discussion.conclusion_published_at
-    return {
-        Kind.DRAFT_PROTOCOL: not signed,
-        Kind.ANNEX: True,
-        Kind.PROTOCOL_DOCX: True,
-        Kind.CONCLUSION_DOCX: bool(signed),
-        Kind.PROTOCOL: bool(signed) and not discussion.protocol_file,
-        Kind.CONCLUSION: bool(published) and not discussion.conclusion_file,
-    }.get(kind, False)
 
 
 def request_record(*, user, discussion: Discussion, kind: str) -> RecordBuild:

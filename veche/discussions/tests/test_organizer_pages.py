@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from tests.sign_in import enter
 from veche.core.models import AuditEvent
-from veche.discussions import services
+from veche.discussions import queries, services
 from veche.discussions.forms_organizer import suggested_schedule
 from veche.discussions.models import (
     Discussion,
@@ -374,7 +374,7 @@ def test_creating_a_draft_keeps_its_terms_eligibility_and_experts(
     assert discussion.title == "Проект планировки квартала 7"
     assert discussion.exposition_place == "ул. Баумана, 1"
     assert set(discussion.experts.all()) == {member_expert, outside_expert}
-    rule = services.eligibility_of(discussion)
+    rule = queries.eligibility_of(discussion)
     assert set(rule.territories.all()) == {territory, district}
     assert rule.min_age == 16 and rule.owners_qualify is False and rule.min_level == Level.CENSUS
     assert EligibilityRule.objects.filter(object_id=discussion.pk).count() == 2
@@ -458,7 +458,7 @@ def test_the_organizer_edits_a_draft(client, office, organizer, territory):
     assert client.post(url, data).status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Новое название"
-    assert services.eligibility_of(draft).min_age == 14
+    assert queries.eligibility_of(draft).min_age == 14
 
 
 def test_a_published_discussion_is_not_edited_but_its_dates_are_moved(client, office, organizer):

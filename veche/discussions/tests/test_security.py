@@ -14,7 +14,7 @@ from PIL import Image
 from tests.factories import make_discussion, make_organization, make_resident, make_staff
 from tests.sign_in import enter
 from veche.core.models import AuditEvent
-from veche.discussions import services
+from veche.discussions import queries, services
 from veche.discussions.models import (
     Discussion,
     Follow,
@@ -698,7 +698,7 @@ def test_a_legal_entitys_representative_is_not_named_to_the_public(client):
         text=PROPOSAL,
         author=developer,
         as_legal_entity=True,
-        participant=services.identification_of(developer, as_legal_entity=True),
+        participant=queries.identification_of(developer, as_legal_entity=True),
         basis="owner",
     )
     page = client.get(submission.get_absolute_url()).content.decode()
