@@ -1,6 +1,9 @@
 import pytest
 from django.utils import translation
 
+from tests.factories import make_organization, make_staff, make_territory
+from veche.organizations.models import Membership
+
 
 @pytest.fixture(autouse=True)
 def _in_english():
@@ -14,3 +17,23 @@ def english_documents(settings):
     # Documents are drawn in the site language; the tests read their English labels.
     settings.LANGUAGE_CODE = "en"
     settings.SITE_URL = "https://veche.example.org"
+
+
+@pytest.fixture
+def english_pages(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def territory():
+    return make_territory(en="Vakhitovsky district")
+
+
+@pytest.fixture
+def office(territory):
+    return make_organization(jurisdiction=[territory], en="Town planning committee")
+
+
+@pytest.fixture
+def organizer(office):
+    return make_staff(office, Membership.Role.ORGANIZER, last_name="Орг", first_name="Анна")

@@ -216,7 +216,7 @@ def test_a_recommendation_on_another_organizers_submission_is_refused(client):
 
 
 def test_a_paper_submission_on_an_absurd_page_is_refused(client):
-    from veche.discussions.tests.test_organizer_pages import paper_data
+    from veche.discussions.tests.organizer_pages_cast import paper_data
 
     discussion = make_discussion()
     image = add_image(discussion)
@@ -246,7 +246,7 @@ def schedule_from(first: datetime.date) -> dict:
     "first", [datetime.date(9999, 12, 1), datetime.date(1, 1, 1), datetime.date(2999, 1, 1)]
 )
 def test_a_schedule_far_in_the_future_or_past_is_refused_on_the_form(client, first):
-    from veche.discussions.tests.test_organizer_pages import create_data
+    from veche.discussions.tests.organizer_pages_cast import create_data
 
     discussion = make_discussion()
     enter(client, organizer_of(discussion))
@@ -258,7 +258,7 @@ def test_a_schedule_far_in_the_future_or_past_is_refused_on_the_form(client, fir
 
 
 def test_a_meeting_far_in_the_future_is_refused_on_the_form(client):
-    from veche.discussions.tests.test_organizer_pages import create_data
+    from veche.discussions.tests.organizer_pages_cast import create_data
 
     discussion = make_discussion()
     enter(client, organizer_of(discussion))
@@ -286,7 +286,7 @@ def test_a_date_moved_out_of_this_world_is_refused_and_nothing_changes(client, d
 
 
 def test_a_time_zone_that_is_not_one_is_refused(client):
-    from veche.discussions.tests.test_organizer_pages import create_data
+    from veche.discussions.tests.organizer_pages_cast import create_data
 
     discussion = make_discussion()
     enter(client, organizer_of(discussion))
@@ -453,7 +453,7 @@ def pending_application(discussion):
 
 def state_changes(discussion, submission):
     """Every URL that changes something, with data that would change it."""
-    from veche.discussions.tests.test_organizer_pages import create_data, paper_data
+    from veche.discussions.tests.organizer_pages_cast import create_data, paper_data
 
     material = discussion.materials.get()
     prefix = f"s{submission.pk}"
@@ -751,7 +751,7 @@ def test_the_same_text_on_another_page_or_by_another_person_is_a_submission_of_i
 
 
 def test_a_paper_submission_registered_twice_is_kept_once(client):
-    from veche.discussions.tests.test_organizer_pages import paper_data
+    from veche.discussions.tests.organizer_pages_cast import paper_data
 
     discussion = make_discussion()
     enter(client, make_staff(discussion.organizer, Membership.Role.OFFICIAL))
@@ -818,7 +818,7 @@ def test_a_title_with_line_breaks_is_kept_on_one_line_and_its_notices_are_mailed
 
 
 def test_a_discussions_title_is_kept_on_one_line(client):
-    from veche.discussions.tests.test_organizer_pages import create_data
+    from veche.discussions.tests.organizer_pages_cast import create_data
 
     discussion = make_discussion()
     enter(client, organizer_of(discussion))
