@@ -37,3 +37,10 @@ def office(territory):
 @pytest.fixture
 def organizer(office):
     return make_staff(office, Membership.Role.ORGANIZER, last_name="Орг", first_name="Анна")
+
+
+@pytest.fixture
+def english_site_running_tasks(settings, client):
+    settings.LANGUAGE_CODE = "en"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
