@@ -11,6 +11,7 @@ from veche.appeals.models import (
     EditProposal,
     Revision,
 )
+from veche.appeals.participants import number_of
 from veche.core.audit import record_event
 from veche.moderation.screening import screen
 
@@ -71,6 +72,7 @@ def propose_edit(*, user, appeal: Appeal, text: str, note: str = "") -> EditProp
     current = appeal.current_revision
     if text.strip() == current.text:
         raise ValidationError(_("The proposed text is the same as the current one."))
+    number_of(appeal.problem_id, user.pk)
     proposal = EditProposal.objects.create(
         appeal=appeal,
         base_revision=current,

@@ -9,6 +9,7 @@ from veche.appeals.models import (
     Follow,
     Problem,
 )
+from veche.appeals.participants import number_of
 from veche.core.audit import record_event
 from veche.identity.eligibility import person_facts
 
@@ -23,6 +24,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise ValidationError(_("Write a comment."))
     if parent is not None and parent.problem_id != problem.pk:
         raise ValidationError(_("You can only reply to a comment on this problem."))
+    number_of(problem.pk, author.pk)
     comment = Comment.objects.create(
         problem=problem, author=author, text=text.strip(), parent=parent
     )

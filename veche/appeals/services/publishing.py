@@ -10,6 +10,7 @@ from veche.appeals.models import (
     Problem,
     Revision,
 )
+from veche.appeals.participants import number_of
 from veche.appeals.policy import policy_for
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
@@ -58,6 +59,7 @@ def publish_problem(
         language=language,
         published_at=now,
     )
+    number_of(problem.pk, author.pk)  # the author is the problem's Participant No. 1
     for image in photos:
         problem.photos.create(image=image)
     appeal = Appeal.objects.create(

@@ -11,6 +11,7 @@ from veche.appeals.models import (
     Follow,
     Signature,
 )
+from veche.appeals.participants import number_of
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule
@@ -97,6 +98,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     _require_status(appeal, *SIGNABLE)
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
+    number_of(appeal.problem_id, user.pk)
     try:
         return _add_signature(user, appeal, decision)
     except IntegrityError:

@@ -18,7 +18,7 @@ from veche.appeals.forms import (
     EscalateForm,
     RatingForm,
 )
-from veche.appeals.models import Appeal, EditProposal, Problem
+from veche.appeals.models import Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
 from veche.core.forms import parse_id
 from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
@@ -66,9 +66,7 @@ def _problem_context(request, pk: int) -> dict:
     current = revision_list[-1]
     reply_to = None
     if request.GET.get("reply", "").isdigit():
-        reply_to = problem.comments.filter(
-            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
-        ).first()
+        reply_to = queries.comment_replied_to(problem, int(request.GET["reply"]))
     box = _sign_box_context(request, problem, appeal, current=current, revisions=revision_list)
     return {
         **box,
@@ -79,9 +77,7 @@ def _problem_context(request, pk: int) -> dict:
         "comments": queries.comment_tree(problem),
         "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "proposals": appeal.edit_proposals.filter(
-            status=EditProposal.Status.PENDING
-        ).select_related("proposer"),
+        "proposals": queries.pending_proposals(appeal),
         "photos": problem.photos.all(),
         **_course_context(user, problem, appeal),
     }
