@@ -76,3 +76,25 @@ def test_no_file_keeps_a_merge_conflict_marker():
         if CONFLICT_MARKER.match(line)
     ]
     assert marked == []
+
+
+# A module longer than this is split along its own sections (a package whose __init__ re-exports
+# its names), so that a reader finds a use case, a form or a test by its file.
+MOST_LINES = 650
+LONGER_BY_DESIGN = {
+    # Every setting in one place, read top to bottom from the environment, as the README's
+    # table of configuration lists them: splitting it would scatter what an operator looks up.
+    "veche/settings.py",
+}
+
+
+def test_no_python_file_is_longer_than_its_sections_should_be():
+    too_long = {
+        f"{path.relative_to(REPO)} ({length} lines)"
+        for folder in ("veche", "tests", "scripts")
+        for path in (REPO / folder).rglob("*.py")
+        if "__pycache__" not in path.parts
+        and str(path.relative_to(REPO)) not in LONGER_BY_DESIGN
+        and (length := len(path.read_text(errors="replace").splitlines())) > MOST_LINES
+    }
+    assert too_long == set()

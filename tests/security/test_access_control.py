@@ -8,7 +8,7 @@ resource without a permission check); the Veche equivalents are the decision on 
 proposal, drafts and hidden comments reached by id, and the addressee's copy of an appeal.
 Role matrices live beside each app (cabinet/tests/test_authorization.py, reporting/tests/
 test_dashboard_access.py, appeals/tests/test_attachments.py, discussions/tests/
-test_security.py); these cases are the hostile ones they do not try.
+test_security_*.py); these cases are the hostile ones they do not try.
 """
 
 import pytest

@@ -2,7 +2,7 @@
 the session's CSRF token; another site's form, a token from another session, or a foreign
 Origin on HTTPS are refused before anything changes.
 
-The discussions' forms have their own test (veche/discussions/tests/test_security.py::
+The discussions' forms have their own test (veche/discussions/tests/test_security_pages.py::
 test_no_change_is_made_without_the_csrf_token); these cases cover appeals, the cabinet,
 identity, notifications, accounts, moderation, documents and the territory picker.
 """

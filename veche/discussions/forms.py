@@ -1,4 +1,4 @@
-"""Forms of discussions. Organizer forms live in forms_organizer.py."""
+"""Forms of discussions. Organizer forms live in forms_organizer/."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -5,10 +5,13 @@ import statistics
 from dataclasses import dataclass
 
 import rules
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from veche.discussions.models import (
     Application,
@@ -17,9 +20,12 @@ from veche.discussions.models import (
     Follow,
     Material,
     MaterialVersion,
+    RecordBuild,
     Stage,
     Submission,
 )
+from veche.identity.eligibility import legal_entity_of
+from veche.identity.models import EligibilityRule
 
 
 def public_discussions() -> QuerySet[Discussion]:
@@ -279,3 +285,70 @@ def personal_data(user) -> dict:
             .order_by("created_at", "id")
         ],
     }
+
+
+def eligibility_of(discussion: Discussion) -> EligibilityRule | None:
+    return (
+        EligibilityRule.objects.filter(
+            action=EligibilityRule.Action.SUBMIT,
+            content_type=ContentType.objects.get_for_model(Discussion),
+            object_id=discussion.pk,
+        )
+        .prefetch_related("territories")
+        .first()
+    )
+
+
+def identification_of(user, *, as_legal_entity: bool) -> dict:
+    """The identification data docs/rules.md asks of a participant, from the verified identity."""
+    verifications = list(
+        user.verifications.filter(revoked_at__isnull=True)
+        .select_related("territory")
+        .order_by("-level", "-verified_at")
+    )
+    now = timezone.now()
+    valid = [v for v in verifications if v.is_valid_on(now)]
+    best = valid[0] if valid else None
+    data = {
+        "full_name": next((v.full_name for v in valid if v.full_name), "") or user.full_name,
+        "birthdate": next((v.birthdate.isoformat() for v in valid if v.birthdate), ""),
+        "address": next((v.address for v in valid if v.address), ""),
+        "territory": next((v.territory.title for v in valid if v.territory_id), ""),
+        "verification": best.get_source_display() if best else "",
+        "verified_at": best.verified_at.isoformat() if best else "",
+    }
+    if as_legal_entity:
+        entity = legal_entity_of(user, now)
+        if entity is None:
+            raise ValidationError(
+                _(
+                    "No legal entity is verified for your account: sign in through the "
+                    "identity provider as the entity's representative."
+                )
+            )
+        data |= {
+            "legal_name": entity.name,
+            "ogrn": entity.ogrn,
+            "legal_address": entity.address,
+        }
+    return data
+
+
+def unreviewed(discussion: Discussion):
+    return discussion.submissions.filter(recommendation="", hidden_at__isnull=True)
+
+
+def may_build(discussion: Discussion, kind: str) -> bool:
+    """Whether a document of `kind` can be built now: the draft protocol until the protocol is
+    signed, the conclusion's copy once it is; the signed protocol and the published conclusion
+    again only when their build failed."""
+    Kind = RecordBuild.Kind
+    signed, published = discussion.protocol_signed_at, discussion.conclusion_published_at
+    return {
+        Kind.DRAFT_PROTOCOL: not signed,
+        Kind.ANNEX: True,
+        Kind.PROTOCOL_DOCX: True,
+        Kind.CONCLUSION_DOCX: bool(signed),
+        Kind.PROTOCOL: bool(signed) and not discussion.protocol_file,
+        Kind.CONCLUSION: bool(published) and not discussion.conclusion_file,
+    }.get(kind, False)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tests.factories import discussion_dates, make_discussion, make_resident
 from tests.sign_in import enter
-from veche.discussions import services
+from veche.discussions import queries, services
 from veche.discussions.models import Discussion, RecordBuild, Stage, Submission
 from veche.discussions.tests.building import run_builds
 from veche.discussions.views import records
@@ -135,7 +135,7 @@ class Reader:
 def prepare_everything(discussion: Discussion) -> None:
     """The organizer asks for every document they may have built, and the worker builds it."""
     for kind in RecordBuild.Kind.values:
-        if services.may_build(discussion, kind):
+        if queries.may_build(discussion, kind):
             services.request_record(user=discussion.created_by, discussion=discussion, kind=kind)
     run_builds()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.sign_in import enter
 from veche.discussions.models import Discussion
-from veche.discussions.tests.test_records import (
+from veche.discussions.tests.records_cast import (
     PEOPLE,
     conclude,
     prepared,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import make_discussion, make_resident, make_staff, make_territory, make_user
 from veche.core.models import AuditEvent
-from veche.discussions import services
+from veche.discussions import queries, services
 from veche.discussions.models import Follow, Submission
 from veche.identity.models import Level, Verification
 from veche.identity.services import record_verification
@@ -256,7 +256,7 @@ def test_the_protocol_waits_for_a_recommendation_on_every_submission():
         recommendation=Submission.Recommendation.ACCEPTED,
         reason="Деревья сохраняются, проект изменён.",
     )
-    assert services.unreviewed(discussion).count() == 0
+    assert queries.unreviewed(discussion).count() == 0
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ def discussion_detail(request, pk: int):
     )
     # The discussion's own rule of submitting is shown on the page, and during the intake it is
     # the rule asked: read once.
-    own_rule = services.eligibility_of(discussion)
+    own_rule = queries.eligibility_of(discussion)
     materials = queries.materials_of(discussion)
     decision = None
     if kinds:
@@ -170,7 +170,7 @@ def submit(request, pk: int):
     as_legal_entity = data.get("as_legal_entity", False)
     if request.POST.get("confirm") != "yes":
         try:
-            identification = services.identification_of(
+            identification = queries.identification_of(
                 request.user, as_legal_entity=as_legal_entity
             )
         except ValidationError as error:

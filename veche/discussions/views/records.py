@@ -153,7 +153,7 @@ def _records_context(discussion) -> dict:
                 "label": Kind(kind).label,
                 "build": build,
                 "url": reverse(url_name, args=[discussion.pk]) if ready else "",
-                "may_prepare": services.may_build(discussion, kind)
+                "may_prepare": queries.may_build(discussion, kind)
                 and not (build and not build.finished),
             }
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
+from veche.discussions import queries as public_queries
 from veche.discussions import queries_organizer as queries
 from veche.discussions import services
 from veche.discussions.forms_organizer import ApplicationForm, DecisionForm
@@ -28,7 +29,7 @@ from veche.discussions.views.organizer._common import (
 @login_required
 def apply(request):
     try:
-        entity = services.identification_of(request.user, as_legal_entity=True)
+        entity = public_queries.identification_of(request.user, as_legal_entity=True)
     except ValidationError as error:
         return render(
             request, "discussions/organizer/apply.html", {"refusal": error.messages}, status=403

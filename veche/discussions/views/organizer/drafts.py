@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from veche.discussions import queries as public_queries
 from veche.discussions import queries_organizer as queries
 from veche.discussions import services
 from veche.discussions.forms_organizer import (
@@ -139,7 +140,7 @@ def edit(request, pk: int):
         return redirect("discussions:move_date", discussion.pk)
     organizations = Organization.objects.filter(pk=discussion.organizer_id)
     experts = list(discussion.experts.all())
-    initial = DiscussionForm.initial_from(discussion, services.eligibility_of(discussion))
+    initial = DiscussionForm.initial_from(discussion, public_queries.eligibility_of(discussion))
     form = _discussion_form(
         request, organizations=organizations, experts_also=experts, initial=initial
     )

@@ -1,0 +1,60 @@
+"""Use cases of problems and collective appeals. Each runs in one transaction, checks who may
+act and in which state, records an audit event, and queues notices after commit."""
+
+from ._common import NOT_SENT, RECEIVED, ScreeningFailed, Status
+from .after_answer import (
+    CLOSABLE,
+    OPEN_FOR_SOLVING,
+    OUTCOMES,
+    close_appeal,
+    escalate_appeal,
+    rate_answer,
+)
+from .co_editing import decide_edit, propose_edit, revise_appeal
+from .comments import add_comment, set_following
+from .dispatch import record_sent_by_author, send_appeal_now
+from .erasure import erase_personal_data
+from .organization_side import (
+    CONTROLLABLE,
+    answer_appeal,
+    forward_appeal,
+    message_signatories,
+    register_appeal,
+    send_message,
+    set_under_control,
+)
+from .publishing import publish_problem
+from .signing import SIGNABLE, confirm_signature, sign_appeal, withdraw_signature
+
+__all__ = [
+    "CLOSABLE",
+    "CONTROLLABLE",
+    "NOT_SENT",
+    "OPEN_FOR_SOLVING",
+    "OUTCOMES",
+    "RECEIVED",
+    "SIGNABLE",
+    "ScreeningFailed",
+    "Status",
+    "add_comment",
+    "answer_appeal",
+    "close_appeal",
+    "confirm_signature",
+    "decide_edit",
+    "erase_personal_data",
+    "escalate_appeal",
+    "forward_appeal",
+    "message_signatories",
+    "propose_edit",
+    "publish_problem",
+    "rate_answer",
+    "record_sent_by_author",
+    "register_appeal",
+    "revise_appeal",
+    "send_appeal_now",
+    "send_message",
+    "set_following",
+    "set_under_control",
+    "sign_appeal",
+    "withdraw_signature",
+]

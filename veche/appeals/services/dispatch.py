@@ -1,0 +1,75 @@
+"""Dispatch: sending the appeal to its addressee."""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.appeals.delivery import queue_dispatch
+from veche.appeals.models import (
+    Appeal,
+    Dispatch,
+)
+from veche.core.audit import record_event
+
+from ._common import Status, _lock, _notify, _require_status
+
+
+def _dispatch(appeal: Appeal, *, actor, event: str = "sent", **notice) -> Dispatch | None:
+    """Mark the appeal sent and queue its delivery, once. The caller holds the appeal's lock.
+    The people concerned hear of it as `event` (a forwarding tells them more than "sent")."""
+    updated = Appeal.objects.filter(pk=appeal.pk, status=Status.COLLECTING).update(
+        status=Status.SENT, sent_at=timezone.now()
+    )
+    if not updated:
+        return None
+    appeal.refresh_from_db()
+    dispatch = Dispatch.objects.create(
+        appeal=appeal,
+        organization=appeal.organization,
+        recipient=appeal.organization.dispatch_email,
+        revision=appeal.current_revision,
+    )
+    record_event(
+        actor=actor,
+        action="appeal.dispatched",
+        target=appeal,
+        data={
+            "organization": appeal.organization.slug,
+            "dispatch": dispatch.pk,
+            "signatures": appeal.signature_count,
+        },
+    )
+    queue_dispatch(dispatch)
+    _notify(event, appeal, **_actor(actor), **notice)
+    return dispatch
+
+
+def _actor(user) -> dict:
+    """The notice context naming who acted, so that they are not told of their own act."""
+    return {"actor": user.pk} if user is not None else {}
+
+
+@transaction.atomic
+def send_appeal_now(*, author, appeal: Appeal) -> Dispatch | None:
+    """The author sends the appeal before the threshold; Veche delivers it."""
+    appeal = _lock(appeal)
+    if not rules.has_perm("appeals.send_appeal", author, appeal):
+        raise PermissionDenied(_("Only the author sends the appeal."))
+    _require_status(appeal, Status.COLLECTING)
+    return _dispatch(appeal, actor=author)
+
+
+@transaction.atomic
+def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
+    """The author printed the appeal and took it to the organization himself."""
+    appeal = _lock(appeal)
+    if not rules.has_perm("appeals.send_appeal", author, appeal):
+        raise PermissionDenied(_("Only the author sends the appeal."))
+    _require_status(appeal, Status.COLLECTING)
+    appeal.status, appeal.sent_at, appeal.sent_by_author = Status.SENT, timezone.now(), True
+    appeal.save(update_fields=["status", "sent_at", "sent_by_author"])
+    record_event(actor=author, action="appeal.sent_by_author", target=appeal)
+    _notify("sent", appeal, **_actor(author))
+    return appeal

@@ -1,0 +1,36 @@
+"""Erasure of an account: what appeals keep about a person."""
+
+from veche.appeals.models import (
+    Appeal,
+    Follow,
+    Signature,
+)
+
+from ._common import NOT_SENT, _lock
+from .signing import _withdraw
+
+
+def erase_personal_data(user) -> None:
+    """What erasing an account does here (README, "Personal data"). Runs inside the erasure's
+    transaction.
+
+    - A signature on an appeal not yet sent (draft or collecting) is withdrawn: counted out
+      under the appeal's lock, as when the person withdraws it, so the appeal is never sent
+      with them.
+    - A signature on a sent appeal keeps counting (the appeal went with it), but the platform's
+      copy of the 59-FZ data (name, postal address, e-mail) is blanked: staff and any later
+      copy show an anonymous participant. The copy the addressee received is theirs.
+    - Follows go. Problems, appeal texts, comments and ratings stay, under the anonymous
+      participant number the account keeps.
+    """
+    appeal_ids = (
+        Signature.objects.filter(user=user, withdrawn_at__isnull=True, appeal__status__in=NOT_SENT)
+        .order_by("appeal_id")  # locks taken in one order: two erasures never deadlock
+        .values_list("appeal_id", flat=True)
+    )
+    for appeal in Appeal.objects.filter(pk__in=list(appeal_ids)).order_by("pk"):
+        appeal = _lock(appeal)
+        if appeal.status in NOT_SENT:  # not sent meanwhile by a signature before the lock
+            _withdraw(user, appeal, reason="account erased")
+    Signature.objects.filter(user=user).update(full_name="", postal_address="", email="")
+    Follow.objects.filter(user=user).delete()

@@ -1,0 +1,154 @@
+"""Signing an appeal, withdrawing a signature, confirming it."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.appeals.models import (
+    Appeal,
+    Follow,
+    Signature,
+)
+from veche.appeals.participants import number_of
+from veche.core.audit import record_event
+from veche.identity.eligibility import check_eligibility
+from veche.identity.models import EligibilityRule
+from veche.identity.queries import verified_name
+
+from ._common import Status, _lock, _refuse_unless, _require_status
+from .dispatch import _dispatch
+
+
+def _snapshot(user) -> dict:
+    """What the addressee gets about a co-applicant, taken from the verified identity."""
+    verifications = list(
+        user.verifications.filter(revoked_at__isnull=True).order_by("-level", "-verified_at")
+    )
+    address = verifications[0].address if verifications else ""
+    return {
+        # The verified name, never the profile's, which the person may edit at will.
+        "full_name": verified_name(user, verifications=verifications)
+        or user.full_name
+        or user.email,
+        "postal_address": address,
+        "email": user.email,
+    }
+
+
+# Statuses in which an appeal takes signatures.
+SIGNABLE = (Status.COLLECTING,)
+
+
+def _add_signature(user, appeal: Appeal, decision) -> Signature:
+    """Record an eligible person's signature. What may be read without a lock is read first:
+    the signature row is the one write that may fail (the unique constraint: "already signed",
+    IntegrityError, for the caller), and the appeal's counter is updated last, so that its
+    row stays locked only for the commit that follows (README, "Design decisions")."""
+    revision = appeal.current_revision
+    snapshot = _snapshot(user)
+    with transaction.atomic():
+        signature = Signature.objects.create(
+            appeal=appeal, user=user, revision=revision, basis=decision.basis, **snapshot
+        )
+        Follow.objects.bulk_create(
+            [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
+        )
+        record_event(
+            actor=user,
+            action="appeal.signed",
+            target=appeal,
+            data={"signature": signature.pk, "revision": revision.number},
+        )
+        _count_signature(appeal, signature)
+    return signature
+
+
+def _count_signature(appeal: Appeal, signature: Signature) -> None:
+    """Add the signature to the appeal's count, and dispatch the appeal when this signature
+    reached the threshold. The UPDATE takes the appeal's row lock, held to the commit: every
+    signing before it is counted, and exactly one signing sees the threshold reached. An appeal
+    that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
+    table = Appeal._meta.db_table
+    statuses = ", ".join(["%s"] * len(SIGNABLE))
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
+            f"WHERE id = %s AND status IN ({statuses}) "
+            "RETURNING signature_count, signature_threshold, status",
+            [appeal.pk, *SIGNABLE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        fresh = Appeal.objects.get(pk=appeal.pk)
+        _require_status(fresh, *SIGNABLE)
+        raise ValidationError(_("This appeal does not take signatures now."))
+    appeal.signature_count, appeal.signature_threshold, appeal.status = row
+    signature.appeal = appeal
+    if appeal.status == Status.COLLECTING and appeal.signature_count >= appeal.signature_threshold:
+        _dispatch(appeal, actor=None)
+
+
+def sign_appeal(*, user, appeal: Appeal) -> Signature:
+    """One signature per person, only when eligible; the threshold dispatches the appeal.
+
+    Nothing is locked while eligibility and the co-applicant's data are gathered; the short
+    transaction that follows inserts the signature and counts it (`_add_signature`)."""
+    _require_status(appeal, *SIGNABLE)
+    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
+    _refuse_unless(decision)
+    number_of(appeal.problem_id, user.pk)
+    try:
+        return _add_signature(user, appeal, decision)
+    except IntegrityError:
+        raise ValidationError(_("You have already signed this appeal.")) from None
+
+
+@transaction.atomic
+def withdraw_signature(*, user, appeal: Appeal) -> None:
+    appeal = _lock(appeal)
+    _require_status(appeal, Status.COLLECTING)
+    if _withdraw(user, appeal) is None:
+        raise ValidationError(_("You have not signed this appeal."))
+
+
+def _withdraw(user, appeal: Appeal, **audit) -> Signature | None:
+    """Count the person's signature out, if there is one. The caller holds the appeal's lock,
+    the same one signing takes, so the count stays exact."""
+    signature = Signature.objects.filter(
+        appeal=appeal, user=user, withdrawn_at__isnull=True
+    ).first()
+    if signature is None:
+        return None
+    signature.withdrawn_at = timezone.now()
+    signature.save(update_fields=["withdrawn_at"])
+    Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") - 1)
+    record_event(
+        actor=user,
+        action="appeal.signature_withdrawn",
+        target=appeal,
+        data={"signature": signature.pk, **audit},
+    )
+    return signature
+
+
+@transaction.atomic
+def confirm_signature(*, user, appeal: Appeal) -> Signature:
+    """After a substantive change the signatory confirms the current revision."""
+    appeal = _lock(appeal)
+    _require_status(appeal, Status.COLLECTING)
+    signature = Signature.objects.filter(
+        appeal=appeal, user=user, withdrawn_at__isnull=True
+    ).first()
+    if signature is None:
+        raise ValidationError(_("You have not signed this appeal."))
+    signature.revision = appeal.current_revision
+    signature.save(update_fields=["revision"])
+    record_event(
+        actor=user,
+        action="appeal.signature_confirmed",
+        target=appeal,
+        data={"signature": signature.pk, "revision": signature.revision.number},
+    )
+    return signature

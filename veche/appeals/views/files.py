@@ -1,0 +1,76 @@
+"""Uploaded files and the appeal's and answer's PDF documents."""
+
+import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from veche.appeals import documents, queries
+from veche.appeals.rules import problem_is_public
+from veche.core.files import serve_file
+
+
+@require_GET
+def problem_photo(request, pk: int):
+    """A photo of a problem, to whoever may see the problem (a 404 says nothing to the rest)."""
+    photo = queries.problem_photo(pk)
+    if not request.user.has_perm("appeals.view_problem", photo.problem):
+        raise Http404
+    return serve_file(
+        photo.image,
+        filename=photo.image.name,
+        public=problem_is_public(photo.problem),
+    )
+
+
+@require_GET
+def answer_attachment(request, pk: int):
+    """A file attached to an answer, to whoever may see the answer."""
+    attachment = queries.answer_attachment(pk)
+    answer = attachment.answer
+    if not request.user.has_perm("appeals.view_answer", answer):
+        raise Http404
+    return serve_file(
+        attachment.file,
+        filename=attachment.name,
+        public=problem_is_public(answer.appeal.problem),
+    )
+
+
+def _pdf(content: bytes, filename: str, *, private: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def appeal_document(request, appeal_id: int):
+    """Anyone may print a public appeal as a document, without the applicants' data."""
+    appeal = queries.public_appeal(appeal_id)
+    return _pdf(documents.appeal_pdf(appeal, for_addressee=False), f"appeal-{appeal.pk}.pdf")
+
+
+@require_GET
+@login_required
+def appeal_document_for_addressee(request, appeal_id: int):
+    """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
+    appeal = queries.appeal_by_id(appeal_id)
+    if not rules.has_perm("appeals.see_signatories_data", request.user, appeal):
+        raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
+    if appeal.status in documents.NOT_SENT:
+        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
+    return _pdf(
+        documents.appeal_pdf(appeal, for_addressee=True),
+        f"appeal-{appeal.pk}-full.pdf",
+        private=True,
+    )
+
+
+@require_GET
+def answer_document(request, answer_id: int):
+    answer = queries.public_answer(answer_id)
+    return _pdf(documents.answer_pdf(answer), f"answer-{answer.pk}.pdf")

@@ -1,0 +1,72 @@
+"""Signing, withdrawing a signature, confirming it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from veche.appeals import queries, services
+
+from ._common import _act
+from .problem_page import _appeal, _sign_box_context, _signed_box_context
+
+
+@login_required
+@require_POST
+def sign(request, pk: int):
+    """Sign the appeal. The page's button asks with htmx and gets the signing panel back (no
+    page to render again for every signature of a surge); without JavaScript, a redirect."""
+    problem = queries.problem_to_sign(pk)
+    appeal = problem.current_appeal
+    signature, errors = None, []
+    if request.POST.get("agree") != "on":
+        # The box is required in the form; a request without it must not sign either, since
+        # the signature hands the person's name and address to the addressee.
+        errors = [
+            _(
+                "Tick the box to support the text and agree that your name and address go to "
+                "the addressee."
+            )
+        ]
+    else:
+        try:
+            signature = services.sign_appeal(user=request.user, appeal=appeal)
+        except (ValidationError, PermissionDenied) as error:
+            errors = getattr(error, "messages", None) or [str(error)]
+    if request.htmx:
+        if signature is not None:
+            context = _signed_box_context(problem, appeal, signature)
+        else:
+            context = _sign_box_context(request, problem, appeal, errors=errors)
+        return render(request, "appeals/_sign_box.html", context)
+    if signature is not None:
+        messages.success(request, _("You have signed the appeal. Thank you!"))
+    for message in errors:
+        messages.error(request, message)
+    return redirect(problem.get_absolute_url())
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.withdraw_signature(user=request.user, appeal=appeal),
+        _("Your signature is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    problem, appeal = _appeal(pk)
+    return _act(
+        request,
+        problem,
+        lambda: services.confirm_signature(user=request.user, appeal=appeal),
+        _("Your signature now stands under the current text."),
+    )
