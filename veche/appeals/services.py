@@ -26,6 +26,7 @@ from veche.appeals.models import (
     Signature,
 )
 from veche.appeals.policy import forwarding_due, overdue, policy_for, unsolved_after_answer
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility, person_facts
@@ -129,6 +130,7 @@ def publish_problem(
     language: str = "ru",
 ) -> Problem:
     """Publish a problem with its appeal, which starts collecting signatures at once."""
+    ratelimits.spend("publish", author)
     _refuse_unless(check_eligibility(author, EligibilityRule.Action.PUBLISH))
     check_point(territory, latitude, longitude)
     findings = [f for f in screen(text=appeal_text, title=title, author=author) if f.blocking]
@@ -307,7 +309,12 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
     snapshot = _snapshot(user)
     with transaction.atomic():
         signature = Signature.objects.create(
-            appeal=appeal, user=user, revision=revision, basis=decision.basis, **snapshot
+            appeal=appeal,
+            user=user,
+            revision=revision,
+            basis=decision.basis,
+            source=ratelimits.current_network(),
+            **snapshot,
         )
         Follow.objects.bulk_create(
             [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
@@ -353,6 +360,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     Nothing is locked while eligibility and the co-applicant's data are gathered; the short
     transaction that follows inserts the signature and counts it (`_add_signature`)."""
     _require_status(appeal, *SIGNABLE)
+    ratelimits.spend("sign", user)
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
     try:
@@ -718,6 +726,7 @@ def message_signatories(*, official, appeal: Appeal, text: str, public: bool = F
 
 @transaction.atomic
 def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Rating:
+    ratelimits.spend("rate", user)
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.rate_answer", user, appeal):
         raise PermissionDenied(_("Only signatories rate the answer."))
@@ -855,6 +864,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise PermissionDenied(_("Sign in to comment."))
     if person_facts(author).level < 10:
         raise PermissionDenied(_("Confirm your e-mail address to comment."))
+    ratelimits.spend("comment", author)
     if not text.strip():
         raise ValidationError(_("Write a comment."))
     if parent is not None and parent.problem_id != problem.pk:

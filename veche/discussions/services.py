@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.discussions import notices, records, tasks
@@ -487,6 +488,7 @@ def submit(
     moment: datetime.datetime | None = None,
 ) -> Submission:
     """An eligible participant's proposal, remark or question, registered with a number."""
+    ratelimits.spend("submit", user)
     moment = moment or timezone.now()
     if kind not in Kind.values:
         raise ValidationError(
