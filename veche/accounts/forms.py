@@ -52,8 +52,9 @@ class SignupConsentForm(forms.Form):
 
     def clean_comment_extra(self):
         if self.cleaned_data.get("comment_extra"):
-            raise forms.ValidationError(
-                _("The form was filled in by a program, so no account was created.")
+            # On the form as a whole: the box itself is not shown, so neither is its error.
+            self.add_error(
+                None, _("The form was filled in by a program, so no account was created.")
             )
         return ""
 
