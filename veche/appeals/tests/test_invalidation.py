@@ -247,8 +247,8 @@ def test_invalidations_while_people_sign_keep_the_count_exact(settings, office):
         with acting_from(address):
             sign_appeal(user=person, appeal=Appeal.objects.get(pk=appeal.pk))
 
-    steps = arriving[:10] + ["invalidate"] + arriving[10:25] + ["invalidate"] + arriving[25:]
-    steps += ["invalidate"]
+    steps = [*arriving[:10], "invalidate", *arriving[10:25], "invalidate", *arriving[25:]]
+    steps.append("invalidate")
     outcomes = at_once(act, steps, threads=12)
 
     appeal.refresh_from_db()
