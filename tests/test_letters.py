@@ -38,12 +38,14 @@ from tests.factories import (
 )
 from tests.outbox import deliver_everything
 from veche.accounts.models import User
+from veche.appeals import fraud
 from veche.appeals import services as appeals
-from veche.appeals.models import DISPATCH_KIND, Answer, Problem
+from veche.appeals.models import DISPATCH_KIND, Answer, FraudAlert, Problem
 from veche.cabinet import services as cabinets
 from veche.cabinet.invitation_tokens import make_token
 from veche.cabinet.tests.registration import file_application, make_reviewer
 from veche.core import outbox
+from veche.core.ratelimits import acting_from
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion, Follow, Submission
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
@@ -475,6 +477,39 @@ def dispatch_given_up(language, actions):
     }, cast.org()
 
 
+def signatures_invalidated(language, actions):
+    """A moderator counts out a signature under an appeal the addressee has received: the
+    signatory and the addressee's officials hear of it, with the ground."""
+    cast = AppealCast()
+    moderator = make_staff(make_organization(), Membership.Role.MODERATOR)
+    everyone_speaks(language)
+    cast.received(actions)
+    signature = cast.appeal.signatures.exclude(user=cast.author).get()
+    ground = "Подпись поставлена программой"
+    with actions():
+        fraud.invalidate_signatures(
+            moderator=moderator, appeal=cast.appeal, ground=ground, signature=signature
+        )
+    return {
+        "appeals/notices/signature_invalidated.txt": [ground, cast.title],
+        "appeals/notices/signatures_invalidated_addressee.txt": [ground, cast.title],
+    }, cast.title
+
+
+def fraud_alert(language, actions):
+    """Signatures from one network pass the threshold: the moderators are alerted."""
+    cast = AppealCast()
+    make_staff(make_organization(), Membership.Role.MODERATOR)
+    everyone_speaks(language)
+    with acting_from("198.51.100.17"):
+        appeals.sign_appeal(user=make_resident(cast.problem.territory), appeal=cast.appeal)
+    with override_settings(VECHE_FRAUD_NETWORK_HOURLY=1), actions():
+        fraud.watch()
+    with translation.override(language):
+        signal = str(FraudAlert.Kind.NETWORK.label)
+    return {"appeals/notices/fraud_alert.txt": [signal]}, signal
+
+
 def cabinet_applications(language, actions):
     """A verified person applies for a cabinet; a platform administrator approves one
     application and refuses another."""
@@ -820,6 +855,15 @@ CASES = (
         appeal_escalated_while_late,
     ),
     Case("dispatch given up", ("appeals/notices/dispatch_gave_up.txt",), dispatch_given_up),
+    Case(
+        "signatures invalidated",
+        (
+            "appeals/notices/signature_invalidated.txt",
+            "appeals/notices/signatures_invalidated_addressee.txt",
+        ),
+        signatures_invalidated,
+    ),
+    Case("fraud alert", ("appeals/notices/fraud_alert.txt",), fraud_alert),
     Case(
         "cabinet applications",
         (
