@@ -183,7 +183,7 @@ def test_commenting_over_the_limit_is_refused_on_the_page_with_the_message(clien
         response = client.post(f"/problems/{problem.pk}/comment/", {"text": f"Comment {n}"})
     assert Comment.objects.filter(problem=problem).count() == 2
     response = client.get(problem.get_absolute_url())
-    assert "Too many attempts at commenting" in response.text
+    assert "Слишком много попыток" in response.text and "(комментирование)" in response.text
 
 
 def test_the_sign_button_says_why_it_refused(client):
@@ -194,7 +194,10 @@ def test_the_sign_button_says_why_it_refused(client):
     client.force_login(person)
     client.post(f"/problems/{problems[0].pk}/sign/", {"agree": "on"}, HTTP_HX_REQUEST="true")
     response = client.post(
-        f"/problems/{problems[1].pk}/sign/", {"agree": "on"}, HTTP_HX_REQUEST="true"
+        f"/problems/{problems[1].pk}/sign/",
+        {"agree": "on"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Too many attempts at signing an appeal" in response.text
     assert not Signature.objects.filter(appeal=problems[1].current_appeal, user=person).exists()
