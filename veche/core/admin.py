@@ -71,16 +71,16 @@ class RateLimitAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("burst"))
     def burst(self, row: RateLimit) -> str:
-        return _("%(limit)s in %(seconds)s s") % {
+        return _("%(limit)s in %(span)s") % {
             "limit": row.burst_limit,
-            "seconds": row.burst_seconds,
+            "span": ratelimits.span(row.burst_seconds),
         }
 
     @admin.display(description=_("sustained"))
     def sustained(self, row: RateLimit) -> str:
-        return _("%(limit)s in %(seconds)s s") % {
+        return _("%(limit)s in %(span)s") % {
             "limit": row.sustained_limit,
-            "seconds": row.sustained_seconds,
+            "span": ratelimits.span(row.sustained_seconds),
         }
 
     def save_model(self, request, obj, form, change):

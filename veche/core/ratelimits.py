@@ -199,6 +199,20 @@ def refusal_text(action: str, retry_after: int) -> str:
 # --- The operators' table -------------------------------------------------------------------
 
 
+def span(seconds: int) -> str:
+    """A window in the largest whole unit: "1 day", "10 minutes", "90 seconds"."""
+    units = (
+        (86400, lambda n: ngettext("%(count)d day", "%(count)d days", n)),
+        (3600, lambda n: ngettext("%(count)d hour", "%(count)d hours", n)),
+        (60, lambda n: ngettext("%(count)d minute", "%(count)d minutes", n)),
+        (1, lambda n: ngettext("%(count)d second", "%(count)d seconds", n)),
+    )
+    for size, phrase in units:
+        if seconds % size == 0:
+            return phrase(seconds // size) % {"count": seconds // size}
+    return str(seconds)
+
+
 def _values(row: RateLimit) -> dict:
     return {
         name: getattr(row, name)
