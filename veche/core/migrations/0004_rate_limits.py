@@ -8,7 +8,7 @@ from django.db import migrations, models
 MINUTE, HOUR, DAY = 60, 3600, 86400
 DEFAULTS = [
     ("sign", "account", 10, MINUTE, 300, DAY),
-    ("sign", "address", 30, MINUTE, 600, HOUR),
+    ("sign", "address", 60, MINUTE, 600, HOUR),
     ("sign", "network", 120, MINUTE, 3000, HOUR),
     ("publish", "account", 3, 10 * MINUTE, 10, DAY),
     ("publish", "address", 5, 10 * MINUTE, 30, DAY),
