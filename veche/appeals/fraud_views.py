@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from veche.appeals import fraud
 from veche.appeals.forms import InvalidationForm
-from veche.appeals.models import Appeal, Signature
+from veche.appeals.models import Problem, Signature
 
 
 def _require(request, permission: str) -> None:
@@ -33,7 +33,8 @@ def invalidate(request):
     form = InvalidationForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        appeal = Appeal.objects.filter(problem_id=data["problem"]).order_by("-id").first()
+        problem = Problem.objects.filter(pk=data["problem"]).select_related("current_appeal")
+        appeal = problem[0].current_appeal if problem else None
         signature = None
         if appeal is not None and data["signature"]:
             signature = Signature.objects.filter(pk=data["signature"], appeal=appeal).first()

@@ -266,3 +266,26 @@ def test_invalidations_while_people_sign_keep_the_count_exact(settings, office):
             appeal=appeal, invalidation=invalidation, created_at__gt=invalidation.created_at
         )
         assert not later.exists()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"problem": 999999, "source": "0123456789abcdef"},  # no such problem
+        {"source": "198.51.100.0/24"},  # an address, not a source's hash
+        {"signature": 999999},  # not a signature of this appeal
+        {"source": "0123456789abcdef", "signature": 1},  # both at once
+        {"problem": "2" * 40, "source": "0123456789abcdef"},  # a number past 64 bits
+    ],
+)
+def test_a_bad_form_is_answered_with_a_message_and_changes_nothing(client, appeal, moderator, form):
+    from tests.sign_in import enter
+
+    signed(appeal, appeal.problem.territory, BOTS, 2)
+    enter(client, moderator)
+    data = {"problem": appeal.problem_id, "ground": GROUND} | form
+    response = client.post("/signing/invalidate/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert 'class="field__errors"' in response.text or 'class="form__errors"' in response.text
+    assert Appeal.objects.get(pk=appeal.pk).signature_count == 3
+    assert not Signature.objects.filter(invalidation__isnull=False).exists()
