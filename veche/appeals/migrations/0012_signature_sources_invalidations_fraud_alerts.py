@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0010_dispatch_verbose_names'),
+        ('appeals', '0011_participant_numbers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
