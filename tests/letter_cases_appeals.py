@@ -7,7 +7,7 @@ from unittest import mock
 import time_machine
 from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import (
     make_organization,
@@ -25,12 +25,14 @@ from tests.letter_reading import (
     REFUSAL_TEXT,
     everyone_speaks,
 )
+from veche.appeals import fraud
 from veche.appeals import services as appeals
-from veche.appeals.models import DISPATCH_KIND, Answer, Problem
+from veche.appeals.models import DISPATCH_KIND, Answer, FraudAlert, Problem
 from veche.cabinet import services as cabinets
 from veche.cabinet.invitation_tokens import make_token
 from veche.cabinet.tests.registration import file_application, make_reviewer
 from veche.core import outbox
+from veche.core.ratelimits import acting_from
 from veche.notifications.models import Notification, NotificationPreference
 from veche.organizations.models import Membership
 
@@ -336,6 +338,39 @@ def dispatch_given_up(language, actions):
     return {
         "appeals/notices/dispatch_gave_up.txt": [cast.org(), recipient, cast.title, REFUSAL_TEXT]
     }, cast.org()
+
+
+def signatures_invalidated(language, actions):
+    """A moderator counts out a signature under an appeal the addressee has received: the
+    signatory and the addressee's officials hear of it, with the ground."""
+    cast = AppealCast()
+    moderator = make_staff(make_organization(), Membership.Role.MODERATOR)
+    everyone_speaks(language)
+    cast.received(actions)
+    signature = cast.appeal.signatures.exclude(user=cast.author).get()
+    ground = "Подпись поставлена программой"
+    with actions():
+        fraud.invalidate_signatures(
+            moderator=moderator, appeal=cast.appeal, ground=ground, signature=signature
+        )
+    return {
+        "appeals/notices/signature_invalidated.txt": [ground, cast.title],
+        "appeals/notices/signatures_invalidated_addressee.txt": [ground, cast.title],
+    }, cast.title
+
+
+def fraud_alert(language, actions):
+    """Signatures from one network pass the threshold: the moderators are alerted."""
+    cast = AppealCast()
+    make_staff(make_organization(), Membership.Role.MODERATOR)
+    everyone_speaks(language)
+    with acting_from("198.51.100.17"):
+        appeals.sign_appeal(user=make_resident(cast.problem.territory), appeal=cast.appeal)
+    with override_settings(VECHE_FRAUD_NETWORK_HOURLY=1), actions():
+        fraud.watch()
+    with translation.override(language):
+        signal = str(FraudAlert.Kind.NETWORK.label)
+    return {"appeals/notices/fraud_alert.txt": [signal]}, signal
 
 
 def cabinet_applications(language, actions):

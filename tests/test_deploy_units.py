@@ -20,7 +20,14 @@ SERVICES = sorted(UNITS.glob("*.service"))
 TIMERS = sorted(UNITS.glob("*.timer"))
 BIN = "/srv/veche/.venv/bin/"
 # What a machine of Veche runs besides its app servers (README, "Running in production").
-BACKGROUND = {"db_worker", "seal_audit", "outbox_sweep", "discussion_tick", "notify_daily"}
+BACKGROUND = {
+    "db_worker",
+    "seal_audit",
+    "outbox_sweep",
+    "discussion_tick",
+    "fraud_watch",
+    "notify_daily",
+}
 
 
 def unit(path: Path) -> dict[str, dict[str, str]]:

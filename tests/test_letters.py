@@ -32,6 +32,8 @@ from tests.letter_cases_appeals import (
     cabinet_applications,
     daily_digest,
     dispatch_given_up,
+    fraud_alert,
+    signatures_invalidated,
     staff_invitation,
 )
 from tests.letter_cases_discussions import (
@@ -182,6 +184,15 @@ CASES = (
         appeal_escalated_while_late,
     ),
     Case("dispatch given up", ("appeals/notices/dispatch_gave_up.txt",), dispatch_given_up),
+    Case(
+        "signatures invalidated",
+        (
+            "appeals/notices/signature_invalidated.txt",
+            "appeals/notices/signatures_invalidated_addressee.txt",
+        ),
+        signatures_invalidated,
+    ),
+    Case("fraud alert", ("appeals/notices/fraud_alert.txt",), fraud_alert),
     Case(
         "cabinet applications",
         (

@@ -264,6 +264,9 @@ MATRIX = {
     "discussions.view_application": ("application", ORGANIZERS | {"resident"}),
     "discussions.decide_application": ("application", ORGANIZERS),
     "moderation.moderate": (None, {"moderator", "superuser"}),
+    # Where signatures come from, and counting out those that are not genuine: moderators.
+    "appeals.watch_signing": (None, {"moderator", "superuser"}),
+    "appeals.invalidate_signatures": (None, {"moderator", "superuser"}),
     "reporting.view_dashboard": (None, HEADS | {"organizer_of_office", "staff", "superuser"}),
     "identity.review_property_claims": (None, {"organizer_of_office"}),
     "identity.review_property_claim": ("claim", {"organizer_of_office", "superuser"}),

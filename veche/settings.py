@@ -253,6 +253,8 @@ MIDDLEWARE = [
     "veche.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which address and network act, for the rate limits and the signatures' sources.
+    "veche.core.ratelimits.ClientSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -535,6 +537,23 @@ VECHE_STAFF_IDLE_MINUTES = env_int("VECHE_STAFF_IDLE_MINUTES", 30, minimum=1)
 # Key for census identifier and phone number hashes; without it the site's SECRET_KEY is used.
 # Changing it makes every imported census unmatchable, so set it once.
 VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
+# Anti-fraud (veche/core/ratelimits.py, veche/appeals/fraud.py). The key of the hashes of
+# client addresses and networks (never stored as they are); without it the site's SECRET_KEY.
+VECHE_SOURCE_KEY = env_str("VECHE_SOURCE_KEY", "")
+# Days a signature keeps the hashed network it came from (for moderators tracing a surge).
+VECHE_SOURCE_DAYS = env_int("VECHE_SOURCE_DAYS", 90, minimum=1)
+# Alerts (`veche fraud_watch`): signatures in the last hour from one network, from accounts
+# younger than VECHE_FRAUD_NEW_ACCOUNT_DAYS, or from people verified by one census import; and
+# an appeal signed VECHE_FRAUD_PACE_FACTOR times faster than its usual hourly pace, with at
+# least VECHE_FRAUD_PACE_MINIMUM signatures in the hour.
+VECHE_FRAUD_NETWORK_HOURLY = env_int("VECHE_FRAUD_NETWORK_HOURLY", 50, minimum=1)
+VECHE_FRAUD_NEW_ACCOUNT_DAYS = env_int("VECHE_FRAUD_NEW_ACCOUNT_DAYS", 2, minimum=1)
+VECHE_FRAUD_NEW_ACCOUNT_HOURLY = env_int("VECHE_FRAUD_NEW_ACCOUNT_HOURLY", 100, minimum=1)
+VECHE_FRAUD_CENSUS_HOURLY = env_int("VECHE_FRAUD_CENSUS_HOURLY", 200, minimum=1)
+VECHE_FRAUD_PACE_FACTOR = env_int("VECHE_FRAUD_PACE_FACTOR", 10, minimum=2)
+VECHE_FRAUD_PACE_MINIMUM = env_int("VECHE_FRAUD_PACE_MINIMUM", 30, minimum=1)
+# Sign-up: a form sent back sooner than this after it was shown is a program's, not a person's.
+VECHE_SIGNUP_MIN_SECONDS = env_int("VECHE_SIGNUP_MIN_SECONDS", 3)
 # Phone confirmation: codes leave through an SMS gateway (veche/identity/sms.py). `console` only
 # logs them and `memory` keeps them for tests, so production must have a real gateway.
 VECHE_SMS_BACKEND = env_choice("VECHE_SMS_BACKEND", "console", ("console", "http", "memory"))

@@ -42,6 +42,8 @@ def production_env(database_url: str, redis_url: str, workdir: Path) -> dict:
         SECRET_KEY="benchmark-surge-" + secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1",
         CSRF_TRUSTED_ORIGINS="https://127.0.0.1",
+        # wrk stands for the reverse proxy: its X-Forwarded-For names each signer's address.
+        VECHE_TRUSTED_PROXIES="1",
         DATABASE_URL=database_url,
         CACHE_URL=redis_url,
         EMAIL_URL="smtp://127.0.0.1:2525",

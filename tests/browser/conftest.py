@@ -88,11 +88,18 @@ def page(new_context, transactional_db):
     return new_context().new_page()
 
 
-def sign_in(page, email: str, *, password: str | None = None, second_factor: bool = False):
+def sign_in(
+    page,
+    email: str,
+    *,
+    password: str | None = None,
+    second_factor: bool = False,
+    secret: str | None = None,
+):
     """Sign in through the sign-in form; staff enter the code of their authenticator app
-    (tests.sign_in.with_second_factor), computed on the test's clock."""
+    (tests.sign_in.with_second_factor, or the demo's `secret`), computed on the test's clock."""
     from tests.factories import PASSWORD
-    from tests.sign_in import current_code
+    from tests.sign_in import TOTP_SECRET, current_code
 
     page.goto("/accounts/login/")
     form = page.locator('form[action="/accounts/login/"]')
@@ -101,7 +108,7 @@ def sign_in(page, email: str, *, password: str | None = None, second_factor: boo
     form.locator('button[type="submit"]').click()
     if second_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.locator('main input[name="code"]').fill(current_code())
+        page.locator('main input[name="code"]').fill(current_code(secret or TOTP_SECRET))
         # The form also holds the "cancel" button, which belongs to a sign-out form.
         page.locator('main form button[type="submit"]:not([form])').click()
     page.wait_for_url(re.compile(r".*/accounts/(profile|consent)/.*"))

@@ -24,8 +24,21 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+class TrapInput(forms.TextInput):
+    """A text box people never meet: out of sight, out of the tab order and hidden from screen
+    readers, so only a program that fills every box fills it. Rendered with the hidden fields,
+    no image to read, no puzzle, nothing that needs JavaScript."""
+
+    is_hidden = True
+    template_name = "accounts/widgets/trap.html"
+
+    def __init__(self):
+        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
+
+
 class SignupConsentForm(forms.Form):
-    """Added to allauth's sign-up form: the consent to processing, recorded with its version."""
+    """Added to allauth's sign-up form: the consent to processing, recorded with its version,
+    and a honeypot for programs that sign up in bulk."""
 
     field_order = ["email", "password1", "password2", "consent_processing"]
 
@@ -34,6 +47,17 @@ class SignupConsentForm(forms.Form):
         required=True,
         error_messages={"required": _("Without this consent we cannot create an account.")},
     )
+    comment_extra = forms.CharField(
+        label=_("Leave this box empty"), required=False, max_length=200, widget=TrapInput()
+    )
+
+    def clean_comment_extra(self):
+        if self.cleaned_data.get("comment_extra"):
+            # On the form as a whole: the box itself is not shown, so neither is its error.
+            self.add_error(
+                None, _("The form was filled in by a program, so no account was created.")
+            )
+        return ""
 
     def signup(self, request, user):
         from veche.accounts.services import consent_to_processing

@@ -9,7 +9,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.appeals import documents, notices, operators, queries, sections, services
+        from veche.appeals import documents, fraud, notices, operators, queries, sections, services
         from veche.appeals.delivery import send_dispatch
         from veche.appeals.models import DISPATCH_KIND, Comment, Problem
         from veche.core import outbox
@@ -18,6 +18,7 @@ class AppealsConfig(AppConfig):
         outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
         notices.register()
         operators.register()
+        fraud.register()
         documents.register_kinds()
         personal_data.register(
             "appeals", export=queries.personal_data, erase=services.erase_personal_data

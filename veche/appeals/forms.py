@@ -262,3 +262,46 @@ class FilterForm(forms.Form):
         ],
     )
     category = forms.CharField(required=False, max_length=50)
+
+
+class InvalidationForm(forms.Form):
+    """A moderator's choice of signatures to count out: one, or all from a source network in a
+    window (the times are the site's local time)."""
+
+    problem = forms.IntegerField(label=_("Problem number"), min_value=1, max_value=2**31 - 1)
+    signature = forms.IntegerField(
+        label=_("One signature: its number"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Leave empty to invalidate every signature from the source network below."),
+    )
+    source = forms.RegexField(
+        label=_("Source network"),
+        regex=r"^[0-9a-f]{16}$",
+        required=False,
+        error_messages={"invalid": _("A source network is 16 characters, 0–9 and a–f.")},
+    )
+    since = forms.DateTimeField(
+        label=_("Signed from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_("Signed before"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    ground = forms.CharField(
+        label=_("Ground"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the appeal's page and told to the signatories."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("signature")) == bool(data.get("source")):
+            raise ValidationError(_("Choose either one signature or a source network."))
+        return data

@@ -356,6 +356,18 @@ class Signature(models.Model):
     postal_address = models.CharField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
     basis = models.CharField(max_length=16, blank=True)
+    # The keyed hash of the network (IPv4 /24, IPv6 /64) it was signed from, never the address;
+    # emptied after VECHE_SOURCE_DAYS (`veche fraud_watch`). Empty: not signed through the site.
+    source = models.CharField(_("source network"), max_length=16, blank=True)
+    # Set with `withdrawn_at` when a moderator counts the signature out as fraudulent.
+    invalidation = models.ForeignKey(
+        "SignatureInvalidation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("invalidation"),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -373,6 +385,8 @@ class Signature(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="signature_active_in_order",
             ),
+            # Signatures of the last hours, by where they came from (the moderators' signals).
+            models.Index(fields=["created_at"], name="signature_created"),
         ]
 
     def __str__(self) -> str:
@@ -603,3 +617,67 @@ class ParticipantCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last} participants numbered on problem {self.problem_id}"
+
+
+class SignatureInvalidation(models.Model):
+    """A moderator's decision that signatures were not genuine: which, why, by whom, when. The
+    appeal's page shows it; the signatures stay, counted out (veche/appeals/fraud.py)."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="invalidations")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    ground = models.TextField(_("ground"))
+    created_at = models.DateTimeField(_("invalidated"), default=timezone.now)
+    count = models.PositiveIntegerField(_("signatures invalidated"))
+    # What was chosen: {"signature": id} or {"source": hash, "since": iso, "until": iso}.
+    selection = models.JSONField(default=dict, blank=True)
+    # The appeal had already been sent when its signatures were found invalid.
+    after_dispatch = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("invalidation of signatures")
+        verbose_name_plural = _("invalidations of signatures")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.count} signatures of appeal {self.appeal_id}, {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return self.appeal.problem.get_absolute_url()
+
+
+class FraudAlert(models.Model):
+    """A signal above its threshold in one hour, stored once (the moderators are told once)."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("many signatures from one network")
+        NEW_ACCOUNTS = "new_accounts", _("many signatures from new accounts")
+        CENSUS = "census", _("many signatures from one census import")
+        PACE = "pace", _("an appeal signed far faster than usual")
+
+    kind = models.CharField(_("signal"), max_length=16, choices=Kind.choices)
+    key = models.CharField(_("source"), max_length=64, blank=True)
+    appeal = models.ForeignKey(
+        Appeal, models.CASCADE, null=True, blank=True, related_name="fraud_alerts"
+    )
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("signatures in the hour"))
+    threshold = models.PositiveIntegerField(_("threshold"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fraud alert")
+        verbose_name_plural = _("fraud alerts")
+        ordering = ["-hour", "-count"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "hour"], name="one_fraud_alert_per_source_and_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.hour:%Y-%m-%d %H:00}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:appeals_fraudalert_changelist")

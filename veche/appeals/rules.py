@@ -3,6 +3,7 @@
 import rules
 
 from veche.appeals.models import Problem, Signature
+from veche.moderation.rules import is_moderator
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role, holds_role_over
 
@@ -74,3 +75,8 @@ rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
 rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
 rules.add_perm("appeals.message_signatories", is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)
+
+
+# Moderators watch where signatures come from and invalidate those that are not genuine.
+rules.add_perm("appeals.watch_signing", is_moderator)
+rules.add_perm("appeals.invalidate_signatures", is_moderator)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from veche.appeals import views
+from veche.appeals import fraud_views, views
 
 app_name = "appeals"
 problem_urlpatterns = [
@@ -29,6 +29,9 @@ problem_urlpatterns = [
 
 urlpatterns = [
     path("problems/", include(problem_urlpatterns)),
+    # The moderators' pages on fraud.
+    path("signing/sources/", fraud_views.signing_sources, name="signing_sources"),
+    path("signing/invalidate/", fraud_views.invalidate, name="invalidate_signatures"),
     # The printable documents keep the addresses they had when the documents app served them.
     path("documents/appeal/<int:appeal_id>.pdf", views.appeal_document, name="appeal_pdf"),
     path(

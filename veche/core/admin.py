@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from veche.core import outbox
-from veche.core.models import OutboxMessage
+from veche.core import outbox, ratelimits
+from veche.core.models import OutboxMessage, RateLimit
 
 
 @admin.register(OutboxMessage)
@@ -56,3 +56,39 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                 "%(count)d message is given up.", "%(count)d messages are given up.", count
             )
             self.message_user(request, text % {"count": count})
+
+
+@admin.register(RateLimit)
+class RateLimitAdmin(admin.ModelAdmin):
+    """The operators' table of rate limits: each save and deletion through
+    `veche.core.ratelimits`, which asks the permission again, writes the audit row and makes
+    the change count at once."""
+
+    list_display = ["action", "scope", "burst", "sustained", "enabled"]
+    list_filter = ["action", "scope", "enabled"]
+    list_editable = ["enabled"]
+    ordering = ["action", "scope"]
+
+    @admin.display(description=_("burst"))
+    def burst(self, row: RateLimit) -> str:
+        return _("%(limit)s in %(span)s") % {
+            "limit": row.burst_limit,
+            "span": ratelimits.span(row.burst_seconds),
+        }
+
+    @admin.display(description=_("sustained"))
+    def sustained(self, row: RateLimit) -> str:
+        return _("%(limit)s in %(span)s") % {
+            "limit": row.sustained_limit,
+            "span": ratelimits.span(row.sustained_seconds),
+        }
+
+    def save_model(self, request, obj, form, change):
+        ratelimits.save_rate_limit(actor=request.user, rate_limit=obj)
+
+    def delete_model(self, request, obj):
+        ratelimits.delete_rate_limit(actor=request.user, rate_limit=obj)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            self.delete_model(request, row)

@@ -118,6 +118,11 @@ def bad_request(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
+    retry_after = getattr(exception, "retry_after", None)
+    if retry_after is not None:  # over a rate limit (veche.core.ratelimits.RateLimited)
+        return problem_response(
+            request, 429, text=str(exception), headers={"Retry-After": str(retry_after)}
+        )
     return problem_response(request, 403)
 
 

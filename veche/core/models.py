@@ -129,3 +129,60 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target_id} ({self.state})"
+
+
+class RateLimit(models.Model):
+    """How often one account, one address or one network may do an action: a burst window and
+    a sustained window (UK e-petitions' rate-limit table, editable by operators). Counted in the
+    cache (`veche.core.ratelimits`), never in the database."""
+
+    class Action(models.TextChoices):
+        SIGN = "sign", _("signing an appeal")
+        PUBLISH = "publish", _("publishing a problem")
+        COMMENT = "comment", _("commenting")
+        RATE = "rate", _("rating an answer")
+        SUBMIT = "submit", _("sending a proposal, remark or question")
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("per account")
+        ADDRESS = "address", _("per IP address")
+        NETWORK = "network", _("per network (IPv4 /24, IPv6 /64)")
+
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    scope = models.CharField(_("counted"), max_length=16, choices=Scope.choices)
+    burst_limit = models.PositiveIntegerField(_("burst: at most"))
+    burst_seconds = models.PositiveIntegerField(_("burst: in seconds"))
+    sustained_limit = models.PositiveIntegerField(_("sustained: at most"))
+    sustained_seconds = models.PositiveIntegerField(_("sustained: in seconds"))
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("rate limit")
+        verbose_name_plural = _("rate limits")
+        ordering = ["action", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "scope"], name="one_rate_limit_per_scope"),
+            models.CheckConstraint(
+                condition=models.Q(burst_limit__gte=1, sustained_limit__gte=1),
+                name="rate_limit_allows_one",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(burst_seconds__gte=1, sustained_seconds__gte=1),
+                name="rate_limit_window_of_a_second",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}, {self.get_scope_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.burst_seconds
+            and self.sustained_seconds
+            and self.burst_seconds >= self.sustained_seconds
+        ):
+            raise ValidationError(
+                {"sustained_seconds": _("The sustained window must be longer than the burst.")}
+            )

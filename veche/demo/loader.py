@@ -47,6 +47,9 @@ def load_demo() -> dict[str, int]:
     from veche.demo.cabinets import load_cabinets
 
     applications = load_cabinets(territories, organizations, people)
+    from veche.demo.fraud import load_fraud
+
+    load_fraud(territories)
     return {
         "territories": len(territories),
         "organizations": len(organizations),

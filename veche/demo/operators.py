@@ -1,6 +1,6 @@
 """The demo's operator: staff who manage the routing and delivery of appeals in the admin
-(categories, responsibilities, appeal policies, dispatches, the outbox) without being an
-administrator, through a group an administrator could give anyone."""
+(categories, responsibilities, appeal policies, dispatches, the outbox) and the rate limits,
+without being an administrator, through a group an administrator could give anyone."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -19,7 +19,13 @@ PERMISSIONS = {
         for action in ("view", "add", "change", "delete")
     ]
     + ["view_dispatch", "change_dispatch"],
-    "core": ["view_outboxmessage", "change_outboxmessage"],
+    "core": [
+        "view_outboxmessage",
+        "change_outboxmessage",
+        # The table of rate limits of signing, publishing, commenting, rating and submitting.
+        "view_ratelimit",
+        "change_ratelimit",
+    ],
     # To pick organizations and territories in the forms (the admin's autocomplete asks it).
     "organizations": ["view_organization"],
     "territories": ["view_territory"],

@@ -13,6 +13,7 @@ from veche.appeals.models import (
     Revision,
 )
 from veche.appeals.policy import overdue, policy_for, unsolved_after_answer
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule
@@ -23,6 +24,7 @@ from .signing import _add_signature
 
 @transaction.atomic
 def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Rating:
+    ratelimits.spend("rate", user)
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.rate_answer", user, appeal):
         raise PermissionDenied(_("Only signatories rate the answer."))

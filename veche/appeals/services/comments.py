@@ -10,6 +10,7 @@ from veche.appeals.models import (
     Problem,
 )
 from veche.appeals.participants import number_of
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.identity.eligibility import person_facts
 
@@ -20,6 +21,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise PermissionDenied(_("Sign in to comment."))
     if person_facts(author).level < 10:
         raise PermissionDenied(_("Confirm your e-mail address to comment."))
+    ratelimits.spend("comment", author)
     if not text.strip():
         raise ValidationError(_("Write a comment."))
     if parent is not None and parent.problem_id != problem.pk:

@@ -12,6 +12,7 @@ from veche.appeals.models import (
 )
 from veche.appeals.participants import number_of
 from veche.appeals.policy import policy_for
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility
@@ -40,6 +41,7 @@ def publish_problem(
     language: str = "ru",
 ) -> Problem:
     """Publish a problem with its appeal, which starts collecting signatures at once."""
+    ratelimits.spend("publish", author)
     _refuse_unless(check_eligibility(author, EligibilityRule.Action.PUBLISH))
     check_point(territory, latitude, longitude)
     findings = [f for f in screen(text=appeal_text, title=title, author=author) if f.blocking]

@@ -12,6 +12,7 @@ from veche.appeals.models import (
     Signature,
 )
 from veche.appeals.participants import number_of
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule
@@ -50,7 +51,12 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
     snapshot = _snapshot(user)
     with transaction.atomic():
         signature = Signature.objects.create(
-            appeal=appeal, user=user, revision=revision, basis=decision.basis, **snapshot
+            appeal=appeal,
+            user=user,
+            revision=revision,
+            basis=decision.basis,
+            source=ratelimits.current_network(),
+            **snapshot,
         )
         Follow.objects.bulk_create(
             [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
@@ -96,6 +102,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     Nothing is locked while eligibility and the co-applicant's data are gathered; the short
     transaction that follows inserts the signature and counts it (`_add_signature`)."""
     _require_status(appeal, *SIGNABLE)
+    ratelimits.spend("sign", user)
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
     number_of(appeal.problem_id, user.pk)

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.discussions import tasks
 from veche.discussions.models import (
@@ -82,6 +83,7 @@ def submit(
     moment: datetime.datetime | None = None,
 ) -> Submission:
     """An eligible participant's proposal, remark or question, registered with a number."""
+    ratelimits.spend("submit", user)
     moment = moment or timezone.now()
     if kind not in Kind.values:
         raise ValidationError(
