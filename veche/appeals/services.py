@@ -31,6 +31,7 @@ from veche.core.forms import normalize_line
 from veche.identity.eligibility import check_eligibility, person_facts
 from veche.identity.models import EligibilityRule, Level
 from veche.identity.queries import verified_name
+from veche.moderation.blocks import refuse_if_blocked
 from veche.moderation.screening import screen
 from veche.notifications.services import announce
 from veche.organizations.models import Membership
@@ -855,6 +856,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise PermissionDenied(_("Sign in to comment."))
     if person_facts(author).level < 10:
         raise PermissionDenied(_("Confirm your e-mail address to comment."))
+    refuse_if_blocked(author)
     if not text.strip():
         raise ValidationError(_("Write a comment."))
     if parent is not None and parent.problem_id != problem.pk:

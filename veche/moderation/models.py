@@ -21,6 +21,7 @@ class Complaint(models.Model):
 
     class Reason(models.TextChoices):
         ABUSE = "abuse", _("insults or obscene language")
+        THREATS = "threats", _("threats")
         SPAM = "spam", _("spam or advertising")
         PERSONAL_DATA = "personal_data", _("someone's personal data")
         OFF_TOPIC = "off_topic", _("off topic")
@@ -58,6 +59,11 @@ class Complaint(models.Model):
                 fields=["content_type", "object_id", "reporter"], name="one_complaint_per_person"
             )
         ]
+
+    @property
+    def ground(self) -> str:
+        """The published ground the reporter's reason points to, or "" (something else)."""
+        return REASON_GROUNDS.get(self.reason, "")
 
     def __str__(self) -> str:
         # get_for_id is cached: a list of complaints asks the database once.
@@ -215,3 +221,12 @@ class Premoderation(models.Model):
 
     def __str__(self) -> str:
         return str(self.territory) if self.territory_id else str(_("the whole site"))
+
+
+REASON_GROUNDS = {
+    Complaint.Reason.ABUSE: Ground.OBSCENE,
+    Complaint.Reason.THREATS: Ground.THREATS,
+    Complaint.Reason.SPAM: Ground.SPAM,
+    Complaint.Reason.PERSONAL_DATA: Ground.PERSONAL_DATA,
+    Complaint.Reason.OFF_TOPIC: Ground.OFF_TOPIC,
+}
