@@ -10,8 +10,8 @@ from veche.notifications import registry
 from veche.notifications.registry import Notice
 
 TITLES = {
-    Decision.Action.HIDE: _("A moderator hid your %(kind)s"),
-    Decision.Action.WARN: _("A moderator warned you about your %(kind)s"),
+    Decision.Action.HIDE: _("A moderator hid your text (%(kind)s)"),
+    Decision.Action.WARN: _("A moderator warned you about your text (%(kind)s)"),
     Decision.Action.BLOCK: _("A moderator blocked your account"),
 }
 
@@ -43,7 +43,7 @@ class AboutDecision(Notice):
 
 class DecisionTaken(AboutDecision):
     kind = "moderation_decision"
-    title = _("A moderator decided about your %(kind)s")
+    title = _("A moderator decided about your text (%(kind)s)")
 
     def heading(self, decision, extra):
         return str(TITLES.get(decision.action, self.title)) % self.title_params(decision, extra)

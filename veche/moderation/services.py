@@ -91,9 +91,8 @@ def _decision(*, moderator, action: str, kind=None, item=None, **fields) -> Deci
     if item is not None:
         fields.setdefault("author", kind.author(item))
         fields |= {"target": item, "excerpt": kind.text(item)[:5000]}
-    decision = Decision.objects.create(
-        action=action, moderator=moderator, created_at=timezone.now(), **fields
-    )
+    fields.setdefault("created_at", timezone.now())
+    decision = Decision.objects.create(action=action, moderator=moderator, **fields)
     if action in Decision.AGAINST_AUTHOR and decision.author_id:
         # The author hears of it, not the moderator (the notice names the role only).
         announce(subject=decision, event="taken", context={"actor": moderator.pk})
@@ -279,6 +278,7 @@ def block_author(
         ground=ground,
         note=note.strip(),
         blocked_until=until,
+        created_at=now,
         complaint=_complaint_about(complaint, item),
     )
     _audit(
