@@ -119,8 +119,9 @@ class QueueItem:
         return bool(self.kind and self.target is not None and self.kind.is_hidden(self.target))
 
     @property
-    def reasons(self) -> Counter:
-        return Counter(c.get_reason_display() for c in self.complaints)
+    def reasons(self) -> list[tuple[str, int]]:
+        """The reporters' reasons with how many gave each, the most given first."""
+        return Counter(c.get_reason_display() for c in self.complaints).most_common()
 
 
 def open_queue(*, limit: int = 50) -> list[QueueItem]:
