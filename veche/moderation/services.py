@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from veche.core.audit import record_event
 from veche.moderation import registry
@@ -251,9 +252,14 @@ def block_author(
     _check_moderator(moderator, _("Only moderators block accounts."))
     _check_ground(ground)
     if days is not None and not 1 <= days <= settings.VECHE_MODERATION_MAX_BLOCK_DAYS:
+        longest = settings.VECHE_MODERATION_MAX_BLOCK_DAYS
         raise ValidationError(
-            _("A block lasts from 1 to %(max)s days, or for good.")
-            % {"max": settings.VECHE_MODERATION_MAX_BLOCK_DAYS}
+            ngettext(
+                "A block lasts from 1 to %(max)s day, or for good.",
+                "A block lasts from 1 to %(max)s days, or for good.",
+                longest,
+            )
+            % {"max": longest}
         )
     kind = _kind_of(target)
     item = _locked(kind, target)
@@ -312,9 +318,14 @@ def contest_decision(*, user, decision: Decision, text: str) -> Contest:
     if Contest.objects.filter(decision=decision).exists():
         raise ValidationError(_("You have already contested this decision: it is contested once."))
     if not within_contest_window(decision):
+        days = settings.VECHE_MODERATION_CONTEST_DAYS
         raise ValidationError(
-            _("A decision is contested within %(days)s days; this time has passed.")
-            % {"days": settings.VECHE_MODERATION_CONTEST_DAYS}
+            ngettext(
+                "A decision is contested within %(days)s day; this time has passed.",
+                "A decision is contested within %(days)s days; this time has passed.",
+                days,
+            )
+            % {"days": days}
         )
     if not text.strip():
         raise ValidationError(_("Say why the decision is wrong."))
