@@ -48,6 +48,8 @@ from veche.discussions import services as discussions
 from veche.discussions.models import Discussion, Follow, Submission
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
 from veche.notifications.models import Notification, NotificationPreference
+from veche.moderation import services as moderation
+from veche.moderation.models import Decision
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -710,6 +712,41 @@ def discussion_applied_for(language, actions):
 # --- Allauth's letters, in Veche's frame --
 
 
+def moderation_decisions(language, actions):
+    """A comment hidden, its author warned and blocked for a week, the hiding contested and
+    reversed by a second moderator: each notice names the moderator's words, never a name."""
+    cast = AppealCast()
+    moderator, second = (
+        make_staff(make_organization(), Membership.Role.MODERATOR, last_name=name)
+        for name in ("Модераторов", "Второй")
+    )
+    with actions(prelude=True):
+        comment = appeals.add_comment(author=cast.author, problem=cast.problem, text="Текст.")
+    everyone_speaks(language)
+    with actions():
+        moderation.hide_content(
+            moderator=moderator, target=comment, ground="obscene", note="См. п. 3 правил."
+        )
+    with actions():
+        moderation.warn_author(
+            moderator=moderator, target=comment, ground="spam", note="Ещё п. 3 правил."
+        )
+    with actions():
+        moderation.block_author(
+            moderator=moderator, target=comment, ground="threats", days=7, note="п. 3 правил."
+        )
+    decision = Decision.objects.get(action="hide")
+    contest = moderation.contest_decision(user=cast.author, decision=decision, text="Нет.")
+    with actions():
+        moderation.decide_contest(
+            moderator=second, contest=contest, uphold=False, answer="Отменено, п. 3 правил."
+        )
+    return {
+        "moderation/notices/moderation_decision.txt": ["п. 3 правил"],
+        "moderation/notices/moderation_contest_decided.txt": ["Отменено, п. 3 правил."],
+    }, "п. 3 правил"
+
+
 def account_letters(language, actions):
     """Sign-up, a second sign-up with the same address, password resets for a known and an
     unknown address: allauth's letters with Veche's greeting and sign-off."""
@@ -869,6 +906,14 @@ CASES = (
             "discussions/notices/application_decided.txt",
         ),
         discussion_applied_for,
+    ),
+    Case(
+        "moderation decisions and a contest",
+        (
+            "moderation/notices/moderation_decision.txt",
+            "moderation/notices/moderation_contest_decided.txt",
+        ),
+        moderation_decisions,
     ),
     Case("account letters", ("account/email/base_message.txt",), account_letters),
 )

@@ -168,7 +168,9 @@ def test_nobody_else_reads_a_decision_about_someone(client, comment, moderator, 
     assert client.get(reverse("moderation:decision", args=[Decision.objects.get().pk])).status_code == 404
 
 
-def test_the_contest_is_decided_by_a_second_moderator_not_the_first(client, comment, moderator):
+def test_the_contest_is_decided_by_a_second_moderator_not_the_first(
+    client, comment, moderator, settings
+):
     hide_content(moderator=moderator, target=comment, ground="spam")
     contest = contest_decision(user=comment.author, decision=Decision.objects.get(), text="Нет.")
     url = reverse("moderation:contest", args=[contest.pk])
@@ -179,6 +181,7 @@ def test_the_contest_is_decided_by_a_second_moderator_not_the_first(client, comm
     assert contest.outcome == ""
     second = make_staff(make_organization(), Membership.Role.MODERATOR)
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     enter(client, second)
     assert "Decide the contest" in client.get(url).content.decode()
     response = client.post(url, {"outcome": "reversed", "answer": "Это не спам."})
