@@ -47,9 +47,9 @@ from veche.core import outbox
 from veche.discussions import services as discussions
 from veche.discussions.models import Discussion, Follow, Submission
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
-from veche.notifications.models import Notification, NotificationPreference
 from veche.moderation import services as moderation
 from veche.moderation.models import Decision
+from veche.notifications.models import Notification, NotificationPreference
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -32,9 +32,10 @@ def describe(block: Decision) -> str:
             "ground": ground
         }
     until = timezone.localtime(block.blocked_until)
-    return _(
-        "Your account is blocked by a moderator until %(date)s (ground: %(ground)s)."
-    ) % {"date": date_format(until, "DATETIME_FORMAT"), "ground": ground}
+    return _("Your account is blocked by a moderator until %(date)s (ground: %(ground)s).") % {
+        "date": date_format(until, "DATETIME_FORMAT"),
+        "ground": ground,
+    }
 
 
 def why_blocked(user, moment: datetime.datetime | None = None) -> str:

@@ -60,15 +60,15 @@ class Complaint(models.Model):
             )
         ]
 
-    @property
-    def ground(self) -> str:
-        """The published ground the reporter's reason points to, or "" (something else)."""
-        return REASON_GROUNDS.get(self.reason, "")
-
     def __str__(self) -> str:
         # get_for_id is cached: a list of complaints asks the database once.
         about = ContentType.objects.get_for_id(self.content_type_id).model
         return f"{self.get_reason_display()} — {about} {self.object_id}"
+
+    @property
+    def ground(self) -> str:
+        """The published ground the reporter's reason points to, or "" (something else)."""
+        return REASON_GROUNDS.get(self.reason, "")
 
 
 class Ground(models.TextChoices):

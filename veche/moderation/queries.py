@@ -11,7 +11,6 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from veche.moderation import registry
-from veche.moderation.blocks import block_in_force
 from veche.moderation.models import Complaint, Contest, Decision, Ground
 from veche.moderation.registry import ModeratedKind
 
@@ -54,7 +53,7 @@ def personal_data(user) -> dict:
                 "created_at": c.created_at.isoformat() if c.created_at else None,
             }
             for c in Complaint.objects.filter(reporter=user).order_by("created_at", "id")
-        ]
+        ],
     }
 
 
@@ -137,9 +136,7 @@ def open_queue(*, limit: int = 50) -> list[QueueItem]:
             if len(items) >= limit:
                 continue
             content_type = ContentType.objects.get_for_id(complaint.content_type_id)
-            items[key] = QueueItem(
-                registry.kind_for(content_type), *key, target=complaint.target
-            )
+            items[key] = QueueItem(registry.kind_for(content_type), *key, target=complaint.target)
         items[key].complaints.append(complaint)
     found = list(items.values())
     authors = histories(getattr(item.author, "pk", None) for item in found)

@@ -99,7 +99,11 @@ def _act(moderator, item, data) -> None:
         services.restore_content(moderator=moderator, target=target, note=note)
     elif action == Decision.Action.WARN:
         services.warn_author(
-            moderator=moderator, target=target, ground=data["ground"], note=note, complaint=complaint
+            moderator=moderator,
+            target=target,
+            ground=data["ground"],
+            note=note,
+            complaint=complaint,
         )
     else:
         services.block_author(
@@ -187,7 +191,9 @@ def decision(request, pk: str):
     form = ContestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contest_decision(user=request.user, decision=found, text=form.cleaned_data["text"])
+            services.contest_decision(
+                user=request.user, decision=found, text=form.cleaned_data["text"]
+            )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, " ".join(getattr(error, "messages", None) or [str(error)]))
         else:

@@ -71,7 +71,9 @@ def test_a_contest_needs_a_reason(hidden, comment):
 
 
 def test_the_window_to_contest_closes(hidden, comment, settings):
-    later = timezone.now() + datetime.timedelta(days=settings.VECHE_MODERATION_CONTEST_DAYS, hours=1)
+    later = timezone.now() + datetime.timedelta(
+        days=settings.VECHE_MODERATION_CONTEST_DAYS, hours=1
+    )
     with time_machine.travel(later), pytest.raises(ValidationError, match="has passed"):
         contest_decision(user=comment.author, decision=hidden, text="Поздно.")
     assert not Contest.objects.exists()
@@ -133,9 +135,7 @@ def make_reply(comment):
     )
 
 
-def test_a_second_moderator_upholds_and_the_text_stays_hidden(
-    hidden, comment, second_moderator
-):
+def test_a_second_moderator_upholds_and_the_text_stays_hidden(hidden, comment, second_moderator):
     contest = contest_decision(user=comment.author, decision=hidden, text="Это не ругань.")
     decide_contest(moderator=second_moderator, contest=contest, uphold=True, answer="Это ругань.")
     comment.refresh_from_db()

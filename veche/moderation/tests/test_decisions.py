@@ -137,7 +137,11 @@ def test_dismissing_keeps_the_content_and_tells_no_author(comment, resident, mod
     comment.refresh_from_db()
     assert comment.hidden_at is None
     decision = Decision.objects.get()
-    assert (decision.action, decision.complaint, decision.note) == ("dismiss", complaint, "Не спам.")
+    assert (decision.action, decision.complaint, decision.note) == (
+        "dismiss",
+        complaint,
+        "Не спам.",
+    )
     assert notices_of(comment.author) == []
     event = AuditEvent.objects.get(action="moderation.dismissed")
     assert event.data["decision"] == decision.pk

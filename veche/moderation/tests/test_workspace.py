@@ -120,7 +120,9 @@ def test_a_moderator_blocks_for_days_or_for_good(moderator_client, comment, subm
         {"action": "block", "ground": "threats", "for_good": "on"},
     )
     by_author = {d.author: d for d in Decision.objects.filter(action="block")}
-    assert (by_author[comment.author].blocked_until - by_author[comment.author].created_at).days == 7
+    assert (
+        by_author[comment.author].blocked_until - by_author[comment.author].created_at
+    ).days == 7
     assert by_author[submission.author].blocked_until is None
 
 
@@ -155,9 +157,7 @@ def test_a_second_objection_through_the_page_is_refused(client, comment, moderat
     decision = Decision.objects.get()
     contest_decision(user=comment.author, decision=decision, text="Первое.")
     enter(client, comment.author)
-    response = client.post(
-        reverse("moderation:decision", args=[decision.pk]), {"text": "Второе."}
-    )
+    response = client.post(reverse("moderation:decision", args=[decision.pk]), {"text": "Второе."})
     assert response.status_code == 400
     assert Contest.objects.get().text == "Первое."
 
@@ -165,7 +165,10 @@ def test_a_second_objection_through_the_page_is_refused(client, comment, moderat
 def test_nobody_else_reads_a_decision_about_someone(client, comment, moderator, resident):
     hide_content(moderator=moderator, target=comment, ground="spam")
     enter(client, resident)
-    assert client.get(reverse("moderation:decision", args=[Decision.objects.get().pk])).status_code == 404
+    assert (
+        client.get(reverse("moderation:decision", args=[Decision.objects.get().pk])).status_code
+        == 404
+    )
 
 
 def test_the_contest_is_decided_by_a_second_moderator_not_the_first(
