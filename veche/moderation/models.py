@@ -84,6 +84,12 @@ class Ground(models.TextChoices):
     OFF_TOPIC = "off_topic", _("off topic")
 
 
+def ground_label(value: str) -> str:
+    """A ground's published name in the active language; text kept from before the published
+    list (an old hidden comment's reason) is given as it is."""
+    return str(Ground(value).label) if value in Ground.values else value
+
+
 class DecisionQuerySet(models.QuerySet):
     def about(self, item) -> "DecisionQuerySet":
         return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from veche.moderation.models import Ground
+from veche.moderation import models
 
 register = template.Library()
 
@@ -13,6 +13,4 @@ def contest_days() -> int:
 
 @register.filter
 def ground_label(value: str) -> str:
-    """A ground's published name in the active language; text kept from before the published
-    list (a hidden comment's old reason) is shown as it is."""
-    return str(Ground(value).label) if value in Ground.values else value
+    return models.ground_label(value)

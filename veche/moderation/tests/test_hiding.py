@@ -74,19 +74,34 @@ def test_hiding_and_restoring_each_leave_an_audit_row_naming_the_moderator(comme
     ]
 
 
-def test_a_hidden_submission_leaves_the_public_pages_and_returns_when_restored(
+def test_a_hidden_submission_keeps_its_number_in_public_with_the_ground_for_its_text(
     client, submission, moderator
 ):
     discussion_url = submission.discussion.get_absolute_url()
     hide_content(moderator=moderator, target=submission, ground="off_topic")
-    assert SUBMISSION_TEXT not in client.get(discussion_url).content.decode()
-    assert client.get(submission.get_absolute_url()).status_code == 404
+    placeholder = "The text is hidden by a moderator. Ground: off topic."
+    for url in (discussion_url, submission.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert SUBMISSION_TEXT not in page
+        assert placeholder in page and submission.registration_number in page
     assert AuditEvent.objects.filter(
         action="moderation.hidden", object_type="discussions.submission"
     ).exists()
     restore_content(moderator=moderator, target=submission)
     assert SUBMISSION_TEXT in client.get(discussion_url).content.decode()
-    assert client.get(submission.get_absolute_url()).status_code == 200
+    assert placeholder not in client.get(submission.get_absolute_url()).content.decode()
+
+
+def test_a_hidden_submission_stays_in_the_protocol_masked_with_its_ground(submission, moderator):
+    from veche.discussions.records.content import entry_of
+    from veche.discussions.records.statistics import protocol_submissions
+
+    hide_content(moderator=moderator, target=submission, ground="personal_data")
+    (listed,) = protocol_submissions(submission.discussion)
+    entry = entry_of(listed, submission.discussion)
+    assert entry.number == submission.registration_number
+    assert SUBMISSION_TEXT not in entry.text
+    assert entry.text == "The text is hidden by a moderator. Ground: other people's personal data."
 
 
 def test_the_author_of_a_hidden_submission_is_told_why_it_is_gone(client, submission, moderator):
