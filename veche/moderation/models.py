@@ -4,11 +4,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from veche.identity.models import Level
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -196,37 +193,6 @@ class Contest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} — {self.get_outcome_display()}"
-
-
-class Premoderation(models.Model):
-    """New problems from accounts below `below_level` wait for a moderator before the public
-    sees them: site-wide (no territory) or in a territory and everything inside it."""
-
-    territory = models.ForeignKey(
-        "territories.Territory",
-        models.CASCADE,
-        null=True,
-        blank=True,
-        verbose_name=_("territory"),
-        help_text=_("Empty: the whole site."),
-    )
-    below_level = models.PositiveSmallIntegerField(
-        _("for accounts verified below"), choices=Level.choices, default=Level.CENSUS
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("pre-moderation of new problems")
-        verbose_name_plural = _("pre-moderation of new problems")
-        constraints = [
-            # One rule a territory, and one for the whole site (no territory counts as 0).
-            models.UniqueConstraint(
-                Coalesce("territory", models.Value(0)), name="one_premoderation_per_territory"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(self.territory) if self.territory_id else str(_("the whole site"))
 
 
 REASON_GROUNDS = {
