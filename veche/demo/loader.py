@@ -47,6 +47,9 @@ def load_demo() -> dict[str, int]:
     from veche.demo.cabinets import load_cabinets
 
     applications = load_cabinets(territories, organizations, people)
+    from veche.demo.moderation import load_moderation
+
+    reports = load_moderation(people)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
@@ -54,6 +57,7 @@ def load_demo() -> dict[str, int]:
         "problems": problems,
         "discussions": discussions,
         "applications for a cabinet": applications,
+        "reports to moderators": reports,
     }
 
 
