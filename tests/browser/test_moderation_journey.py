@@ -68,6 +68,8 @@ def test_a_moderator_hides_a_reported_comment_and_its_author_contests_it(new_con
     placeholder = page.locator(f"#comment-{comment.pk}")
     expect(placeholder).not_to_contain_text("8-917-123-45-67")
     expect(placeholder).to_contain_text(in_russian("other people's personal data"))
+    placeholder.scroll_into_view_if_needed()
+    look_at(page, "moderation-placeholder")
     page.context.close()
 
     # The author is told (the worker makes the notice), follows it and contests once.
@@ -106,3 +108,9 @@ def test_a_moderator_hides_a_reported_comment_and_its_author_contests_it(new_con
     page.goto(problem.get_absolute_url())
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("8-917-123-45-67")
     assert Decision.objects.get(action="hide").contest.outcome == "reversed"
+
+    # The public record counts the decision under its ground and month, beside the rules.
+    page.goto("/moderation/record/")
+    expect(page.locator("table.moderation-record tbody tr")).to_have_count(1)
+    axe(page, "the public record of moderation")
+    look_at(page, "moderation-record")
