@@ -13,7 +13,7 @@ from tests.factories import make_organization, make_problem, make_resident, make
 from tests.outbox import deliver_everything
 from tests.sign_in import with_second_factor
 from veche.appeals.services import add_comment
-from veche.moderation.models import Contest, Decision
+from veche.moderation.models import Decision
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)
