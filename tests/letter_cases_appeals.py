@@ -33,6 +33,8 @@ from veche.cabinet.invitation_tokens import make_token
 from veche.cabinet.tests.registration import file_application, make_reviewer
 from veche.core import outbox
 from veche.core.ratelimits import acting_from
+from veche.moderation import services as moderation
+from veche.moderation.models import Decision
 from veche.notifications.models import Notification, NotificationPreference
 from veche.organizations.models import Membership
 
@@ -424,3 +426,38 @@ def staff_invitation(language, actions):
         ],
         "cabinet/notices/invitation_accepted.txt": [str(office.title), "Новикова"],
     }, str(office.title)
+
+
+def moderation_decisions(language, actions):
+    """A comment hidden, its author warned and blocked for a week, the hiding contested and
+    reversed by a second moderator: each notice names the moderator's words, never a name."""
+    cast = AppealCast()
+    moderator, second = (
+        make_staff(make_organization(), Membership.Role.MODERATOR, last_name=name)
+        for name in ("Модераторов", "Второй")
+    )
+    with actions(prelude=True):
+        comment = appeals.add_comment(author=cast.author, problem=cast.problem, text="Текст.")
+    everyone_speaks(language)
+    with actions():
+        moderation.hide_content(
+            moderator=moderator, target=comment, ground="obscene", note="См. п. 3 правил."
+        )
+    with actions():
+        moderation.warn_author(
+            moderator=moderator, target=comment, ground="spam", note="Ещё п. 3 правил."
+        )
+    with actions():
+        moderation.block_author(
+            moderator=moderator, target=comment, ground="threats", days=7, note="п. 3 правил."
+        )
+    decision = Decision.objects.get(action="hide")
+    contest = moderation.contest_decision(user=cast.author, decision=decision, text="Нет.")
+    with actions():
+        moderation.decide_contest(
+            moderator=second, contest=contest, uphold=False, answer="Отменено, п. 3 правил."
+        )
+    return {
+        "moderation/notices/moderation_decision.txt": ["п. 3 правил"],
+        "moderation/notices/moderation_contest_decided.txt": ["Отменено, п. 3 правил."],
+    }, "п. 3 правил"

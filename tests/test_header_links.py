@@ -34,7 +34,7 @@ WORKSPACES = {
     Role.HEAD: "Cabinet",
     Role.ORGANIZER: "Discussions I run",
     Role.EXPERT: "",
-    Role.MODERATOR: "",
+    Role.MODERATOR: "Moderation",
     "administrator": "E-control",
     "staff_without_powers": "E-control",  # staff see the city's figures
 }
@@ -49,6 +49,6 @@ def test_every_link_of_the_header_opens_for_the_person_it_is_shown_to(client, ro
     assert links, "the account menu has links"
     for href, _label in links:
         assert client.get(href).status_code == 200, (role, href)
-    workspaces = {"Cabinet", "Discussions I run", "E-control"}
+    workspaces = {"Cabinet", "Discussions I run", "E-control", "Moderation"}
     shown = [label for _href, label in links if label in workspaces]
     assert shown == ([WORKSPACES[role]] if WORKSPACES[role] else [])

@@ -33,6 +33,7 @@ from tests.letter_cases_appeals import (
     daily_digest,
     dispatch_given_up,
     fraud_alert,
+    moderation_decisions,
     signatures_invalidated,
     staff_invitation,
 )
@@ -242,6 +243,14 @@ CASES = (
             "discussions/notices/application_decided.txt",
         ),
         discussion_applied_for,
+    ),
+    Case(
+        "moderation decisions and a contest",
+        (
+            "moderation/notices/moderation_decision.txt",
+            "moderation/notices/moderation_contest_decided.txt",
+        ),
+        moderation_decisions,
     ),
     Case("account letters", ("account/email/base_message.txt",), account_letters),
 )

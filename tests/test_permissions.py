@@ -32,6 +32,7 @@ from veche.cabinet.actions import ACTIONS
 from veche.core.navigation import workspace_links
 from veche.discussions.models import Application
 from veche.identity.models import PropertyClaim
+from veche.moderation.models import Contest, Decision
 from veche.organizations.models import CabinetApplication, Membership
 from veche.organizations.rules import forget_roles, holds_role, holds_role_over
 
@@ -267,6 +268,10 @@ MATRIX = {
     # Where signatures come from, and counting out those that are not genuine: moderators.
     "appeals.watch_signing": (None, {"moderator", "superuser"}),
     "appeals.invalidate_signatures": (None, {"moderator", "superuser"}),
+    # The author of the hidden comment contests; a moderator other than the one who hid it
+    # decides (test_contests.py: the one who hid it may not).
+    "moderation.contest_decision": ("decision", {"author"}),
+    "moderation.decide_contest": ("contest", {"moderator", "superuser"}),
     "reporting.view_dashboard": (None, HEADS | {"organizer_of_office", "staff", "superuser"}),
     "identity.review_property_claims": (None, {"organizer_of_office"}),
     "identity.review_property_claim": ("claim", {"organizer_of_office", "superuser"}),
@@ -328,6 +333,12 @@ def world(db):
         organizer_user=people["organizer_of_office"],
         experts=[people["expert_of_discussion"]],
     )
+    decision = Decision(
+        action=Decision.Action.HIDE,
+        ground="spam",
+        author=people["author"],
+        moderator=make_staff(make_organization("another-forum"), Role.MODERATOR),
+    )
     objects = {
         "problem": problem,
         "appeal": appeal,
@@ -339,6 +350,8 @@ def world(db):
         "application": Application(applicant=resident, organization=office, territory=district),
         "claim": PropertyClaim(user=resident, territory=district),
         "cabinet_application": CabinetApplication(applicant=resident, kind="ngo"),
+        "decision": decision,
+        "contest": Contest(decision=decision, author=people["author"], text="Нет."),
     }
     return people, objects
 

@@ -592,6 +592,11 @@ VECHE_SIGN_MIN_LEVEL = env_choice(
 # Weight of the city-wide mean in an organization's Bayesian rating (in "virtual ratings").
 VECHE_RATING_PRIOR_WEIGHT = env_int("VECHE_RATING_PRIOR_WEIGHT", 5, minimum=1)
 
+# Moderation (README, "Moderation"). An author may contest a decision against them this many days
+# after it was taken; a block for a period lasts at most this many days (longer: for good).
+VECHE_MODERATION_CONTEST_DAYS = env_int("VECHE_MODERATION_CONTEST_DAYS", 14, minimum=1)
+VECHE_MODERATION_MAX_BLOCK_DAYS = env_int("VECHE_MODERATION_MAX_BLOCK_DAYS", 365, minimum=1)
+
 # Maps. No tile server by default: maps draw the territories' boundaries, served by the site
 # itself, so no request leaves it. A city sets its own (or a contracted) tile server here.
 VECHE_MAP_TILE_URL = env_tile_url("VECHE_MAP_TILE_URL", "")

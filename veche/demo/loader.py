@@ -50,6 +50,9 @@ def load_demo() -> dict[str, int]:
     from veche.demo.fraud import load_fraud
 
     load_fraud(territories)
+    from veche.demo.moderation import load_moderation
+
+    reports = load_moderation(people)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
@@ -57,6 +60,7 @@ def load_demo() -> dict[str, int]:
         "problems": problems,
         "discussions": discussions,
         "applications for a cabinet": applications,
+        "reports to moderators": reports,
     }
 
 

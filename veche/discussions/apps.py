@@ -36,7 +36,9 @@ class DiscussionsConfig(AppConfig):
             order=20,
         )
         # Proposals, remarks and questions to the experts are published with their numbers; a
-        # hidden one leaves the public list, the experts' queue and the protocol.
+        # hidden one stays in the public list and the protocol under its number, its text
+        # masked and the ground given (every submission is recorded), and leaves the experts'
+        # queue.
         moderated.register(
             key="submission",
             model=Submission,
@@ -46,4 +48,5 @@ class DiscussionsConfig(AppConfig):
             public_url=lambda submission: submission.get_absolute_url(),
             is_public=lambda submission: submission.discussion.is_public,
             related=("discussion", "author"),
+            hidden_reason_field="hidden_reason",
         )

@@ -95,7 +95,8 @@ class SubmissionCounts:
 
 
 def submission_counts(discussion: Discussion) -> SubmissionCounts:
-    counted = discussion.submissions.filter(hidden_at__isnull=True).aggregate(
+    # Hidden ones too: they keep their place in the list, the ground shown for the text.
+    counted = discussion.submissions.aggregate(
         questions=Count("pk", filter=Q(kind=Submission.Kind.QUESTION)),
         proposals=Count("pk", filter=~Q(kind=Submission.Kind.QUESTION)),
     )
@@ -108,7 +109,7 @@ def public_submissions(discussion: Discussion, *, questions: bool) -> QuerySet[S
     in one more (`with_answers`), whatever the page holds."""
     kind = Q(kind=Submission.Kind.QUESTION)
     return (
-        discussion.submissions.filter(kind if questions else ~kind, hidden_at__isnull=True)
+        discussion.submissions.filter(kind if questions else ~kind)
         .select_related("author", "material")
         .order_by("number")
     )
@@ -135,10 +136,11 @@ def submission_for(user, pk: int) -> Submission:
     if submission is None:
         raise Http404
     discussion = submission.discussion
+    # A hidden one stays at its address, its text masked for all but its author.
     own = user.is_authenticated and submission.author_id == user.pk
     if (
         not own
-        and (submission.hidden_at or not discussion.is_public)
+        and not discussion.is_public
         and not rules.has_perm("discussions.manage_discussion", user, discussion)
     ):
         raise Http404

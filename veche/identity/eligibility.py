@@ -257,7 +257,30 @@ def check_eligibility(
     of the same action and target) rather than have it read twice."""
     moment = moment or timezone.now()
     requirement = requirement or requirement_of(rule_for(action, target))
-    return decide(requirement, person_facts(user, moment), timezone.localdate(moment))
+    decision = decide(requirement, person_facts(user, moment), timezone.localdate(moment))
+    refusals = restrictions_of(user, moment) if decision.facts.signed_in else ()
+    if not refusals:
+        return decision
+    return Decision(False, (*refusals, *decision.reasons), "", decision.facts)
+
+
+# --- Restrictions of an account -----------------------------------------------------------
+
+# Apps above identity that may bar an account from acting (moderation's blocks) register here a
+# function of (user, moment) that returns why the person may not act now, or "".
+_RESTRICTIONS: dict = {}
+
+
+def register_restriction(name: str, why_not) -> None:
+    _RESTRICTIONS[name] = why_not
+
+
+def restrictions_of(user, moment: datetime.datetime | None = None) -> tuple[str, ...]:
+    """Why this account may not act at all now (a block, with its end), or nothing."""
+    if user is None or not user.is_authenticated:
+        return ()
+    moment = moment or timezone.now()
+    return tuple(filter(None, (why_not(user, moment) for why_not in _RESTRICTIONS.values())))
 
 
 def describe(requirement: Requirement) -> str:

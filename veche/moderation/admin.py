@@ -117,8 +117,10 @@ class ComplaintAdmin(admin.ModelAdmin):
                 for kind, target, c in _distinct_targets(queryset)
                 if not kind.is_hidden(target)
             ],
+            # On the ground the reporter's reason names; "something else" is decided in the
+            # moderators' workspace, where a ground is chosen.
             lambda pair: hide_content(
-                moderator=request.user, target=pair[0], reason=pair[1].get_reason_display()
+                moderator=request.user, target=pair[0], ground=pair[1].ground, complaint=pair[1]
             ),
             lambda count: (
                 ngettext("%(count)d item hidden.", "%(count)d items hidden.", count)

@@ -1,19 +1,28 @@
-"""Reporting content and moderating it; every decision is kept with its reason.
+"""Reporting content and moderating it. Every act of a moderator is a `Decision` with its
+published ground, an audit row, and, when it is taken against an author, a notice telling them
+what was decided, on which ground and by whom (the role, never the name); the author may contest
+it once, and a second moderator decides the contest.
 
 What may be reported is what a product app registered in `moderation.registry`; the services
 read and hide it only through its registered kind."""
 
+import datetime
+
 import rules
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from veche.core.audit import record_event
 from veche.moderation import registry
-from veche.moderation.models import Complaint
+from veche.moderation.blocks import block_in_force
+from veche.moderation.models import Complaint, Contest, Decision, Ground
 from veche.moderation.registry import ModeratedKind
+from veche.notifications.services import announce
 
 
 def _kind_of(target) -> ModeratedKind:
@@ -73,28 +82,83 @@ def report_content(*, reporter, target, reason: str, details: str = "") -> Compl
     return complaint
 
 
+def _check_ground(ground: str) -> str:
+    if ground not in Ground.values:
+        raise ValidationError(_("Choose a ground from the published list."))
+    return ground
+
+
+def _decision(*, moderator, action: str, kind=None, item=None, **fields) -> Decision:
+    if item is not None:
+        fields.setdefault("author", kind.author(item))
+        fields |= {"target": item, "excerpt": kind.text(item)[:5000]}
+    fields.setdefault("created_at", timezone.now())
+    decision = Decision.objects.create(action=action, moderator=moderator, **fields)
+    if action in Decision.AGAINST_AUTHOR and decision.author_id:
+        # The author hears of it, not the moderator (the notice names the role only).
+        announce(subject=decision, event="taken", context={"actor": moderator.pk})
+    return decision
+
+
+def _audit(moderator, action: str, item, decision: Decision, **data) -> None:
+    record_event(
+        actor=moderator,
+        action=f"moderation.{action}",
+        target=item,
+        data={"decision": decision.pk, **{key: value for key, value in data.items() if value}},
+    )
+
+
+def _complaint_about(complaint: Complaint | None, item) -> Complaint | None:
+    if complaint is None:
+        return None
+    if (complaint.content_type_id, complaint.object_id) != (
+        ContentType.objects.get_for_model(item).pk,
+        item.pk,
+    ):
+        raise ValidationError(_("The report is about something else."))
+    return complaint
+
+
 @transaction.atomic
-def hide_content(*, moderator, target, reason: str):
-    """Hides the item from the public and upholds the open complaints about it."""
+def hide_content(
+    *, moderator, target, ground: str, note: str = "", complaint: Complaint | None = None
+):
+    """Hides the item from the public on a published ground and upholds the open complaints
+    about it; its author is told."""
     _check_moderator(moderator, _("Only moderators hide content."))
-    if not reason.strip():
-        raise ValidationError(_("Say why the content is hidden."))
+    _check_ground(ground)
     kind = _kind_of(target)
     item = _locked(kind, target)
     if kind.is_hidden(item):
         raise _already_hidden(kind, item)
-    reason = reason.strip()[:300]
     now = timezone.now()
-    kind.set_hidden(item, at=now, reason=reason)
+    kind.set_hidden(item, at=now, reason=ground)
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.HIDE,
+        kind=kind,
+        item=item,
+        ground=ground,
+        note=note.strip(),
+        complaint=_complaint_about(complaint, item),
+    )
     Complaint.objects.about(item).filter(status=Complaint.Status.OPEN).update(
         status=Complaint.Status.UPHELD, decided_by=moderator, decided_at=now
     )
-    record_event(actor=moderator, action="moderation.hidden", target=item, data={"reason": reason})
+    _audit(moderator, "hidden", item, decision, ground=ground, note=note.strip())
     return item
 
 
+def _show_again(kind: ModeratedKind, item, moderator, now) -> None:
+    kind.set_hidden(item, at=None)
+    Complaint.objects.about(item).filter(status=Complaint.Status.UPHELD).update(
+        status=Complaint.Status.DISMISSED, decided_by=moderator, decided_at=now
+    )
+
+
 @transaction.atomic
-def restore_content(*, moderator, target, reason: str = ""):
+def restore_content(*, moderator, target, note: str = ""):
     """Shows a hidden item again; the complaints that hid it are dismissed by the same act."""
     _check_moderator(moderator, _("Only moderators restore content."))
     kind = _kind_of(target)
@@ -103,22 +167,16 @@ def restore_content(*, moderator, target, reason: str = ""):
         raise ValidationError(
             _("Not hidden: %(kind)s No. %(id)s.") % {"kind": kind.label, "id": item.pk}
         )
-    now = timezone.now()
-    kind.set_hidden(item, at=None)
-    Complaint.objects.about(item).filter(status=Complaint.Status.UPHELD).update(
-        status=Complaint.Status.DISMISSED, decided_by=moderator, decided_at=now
+    _show_again(kind, item, moderator, timezone.now())
+    decision = _decision(
+        moderator=moderator, action=Decision.Action.RESTORE, kind=kind, item=item, note=note
     )
-    record_event(
-        actor=moderator,
-        action="moderation.restored",
-        target=item,
-        data={"reason": reason.strip()},
-    )
+    _audit(moderator, "restored", item, decision, note=note.strip())
     return item
 
 
 @transaction.atomic
-def dismiss_complaint(*, moderator, complaint: Complaint) -> Complaint:
+def dismiss_complaint(*, moderator, complaint: Complaint, note: str = "") -> Complaint:
     """The moderator found nothing wrong: the complaint is closed and the content stays."""
     _check_moderator(moderator, _("Only moderators dismiss complaints."))
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -127,6 +185,14 @@ def dismiss_complaint(*, moderator, complaint: Complaint) -> Complaint:
     complaint.status = Complaint.Status.DISMISSED
     complaint.decided_by, complaint.decided_at = moderator, timezone.now()
     complaint.save(update_fields=["status", "decided_by", "decided_at"])
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.DISMISS,
+        content_type_id=complaint.content_type_id,
+        object_id=complaint.object_id,
+        complaint=complaint,
+        note=note.strip(),
+    )
     record_event(
         actor=moderator,
         action="moderation.dismissed",
@@ -134,6 +200,183 @@ def dismiss_complaint(*, moderator, complaint: Complaint) -> Complaint:
         data={
             "about": ContentType.objects.get_for_id(complaint.content_type_id).model,
             "id": complaint.object_id,
+            "decision": decision.pk,
         },
     )
     return complaint
+
+
+def _author_of(kind: ModeratedKind, item):
+    author = kind.author(item)
+    if author is None or not author.is_active:
+        raise ValidationError(_("This content has no author to warn or block."))
+    return author
+
+
+@transaction.atomic
+def warn_author(
+    *, moderator, target, ground: str, note: str = "", complaint: Complaint | None = None
+) -> Decision:
+    """A warning to the author of the item, on a published ground; the item stays as it is."""
+    _check_moderator(moderator, _("Only moderators warn authors."))
+    _check_ground(ground)
+    kind = _kind_of(target)
+    item = _locked(kind, target)
+    author = _author_of(kind, item)
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.WARN,
+        kind=kind,
+        item=item,
+        author=author,
+        ground=ground,
+        note=note.strip(),
+        complaint=_complaint_about(complaint, item),
+    )
+    _audit(moderator, "warned", item, decision, ground=ground, author=author.pk)
+    return decision
+
+
+@transaction.atomic
+def block_author(
+    *,
+    moderator,
+    target,
+    ground: str,
+    days: int | None,
+    note: str = "",
+    complaint: Complaint | None = None,
+) -> Decision:
+    """Blocks the author of the item for `days`, or for good (`days` None): until it ends they
+    publish, sign, comment and submit nothing (`moderation.blocks`)."""
+    _check_moderator(moderator, _("Only moderators block accounts."))
+    _check_ground(ground)
+    if days is not None and not 1 <= days <= settings.VECHE_MODERATION_MAX_BLOCK_DAYS:
+        longest = settings.VECHE_MODERATION_MAX_BLOCK_DAYS
+        raise ValidationError(
+            ngettext(
+                "A block lasts from 1 to %(max)s day, or for good.",
+                "A block lasts from 1 to %(max)s days, or for good.",
+                longest,
+            )
+            % {"max": longest}
+        )
+    kind = _kind_of(target)
+    item = _locked(kind, target)
+    author = _author_of(kind, item)
+    if author.pk == moderator.pk:
+        raise ValidationError(_("A moderator does not block their own account."))
+    if rules.has_perm("moderation.moderate", author):
+        raise ValidationError(_("Moderators and administrators are not blocked here."))
+    # Blocks of one person are taken one at a time: the person's row is the lock.
+    type(author)._default_manager.select_for_update().filter(pk=author.pk).first()
+    current = block_in_force(author)
+    if current is not None:
+        raise ValidationError(_("This account is already blocked."))
+    now = timezone.now()
+    until = now + datetime.timedelta(days=days) if days is not None else None
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.BLOCK,
+        kind=kind,
+        item=item,
+        author=author,
+        ground=ground,
+        note=note.strip(),
+        blocked_until=until,
+        created_at=now,
+        complaint=_complaint_about(complaint, item),
+    )
+    _audit(
+        moderator,
+        "blocked",
+        item,
+        decision,
+        ground=ground,
+        author=author.pk,
+        until=until.isoformat() if until else "for good",
+    )
+    return decision
+
+
+# --- Contests -------------------------------------------------------------------------------
+
+
+def within_contest_window(decision: Decision) -> bool:
+    window = datetime.timedelta(days=settings.VECHE_MODERATION_CONTEST_DAYS)
+    return timezone.now() <= decision.created_at + window
+
+
+@transaction.atomic
+def contest_decision(*, user, decision: Decision, text: str) -> Contest:
+    """The author objects to a decision against them, once, within the contest window."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if not rules.has_perm("moderation.contest_decision", user, decision):
+        raise PermissionDenied(_("Only the person a decision was taken against contests it."))
+    if not decision.may_be_contested:
+        raise ValidationError(_("This decision cannot be contested."))
+    if Contest.objects.filter(decision=decision).exists():
+        raise ValidationError(_("You have already contested this decision: it is contested once."))
+    if not within_contest_window(decision):
+        days = settings.VECHE_MODERATION_CONTEST_DAYS
+        raise ValidationError(
+            ngettext(
+                "A decision is contested within %(days)s day; this time has passed.",
+                "A decision is contested within %(days)s days; this time has passed.",
+                days,
+            )
+            % {"days": days}
+        )
+    if not text.strip():
+        raise ValidationError(_("Say why the decision is wrong."))
+    contest = Contest.objects.create(decision=decision, author=user, text=text.strip()[:2000])
+    record_event(
+        actor=user, action="moderation.contested", target=decision, data={"contest": contest.pk}
+    )
+    return contest
+
+
+def _reverse(decision: Decision, moderator, now) -> None:
+    """Undo what a decision did: show the content again, lift the block."""
+    if decision.action == Decision.Action.HIDE and decision.content_type_id:
+        kind = registry.kind_for(ContentType.objects.get_for_id(decision.content_type_id))
+        item = (
+            kind.model._default_manager.select_for_update().filter(pk=decision.object_id).first()
+            if kind
+            else None
+        )
+        if item is not None and kind.is_hidden(item):
+            _show_again(kind, item, moderator, now)
+    elif decision.action == Decision.Action.BLOCK and decision.lifted_at is None:
+        decision.lifted_at = now
+        decision.save(update_fields=["lifted_at"])
+
+
+@transaction.atomic
+def decide_contest(*, moderator, contest: Contest, uphold: bool, answer: str) -> Contest:
+    """A second moderator upholds the decision or reverses it (the content is shown again, the
+    block lifted); the author is told, with the answer."""
+    contest = Contest.objects.select_for_update().select_related("decision").get(pk=contest.pk)
+    if not rules.has_perm("moderation.decide_contest", moderator, contest):
+        raise PermissionDenied(
+            _("A contest is decided by another moderator than the one who took the decision.")
+        )
+    if contest.outcome:
+        raise ValidationError(_("This contest has already been decided."))
+    if not answer.strip():
+        raise ValidationError(_("Give the author your reasons."))
+    now = timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=contest.decision_id)
+    if not uphold:
+        _reverse(decision, moderator, now)
+    contest.outcome = Contest.Outcome.UPHELD if uphold else Contest.Outcome.REVERSED
+    contest.answer, contest.decided_by, contest.decided_at = answer.strip()[:2000], moderator, now
+    contest.save(update_fields=["outcome", "answer", "decided_by", "decided_at"])
+    record_event(
+        actor=moderator,
+        action="moderation.contest_decided",
+        target=decision,
+        data={"contest": contest.pk, "outcome": contest.outcome},
+    )
+    announce(subject=decision, event="contest_decided", context={"actor": moderator.pk})
+    return contest

@@ -13,6 +13,7 @@ from veche.appeals.participants import number_of
 from veche.core import ratelimits
 from veche.core.audit import record_event
 from veche.identity.eligibility import person_facts
+from veche.moderation.blocks import refuse_if_blocked
 
 
 @transaction.atomic
@@ -21,6 +22,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise PermissionDenied(_("Sign in to comment."))
     if person_facts(author).level < 10:
         raise PermissionDenied(_("Confirm your e-mail address to comment."))
+    refuse_if_blocked(author)
     ratelimits.spend("comment", author)
     if not text.strip():
         raise ValidationError(_("Write a comment."))

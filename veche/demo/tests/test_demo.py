@@ -135,3 +135,17 @@ def test_demo_shows_discussions_in_every_stage():
     assert concluded.milestones.exists()
     assert Discussion.objects.filter(kind="hearing").exists()
     assert Application.objects.filter(status="pending").exists()
+
+
+def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
+    from veche.moderation import queries
+    from veche.moderation.models import Contest
+
+    call_command("demo")
+    call_command("demo")  # loads once
+    kinds = {item.kind.key for item in queries.open_queue()}
+    assert len(queries.open_queue()) == 4 and kinds == {"comment", "submission"}
+    (contest,) = queries.pending_contests()
+    moderator = User.objects.get(email="moderator@demo.veche.example")
+    assert moderator.has_perm("moderation.decide_contest", contest)
+    assert Contest.objects.count() == 1

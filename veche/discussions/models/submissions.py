@@ -88,6 +88,7 @@ class Submission(models.Model):
         _("implementation, %"), default=0, validators=[MaxValueValidator(100)]
     )
     hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)  # the moderator's ground
     # When the receipt e-mail went out (the letter itself is an outbox message).
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 

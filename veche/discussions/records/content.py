@@ -24,6 +24,7 @@ from veche.discussions.records.statistics import (
     submitted_on,
 )
 from veche.documents.letterhead import heading_lines, position_of
+from veche.moderation.models import ground_label
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,28 @@ class Entry:
     channel: str
 
 
+def masked(submission: Submission) -> str:
+    """What the documents show of a submission a moderator hid: the ground, not the text."""
+    return _("The text is hidden by a moderator. Ground: %(ground)s.") % {
+        "ground": ground_label(submission.hidden_reason) or "—"
+    }
+
+
 def entry_of(submission: Submission, discussion: Discussion) -> Entry:
     about = ""
     if submission.material_id:
         about = _("on “%(title)s”") % {"title": submission.material.title}
         if submission.page:
             about += ", " + _("p. %(page)s") % {"page": submission.page}
+    hidden = submission.hidden_at is not None
     return Entry(
         number=submission.registration_number,
         kind=str(submission.get_kind_display()),
         date=_day(submitted_on(submission, discussion)),
         author=str(submission.public_author),
-        text=submission.text,
+        text=masked(submission) if hidden else submission.text,
         about=about,
-        answers=[answer.text for answer in submission.answers.all()],
+        answers=[] if hidden else [answer.text for answer in submission.answers.all()],
         recommendation=str(submission.get_recommendation_display())
         if submission.recommendation
         else _("no recommendation yet"),
@@ -350,7 +359,7 @@ def annex_of(discussion: Discussion) -> list[Participant]:
     rows: dict[tuple, dict] = {}
     # The fields the list needs, a batch at a time: a hearing can have tens of thousands.
     submissions = (
-        discussion.submissions.filter(hidden_at__isnull=True)
+        discussion.submissions.all()
         .only(
             "number",
             "registration_number",

@@ -36,9 +36,10 @@ NO_OUTCOME = ""
 
 
 def protocol_submissions(discussion: Discussion, *, author=None) -> list[Submission]:
-    """Every submission the protocol lists: all that are not hidden, in registration order (only
-    the author's, for an extract)."""
-    found = discussion.submissions.filter(hidden_at__isnull=True)
+    """Every submission the protocol lists, in registration order (only the author's, for an
+    extract): hidden ones too, their text masked (`content.entry_of`), since the law wants every
+    submission recorded."""
+    found = discussion.submissions.all()
     if author is not None:
         found = found.filter(author=author)
     return list(

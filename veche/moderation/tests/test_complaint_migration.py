@@ -10,7 +10,8 @@ from veche.moderation.models import Complaint
 from veche.moderation.services import report_content
 
 BEFORE = ("moderation", "0001_initial")
-AFTER = ("moderation", "0004_complaint_target_required")
+# Back to the latest migration, so that the tables added after the targets are there again.
+AFTER = ("moderation", "0005_decisions_and_contests")
 
 
 def migrate(target):

@@ -1,0 +1,224 @@
+"""The moderators' workspace (not the admin): the queue of reported items, one item with its
+reports, its author's history and the acts a moderator may take, and the contests awaiting a
+second moderator. The author's page of a decision, where they contest it, and the public record
+of moderation are here too."""
+
+import rules
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from veche.core.forms import parse_id
+from veche.moderation import queries, services
+from veche.moderation.forms import ActionForm, ContestDecisionForm, ContestForm
+from veche.moderation.models import Complaint, Contest, Decision, Ground
+
+
+def _moderator_only(request) -> None:
+    if not rules.has_perm("moderation.moderate", request.user):
+        raise PermissionDenied(_("This page is for moderators."))
+
+
+@login_required
+def queue(request):
+    _moderator_only(request)
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "items": queries.open_queue(),
+            "contests": queries.pending_contests(),
+        },
+    )
+
+
+def _item_or_404(key: str, pk: str) -> queries.QueueItem:
+    item = queries.item_of(key, parse_id(pk) or 0)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _item_page(request, item, form=None, status=200):
+    return render(
+        request,
+        "moderation/item.html",
+        {
+            "item": item,
+            "open_complaints": [c for c in item.complaints if c.status == Complaint.Status.OPEN],
+            "decisions": queries.decisions_about(item),
+            "form": form or ActionForm(),
+            "grounds": Ground.choices,
+            "public_url": item.kind.public_url(item.target),
+            "max_block_days": settings.VECHE_MODERATION_MAX_BLOCK_DAYS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def item(request, key: str, pk: str):
+    _moderator_only(request)
+    return _item_page(request, _item_or_404(key, pk))
+
+
+DONE = {
+    Decision.Action.DISMISS: gettext_lazy("The reports were dismissed; the content stays."),
+    Decision.Action.HIDE: gettext_lazy("The content is hidden; its author is told why."),
+    Decision.Action.RESTORE: gettext_lazy("The content is shown again."),
+    Decision.Action.WARN: gettext_lazy("The author is warned."),
+    Decision.Action.BLOCK: gettext_lazy("The author is blocked."),
+}
+
+
+def _act(moderator, item, data) -> None:
+    action, target, note = data["action"], item.target, data["note"]
+    complaint = next((c for c in item.complaints if c.status == Complaint.Status.OPEN), None)
+    if action == Decision.Action.DISMISS:
+        open_ones = [c for c in item.complaints if c.status == Complaint.Status.OPEN]
+        if not open_ones:
+            raise ValidationError(_("There are no open reports about this."))
+        for each in open_ones:
+            services.dismiss_complaint(moderator=moderator, complaint=each, note=note)
+    elif action == Decision.Action.HIDE:
+        services.hide_content(
+            moderator=moderator,
+            target=target,
+            ground=data["ground"],
+            note=note,
+            complaint=complaint,
+        )
+    elif action == Decision.Action.RESTORE:
+        services.restore_content(moderator=moderator, target=target, note=note)
+    elif action == Decision.Action.WARN:
+        services.warn_author(
+            moderator=moderator,
+            target=target,
+            ground=data["ground"],
+            note=note,
+            complaint=complaint,
+        )
+    else:
+        services.block_author(
+            moderator=moderator,
+            target=target,
+            ground=data["ground"],
+            days=data["days"],
+            note=note,
+            complaint=complaint,
+        )
+
+
+@require_POST
+@login_required
+def act(request, key: str, pk: str):
+    _moderator_only(request)
+    item = _item_or_404(key, pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, form, status=400)
+    try:
+        _act(request.user, item, form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _item_page(request, item, form, status=400)
+    messages.success(request, str(DONE[form.cleaned_data["action"]]))
+    return redirect("moderation:queue")
+
+
+@login_required
+def contest(request, pk: str):
+    """A contest, for a second moderator to decide (the one who took the decision may read it,
+    not decide it)."""
+    _moderator_only(request)
+    found = get_object_or_404(
+        Contest.objects.select_related("decision", "decision__content_type"), pk=parse_id(pk) or 0
+    )
+    may_decide = rules.has_perm("moderation.decide_contest", request.user, found)
+    form = ContestDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(
+                _("A contest is decided by another moderator than the one who took the decision.")
+            )
+        if form.is_valid():
+            try:
+                services.decide_contest(
+                    moderator=request.user,
+                    contest=found,
+                    uphold=form.cleaned_data["outcome"] == Contest.Outcome.UPHELD,
+                    answer=form.cleaned_data["answer"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The contest is decided; the author is told."))
+                return redirect("moderation:queue")
+    return render(
+        request,
+        "moderation/contest.html",
+        {
+            "contest": found,
+            "decision": found.decision,
+            "kind": queries.kind_of_decision(found.decision),
+            "form": form,
+            "may_decide": may_decide,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def decision(request, pk: str):
+    """The author's page of a decision against them: what, on which ground, by whom (the role),
+    and the one contest they may make."""
+    found = get_object_or_404(
+        Decision.objects.select_related("content_type"),
+        pk=parse_id(pk) or 0,
+        action__in=Decision.AGAINST_AUTHOR,
+    )
+    is_author = rules.has_perm("moderation.contest_decision", request.user, found)
+    if not is_author and not rules.has_perm("moderation.moderate", request.user):
+        raise Http404
+    existing = Contest.objects.filter(decision=found).first()
+    form = ContestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contest_decision(
+                user=request.user, decision=found, text=form.cleaned_data["text"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", None) or [str(error)]))
+        else:
+            messages.success(request, _("Your objection is sent; another moderator will decide."))
+            return redirect(reverse("moderation:decision", args=[found.pk]))
+    kind = queries.kind_of_decision(found)
+    return render(
+        request,
+        "moderation/decision.html",
+        {
+            "decision": found,
+            "kind": kind,
+            "contest": existing,
+            "form": form,
+            "is_author": is_author,
+            "may_contest": is_author and existing is None and services.within_contest_window(found),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def record(request):
+    """The public record of moderation: decisions by ground and month, and the rules."""
+    return render(
+        request,
+        "moderation/record.html",
+        {"months": queries.record_by_month(), "grounds": Ground.choices},
+    )
