@@ -86,3 +86,25 @@ class ForwardedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Appeal.Status.choices)
     organization = serializers.CharField(source="organization.slug")
+
+
+class OrganizerSubmissionSerializer(serializers.Serializer):
+    """A submission as its organizer's officials hold it: with the participant's identification
+    data taken when it was registered (for the protocol's annex, never published)."""
+
+    number = serializers.IntegerField()
+    registration_number = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    channel = serializers.CharField()
+    basis = serializers.CharField()
+    as_legal_entity = serializers.BooleanField()
+    participant_number = serializers.IntegerField(allow_null=True)
+    participant = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    hidden = serializers.SerializerMethodField()
+    recommendation = serializers.CharField()
+    recommendation_reason = serializers.CharField()
+
+    def get_hidden(self, submission) -> bool:
+        return submission.hidden_at is not None

@@ -37,4 +37,9 @@ urlpatterns = [
     path("inbox/<int:pk>/answers/", org.Answers.as_view(), name="answers"),
     path("inbox/<int:pk>/extension/", org.Extension.as_view(), name="extension"),
     path("inbox/<int:pk>/forward/", org.Forward.as_view(), name="forward"),
+    path(
+        "organizer/discussions/<int:pk>/submissions/",
+        org.OrganizerSubmissions.as_view(),
+        name="organizer_submissions",
+    ),
 ]

@@ -76,8 +76,8 @@ def revoke(request, pk: int):
             messages.error(request, text)
     else:
         messages.success(
-            request, _("The client “%(name)s” is revoked: its tokens no longer work.") % {
-                "name": client.name
-            }
+            request,
+            _("The client “%(name)s” is revoked: its tokens no longer work.")
+            % {"name": client.name},
         )
     return redirect(f"{reverse('api_clients:list')}?organization={client.organization.slug}")

@@ -14,13 +14,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from veche.api import serializers_organization as org
-from veche.api.base import ApiView, Cursor
+from veche.api.base import ApiView, ByNumber, Cursor
 from veche.api.permissions import HasScope
 from veche.api.serializers import AnswerSerializer
 from veche.appeals import documents, services
 from veche.appeals.attachments import AttachmentsField
 from veche.appeals.models import Answer, Appeal, Signature
 from veche.core.audit import acting_through
+from veche.discussions.queries_organizer import registered_discussion
 from veche.organizations.queries import public_organizations
 
 INBOX_READ = "inbox:read"
@@ -257,3 +258,22 @@ class Forward(OrganizationView):
             )
         )
         return Response(org.ForwardedSerializer(appeal).data)
+
+
+class OrganizerSubmissions(OrganizationView):
+    serializer_class = org.OrganizerSubmissionSerializer
+    pagination_class = ByNumber
+    required_scopes = {"GET": "discussions:submissions:read"}
+
+    @extend_schema(
+        operation_id="organizer_submissions_list",
+        responses=org.OrganizerSubmissionSerializer(many=True),
+        summary="Every submission to a discussion the organization runs, with identification",
+    )
+    def get(self, request, pk: int):
+        discussion = registered_discussion(request.user, pk)
+        queryset = discussion.submissions.order_by("number")
+        page = self.paginate_queryset(queryset)
+        body = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        body["Cache-Control"] = "private, no-store"
+        return body

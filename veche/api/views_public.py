@@ -135,9 +135,7 @@ class ProblemList(PublicView):
         )
         if wanted.get("q", "").strip():
             queryset = queryset.filter(pk__in=search_problems(queryset, wanted["q"]))
-        queryset = queryset.select_related(
-            "territory", "category", "current_appeal__organization"
-        )
+        queryset = queryset.select_related("territory", "category", "current_appeal__organization")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -264,4 +262,3 @@ class DocumentDetail(PublicView):
     )
     def get(self, request, code: str):
         return Response(self.get_serializer(document_by_code(code)).data)
-

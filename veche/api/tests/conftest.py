@@ -52,9 +52,7 @@ def token_for(http, client, secret, scope: str | None = None) -> str:
     data = {"grant_type": "client_credentials"}
     if scope is not None:
         data["scope"] = scope
-    response = http.post(
-        "/api/v1/oauth/token/", data, HTTP_AUTHORIZATION=f"Basic {credentials}"
-    )
+    response = http.post("/api/v1/oauth/token/", data, HTTP_AUTHORIZATION=f"Basic {credentials}")
     assert response.status_code == 200, response.content
     return response.json()["access_token"]
 

@@ -34,7 +34,9 @@ def sent(office, district):
     return sent_appeal(office, district, neighbour=make_resident(district))
 
 
-def test_inbox_lists_new_appeals_of_the_organization_only(client, token, sent, other_office, district):
+def test_inbox_lists_new_appeals_of_the_organization_only(
+    client, token, sent, other_office, district
+):
     foreign = sent_appeal(other_office, district)
     response = client.get("/api/v1/inbox/?status=sent", **bearer(token))
     assert response.status_code == 200
