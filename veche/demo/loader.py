@@ -47,6 +47,9 @@ def load_demo() -> dict[str, int]:
     from veche.demo.cabinets import load_cabinets
 
     applications = load_cabinets(territories, organizations, people)
+    from veche.demo.api_clients import load_api_client
+
+    load_api_client(territories, organizations)
     return {
         "territories": len(territories),
         "organizations": len(organizations),
