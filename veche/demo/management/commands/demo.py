@@ -28,12 +28,10 @@ class Command(BaseCommand):
         )
         site = settings.SITE_URL.rstrip("/")
         self.stdout.write(
-            "The API is at {site}/api/v1/ (reference: {site}/api/v1/docs/). The demo "
+            f"The API is at {site}/api/v1/ (reference: {site}/api/v1/docs/). The demo "
             "administration's document management system is an API client:\n"
-            "  curl -s -u {id}:{secret} -d grant_type=client_credentials "
-            "{site}/api/v1/oauth/token/\n"
-            "  curl -s -H 'Authorization: Bearer TOKEN' '{site}/api/v1/inbox/?status=sent'\n"
-            "More in the README's section 'Integration'.".format(
-                site=site, id=DEMO_CLIENT_ID, secret=DEMO_CLIENT_SECRET
-            )
+            f"  curl -s -u {DEMO_CLIENT_ID}:{DEMO_CLIENT_SECRET} -d grant_type=client_credentials "
+            f"{site}/api/v1/oauth/token/\n"
+            f"  curl -s -H 'Authorization: Bearer TOKEN' '{site}/api/v1/inbox/?status=sent'\n"
+            "More in the README's section 'Integration'."
         )
