@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from veche.api import serializers_organization as org
@@ -180,6 +181,7 @@ class Register(OrganizationView):
 
 class Answers(OrganizationView):
     serializer_class = org.AnswerInputSerializer
+    parser_classes = [MultiPartParser]
     required_scopes = {"POST": "appeals:answer"}
 
     @extend_schema(
