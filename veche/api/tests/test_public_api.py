@@ -3,8 +3,15 @@ refusing bad input with problem details."""
 
 import pytest
 
-from tests.factories import make_appeal, make_category, make_territory, make_user
-from veche.appeals.models import Appeal
+from tests.factories import (
+    make_appeal,
+    make_category,
+    make_signature,
+    make_staff,
+    make_territory,
+    make_user,
+)
+from veche.appeals.models import Answer, Appeal
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +104,6 @@ def test_a_draft_problem_is_not_there(client, district):
 
 
 def test_signatories_without_consent_are_participant_numbers(client, district):
-    from tests.factories import make_signature
-
     appeal = make_appeal(territory=district)
     shy = make_user(last_name="Скрытная", first_name="Анна")
     open_ = make_user(last_name="Открытый", first_name="Олег", name_publication="initials")
@@ -112,9 +117,6 @@ def test_signatories_without_consent_are_participant_numbers(client, district):
 
 
 def test_appeal_timeline_shows_the_public_answer(client, district):
-    from veche.appeals.models import Answer
-    from tests.factories import make_staff
-
     appeal = make_appeal(territory=district, status=Appeal.Status.ANSWERED)
     Answer.objects.create(
         appeal=appeal,
