@@ -1,7 +1,6 @@
 """The cabinet's page of API clients: the head issues a client (its secret is shown once),
 sees each one's scopes and calls, and revokes it."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +23,6 @@ def _page(request, clients, *, form=None, issued=None, status=200):
             "issued": issued,
             "token_url": request.build_absolute_uri(reverse("api:token")),
             "docs_url": request.build_absolute_uri(reverse("api:docs")),
-            "token_seconds": settings.VECHE_API_TOKEN_SECONDS,
             "show_subordinates": True,
             "show_econtrol": True,
         },
