@@ -11,7 +11,7 @@ class ClientForm(forms.Form):
     name = SingleLineField(
         label=_("Name of the system"),
         max_length=200,
-        help_text=_("E.g. the document management system; staff see it in the appeal's history."),
+        help_text=_("E.g. the document management system; the audit log names it by this name."),
     )
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"),
