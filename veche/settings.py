@@ -590,7 +590,17 @@ OAUTH2_PROVIDER = {
     # A client may ask only for the scopes its organization gave it (veche/api/oauth.py).
     "SCOPES_BACKEND_CLASS": "veche.api.oauth.ClientScopes",
     # Tokens are kept as their SHA-256 only (RFC 9700); client secrets are kept hashed too.
+    # Only client credentials are used, and the rest of the OAuth 2.0 Security BCP is taken too.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # Staff roles (organizations.Membership.Role; a test keeps the two lists equal).
