@@ -18,7 +18,7 @@ def _appeal(organization, status):
     return received_appeal(organization, status=status, due_in=10)
 
 
-# endpoint: (method, path (making what it names), the body, the scope it needs, success)
+# endpoint: (method or MULTIPART, path (making what it names), body, scope it needs, success)
 ENDPOINTS = {
     "inbox": ("GET", lambda o: "/api/v1/inbox/", None, "inbox:read", 200),
     "copy": (
@@ -43,7 +43,7 @@ ENDPOINTS = {
         200,
     ),
     "answer": (
-        "POST",
+        "MULTIPART",
         lambda o: f"/api/v1/inbox/{_appeal(o, Status.REGISTERED).pk}/answers/",
         {"kind": "interim", "text": "Работаем."},
         "appeals:answer",
@@ -90,6 +90,8 @@ def test_authorization(client, office, other_office, competent_body, endpoint, s
     path = path_of(office if whose == "own" else other_office)
     if method == "GET":
         response = client.get(path, **bearer(token))
+    elif method == "MULTIPART":  # an answer and its files
+        response = client.post(path, body, **bearer(token))
     else:
         response = client.post(path, body, content_type="application/json", **bearer(token))
     if scope != needed:
