@@ -60,6 +60,16 @@ class OrganizationView(ApiView, GenericAPIView):
         with acting_through(self.request._request.api_client.channel):
             return perform()
 
+    def given(self) -> dict:
+        """The request's body, checked by the view's serializer (400 with errors by field)."""
+        data = self.get_serializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    def created(self, answer) -> Response:
+        body = AnswerSerializer(answer, context={"request": self.request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
 
 class InboxFilter(serializers.Serializer):
     status = serializers.ChoiceField(
@@ -166,14 +176,13 @@ class Register(OrganizationView):
     )
     def post(self, request, pk: int):
         appeal = self.appeal(pk, acting=True)
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.given()
         appeal = self.act(
             lambda: services.register_appeal(
                 official=request.user,
                 appeal=appeal,
-                registration_number=data.validated_data["registration_number"],
-                registered_on=data.validated_data.get("registered_on"),
+                registration_number=data["registration_number"],
+                registered_on=data.get("registered_on"),
             )
         )
         return Response(org.InboxAppealSerializer(appeal, context={"request": request}).data)
@@ -192,22 +201,20 @@ class Answers(OrganizationView):
     )
     def post(self, request, pk: int):
         appeal = self.appeal(pk, acting=True)
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.given()
         # The same checks of the files as the cabinet's form: kinds by content, sizes, metadata.
         attachments = AttachmentsField().clean(request.FILES.getlist("attachments"))
         answer = self.act(
             lambda: services.answer_appeal(
                 official=request.user,
                 appeal=appeal,
-                kind=data.validated_data["kind"],
-                text=data.validated_data["text"],
+                kind=data["kind"],
+                text=data["text"],
                 attachments=attachments,
-                on_letterhead=data.validated_data["on_letterhead"],
+                on_letterhead=data["on_letterhead"],
             )
         )
-        body = AnswerSerializer(answer, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return self.created(answer)
 
 
 class Extension(OrganizationView):
@@ -221,18 +228,16 @@ class Extension(OrganizationView):
     )
     def post(self, request, pk: int):
         appeal = self.appeal(pk, acting=True)
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.given()
         answer = self.act(
             lambda: services.answer_appeal(
                 official=request.user,
                 appeal=appeal,
                 kind=Answer.Kind.EXTENSION,
-                text=data.validated_data["reason"],
+                text=data["reason"],
             )
         )
-        body = AnswerSerializer(answer, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return self.created(answer)
 
 
 class Forward(OrganizationView):
@@ -246,9 +251,8 @@ class Forward(OrganizationView):
     )
     def post(self, request, pk: int):
         appeal = self.appeal(pk, acting=True)
-        data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        target = public_organizations().filter(slug=data.validated_data["organization"]).first()
+        data = self.given()
+        target = public_organizations().filter(slug=data["organization"]).first()
         if target is None:
             raise serializers.ValidationError({"organization": [_("No such organization.")]})
         appeal = self.act(
@@ -256,7 +260,7 @@ class Forward(OrganizationView):
                 official=request.user,
                 appeal=appeal,
                 organization=target,
-                reason=data.validated_data["reason"],
+                reason=data["reason"],
             )
         )
         return Response(org.ForwardedSerializer(appeal).data)
