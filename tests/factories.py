@@ -166,6 +166,7 @@ def make_appeal(
     from django.utils import timezone
 
     from veche.appeals.models import Appeal, Problem, Revision
+    from veche.appeals.participants import number_of
 
     started = started or timezone.now()
     author = author or make_user()
@@ -191,18 +192,22 @@ def make_appeal(
     )
     problem.current_appeal = appeal
     problem.save(update_fields=["current_appeal"])
+    number_of(problem.pk, author.pk)
     Revision.objects.create(appeal=appeal, number=1, text=text, author=author, created_at=started)
     return appeal
 
 
 def make_signature(appeal, user=None, *, withdrawn: bool = False, **fields):
     """The person's signature (a new person's by default) under the appeal's latest revision,
-    stored directly: no eligibility check, and the appeal's count is left as it is."""
+    stored directly: no eligibility check, and the appeal's count is left as it is. The person
+    gets their participant number on the problem, as signing gives it."""
     from django.utils import timezone
 
     from veche.appeals.models import Signature
+    from veche.appeals.participants import number_of
 
     user = user or make_user()
+    number_of(appeal.problem_id, user.pk)
     fields.setdefault("full_name", user.full_name or user.email)
     fields.setdefault("postal_address", "420111, Казань, ул. Баумана, д. 1")
     fields.setdefault("email", user.email)

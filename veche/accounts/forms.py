@@ -18,7 +18,8 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "name_publication": _(
                 "This is your separate consent to the publication of your name. Without it the "
-                "public sees you as “Participant No. …”. You can withdraw it at any time."
+                "public sees you as “Participant No. …”, a number of its own on each problem and "
+                "discussion. You can withdraw it at any time."
             ),
         }
 

@@ -63,8 +63,8 @@ class User(AbstractUser):
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
     @property
-    def public_name(self) -> str:
-        """The name the public may see: as the person chose, else a participant number."""
+    def published_name(self) -> str:
+        """The name the person consented to publish, in full or as initials; else empty."""
         if self.name_publication == self.NamePublication.FULL and self.full_name:
             return self.full_name
         if self.name_publication == self.NamePublication.INITIALS and self.last_name:
@@ -72,7 +72,14 @@ class User(AbstractUser):
                 f"{part[0]}." for part in (self.first_name, self.patronymic) if part
             )
             return f"{self.last_name} {initials}".strip()
-        return _("Participant No. %(number)s") % {"number": self.pk}
+        return ""
+
+    @property
+    def public_name(self) -> str:
+        """The name the public may see where no participant number applies. Pages of a problem
+        or a discussion number their participants within it instead; the account's id is never
+        shown, since it would link one person's actions everywhere."""
+        return self.published_name or _("Participant")
 
     @property
     def private_name(self) -> str:

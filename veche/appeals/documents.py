@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from veche.accounts.personal_data import is_erased
 from veche.appeals.models import Answer, Appeal, Revision, Signature
+from veche.appeals.participants import known_number, number_here, public_name
 from veche.core.i18n import translate
 from veche.documents.letterhead import heading_lines, lines, logo_data_uri, position_of
 from veche.documents.registry import Subject, register
@@ -44,6 +45,7 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
         signatures = list(
             Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
             .select_related("user", "revision")
+            .annotate(number=number_here("user_id", "appeal__problem_id"))
             .order_by("created_at", "id")
         )
         signatories = [
@@ -57,7 +59,8 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
         elif for_addressee:
             author = Applicant(problem.author.private_name, "", problem.author.email)
         else:
-            author = Applicant(problem.author.public_name)
+            number = known_number(problem.pk, problem.author_id)
+            author = Applicant(public_name(problem.author, number))
         title = _("Collective appeal “%(title)s”, revision %(number)s") % {
             "title": problem.title,
             "number": revision.number,
@@ -100,7 +103,7 @@ def earlier_appeals(appeal: Appeal, limit: int = 10) -> list[Appeal]:
 def _applicant(signature: Signature, for_addressee: bool) -> Applicant:
     if for_addressee:
         return Applicant(signature.addressee_name, signature.postal_address, signature.email)
-    return Applicant(signature.user.public_name)
+    return Applicant(public_name(signature.user, signature.number))
 
 
 def answer_pdf(answer: Answer) -> bytes:

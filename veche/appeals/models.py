@@ -572,3 +572,34 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.problem_id}"
+
+
+class Participant(models.Model):
+    """A person's number on one problem: how its pages and documents name someone who does not
+    publish their name ("Participant No. 3"). Counted within the problem, so that one person's
+    signatures and comments on different problems cannot be linked by it; the account's id is
+    never shown."""
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "user"], name="participant_once"),
+            models.UniqueConstraint(fields=["problem", "number"], name="participant_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.number} of problem {self.problem_id}"
+
+
+class ParticipantCounter(models.Model):
+    """The last participant number given on a problem. A row of its own, so that numbering
+    neither locks the problem's row nor rewrites its search index."""
+
+    problem = models.OneToOneField(Problem, models.CASCADE, primary_key=True, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.last} participants numbered on problem {self.problem_id}"

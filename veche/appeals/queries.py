@@ -22,6 +22,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
+from veche.appeals.participants import number_here
 from veche.appeals.policy import overdue
 from veche.appeals.search import search_problems
 from veche.core.paging import MAX_PAGE
@@ -126,9 +127,9 @@ def map_markers(problems) -> list[dict]:
 
 def problem_for_page(pk: int) -> Problem:
     return get_object_or_404(
-        public_problems().select_related(
-            "territory", "category", "author", "current_appeal__organization"
-        ),
+        public_problems()
+        .select_related("territory", "category", "author", "current_appeal__organization")
+        .annotate(author_number=number_here("author_id", "pk")),
         pk=pk,
     )
 
@@ -271,6 +272,7 @@ def signatories(appeal_id: int, *, after: int = 0, size: int = SIGNATORIES_PAGE)
     rows = list(
         Signature.objects.filter(appeal_id=appeal_id, withdrawn_at__isnull=True, id__gt=after)
         .select_related("user", "revision")
+        .annotate(number=number_here("user_id", "appeal__problem_id"))
         .order_by("id")[: size + 1]
     )
     return Signatories(rows[:size], rows[size - 1].pk if len(rows) > size else None)
@@ -285,13 +287,39 @@ def live_count(problem_id: int) -> Appeal:
 
 
 def revisions(appeal: Appeal) -> list[Revision]:
-    return list(appeal.revisions.select_related("author").order_by("number"))
+    return list(
+        appeal.revisions.select_related("author")
+        .annotate(author_number=number_here("author_id", "appeal__problem_id"))
+        .order_by("number")
+    )
+
+
+def pending_proposals(appeal: Appeal) -> QuerySet[EditProposal]:
+    """Co-editors' proposals the author has not decided yet, each with its proposer's number."""
+    return (
+        appeal.edit_proposals.filter(status=EditProposal.Status.PENDING)
+        .select_related("proposer")
+        .annotate(proposer_number=number_here("proposer_id", "appeal__problem_id"))
+    )
+
+
+def comment_replied_to(problem: Problem, pk: int) -> Comment | None:
+    """The visible top-level comment a reply is being written to."""
+    return (
+        problem.comments.filter(pk=pk, parent=None, hidden_at__isnull=True)
+        .annotate(author_number=number_here("author_id", "problem_id"))
+        .first()
+    )
 
 
 def comment_tree(problem: Problem) -> list[tuple[Comment, list[Comment]]]:
     """Top-level comments with their replies (one level deep is shown nested). A comment hidden
     by a moderator keeps its place, shown as a placeholder, so the replies to it stay readable."""
-    comments = list(problem.comments.select_related("author").order_by("created_at", "id"))
+    comments = list(
+        problem.comments.select_related("author")
+        .annotate(author_number=number_here("author_id", "problem_id"))
+        .order_by("created_at", "id")
+    )
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
         if comment.parent_id:

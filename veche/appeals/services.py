@@ -25,6 +25,7 @@ from veche.appeals.models import (
     Revision,
     Signature,
 )
+from veche.appeals.participants import number_of
 from veche.appeals.policy import forwarding_due, overdue, policy_for, unsolved_after_answer
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
@@ -148,6 +149,7 @@ def publish_problem(
         language=language,
         published_at=now,
     )
+    number_of(problem.pk, author.pk)  # the author is the problem's Participant No. 1
     for image in photos:
         problem.photos.create(image=image)
     appeal = Appeal.objects.create(
@@ -232,6 +234,7 @@ def propose_edit(*, user, appeal: Appeal, text: str, note: str = "") -> EditProp
     current = appeal.current_revision
     if text.strip() == current.text:
         raise ValidationError(_("The proposed text is the same as the current one."))
+    number_of(appeal.problem_id, user.pk)
     proposal = EditProposal.objects.create(
         appeal=appeal,
         base_revision=current,
@@ -355,6 +358,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     _require_status(appeal, *SIGNABLE)
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
+    number_of(appeal.problem_id, user.pk)
     try:
         return _add_signature(user, appeal, decision)
     except IntegrityError:
@@ -859,6 +863,7 @@ def add_comment(*, author, problem: Problem, text: str, parent: Comment | None =
         raise ValidationError(_("Write a comment."))
     if parent is not None and parent.problem_id != problem.pk:
         raise ValidationError(_("You can only reply to a comment on this problem."))
+    number_of(problem.pk, author.pk)
     comment = Comment.objects.create(
         problem=problem, author=author, text=text.strip(), parent=parent
     )

@@ -179,9 +179,7 @@ def _problem_context(request, pk: int) -> dict:
     current = revision_list[-1]
     reply_to = None
     if request.GET.get("reply", "").isdigit():
-        reply_to = problem.comments.filter(
-            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
-        ).first()
+        reply_to = queries.comment_replied_to(problem, int(request.GET["reply"]))
     box = _sign_box_context(request, problem, appeal, current=current, revisions=revision_list)
     return {
         **box,
@@ -192,9 +190,7 @@ def _problem_context(request, pk: int) -> dict:
         "comments": queries.comment_tree(problem),
         "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "proposals": appeal.edit_proposals.filter(
-            status=EditProposal.Status.PENDING
-        ).select_related("proposer"),
+        "proposals": queries.pending_proposals(appeal),
         "photos": problem.photos.all(),
         **_course_context(user, problem, appeal),
     }

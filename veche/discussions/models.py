@@ -424,9 +424,9 @@ class Submission(models.Model):
         """As docs/rules.md allows: a name only with the consent to publication."""
         if self.as_legal_entity:
             return self.participant.get("legal_name", "")
-        if self.author is not None and self.author.name_publication != "none":
-            return str(self.author.public_name)
-        return str(_("Participant No. %(number)s") % {"number": self.participant_number})
+        published = self.author.published_name if self.author is not None else ""
+        numbered = _("Participant No. %(number)s") % {"number": self.participant_number}
+        return published or str(numbered)
 
     @property
     def words(self) -> Wording:

@@ -46,6 +46,10 @@ class Decision:
     reasons: tuple[str, ...] = ()
     basis: str = ""  # "resident", "owner" or "" when territory does not matter
     facts: Facts = field(default_factory=Facts)
+    # What the person can do about a refusal: "verify" (confirm their identity, age or
+    # residence), "property" (declare property in the territories), or "" when nothing they
+    # do here would change it (a verified resident of another district, too young).
+    remedy: str = ""
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -75,7 +79,9 @@ def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decisi
     if not facts.signed_in:
         return Decision(False, (_("Sign in to do this."),), facts=facts)
     reasons: list[str] = []
+    remedies: set[str] = set()
     if facts.level < requirement.min_level:
+        remedies.add("verify")
         if facts.expired_on is not None:
             reasons.append(
                 _("Your identity verification expired on %(date)s. Confirm your identity again.")
@@ -91,6 +97,7 @@ def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decisi
             )
     if requirement.min_age:
         if facts.birthdate is None:
+            remedies.add("verify")
             reasons.append(
                 _(
                     "Only people aged %(age)s or older may do this, and your date of birth is not "
@@ -122,6 +129,7 @@ def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decisi
         else:
             places = _places(requirement.territories)
             if facts.residence_path is None:
+                remedies.add("verify")
                 reason = _(
                     "You must live in %(places)s, and your place of residence is not verified."
                 ) % {"places": places}
@@ -133,12 +141,14 @@ def decide(requirement: Requirement, facts: Facts, day: datetime.date) -> Decisi
                 if any(_inside(p, requirement.territories) for p in facts.pending_owned_paths):
                     reason += " " + _("Your property claim there is awaiting review.")
                 else:
+                    remedies.add("property")
                     reason += " " + _(
                         "Owners of property there may take part too: declare "
                         "your property on your verification page."
                     )
             reasons.append(reason)
-    return Decision(not reasons, tuple(reasons), basis if not reasons else "", facts)
+    remedy = next((r for r in ("verify", "property") if r in remedies), "")
+    return Decision(not reasons, tuple(reasons), basis if not reasons else "", facts, remedy)
 
 
 def _nearest_level(level: int) -> int:

@@ -12,11 +12,12 @@ def named_user(**fields):
     return make_user(last_name="Иванов", first_name="Иван", patronymic="Петрович", **fields)
 
 
-def test_without_consent_the_public_sees_a_participant_number():
+def test_without_consent_the_public_sees_no_name_and_never_the_account_id():
     user = named_user()
     with translation.override("en"):
-        assert user.public_name == f"Participant No. {user.pk}"
+        assert user.public_name == "Participant"
     assert "Иванов" not in user.public_name
+    assert str(user.pk) not in user.public_name
 
 
 def test_consent_to_initials_shows_surname_and_initials():
@@ -27,10 +28,11 @@ def test_consent_to_full_name_shows_the_full_name():
     assert named_user(name_publication="full").public_name == "Иванов Иван Петрович"
 
 
-def test_consent_without_a_name_still_shows_a_participant_number():
+def test_consent_without_a_name_still_shows_no_name():
     user = make_user(name_publication="full")
+    assert user.published_name == ""
     with translation.override("en"):
-        assert user.public_name == f"Participant No. {user.pk}"
+        assert user.public_name == "Participant"
 
 
 def test_profile_records_consent_and_when_it_changed(client):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_problem, make_resident, make_territory
-from veche.appeals.models import Appeal, Dispatch, Signature
+from veche.appeals.models import Appeal, Dispatch, Participant, Signature
 from veche.appeals.services import sign_appeal
 
 pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
@@ -33,6 +33,12 @@ def test_200_parallel_requests_from_150_people_give_150_signatures_and_one_dispa
     assert appeal.signature_count == 150
     assert appeal.status == Appeal.Status.SENT
     assert Dispatch.objects.filter(appeal=appeal).count() == 1
+    # Every signatory has one number on the problem, and no two share one; a double press
+    # may spend a number, never give a second.
+    numbers = Participant.objects.filter(problem_id=appeal.problem_id)
+    assert numbers.count() == 150
+    assert numbers.values("number").distinct().count() == 150
+    assert max(numbers.values_list("number", flat=True)) <= 150 + 51
 
 
 def test_erasures_while_others_sign_keep_the_count_exact(settings):

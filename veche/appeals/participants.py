@@ -1,0 +1,66 @@
+"""How a problem's pages and documents name the people who took part in it.
+
+A person who publishes their name (in full or as initials) is named so; anyone else is
+"Participant No. N", where N is counted within the problem: the author is usually No. 1, the
+next person to sign, co-edit or comment No. 2, and so on. The same person has unrelated numbers
+on different problems, so their signatures cannot be linked across problems by it, and the
+account's id is never shown (README, "Personal data").
+"""
+
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from .models import Participant, ParticipantCounter
+
+
+def number_of(problem_id: int, user_id: int) -> int:
+    """The person's number on the problem, given now if they had none. The counter's row is
+    locked only until the transaction ends (at once, when there is no outer one); two first
+    actions of one person at once may spend a number, which leaves a gap, never a second
+    number."""
+    number = known_number(problem_id, user_id)
+    if number is not None:
+        return number
+    with transaction.atomic():
+        counter = ParticipantCounter.objects.filter(problem_id=problem_id)
+        if not counter.update(last=F("last") + 1):
+            ParticipantCounter.objects.bulk_create(
+                [ParticipantCounter(problem_id=problem_id, last=0)], ignore_conflicts=True
+            )
+            counter.update(last=F("last") + 1)
+        given = counter.values_list("last", flat=True).get()
+        Participant.objects.bulk_create(
+            [Participant(problem_id=problem_id, user_id=user_id, number=given)],
+            ignore_conflicts=True,
+        )
+    return known_number(problem_id, user_id)
+
+
+def known_number(problem_id: int, user_id: int) -> int | None:
+    return (
+        Participant.objects.filter(problem_id=problem_id, user_id=user_id)
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def number_here(user_field: str, problem_field: str) -> Subquery:
+    """An annotation: the number on the problem named by `problem_field` of the person named by
+    `user_field`, for lists that show many people at once (one query, not one per row)."""
+    return Subquery(
+        Participant.objects.filter(
+            problem_id=OuterRef(problem_field), user_id=OuterRef(user_field)
+        ).values("number")[:1]
+    )
+
+
+def public_name(user, number: int | None) -> str:
+    """The name the public may see: the one the person chose to publish, else their number on
+    this problem."""
+    chosen = user.published_name
+    if chosen:
+        return chosen
+    if number is None:
+        return _("Participant")
+    return _("Participant No. %(number)s") % {"number": number}
