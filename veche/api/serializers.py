@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from veche.appeals import participants
 from veche.appeals.models import Answer, Appeal, Problem
 from veche.discussions.models import Discussion, Submission
 
@@ -96,8 +97,12 @@ class ProblemSerializer(serializers.Serializer):
 
 class ProblemDetailSerializer(ProblemSerializer):
     description = serializers.CharField()
-    author = serializers.CharField(source="author.public_name")
+    author = serializers.SerializerMethodField()
     appeals = serializers.SerializerMethodField()
+
+    def get_author(self, problem) -> str:
+        """As the problem's page names the author: the published name, else their number here."""
+        return participants.public_name(problem.author, getattr(problem, "author_number", None))
 
     def get_appeals(self, problem) -> list[int]:
         """The problem's appeals, oldest first (an escalation adds one)."""
@@ -204,12 +209,17 @@ class AppealSerializer(serializers.Serializer):
 
 
 class SignatorySerializer(serializers.Serializer):
-    """A signatory as the public list shows them: the published name, or a participant number."""
+    """A signatory as the public list shows them: the published name, or their participant
+    number within the problem (never the account's id)."""
 
     id = serializers.IntegerField()
-    name = serializers.CharField(source="user.public_name")
+    name = serializers.SerializerMethodField()
     signed_on = serializers.SerializerMethodField()
     revision = serializers.IntegerField(source="revision.number")
+
+    def get_name(self, signature) -> str:
+        """The published name, else "Participant No. N", N counted within the problem."""
+        return participants.public_name(signature.user, getattr(signature, "number", None))
 
     @extend_schema_field(OpenApiTypes.DATE)
     def get_signed_on(self, signature):

@@ -12,6 +12,7 @@ from tests.factories import (
     make_user,
 )
 from veche.appeals.models import Answer, Appeal
+from veche.appeals.participants import known_number
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,8 @@ def test_a_draft_problem_is_not_there(client, district):
 
 def test_signatories_without_consent_are_participant_numbers(client, district):
     appeal = make_appeal(territory=district)
+    for _other in range(3):
+        make_user()
     shy = make_user(last_name="Скрытная", first_name="Анна")
     open_ = make_user(last_name="Открытый", first_name="Олег", name_publication="initials")
     make_signature(appeal, shy)
@@ -113,7 +116,9 @@ def test_signatories_without_consent_are_participant_numbers(client, district):
         row["name"]
         for row in client.get(f"/api/v1/appeals/{appeal.pk}/signatories/").json()["results"]
     ]
-    assert names == [f"Participant No. {shy.pk}", "Открытый О."]
+    # Counted within the problem (the author is No. 1), never the account's id.
+    assert known_number(appeal.problem_id, shy.pk) == 2 != shy.pk
+    assert names == ["Participant No. 2", "Открытый О."]
 
 
 def test_appeal_timeline_shows_the_public_answer(client, district):
