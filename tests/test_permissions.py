@@ -280,6 +280,9 @@ MATRIX = {
     "cabinet.apply_for_cabinet": (None, {"resident", "author", "signatory"}),
     "cabinet.manage_staff": (None, HEADS),
     "cabinet.manage_staff_of": ("office", {"head_of_office"}),
+    # API clients act as officials; only the head issues and revokes them.
+    "api.manage_clients": (None, HEADS),
+    "api.manage_clients_of": ("office", {"head_of_office"}),
     # Staff without the granted permission review nothing; nobody decides their own.
     "organizations.review_applications": (None, {"superuser"}),
     "organizations.review_application": ("cabinet_application", {"superuser"}),

@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from tests.factories import make_discussion, make_organization, make_problem, make_territory
 from tests.pictures import assert_clean_upright, camera_jpeg
+from veche.appeals.attachments import AttachmentsField
 from veche.appeals.forms import PhotosField
-from veche.cabinet.forms import AttachmentsField
 from veche.core.images import strip_metadata
 from veche.discussions import services as discussion_services
 from veche.identity.forms import PropertyClaimForm

@@ -220,6 +220,7 @@ INSTALLED_APPS = [
     "veche.moderation",
     "veche.discussions",
     "veche.reporting",
+    "veche.api",
     "veche.demo",
     "veche.core.admin_site.AdminConfig",  # Django's admin, refusing forged ids
     "django.contrib.auth",
@@ -237,6 +238,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from the package (never a CDN).
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -524,6 +530,80 @@ VECHE_RETRY_AFTER_SECONDS = env_int("VECHE_RETRY_AFTER_SECONDS", 5, minimum=1)
 # A problem's page as visitors who are not signed in see it is kept this many seconds in the
 # shared cache (the live signature count is fetched apart, veche/appeals/views.py). 0: never.
 VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
+
+# --- REST API (veche/api) -----------------------------------------------------------------
+
+# Requests a minute an anonymous client (per address) and an organization's API client (per
+# client) may make; past them the API answers 429 with Retry-After (veche/api/throttles.py).
+VECHE_API_ANON_PER_MINUTE = env_int("VECHE_API_ANON_PER_MINUTE", 120, minimum=1)
+VECHE_API_CLIENT_PER_MINUTE = env_int("VECHE_API_CLIENT_PER_MINUTE", 600, minimum=1)
+# Items a page of an API list holds (cursor pagination).
+VECHE_API_PAGE_SIZE = env_int("VECHE_API_PAGE_SIZE", 50, minimum=1)
+# How long an access token issued to an API client works.
+VECHE_API_TOKEN_SECONDS = env_int("VECHE_API_TOKEN_SECONDS", 3600, minimum=60)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["veche.api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "veche.api.throttles.AnonymousThrottle",
+        "veche.api.throttles.ClientThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies; an answer with its files is multipart (veche/api/views_organization.py). One
+    # kind of body per endpoint keeps generated clients simple.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "veche.api.errors.problem_details",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Veche API",
+    "DESCRIPTION": (
+        "Public reads of problems, appeals, organizations and discussions, and the "
+        "organization's side of appeals for its document management system (OAuth2 client "
+        "credentials). Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AppealStatus": "veche.appeals.models.Appeal.Status",
+        "ProblemStatus": "veche.appeals.models.Problem.Status",
+        "AnswerKind": "veche.appeals.models.Answer.Kind",
+        "DiscussionKind": "veche.discussions.models.Discussion.Kind",
+        "SubmissionKind": "veche.discussions.models.Submission.Kind",
+    },
+}
+# Named for migrations that point at it (django-oauth-toolkit's own model, not swapped).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": VECHE_API_TOKEN_SECONDS,
+    "SCOPES": {
+        "inbox:read": "Read the appeals addressed to the organization, with the applicants' data",
+        "appeals:register": "Register appeals under the organization's own numbers",
+        "appeals:answer": "Give interim and final answers, and extend the deadline",
+        "appeals:forward": "Forward appeals to the competent organization",
+        "discussions:submissions:read": "Read the submissions to the organization's discussions",
+    },
+    # A client may ask only for the scopes its organization gave it (veche/api/oauth.py).
+    "SCOPES_BACKEND_CLASS": "veche.api.oauth.ClientScopes",
+    # Tokens are kept as their SHA-256 only (RFC 9700); client secrets are kept hashed too.
+    # Only client credentials are used, and the rest of the OAuth 2.0 Security BCP is taken too.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
 
 # Staff roles (organizations.Membership.Role; a test keeps the two lists equal).
 STAFF_ROLES = ("head", "official", "moderator", "organizer", "expert")

@@ -23,7 +23,9 @@ urlpatterns = [
     path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
+    path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/", include("veche.cabinet.urls")),
+    path("api/v1/", include("veche.api.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),
     path("moderation/", include("veche.moderation.urls")),

@@ -20,9 +20,9 @@ from django.urls import reverse
 
 from tests.factories import make_discussion, make_problem, tiny_pdf
 from tests.sign_in import enter
+from veche.appeals.attachments import AttachmentsField
 from veche.appeals.forms import PhotosField
 from veche.appeals.models import ProblemPhoto
-from veche.cabinet.forms import AttachmentsField
 from veche.discussions import services as discussions
 from veche.discussions.models import MaterialVersion
 

@@ -54,24 +54,16 @@ class Page:
         return self.number > 1
 
 
-def problem_list(
-    *,
-    q: str = "",
-    territory: str = "",
-    organization: str = "",
-    status: str = "",
-    category: str = "",
-    page: int = 1,
-) -> Page:
-    """A page of public problems. No COUNT(*) over the table: one row more tells if there is a
-    next page. The page's ids come first (from an index, however deep the page), then only its
-    rows are read with what the cards show: the list stays fast with a hundred thousand
-    problems (`make benchmark`)."""
+def filtered_problems(
+    *, territory: str = "", organization: str = "", status: str = "", category: str = ""
+) -> QuerySet[Problem]:
+    """Public problems in a territory (or any inside it), of a category, in a state, or at an
+    organization now: the filters of the list page and of the API."""
     queryset = public_problems()
     if territory:
         place = Territory.objects.filter(code=territory).first()
         if place is None:
-            return Page([], 1, False)
+            return queryset.none()
         queryset = queryset.filter(
             territory_id__in=place.descendants(include_self=True).values("id")
         )
@@ -86,6 +78,25 @@ def problem_list(
         queryset = queryset.filter(STATUS_FILTERS[status])
     if category:
         queryset = queryset.filter(category__slug=category)
+    return queryset
+
+
+def problem_list(
+    *,
+    q: str = "",
+    territory: str = "",
+    organization: str = "",
+    status: str = "",
+    category: str = "",
+    page: int = 1,
+) -> Page:
+    """A page of public problems. No COUNT(*) over the table: one row more tells if there is a
+    next page. The page's ids come first (from an index, however deep the page), then only its
+    rows are read with what the cards show: the list stays fast with a hundred thousand
+    problems (`make benchmark`)."""
+    queryset = filtered_problems(
+        territory=territory, organization=organization, status=status, category=category
+    )
     page = min(max(1, page), MAX_PAGE)  # for callers other than the page, too
     start = (page - 1) * PAGE_SIZE
     if q.strip():

@@ -53,6 +53,9 @@ def load_demo() -> dict[str, int]:
     from veche.demo.moderation import load_moderation
 
     reports = load_moderation(people)
+    from veche.demo.api_clients import load_api_client
+
+    load_api_client(territories, organizations)
     return {
         "territories": len(territories),
         "organizations": len(organizations),

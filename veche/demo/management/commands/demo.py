@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from veche.demo import loader
+from veche.demo.api_clients import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 
 class Command(BaseCommand):
@@ -24,4 +25,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Sign in with any demo account and the password {loader.DEMO_PASSWORD!r}."
+        )
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(
+            f"The API is at {site}/api/v1/ (reference: {site}/api/v1/docs/). The demo "
+            "administration's document management system is an API client:\n"
+            f"  curl -s -u {DEMO_CLIENT_ID}:{DEMO_CLIENT_SECRET} -d grant_type=client_credentials "
+            f"{site}/api/v1/oauth/token/\n"
+            f"  curl -s -H 'Authorization: Bearer TOKEN' '{site}/api/v1/inbox/?status=sent'\n"
+            "More in the README's section 'Integration'."
         )

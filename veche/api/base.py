@@ -1,0 +1,63 @@
+"""What every API view shares: the call log of clients, strong ETags on reads, and pages."""
+
+import hashlib
+
+from django.conf import settings
+from django.http import HttpResponseNotModified
+from rest_framework.pagination import CursorPagination
+from rest_framework.views import APIView
+
+from veche.api import services
+
+
+class ApiView(APIView):
+    """Logs every call of a client, whatever its answer; answers a read with a strong ETag and
+    a repeated read whose ETag the client holds with 304 Not Modified."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        client = getattr(request._request, "api_client", None)
+        if client is not None:
+            services.record_call(
+                client=client,
+                method=request.method,
+                path=request.get_full_path(),
+                status=response.status_code,
+            )
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response = self._conditional(request, response)
+        return response
+
+    def _conditional(self, request, response):
+        if getattr(response, "streaming", False):
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+        response["ETag"] = etag
+        response["Vary"] = "Accept, Accept-Language, Authorization"
+        asked = request.headers.get("If-None-Match", "")
+        if etag in [tag.strip().removeprefix("W/") for tag in asked.split(",")]:
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            not_modified["Vary"] = response["Vary"]
+            return not_modified
+        return response
+
+
+class Cursor(CursorPagination):
+    """Pages by cursor: a page deep in a long list costs what the first does, and rows added
+    meanwhile neither repeat nor vanish between pages."""
+
+    ordering = ("-id",)
+
+    def get_page_size(self, request) -> int:
+        return settings.VECHE_API_PAGE_SIZE
+
+
+class NewestFirst(Cursor):
+    ordering = ("-published_at", "-id")
+
+
+class ByNumber(Cursor):
+    ordering = ("number",)

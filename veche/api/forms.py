@@ -1,0 +1,21 @@
+"""The head's form to issue an API client."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from veche.api.models import Scope
+from veche.core.forms import SingleLineField
+
+
+class ClientForm(forms.Form):
+    name = SingleLineField(
+        label=_("Name of the system"),
+        max_length=200,
+        help_text=_("E.g. the document management system; the audit log names it by this name."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.INBOX_READ, Scope.APPEALS_REGISTER, Scope.APPEALS_ANSWER],
+    )

@@ -1,0 +1,20 @@
+"""Who may issue and revoke an organization's API clients: its head (django-rules)."""
+
+import rules
+
+from veche.organizations.models import Membership
+from veche.organizations.rules import holds_role
+
+
+@rules.predicate
+def heads_organization(user, organization) -> bool:
+    return holds_role(user, organization, roles=Membership.Role.HEAD)
+
+
+@rules.predicate
+def heads_some_organization(user) -> bool:
+    return holds_role(user, roles=Membership.Role.HEAD)
+
+
+rules.add_perm("api.manage_clients", heads_some_organization)
+rules.add_perm("api.manage_clients_of", heads_organization)

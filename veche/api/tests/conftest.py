@@ -1,0 +1,61 @@
+"""The cast of the API's tests: an organization's client issued by its head, its token got
+through the real token endpoint, and requests in English."""
+
+import base64
+
+import pytest
+
+from tests.factories import make_organization, make_staff, make_territory
+from veche.api import services
+from veche.api.models import Scope
+from veche.organizations.models import Membership
+
+ALL_SCOPES = list(Scope.values)
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def district():
+    return make_territory("vakhitovsky")
+
+
+@pytest.fixture
+def office(district):
+    return make_organization("district-office", jurisdiction=[district])
+
+
+@pytest.fixture
+def other_office(district):
+    return make_organization("other-office", jurisdiction=[district])
+
+
+@pytest.fixture
+def head(office):
+    return make_staff(office, Membership.Role.HEAD)
+
+
+def issue(organization, scopes=ALL_SCOPES, *, head=None):
+    """A client of the organization, issued by its head: (client, secret)."""
+    head = head or make_staff(organization, Membership.Role.HEAD)
+    return services.issue_client(
+        user=head, organization=organization, name="СЭД «Дело»", scopes=scopes
+    )
+
+
+def token_for(http, client, secret, scope: str | None = None) -> str:
+    """An access token from the token endpoint, as a client's system gets it."""
+    credentials = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
+    data = {"grant_type": "client_credentials"}
+    if scope is not None:
+        data["scope"] = scope
+    response = http.post("/api/v1/oauth/token/", data, HTTP_AUTHORIZATION=f"Basic {credentials}")
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -1,0 +1,61 @@
+"""The demo administration's API client: its document management system, issued by the head,
+with credentials fixed like the demo's password so the README's curl examples work; and one
+appeal just sent to the administration, waiting for that system to register it."""
+
+from decimal import Decimal
+
+from veche.accounts.models import User
+from veche.api import services
+from veche.api.models import ApiClient, Scope
+from veche.appeals import services as appeals
+from veche.appeals.models import Category, Problem
+
+DEMO_CLIENT_ID = "veche-demo-dms"
+DEMO_CLIENT_SECRET = "veche-demo-api-secret-2026"  # a demo credential, as DEMO_PASSWORD
+DEMO_CLIENT_NAME = "СЭД администрации (демо)"
+OFFICE = "kazan-admin-vakhitovsky-privolzhsky"
+NEW_APPEAL_TITLE = "Нет пандуса у входа в поликлинику на улице Татарстан"
+NEW_APPEAL_TEXT = (
+    "Просим оборудовать пандус у входа в поликлинику на улице Татарстан, 14: маломобильные "
+    "жители и родители с колясками не могут войти без посторонней помощи."
+)
+
+
+def load_api_client(territories, organizations) -> ApiClient:
+    client = ApiClient.objects.filter(application__client_id=DEMO_CLIENT_ID).first()
+    if client is None:
+        client = _issue(organizations[OFFICE])
+    if not Problem.objects.filter(title=NEW_APPEAL_TITLE).exists():
+        _new_appeal(territories["kazan-vakhitovsky"], organizations[OFFICE])
+    return client
+
+
+def _issue(office) -> ApiClient:
+    client, _secret = services.issue_client(
+        user=User.objects.get(email="head@demo.veche.example"),
+        organization=office,
+        name=DEMO_CLIENT_NAME,
+        scopes=Scope.values,
+    )
+    application = client.application
+    application.client_id = DEMO_CLIENT_ID
+    application.client_secret = DEMO_CLIENT_SECRET  # hashed as it is saved
+    application.save()
+    return client
+
+
+def _new_appeal(territory, office) -> None:
+    author = User.objects.get(email="resident@demo.veche.example")
+    problem = appeals.publish_problem(
+        author=author,
+        title=NEW_APPEAL_TITLE,
+        description="У входа в поликлинику только лестница в шесть ступеней.",
+        category=Category.objects.get(slug="other"),
+        territory=territory,
+        organization=office,
+        appeal_text=NEW_APPEAL_TEXT,
+        address="ул. Татарстан, 14",
+        latitude=Decimal("55.7786"),
+        longitude=Decimal("49.1141"),
+    )
+    appeals.send_appeal_now(author=author, appeal=problem.current_appeal)
