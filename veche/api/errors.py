@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
 from veche.core.errors import PROBLEMS
+from veche.core.ratelimits import RateLimited
 
 TITLES = {
     401: _("Authentication required"),
@@ -54,6 +55,8 @@ def problem_details(exc, context):
     """DRF's EXCEPTION_HANDLER."""
     if isinstance(exc, Http404):
         return problem(404, PROBLEMS[404].text)
+    if isinstance(exc, RateLimited):  # a service's rate limit: wait, then try again
+        return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, PermissionDenied):
         return problem(403, str(exc) or PROBLEMS[403].text)
     if isinstance(exc, ValidationError):

@@ -2,6 +2,7 @@
 audit as the cabinet, the client named in every audit row and call log."""
 
 import datetime
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -273,3 +274,14 @@ def test_the_head_removing_the_clients_role_stops_its_writes(client, token, sent
     assert response.status_code == 404
     sent.refresh_from_db()
     assert sent.status == Status.SENT
+
+
+def test_a_services_rate_limit_is_429_problem_details_with_retry_after():
+    from veche.api.errors import problem_details
+    from veche.core.ratelimits import RateLimited
+
+    response = problem_details(RateLimited("Too many attempts.", retry_after=42), {})
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "42"
+    assert json.loads(response.content)["detail"] == "Too many attempts."
