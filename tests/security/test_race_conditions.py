@@ -195,7 +195,7 @@ def test_signing_counts_on_the_appeal_row_last_and_takes_no_lock_before():
     ]
     # The person's participant number is given first, in a short transaction of its own that
     # locks only the problem's counter row (`appeals/participants.py`), never the appeal's.
-    numbering = [sql for sql in writes if '"appeals_participant' in sql]
+    numbering = [sql for sql in writes if "appeals_participant" in sql]
     assert numbering == writes[: len(numbering)]
     writes = writes[len(numbering) :]
     assert writes[0].startswith('INSERT INTO "appeals_signature"')

@@ -7,34 +7,38 @@ on different problems, so their signatures cannot be linked across problems by i
 account's id is never shown (README, "Personal data").
 """
 
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from .models import Participant, ParticipantCounter
 
 
 def number_of(problem_id: int, user_id: int) -> int:
-    """The person's number on the problem, given now if they had none. The counter's row is
-    locked only until the transaction ends (at once, when there is no outer one); two first
+    """The person's number on the problem, given now if they had none: one statement raises
+    the problem's counter (creating it the first time) and returns it, one more stores the
+    number; each commits at once when there is no outer transaction, so the counter's row is
+    locked only for that instant (signing calls this before its own transaction). Two first
     actions of one person at once may spend a number, which leaves a gap, never a second
     number."""
     number = known_number(problem_id, user_id)
     if number is not None:
         return number
-    with transaction.atomic():
-        counter = ParticipantCounter.objects.filter(problem_id=problem_id)
-        if not counter.update(last=F("last") + 1):
-            ParticipantCounter.objects.bulk_create(
-                [ParticipantCounter(problem_id=problem_id, last=0)], ignore_conflicts=True
-            )
-            counter.update(last=F("last") + 1)
-        given = counter.values_list("last", flat=True).get()
-        Participant.objects.bulk_create(
-            [Participant(problem_id=problem_id, user_id=user_id, number=given)],
-            ignore_conflicts=True,
+    counters, participants = ParticipantCounter._meta.db_table, Participant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {counters} (problem_id, last) VALUES (%s, 1) "  # noqa: S608 (our names)
+            f"ON CONFLICT (problem_id) DO UPDATE SET last = {counters}.last + 1 RETURNING last",
+            [problem_id],
         )
-    return known_number(problem_id, user_id)
+        (given,) = cursor.fetchone()
+        cursor.execute(
+            f"INSERT INTO {participants} (problem_id, user_id, number) "  # noqa: S608
+            "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING RETURNING number",
+            [problem_id, user_id, given],
+        )
+        stored = cursor.fetchone()
+    return stored[0] if stored else known_number(problem_id, user_id)
 
 
 def known_number(problem_id: int, user_id: int) -> int | None:
