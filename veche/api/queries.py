@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 import rules
-from django.core.exceptions import PermissionDenied
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import Http404
 

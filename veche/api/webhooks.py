@@ -70,6 +70,20 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """What a receiver does (lower-case header names): one of the signatures must match. A
+    receiver should also refuse a timestamp far from its clock and a webhook-id seen before."""
+    try:
+        timestamp = int(headers["webhook-timestamp"])
+        expected = sign(secret, headers["webhook-id"], timestamp, body)
+    except (KeyError, ValueError):
+        return False
+    return any(
+        hmac.compare_digest(expected, given)
+        for given in headers.get("webhook-signature", "").split()
+    )
+
+
 def signing_secrets(subscription: WebhookSubscription, now: datetime.datetime) -> list[str]:
     """The current secret, and the previous one while it is still honoured after a rotation."""
     found = [subscription.secret]
