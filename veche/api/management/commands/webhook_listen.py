@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 pass
 
         write(f"Listening on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        with HTTPServer(("127.0.0.1", port), Handler) as server:
-            with contextlib.suppress(KeyboardInterrupt):
-                server.serve_forever()
+        with (
+            HTTPServer(("127.0.0.1", port), Handler) as server,
+            contextlib.suppress(KeyboardInterrupt),
+        ):
+            server.serve_forever()
