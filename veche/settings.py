@@ -196,14 +196,32 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 VECHE_OUTBOUND_ALLOWED_HOSTS = env_list(
     "VECHE_OUTBOUND_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "::1"]
 )
-for _entry in VECHE_OUTBOUND_ALLOWED_HOSTS:
-    if "/" in _entry:
-        try:
-            ipaddress.ip_network(_entry.strip("[]"), strict=False)
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"VECHE_OUTBOUND_ALLOWED_HOSTS: {_entry!r} is not a network such as 10.0.0.0/8"
-            ) from None
+# Webhook endpoints that organizations register must be public https addresses, checked when
+# registered and again before each delivery (veche/api/webhooks.py); the operator may admit a
+# private host or network here (a receiver inside the operator's own network; development
+# admits this machine, where the demo's receiver runs).
+VECHE_WEBHOOK_ALLOW_NETWORKS = env_list(
+    "VECHE_WEBHOOK_ALLOW_NETWORKS", [] if PRODUCTION else ["127.0.0.1", "localhost", "::1"]
+)
+for _name, _entries in (
+    ("VECHE_OUTBOUND_ALLOWED_HOSTS", VECHE_OUTBOUND_ALLOWED_HOSTS),
+    ("VECHE_WEBHOOK_ALLOW_NETWORKS", VECHE_WEBHOOK_ALLOW_NETWORKS),
+):
+    for _entry in _entries:
+        if "/" in _entry:
+            try:
+                ipaddress.ip_network(_entry.strip("[]"), strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{_name}: {_entry!r} is not a network such as 10.0.0.0/8"
+                ) from None
+# How long a rotated webhook secret still signs deliveries beside the new one (hours), how long
+# the receiver waits for an answer (seconds), how many deliveries the cabinet page lists, and
+# how many endpoints an organization may have.
+VECHE_WEBHOOK_OLD_SECRET_HOURS = env_int("VECHE_WEBHOOK_OLD_SECRET_HOURS", 24)
+VECHE_WEBHOOK_TIMEOUT_SECONDS = env_int("VECHE_WEBHOOK_TIMEOUT_SECONDS", 10)
+VECHE_WEBHOOK_LOG_LENGTH = env_int("VECHE_WEBHOOK_LOG_LENGTH", 50)
+VECHE_WEBHOOK_MAX_PER_ORGANIZATION = env_int("VECHE_WEBHOOK_MAX_PER_ORGANIZATION", 10)
 
 # --- Applications -------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
+    path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("api/v1/", include("veche.api.urls")),
     path("documents/", include("veche.documents.urls")),

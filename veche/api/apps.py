@@ -8,4 +8,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from veche.api import schema  # noqa: F401  (the authentication's OpenAPI description)
+        from veche.api import (
+            schema,  # noqa: F401  (the authentication's OpenAPI description)
+            webhooks,
+        )
+
+        webhooks.register()

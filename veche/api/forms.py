@@ -1,9 +1,9 @@
-"""The head's form to issue an API client."""
+"""The head's forms: to issue an API client, to add a webhook endpoint."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from veche.api.models import Scope
+from veche.api.models import Scope, WebhookEvent
 from veche.core.forms import SingleLineField
 
 
@@ -18,4 +18,18 @@ class ClientForm(forms.Form):
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[Scope.INBOX_READ, Scope.APPEALS_REGISTER, Scope.APPEALS_ANSWER],
+    )
+
+
+class WebhookForm(forms.Form):
+    url = SingleLineField(
+        label=_("Endpoint address"),
+        max_length=500,
+        help_text=_("A public https:// address of your system that accepts POST requests."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events it hears of"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[WebhookEvent.APPEAL_DISPATCHED],
     )

@@ -94,3 +94,71 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} → {self.status}"
+
+
+class WebhookEvent(models.TextChoices):
+    """The events an organization's endpoint may hear of (its own appeals and discussions)."""
+
+    APPEAL_DISPATCHED = "appeal.dispatched", _("an appeal was sent to the organization")
+    APPEAL_REGISTERED = "appeal.registered", _("an appeal was registered")
+    APPEAL_ANSWERED = "appeal.answered", _("an appeal got its final answer")
+    APPEAL_ESCALATED = "appeal.escalated", _("an appeal was escalated")
+    DISCUSSION_STAGE_CHANGED = (
+        "discussion.stage_changed",
+        _("a discussion was announced, rescheduled or cancelled"),
+    )
+    CONCLUSION_PUBLISHED = "conclusion.published", _("a discussion's conclusion was published")
+
+
+class WebhookSubscription(models.Model):
+    """An HTTPS endpoint of the organization that hears of its events, signed per Standard
+    Webhooks with `secret`; after a rotation the previous secret signs too until it expires."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        models.PROTECT,
+        related_name="webhooks",
+        verbose_name=_("organization"),
+    )
+    url = models.CharField(_("endpoint"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=100)
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        labels = dict(WebhookEvent.choices)
+        return [str(labels.get(event, event)) for event in self.events]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the message as signed (its id stays the same across retries
+    and replays, so the receiver can drop a repeat) and the outcome of the last attempt. It is
+    carried by the outbox (kind "api.webhook"), which holds its state and retries."""
+
+    subscription = models.ForeignKey(WebhookSubscription, models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=60, unique=True)
+    event_type = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subscription", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id}"

@@ -1,13 +1,15 @@
-"""Read side of API clients: the clients of the organizations a head manages."""
+"""Read side of API clients and webhooks: those of the organizations a head manages."""
 
 from dataclasses import dataclass
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import Http404
 
-from veche.api.models import ApiClient
+from veche.api.models import ApiClient, WebhookDelivery, WebhookSubscription
+from veche.core.models import OutboxMessage
 from veche.organizations.models import Membership, Organization
 from veche.organizations.rules import organizations_where
 
@@ -55,3 +57,49 @@ def client_to_manage(user, pk: int) -> ApiClient:
     if client is None or not rules.has_perm("api.manage_clients_of", user, client.organization):
         raise Http404
     return client
+
+
+@dataclass
+class Webhooks:
+    organization: Organization
+    headed: list[Organization]
+    subscriptions: list[WebhookSubscription]
+    deliveries: list[WebhookDelivery]
+
+
+def webhooks_of(user, slug: str | None) -> Webhooks:
+    """The endpoints of an organization the person heads, and its latest deliveries with the
+    outbox's state of each (waiting, failed, sent, given up, refused)."""
+    headed = headed_organizations(user)
+    organization = next((o for o in headed if o.slug == slug), None) if slug else headed[0]
+    if organization is None:
+        raise Http404
+    subscriptions = list(WebhookSubscription.objects.filter(organization=organization))
+    state = OutboxMessage.objects.filter(kind="api.webhook", target_id=OuterRef("pk"))
+    deliveries = list(
+        WebhookDelivery.objects.filter(subscription__organization=organization)
+        .select_related("subscription")
+        .annotate(state=Subquery(state.values("state")[:1]))
+        .order_by("-created_at", "-id")[: settings.VECHE_WEBHOOK_LOG_LENGTH]
+    )
+    return Webhooks(organization, headed, subscriptions, deliveries)
+
+
+def webhook_to_manage(user, pk: int) -> WebhookSubscription:
+    subscription = WebhookSubscription.objects.select_related("organization").filter(pk=pk).first()
+    if subscription is None or not rules.has_perm(
+        "api.manage_webhooks_of", user, subscription.organization
+    ):
+        raise Http404
+    return subscription
+
+
+def delivery_to_manage(user, pk: int) -> WebhookDelivery:
+    delivery = (
+        WebhookDelivery.objects.select_related("subscription__organization").filter(pk=pk).first()
+    )
+    if delivery is None or not rules.has_perm(
+        "api.manage_webhooks_of", user, delivery.subscription.organization
+    ):
+        raise Http404
+    return delivery

@@ -18,3 +18,5 @@ def heads_some_organization(user) -> bool:
 
 rules.add_perm("api.manage_clients", heads_some_organization)
 rules.add_perm("api.manage_clients_of", heads_organization)
+# The organization's webhooks: the same person, its head.
+rules.add_perm("api.manage_webhooks_of", heads_organization)

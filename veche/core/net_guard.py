@@ -28,11 +28,14 @@ class OutboundURLRefused(requests.exceptions.InvalidURL):
     way: allauth shows its sign-in error page rather than failing."""
 
 
-def check_outbound_url(url: str, *, allow_private: bool = False) -> str:
+def check_outbound_url(
+    url: str, *, allow_private: bool = False, allowed: list[str] | None = None
+) -> str:
     """Return `url` if the server may connect to it; raise OutboundURLRefused if not.
 
     The host is resolved here, and every address it resolves to must be public: one private
-    answer among public ones is how DNS rebinding slips through."""
+    answer among public ones is how DNS rebinding slips through. `allowed` is the operator's
+    list that admits a private host (VECHE_OUTBOUND_ALLOWED_HOSTS unless another is named)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -45,7 +48,7 @@ def check_outbound_url(url: str, *, allow_private: bool = False) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise OutboundURLRefused(_("The address has no host."))
-    if allow_private or is_allowed_by_operator(host):
+    if allow_private or is_allowed_by_operator(host, allowed):
         return url
     default_port = 443 if parts.scheme.lower() == "https" else 80
     for address in resolve(host, port or default_port):
@@ -91,7 +94,7 @@ def _nat64(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def is_allowed_by_operator(host: str) -> bool:
+def is_allowed_by_operator(host: str, allowed: list[str] | None = None) -> bool:
     """Whether the operator listed this host (a name, an address or a network) as reachable
     even though it is not public, e.g. an identity provider inside the same private network."""
     host = host.lower().strip("[]")
@@ -99,7 +102,9 @@ def is_allowed_by_operator(host: str) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
-    for entry in settings.VECHE_OUTBOUND_ALLOWED_HOSTS:
+    if allowed is None:
+        allowed = settings.VECHE_OUTBOUND_ALLOWED_HOSTS
+    for entry in allowed:
         entry = entry.lower().strip("[]")
         if entry == host:
             return True

@@ -1,12 +1,14 @@
 """The demo administration's API client: its document management system, issued by the head,
 with credentials fixed like the demo's password so the README's curl examples work; and one
-appeal just sent to the administration, waiting for that system to register it."""
+appeal just sent to the administration, waiting for that system to register it; and the
+administration's webhook endpoint on this machine, with a fixed secret, that hears of its appeals."""
 
+import base64
 from decimal import Decimal
 
 from veche.accounts.models import User
-from veche.api import services
-from veche.api.models import ApiClient, Scope
+from veche.api import services, webhooks
+from veche.api.models import ApiClient, Scope, WebhookEvent, WebhookSubscription
 from veche.appeals import services as appeals
 from veche.appeals.models import Category, Problem
 
@@ -14,6 +16,9 @@ DEMO_CLIENT_ID = "veche-demo-dms"
 DEMO_CLIENT_SECRET = "veche-demo-api-secret-2026"  # a demo credential, as DEMO_PASSWORD
 DEMO_CLIENT_NAME = "СЭД администрации (демо)"
 OFFICE = "kazan-admin-vakhitovsky-privolzhsky"
+# A receiver on this machine (development's VECHE_WEBHOOK_ALLOW_NETWORKS admits 127.0.0.1).
+DEMO_WEBHOOK_URL = "http://127.0.0.1:8765/veche-webhooks"
+DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"veche-demo-webhook-secret-2026!!").decode()
 NEW_APPEAL_TITLE = "Нет пандуса у входа в поликлинику на улице Татарстан"
 NEW_APPEAL_TEXT = (
     "Просим оборудовать пандус у входа в поликлинику на улице Татарстан, 14: маломобильные "
@@ -25,6 +30,8 @@ def load_api_client(territories, organizations) -> ApiClient:
     client = ApiClient.objects.filter(application__client_id=DEMO_CLIENT_ID).first()
     if client is None:
         client = _issue(organizations[OFFICE])
+    if not WebhookSubscription.objects.filter(url=DEMO_WEBHOOK_URL).exists():
+        _subscribe(organizations[OFFICE])
     if not Problem.objects.filter(title=NEW_APPEAL_TITLE).exists():
         _new_appeal(territories["kazan-vakhitovsky"], organizations[OFFICE])
     return client
@@ -42,6 +49,16 @@ def _issue(office) -> ApiClient:
     application.client_secret = DEMO_CLIENT_SECRET  # hashed as it is saved
     application.save()
     return client
+
+
+def _subscribe(office) -> None:
+    subscription, _secret = webhooks.subscribe(
+        user=User.objects.get(email="head@demo.veche.example"),
+        organization=office,
+        url=DEMO_WEBHOOK_URL,
+        events=WebhookEvent.values,
+    )
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(secret=DEMO_WEBHOOK_SECRET)
 
 
 def _new_appeal(territory, office) -> None:

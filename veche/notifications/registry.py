@@ -80,6 +80,9 @@ class DailyRound:
 
 
 SUBJECTS: dict[str, Subject] = {}
+# Called with (subject, event, context) by every `announce`, in the transaction of the change:
+# an app that carries events further (the API's webhooks) listens here instead of each service.
+LISTENERS: list[Callable[..., None]] = []
 KINDS: dict[str, Notice] = {}
 DAILY: dict[str, DailyRound] = {}
 
@@ -97,6 +100,13 @@ def register_kind(*notices: Notice) -> None:
     """Register kinds of notice that no event causes (sent by a job, say)."""
     for notice in notices:
         KINDS[notice.kind] = notice
+
+
+def listen(callback: Callable[..., None]) -> None:
+    """`callback(subject=, event=, context=)` is called in the transaction of each announced
+    event; it must only store things (an outbox message), never send."""
+    if callback not in LISTENERS:
+        LISTENERS.append(callback)
 
 
 def register_daily(name: str, *, label: str, run: Callable[..., Iterable]) -> None:

@@ -69,6 +69,8 @@ def announce(
                 key=key,
             )
             outbox.put(kind=EVENT_KIND, target_id=stored.pk)
+            for listener in registry.LISTENERS:
+                listener(subject=subject, event=event, context=context or {})
     except IntegrityError:
         if not key:
             raise

@@ -149,3 +149,30 @@ def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
     moderator = User.objects.get(email="moderator@demo.veche.example")
     assert moderator.has_perm("moderation.decide_contest", contest)
     assert Contest.objects.count() == 1
+
+
+def test_the_demo_administration_has_one_webhook_and_the_demo_says_how_to_use_it():
+    import io
+
+    from veche.api import webhooks
+    from veche.api.models import WebhookDelivery, WebhookSubscription
+    from veche.demo.api_clients import DEMO_WEBHOOK_SECRET, DEMO_WEBHOOK_URL, OFFICE
+
+    call_command("demo")
+    printed = io.StringIO()
+    call_command("demo", stdout=printed)
+    subscription = WebhookSubscription.objects.get()  # once, after two loads
+    assert (subscription.url, subscription.organization.slug) == (DEMO_WEBHOOK_URL, OFFICE)
+    assert "appeal.registered" in subscription.events
+    assert subscription.secret == DEMO_WEBHOOK_SECRET
+    text = printed.getvalue()
+    assert DEMO_WEBHOOK_URL in text and f"--secret {DEMO_WEBHOOK_SECRET}" in text
+    # The appeal the demo sends to the administration waits for the receiver.
+    delivery = WebhookDelivery.objects.get(event_type="appeal.dispatched")
+    body = b'{"type":"appeal.dispatched"}'
+    headers = {"webhook-id": delivery.message_id, "webhook-timestamp": "1700000000"}
+    headers["webhook-signature"] = webhooks.sign(
+        DEMO_WEBHOOK_SECRET, delivery.message_id, 1700000000, body
+    )
+    assert webhooks.verify(DEMO_WEBHOOK_SECRET, headers, body)
+    assert not webhooks.verify(DEMO_WEBHOOK_SECRET, headers, body + b" ")

@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from veche.demo import loader
-from veche.demo.api_clients import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from veche.demo.api_clients import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_WEBHOOK_SECRET,
+    DEMO_WEBHOOK_URL,
+)
 
 
 class Command(BaseCommand):
@@ -34,4 +39,12 @@ class Command(BaseCommand):
             f"{site}/api/v1/oauth/token/\n"
             f"  curl -s -H 'Authorization: Bearer TOKEN' '{site}/api/v1/inbox/?status=sent'\n"
             "More in the README's section 'Integration'."
+        )
+        self.stdout.write(
+            f"The demo administration's webhook endpoint {DEMO_WEBHOOK_URL} hears of its appeals "
+            f"and discussions, signed with the secret {DEMO_WEBHOOK_SECRET}. Listen there:\n"
+            f"  python -m veche webhook_listen 8765 --secret {DEMO_WEBHOOK_SECRET}\n"
+            "then register the appeal above through the API (or in the cabinet) and run the "
+            "worker (`python -m veche db_worker`): the signed request arrives and is verified; "
+            f"its delivery is in {site}/cabinet/webhooks/ (head@demo.veche.example)."
         )

@@ -1,0 +1,100 @@
+"""The cabinet's page of webhooks: the head adds an endpoint (its secret is shown once), rotates
+its secret, deletes it, and sees the latest deliveries, replaying one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from veche.api import queries, webhooks
+from veche.api.forms import WebhookForm
+
+
+def _page(request, hooks, *, form=None, secret=None, status=200):
+    response = render(
+        request,
+        "api/webhooks.html",
+        {
+            "hooks": hooks,
+            "form": form or WebhookForm(),
+            "secret": secret,
+            "show_subordinates": True,
+            "show_econtrol": True,
+        },
+        status=status,
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _back(organization):
+    return redirect(f"{reverse('api_webhooks:list')}?organization={organization.slug}")
+
+
+@login_required
+def webhook_list(request):
+    return _page(request, queries.webhooks_of(request.user, request.GET.get("organization")))
+
+
+@login_required
+@require_POST
+def add(request, slug: str):
+    organization = queries.organization_to_manage(request.user, slug)
+    form = WebhookForm(request.POST)
+    secret = None
+    if form.is_valid():
+        try:
+            subscription, secret = webhooks.subscribe(
+                user=request.user,
+                organization=organization,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+            )
+        except ValidationError as error:
+            found = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for name, errors in found.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            secret = {"subscription": subscription, "value": secret}
+            form = WebhookForm()
+    hooks = queries.webhooks_of(request.user, organization.slug)
+    status = 400 if form.is_bound and form.errors else 200
+    return _page(request, hooks, form=form, secret=secret, status=status)
+
+
+@login_required
+@require_POST
+def rotate(request, pk: int):
+    subscription = queries.webhook_to_manage(request.user, pk)
+    value = webhooks.rotate_secret(user=request.user, subscription=subscription)
+    hooks = queries.webhooks_of(request.user, subscription.organization.slug)
+    return _page(request, hooks, secret={"subscription": subscription, "value": value})
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    subscription = queries.webhook_to_manage(request.user, pk)
+    webhooks.remove(user=request.user, subscription=subscription)
+    messages.success(
+        request, _("The endpoint %(url)s hears of nothing more.") % {"url": subscription.url}
+    )
+    return _back(subscription.organization)
+
+
+@login_required
+@require_POST
+def replay(request, pk: int):
+    delivery = queries.delivery_to_manage(request.user, pk)
+    try:
+        webhooks.replay(user=request.user, delivery=delivery)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The message will be sent again in a moment."))
+    return _back(delivery.subscription.organization)

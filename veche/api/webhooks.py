@@ -1,0 +1,327 @@
+"""Webhooks: an organization's HTTPS endpoints hear of its events, signed per Standard Webhooks.
+
+Every `announce` of the product apps passes through `fan_out` (a listener of the notifications
+registry), in the transaction of the change: an event that maps to a webhook event of an
+organization becomes one `WebhookDelivery` per subscribed endpoint and one outbox message each,
+so delivery happens after the commit, in the worker, retried with the outbox's back-off and never
+inside a request. The body carries public facts only (what the appeal's or discussion's public
+page shows), never a person's data.
+
+Each request carries `webhook-id` (the same for every retry and replay of the message),
+`webhook-timestamp` and `webhook-signature`: "v1,<base64 HMAC-SHA256 of id.timestamp.body>" with
+the endpoint's secret, and also with the previous secret for a while after a rotation.
+
+The endpoint must be a public https address: it is resolved when registered and again before
+each delivery (a name that later resolves inside our network is refused then), unless the
+operator admitted the host in VECHE_WEBHOOK_ALLOW_NETWORKS. Redirects are not followed.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from urllib.parse import urlsplit
+
+import requests
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from veche.api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from veche.core import outbox
+from veche.core.audit import record_event
+from veche.core.models import OutboxMessage
+from veche.core.net_guard import OutboundURLRefused, check_outbound_url, is_allowed_by_operator
+from veche.organizations.models import Organization
+
+KIND = "api.webhook"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)
+
+# (model label, announced event) → the webhook event; the organization is found by `_owner`.
+EVENTS = {
+    ("appeals.appeal", "sent"): WebhookEvent.APPEAL_DISPATCHED,
+    ("appeals.appeal", "registered"): WebhookEvent.APPEAL_REGISTERED,
+    ("appeals.appeal", "answer_final"): WebhookEvent.APPEAL_ANSWERED,
+    ("appeals.appeal", "escalated"): WebhookEvent.APPEAL_ESCALATED,
+    ("discussions.discussion", "announced"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
+    ("discussions.discussion", "schedule_changed"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
+    ("discussions.discussion", "cancelled"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
+    ("discussions.discussion", "conclusion"): WebhookEvent.CONCLUSION_PUBLISHED,
+}
+
+
+# --- Signing ----------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """One Standard Webhooks signature: "v1,<base64 HMAC-SHA256>" over "id.timestamp.body"."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """What a receiver does (lower-case header names): one of the signatures must match. A
+    receiver should also refuse a timestamp far from its clock and a webhook-id seen before."""
+    try:
+        timestamp = int(headers["webhook-timestamp"])
+        expected = sign(secret, headers["webhook-id"], timestamp, body)
+    except (KeyError, ValueError):
+        return False
+    return any(
+        hmac.compare_digest(expected, given)
+        for given in headers.get("webhook-signature", "").split()
+    )
+
+
+def signing_secrets(subscription: WebhookSubscription, now: datetime.datetime) -> list[str]:
+    """The current secret, and the previous one while it is still honoured after a rotation."""
+    found = [subscription.secret]
+    until = subscription.previous_secret_until
+    if subscription.previous_secret and until is not None and until > now:
+        found.append(subscription.previous_secret)
+    return found
+
+
+def headers(delivery: WebhookDelivery, body: bytes, now: datetime.datetime) -> dict[str, str]:
+    timestamp = int(now.timestamp())
+    signatures = [
+        sign(secret, delivery.message_id, timestamp, body)
+        for secret in signing_secrets(delivery.subscription, now)
+    ]
+    return {
+        "content-type": "application/json",
+        "user-agent": "Veche-Webhooks/1",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+# --- Fan-out ----------------------------------------------------------------------------------
+
+
+def _owner(label: str, subject) -> int | None:
+    if label == "appeals.appeal":
+        return subject.organization_id
+    if label == "discussions.discussion":
+        return subject.organizer_id
+    return None
+
+
+def _public_facts(label: str, subject, event: str) -> dict:
+    """What the subject's public page shows: nothing about a person."""
+    url = settings.SITE_URL + subject.get_absolute_url()
+    if label == "appeals.appeal":
+        return {
+            "appeal": {
+                "id": subject.pk,
+                "status": subject.status,
+                "registration_number": subject.registration_number,
+                "due_date": subject.due_date.isoformat() if subject.due_date else None,
+                "url": url,
+            }
+        }
+    return {"discussion": {"id": subject.pk, "stage": subject.stage, "event": event, "url": url}}
+
+
+def fan_out(*, subject, event: str, context: dict) -> list[WebhookDelivery]:
+    """The registry's listener: store the deliveries of an announced event (in its transaction)."""
+    label = subject._meta.label_lower
+    event_type = EVENTS.get((label, event))
+    if event_type is None:
+        return []
+    organization_id = context.get("organization") if label == "appeals.appeal" else None
+    organization_id = organization_id or _owner(label, subject)
+    subscriptions = [
+        subscription
+        for subscription in WebhookSubscription.objects.filter(organization_id=organization_id)
+        if event_type in subscription.events
+    ]
+    if not subscriptions:
+        return []
+    now = timezone.now()
+    organization = Organization.objects.get(pk=organization_id)
+    payload = {
+        "type": str(event_type),
+        "timestamp": now.isoformat(),
+        "data": {"organization": organization.slug} | _public_facts(label, subject, event),
+    }
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            subscription=subscription,
+            message_id=f"msg_{uuid.uuid4().hex}",
+            event_type=event_type,
+            payload=payload,
+            created_at=now,
+        )
+        for subscription in subscriptions
+    )
+    outbox.put_many(kind=KIND, target_ids=[delivery.pk for delivery in deliveries])
+    return deliveries
+
+
+# --- Delivery (the outbox's sender) -----------------------------------------------------------
+
+
+class DeliveryFailed(Exception):
+    pass
+
+
+def check_endpoint(url: str) -> str:
+    """Refuse an endpoint that is not a public https address, unless the operator admitted it."""
+    allowed = settings.VECHE_WEBHOOK_ALLOW_NETWORKS
+    check_outbound_url(url, allowed=allowed)
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    # Plain http only to a receiver the operator admitted (this machine, in development).
+    if urlsplit(url).scheme.lower() != "https" and not is_allowed_by_operator(host, allowed):
+        raise OutboundURLRefused(_("The endpoint must be an https:// address."))
+    return url
+
+
+def deliver(message: OutboxMessage) -> None:
+    """Send one delivery; raise to have the outbox retry it later."""
+    delivery = (
+        WebhookDelivery.objects.select_related("subscription").filter(pk=message.target_id).first()
+    )
+    if delivery is None:
+        raise outbox.NothingToSend("the endpoint was deleted")
+    now = timezone.now()
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    outcome = {"attempts": delivery.attempts + 1, "status_code": None, "last_error": ""}
+    try:
+        # Again at each attempt: the name may resolve elsewhere now than when it was registered.
+        check_endpoint(delivery.subscription.url)
+        response = requests.post(
+            delivery.subscription.url,
+            data=body,
+            headers=headers(delivery, body, now),
+            timeout=settings.VECHE_WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+    except OutboundURLRefused as refusal:
+        outcome["last_error"] = str(refusal)[:500]
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        raise outbox.NothingToSend(str(refusal)) from None
+    except requests.RequestException as error:
+        outcome["last_error"] = f"{type(error).__name__}: {error}"[:500]
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        raise DeliveryFailed(outcome["last_error"]) from None
+    outcome["status_code"] = response.status_code
+    if not 200 <= response.status_code < 300:
+        outcome["last_error"] = f"HTTP {response.status_code}"
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        raise DeliveryFailed(outcome["last_error"])
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome, delivered_at=timezone.now())
+
+
+# --- The head's use cases ---------------------------------------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Only the head of the organization manages its webhooks."))
+
+
+@transaction.atomic
+def subscribe(
+    *, user, organization: Organization, url: str, events
+) -> tuple[WebhookSubscription, str]:
+    """A new endpoint with its secret (shown this once on the page)."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    _require(rules.has_perm("api.manage_webhooks_of", user, organization))
+    url = (url or "").strip()
+    try:
+        check_endpoint(url)
+    except OutboundURLRefused as refusal:
+        raise ValidationError({"url": str(refusal)}) from None
+    events = sorted(set(events))
+    if not events:
+        raise ValidationError({"events": _("Choose the events the endpoint hears of.")})
+    if set(events) - set(WebhookEvent.values):
+        raise ValidationError({"events": _("Choose among the events offered.")})
+    if organization.webhooks.count() >= settings.VECHE_WEBHOOK_MAX_PER_ORGANIZATION:
+        raise ValidationError(
+            _("An organization has at most %(count)s endpoints.")
+            % {"count": settings.VECHE_WEBHOOK_MAX_PER_ORGANIZATION}
+        )
+    secret = new_secret()
+    subscription = WebhookSubscription.objects.create(
+        organization=organization, url=url, events=events, secret=secret, created_by=user
+    )
+    record_event(
+        actor=user,
+        action="api.webhook_added",
+        target=subscription,
+        data={"organization": organization.pk, "url": url, "events": events},
+    )
+    return subscription, secret
+
+
+@transaction.atomic
+def rotate_secret(*, user, subscription: WebhookSubscription) -> str:
+    """A new secret; the old one still signs beside it for VECHE_WEBHOOK_OLD_SECRET_HOURS."""
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require(rules.has_perm("api.manage_webhooks_of", user, subscription.organization))
+    secret = new_secret()
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_until = timezone.now() + datetime.timedelta(
+        hours=settings.VECHE_WEBHOOK_OLD_SECRET_HOURS
+    )
+    subscription.secret = secret
+    subscription.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    record_event(
+        actor=user,
+        action="api.webhook_secret_rotated",
+        target=subscription,
+        data={"organization": subscription.organization_id, "url": subscription.url},
+    )
+    return secret
+
+
+@transaction.atomic
+def remove(*, user, subscription: WebhookSubscription) -> None:
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require(rules.has_perm("api.manage_webhooks_of", user, subscription.organization))
+    record_event(
+        actor=user,
+        action="api.webhook_removed",
+        target=subscription,
+        data={"organization": subscription.organization_id, "url": subscription.url},
+    )
+    subscription.delete()
+
+
+@transaction.atomic
+def replay(*, user, delivery: WebhookDelivery) -> None:
+    """Send the delivery once more, with the same webhook-id, whatever became of it."""
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery.pk)
+    _require(rules.has_perm("api.manage_webhooks_of", user, delivery.subscription.organization))
+    message = OutboxMessage.objects.filter(kind=KIND, target_id=delivery.pk).first()
+    if message is None:
+        outbox.put(kind=KIND, target_id=delivery.pk)
+    else:
+        outbox.send_again(message)
+    record_event(
+        actor=user,
+        action="api.webhook_replayed",
+        target=delivery.subscription,
+        data={"delivery": delivery.pk, "webhook_id": delivery.message_id},
+    )
+
+
+def register() -> None:
+    from veche.notifications import registry
+
+    outbox.register(KIND, deliver)
+    registry.listen(fan_out)
