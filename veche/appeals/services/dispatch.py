@@ -83,6 +83,7 @@ def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
     return appeal
 
 
+@transaction.atomic
 def full_copy(*, user, appeal: Appeal) -> bytes:
     """The addressee's copy with every co-applicant's name and address (59-FZ), to the
     addressee's officials and to the author who sends the appeal himself; each download is

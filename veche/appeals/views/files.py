@@ -1,5 +1,6 @@
 """Uploaded files and the appeal's and answer's PDF documents."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
@@ -51,10 +52,12 @@ def appeal_document(request, appeal_id: int):
 
 
 @require_GET
+@login_required
 def appeal_document_for_addressee(request, appeal_id: int):
     """The addressee's copy, with every co-applicant's name and address (59-FZ): to the
-    addressee's officials, and to the author who sends the appeal himself. Anyone else, signed
-    in or not, is refused (403)."""
+    addressee's officials, and to the author who sends the appeal himself. Anyone else signed
+    in is refused (403); an anonymous visitor is asked to sign in (an author whose session
+    ended gets the copy after signing in)."""
     appeal = queries.appeal_by_id(appeal_id)
     return _pdf(
         services.full_copy(user=request.user, appeal=appeal),
