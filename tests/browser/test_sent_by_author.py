@@ -4,7 +4,8 @@ The author opens "I will send it myself" on the problem's page, reads what the a
 copy holds and whose data they are, confirms, and downloads that copy: it names each neighbour
 who signed with the postal address and e-mail they gave. The timeline tells everyone that the
 author sent the appeal himself; the worker tells each neighbour by notice and e-mail (through a
-real SMTP server). A neighbour asking for the same copy is refused; an anonymous visitor is sent to sign in.
+real SMTP server). A neighbour asking for the same copy is refused; an anonymous visitor is
+sent to sign in.
 """
 
 import pytest
