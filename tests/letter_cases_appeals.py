@@ -132,7 +132,8 @@ def appeal_handed_in(language, actions):
         appeals.record_sent_by_author(author=cast.author, appeal=cast.appeal)
     return {
         "appeals/notices/appeal_arrived.txt": [cast.org(), cast.title],
-        "appeals/notices/appeal_sent.txt": [cast.org()],
+        "appeals/notices/appeal_sent_by_author.txt": [cast.org(), cast.title],
+        NOTICE_MAIL: [cast.title],
     }, cast.title
 
 

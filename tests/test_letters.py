@@ -116,7 +116,11 @@ CASES = (
     ),
     Case(
         "appeal handed in by its author",
-        ("appeals/notices/appeal_arrived.txt", "appeals/notices/appeal_sent.txt"),
+        (
+            "appeals/notices/appeal_arrived.txt",
+            "appeals/notices/appeal_sent_by_author.txt",
+            NOTICE_MAIL,
+        ),
         appeal_handed_in,
     ),
     Case(

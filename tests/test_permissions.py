@@ -242,6 +242,8 @@ MATRIX = {
     "appeals.rate_answer": ("appeal", {"author", "signatory"}),
     "appeals.act_as_addressee": ("appeal", OFFICE_STAFF),
     "appeals.see_signatories_data": ("appeal", OFFICE_STAFF),
+    # The author of this appeal, who sends it himself; never its signatory.
+    "appeals.take_full_copy": ("self_sent_appeal", {"author"} | OFFICE_STAFF),
     "appeals.correspond": ("appeal", {"author"} | OFFICE_STAFF),
     "appeals.message_signatories": ("appeal", OFFICE_STAFF),
     "appeals.take_under_control": ("appeal", HEADS),
@@ -317,6 +319,12 @@ def world(db):
     sent = make_problem(organization=office, territory=district).current_appeal
     services.send_appeal_now(author=sent.problem.author, appeal=sent)
     sent.refresh_from_db()
+    self_sent = make_problem(
+        author=people["author"], organization=office, territory=district
+    ).current_appeal
+    services.sign_appeal(user=people["signatory"], appeal=self_sent)
+    services.record_sent_by_author(author=people["author"], appeal=self_sent)
+    self_sent.refresh_from_db()
     registered = make_problem(organization=office, territory=district).current_appeal
     services.send_appeal_now(author=registered.problem.author, appeal=registered)
     services.register_appeal(
@@ -346,6 +354,7 @@ def world(db):
         "problem": problem,
         "appeal": appeal,
         "sent_appeal": sent,
+        "self_sent_appeal": self_sent,
         "registered_appeal": registered,
         "answer": answer,
         "office": office,

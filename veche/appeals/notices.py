@@ -167,6 +167,14 @@ class AppealSent(Notice):
     title = _("The appeal “%(problem)s” was sent to %(organization)s")
 
 
+class AppealSentByAuthor(ByAuthor):
+    """The author sends the appeal himself: the signatories hear that their names and addresses
+    go to the addressee in the author's copy, as their consent said."""
+
+    kind = "appeal_sent_by_author"
+    title = _("The author sends the appeal “%(problem)s” to %(organization)s himself")
+
+
 class AppealRegistered(Notice):
     kind = "appeal_registered"
     title = _("The appeal “%(problem)s” was registered")
@@ -395,6 +403,7 @@ class AppealOverdue(ForOfficials):
 
 APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
     "sent": (AppealArrived(), AppealSent()),
+    "sent_by_author": (AppealArrived(), AppealSentByAuthor()),
     "registered": (AppealRegistered(),),
     "revised": (AppealRevised(),),
     "answer_interim": (InterimAnswer(),),

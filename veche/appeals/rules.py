@@ -25,6 +25,12 @@ def is_signatory(user, appeal) -> bool:
 
 
 @rules.predicate
+def sends_it_himself(user, appeal) -> bool:
+    """The author chose to take the appeal to the addressee himself (on paper, by post)."""
+    return bool(appeal.sent_by_author) and is_author.test(user, appeal)
+
+
+@rules.predicate
 def is_official_of_addressee(user, appeal) -> bool:
     return holds_role(user, appeal.organization_id, roles=OFFICIAL_ROLES)
 
@@ -70,6 +76,9 @@ rules.add_perm("appeals.rate_answer", is_signatory)
 # The addressee's: registering, answering, forwarding; the co-applicants' data (59-FZ).
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)
 rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
+# The addressee's full copy, with the co-applicants' names and addresses: its officials, and the
+# author who chose to send the appeal himself and hands that copy to the addressee.
+rules.add_perm("appeals.take_full_copy", is_official_of_addressee | sends_it_himself)
 # The author and the addressee write to each other; the addressee writes to all signatories;
 # heads of the addressee and above it take control.
 rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)

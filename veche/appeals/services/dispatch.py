@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from veche.appeals import documents
 from veche.appeals.delivery import queue_dispatch
 from veche.appeals.models import (
     Appeal,
@@ -63,13 +64,47 @@ def send_appeal_now(*, author, appeal: Appeal) -> Dispatch | None:
 
 @transaction.atomic
 def record_sent_by_author(*, author, appeal: Appeal) -> Appeal:
-    """The author printed the appeal and took it to the organization himself."""
+    """The author chose to send the appeal himself (on paper, by post): signing ends, the
+    author may take the addressee's full copy, and the signatories hear that their names and
+    addresses go to the addressee in it."""
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.send_appeal", author, appeal):
         raise PermissionDenied(_("Only the author sends the appeal."))
     _require_status(appeal, Status.COLLECTING)
     appeal.status, appeal.sent_at, appeal.sent_by_author = Status.SENT, timezone.now(), True
     appeal.save(update_fields=["status", "sent_at", "sent_by_author"])
-    record_event(actor=author, action="appeal.sent_by_author", target=appeal)
-    _notify("sent", appeal, **_actor(author))
+    record_event(
+        actor=author,
+        action="appeal.sent_by_author",
+        target=appeal,
+        data={"organization": appeal.organization.slug, "signatures": appeal.signature_count},
+    )
+    _notify("sent_by_author", appeal, **_actor(author))
     return appeal
+
+
+@transaction.atomic
+def full_copy(*, user, appeal: Appeal) -> bytes:
+    """The addressee's copy with every co-applicant's name and address (59-FZ), to the
+    addressee's officials and to the author who sends the appeal himself; each download is
+    recorded, for it hands out other people's personal data."""
+    if not rules.has_perm("appeals.take_full_copy", user, appeal):
+        raise PermissionDenied(
+            _(
+                "Only the addressee's officials, and the author who sends the appeal himself, "
+                "receive the applicants' data."
+            )
+        )
+    if appeal.status in documents.NOT_SENT:
+        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
+    pdf = documents.appeal_pdf(appeal, for_addressee=True)
+    record_event(
+        actor=user,
+        action="appeal.full_copy_downloaded",
+        target=appeal,
+        data={
+            "organization": appeal.organization.slug,
+            "by_author": appeal.problem.author_id == user.pk,
+        },
+    )
+    return pdf

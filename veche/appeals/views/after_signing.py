@@ -67,12 +67,25 @@ def send_now(request, pk: int):
 @login_required
 @require_POST
 def sent_by_myself(request, pk: int):
+    """The author will send the appeal himself: only once he has read what the full copy holds."""
     problem, appeal = _appeal(pk)
+    if request.POST.get("understood") != "on":
+        messages.error(
+            request,
+            _(
+                "Confirm that you will give the copy with the co-applicants' names and addresses "
+                "only to the addressee."
+            ),
+        )
+        return redirect(problem.get_absolute_url())
     return _act(
         request,
         problem,
         lambda: services.record_sent_by_author(author=request.user, appeal=appeal),
-        _("Noted: you sent the appeal yourself."),
+        _(
+            "Noted: you send the appeal yourself. Download the addressee's copy and give it only "
+            "to the addressee."
+        ),
     )
 
 

@@ -1,13 +1,10 @@
 """Uploaded files and the appeal's and answer's PDF documents."""
 
-import rules
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from veche.appeals import documents, queries
+from veche.appeals import documents, queries, services
 from veche.appeals.rules import problem_is_public
 from veche.core.files import serve_file
 
@@ -57,14 +54,13 @@ def appeal_document(request, appeal_id: int):
 @require_GET
 @login_required
 def appeal_document_for_addressee(request, appeal_id: int):
-    """The addressee's copy, with every co-applicant's name and address (59-FZ)."""
+    """The addressee's copy, with every co-applicant's name and address (59-FZ): to the
+    addressee's officials, and to the author who sends the appeal himself. Anyone else signed
+    in is refused (403); an anonymous visitor is asked to sign in (an author whose session
+    ended gets the copy after signing in)."""
     appeal = queries.appeal_by_id(appeal_id)
-    if not rules.has_perm("appeals.see_signatories_data", request.user, appeal):
-        raise PermissionDenied(_("Only officials of the addressee receive the applicants' data."))
-    if appeal.status in documents.NOT_SENT:
-        raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
     return _pdf(
-        documents.appeal_pdf(appeal, for_addressee=True),
+        services.full_copy(user=request.user, appeal=appeal),
         f"appeal-{appeal.pk}-full.pdf",
         private=True,
     )
