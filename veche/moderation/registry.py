@@ -32,6 +32,8 @@ class ModeratedKind:
     markdown: bool = False  # the text is Markdown, shown rendered and sanitised
     hidden_at_field: str = "hidden_at"
     hidden_reason_field: str = ""  # kept on the item when the model has room for it
+    # Called after the item is hidden or shown again, e.g. to drop pages kept in a cache.
+    changed: Callable[[Any], None] | None = None
 
     def queryset(self) -> models.QuerySet:
         return self.model._default_manager.select_related(*self.related)
@@ -48,6 +50,8 @@ class ModeratedKind:
         for name, value in fields.items():
             setattr(item, name, value)
         item.save(update_fields=list(fields))
+        if self.changed is not None:
+            self.changed(item)
 
 
 _KINDS: dict[str, ModeratedKind] = {}
@@ -66,6 +70,7 @@ def register(
     markdown: bool = False,
     hidden_at_field: str = "hidden_at",
     hidden_reason_field: str = "",
+    changed: Callable[[Any], None] | None = None,
 ) -> ModeratedKind:
     # A field name mistyped here would only fail when a moderator first hides something.
     for name in filter(None, (hidden_at_field, hidden_reason_field)):
@@ -82,6 +87,7 @@ def register(
         markdown=markdown,
         hidden_at_field=hidden_at_field,
         hidden_reason_field=hidden_reason_field,
+        changed=changed,
     )
     _KINDS[key] = kind
     return kind
