@@ -120,7 +120,7 @@ def test_hiding_drops_the_cached_page_visitors_were_served(
     for _visit in range(2):  # the placeholder is not kept in the cache either
         page = Client().get(problem.get_absolute_url()).content.decode()
         assert TITLE not in page
-        assert "hidden by a moderator" in page
+        assert "Модератор скрыл эту проблему" in page  # a new visitor reads Russian
     with django_capture_on_commit_callbacks(execute=True):
         restore_content(moderator=moderator, target=problem)
     assert TITLE in Client().get(problem.get_absolute_url()).content.decode()
@@ -176,3 +176,13 @@ def test_a_draft_is_not_reported_and_a_hidden_one_not_twice(client, problem, mod
     assert client.get(reverse("moderation:report"), {"problem": problem.pk}).status_code == 404
     with pytest.raises(ValidationError, match="Already hidden"):
         hide_content(moderator=moderator, target=problem, ground="spam")
+
+
+def test_the_placeholder_and_the_refusal_are_in_russian(settings, problem, moderator, resident):
+    hide_content(moderator=moderator, target=problem, ground="spam")
+    visitor = Client()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = visitor.get(problem.get_absolute_url()).content.decode()
+    assert "Модератор скрыл эту проблему. Основание:" in page
+    with translation.override("ru"), pytest.raises(ValidationError, match="нельзя подписать"):
+        sign_appeal(user=resident, appeal=problem.current_appeal)
