@@ -65,7 +65,9 @@ def test_a_submission_is_reported_from_its_page(client, submission):
 
 
 def test_reporting_an_unregistered_kind_is_refused_with_the_reason(comment, resident):
-    with pytest.raises(ValidationError, match=r"Content of this kind \(territory\) is not moderated"):
+    with pytest.raises(
+        ValidationError, match=r"Content of this kind \(territory\) is not moderated"
+    ):
         report_content(reporter=resident, target=comment.problem.territory, reason="spam")
     assert not Complaint.objects.exists()
 
