@@ -7,9 +7,10 @@ def _problem_text(problem) -> str:
     text (which the author and accepted proposals may have changed since publishing)."""
     parts = [problem.title, problem.description]
     appeal = problem.current_appeal
-    revision = appeal.current_revision if appeal is not None else None
-    if revision is not None:
-        parts.append(revision.text)
+    # All of the appeal's revisions (a handful), prefetched for a page of the queue.
+    revisions = list(appeal.revisions.all()) if appeal is not None else []
+    if revisions:
+        parts.append(max(revisions, key=lambda revision: revision.number).text)
     return "\n\n".join(part for part in parts if part)
 
 
@@ -46,6 +47,7 @@ class AppealsConfig(AppConfig):
             public_url=lambda problem: problem.get_absolute_url(),
             is_public=problem_is_public,
             related=("author", "current_appeal"),
+            prefetch=("current_appeal__revisions",),
             hidden_reason_field="hidden_reason",
             changed=forget_problem_page,
         )

@@ -29,6 +29,7 @@ class ModeratedKind:
     is_public: Callable[[Any], bool] = _always
     # What `public_url`, `author` and `is_public` read, fetched with the item.
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()  # what `text` reads of many rows, fetched once per page
     markdown: bool = False  # the text is Markdown, shown rendered and sanitised
     hidden_at_field: str = "hidden_at"
     hidden_reason_field: str = ""  # kept on the item when the model has room for it
@@ -36,7 +37,9 @@ class ModeratedKind:
     changed: Callable[[Any], None] | None = None
 
     def queryset(self) -> models.QuerySet:
-        return self.model._default_manager.select_related(*self.related)
+        return self.model._default_manager.select_related(*self.related).prefetch_related(
+            *self.prefetch
+        )
 
     def is_hidden(self, item) -> bool:
         return getattr(item, self.hidden_at_field) is not None
@@ -67,6 +70,7 @@ def register(
     public_url: Callable[[Any], str],
     is_public: Callable[[Any], bool] = _always,
     related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
     markdown: bool = False,
     hidden_at_field: str = "hidden_at",
     hidden_reason_field: str = "",
@@ -84,6 +88,7 @@ def register(
         public_url=public_url,
         is_public=is_public,
         related=related,
+        prefetch=prefetch,
         markdown=markdown,
         hidden_at_field=hidden_at_field,
         hidden_reason_field=hidden_reason_field,

@@ -5,7 +5,9 @@ cached copy of its page is dropped, and it takes no new signatures (those given 
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -81,6 +83,24 @@ def test_the_queue_lists_a_reported_problem_with_a_link_to_its_page(client, prob
     page = client.get(QUEUE, {"kind": "problem"}).content.decode()
     assert f'href="{problem.get_absolute_url()}"' in page
     assert TITLE in page
+
+
+def test_the_queue_reads_reported_problems_and_their_texts_in_queries_per_kind(client, problem):
+    from veche.moderation.tests.test_complaint_queue import QUEUE, staff_with_the_queue
+
+    def queries_for_the_page() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    enter(client, staff_with_the_queue(Membership.Role.MODERATOR))
+    report_content(reporter=make_resident(problem.territory), target=problem, reason="spam")
+    queries_for_the_page()  # the first request of a session does its own bookkeeping
+    one = queries_for_the_page()
+    for n in range(3):
+        other = make_problem(title=f"Ещё проблема {n}", territory=problem.territory)
+        report_content(reporter=make_resident(problem.territory), target=other, reason="spam")
+    assert queries_for_the_page() == one
 
 
 def test_hiding_shows_the_ground_in_place_of_the_problem_and_leaves_it_out_of_lists(
