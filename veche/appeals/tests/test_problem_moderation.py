@@ -107,6 +107,7 @@ def test_hiding_shows_the_ground_in_place_of_the_problem_and_leaves_it_out_of_li
     client, problem, moderator, resident, django_capture_on_commit_callbacks
 ):
     report_content(reporter=resident, target=problem, reason="abuse")
+    assert [p.pk for p in queries.problem_list(q="трамвай").items] == [problem.pk]
     with django_capture_on_commit_callbacks(execute=True):
         hide_content(moderator=moderator, target=problem, ground="obscene")
     problem.refresh_from_db()
