@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _problem_text(problem) -> str:
+    """What a moderator reads of a problem: its title, its description and the appeal's current
+    text (which the author and accepted proposals may have changed since publishing)."""
+    parts = [problem.title, problem.description]
+    appeal = problem.current_appeal
+    # All of the appeal's revisions (a handful), prefetched for a page of the queue.
+    revisions = list(appeal.revisions.all()) if appeal is not None else []
+    if revisions:
+        parts.append(max(revisions, key=lambda revision: revision.number).text)
+    return "\n\n".join(part for part in parts if part)
+
+
 class AppealsConfig(AppConfig):
     name = "veche.appeals"
     label = "appeals"
@@ -12,6 +24,8 @@ class AppealsConfig(AppConfig):
         from veche.appeals import documents, fraud, notices, operators, queries, sections, services
         from veche.appeals.delivery import send_dispatch
         from veche.appeals.models import DISPATCH_KIND, Comment, Problem
+        from veche.appeals.rules import problem_is_public
+        from veche.appeals.views.problem_page import forget_problem_page
         from veche.core import outbox
         from veche.moderation import registry as moderated
 
@@ -23,7 +37,20 @@ class AppealsConfig(AppConfig):
         personal_data.register(
             "appeals", export=queries.personal_data, erase=services.erase_personal_data
         )
-        # Problems and appeal texts have no hidden state to set, so only comments are registered.
+        # A problem is reported with its appeal's current text: hiding it hides both.
+        moderated.register(
+            key="problem",
+            model=Problem,
+            label=_("problem"),
+            text=_problem_text,
+            author=lambda problem: problem.author,
+            public_url=lambda problem: problem.get_absolute_url(),
+            is_public=problem_is_public,
+            related=("author", "current_appeal"),
+            prefetch=("current_appeal__revisions",),
+            hidden_reason_field="hidden_reason",
+            changed=forget_problem_page,
+        )
         moderated.register(
             key="comment",
             model=Comment,

@@ -139,6 +139,10 @@ class Problem(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Hidden by a moderator on a published ground: its page shows a placeholder with the ground,
+    # lists and search leave it out, and it takes no new signatures (those given stay).
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_reason = models.CharField(_("ground for hiding"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("problem")

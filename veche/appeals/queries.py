@@ -40,7 +40,18 @@ STATUS_FILTERS = {
 
 
 def public_problems() -> QuerySet[Problem]:
-    return Problem.objects.exclude(status=Problem.Status.DRAFT)
+    """Published problems that no moderator hid: what lists, search, the API and documents show."""
+    return Problem.objects.exclude(status=Problem.Status.DRAFT).filter(hidden_at__isnull=True)
+
+
+def hidden_problem(pk: int) -> Problem:
+    """A published problem a moderator hid, for its page's placeholder (the ground, no text)."""
+    return get_object_or_404(
+        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        .filter(hidden_at__isnull=False)
+        .select_related("current_appeal"),
+        pk=pk,
+    )
 
 
 @dataclass
@@ -135,9 +146,12 @@ def problem_for_page(pk: int) -> Problem:
 
 
 def problem_to_sign(pk: int) -> Problem:
-    """A public problem with its current appeal: what signing needs, and no more joins."""
+    """A published problem with its current appeal: what signing needs, and no more joins. A
+    hidden one too, so that signing it is refused with the moderator's ground, not a 404."""
     return get_object_or_404(
-        public_problems().select_related("current_appeal").filter(current_appeal__isnull=False),
+        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        .select_related("current_appeal")
+        .filter(current_appeal__isnull=False),
         pk=pk,
     )
 

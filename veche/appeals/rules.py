@@ -42,8 +42,9 @@ def is_head_over(user, appeal) -> bool:
 
 
 def problem_is_public(problem) -> bool:
-    """The same line `queries.public_problems` draws: everything but drafts is public."""
-    return problem.status != Problem.Status.DRAFT
+    """The same line `queries.public_problems` draws: everything but drafts and what a moderator
+    hid is public."""
+    return problem.status != Problem.Status.DRAFT and problem.hidden_at is None
 
 
 @rules.predicate

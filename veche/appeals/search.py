@@ -123,7 +123,9 @@ def similar_problems(
     ids = matching_ids(f"{title} {title} {description[:300]}", any_word=True, limit=50)
     if not ids:
         return []
-    queryset = Problem.objects.filter(pk__in=ids).exclude(status=Problem.Status.DRAFT)
+    queryset = Problem.objects.filter(pk__in=ids, hidden_at__isnull=True).exclude(
+        status=Problem.Status.DRAFT
+    )
     if territory is not None:
         city = territory.ancestors().filter(kind="city").first() or territory
         queryset = queryset.filter(territory__path__startswith=city.path)

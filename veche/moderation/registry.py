@@ -29,12 +29,17 @@ class ModeratedKind:
     is_public: Callable[[Any], bool] = _always
     # What `public_url`, `author` and `is_public` read, fetched with the item.
     related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()  # what `text` reads of many rows, fetched once per page
     markdown: bool = False  # the text is Markdown, shown rendered and sanitised
     hidden_at_field: str = "hidden_at"
     hidden_reason_field: str = ""  # kept on the item when the model has room for it
+    # Called after the item is hidden or shown again, e.g. to drop pages kept in a cache.
+    changed: Callable[[Any], None] | None = None
 
     def queryset(self) -> models.QuerySet:
-        return self.model._default_manager.select_related(*self.related)
+        return self.model._default_manager.select_related(*self.related).prefetch_related(
+            *self.prefetch
+        )
 
     def is_hidden(self, item) -> bool:
         return getattr(item, self.hidden_at_field) is not None
@@ -48,6 +53,8 @@ class ModeratedKind:
         for name, value in fields.items():
             setattr(item, name, value)
         item.save(update_fields=list(fields))
+        if self.changed is not None:
+            self.changed(item)
 
 
 _KINDS: dict[str, ModeratedKind] = {}
@@ -63,9 +70,11 @@ def register(
     public_url: Callable[[Any], str],
     is_public: Callable[[Any], bool] = _always,
     related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
     markdown: bool = False,
     hidden_at_field: str = "hidden_at",
     hidden_reason_field: str = "",
+    changed: Callable[[Any], None] | None = None,
 ) -> ModeratedKind:
     # A field name mistyped here would only fail when a moderator first hides something.
     for name in filter(None, (hidden_at_field, hidden_reason_field)):
@@ -79,9 +88,11 @@ def register(
         public_url=public_url,
         is_public=is_public,
         related=related,
+        prefetch=prefetch,
         markdown=markdown,
         hidden_at_field=hidden_at_field,
         hidden_reason_field=hidden_reason_field,
+        changed=changed,
     )
     _KINDS[key] = kind
     return kind

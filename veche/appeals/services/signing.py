@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from veche.appeals.models import (
     Appeal,
     Follow,
+    Problem,
     Signature,
 )
 from veche.appeals.participants import number_of
@@ -17,6 +18,7 @@ from veche.core.audit import record_event
 from veche.identity.eligibility import check_eligibility
 from veche.identity.models import EligibilityRule
 from veche.identity.queries import verified_name
+from veche.moderation.models import ground_label
 
 from ._common import Status, _lock, _refuse_unless, _require_status
 from .dispatch import _dispatch
@@ -76,24 +78,42 @@ def _count_signature(appeal: Appeal, signature: Signature) -> None:
     reached the threshold. The UPDATE takes the appeal's row lock, held to the commit: every
     signing before it is counted, and exactly one signing sees the threshold reached. An appeal
     that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
-    table = Appeal._meta.db_table
+    table, problems = Appeal._meta.db_table, Problem._meta.db_table
     statuses = ", ".join(["%s"] * len(SIGNABLE))
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
             f"WHERE id = %s AND status IN ({statuses}) "
+            # A problem a moderator hid takes no new signatures (`refuse_if_hidden`).
+            f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
+            f"AND {problems}.hidden_at IS NOT NULL) "
             "RETURNING signature_count, signature_threshold, status",
             [appeal.pk, *SIGNABLE],
         )
         row = cursor.fetchone()
     if row is None:
-        fresh = Appeal.objects.get(pk=appeal.pk)
+        fresh = Appeal.objects.select_related("problem").get(pk=appeal.pk)
+        refuse_if_hidden(fresh.problem)
         _require_status(fresh, *SIGNABLE)
         raise ValidationError(_("This appeal does not take signatures now."))
     appeal.signature_count, appeal.signature_threshold, appeal.status = row
     signature.appeal = appeal
     if appeal.status == Status.COLLECTING and appeal.signature_count >= appeal.signature_threshold:
         _dispatch(appeal, actor=None)
+
+
+def refuse_if_hidden(problem: Problem) -> None:
+    """A problem hidden by a moderator is not signed: the refusal gives the published ground.
+    The signatures given before it was hidden stay, and count."""
+    if problem.hidden_at is None:
+        return
+    ground = ground_label(problem.hidden_reason) if problem.hidden_reason else ""
+    if ground:
+        raise ValidationError(
+            _("A moderator hid this problem (ground: %(ground)s): it cannot be signed.")
+            % {"ground": ground}
+        )
+    raise ValidationError(_("A moderator hid this problem: it cannot be signed."))
 
 
 def sign_appeal(*, user, appeal: Appeal) -> Signature:

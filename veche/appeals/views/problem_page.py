@@ -4,6 +4,7 @@ box, the count, the signatories and the appeal's course."""
 import rules
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -34,15 +35,44 @@ def problem_detail(request, pk: int):
     in, and fetch the live count apart; everyone else gets the page made for them."""
     seconds = settings.VECHE_PAGE_CACHE_SECONDS
     if not (seconds and _same_for_every_visitor(request)):
-        return render(request, "appeals/problem.html", _problem_context(request, pk))
-    key = f"appeals:problem-page:{pk}:{get_language()}"
+        return _render_page(request, pk)
+    key = _cache_key(pk, get_language())
     page = cache.get(key)
     if page is None:
-        context = _problem_context(request, pk)
+        try:
+            context = _problem_context(request, pk)
+        except Http404:
+            return _hidden_page(request, pk)  # never kept in the cache
         context.update(csrf_token=_TOKEN_SLOT, refresh_on_load=True)
         page = render_to_string("appeals/problem.html", context, request=request)
         cache.set(key, page, seconds)
     return HttpResponse(page.replace(_TOKEN_SLOT, get_token(request)))
+
+
+def _cache_key(pk: int, language: str) -> str:
+    return f"appeals:problem-page:{pk}:{language}"
+
+
+def forget_problem_page(problem) -> None:
+    """Drops the cached copies of the problem's page, in every language, once the change is
+    committed: a problem a moderator hid (or showed again) is never served as it was."""
+    keys = [_cache_key(problem.pk, code) for code, _name in settings.LANGUAGES]
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _render_page(request, pk: int):
+    try:
+        context = _problem_context(request, pk)
+    except Http404:
+        return _hidden_page(request, pk)
+    return render(request, "appeals/problem.html", context)
+
+
+def _hidden_page(request, pk: int):
+    """A problem hidden by a moderator: a placeholder with the ground, none of its text; the
+    signatures given before stay counted. Anything else (a draft, no such problem) is a 404."""
+    problem = queries.hidden_problem(pk)
+    return render(request, "appeals/problem_hidden.html", {"problem": problem})
 
 
 def _same_for_every_visitor(request) -> bool:

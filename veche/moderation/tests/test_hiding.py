@@ -174,7 +174,7 @@ def test_hiding_needs_a_ground_from_the_published_list(comment, moderator, groun
 
 def test_hiding_an_unregistered_kind_is_refused(comment, moderator):
     with pytest.raises(ValidationError, match="is not moderated"):
-        hide_content(moderator=moderator, target=comment.problem, ground="obscene")
+        hide_content(moderator=moderator, target=comment.problem.territory, ground="obscene")
 
 
 def test_a_dismissed_complaint_leaves_the_content_and_an_audit_row(comment, resident, moderator):

@@ -65,8 +65,10 @@ def test_a_submission_is_reported_from_its_page(client, submission):
 
 
 def test_reporting_an_unregistered_kind_is_refused_with_the_reason(comment, resident):
-    with pytest.raises(ValidationError, match=r"Content of this kind \(problem\) is not moderated"):
-        report_content(reporter=resident, target=comment.problem, reason="spam")
+    with pytest.raises(
+        ValidationError, match=r"Content of this kind \(territory\) is not moderated"
+    ):
+        report_content(reporter=resident, target=comment.problem.territory, reason="spam")
     assert not Complaint.objects.exists()
 
 
@@ -80,7 +82,7 @@ def test_reporting_a_comment_that_no_longer_exists_is_refused_with_the_reason(co
 
 def test_the_form_answers_an_unknown_kind_or_item_with_a_page_that_says_so(client, comment):
     client.force_login(make_user())
-    response = client.get(REPORT, {"problem": comment.problem_id})
+    response = client.get(REPORT, {"territory": comment.problem.territory_id})
     assert response.status_code == 404
     assert "names nothing that can be reported" in response.content.decode()
     response = client.post(REPORT, {"comment": comment.pk + 1000, "reason": "spam"})
