@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from veche.api import queries, services
 from veche.api.forms import ClientForm
+from veche.core.forms import put_errors
 
 
 def _page(request, clients, *, form=None, issued=None, status=200):
@@ -50,8 +51,7 @@ def issue(request, slug: str):
                 scopes=form.cleaned_data["scopes"],
             )
         except ValidationError as error:
-            for name, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            put_errors(form, error)
         else:
             # Not a redirect: the secret is shown on this answer only and kept nowhere.
             issued = {"client": client, "secret": secret}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from veche.api import queries, webhooks
 from veche.api.forms import WebhookForm
+from veche.core.forms import put_errors
 
 
 def _page(request, hooks, *, form=None, secret=None, status=200):
@@ -55,9 +56,7 @@ def add(request, slug: str):
                 events=form.cleaned_data["events"],
             )
         except ValidationError as error:
-            found = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-            for name, errors in found.items():
-                form.add_error(name if name in form.fields else None, errors)
+            put_errors(form, error)
         else:
             secret = {"subscription": subscription, "value": secret}
             form = WebhookForm()

@@ -25,18 +25,9 @@ from veche.cabinet.forms_organization import (
 )
 from veche.cabinet.invitation_tokens import invitation_for_token
 from veche.core.files import serve_file
+from veche.core.forms import put_errors
 from veche.core.navigation import workspace_for
 from veche.identity.eligibility import person_facts
-
-
-def _put_errors(form, error: ValidationError) -> None:
-    """A service's refusal, shown where it belongs on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- Applying ---------------------------------------------------------------------------------
 
@@ -57,7 +48,7 @@ def apply(request):
                     logo=form.cleaned_data["logo"],
                 )
             except ValidationError as error:
-                _put_errors(form, error)
+                put_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -134,7 +125,7 @@ def approve(request, pk: int):
                 user=request.user, application=application, slug=form.cleaned_data["slug"]
             )
         except ValidationError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(
                 request,
@@ -158,7 +149,7 @@ def refuse(request, pk: int):
                 user=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("Refused; the applicant is told the reason."))
             return redirect("cabinet:applications")
@@ -210,7 +201,7 @@ def invite(request, slug: str):
                 language=get_language(),
             )
         except ValidationError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(
                 request,

@@ -80,3 +80,13 @@ def parse_id(value) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= _MAX_ID else None
+
+
+def put_errors(form, error: ValidationError, *, default_field: str | None = None) -> None:
+    """A service's refusal, shown where it belongs on the form: a field's error beside the
+    field, anything else beside `default_field` or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(default_field, error.messages)

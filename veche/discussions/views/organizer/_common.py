@@ -4,11 +4,11 @@ and the tabs of one discussion."""
 from dataclasses import dataclass
 
 import rules
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from veche.core.forms import put_errors  # noqa: F401  (the organizer's views take it from here)
 from veche.discussions.models import Discussion, Stage
 
 REVIEWABLE = (Stage.INTAKE, Stage.REVIEW)
@@ -24,15 +24,6 @@ def posted(request):
 def refused_status(request) -> int:
     """A page shown again after a POST means the change was refused: 400, not 200."""
     return 400 if request.method == "POST" else 200
-
-
-def put_errors(form, error: ValidationError, *, default_field: str | None = None) -> None:
-    """A service's refusal, shown where it belongs on the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, error.messages)
 
 
 # --- Tabs of one discussion -------------------------------------------------------------------
