@@ -148,6 +148,16 @@ class Discussion(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def zone_label(self) -> str:
+        """The time zone as a resident reads it: its name with today's offset from UTC,
+        "Europe/Moscow (UTC+3)", "Asia/Kolkata (UTC+5:30)"."""
+        offset = timezone.now().astimezone(self.zone).utcoffset() or datetime.timedelta()
+        minutes = int(offset.total_seconds()) // 60
+        sign, minutes = ("+" if minutes >= 0 else "−"), abs(minutes)
+        hours = f"{minutes // 60}:{minutes % 60:02d}" if minutes % 60 else str(minutes // 60)
+        return f"{self.time_zone} (UTC{sign}{hours})"
+
     def starts(self, day: datetime.date) -> datetime.datetime:
         """The first instant of `day` in the discussion's time zone."""
         return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
