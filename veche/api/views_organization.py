@@ -18,7 +18,7 @@ from veche.api import serializers_organization as org
 from veche.api.base import ApiView, ByNumber, Cursor
 from veche.api.permissions import HasScope
 from veche.api.serializers import AnswerSerializer
-from veche.appeals import documents, services
+from veche.appeals import services
 from veche.appeals.attachments import AttachmentsField
 from veche.appeals.models import Answer, Appeal, Signature
 from veche.core.audit import acting_through
@@ -157,8 +157,10 @@ class InboxDocument(OrganizationView):
         appeal = self.appeal(pk)
         if not request.user.has_perm("appeals.see_signatories_data", appeal):
             raise Http404
+        # The same door as the web download: the permission asked again, the download audited.
         response = HttpResponse(
-            documents.appeal_pdf(appeal, for_addressee=True), content_type="application/pdf"
+            self.act(lambda: services.full_copy(user=request.user, appeal=appeal)),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="appeal-{appeal.pk}-full.pdf"'
         response["Cache-Control"] = "private, no-store"

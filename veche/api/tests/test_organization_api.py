@@ -65,6 +65,9 @@ def test_full_copy_as_pdf(client, token, sent):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "no-store" in response["Cache-Control"]
+    # Other people's personal data handed out: audited, as the web download is, with the client.
+    event = AuditEvent.objects.get(action="appeal.full_copy_downloaded")
+    assert event.data["via"].startswith("api-client:")
 
 
 def test_registering_with_the_organizations_own_number_and_date(client, token, sent):
