@@ -142,6 +142,7 @@ class InboxAppeal(OrganizationView):
         appeal.copy_revision = appeal.current_revision
         appeal.copy_author = _applicant(by_author, appeal.problem.author)
         appeal.copy_signatories = [_applicant(signature) for signature in signatures]
+        self.act(lambda: services.hand_out_full_copy(user=request.user, appeal=appeal, form="json"))
         return Response(self.get_serializer(appeal).data, headers={"Cache-Control": "private"})
 
 

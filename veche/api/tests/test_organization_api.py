@@ -57,6 +57,8 @@ def test_full_copy_carries_every_applicant_with_address_and_email(client, token,
     assert {s["email"] for s in copy["signatories"]} == {s.email for s in signatures}
     assert copy["text"] == sent.current_revision.text
     assert response["Cache-Control"] == "private"
+    event = AuditEvent.objects.get(action="appeal.full_copy_downloaded")
+    assert event.data["form"] == "json" and event.data["via"].startswith("api-client:")
 
 
 def test_full_copy_as_pdf(client, token, sent):

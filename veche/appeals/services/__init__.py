@@ -12,7 +12,7 @@ from .after_answer import (
 )
 from .co_editing import decide_edit, propose_edit, revise_appeal
 from .comments import add_comment, set_following
-from .dispatch import full_copy, record_sent_by_author, send_appeal_now
+from .dispatch import full_copy, hand_out_full_copy, record_sent_by_author, send_appeal_now
 from .erasure import erase_personal_data
 from .organization_side import (
     CONTROLLABLE,
@@ -45,6 +45,7 @@ __all__ = [
     "escalate_appeal",
     "forward_appeal",
     "full_copy",
+    "hand_out_full_copy",
     "message_signatories",
     "propose_edit",
     "publish_problem",

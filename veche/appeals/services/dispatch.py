@@ -88,6 +88,14 @@ def full_copy(*, user, appeal: Appeal) -> bytes:
     """The addressee's copy with every co-applicant's name and address (59-FZ), to the
     addressee's officials and to the author who sends the appeal himself; each download is
     recorded, for it hands out other people's personal data."""
+    hand_out_full_copy(user=user, appeal=appeal, form="pdf")
+    return documents.appeal_pdf(appeal, for_addressee=True)
+
+
+@transaction.atomic
+def hand_out_full_copy(*, user, appeal: Appeal, form: str) -> None:
+    """Whoever receives the co-applicants' data, in whatever form (the PDF, the API's JSON),
+    passes this door: the permission is asked and the handing out recorded."""
     if not rules.has_perm("appeals.take_full_copy", user, appeal):
         raise PermissionDenied(
             _(
@@ -97,7 +105,6 @@ def full_copy(*, user, appeal: Appeal) -> bytes:
         )
     if appeal.status in documents.NOT_SENT:
         raise PermissionDenied(_("The addressee receives the applicants' data once it is sent."))
-    pdf = documents.appeal_pdf(appeal, for_addressee=True)
     record_event(
         actor=user,
         action="appeal.full_copy_downloaded",
@@ -105,6 +112,6 @@ def full_copy(*, user, appeal: Appeal) -> bytes:
         data={
             "organization": appeal.organization.slug,
             "by_author": appeal.problem.author_id == user.pk,
+            "form": form,
         },
     )
-    return pdf
