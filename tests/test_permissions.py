@@ -285,6 +285,7 @@ MATRIX = {
     # API clients act as officials; only the head issues and revokes them.
     "api.manage_clients": (None, HEADS),
     "api.manage_clients_of": ("office", {"head_of_office"}),
+    "api.manage_webhooks_of": ("office", {"head_of_office"}),
     # Staff without the granted permission review nothing; nobody decides their own.
     "organizations.review_applications": (None, {"superuser"}),
     "organizations.review_application": ("cabinet_application", {"superuser"}),
