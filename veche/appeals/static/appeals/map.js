@@ -313,6 +313,10 @@
     }
   }
 
+  // For maps drawn by other scripts (the statistics page's city map): the same base layer and
+  // marker images.
+  window.vecheMap = { newMap: newMap, markerIcon: markerIcon, toBounds: toBounds };
+
   var kinds = { picker: picker, point: point, problems: problems };
   Array.prototype.forEach.call(document.querySelectorAll("[data-map]"), function (element) {
     var build = kinds[element.getAttribute("data-map")];
