@@ -19,6 +19,7 @@ from veche.api.views_public import ProblemFilter, PublicView
 from veche.appeals import queries as appeals
 from veche.appeals.models import Problem
 
+FILTERS = ("territory", "organization", "status", "category")  # those of the problem list
 CELL_PIXELS = 60
 # From this zoom on (streets and houses) problems are never grouped.
 UNGROUPED_FROM = 17
@@ -167,12 +168,10 @@ class ProblemMap(PublicView):
         filters = MapFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
-        queryset = appeals.filtered_problems(
-            territory=wanted.get("territory", ""),
-            organization=wanted.get("organization", ""),
-            status=wanted.get("status", ""),
-            category=wanted.get("category", ""),
-        ).filter(latitude__isnull=False, longitude__isnull=False)
+        chosen = {name: wanted.get(name, "") for name in FILTERS}
+        queryset = appeals.filtered_problems(**chosen).filter(
+            latitude__isnull=False, longitude__isnull=False
+        )
         if "bbox" in wanted:
             queryset = _inside(queryset, wanted["bbox"])
         zoom = wanted.get("zoom")

@@ -8,14 +8,19 @@ from veche.reporting.queries import DashboardScope, Filters, years_of
 from veche.territories.queries import picker_territories
 
 
-class DashboardFilterForm(forms.Form):
-    territory = forms.ModelChoiceField(
+def territory_field() -> forms.ModelChoiceField:
+    """A territory by its code, standing for itself and everything inside it."""
+    return forms.ModelChoiceField(
         label=_("Territory"),
         queryset=picker_territories(),
         to_field_name="code",
         required=False,
         empty_label=_("All territories"),
     )
+
+
+class DashboardFilterForm(forms.Form):
+    territory = territory_field()
     organizer = forms.ModelChoiceField(
         label=_("Organizer"),
         queryset=None,
@@ -58,13 +63,7 @@ class StatisticsFilterForm(forms.Form):
 
     MAX_DAYS = 5 * 366  # a monthly chart of sixty columns is as long as it stays readable
 
-    territory = forms.ModelChoiceField(
-        label=_("Territory"),
-        queryset=picker_territories(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All territories"),
-    )
+    territory = territory_field()
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
