@@ -83,9 +83,11 @@ def statistics_page(request):
     if "territory" not in data:
         city = statistics.default_territory()
         data["territory"] = city.code if city else ""
+    start, end = statistics.default_period()
+    data.setdefault("start", start.isoformat())  # the form shows the period it counts
+    data.setdefault("end", end.isoformat())
     form = StatisticsFilterForm(data)
     valid = form.is_valid()
-    start, end = statistics.default_period()
     territory = None
     if valid:
         territory = form.cleaned_data["territory"]

@@ -25,7 +25,8 @@
     if (fallback) {
       fallback.hidden = true;
     }
-    var map = maps.newMap(element, canvas, { scrollWheelZoom: false });
+    // Quarter steps let the city fill the box; the server groups by whole zoom levels.
+    var map = maps.newMap(element, canvas, { scrollWheelZoom: false, zoomSnap: 0.25 });
     var icon = maps.markerIcon(element);
     var layer = L.layerGroup().addTo(map);
     var asked = 0;
@@ -70,7 +71,7 @@
       var bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map(function (value) {
         return Math.max(-180, Math.min(180, value)).toFixed(5);
       });
-      var url = source + (source.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom() + "&bbox=" + bbox.join(",");
+      var url = source + (source.indexOf("?") < 0 ? "?" : "&") + "zoom=" + Math.floor(map.getZoom()) + "&bbox=" + bbox.join(",");
       var mine = ++asked;
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
         .then(function (response) {
