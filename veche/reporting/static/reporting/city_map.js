@@ -48,13 +48,15 @@
         marker.getElement().setAttribute("aria-label", label);
       });
       marker.on("click", function () {
-        // Open the group: show the box its problems lie in, closer than now.
+        // Open the group: come as close as the box its problems lie in allows, at least one step.
+        var target = zoom + 2;
+        var center = at;
         if (box) {
-          map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { padding: [40, 40], maxZoom: 18 });
+          var bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+          target = Math.max(map.getBoundsZoom(bounds, false, L.point(80, 80)), zoom + 1);
+          center = bounds.getCenter();
         }
-        if (!box || map.getZoom() <= zoom) {
-          map.setView(at, Math.min(zoom + 2, 18));
-        }
+        map.setView(center, Math.min(target, 18));
       });
       return marker;
     }
