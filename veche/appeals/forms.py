@@ -80,6 +80,15 @@ class CoordinateField(forms.DecimalField):
         return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
+# The territories a problem is published in (a region or the country is too wide a place).
+PLACE_KINDS = [
+    Territory.Kind.CITY,
+    Territory.Kind.DISTRICT,
+    Territory.Kind.SETTLEMENT,
+    Territory.Kind.NEIGHBOURHOOD,
+]
+
+
 class ProblemForm(forms.Form):
     title = SingleLineField(
         label=_("What is the problem?"),
@@ -139,14 +148,9 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Territory.objects.filter(
-            kind__in=[
-                Territory.Kind.CITY,
-                Territory.Kind.DISTRICT,
-                Territory.Kind.SETTLEMENT,
-                Territory.Kind.NEIGHBOURHOOD,
-            ]
-        ).order_by("path")
+        self.fields["territory"].queryset = Territory.objects.filter(kind__in=PLACE_KINDS).order_by(
+            "path"
+        )
         for name in ("territory", "category", "organization"):
             self.fields[name].label_from_instance = lambda obj: obj.title
 
