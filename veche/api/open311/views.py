@@ -3,6 +3,7 @@ services, answer in the format the path names (`.json` or `.xml`); every refusal
 `<errors>` document (a JSON array) with its HTTP status, in the language of Accept-Language."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -265,11 +266,17 @@ def _place(data) -> Territory:
     return territory
 
 
+def _title(description: str) -> str:
+    """The description's first line, or its first sentence when that says enough."""
+    line = next((line.strip() for line in description.splitlines() if line.strip()), "")
+    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0].rstrip(".")
+    return Truncator(sentence if len(sentence) >= 10 else line).chars(200)
+
+
 def _form_data(data, category, territory, organization) -> dict:
     """The web form's fields from GeoReport v2's parameters."""
     description = str(data.get("description", ""))
-    first_line = next((line.strip() for line in description.splitlines() if line.strip()), "")
-    title = str(data.get("attribute[title]", "")).strip() or Truncator(first_line).chars(200)
+    title = str(data.get("attribute[title]", "")).strip() or _title(description)
     return {
         "title": title,
         "category": category.pk,

@@ -117,6 +117,12 @@ def test_post_example_files_a_problem_and_answers_its_id(client, api_key, reside
     assert problem.address == "1234 5th street"
 
 
+def test_a_one_line_description_gives_its_first_sentence_as_the_title(client, api_key):
+    text = "Нет света во дворе. Фонари не горят с октября, дети идут из школы в темноте."
+    client.post(f"{B}/requests.json", filing(api_key, description=text))
+    assert Problem.objects.get().title == "Нет света во дворе"
+
+
 def test_post_json_answers_an_array(client, api_key):
     response = client.post(f"{B}/requests.json", filing(api_key))
     assert response.status_code == 201, response.content
