@@ -89,6 +89,20 @@ PLACE_KINDS = [
 ]
 
 
+# What the problem form hands `publish_problem` as it is.
+PUBLISHED_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "territory",
+    "appeal_text",
+    "address",
+    "latitude",
+    "longitude",
+    "photos",
+)
+
+
 class ProblemForm(forms.Form):
     title = SingleLineField(
         label=_("What is the problem?"),
@@ -153,6 +167,11 @@ class ProblemForm(forms.Form):
         )
         for name in ("territory", "category", "organization"):
             self.fields[name].label_from_instance = lambda obj: obj.title
+
+    def problem_fields(self) -> dict:
+        """The checked fields as `publish_problem` takes them (but the addressee, which the
+        page and the Open311 endpoint each settle in their own way)."""
+        return {name: self.cleaned_data[name] for name in PUBLISHED_FIELDS}
 
     def clean(self):
         data = super().clean()

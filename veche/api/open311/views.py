@@ -210,20 +210,11 @@ class Requests(Open311View):
                     for message in messages
                 ),
             )
-        cleaned = form.cleaned_data
         problem = services.file_request(
             key=key,
-            title=cleaned["title"],
-            description=cleaned["description"],
-            category=category,
-            territory=cleaned["territory"],
-            organization=cleaned["organization"],
-            appeal_text=cleaned["appeal_text"],
-            address=cleaned["address"],
-            latitude=cleaned["latitude"],
-            longitude=cleaned["longitude"],
-            photos=cleaned["photos"],
+            organization=form.cleaned_data["organization"],
             language=(get_language() or "ru")[:2],
+            **form.problem_fields(),
         )
         answer = {
             "service_request_id": str(problem.pk),
