@@ -563,6 +563,8 @@ VECHE_API_CLIENT_PER_MINUTE = env_int("VECHE_API_CLIENT_PER_MINUTE", 600, minimu
 VECHE_API_PAGE_SIZE = env_int("VECHE_API_PAGE_SIZE", 50, minimum=1)
 # How long an access token issued to an API client works.
 VECHE_API_TOKEN_SECONDS = env_int("VECHE_API_TOKEN_SECONDS", 3600, minimum=60)
+# Open311 keys (veche/api/open311) a resident may hold at once, one per app.
+VECHE_OPEN311_KEYS_PER_PERSON = env_int("VECHE_OPEN311_KEYS_PER_PERSON", 10, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["veche.api.authentication.ClientTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
