@@ -86,7 +86,7 @@ def test_the_list_is_a_registered_document_for_the_addressee(supplementary, clie
     url = reverse("documents:document", args=[document.code])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert "supplementary list of signatories" in page.content.decode()
+    assert "supplementary list of signatories" in page.content.decode().lower()
 
 
 def test_the_public_timeline_tells_of_the_list_in_english(supplementary, client):
