@@ -285,6 +285,11 @@ class FilterForm(forms.Form):
         ],
     )
     category = forms.CharField(required=False, max_length=50)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Newest first")), ("support", _("Most signatures first"))],
+    )
 
 
 class InvalidationForm(forms.Form):
