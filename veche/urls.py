@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
+    # The widgets other sites frame, their oEmbed, and the operator's page of those sites.
+    path("", include("veche.embeds.urls")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),
