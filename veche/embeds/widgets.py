@@ -48,7 +48,7 @@ register(
         key=lambda discussion: discussion.pk,
         title=lambda discussion: _("Public discussion: %(title)s") % {"title": discussion.title},
         width=400,
-        height=300,
+        height=460,
     )
 )
 register(
@@ -61,7 +61,7 @@ register(
         key=lambda territory: territory.code,
         title=lambda territory: _("Report a problem: %(territory)s") % {"territory": territory},
         width=400,
-        height=480,
+        height=520,
     )
 )
 register(
@@ -76,7 +76,7 @@ register(
             _("Rating of %(organization)s") % {"organization": organization.short_title}
         ),
         width=400,
-        height=260,
+        height=300,
     )
 )
 

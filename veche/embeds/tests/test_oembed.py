@@ -19,7 +19,7 @@ def test_a_discussion_page_is_described(client, discussion):
     assert answer["version"] == "1.0"
     assert answer["type"] == "rich"
     assert answer["provider_name"] == "Veche"
-    assert (answer["width"], answer["height"]) == (400, 300)
+    assert (answer["width"], answer["height"]) == (400, 460)
     assert f'src="{SITE}/embed/discussion/{discussion.pk}/?lang=en"' in answer["html"]
     assert f'title="Public discussion: {discussion.title}"' in answer["html"]
 
@@ -50,7 +50,7 @@ def test_the_size_stays_within_the_consumers_maximum(client, discussion):
 def test_a_larger_maximum_keeps_the_natural_size(client, discussion):
     url = f"{SITE}{discussion.get_absolute_url()}"
     answer = _oembed(client, url, maxwidth="2000", maxheight="abc").json()
-    assert (answer["width"], answer["height"]) == (400, 300)
+    assert (answer["width"], answer["height"]) == (400, 460)
 
 
 def test_xml_is_not_implemented(client, discussion):
