@@ -239,6 +239,7 @@ INSTALLED_APPS = [
     "veche.discussions",
     "veche.reporting",
     "veche.api",
+    "veche.embeds",
     "veche.demo",
     "veche.core.admin_site.AdminConfig",  # Django's admin, refusing forged ids
     "django.contrib.auth",

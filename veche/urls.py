@@ -25,6 +25,8 @@ urlpatterns = [
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
     path("statistics/", include("veche.reporting.urls_public")),
+    # The widgets other sites frame, their oEmbed, and the operator's page of those sites.
+    path("", include("veche.embeds.urls")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),

@@ -271,6 +271,9 @@ DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
     "announced": (Announced(),),
     "schedule_changed": (ScheduleChanged(),),
     "cancelled": (Cancelled(),),
+    # Nobody is told by a notice (the participant gets the receipt); the organizer's systems
+    # hear of it through the webhooks, which listen to every announced event.
+    "submission_registered": (),
     "question_asked": (QuestionAsked(),),
     "question_answered": (QuestionAnswered(),),
     "recommendation": (RecommendationGiven(),),

@@ -163,6 +163,8 @@ def submit(
     )
     # The receipt is stored with the submission: a crash after the commit cannot lose it.
     tasks.queue_receipt(submission.pk)
+    # The organizer's systems hear of it (webhooks): public facts only, never the participant.
+    _notify("submission_registered", discussion, submission=submission.pk, **_actor(user))
     if kind == Kind.QUESTION:
         _notify("question_asked", discussion, submission=submission.pk, **_actor(user))
     return submission
@@ -269,4 +271,5 @@ def register_on_behalf(
         target=submission,
         data={"discussion": discussion.pk, "number": submission.registration_number},
     )
+    _notify("submission_registered", discussion, submission=submission.pk, **_actor(official))
     return submission

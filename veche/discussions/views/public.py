@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from veche.core.files import serve_file
 from veche.core.paging import page_number
 from veche.core.redirects import redirect_back
+from veche.core.sections import page_sections
 from veche.discussions import queries, services
 from veche.discussions.forms import AnswerForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
@@ -106,6 +107,8 @@ def discussion_detail(request, pk: int):
             "following": request.user.is_authenticated
             and discussion.follows.filter(user=request.user).exists(),
             "Stage": Stage,
+            # Apps above add their parts: how another site embeds the discussion's card.
+            "sections": page_sections(request, "discussion", discussion),
         },
     )
 
