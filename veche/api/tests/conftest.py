@@ -123,6 +123,8 @@ def xml(response):
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     assert response.content.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     return ElementTree.fromstring(response.content)  # noqa: S314
+
+
 # --- A webhook receiver: a real HTTP server on this machine ---------------------------------
 
 
