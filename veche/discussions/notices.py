@@ -230,6 +230,20 @@ class ExpertReminder(AboutSubmission):
         return experts_of(discussion)
 
 
+class ExpertOverdue(AboutSubmission):
+    """Announced by `alert_organizers`, once for each question that has waited twice the
+    experts' reminder time: the organizer, who chose the experts, steps in."""
+
+    kind = "discussion_expert_overdue"
+    title = _("A question on “%(title)s” still waits for the experts")
+
+    def audience(self, discussion, context, extra):
+        question = extra["submission"]
+        if question is None or question.answers.exists():
+            return set()
+        return organizers_of(discussion.organizer_id)
+
+
 # --- Notice kinds of an application ---------------------------------------------------------
 
 
@@ -278,6 +292,7 @@ DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
     "conclusion": (ConclusionPublished(),),
     "progress": (ProgressRecorded(),),
     "expert_reminder": (ExpertReminder(),),
+    "expert_overdue": (ExpertOverdue(),),
 }
 
 APPLICATION_EVENTS: dict[str, tuple[AboutApplication, ...]] = {
@@ -296,22 +311,28 @@ def register() -> None:
 # --- Reminders ------------------------------------------------------------------------------
 
 
-def remind_experts(now: datetime.datetime | None = None) -> int:
-    """Experts hear once a day of each question waiting longer than the setting allows; returns
-    how many questions they are reminded of (a second run on the same day announces none)."""
-    now = now or timezone.now()
-    waiting_since = now - datetime.timedelta(hours=settings.VECHE_EXPERT_REMINDER_HOURS)
-    questions = (
+def _waiting_questions(since: datetime.datetime):
+    """Questions still unanswered that came in by `since`, while experts may answer them."""
+    return (
         Submission.objects.filter(
             kind=Submission.Kind.QUESTION,
             answers__isnull=True,
-            created_at__lte=waiting_since,
+            created_at__lte=since,
             discussion__protocol_signed_at__isnull=True,
             discussion__status=Discussion.Status.PUBLISHED,
             hidden_at__isnull=True,
         )
         .select_related("discussion")
         .order_by("created_at")
+    )
+
+
+def remind_experts(now: datetime.datetime | None = None) -> int:
+    """Experts hear once a day of each question waiting longer than the setting allows; returns
+    how many questions they are reminded of (a second run on the same day announces none)."""
+    now = now or timezone.now()
+    questions = _waiting_questions(
+        now - datetime.timedelta(hours=settings.VECHE_EXPERT_REMINDER_HOURS)
     )
     day = timezone.localdate(now).isoformat()
     reminded = 0
@@ -324,3 +345,22 @@ def remind_experts(now: datetime.datetime | None = None) -> int:
         )
         reminded += stored is not None
     return reminded
+
+
+def alert_organizers(now: datetime.datetime | None = None) -> int:
+    """The organizers hear, once for each question, of one that has waited twice as long as the
+    experts' reminder time; returns how many questions they hear of in this run."""
+    now = now or timezone.now()
+    questions = _waiting_questions(
+        now - datetime.timedelta(hours=2 * settings.VECHE_EXPERT_REMINDER_HOURS)
+    )
+    alerted = 0
+    for question in questions:
+        stored = announce(
+            subject=question.discussion,
+            event="expert_overdue",
+            context={"submission": question.pk},
+            key=f"discussion_expert_overdue:{question.pk}",
+        )
+        alerted += stored is not None
+    return alerted
