@@ -311,13 +311,14 @@ def register() -> None:
 # --- Reminders ------------------------------------------------------------------------------
 
 
-def _waiting_questions(since: datetime.datetime):
-    """Questions still unanswered that came in by `since`, while experts may answer them."""
-    return (
+def _announce_waiting(now, *, hours: int, event: str, once_per: str) -> int:
+    """Announce `event` for each question still unanswered after `hours`, while experts may
+    answer it, once per question and `once_per` (a day, or "" for once); returns how many."""
+    questions = (
         Submission.objects.filter(
             kind=Submission.Kind.QUESTION,
             answers__isnull=True,
-            created_at__lte=since,
+            created_at__lte=now - datetime.timedelta(hours=hours),
             discussion__protocol_signed_at__isnull=True,
             discussion__status=Discussion.Status.PUBLISHED,
             hidden_at__isnull=True,
@@ -325,42 +326,36 @@ def _waiting_questions(since: datetime.datetime):
         .select_related("discussion")
         .order_by("created_at")
     )
+    announced = 0
+    for question in questions:
+        stored = announce(
+            subject=question.discussion,
+            event=event,
+            context={"submission": question.pk},
+            key=f"discussion_{event}:{question.pk}" + (f":{once_per}" if once_per else ""),
+        )
+        announced += stored is not None
+    return announced
 
 
 def remind_experts(now: datetime.datetime | None = None) -> int:
     """Experts hear once a day of each question waiting longer than the setting allows; returns
     how many questions they are reminded of (a second run on the same day announces none)."""
     now = now or timezone.now()
-    questions = _waiting_questions(
-        now - datetime.timedelta(hours=settings.VECHE_EXPERT_REMINDER_HOURS)
+    return _announce_waiting(
+        now,
+        hours=settings.VECHE_EXPERT_REMINDER_HOURS,
+        event="expert_reminder",
+        once_per=timezone.localdate(now).isoformat(),
     )
-    day = timezone.localdate(now).isoformat()
-    reminded = 0
-    for question in questions:
-        stored = announce(
-            subject=question.discussion,
-            event="expert_reminder",
-            context={"submission": question.pk},
-            key=f"discussion_expert_reminder:{question.pk}:{day}",
-        )
-        reminded += stored is not None
-    return reminded
 
 
 def alert_organizers(now: datetime.datetime | None = None) -> int:
     """The organizers hear, once for each question, of one that has waited twice as long as the
     experts' reminder time; returns how many questions they hear of in this run."""
-    now = now or timezone.now()
-    questions = _waiting_questions(
-        now - datetime.timedelta(hours=2 * settings.VECHE_EXPERT_REMINDER_HOURS)
+    return _announce_waiting(
+        now or timezone.now(),
+        hours=2 * settings.VECHE_EXPERT_REMINDER_HOURS,
+        event="expert_overdue",
+        once_per="",
     )
-    alerted = 0
-    for question in questions:
-        stored = announce(
-            subject=question.discussion,
-            event="expert_overdue",
-            context={"submission": question.pk},
-            key=f"discussion_expert_overdue:{question.pk}",
-        )
-        alerted += stored is not None
-    return alerted
