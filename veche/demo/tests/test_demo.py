@@ -137,6 +137,17 @@ def test_demo_shows_discussions_in_every_stage():
     assert Application.objects.filter(status="pending").exists()
 
 
+def test_the_demo_intake_has_a_proposal_under_debate():
+    from veche.discussions.models import Discussion, Mark, Reply
+
+    call_command("demo")
+    intake = next(d for d in Discussion.objects.all() if d.stage == "intake")
+    debated = intake.submissions.get(number=1)
+    assert Reply.objects.filter(submission=debated, parent__isnull=False).count() == 2
+    assert Mark.objects.filter(submission=debated, kind="support").count() == 4
+    assert Mark.objects.filter(submission=debated, kind="object").count() == 1
+
+
 def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
     from veche.moderation import queries
     from veche.moderation.models import Contest
