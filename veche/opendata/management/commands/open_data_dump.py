@@ -22,7 +22,7 @@ class Command(PeriodicCommand):
         elif run is not None and run.state == run.State.FAILED:
             line = f"dump of {outcome.day} failed: {run.error.strip().splitlines()[-1]}"
         else:
-            line = f"dump of {outcome.day} already {run.get_state_display() if run else 'absent'}"
+            line = f"dump of {outcome.day} already {run.state if run else 'absent'}"
         if removed:
             line += f"; removed {len(removed)} old"
         return line
