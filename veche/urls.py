@@ -31,6 +31,7 @@ urlpatterns = [
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("api/v1/", include("veche.api.urls")),
+    path("", include("veche.opendata.urls")),  # feeds/… and open-data/
     path("open311/v2/", include("veche.api.open311.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),

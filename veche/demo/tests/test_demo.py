@@ -8,6 +8,7 @@ from veche.accounts.models import User
 from veche.appeals.models import Appeal, Problem, Signature
 from veche.demo.city import ORGANIZATIONS, TERRITORIES, USERS
 from veche.identity.models import Verification
+from veche.opendata import dumps
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
@@ -187,3 +188,10 @@ def test_the_demo_administration_has_one_webhook_and_the_demo_says_how_to_use_it
     )
     assert webhooks.verify(DEMO_WEBHOOK_SECRET, headers, body)
     assert not webhooks.verify(DEMO_WEBHOOK_SECRET, headers, body + b" ")
+
+
+def test_the_demo_writes_its_first_open_data_dump():
+    call_command("demo")
+    [day] = dumps.stored_days()
+    assert dumps.manifest(day)["rows"]["problems"] > 0
+    assert dumps.manifest(day)["rows"]["discussions"] > 0
