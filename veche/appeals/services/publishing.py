@@ -117,8 +117,10 @@ def _make_public(problem: Problem, *, actor, **audit) -> None:
 
 
 def _held(problem: Problem) -> Problem:
+    # Only the problem's row is locked: its appeal may be missing (an outer join PostgreSQL
+    # does not lock).
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("author", "territory", "current_appeal__organization")
         .get(pk=problem.pk)
     )
