@@ -548,6 +548,10 @@ VECHE_RETRY_AFTER_SECONDS = env_int("VECHE_RETRY_AFTER_SECONDS", 5, minimum=1)
 # A problem's page as visitors who are not signed in see it is kept this many seconds in the
 # shared cache (the live signature count is fetched apart, veche/appeals/views.py). 0: never.
 VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
+# How long the public statistics page keeps its figures in the cache (0: never).
+VECHE_STATISTICS_CACHE_SECONDS = env_int("VECHE_STATISTICS_CACHE_SECONDS", 300)
+# Fewer people than this in a cell of the participation tables are shown as "<N".
+VECHE_STATISTICS_MIN_GROUP = env_int("VECHE_STATISTICS_MIN_GROUP", 5, minimum=2)
 
 # --- REST API (veche/api) -----------------------------------------------------------------
 

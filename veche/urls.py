@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
+    path("statistics/", include("veche.reporting.urls_public")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),

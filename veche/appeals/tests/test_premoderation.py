@@ -98,6 +98,7 @@ def test_an_awaiting_problem_is_invisible_on_every_public_surface(held, client):
     assert held.pk not in [p.pk for p in queries.problem_list(q="скамейка").items]
     assert client.get("/api/v1/problems/").json()["results"] == []
     assert client.get(f"/api/v1/problems/{held.pk}/").status_code == 404
+    assert client.get("/api/v1/problems.geojson").json()["features"] == []
     assert TITLE not in client.get(territory.get_absolute_url()).content.decode()
     # Not reported, and not signed (nor its count read).
     other = make_resident(territory)

@@ -22,7 +22,7 @@ from veche.appeals.forms import (
 from veche.appeals.models import Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
 from veche.core.forms import parse_id
-from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
+from veche.identity.eligibility import check_eligibility, describe, requirement_for
 from veche.identity.models import EligibilityRule
 from veche.moderation import queries as moderation_queries
 
@@ -150,7 +150,7 @@ def _sign_box_context(request, problem, appeal, *, current=None, revisions=None,
             .first()
         )
     revisions = revisions if revisions is not None else queries.revisions(appeal)
-    requirement = requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))
+    requirement = requirement_for(EligibilityRule.Action.SIGN, appeal)
     return {
         "problem": problem,
         "appeal": appeal,
