@@ -39,5 +39,10 @@ urlpatterns = [
         views.appeal_document_for_addressee,
         name="appeal_full_pdf",
     ),
+    path(
+        "documents/appeal/<int:appeal_id>/supplementary/<int:number>.pdf",
+        views.supplementary_list_document,
+        name="supplementary_pdf",
+    ),
     path("documents/answer/<int:answer_id>.pdf", views.answer_document, name="answer_pdf"),
 ]

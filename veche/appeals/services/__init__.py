@@ -25,6 +25,7 @@ from .organization_side import (
 )
 from .publishing import publish_problem, refuse_problem, release_problem
 from .signing import SIGNABLE, confirm_signature, sign_appeal, withdraw_signature
+from .supplementary import hand_out_supplementary_list, send_lists_with_reminders
 
 __all__ = [
     "CLOSABLE",
@@ -46,6 +47,7 @@ __all__ = [
     "forward_appeal",
     "full_copy",
     "hand_out_full_copy",
+    "hand_out_supplementary_list",
     "message_signatories",
     "propose_edit",
     "publish_problem",
@@ -56,6 +58,7 @@ __all__ = [
     "release_problem",
     "revise_appeal",
     "send_appeal_now",
+    "send_lists_with_reminders",
     "send_message",
     "set_following",
     "set_under_control",

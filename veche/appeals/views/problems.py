@@ -58,17 +58,9 @@ def problem_new(request):
             try:
                 problem = services.publish_problem(
                     author=request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    category=data["category"],
-                    territory=data["territory"],
                     organization=addressee,
-                    appeal_text=data["appeal_text"],
-                    address=data["address"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    photos=data["photos"],
                     language=(get_language() or "ru")[:2],
+                    **form.problem_fields(),
                 )
             except ValidationError as error:
                 form.add_error("appeal_text", error)
