@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the triggers are SQLite's (PostgreSQL: GIN indexes)"
 )
 BEFORE = ("appeals", "0012_signature_sources_invalidations_fraud_alerts")
-LATEST = ("appeals", "0014_problem_awaiting_moderation")
+LATEST = ("appeals", "0015_problem_awaiting_moderation")
 
 
 def migrate(target) -> None:

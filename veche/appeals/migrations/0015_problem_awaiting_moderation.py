@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0013_problem_hidden'),
+        ('appeals', '0014_supplementary_lists'),
     ]
 
     operations = [
