@@ -233,6 +233,8 @@ ORGANIZERS = {"organizer_of_office", "head_of_office"}  # heads organize too
 MATRIX = {
     "appeals.view_problem": ("problem", set(PEOPLE)),
     "appeals.view_answer": ("answer", set(PEOPLE)),
+    # A problem held for pre-moderation or refused there: its author and the moderators.
+    "appeals.view_unpublished_problem": ("problem", {"author", "moderator", "superuser"}),
     "appeals.edit_appeal": ("appeal", {"author"}),
     "appeals.send_appeal": ("appeal", {"author"}),
     "appeals.close_appeal": ("appeal", {"author"}),

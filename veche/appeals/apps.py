@@ -58,6 +58,14 @@ class AppealsConfig(AppConfig):
             prefetch=("current_appeal__revisions",),
             hidden_reason_field="hidden_reason",
             changed=forget_problem_page,
+            # Pre-moderation: publishing a held problem is the rest of publishing it.
+            prepublication=moderated.Prepublication(
+                awaiting=queries.awaiting_problems,
+                is_awaiting=lambda problem: problem.status == Problem.Status.AWAITING,
+                is_refused=lambda problem: problem.status == Problem.Status.REFUSED,
+                publish=services.release_problem,
+                refuse=services.refuse_problem,
+            ),
         )
         moderated.register(
             key="comment",
@@ -66,7 +74,9 @@ class AppealsConfig(AppConfig):
             text=lambda comment: comment.text,
             author=lambda comment: comment.author,
             public_url=lambda comment: f"{comment.problem.get_absolute_url()}#comment-{comment.pk}",
-            is_public=lambda comment: comment.problem.status != Problem.Status.DRAFT,
+            # A comment is as public as its problem: one hidden, held or refused is not
+            # reported through its comments either.
+            is_public=lambda comment: problem_is_public(comment.problem),
             related=("problem", "author"),
             markdown=True,
             hidden_reason_field="hidden_reason",

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from veche.appeals.models import (
+    UNPUBLISHED,
     Answer,
     AnswerAttachment,
     Appeal,
@@ -41,14 +42,38 @@ STATUS_FILTERS = {
 
 
 def public_problems() -> QuerySet[Problem]:
-    """Published problems that no moderator hid: what lists, search, the API and documents show."""
-    return Problem.objects.exclude(status=Problem.Status.DRAFT).filter(hidden_at__isnull=True)
+    """Published problems that no moderator hid: what lists, search, the API and documents show.
+    Drafts and problems held for pre-moderation, or refused there, are nobody's but the
+    author's."""
+    return Problem.objects.exclude(status__in=UNPUBLISHED).filter(hidden_at__isnull=True)
+
+
+def unpublished_problem(pk: int) -> Problem:
+    """A problem held for pre-moderation or refused there, for its author's page (the rules
+    decide who sees it)."""
+    return get_object_or_404(
+        Problem.objects.filter(status__in=[Problem.Status.AWAITING, Problem.Status.REFUSED])
+        .select_related("territory", "category", "current_appeal__organization")
+        .prefetch_related("current_appeal__revisions"),
+        pk=pk,
+    )
+
+
+def awaiting_problems(limit: int = 50) -> QuerySet[Problem]:
+    """Problems held for pre-moderation, the longest waiting first, with what a moderator
+    reads of them (the moderators' queue)."""
+    return (
+        Problem.objects.filter(status=Problem.Status.AWAITING)
+        .select_related("author", "current_appeal")
+        .prefetch_related("current_appeal__revisions")
+        .order_by("created_at", "id")[:limit]
+    )
 
 
 def hidden_problem(pk: int) -> Problem:
     """A published problem a moderator hid, for its page's placeholder (the ground, no text)."""
     return get_object_or_404(
-        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        Problem.objects.exclude(status__in=UNPUBLISHED)
         .filter(hidden_at__isnull=False)
         .select_related("current_appeal"),
         pk=pk,
@@ -158,9 +183,10 @@ def problem_for_page(pk: int) -> Problem:
 
 def problem_to_sign(pk: int) -> Problem:
     """A published problem with its current appeal: what signing needs, and no more joins. A
-    hidden one too, so that signing it is refused with the moderator's ground, not a 404."""
+    hidden one too, so that signing it is refused with the moderator's ground, not a 404, and
+    that its signatories may still withdraw or confirm their signatures."""
     return get_object_or_404(
-        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        Problem.objects.exclude(status__in=UNPUBLISHED)
         .select_related("current_appeal")
         .filter(current_appeal__isnull=False),
         pk=pk,

@@ -2,7 +2,7 @@
 
 import rules
 
-from veche.appeals.models import Problem, Signature
+from veche.appeals.models import UNPUBLISHED, Signature
 from veche.moderation.rules import is_moderator
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role, holds_role_over
@@ -42,9 +42,9 @@ def is_head_over(user, appeal) -> bool:
 
 
 def problem_is_public(problem) -> bool:
-    """The same line `queries.public_problems` draws: everything but drafts and what a moderator
-    hid is public."""
-    return problem.status != Problem.Status.DRAFT and problem.hidden_at is None
+    """The same line `queries.public_problems` draws: everything but drafts, problems held for
+    pre-moderation or refused there, and what a moderator hid is public."""
+    return problem.status not in UNPUBLISHED and problem.hidden_at is None
 
 
 @rules.predicate
@@ -53,6 +53,11 @@ def may_see_problem(user, problem) -> bool:
     return problem_is_public(problem) or bool(
         user and user.is_authenticated and problem.author_id == user.pk
     )
+
+
+@rules.predicate
+def wrote_problem(user, problem) -> bool:
+    return bool(user and user.is_authenticated and problem.author_id == user.pk)
 
 
 @rules.predicate
@@ -66,6 +71,9 @@ def may_see_answer(user, answer) -> bool:
 
 rules.add_perm("appeals.view_problem", may_see_problem)
 rules.add_perm("appeals.view_answer", may_see_answer)
+# A problem held for pre-moderation, or refused there: its author, and the moderators who
+# decide it.
+rules.add_perm("appeals.view_unpublished_problem", wrote_problem | is_moderator)
 # The author's: the text and proposed edits to it, sending, closing, escalating.
 rules.add_perm("appeals.edit_appeal", is_author)
 rules.add_perm("appeals.send_appeal", is_author)

@@ -23,7 +23,7 @@ from .organization_side import (
     send_message,
     set_under_control,
 )
-from .publishing import publish_problem
+from .publishing import publish_problem, refuse_problem, release_problem
 from .signing import SIGNABLE, confirm_signature, sign_appeal, withdraw_signature
 from .supplementary import hand_out_supplementary_list, send_lists_with_reminders
 
@@ -53,7 +53,9 @@ __all__ = [
     "publish_problem",
     "rate_answer",
     "record_sent_by_author",
+    "refuse_problem",
     "register_appeal",
+    "release_problem",
     "revise_appeal",
     "send_appeal_now",
     "send_lists_with_reminders",
