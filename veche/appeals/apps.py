@@ -22,14 +22,15 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from veche.accounts import personal_data
         from veche.appeals import documents, fraud, notices, operators, queries, sections, services
-        from veche.appeals.delivery import send_dispatch
-        from veche.appeals.models import DISPATCH_KIND, Comment, Problem
+        from veche.appeals.delivery import send_dispatch, send_take_up
+        from veche.appeals.models import DISPATCH_KIND, TAKE_UP_KIND, Comment, Problem
         from veche.appeals.rules import problem_is_public
         from veche.appeals.views.problem_page import forget_problem_page
         from veche.core import outbox
         from veche.moderation import registry as moderated
 
         outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
+        outbox.register(TAKE_UP_KIND, send_take_up)
         notices.register()
         operators.register()
         fraud.register()

@@ -599,3 +599,4 @@ from .models_signatories import (  # noqa: E402, F401
     ParticipantCounter,
     SignatureInvalidation,
 )
+from .models_takeups import TAKE_UP_KIND, TakeUp  # noqa: E402, F401

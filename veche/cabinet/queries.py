@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,7 @@ class HistoryEntry:
     attachments: tuple = ()
     on_letterhead: bool = False
     late: bool = False  # given after the period the law sets (a late forwarding)
+    link: str = ""  # a document the entry is about (another organization's letter)
 
 
 @dataclass
@@ -231,16 +233,37 @@ def appeal_file(appeal: Appeal) -> AppealFile:
         appeal.control_periods.select_related("organization", "head", "lifted_by")
     )
     ratings = appeal.ratings.aggregate(average=Avg("score"), count=Count("pk"))
+    take_ups = list(appeal.take_ups.select_related("organization", "document"))
     return AppealFile(
         appeal=appeal,
         revision=revision,
         signatures=signatures,
         author_signature=author_signature,
-        history=_history(appeal, answers, messages, control_periods),
+        history=sorted(
+            _history(appeal, answers, messages, control_periods) + _taken_up(take_ups),
+            key=lambda entry: entry.at,
+        ),
         rating_average=ratings["average"],
         rating_count=ratings["count"],
         previous=_previous_appeals(appeal),
     )
+
+
+def _taken_up(take_ups) -> list[HistoryEntry]:
+    """Other organizations' letters taking the problem up: the addressee reads them with the
+    appeal (they came by e-mail too, perhaps before the appeal itself)."""
+    return [
+        HistoryEntry(
+            take_up.created_at,
+            "taken_up",
+            gettext("Taken up publicly by %(organization)s")
+            % {"organization": take_up.organization.short_title},
+            text=take_up.text,
+            actor=", ".join(filter(None, [take_up.signer_name, take_up.signer_position])),
+            link=reverse("appeals:take_up_pdf", args=[take_up.pk]),
+        )
+        for take_up in take_ups
+    ]
 
 
 def _history(

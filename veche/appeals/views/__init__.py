@@ -13,6 +13,7 @@ from .files import (
 from .problem_page import problem_detail, signatories, signature_count
 from .problems import problem_list, problem_new
 from .signing import confirm, sign, withdraw
+from .taking_up import take_up, take_up_document
 
 __all__ = [
     "answer_attachment",
@@ -38,5 +39,7 @@ __all__ = [
     "sign",
     "signatories",
     "signature_count",
+    "take_up",
+    "take_up_document",
     "withdraw",
 ]

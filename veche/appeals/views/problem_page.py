@@ -184,13 +184,16 @@ def signatories(request, pk: int):
 
 def _course_context(user, problem: Problem, appeal: Appeal) -> dict:
     """What the page shows of the appeal's course: the timeline of every appeal of the problem,
-    a head's control, the rating window (which may be an earlier appeal's, still open after an
-    escalation), and what the author may do: close, escalate."""
+    the organizations that took the problem up, a head's control, the rating window (which may
+    be an earlier appeal's, still open after an escalation), and what the author may do: close,
+    escalate."""
     history = queries.appeal_history(problem)
     rated = queries.appeal_being_rated(history)
     is_author = rules.has_perm("appeals.close_appeal", user, appeal)
     return {
         "history": history,
+        "taken_up": queries.taken_up_by(history),
+        "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem),
         "control": queries.open_control(appeal),
         "rated_appeal": rated,
         "ratings": queries.ratings_summary(rated or appeal),
