@@ -41,9 +41,7 @@ def make_cast(*, threshold: int | None = None) -> Cast:
     deputy.save()
     party = make_organization("party-branch", kind=Organization.Kind.PARTY, en="Party Branch")
     problem = make_problem(organization=office, territory=district, threshold=threshold)
-    deputy_head = make_staff(
-        deputy, Membership.Role.HEAD, first_name="Мария", last_name="Иванова"
-    )
+    deputy_head = make_staff(deputy, Membership.Role.HEAD, first_name="Мария", last_name="Иванова")
     Membership.objects.filter(user=deputy_head).update(position="Депутат Городской думы")
     return Cast(
         office=office,

@@ -60,7 +60,9 @@ def test_sending_takes_it_up_and_returns_to_the_problem(client, cast):
 
 def test_an_obscene_letter_is_shown_again_with_the_reason(client, cast):
     enter(client, cast.deputy_head)
-    text = "Мы поддерживаем жителей, а эти " + "бляди" + " из администрации ничего не делают уже год."
+    text = (
+        "Мы поддерживаем жителей, а эти " + "бляди" + " из администрации ничего не делают уже год."
+    )
     response = client.post(
         form_url(cast),
         {"organization": cast.deputy.pk, "text": text, "step": "send"},
@@ -88,9 +90,7 @@ def test_another_organizations_id_posted_to_the_form_is_refused(client, cast):
 
 @pytest.mark.parametrize("who", ["resident", "addressee_official"])
 def test_the_form_is_forbidden_to_whoever_may_not_take_it_up(client, cast, who):
-    person = (
-        make_resident(cast.problem.territory) if who == "resident" else cast.office_official
-    )
+    person = make_resident(cast.problem.territory) if who == "resident" else cast.office_official
     enter(client, person)
     assert client.get(form_url(cast)).status_code == 403
     assert client.post(form_url(cast), {"text": LETTER, "step": "send"}).status_code == 403
