@@ -27,7 +27,7 @@ class TakeUp(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization",
         models.PROTECT,
-        related_name="+",
+        related_name="take_ups_made",
         verbose_name=_("taken up by"),
     )
     addressee = models.ForeignKey(

@@ -249,6 +249,15 @@ def appeal_file(appeal: Appeal) -> AppealFile:
     )
 
 
+def taken_up_by(organization: Organization, limit: int = 20) -> list:
+    """The problems the organization took up publicly, latest first, with their addressees."""
+    return list(
+        organization.take_ups_made.select_related("problem", "addressee", "document").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
+
+
 def _taken_up(take_ups) -> list[HistoryEntry]:
     """Other organizations' letters taking the problem up: the addressee reads them with the
     appeal (they came by e-mail too, perhaps before the appeal itself)."""
