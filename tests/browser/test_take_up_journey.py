@@ -46,6 +46,8 @@ def test_a_deputys_office_takes_up_a_problem_and_its_page_shows_it(
     deputy.save()
     problem = make_problem(organization=administration, title="Ямы во дворе на улице Гоголя")
     assistant = staff(deputy, Membership.Role.OFFICIAL)
+    assistant.last_name, assistant.first_name = "Хасанова", "Лилия"  # the letter is signed by name
+    assistant.save(update_fields=["last_name", "first_name"])
     run_background_tasks()
     mails_before = len(smtp_server.messages)
 
@@ -59,6 +61,7 @@ def test_a_deputys_office_takes_up_a_problem_and_its_page_shows_it(
     expect(preview).to_contain_text("ДЕПУТАТ КАЗАНСКОЙ ГОРОДСКОЙ ДУМЫ")
     expect(preview).to_contain_text(administration.name["ru"])
     expect(preview).to_contain_text(problem.title)
+    expect(preview).to_contain_text("Хасанова Лилия")
     assert not TakeUp.objects.exists()
     axe(page, "the letter taking up a problem, previewed")
     look_at(page, "take-up-preview")
@@ -72,6 +75,8 @@ def test_a_deputys_office_takes_up_a_problem_and_its_page_shows_it(
     take_up = TakeUp.objects.get()
     expect(panel.locator(f'a[href="{take_up.document.get_absolute_url()}"]')).to_have_count(1)
     expect(page.locator(".timeline__taken-up")).to_contain_text(deputy.name["ru"])
+    # Its only organization has taken the problem up: nothing more is offered.
+    expect(panel.get_by_role("link", name=in_russian("Take up this problem"))).to_have_count(0)
     axe(page, "the problem's page with the organization that took it up")
     look_at(page, "take-up-problem-page")
 

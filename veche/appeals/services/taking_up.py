@@ -44,7 +44,12 @@ def clean_letter_text(text: str) -> str:
 
 
 def draft_take_up(*, official, problem: Problem, organization, text: str) -> TakeUp:
-    """The letter as it would be sent now, unsaved: what the preview shows."""
+    """The letter as it would be sent now, unsaved: what the preview shows. It is signed with
+    the person's name: without one (a public letter never shows an e-mail address) it is refused."""
+    if not official.full_name:
+        raise ValidationError(
+            _("The letter is signed with your name: add it to your profile first.")
+        )
     appeal = problem.current_appeal
     return TakeUp(
         problem=problem,
@@ -53,7 +58,7 @@ def draft_take_up(*, official, problem: Problem, organization, text: str) -> Tak
         addressee=appeal.organization,
         recipient=appeal.organization.dispatch_email,
         official=official,
-        signer_name=official.full_name or official.private_name,
+        signer_name=official.full_name,
         signer_position=position_of(official, organization)
         or translate(organization.signatory_title),
         text=text,

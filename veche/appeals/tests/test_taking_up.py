@@ -102,6 +102,13 @@ def test_another_organizations_staff_cannot_take_it_up_in_the_deputys_name(cast)
     assert not TakeUp.objects.exists()
 
 
+def test_a_signer_without_a_name_is_refused(cast):
+    nameless = make_staff(cast.deputy, Membership.Role.OFFICIAL)
+    with pytest.raises(ValidationError, match="signed with your name"):
+        take_up(cast, person=nameless)
+    assert not TakeUp.objects.exists()
+
+
 def test_a_resident_cannot_take_it_up(cast):
     with pytest.raises(PermissionDenied):
         take_up(cast, person=make_resident(cast.problem.territory))

@@ -114,6 +114,13 @@ def test_the_problem_page_offers_taking_it_up_to_other_organizations_staff(
     assert heading in html and button in html
 
 
+def test_the_problem_page_offers_nothing_more_once_the_organization_took_it_up(client, cast):
+    taken(cast)
+    enter(client, cast.deputy_official)
+    html = page(client, cast.problem.get_absolute_url())
+    assert "Taken up by" in html and "Take up this problem" not in html
+
+
 def test_the_problem_page_offers_nothing_to_a_resident(client, cast):
     enter(client, make_resident(cast.problem.territory))
     assert "Take up this problem" not in page(client, cast.problem.get_absolute_url())

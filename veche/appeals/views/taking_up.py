@@ -45,10 +45,14 @@ def take_up(request, pk: int):
                 )
                 return redirect(reverse("appeals:problem", args=[problem.pk]) + "#taken-up")
         else:
-            draft = services.draft_take_up(
-                official=request.user, problem=problem, organization=organization, text=text
-            )
-            preview = documents.take_up_context(draft)
+            try:
+                draft = services.draft_take_up(
+                    official=request.user, problem=problem, organization=organization, text=text
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                preview = documents.take_up_context(draft)
     return render(
         request,
         "appeals/take_up.html",
