@@ -76,7 +76,8 @@ def test_the_same_organization_cannot_take_it_up_twice(cast):
 
 def test_two_organizations_may_each_take_it_up(cast):
     take_up(cast)
-    take_up(cast, person=make_staff(cast.party, Membership.Role.HEAD), organization=cast.party)
+    party_head = make_staff(cast.party, Membership.Role.HEAD, last_name="Петров", first_name="Иван")
+    take_up(cast, person=party_head, organization=cast.party)
     assert TakeUp.objects.count() == 2
 
 
