@@ -288,6 +288,8 @@ MATRIX = {
     "api.manage_clients": (None, HEADS),
     "api.manage_clients_of": ("office", {"head_of_office"}),
     "api.manage_webhooks_of": ("office", {"head_of_office"}),
+    # Anyone signed in may give an app an Open311 key; eligibility is asked when it files.
+    "api.hold_open311_keys": (None, set(PEOPLE) - {"anonymous"}),
     # Staff without the granted permission review nothing; nobody decides their own.
     "organizations.review_applications": (None, {"superuser"}),
     "organizations.review_application": ("cabinet_application", {"superuser"}),

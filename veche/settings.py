@@ -548,6 +548,10 @@ VECHE_RETRY_AFTER_SECONDS = env_int("VECHE_RETRY_AFTER_SECONDS", 5, minimum=1)
 # A problem's page as visitors who are not signed in see it is kept this many seconds in the
 # shared cache (the live signature count is fetched apart, veche/appeals/views.py). 0: never.
 VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
+# How long the public statistics page keeps its figures in the cache (0: never).
+VECHE_STATISTICS_CACHE_SECONDS = env_int("VECHE_STATISTICS_CACHE_SECONDS", 300)
+# Fewer people than this in a cell of the participation tables are shown as "<N".
+VECHE_STATISTICS_MIN_GROUP = env_int("VECHE_STATISTICS_MIN_GROUP", 5, minimum=2)
 
 # --- REST API (veche/api) -----------------------------------------------------------------
 
@@ -559,6 +563,8 @@ VECHE_API_CLIENT_PER_MINUTE = env_int("VECHE_API_CLIENT_PER_MINUTE", 600, minimu
 VECHE_API_PAGE_SIZE = env_int("VECHE_API_PAGE_SIZE", 50, minimum=1)
 # How long an access token issued to an API client works.
 VECHE_API_TOKEN_SECONDS = env_int("VECHE_API_TOKEN_SECONDS", 3600, minimum=60)
+# Open311 keys (veche/api/open311) a resident may hold at once, one per app.
+VECHE_OPEN311_KEYS_PER_PERSON = env_int("VECHE_OPEN311_KEYS_PER_PERSON", 10, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["veche.api.authentication.ClientTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [],
@@ -677,6 +683,12 @@ VECHE_PRIVACY_POLICY_VERSION = env_str("VECHE_PRIVACY_POLICY_VERSION", "2026-11-
 # Collective appeals. Site-wide defaults; an organization's appeal policy overrides them.
 VECHE_SIGNATURE_THRESHOLD = env_int("VECHE_SIGNATURE_THRESHOLD", 50, minimum=1)
 VECHE_REGISTRATION_DAYS = env_int("VECHE_REGISTRATION_DAYS", 3, minimum=1)
+# Signatures given after the dispatch reach the addressee in a supplementary list each time the
+# support grows this many times over what the addressee has received (and with the first
+# reminder of an overdue answer).
+VECHE_SUPPLEMENTARY_FACTOR = env_int("VECHE_SUPPLEMENTARY_FACTOR", 2, minimum=2)
+# A problem whose appeal has this many signatures is marked resonant in the lists.
+VECHE_RESONANT_SUPPORT = env_int("VECHE_RESONANT_SUPPORT", 500, minimum=1)
 # An appeal for another organization is forwarded to it within this many days of registration.
 VECHE_FORWARDING_DAYS = env_int("VECHE_FORWARDING_DAYS", 7, minimum=1)
 VECHE_ANSWER_DAYS = env_int("VECHE_ANSWER_DAYS", 30, minimum=1)

@@ -10,6 +10,7 @@ from veche.identity import oidc
 
 urlpatterns = [
     path("", include("veche.core.urls")),
+    path("accounts/open311-keys/", include("veche.api.open311.keys_urls")),
     path("accounts/", include("veche.accounts.urls")),
     # Our stricter OpenID Connect views take allauth's addresses (signature and nonce checked).
     path("accounts/oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
@@ -23,10 +24,12 @@ urlpatterns = [
     path("", include("veche.appeals.urls")),  # problems/, and documents/ of appeals and answers
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
+    path("statistics/", include("veche.reporting.urls_public")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("api/v1/", include("veche.api.urls")),
+    path("open311/v2/", include("veche.api.open311.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),
     path("moderation/", include("veche.moderation.urls")),

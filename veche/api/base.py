@@ -59,5 +59,12 @@ class NewestFirst(Cursor):
     ordering = ("-published_at", "-id")
 
 
+class MostSupported(Cursor):
+    """Problems by their current appeal's signatures (annotated `support`), most first. The
+    support moves while a reader pages: a problem signed meanwhile may show on two pages."""
+
+    ordering = ("-support", "-id")
+
+
 class ByNumber(Cursor):
     ordering = ("number",)

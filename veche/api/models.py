@@ -162,3 +162,35 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.message_id}"
+
+
+class Open311Key(models.Model):
+    """A key a resident gives an app (an Open311 GeoReport v2 client) to file problems in their
+    name. The app acts as that resident and nothing more: the same eligibility, screening and
+    rate limits as the web form. The key is shown once and kept only as its SHA-256 hash;
+    revoking it stops the app at once, and the row stays as the record of what it did."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="open311_keys")
+    name = models.CharField(_("app"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("key begins with"), max_length=16)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 key")
+        verbose_name_plural = _("Open311 keys")
+        ordering = ["revoked_at", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def channel(self) -> str:
+        """How the audit log names it."""
+        return f"open311-key:{self.pk}"

@@ -20,3 +20,6 @@ rules.add_perm("api.manage_clients", heads_some_organization)
 rules.add_perm("api.manage_clients_of", heads_organization)
 # The organization's webhooks: the same person, its head.
 rules.add_perm("api.manage_webhooks_of", heads_organization)
+# Open311 keys: any signed-in person may give an app a key to file problems in their name;
+# what the app may then do is what that person may (eligibility is asked when it files).
+rules.add_perm("api.hold_open311_keys", rules.is_authenticated & rules.is_active)

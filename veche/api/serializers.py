@@ -142,14 +142,17 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class TimelineEventSerializer(serializers.Serializer):
-    """An answer, a public message of the addressee to the signatories, or control taken or
-    lifted by a head."""
+    """An answer, a public message of the addressee to the signatories, control taken or
+    lifted by a head, or a supplementary list of later signatures sent to the addressee."""
 
-    kind = serializers.ChoiceField(choices=["answer", "message", "control_taken", "control_lifted"])
+    kind = serializers.ChoiceField(
+        choices=["answer", "message", "control_taken", "control_lifted", "supplementary_list"]
+    )
     at = serializers.DateTimeField()
     answer = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     organization = serializers.SerializerMethodField()
+    signatures = serializers.SerializerMethodField()
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, event):
@@ -162,6 +165,10 @@ class TimelineEventSerializer(serializers.Serializer):
 
     def get_organization(self, event) -> str:
         return event.item.organization.slug if event.kind != "message" else ""
+
+    def get_signatures(self, event) -> int | None:
+        """How many signatures a supplementary list carried."""
+        return event.item.count if event.kind == "supplementary_list" else None
 
 
 class RatingSummarySerializer(serializers.Serializer):

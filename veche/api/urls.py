@@ -6,6 +6,7 @@ from oauth2_provider.views import TokenView
 
 from veche.api import views_organization as org
 from veche.api import views_public as public
+from veche.api.geojson import ProblemMap
 
 app_name = "api"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/", public.OrganizationDetail.as_view(), name="organization"),
     path("categories/", public.CategoryList.as_view(), name="categories"),
     path("problems/", public.ProblemList.as_view(), name="problems"),
+    path("problems.geojson", ProblemMap.as_view(), name="problems_geojson"),
     path("problems/<int:pk>/", public.ProblemDetail.as_view(), name="problem"),
     path("appeals/<int:pk>/", public.AppealDetail.as_view(), name="appeal"),
     path("appeals/<int:pk>/signatories/", public.SignatoryList.as_view(), name="signatories"),

@@ -135,6 +135,9 @@ class InboxAppeal(OrganizationView):
             raise Http404
         signatures = list(
             Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+            # What the addressee received: the appeal's register and the supplementary lists
+            # sent, not the signatures waiting for the next list.
+            .exclude(after_dispatch=True, supplementary_list__isnull=True)
             .select_related("revision")
             .order_by("created_at", "id")
         )

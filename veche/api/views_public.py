@@ -1,14 +1,15 @@
 """The public reads of the API, anonymous and throttled: what the public pages show."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from veche.api import serializers as out
-from veche.api.base import ApiView, ByNumber, Cursor, NewestFirst
+from veche.api.base import ApiView, ByNumber, Cursor, MostSupported, NewestFirst
 from veche.appeals import queries as appeals
 from veche.appeals.models import Category
 from veche.appeals.ratings import scores
@@ -111,6 +112,11 @@ class ProblemFilter(serializers.Serializer):
         required=False, help_text="The organization the current appeal is addressed to."
     )
     q = serializers.CharField(required=False, max_length=200, help_text="Words to search for.")
+    sort = serializers.ChoiceField(
+        choices=["newest", "support"],
+        required=False,
+        help_text="`newest` (the default): newest first; `support`: most signatures first.",
+    )
 
 
 class ProblemList(PublicView):
@@ -121,7 +127,7 @@ class ProblemList(PublicView):
         operation_id="problems_list",
         parameters=[ProblemFilter],
         responses=out.ProblemSerializer(many=True),
-        summary="Public problems, newest first",
+        summary="Public problems, newest first (or the most supported first)",
     )
     def get(self, request):
         filters = ProblemFilter(data=request.query_params)
@@ -136,6 +142,11 @@ class ProblemList(PublicView):
         if wanted.get("q", "").strip():
             queryset = queryset.filter(pk__in=search_problems(queryset, wanted["q"]))
         queryset = queryset.select_related("territory", "category", "current_appeal__organization")
+        if wanted.get("sort") == "support":
+            queryset = queryset.annotate(
+                support=Coalesce(F("current_appeal__signature_count"), Value(0))
+            )
+            self._paginator = MostSupported()
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -1,5 +1,5 @@
-"""The e-mails that carry an appeal, and other organizations' letters taking up its problem, to
-its addressee, sent through the outbox."""
+"""The e-mails that carry an appeal, the supplementary lists of its later signatories, and other
+organizations' letters taking up its problem, to its addressee, sent through the outbox."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -7,8 +7,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from veche.appeals.documents import appeal_pdf, take_up_letter
-from veche.appeals.models import DISPATCH_KIND, TAKE_UP_KIND, Dispatch, TakeUp
+from veche.appeals.documents import appeal_pdf, supplementary_list_pdf, take_up_letter
+from veche.appeals.models import (
+    DISPATCH_KIND,
+    SUPPLEMENTARY_KIND,
+    TAKE_UP_KIND,
+    Dispatch,
+    SupplementaryList,
+    TakeUp,
+)
 from veche.core import outbox
 
 
@@ -88,4 +95,42 @@ def send_take_up(message) -> None:
         headers={"X-Veche-Appeal": str(take_up.appeal_id), "Message-ID": message.message_id},
     )
     letter.attach(f"take-up-{take_up.pk}.pdf", issued.pdf, "application/pdf")
+    letter.send()
+
+
+def queue_supplementary_list(supplementary: SupplementaryList) -> None:
+    outbox.put(kind=SUPPLEMENTARY_KIND, target_id=supplementary.pk)
+
+
+def send_supplementary_list(message) -> None:
+    """The outbox's sender for SUPPLEMENTARY_KIND."""
+    supplementary = (
+        SupplementaryList.objects.select_related("appeal__problem", "organization")
+        .filter(pk=message.target_id)
+        .first()
+    )
+    if supplementary is None:
+        raise outbox.NothingToSend("the supplementary list is gone")
+    appeal = supplementary.appeal
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "supplementary": supplementary,
+            "appeal": appeal,
+            "problem": appeal.problem,
+            "organization": supplementary.organization,
+            "cabinet_url": settings.SITE_URL + reverse("cabinet:appeal", args=[appeal.pk]),
+            "public_url": settings.SITE_URL + appeal.problem.get_absolute_url(),
+        }
+        subject = render_to_string("appeals/email/supplementary_list_subject.txt", context)
+        body = render_to_string("appeals/email/supplementary_list.txt", context)
+        pdf = supplementary_list_pdf(supplementary)
+    letter = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[supplementary.recipient],
+        headers={"X-Veche-Appeal": str(appeal.pk), "Message-ID": message.message_id},
+    )
+    letter.attach(
+        f"appeal-{appeal.pk}-supplement-{supplementary.number}.pdf", pdf, "application/pdf"
+    )
     letter.send()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.accounts.personal_data import is_erased
-from veche.appeals.models import Answer, Appeal, Revision, Signature, TakeUp
+from veche.appeals.models import Answer, Appeal, Revision, Signature, SupplementaryList, TakeUp
 from veche.appeals.participants import known_number, number_here, public_name
 from veche.core.i18n import translate
 from veche.documents.letterhead import heading_lines, lines, logo_data_uri, position_of
@@ -21,6 +21,7 @@ from veche.documents.services import issue
 APPEAL = "appeal"
 ANSWER = "answer"
 TAKE_UP = "take_up"
+SUPPLEMENTARY = "supplementary"
 
 NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
 
@@ -43,9 +44,13 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
     with translation.override(settings.LANGUAGE_CODE):
         revision = revision or appeal.current_revision
         problem = appeal.problem
+        signatures = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+        if for_addressee:
+            # The addressee's register holds what was sent with the appeal; the signatures
+            # given since reach it in supplementary lists, numbered on.
+            signatures = signatures.filter(after_dispatch=False)
         signatures = list(
-            Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
-            .select_related("user", "revision")
+            signatures.select_related("user", "revision")
             .annotate(number=number_here("user_id", "appeal__problem_id"))
             .order_by("created_at", "id")
         )
@@ -87,6 +92,39 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
             template_name="appeals/documents/appeal.html",
             context=context,
             for_addressee=for_addressee,
+        ).pdf
+
+
+def supplementary_list_pdf(supplementary: SupplementaryList) -> bytes:
+    """The signatures given after the dispatch, for the addressee: each co-applicant with the
+    data of the appeal's own register (59-FZ), numbered on from the last one it received."""
+    with translation.override(settings.LANGUAGE_CODE):
+        appeal = supplementary.appeal
+        signatures = list(
+            supplementary.signatures.select_related("revision").order_by("created_at", "id")
+        )
+        title = _("Supplementary list No. %(number)s to the collective appeal “%(title)s”") % {
+            "number": supplementary.number,
+            "title": appeal.problem.title,
+        }
+        context = {
+            "supplementary": supplementary,
+            "appeal": appeal,
+            "problem": appeal.problem,
+            "organization": supplementary.organization,
+            "signatories": [
+                (supplementary.first_number + index, signature, _applicant(signature, True))
+                for index, signature in enumerate(signatures)
+            ],
+            "site_url": settings.SITE_URL,
+        }
+        return issue(
+            kind=SUPPLEMENTARY,
+            target=supplementary,
+            title=title,
+            template_name="appeals/documents/supplementary_list.html",
+            context=context,
+            for_addressee=True,
         ).pdf
 
 
@@ -194,6 +232,14 @@ def register_kinds() -> None:
         label=gettext_lazy("letter of an organization taking up a problem"),
         subject=_take_up_subject,
     )
+    register(
+        SUPPLEMENTARY,
+        label=gettext_lazy("supplementary list of signatories to a collective appeal"),
+        private_copy=gettext_lazy(
+            "It names the co-applicants and their addresses, so its content is not published."
+        ),
+        subject=_supplementary_subject,
+    )
 
 
 def _problem_subject(problem, user) -> Subject | None:
@@ -216,3 +262,12 @@ def _answer_subject(document, user) -> Subject | None:
 def _take_up_subject(document, user) -> Subject | None:
     take_up = TakeUp.objects.select_related("problem").filter(pk=document.object_id).first()
     return _problem_subject(take_up and take_up.problem, user)
+
+
+def _supplementary_subject(document, user) -> Subject | None:
+    supplementary = (
+        SupplementaryList.objects.select_related("appeal__problem")
+        .filter(pk=document.object_id)
+        .first()
+    )
+    return _problem_subject(supplementary and supplementary.appeal.problem, user)

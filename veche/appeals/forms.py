@@ -80,6 +80,29 @@ class CoordinateField(forms.DecimalField):
         return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
+# The territories a problem is published in (a region or the country is too wide a place).
+PLACE_KINDS = [
+    Territory.Kind.CITY,
+    Territory.Kind.DISTRICT,
+    Territory.Kind.SETTLEMENT,
+    Territory.Kind.NEIGHBOURHOOD,
+]
+
+
+# What the problem form hands `publish_problem` as it is.
+PUBLISHED_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "territory",
+    "appeal_text",
+    "address",
+    "latitude",
+    "longitude",
+    "photos",
+)
+
+
 class ProblemForm(forms.Form):
     title = SingleLineField(
         label=_("What is the problem?"),
@@ -139,16 +162,16 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Territory.objects.filter(
-            kind__in=[
-                Territory.Kind.CITY,
-                Territory.Kind.DISTRICT,
-                Territory.Kind.SETTLEMENT,
-                Territory.Kind.NEIGHBOURHOOD,
-            ]
-        ).order_by("path")
+        self.fields["territory"].queryset = Territory.objects.filter(kind__in=PLACE_KINDS).order_by(
+            "path"
+        )
         for name in ("territory", "category", "organization"):
             self.fields[name].label_from_instance = lambda obj: obj.title
+
+    def problem_fields(self) -> dict:
+        """The checked fields as `publish_problem` takes them (but the addressee, which the
+        page and the Open311 endpoint each settle in their own way)."""
+        return {name: self.cleaned_data[name] for name in PUBLISHED_FIELDS}
 
     def clean(self):
         data = super().clean()
@@ -262,6 +285,11 @@ class FilterForm(forms.Form):
         ],
     )
     category = forms.CharField(required=False, max_length=50)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Newest first")), ("support", _("Most signatures first"))],
+    )
 
 
 class InvalidationForm(forms.Form):

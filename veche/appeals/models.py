@@ -218,6 +218,9 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sent_by_author = models.BooleanField(_("sent by the author"), default=False)
+    # The signatures the addressee has received: the last number in the documents sent to it
+    # (the appeal's register, then its supplementary lists). The next list numbers on from it.
+    support_sent = models.PositiveIntegerField(_("signatures sent"), default=0)
     registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
     due_date = models.DateField(_("answer due"), null=True, blank=True, db_index=True)
@@ -292,10 +295,25 @@ class Appeal(models.Model):
         )
 
     @property
+    def takes_signatures(self) -> bool:
+        """Signing goes on while the addressee has the appeal in hand, until the final answer;
+        an appeal the author took to the addressee himself takes none after he sent it."""
+        return self.status == self.Status.COLLECTING or (
+            self.status in SUPPLEMENTED_STATUSES and not self.sent_by_author
+        )
+
+    @property
+    def resonant(self) -> bool:
+        return self.signature_count >= settings.VECHE_RESONANT_SUPPORT
+
+    @property
     def progress_percent(self) -> int:
         return min(100, round(100 * self.signature_count / max(self.signature_threshold, 1)))
 
 
+# Sent and awaiting the final answer: signatures given now go to the addressee in supplementary
+# lists.
+SUPPLEMENTED_STATUSES = (Appeal.Status.SENT, Appeal.Status.REGISTERED)
 # An answered appeal stays rated through its window whatever the author does with it meanwhile.
 RATED_STATUSES = (Appeal.Status.ANSWERED, Appeal.Status.CLOSED, Appeal.Status.ESCALATED)
 
@@ -363,6 +381,16 @@ class Signature(models.Model):
     # The keyed hash of the network (IPv4 /24, IPv6 /64) it was signed from, never the address;
     # emptied after VECHE_SOURCE_DAYS (`veche fraud_watch`). Empty: not signed through the site.
     source = models.CharField(_("source network"), max_length=16, blank=True)
+    # Given after the appeal was sent: it reaches the addressee in a supplementary list.
+    after_dispatch = models.BooleanField(_("given after the dispatch"), default=False)
+    supplementary_list = models.ForeignKey(
+        "SupplementaryList",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("supplementary list"),
+    )
     # Set with `withdrawn_at` when a moderator counts the signature out as fraudulent.
     invalidation = models.ForeignKey(
         "SignatureInvalidation",
@@ -599,4 +627,5 @@ from .models_signatories import (  # noqa: E402, F401
     ParticipantCounter,
     SignatureInvalidation,
 )
+from .models_support import SUPPLEMENTARY_KIND, SupplementaryList  # noqa: E402, F401
 from .models_takeups import TAKE_UP_KIND, TakeUp  # noqa: E402, F401

@@ -21,6 +21,7 @@ from veche.appeals.models import (
     Rating,
     Revision,
     Signature,
+    SupplementaryList,
     TakeUp,
 )
 from veche.appeals.participants import number_here
@@ -95,6 +96,12 @@ def filtered_problems(
     return queryset
 
 
+NEWEST = ("-published_at", "-id")
+# Orders a list of problems may be asked for besides its own (the newest first; the most
+# relevant first for a search).
+ORDERINGS = {"support": ("-current_appeal__signature_count", *NEWEST)}
+
+
 def problem_list(
     *,
     q: str = "",
@@ -102,6 +109,7 @@ def problem_list(
     organization: str = "",
     status: str = "",
     category: str = "",
+    sort: str = "",
     page: int = 1,
 ) -> Page:
     """A page of public problems. No COUNT(*) over the table: one row more tells if there is a
@@ -113,10 +121,13 @@ def problem_list(
     )
     page = min(max(1, page), MAX_PAGE)  # for callers other than the page, too
     start = (page - 1) * PAGE_SIZE
-    if q.strip():
+    if q.strip() and sort not in ORDERINGS:
         ids = search_problems(queryset, q)[start : start + PAGE_SIZE + 1]
     else:
-        ordered = queryset.order_by("-published_at", "-id").values_list("pk", flat=True)
+        if q.strip():
+            queryset = queryset.filter(pk__in=search_problems(queryset, q))
+        ordering = ORDERINGS.get(sort, NEWEST)
+        ordered = queryset.order_by(*ordering).values_list("pk", flat=True)
         ids = list(ordered[start : start + PAGE_SIZE + 1])
     found = Problem.objects.select_related(
         "territory", "category", "current_appeal__organization"
@@ -193,6 +204,16 @@ def appeal_by_id(appeal_id: int) -> Appeal:
     return get_object_or_404(_appeals_for_documents(), pk=appeal_id)
 
 
+def supplementary_list(appeal_id: int, number: int) -> SupplementaryList:
+    return get_object_or_404(
+        SupplementaryList.objects.select_related(
+            "appeal__problem", "appeal__organization", "organization"
+        ),
+        appeal_id=appeal_id,
+        number=number,
+    )
+
+
 def public_answer(answer_id: int) -> Answer:
     return get_object_or_404(
         Answer.objects.select_related(
@@ -239,6 +260,10 @@ def appeal_history(problem: Problem) -> list[Appeal]:
             Prefetch(
                 "take_ups", queryset=TakeUp.objects.select_related("organization", "document")
             ),
+            Prefetch(
+                "supplementary_lists",
+                queryset=SupplementaryList.objects.select_related("organization"),
+            ),
         )
         .annotate(
             rating_count=Count("ratings", distinct=True), rating_average=Avg("ratings__score")
@@ -251,6 +276,10 @@ def appeal_history(problem: Problem) -> list[Appeal]:
         events = [TimelineEvent("answer", a.created_at, a) for a in item.answers.all()]
         events += [TimelineEvent("message", m.created_at, m) for m in item.public_messages]
         events += [TimelineEvent("taken_up", t.created_at, t) for t in item.take_ups.all()]
+        events += [
+            TimelineEvent("supplementary_list", supplementary.created_at, supplementary)
+            for supplementary in item.supplementary_lists.all()
+        ]
         for period in item.control_periods.all():
             events.append(TimelineEvent("control_taken", period.taken_at, period))
             if period.lifted_at:
@@ -330,7 +359,7 @@ def signatories(appeal_id: int, *, after: int = 0, size: int = SIGNATORIES_PAGE)
 def live_count(problem_id: int) -> Appeal:
     """What the live count shows: the current appeal's count, threshold and status (one query)."""
     return get_object_or_404(
-        Appeal.objects.only("signature_count", "signature_threshold", "status"),
+        Appeal.objects.only("signature_count", "signature_threshold", "status", "sent_by_author"),
         pk=public_problems().filter(pk=problem_id).values("current_appeal_id")[:1],
     )
 

@@ -40,6 +40,11 @@ urlpatterns = [
         views.appeal_document_for_addressee,
         name="appeal_full_pdf",
     ),
+    path(
+        "documents/appeal/<int:appeal_id>/supplementary/<int:number>.pdf",
+        views.supplementary_list_document,
+        name="supplementary_pdf",
+    ),
     path("documents/answer/<int:answer_id>.pdf", views.answer_document, name="answer_pdf"),
     path("documents/take-up/<int:take_up_id>.pdf", views.take_up_document, name="take_up_pdf"),
 ]

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import (
@@ -21,6 +22,7 @@ from veche.appeals.models import (
     Rating,
     Revision,
     Signature,
+    SupplementaryList,
 )
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.cabinet.deadlines import due_soon_q, overdue_q
@@ -174,7 +176,28 @@ def inbox(organization: Organization, section: Section, today: datetime.date) ->
     queryset = received_appeals(organization)
     if section.condition is not None:
         queryset = queryset.filter(section.condition(today))
-    return queryset.select_related("problem__territory").order_by(*section.ordering)
+    return (
+        queryset.select_related("problem__territory")
+        .annotate(since_dispatch=signatures_since_dispatch())
+        .order_by(*section.ordering)
+    )
+
+
+def signatures_since_dispatch():
+    """How many of an appeal's signatures were given after it was sent (the support it kept
+    gathering), as a subquery for its row."""
+    return Coalesce(
+        Subquery(
+            Signature.objects.filter(
+                appeal=OuterRef("pk"), after_dispatch=True, withdrawn_at__isnull=True
+            )
+            .order_by()
+            .values("appeal")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
 
 
 def section_counts(organization: Organization, today: datetime.date) -> dict[str, int]:
@@ -214,6 +237,8 @@ class AppealFile:
     rating_average: float | None
     rating_count: int
     previous: list[Appeal]
+    supplementary_lists: list[SupplementaryList]
+    since_dispatch: int
 
 
 def appeal_file(appeal: Appeal) -> AppealFile:
@@ -221,9 +246,13 @@ def appeal_file(appeal: Appeal) -> AppealFile:
     revision = appeal.revisions.order_by("-number").first()
     signatures = list(
         appeal.signatures.filter(withdrawn_at__isnull=True)
-        .select_related("revision")
+        .select_related("revision", "supplementary_list")
         .order_by("created_at", "id")
     )
+    since_dispatch = sum(1 for signature in signatures if signature.after_dispatch)
+    # The addressee has the co-applicants it received: with the appeal and in the lists sent.
+    signatures = [s for s in signatures if not s.after_dispatch or s.supplementary_list_id]
+    supplementary_lists = list(appeal.supplementary_lists.filter(organization=appeal.organization))
     author_signature = next((s for s in signatures if s.user_id == appeal.problem.author_id), None)
     answers = list(
         appeal.answers.select_related("official", "organization").prefetch_related("attachments")
@@ -240,12 +269,15 @@ def appeal_file(appeal: Appeal) -> AppealFile:
         signatures=signatures,
         author_signature=author_signature,
         history=sorted(
-            _history(appeal, answers, messages, control_periods) + _taken_up(take_ups),
+            _history(appeal, answers, messages, control_periods, supplementary_lists)
+            + _taken_up(take_ups),
             key=lambda entry: entry.at,
         ),
         rating_average=ratings["average"],
         rating_count=ratings["count"],
         previous=_previous_appeals(appeal),
+        supplementary_lists=supplementary_lists,
+        since_dispatch=since_dispatch,
     )
 
 
@@ -280,6 +312,7 @@ def _history(
     answers: list[Answer],
     messages: list[Message],
     control_periods: list[ControlPeriod],
+    supplementary_lists: list[SupplementaryList],
 ) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     if appeal.sent_at:
@@ -367,6 +400,25 @@ def _history(
                     actor=period.lifted_by.private_name if period.lifted_by else "",
                 )
             )
+    for supplementary in supplementary_lists:
+        entries.append(
+            HistoryEntry(
+                supplementary.created_at,
+                "supplementary",
+                ngettext(
+                    "Supplementary list No. %(number)s: %(count)s signature (No. %(first)s)",
+                    "Supplementary list No. %(number)s: %(count)s signatures "
+                    "(Nos. %(first)s–%(last)s)",
+                    supplementary.count,
+                )
+                % {
+                    "number": supplementary.number,
+                    "count": supplementary.count,
+                    "first": supplementary.first_number,
+                    "last": supplementary.last_number,
+                },
+            )
+        )
     entries.sort(key=lambda entry: entry.at)
     return entries
 

@@ -26,7 +26,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -130,10 +131,10 @@ def _table() -> dict[str, list[tuple[str, int, int, int, int]]]:
 def _increment(keys: list[tuple[str, int]]) -> list[int]:
     """Add one to each (key, seconds) counter and return the new values: one pipelined round
     trip on Redis, an add and an increment per counter on other caches."""
-    full = [(cache.make_and_validate_key(key), seconds) for key, seconds in keys]
-    client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client is not None and type(cache).__name__ == "RedisCache":
-        pipe = client(full[0][0], write=True).pipeline(transaction=False)
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: its type says nothing
+    if isinstance(backend, RedisCache):
+        full = [(backend.make_and_validate_key(key), seconds) for key, seconds in keys]
+        pipe = backend._cache.get_client(full[0][0], write=True).pipeline(transaction=False)
         for key, seconds in full:
             pipe.set(key, 0, ex=seconds + 1, nx=True)
             pipe.incr(key)

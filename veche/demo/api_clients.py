@@ -1,14 +1,16 @@
 """The demo administration's API client: its document management system, issued by the head,
 with credentials fixed like the demo's password so the README's curl examples work; and one
 appeal just sent to the administration, waiting for that system to register it; and the
-administration's webhook endpoint on this machine, with a fixed secret, that hears of its appeals."""
+administration's webhook endpoint on this machine, with a fixed secret, that hears of its appeals;
+and the demo resident's Open311 key for an app, fixed too, so that an Open311 client can file."""
 
 import base64
 from decimal import Decimal
 
 from veche.accounts.models import User
 from veche.api import services, webhooks
-from veche.api.models import ApiClient, Scope, WebhookEvent, WebhookSubscription
+from veche.api.models import ApiClient, Open311Key, Scope, WebhookEvent, WebhookSubscription
+from veche.api.open311 import services as open311
 from veche.appeals import services as appeals
 from veche.appeals.models import Category, Problem
 
@@ -19,6 +21,8 @@ OFFICE = "kazan-admin-vakhitovsky-privolzhsky"
 # A receiver on this machine (development's VECHE_WEBHOOK_ALLOW_NETWORKS admits 127.0.0.1).
 DEMO_WEBHOOK_URL = "http://127.0.0.1:8765/veche-webhooks"
 DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"veche-demo-webhook-secret-2026!!").decode()
+DEMO_OPEN311_KEY = "o311_veche-demo-resident-app-2026"  # a demo credential, as DEMO_PASSWORD
+DEMO_OPEN311_APP = "Городской ремонт (демо)"
 NEW_APPEAL_TITLE = "Нет пандуса у входа в поликлинику на улице Татарстан"
 NEW_APPEAL_TEXT = (
     "Просим оборудовать пандус у входа в поликлинику на улице Татарстан, 14: маломобильные "
@@ -34,6 +38,8 @@ def load_api_client(territories, organizations) -> ApiClient:
         _subscribe(organizations[OFFICE])
     if not Problem.objects.filter(title=NEW_APPEAL_TITLE).exists():
         _new_appeal(territories["kazan-vakhitovsky"], organizations[OFFICE])
+    if not Open311Key.objects.filter(key_hash=open311.hash_key(DEMO_OPEN311_KEY)).exists():
+        _open311_key()
     return client
 
 
@@ -49,6 +55,16 @@ def _issue(office) -> ApiClient:
     application.client_secret = DEMO_CLIENT_SECRET  # hashed as it is saved
     application.save()
     return client
+
+
+def _open311_key() -> None:
+    """The demo resident gave an app a key (issued through the service, so it is audited)."""
+    key, _raw = open311.issue_key(
+        user=User.objects.get(email="resident@demo.veche.example"), name=DEMO_OPEN311_APP
+    )
+    Open311Key.objects.filter(pk=key.pk).update(
+        key_hash=open311.hash_key(DEMO_OPEN311_KEY), prefix=DEMO_OPEN311_KEY[:11]
+    )
 
 
 def _subscribe(office) -> None:

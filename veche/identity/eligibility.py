@@ -9,14 +9,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from veche.core.stamped import move_on, stamped
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim
+from veche.territories.models import Territory
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,30 @@ def rule_for(action: str, target=None) -> EligibilityRule | None:
     )
 
 
+# Every signature asks for its appeal's requirement, which changes only when an operator edits a
+# rule or a territory (rules name territories by path and title): so it is kept in the shared
+# cache, and such a change applies to the next request.
+RULES_VERSION_KEY = "eligibility:rules-version"
+
+
+def requirement_for(action: str, target=None) -> Requirement:
+    """`requirement_of(rule_for(action, target))`, from the shared cache when no rule changed."""
+    key = f"eligibility:requirement:{action}"
+    if target is not None:
+        key += f":{target._meta.label_lower}:{target.pk}"
+    return stamped(key, RULES_VERSION_KEY, lambda: requirement_of(rule_for(action, target)))
+
+
+def _rules_changed(**kwargs) -> None:
+    move_on(RULES_VERSION_KEY)
+
+
+for _model in (EligibilityRule, Territory):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_rules_changed, sender=_model, weak=False)
+m2m_changed.connect(_rules_changed, sender=EligibilityRule.territories.through, weak=False)
+
+
 def requirement_of(rule: EligibilityRule | None) -> Requirement:
     if rule is None:
         return Requirement()
@@ -253,10 +280,10 @@ def check_eligibility(
     requirement: Requirement | None = None,
 ) -> Decision:
     """May `user` do `action` on `target` at `moment` (default: now)? With the reasons if not.
-    A page that also shows the requirement passes the one it read (`requirement_of(rule_for(…))`
-    of the same action and target) rather than have it read twice."""
+    A page that also shows the requirement passes the one it read (`requirement_for` the same
+    action and target) rather than have it read twice."""
     moment = moment or timezone.now()
-    requirement = requirement or requirement_of(rule_for(action, target))
+    requirement = requirement or requirement_for(action, target)
     decision = decide(requirement, person_facts(user, moment), timezone.localdate(moment))
     refusals = restrictions_of(user, moment) if decision.facts.signed_in else ()
     if not refusals:

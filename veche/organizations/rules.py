@@ -2,7 +2,9 @@
 and who reviews the applications of organizations for a cabinet.
 
 A person's memberships are read once per user object, which for a request is `request.user`:
-the middleware, the header and the page then ask any number of role questions for one query.
+the middleware, the header and the page then ask any number of role questions for one query,
+and that one is answered from the shared cache while the person's memberships stay as they were
+(every saved or deleted `Membership` moves the person's stamp on, `veche.core.stamped`).
 Code that changes a person's roles and asks again on the same object calls `forget_roles`
 (saving or deleting a `Membership` does it for the user object it holds).
 """
@@ -11,7 +13,9 @@ import contextlib
 from collections.abc import Iterable
 
 import rules
+from django.db.models.signals import post_delete, post_save
 
+from veche.core.stamped import move_on, stamped
 from veche.organizations.models import Membership, Organization
 
 _CACHE = "_veche_roles"
@@ -23,14 +27,30 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
         return {}
     held = getattr(user, _CACHE, None)
     if held is None:
-        found: dict[int, set[str]] = {}
-        for organization_id, role in Membership.objects.filter(user=user).values_list(
-            "organization_id", "role"
-        ):
-            found.setdefault(organization_id, set()).add(role)
-        held = {organization_id: frozenset(roles) for organization_id, roles in found.items()}
+        held = stamped(f"roles:{user.pk}", _version_key(user.pk), lambda: _read_roles(user))
         setattr(user, _CACHE, held)
     return held
+
+
+def _read_roles(user) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for organization_id, role in Membership.objects.filter(user=user).values_list(
+        "organization_id", "role"
+    ):
+        found.setdefault(organization_id, set()).add(role)
+    return {organization_id: frozenset(roles) for organization_id, roles in found.items()}
+
+
+def _version_key(user_id: int) -> str:
+    return f"roles-version:{user_id}"
+
+
+def _memberships_changed(instance: Membership, **kwargs) -> None:
+    move_on(_version_key(instance.user_id))
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_memberships_changed, sender=Membership, weak=False)
 
 
 def forget_roles(user) -> None:

@@ -8,14 +8,19 @@ from veche.reporting.queries import DashboardScope, Filters, years_of
 from veche.territories.queries import picker_territories
 
 
-class DashboardFilterForm(forms.Form):
-    territory = forms.ModelChoiceField(
+def territory_field() -> forms.ModelChoiceField:
+    """A territory by its code, standing for itself and everything inside it."""
+    return forms.ModelChoiceField(
         label=_("Territory"),
         queryset=picker_territories(),
         to_field_name="code",
         required=False,
         empty_label=_("All territories"),
     )
+
+
+class DashboardFilterForm(forms.Form):
+    territory = territory_field()
     organizer = forms.ModelChoiceField(
         label=_("Organizer"),
         queryset=None,
@@ -50,3 +55,27 @@ class DashboardFilterForm(forms.Form):
     def filters(self) -> Filters:
         """The chosen filters; call only once the form is valid."""
         return Filters(**self.cleaned_data)
+
+
+class StatisticsFilterForm(forms.Form):
+    """The public statistics page's filters: a territory (with everything inside it) and a
+    period of days. Empty fields take the defaults: the first city, the last twelve months."""
+
+    MAX_DAYS = 5 * 366  # a monthly chart of sixty columns is as long as it stays readable
+
+    territory = territory_field()
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The period must start before it ends."))
+        if start and end and (end - start).days > self.MAX_DAYS:
+            raise forms.ValidationError(_("Choose a period of five years at most."))
+        return data

@@ -1,4 +1,5 @@
-"""E-control pages: the dashboard of discussions and its CSV and XLSX exports of the same rows."""
+"""E-control pages: the dashboard of discussions and its CSV and XLSX exports of the same rows;
+and the public statistics page."""
 
 import rules
 from django.contrib.auth.decorators import login_required
@@ -8,8 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.reporting import exports, queries
-from veche.reporting.forms import DashboardFilterForm
+from veche.reporting import exports, queries, statistics
+from veche.reporting.figures import figures
+from veche.reporting.forms import DashboardFilterForm, StatisticsFilterForm
+from veche.territories.geo import map_extent
 
 PAGE_SIZE = 50
 FORMATS = {
@@ -71,3 +74,34 @@ def export(request, fmt: str):
     filename = f"discussions-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def statistics_page(request):
+    """The public statistics: anyone may open it; the filters are a plain GET form. A visitor who
+    has not chosen a territory sees the first city, as the rating of organizations shows it."""
+    data = request.GET.copy()
+    if "territory" not in data:
+        city = statistics.default_territory()
+        data["territory"] = city.code if city else ""
+    start, end = statistics.default_period()
+    data.setdefault("start", start.isoformat())  # the form shows the period it counts
+    data.setdefault("end", end.isoformat())
+    form = StatisticsFilterForm(data)
+    valid = form.is_valid()
+    territory = None
+    if valid:
+        territory = form.cleaned_data["territory"]
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    selection = statistics.Selection(territory=territory, start=start, end=end)
+    return render(
+        request,
+        "reporting/statistics.html",
+        {
+            "form": form,
+            "selection": selection,
+            "figures": figures(selection),
+            "map_extent": map_extent(territory).as_list(),
+        },
+        status=200 if valid else 400,
+    )

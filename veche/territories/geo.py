@@ -157,3 +157,14 @@ def check_point(territory: Territory, latitude: Number | None, longitude: Number
             "or choose the territory where the point lies."
         ) % {"area": area.title, "territory": territory.title}
     raise ValidationError(message)
+
+
+def territory_at(latitude: Number, longitude: Number, *, kinds) -> Territory | None:
+    """The deepest territory of one of `kinds` whose drawn boundary holds the point; None when
+    no drawn boundary does (an Open311 request that gives a point but no jurisdiction)."""
+    for place in Territory.objects.filter(boundary__isnull=False, kind__in=kinds).order_by(
+        "-depth", "path"
+    ):
+        if boundary_contains(place.boundary, latitude, longitude):
+            return place
+    return None

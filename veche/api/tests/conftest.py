@@ -59,3 +59,65 @@ def token_for(http, client, secret, scope: str | None = None) -> str:
 
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+# --- Open311: a resident of the district who gave an app a key ------------------------------
+
+# GeoReport v2's own example, adapted: a point in the demo's Kazan, and a description long
+# enough to be the appeal's text (50 characters or more).
+SINKHOLE = (
+    "A large sinkhole is destroying the street\n"
+    "It has grown for a week and cars drive around it into the oncoming lane."
+)
+
+
+@pytest.fixture
+def roads():
+    from tests.factories import make_category
+
+    return make_category("roads")
+
+
+@pytest.fixture
+def resident(district):
+    from tests.factories import make_resident
+
+    return make_resident(district)
+
+
+@pytest.fixture
+def api_key(resident):
+    """The raw key a resident gave an app."""
+    from veche.api.open311.services import issue_key
+
+    return issue_key(user=resident, name="City Fix")[1]
+
+
+def filing(api_key, **fields) -> dict:
+    """The parameters of GeoReport v2's POST example, adapted to the test's city."""
+    return {
+        "api_key": api_key,
+        "jurisdiction_id": "vakhitovsky",
+        "service_code": "roads",
+        "lat": "55.7963",
+        "long": "49.1088",
+        "address_string": "1234 5th street",
+        "email": "smit333@sfgov.edu",
+        "device_id": "tt222111",
+        "account_id": "123456",
+        "first_name": "john",
+        "last_name": "smith",
+        "phone": "111111111",
+        "description": SINKHOLE,
+        "media_url": "http://api.city.gov",
+        **fields,
+    }
+
+
+def xml(response):
+    """Our own XML answer, parsed (it is the server under test that wrote it)."""
+    from xml.etree import ElementTree
+
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.content.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    return ElementTree.fromstring(response.content)  # noqa: S314

@@ -39,7 +39,13 @@ def _pages(client, url: str) -> list[dict]:
 def _walk(client) -> str:
     """Everything the public API shows of the demo, as one text."""
     bodies = []
-    for url in ("/api/v1/territories/", "/api/v1/categories/", "/api/v1/organizations/"):
+    for url in (
+        "/api/v1/territories/",
+        "/api/v1/categories/",
+        "/api/v1/organizations/",
+        "/api/v1/problems.geojson",
+        "/api/v1/problems.geojson?zoom=11",
+    ):
         bodies += _pages(client, url)
     for organization in Organization.objects.all():
         bodies += _pages(client, f"/api/v1/organizations/{organization.slug}/")

@@ -25,6 +25,7 @@ from .organization_side import (
 )
 from .publishing import publish_problem
 from .signing import SIGNABLE, confirm_signature, sign_appeal, withdraw_signature
+from .supplementary import hand_out_supplementary_list, send_lists_with_reminders
 from .taking_up import clean_letter_text, draft_take_up, take_up_problem
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "forward_appeal",
     "full_copy",
     "hand_out_full_copy",
+    "hand_out_supplementary_list",
     "message_signatories",
     "propose_edit",
     "publish_problem",
@@ -57,6 +59,7 @@ __all__ = [
     "register_appeal",
     "revise_appeal",
     "send_appeal_now",
+    "send_lists_with_reminders",
     "send_message",
     "set_following",
     "set_under_control",

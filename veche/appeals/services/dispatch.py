@@ -3,6 +3,7 @@
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from veche.appeals.delivery import queue_dispatch
 from veche.appeals.models import (
     Appeal,
     Dispatch,
+    Signature,
 )
 from veche.core.audit import record_event
 
@@ -21,10 +23,13 @@ def _dispatch(appeal: Appeal, *, actor, event: str = "sent", **notice) -> Dispat
     """Mark the appeal sent and queue its delivery, once. The caller holds the appeal's lock.
     The people concerned hear of it as `event` (a forwarding tells them more than "sent")."""
     updated = Appeal.objects.filter(pk=appeal.pk, status=Status.COLLECTING).update(
-        status=Status.SENT, sent_at=timezone.now()
+        status=Status.SENT, sent_at=timezone.now(), support_sent=F("signature_count")
     )
     if not updated:
         return None
+    # Every signature goes in this addressee's copy: after a forwarding, also those given after
+    # the first dispatch (the lists the earlier addressee received stay with their signatures).
+    Signature.objects.filter(appeal_id=appeal.pk, after_dispatch=True).update(after_dispatch=False)
     appeal.refresh_from_db()
     dispatch = Dispatch.objects.create(
         appeal=appeal,

@@ -2,15 +2,17 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veche.appeals.models import (
+    SUPPLEMENTED_STATUSES,
     Appeal,
     Follow,
     Problem,
     Signature,
+    SupplementaryList,
 )
 from veche.appeals.participants import number_of
 from veche.core import ratelimits
@@ -22,6 +24,7 @@ from veche.moderation.models import ground_label
 
 from ._common import Status, _lock, _refuse_unless, _require_status
 from .dispatch import _dispatch
+from .supplementary import list_is_due, make_supplementary_list
 
 
 def _snapshot(user) -> dict:
@@ -40,8 +43,10 @@ def _snapshot(user) -> dict:
     }
 
 
-# Statuses in which an appeal takes signatures.
-SIGNABLE = (Status.COLLECTING,)
+# Statuses in which an appeal takes signatures: collecting, and, once sent, until the final
+# answer (those signatures reach the addressee in supplementary lists). An appeal the author
+# took to the addressee himself takes none after he sent it (`Appeal.takes_signatures`).
+SIGNABLE = (Status.COLLECTING, *SUPPLEMENTED_STATUSES)
 
 
 def _add_signature(user, appeal: Appeal, decision) -> Signature:
@@ -84,22 +89,53 @@ def _count_signature(appeal: Appeal, signature: Signature) -> None:
         cursor.execute(
             f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
             f"WHERE id = %s AND status IN ({statuses}) "
+            # Once sent by the author himself, the appeal is out of Veche's hands.
+            "AND (status = %s OR NOT sent_by_author) "
             # A problem a moderator hid takes no new signatures (`refuse_if_hidden`).
             f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
             f"AND {problems}.hidden_at IS NOT NULL) "
-            "RETURNING signature_count, signature_threshold, status",
-            [appeal.pk, *SIGNABLE],
+            "RETURNING signature_count, signature_threshold, status, support_sent",
+            [appeal.pk, *SIGNABLE, Status.COLLECTING],
         )
         row = cursor.fetchone()
     if row is None:
         fresh = Appeal.objects.select_related("problem").get(pk=appeal.pk)
         refuse_if_hidden(fresh.problem)
-        _require_status(fresh, *SIGNABLE)
+        refuse_unless_signable(fresh)
         raise ValidationError(_("This appeal does not take signatures now."))
-    appeal.signature_count, appeal.signature_threshold, appeal.status = row
+    appeal.signature_count, appeal.signature_threshold, appeal.status, appeal.support_sent = row
     signature.appeal = appeal
-    if appeal.status == Status.COLLECTING and appeal.signature_count >= appeal.signature_threshold:
-        _dispatch(appeal, actor=None)
+    if appeal.status == Status.COLLECTING:
+        if appeal.signature_count >= appeal.signature_threshold:
+            _dispatch(appeal, actor=None)
+        return
+    # Given after the dispatch: it goes to the addressee in a supplementary list, made by the
+    # signing that grows the support past its due (under the lock, so exactly once).
+    Signature.objects.filter(pk=signature.pk).update(after_dispatch=True)
+    signature.after_dispatch = True
+    if list_is_due(appeal):
+        signature.supplementary_list = make_supplementary_list(
+            appeal, reason=SupplementaryList.Reason.GROWTH
+        )
+
+
+def refuse_unless_signable(appeal: Appeal) -> None:
+    """Say why an appeal takes no signatures, if it does not (a hidden problem aside:
+    `refuse_if_hidden`)."""
+    if appeal.takes_signatures:
+        return
+    if appeal.sent_by_author and appeal.status in SUPPLEMENTED_STATUSES:
+        raise ValidationError(
+            _("The author took the appeal to the addressee himself: it takes no more signatures.")
+        )
+    if appeal.status in (Status.ANSWERED, Status.CLOSED, Status.ESCALATED):
+        raise ValidationError(
+            _(
+                "Signing has ended: the addressee gave its final answer, or the appeal is closed. "
+                "A signature now would reach nobody."
+            )
+        )
+    _require_status(appeal, *SIGNABLE)
 
 
 def refuse_if_hidden(problem: Problem) -> None:
@@ -121,7 +157,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
 
     Nothing is locked while eligibility and the co-applicant's data are gathered; the short
     transaction that follows inserts the signature and counts it (`_add_signature`)."""
-    _require_status(appeal, *SIGNABLE)
+    refuse_unless_signable(appeal)
     ratelimits.spend("sign", user)
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
@@ -134,8 +170,18 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
 
 @transaction.atomic
 def withdraw_signature(*, user, appeal: Appeal) -> None:
+    """Until the dispatch, a signature is withdrawn; after it, only one given since and not yet
+    sent in a supplementary list (what the addressee received stays received)."""
     appeal = _lock(appeal)
-    _require_status(appeal, Status.COLLECTING)
+    if appeal.status != Status.COLLECTING:
+        _require_status(appeal, *SUPPLEMENTED_STATUSES)
+        sent = Signature.objects.filter(appeal=appeal, user=user, withdrawn_at__isnull=True).filter(
+            Q(after_dispatch=False) | Q(supplementary_list__isnull=False)
+        )
+        if sent.exists():
+            raise ValidationError(
+                _("Your signature has already reached the addressee: it cannot be withdrawn.")
+            )
     if _withdraw(user, appeal) is None:
         raise ValidationError(_("You have not signed this appeal."))
 

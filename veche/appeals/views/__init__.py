@@ -9,6 +9,7 @@ from .files import (
     appeal_document,
     appeal_document_for_addressee,
     problem_photo,
+    supplementary_list_document,
 )
 from .problem_page import problem_detail, signatories, signature_count
 from .problems import problem_list, problem_new
@@ -39,6 +40,7 @@ __all__ = [
     "sign",
     "signatories",
     "signature_count",
+    "supplementary_list_document",
     "take_up",
     "take_up_document",
     "withdraw",

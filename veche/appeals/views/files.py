@@ -67,6 +67,20 @@ def appeal_document_for_addressee(request, appeal_id: int):
 
 
 @require_GET
+@login_required
+def supplementary_list_document(request, appeal_id: int, number: int):
+    """A supplementary list, with the later co-applicants' names and addresses: to the
+    addressee's officials it was sent to; each handing out is recorded."""
+    supplementary = queries.supplementary_list(appeal_id, number)
+    services.hand_out_supplementary_list(user=request.user, supplementary=supplementary)
+    return _pdf(
+        documents.supplementary_list_pdf(supplementary),
+        f"appeal-{appeal_id}-supplement-{number}.pdf",
+        private=True,
+    )
+
+
+@require_GET
 def answer_document(request, answer_id: int):
     answer = queries.public_answer(answer_id)
     return _pdf(documents.answer_pdf(answer), f"answer-{answer.pk}.pdf")

@@ -23,7 +23,7 @@ from veche.appeals.models import Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
 from veche.appeals.rules import take_up_organizations
 from veche.core.forms import parse_id
-from veche.identity.eligibility import check_eligibility, describe, requirement_of, rule_for
+from veche.identity.eligibility import check_eligibility, describe, requirement_for
 from veche.identity.models import EligibilityRule
 
 # A stand-in for the CSRF token in a page kept in the shared cache: each visitor gets their own.
@@ -125,7 +125,7 @@ def _sign_box_context(request, problem, appeal, *, current=None, revisions=None,
             .first()
         )
     revisions = revisions if revisions is not None else queries.revisions(appeal)
-    requirement = requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))
+    requirement = requirement_for(EligibilityRule.Action.SIGN, appeal)
     return {
         "problem": problem,
         "appeal": appeal,

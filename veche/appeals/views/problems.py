@@ -16,7 +16,7 @@ from veche.appeals.models import Category
 from veche.appeals.routing import route
 from veche.appeals.search import similar_problems
 from veche.core.paging import page_number
-from veche.identity.eligibility import describe, requirement_of, rule_for
+from veche.identity.eligibility import describe, requirement_for
 from veche.identity.models import EligibilityRule
 from veche.territories.geo import extents_by_territory, site_extent
 
@@ -58,17 +58,9 @@ def problem_new(request):
             try:
                 problem = services.publish_problem(
                     author=request.user,
-                    title=data["title"],
-                    description=data["description"],
-                    category=data["category"],
-                    territory=data["territory"],
                     organization=addressee,
-                    appeal_text=data["appeal_text"],
-                    address=data["address"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    photos=data["photos"],
                     language=(get_language() or "ru")[:2],
+                    **form.problem_fields(),
                 )
             except ValidationError as error:
                 form.add_error("appeal_text", error)
@@ -84,7 +76,7 @@ def problem_new(request):
             # Show the proposed addressee selected, so the author sees and may change it.
             form.data = form.data.copy()
             form.data["organization"] = str(routed.pk)
-    requirement = describe(requirement_of(rule_for(EligibilityRule.Action.PUBLISH)))
+    requirement = describe(requirement_for(EligibilityRule.Action.PUBLISH))
     return render(
         request,
         "appeals/problem_new.html",

@@ -256,12 +256,28 @@ REDIS = {
 
 
 @override_settings(CACHES=REDIS)
-def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit():
+def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(monkeypatch):
+    import redis
+
     cache.clear()
     try:
         only("sign", "network", burst=3, sustained=4)
+        limit("sign", "account", burst=10, sustained=10)
         person = make_user()
+        ratelimits.spend("sign", person)  # outside a request: not counted, no round trip
+        sent = []
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def counted(connection, command, check_health=True):
+            sent.append(command)
+            return send(connection, command, check_health)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
         assert attempts("sign", person, "198.51.100.1", 5) == 3
+        # Per attempt: the table from the cache, then one pipeline for the four windows; and
+        # once, the table stored after the first attempt read it from the database.
+        assert len(sent) == 2 * 5 + 1
+        monkeypatch.undo()
         keys = cache._cache.get_client().keys("veche-fraud-tests:*rl:sign:network:*")
         assert len(keys) == 2  # the burst window and the sustained one
         assert all(cache._cache.get_client().ttl(key) > 0 for key in keys)

@@ -61,6 +61,11 @@
     var pane = map.createPane("boundaries");
     pane.style.zIndex = 250; // above the background, below markers and popups
     pane.style.pointerEvents = "none"; // clicks go to the map, as on tiles
+    // Names in a pane of their own above the outlines: in the outlines' pane the SVG drawn after
+    // them would cover them.
+    var labels = map.createPane("boundaryLabels");
+    labels.style.zIndex = 260;
+    labels.style.pointerEvents = "none";
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         return response.ok ? response.json() : null;
@@ -96,7 +101,7 @@
                 permanent: true,
                 direction: "center",
                 className: "boundary-label",
-                pane: "boundaries",
+                pane: "boundaryLabels",
               });
             }
           },
@@ -312,6 +317,10 @@
       show(true);
     }
   }
+
+  // For maps drawn by other scripts (the statistics page's city map): the same base layer and
+  // marker images.
+  window.vecheMap = { newMap: newMap, markerIcon: markerIcon, toBounds: toBounds };
 
   var kinds = { picker: picker, point: point, problems: problems };
   Array.prototype.forEach.call(document.querySelectorAll("[data-map]"), function (element) {

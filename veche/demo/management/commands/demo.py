@@ -8,6 +8,7 @@ from veche.demo import loader
 from veche.demo.api_clients import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
+    DEMO_OPEN311_KEY,
     DEMO_WEBHOOK_SECRET,
     DEMO_WEBHOOK_URL,
 )
@@ -47,4 +48,13 @@ class Command(BaseCommand):
             "then register the appeal above through the API (or in the cabinet) and run the "
             "worker (`python -m veche db_worker`): the signed request arrives and is verified; "
             f"its delivery is in {site}/cabinet/webhooks/ (head@demo.veche.example)."
+        )
+        self.stdout.write(
+            f"Open311 GeoReport v2 is at {site}/open311/v2/ (discovery.xml, services.json, "
+            "requests.json). The demo resident (resident@demo.veche.example) gave an app the key "
+            f"{DEMO_OPEN311_KEY}; an Open311 client files a problem in the resident's name:\n"
+            f"  curl -s -d api_key={DEMO_OPEN311_KEY} -d jurisdiction_id=kazan-vakhitovsky "
+            "-d service_code=roads -d lat=55.7887 -d long=49.1221 --data-urlencode "
+            "'description=Яма на переходе у дома 5 по улице Баумана. Машины объезжают её по "
+            f"встречной полосе, пешеходы обходят по проезжей части.' {site}/open311/v2/requests.json"
         )

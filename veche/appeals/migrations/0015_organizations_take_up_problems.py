@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0013_problem_hidden'),
+        ('appeals', '0014_supplementary_lists'),
         ('documents', '0002_kind_from_registry'),
         ('organizations', '0002_cabinet_applications_and_invitations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,11 @@
+"""Filters of the statistics page's tables."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def cell(value, minimum: int) -> str:
+    """A participation count as shown: "<5" for a small group, "*" for one hidden beside it."""
+    return value.text(minimum)
