@@ -21,6 +21,8 @@ def _media_in_tmp(settings, tmp_path):
     # Uploaded files go to the test's own folder: none is left in var/, none is seen by another
     # test. A test that wants the folder reads settings.MEDIA_ROOT (it is not created here).
     settings.MEDIA_ROOT = tmp_path / "media"
+    # And so do the open-data dumps (the demo writes its first one).
+    settings.VECHE_OPEN_DATA_DIR = tmp_path / "open-data"
 
 
 @pytest.fixture(autouse=True)

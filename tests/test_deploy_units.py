@@ -27,6 +27,7 @@ BACKGROUND = {
     "discussion_tick",
     "fraud_watch",
     "notify_daily",
+    "open_data_dump",
 }
 
 

@@ -294,6 +294,8 @@ MATRIX = {
     "organizations.review_applications": (None, {"superuser"}),
     "organizations.review_application": ("cabinet_application", {"superuser"}),
     "organizations.view_application": ("cabinet_application", {"resident", "superuser"}),
+    # The sites that may embed the widgets: staff granted the model permission (superusers hold it).
+    "embeds.manage_origins": (None, {"superuser"}),
 }
 
 

@@ -239,6 +239,8 @@ INSTALLED_APPS = [
     "veche.discussions",
     "veche.reporting",
     "veche.api",
+    "veche.embeds",
+    "veche.opendata",
     "veche.demo",
     "veche.core.admin_site.AdminConfig",  # Django's admin, refusing forged ids
     "django.contrib.auth",
@@ -701,6 +703,18 @@ VECHE_SIGN_MIN_LEVEL = env_choice(
 )
 # Weight of the city-wide mean in an organization's Bayesian rating (in "virtual ratings").
 VECHE_RATING_PRIOR_WEIGHT = env_int("VECHE_RATING_PRIOR_WEIGHT", 5, minimum=1)
+
+# --- Open data ------------------------------------------------------------------------------
+# The daily dumps (`veche open_data_dump`): where they are written (one folder a day, never
+# changed once written), how many days are kept, and the licence the open-data page names.
+VECHE_OPEN_DATA_DIR = Path(env_str("VECHE_OPEN_DATA_DIR", str(VAR_DIR / "open-data")))
+VECHE_OPEN_DATA_KEEP_DAYS = env_int("VECHE_OPEN_DATA_KEEP_DAYS", 30, minimum=1)
+VECHE_OPEN_DATA_LICENCE_NAME = env_str("VECHE_OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+VECHE_OPEN_DATA_LICENCE_URL = env_str(
+    "VECHE_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Entries in each Atom feed (newest first).
+VECHE_FEED_ITEMS = env_int("VECHE_FEED_ITEMS", 50, minimum=1)
 
 # Moderation (README, "Moderation"). An author may contest a decision against them this many days
 # after it was taken; a block for a period lasts at most this many days (longer: for good).

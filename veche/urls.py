@@ -25,10 +25,13 @@ urlpatterns = [
     path("discussions/", include("veche.discussions.urls")),
     path("reporting/", include("veche.reporting.urls")),
     path("statistics/", include("veche.reporting.urls_public")),
+    # The widgets other sites frame, their oEmbed, and the operator's page of those sites.
+    path("", include("veche.embeds.urls")),
     path("cabinet/api-clients/", include("veche.api.urls_clients")),
     path("cabinet/webhooks/", include("veche.api.urls_webhooks")),
     path("cabinet/", include("veche.cabinet.urls")),
     path("api/v1/", include("veche.api.urls")),
+    path("", include("veche.opendata.urls")),  # feeds/… and open-data/
     path("open311/v2/", include("veche.api.open311.urls")),
     path("documents/", include("veche.documents.urls")),
     path("notifications/", include("veche.notifications.urls")),

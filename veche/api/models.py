@@ -103,6 +103,11 @@ class WebhookEvent(models.TextChoices):
     APPEAL_REGISTERED = "appeal.registered", _("an appeal was registered")
     APPEAL_ANSWERED = "appeal.answered", _("an appeal got its final answer")
     APPEAL_ESCALATED = "appeal.escalated", _("an appeal was escalated")
+    APPEAL_FORWARDED = "appeal.forwarded", _("an appeal was forwarded to another organization")
+    SUBMISSION_REGISTERED = (
+        "submission.registered",
+        _("a submission to a discussion was registered"),
+    )
     DISCUSSION_STAGE_CHANGED = (
         "discussion.stage_changed",
         _("a discussion was announced, rescheduled or cancelled"),

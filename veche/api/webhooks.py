@@ -38,6 +38,7 @@ from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.models import OutboxMessage
 from veche.core.net_guard import OutboundURLRefused, check_outbound_url, is_allowed_by_operator
+from veche.discussions.models import Submission
 from veche.organizations.models import Organization
 
 KIND = "api.webhook"
@@ -49,6 +50,8 @@ EVENTS = {
     ("appeals.appeal", "registered"): WebhookEvent.APPEAL_REGISTERED,
     ("appeals.appeal", "answer_final"): WebhookEvent.APPEAL_ANSWERED,
     ("appeals.appeal", "escalated"): WebhookEvent.APPEAL_ESCALATED,
+    ("appeals.appeal", "answer_forwarding"): WebhookEvent.APPEAL_FORWARDED,
+    ("discussions.discussion", "submission_registered"): WebhookEvent.SUBMISSION_REGISTERED,
     ("discussions.discussion", "announced"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
     ("discussions.discussion", "schedule_changed"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
     ("discussions.discussion", "cancelled"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
@@ -119,11 +122,22 @@ def _owner(label: str, subject) -> int | None:
     return None
 
 
-def _public_facts(label: str, subject, event: str) -> dict:
+def _organizations_told(label: str, subject, context: dict) -> list[int]:
+    """The organizations whose endpoints hear of the event: the appeal's addressee of the
+    moment (and, for a forwarding, the one it left too), a discussion's organizer."""
+    if label != "appeals.appeal":
+        return [_owner(label, subject)]
+    told = [context.get("organization") or _owner(label, subject)]
+    if context.get("forwarded_from"):
+        told.append(context["forwarded_from"])
+    return told
+
+
+def _public_facts(label: str, subject, event: str, context: dict) -> dict:
     """What the subject's public page shows: nothing about a person."""
     url = settings.SITE_URL + subject.get_absolute_url()
     if label == "appeals.appeal":
-        return {
+        facts = {
             "appeal": {
                 "id": subject.pk,
                 "status": subject.status,
@@ -132,7 +146,32 @@ def _public_facts(label: str, subject, event: str) -> dict:
                 "url": url,
             }
         }
-    return {"discussion": {"id": subject.pk, "stage": subject.stage, "event": event, "url": url}}
+        if context.get("forwarded_from"):
+            slugs = dict(
+                Organization.objects.filter(
+                    pk__in=[context["forwarded_from"], subject.organization_id]
+                ).values_list("pk", "slug")
+            )
+            facts["forwarding"] = {
+                "from": slugs.get(context["forwarded_from"]),
+                "to": slugs.get(subject.organization_id),
+            }
+        return facts
+    facts = {"discussion": {"id": subject.pk, "stage": subject.stage, "event": event, "url": url}}
+    if context.get("submission"):
+        facts["submission"] = _submission_facts(context["submission"])
+    return facts
+
+
+def _submission_facts(pk: int) -> dict:
+    """A registered submission as the protocol names it: its number, kind and date; never its
+    author or text (a hidden one keeps its number too)."""
+    submission = Submission.objects.get(pk=pk)
+    return {
+        "number": submission.registration_number,
+        "kind": submission.kind,
+        "registered_on": timezone.localtime(submission.created_at).date().isoformat(),
+    }
 
 
 def fan_out(*, subject, event: str, context: dict) -> list[WebhookDelivery]:
@@ -141,28 +180,28 @@ def fan_out(*, subject, event: str, context: dict) -> list[WebhookDelivery]:
     event_type = EVENTS.get((label, event))
     if event_type is None:
         return []
-    organization_id = context.get("organization") if label == "appeals.appeal" else None
-    organization_id = organization_id or _owner(label, subject)
     subscriptions = [
         subscription
-        for subscription in WebhookSubscription.objects.filter(organization_id=organization_id)
+        for subscription in WebhookSubscription.objects.filter(
+            organization_id__in=_organizations_told(label, subject, context)
+        ).select_related("organization")
         if event_type in subscription.events
     ]
     if not subscriptions:
         return []
     now = timezone.now()
-    organization = Organization.objects.get(pk=organization_id)
-    payload = {
-        "type": str(event_type),
-        "timestamp": now.isoformat(),
-        "data": {"organization": organization.slug} | _public_facts(label, subject, event),
-    }
+    facts = _public_facts(label, subject, event, context)
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             subscription=subscription,
             message_id=f"msg_{uuid.uuid4().hex}",
             event_type=event_type,
-            payload=payload,
+            # Each organization hears of it as its own: its slug names whose endpoint it is.
+            payload={
+                "type": str(event_type),
+                "timestamp": now.isoformat(),
+                "data": {"organization": subscription.organization.slug} | facts,
+            },
             created_at=now,
         )
         for subscription in subscriptions

@@ -50,7 +50,11 @@ def registered_form_action_origins() -> list[str]:
     return [origin for source in _form_action_sources for origin in source()]
 
 
-def content_security_policy(form_action_origins: Iterable[str] = ()) -> str:
+def content_security_policy(
+    form_action_origins: Iterable[str] = (), frame_ancestors: Iterable[str] = ()
+) -> str:
+    """The policy of every page; `frame_ancestors` are the origins that may frame it (the
+    embeddable widgets' operator-managed list), none by default."""
     # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
     # form-action to that redirect too, so the providers' origins must be allowed.
     form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
@@ -66,7 +70,7 @@ def content_security_policy(form_action_origins: Iterable[str] = ()) -> str:
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": form_action,
-        "frame-ancestors": "'none'",
+        "frame-ancestors": " ".join(frame_ancestors) or "'none'",
     }
     return "; ".join(f"{key} {value}" for key, value in directives.items())
 

@@ -142,6 +142,7 @@ class RateLimit(models.Model):
         COMMENT = "comment", _("commenting")
         RATE = "rate", _("rating an answer")
         SUBMIT = "submit", _("sending a proposal, remark or question")
+        MARK = "mark", _("supporting or objecting to a submission")
 
     class Scope(models.TextChoices):
         ACCOUNT = "account", _("per account")

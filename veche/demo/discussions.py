@@ -328,6 +328,8 @@ def _discussion(
             submission.answers.update(
                 created_at=min(submission.created_at + 5 * HOUR, timezone.now())
             )
+    if stage == "intake":
+        _debate(submissions[0], territory)
     if stage in ("review", "concluded"):
         for submission in submissions[: len(submissions) - (1 if stage == "review" else 0)]:
             recommendation, reason = RECOMMENDATIONS[submission.number % 3]
@@ -371,3 +373,31 @@ def _discussion(
         )
         discussion.milestones.update(recorded_at=timezone.now() - 10 * DAY)
     return discussion
+
+
+DEBATE = [
+    "Поддерживаю: липам больше пятидесяти лет, новые такой тени не дадут.",
+    "А хватит ли тогда места для тротуара с другой стороны проезда?",
+]
+
+
+def _debate(submission, territory) -> None:
+    """A few residents debate the intake's first proposal: replies in a thread, and marks."""
+    people = _residents(territory, 5, start=300)
+    for person in people:
+        if not person.verifications.exists():
+            _verify(person, territory)
+    first = services.reply_to_submission(author=people[0], submission=submission, text=DEBATE[0])
+    services.reply_to_submission(
+        author=people[1], submission=submission, text=DEBATE[1], parent=first
+    )
+    services.reply_to_submission(
+        author=submission.author,
+        submission=submission,
+        text="Хватит: по чертежу тротуар **2,25 м**, как и сейчас.",
+        parent=first,
+    )
+    for person, kind in zip(
+        people, ("support", "support", "support", "object", "support"), strict=True
+    ):
+        services.mark_submission(user=person, submission=submission, kind=kind)

@@ -1,5 +1,5 @@
 """Serve the demo: the web server, the background worker, the discussions' clock, the audit
-log's sealer, the outbox sweeper and the demo identity provider, together until Ctrl+C."""
+log's sealer, the open-data dump, the outbox sweeper and the demo identity provider, together until Ctrl+C."""
 
 import os
 import signal
@@ -16,6 +16,8 @@ def main() -> int:
         subprocess.Popen([*veche, "discussion_tick", "--every", "60"]),  # noqa: S603
         # Links the audit events into the chain and publishes the day's head.
         subprocess.Popen([*veche, "seal_audit", "--every", "60"]),  # noqa: S603
+        # The day's open-data dump, once a day (an hourly look is idempotent).
+        subprocess.Popen([*veche, "open_data_dump", "--every", "3600"]),  # noqa: S603
         # Letters a dead worker left half-sent go out again (the worker also sweeps by itself).
         subprocess.Popen([*veche, "outbox_sweep", "--every", "60"]),  # noqa: S603
         # The stand-in for the national identity provider, on its own port and database.

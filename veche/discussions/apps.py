@@ -13,7 +13,7 @@ class DiscussionsConfig(AppConfig):
         from veche.core import outbox
         from veche.core.navigation import register_workspace
         from veche.discussions import checks, notices, queries, sections, services
-        from veche.discussions.models import RecordBuild, Submission
+        from veche.discussions.models import RecordBuild, Reply, Submission
         from veche.discussions.records import builds
         from veche.discussions.records import kinds as document_kinds
         from veche.discussions.tasks import RECEIPT_KIND, send_receipt_email
@@ -48,5 +48,19 @@ class DiscussionsConfig(AppConfig):
             public_url=lambda submission: submission.get_absolute_url(),
             is_public=lambda submission: submission.discussion.is_public,
             related=("discussion", "author"),
+            hidden_reason_field="hidden_reason",
+        )
+        # Replies in the debate on a proposal or remark: published at once, hidden by a
+        # moderator like comments (a placeholder keeps the thread readable).
+        moderated.register(
+            key="reply",
+            model=Reply,
+            label=_("reply to a submission"),
+            text=lambda reply: reply.text,
+            author=lambda reply: reply.author,
+            public_url=lambda reply: reply.get_absolute_url(),
+            is_public=lambda reply: reply.submission.discussion.is_public,
+            related=("submission__discussion", "author"),
+            markdown=True,
             hidden_reason_field="hidden_reason",
         )

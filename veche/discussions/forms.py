@@ -94,3 +94,13 @@ class ArchiveFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Markdown: **bold**, *italic*, lists, links. Published with your number."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

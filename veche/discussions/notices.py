@@ -230,6 +230,20 @@ class ExpertReminder(AboutSubmission):
         return experts_of(discussion)
 
 
+class ExpertOverdue(AboutSubmission):
+    """Announced by `alert_organizers`, once for each question that has waited twice the
+    experts' reminder time: the organizer, who chose the experts, steps in."""
+
+    kind = "discussion_expert_overdue"
+    title = _("A question on “%(title)s” still waits for the experts")
+
+    def audience(self, discussion, context, extra):
+        question = extra["submission"]
+        if question is None or question.answers.exists():
+            return set()
+        return organizers_of(discussion.organizer_id)
+
+
 # --- Notice kinds of an application ---------------------------------------------------------
 
 
@@ -271,6 +285,9 @@ DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
     "announced": (Announced(),),
     "schedule_changed": (ScheduleChanged(),),
     "cancelled": (Cancelled(),),
+    # Nobody is told by a notice (the participant gets the receipt); the organizer's systems
+    # hear of it through the webhooks, which listen to every announced event.
+    "submission_registered": (),
     "question_asked": (QuestionAsked(),),
     "question_answered": (QuestionAnswered(),),
     "recommendation": (RecommendationGiven(),),
@@ -278,6 +295,7 @@ DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
     "conclusion": (ConclusionPublished(),),
     "progress": (ProgressRecorded(),),
     "expert_reminder": (ExpertReminder(),),
+    "expert_overdue": (ExpertOverdue(),),
 }
 
 APPLICATION_EVENTS: dict[str, tuple[AboutApplication, ...]] = {
@@ -296,16 +314,14 @@ def register() -> None:
 # --- Reminders ------------------------------------------------------------------------------
 
 
-def remind_experts(now: datetime.datetime | None = None) -> int:
-    """Experts hear once a day of each question waiting longer than the setting allows; returns
-    how many questions they are reminded of (a second run on the same day announces none)."""
-    now = now or timezone.now()
-    waiting_since = now - datetime.timedelta(hours=settings.VECHE_EXPERT_REMINDER_HOURS)
+def _announce_waiting(now, *, hours: int, event: str, once_per: str) -> int:
+    """Announce `event` for each question still unanswered after `hours`, while experts may
+    answer it, once per question and `once_per` (a day, or "" for once); returns how many."""
     questions = (
         Submission.objects.filter(
             kind=Submission.Kind.QUESTION,
             answers__isnull=True,
-            created_at__lte=waiting_since,
+            created_at__lte=now - datetime.timedelta(hours=hours),
             discussion__protocol_signed_at__isnull=True,
             discussion__status=Discussion.Status.PUBLISHED,
             hidden_at__isnull=True,
@@ -313,14 +329,36 @@ def remind_experts(now: datetime.datetime | None = None) -> int:
         .select_related("discussion")
         .order_by("created_at")
     )
-    day = timezone.localdate(now).isoformat()
-    reminded = 0
+    announced = 0
     for question in questions:
         stored = announce(
             subject=question.discussion,
-            event="expert_reminder",
+            event=event,
             context={"submission": question.pk},
-            key=f"discussion_expert_reminder:{question.pk}:{day}",
+            key=f"discussion_{event}:{question.pk}" + (f":{once_per}" if once_per else ""),
         )
-        reminded += stored is not None
-    return reminded
+        announced += stored is not None
+    return announced
+
+
+def remind_experts(now: datetime.datetime | None = None) -> int:
+    """Experts hear once a day of each question waiting longer than the setting allows; returns
+    how many questions they are reminded of (a second run on the same day announces none)."""
+    now = now or timezone.now()
+    return _announce_waiting(
+        now,
+        hours=settings.VECHE_EXPERT_REMINDER_HOURS,
+        event="expert_reminder",
+        once_per=timezone.localdate(now).isoformat(),
+    )
+
+
+def alert_organizers(now: datetime.datetime | None = None) -> int:
+    """The organizers hear, once for each question, of one that has waited twice as long as the
+    experts' reminder time; returns how many questions they hear of in this run."""
+    return _announce_waiting(
+        now or timezone.now(),
+        hours=2 * settings.VECHE_EXPERT_REMINDER_HOURS,
+        event="expert_overdue",
+        once_per="",
+    )

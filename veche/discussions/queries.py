@@ -1,6 +1,7 @@
 """The read side of discussions: what the public and participants see, with their queries."""
 
 import datetime
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -162,11 +163,13 @@ class ExpertSpeed:
     waiting: int
     median_hours: float | None
     oldest_waiting_since: object  # datetime or None
+    # Nine answers in ten came within this many hours (the nearest-rank 90th percentile).
+    p90_hours: float | None = None
 
 
 def expert_speed(discussion: Discussion) -> ExpertSpeed:
-    """How fast the experts answer: the median time to the first answer, and the oldest question
-    still waiting."""
+    """How fast the experts answer: the median and 90th-percentile time to the first answer, and
+    the oldest question still waiting."""
     questions = discussion.submissions.filter(
         kind=Submission.Kind.QUESTION, hidden_at__isnull=True
     ).annotate(first_answer=Min("answers__created_at"))
@@ -182,7 +185,15 @@ def expert_speed(discussion: Discussion) -> ExpertSpeed:
         waiting=waiting,
         median_hours=round(statistics.median(delays), 1) if delays else None,
         oldest_waiting_since=oldest,
+        p90_hours=round(percentile(delays, 90), 1) if delays else None,
     )
+
+
+def percentile(values: list[float], percent: int) -> float:
+    """The nearest-rank percentile: the smallest value that `percent` % of the values do not
+    exceed (one of the values, never an interpolation)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def _past() -> QuerySet[Discussion]:

@@ -19,6 +19,7 @@ from veche.discussions.models import (
     Stage,
     Submission,
 )
+from veche.discussions.queries_debate import with_counts
 from veche.discussions.rules import ORGANIZER_ROLES
 from veche.organizations.models import Membership, Organization
 from veche.organizations.rules import organizations_where
@@ -202,7 +203,8 @@ def review_submissions(discussion: Discussion, *, only_unreviewed: bool = False)
     if only_unreviewed:
         queryset = queryset.filter(recommendation="")
     return (
-        queryset.select_related("author", "material", "registered_by", "reviewed_by")
+        with_counts(queryset)
+        .select_related("author", "material", "registered_by", "reviewed_by")
         .prefetch_related(
             Prefetch("answers", queryset=ExpertAnswer.objects.select_related("expert"))
         )

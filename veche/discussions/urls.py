@@ -1,4 +1,10 @@
-from veche.discussions.views import archive, organizer, public, records
+from veche.discussions.views import archive, debate, organizer, public, records
 
 app_name = "discussions"
-urlpatterns = [*public.patterns, *organizer.patterns, *records.patterns, *archive.patterns]
+urlpatterns = [
+    *public.patterns,
+    *debate.patterns,
+    *organizer.patterns,
+    *records.patterns,
+    *archive.patterns,
+]

@@ -2,6 +2,8 @@
 through the real token endpoint, and requests in English."""
 
 import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -121,3 +123,34 @@ def xml(response):
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     assert response.content.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     return ElementTree.fromstring(response.content)  # noqa: S314
+
+
+# --- A webhook receiver: a real HTTP server on this machine ---------------------------------
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """Records each request; answers with the next of `answers` (then 204)."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((dict(self.headers.items()), body))
+        status = self.server.answers.pop(0) if self.server.answers else 204
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.received, server.answers = [], []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = ["127.0.0.1"]
+    server.url = f"http://127.0.0.1:{server.server_port}/hooks"
+    yield server
+    server.shutdown()
+    server.server_close()

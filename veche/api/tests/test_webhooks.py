@@ -7,8 +7,6 @@ import hashlib
 import hmac
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -24,34 +22,6 @@ from veche.core.models import AuditEvent, OutboxMessage
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """Records each request; answers with the next of `answers` (then 204)."""
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((dict(self.headers.items()), body))
-        status = self.server.answers.pop(0) if self.server.answers else 204
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.received, server.answers = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = ["127.0.0.1"]
-    server.url = f"http://127.0.0.1:{server.server_port}/hooks"
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def verify(secret: str, headers: dict, body: bytes) -> bool:

@@ -151,7 +151,14 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
         },
     )
     # Residents hear that it was forwarded, where and why; the new addressee, that it arrived.
-    _dispatch(appeal, actor=official, event="answer_forwarding", answer=answer.pk)
+    # Both organizations' systems hear of it (webhooks): the one it left and the one it reached.
+    _dispatch(
+        appeal,
+        actor=official,
+        event="answer_forwarding",
+        answer=answer.pk,
+        forwarded_from=previous.pk,
+    )
     return appeal
 
 

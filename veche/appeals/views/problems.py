@@ -19,6 +19,7 @@ from veche.core.paging import page_number
 from veche.identity.eligibility import describe, requirement_for
 from veche.identity.models import EligibilityRule
 from veche.territories.geo import extents_by_territory, site_extent
+from veche.territories.models import Territory
 
 
 def problem_list(request):
@@ -42,9 +43,21 @@ def problem_list(request):
     )
 
 
+def _chosen_beforehand(query) -> dict:
+    """What a link chose for the new problem (the "report a problem" widget of a territory):
+    the territory and the category by their codes; unknown codes choose nothing."""
+    chosen = {
+        "territory": Territory.objects.filter(code=query.get("territory", "")).first(),
+        "category": Category.objects.filter(slug=query.get("category", "")).first(),
+    }
+    return {name: value.pk for name, value in chosen.items() if value is not None}
+
+
 @login_required
 def problem_new(request):
-    form = ProblemForm(request.POST or None, request.FILES or None)
+    form = ProblemForm(
+        request.POST or None, request.FILES or None, initial=_chosen_beforehand(request.GET)
+    )
     similar, routed = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

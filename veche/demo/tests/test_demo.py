@@ -8,6 +8,7 @@ from veche.accounts.models import User
 from veche.appeals.models import Appeal, Problem, Signature
 from veche.demo.city import ORGANIZATIONS, TERRITORIES, USERS
 from veche.identity.models import Verification
+from veche.opendata import dumps
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
@@ -137,6 +138,17 @@ def test_demo_shows_discussions_in_every_stage():
     assert Application.objects.filter(status="pending").exists()
 
 
+def test_the_demo_intake_has_a_proposal_under_debate():
+    from veche.discussions.models import Discussion, Mark, Reply
+
+    call_command("demo")
+    intake = next(d for d in Discussion.objects.all() if d.stage == "intake")
+    debated = intake.submissions.get(number=1)
+    assert Reply.objects.filter(submission=debated, parent__isnull=False).count() == 2
+    assert Mark.objects.filter(submission=debated, kind="support").count() == 4
+    assert Mark.objects.filter(submission=debated, kind="object").count() == 1
+
+
 def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
     from veche.moderation import queries
     from veche.moderation.models import Contest
@@ -187,3 +199,10 @@ def test_demo_shows_a_problem_taken_up_by_a_deputy():
     assert take_up.organization.kind == "deputy"
     assert take_up.problem.current_appeal.status == "collecting"
     assert take_up.document is not None
+
+
+def test_the_demo_writes_its_first_open_data_dump():
+    call_command("demo")
+    [day] = dumps.stored_days()
+    assert dumps.manifest(day)["rows"]["problems"] > 0
+    assert dumps.manifest(day)["rows"]["discussions"] > 0

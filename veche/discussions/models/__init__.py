@@ -9,6 +9,7 @@ reasoned recommendation; progress on the decision is recorded afterwards.
 """
 
 from .applications import Application
+from .debate import Mark, Reply
 from .discussion import Discussion, ScheduleChange, Stage, default_time_zone, validate_time_zone
 from .follows import Follow
 from .materials import Material, MaterialVersion, material_path
@@ -21,10 +22,12 @@ __all__ = [
     "Discussion",
     "ExpertAnswer",
     "Follow",
+    "Mark",
     "Material",
     "MaterialVersion",
     "Milestone",
     "RecordBuild",
+    "Reply",
     "ScheduleChange",
     "Stage",
     "Submission",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from veche.core.i18n import translate
 from veche.discussions.models import Discussion, MaterialVersion, Submission
+from veche.discussions.queries_debate import is_debated
 from veche.discussions.records.statistics import (
     GROUP_LABELS,
     GROUP_OF_BASIS,
@@ -41,6 +42,8 @@ class Entry:
     recommendation: str
     reasons: str
     channel: str
+    # Participants' marks in the public debate, for information ("" for a question).
+    marks: str = ""
 
 
 def masked(submission: Submission) -> str:
@@ -70,7 +73,19 @@ def entry_of(submission: Submission, discussion: Discussion) -> Entry:
         else _("no recommendation yet"),
         reasons=submission.recommendation_reason,
         channel=str(submission.get_channel_display()),
+        marks=marks_of(submission),
     )
+
+
+def marks_of(submission: Submission) -> str:
+    """The support and objections the participants marked, labelled as information: the
+    recommendation is the organizer's reasoned act, not a count."""
+    if not is_debated(submission):
+        return ""
+    return _("For information: supported by %(support)s, objected to by %(objections)s.") % {
+        "support": getattr(submission, "support_count", 0),
+        "objections": getattr(submission, "object_count", 0),
+    }
 
 
 @dataclass(frozen=True)

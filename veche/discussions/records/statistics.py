@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.discussions.models import Discussion, ExpertAnswer, Submission
+from veche.discussions.queries_debate import with_counts
 from veche.identity.eligibility import age_on
 
 Basis = Submission.Basis
@@ -43,7 +44,8 @@ def protocol_submissions(discussion: Discussion, *, author=None) -> list[Submiss
     if author is not None:
         found = found.filter(author=author)
     return list(
-        found.select_related("author", "material")
+        with_counts(found)
+        .select_related("author", "material")
         .prefetch_related(
             Prefetch("answers", queryset=ExpertAnswer.objects.order_by("created_at", "id"))
         )

@@ -190,6 +190,7 @@ def _groups(writer: Writer, groups: list[Group], progress: Progress = no_progres
             content = "\n".join(
                 [entry.kind.upper(), *([entry.about] if entry.about else []), entry.text]
                 + [f"{_('Answer of the experts:')} {answer}" for answer in entry.answers]
+                + ([entry.marks] if entry.marks else [])
             )
             rows.append(
                 [

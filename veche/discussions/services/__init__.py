@@ -6,6 +6,7 @@ background (`veche.discussions.notices`)."""
 from ._common import LEVELS, Kind, ScheduleWarnings
 from .after_decision import record_progress
 from .applications import apply_for_discussion, decide_application
+from .debate import mark_submission, reply_to_submission
 from .due_notices import send_due_notices
 from .erasure import erase_personal_data
 from .experts import answer_question
@@ -46,6 +47,7 @@ __all__ = [
     "erase_personal_data",
     "keep_published_conclusion",
     "keep_signed_protocol",
+    "mark_submission",
     "move_date",
     "move_dates",
     "publish_conclusion",
@@ -53,6 +55,7 @@ __all__ = [
     "recommend",
     "record_progress",
     "register_on_behalf",
+    "reply_to_submission",
     "request_record",
     "send_due_notices",
     "set_following",

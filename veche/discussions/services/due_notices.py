@@ -28,7 +28,8 @@ def send_due_notices(now: datetime.datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             announced += _announce(discussion, now)
     reminded = notices.remind_experts(now)
-    return {"announced": announced, "experts_reminded": reminded}
+    alerted = notices.alert_organizers(now)
+    return {"announced": announced, "experts_reminded": reminded, "organizers_alerted": alerted}
 
 
 def _announce(discussion: Discussion, now: datetime.datetime) -> bool:

@@ -17,6 +17,7 @@ from veche.discussions.models import (
     Discussion,
     Follow,
     Material,
+    Reply,
     Stage,
     Submission,
 )
@@ -46,8 +47,29 @@ def _participant_number(discussion: Discussion, **same_person) -> int:
     )
     if earlier:
         return earlier
-    last = discussion.submissions.aggregate(last=Max("participant_number"))["last"]
-    return (last or 0) + 1
+    if "author" in same_person and same_person["author"] is not None:
+        # Someone who replied before submitting keeps the number the replies show.
+        earlier = (
+            Reply.objects.filter(submission__discussion=discussion, author=same_person["author"])
+            .values_list("participant_number", flat=True)
+            .first()
+        )
+        if earlier:
+            return earlier
+    return next_participant_number(discussion)
+
+
+def next_participant_number(discussion: Discussion) -> int:
+    """A number no participant of the discussion has yet, whether they submitted or replied;
+    the caller holds the discussion's lock."""
+    last = discussion.submissions.aggregate(last=Max("participant_number"))["last"] or 0
+    replied = (
+        Reply.objects.filter(submission__discussion=discussion).aggregate(
+            last=Max("participant_number")
+        )["last"]
+        or 0
+    )
+    return max(last, replied) + 1
 
 
 def _basis(decision_basis: str) -> str:
@@ -163,6 +185,8 @@ def submit(
     )
     # The receipt is stored with the submission: a crash after the commit cannot lose it.
     tasks.queue_receipt(submission.pk)
+    # The organizer's systems hear of it (webhooks): public facts only, never the participant.
+    _notify("submission_registered", discussion, submission=submission.pk, **_actor(user))
     if kind == Kind.QUESTION:
         _notify("question_asked", discussion, submission=submission.pk, **_actor(user))
     return submission
@@ -269,4 +293,5 @@ def register_on_behalf(
         target=submission,
         data={"discussion": discussion.pk, "number": submission.registration_number},
     )
+    _notify("submission_registered", discussion, submission=submission.pk, **_actor(official))
     return submission

@@ -12,13 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
 from veche.core.paging import page_number
 from veche.core.redirects import redirect_back
-from veche.discussions import queries, services
-from veche.discussions.forms import AnswerForm, SubmissionForm
+from veche.core.sections import page_sections
+from veche.discussions import queries, queries_debate, services
+from veche.discussions.forms import AnswerForm, ReplyForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
 from veche.discussions.schedule import timeline
 from veche.identity.eligibility import (
@@ -77,10 +79,10 @@ def discussion_detail(request, pk: int):
     counts = queries.submission_counts(discussion)
     first = queries.SUBMISSIONS_PREVIEW
     questions, proposals = queries.with_answers(
-        *(
-            queries.public_submissions(discussion, questions=section)[:first] if count else []
-            for section, count in ((True, counts.questions), (False, counts.proposals))
-        )
+        queries.public_submissions(discussion, questions=True)[:first] if counts.questions else [],
+        queries_debate.with_counts(queries.public_submissions(discussion, questions=False))[:first]
+        if counts.proposals
+        else [],
     )
     return render(
         request,
@@ -106,11 +108,18 @@ def discussion_detail(request, pk: int):
             "following": request.user.is_authenticated
             and discussion.follows.filter(user=request.user).exists(),
             "Stage": Stage,
+            # Apps above add their parts: how another site embeds the discussion's card.
+            "sections": page_sections(request, "discussion", discussion),
         },
     )
 
 
 SECTIONS = {"questions": True, "proposals": False}
+SORT_LABELS = (
+    ("number", gettext_lazy("by number")),
+    ("support", gettext_lazy("most supported")),
+    ("newest", gettext_lazy("newest")),
+)
 
 
 def submission_list(request, pk: int, section: str):
@@ -126,6 +135,14 @@ def submission_list(request, pk: int, section: str):
     if number > pages:
         raise Http404
     start = (number - 1) * size
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in queries_debate.SORTS and not questions else "number"
+    found = queries.public_submissions(discussion, questions=questions)
+    decision = None
+    if not questions:
+        found = queries_debate.with_counts(found)
+        decision = queries_debate.debate_decision(request.user, discussion)
+    found = found.order_by(*queries_debate.SORTS[sort])
     return render(
         request,
         "discussions/submission_list.html",
@@ -133,9 +150,12 @@ def submission_list(request, pk: int, section: str):
             "discussion": discussion,
             "section": section,
             "count": count,
-            "submissions": queries.with_answers(
-                queries.public_submissions(discussion, questions=questions)[start : start + size]
-            )[0]
+            "sort": sort,
+            "debated": not questions,
+            "sorts": SORT_LABELS if not questions else (),
+            "submissions": queries_debate.with_debate(
+                queries.with_answers(found[start : start + size])[0], request.user, decision
+            )
             if count
             else [],
             "page": {
@@ -213,11 +233,43 @@ def submission_detail(request, pk: int):
         and not discussion.protocol_signed_at
         and rules.has_perm("discussions.answer_question", request.user, discussion)
     )
+    debated = queries_debate.is_debated(submission)
+    decision = None
+    if debated:
+        decision = queries_debate.debate_decision(request.user, discussion)
+        (submission,) = queries_debate.with_debate(
+            [
+                queries_debate.with_counts(
+                    Submission.objects.select_related("author", "material").filter(pk=pk)
+                ).get()
+            ],
+            request.user,
+            decision,
+        )
+        submission.discussion = discussion
+    reply_refusal = (
+        queries_debate.refusal_for(request.user, submission, decision, marking=False)
+        if debated
+        else ""
+    )
+    replying_to = None
+    if debated and request.GET.get("reply", "").isdigit():
+        replying_to = submission.replies.filter(
+            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
+        ).first()
     return render(
         request,
         "discussions/submission.html",
         {
             "submission": submission,
+            "debated": debated,
+            "decision": decision,
+            "replies": queries_debate.reply_tree(submission) if debated else [],
+            "reply_form": ReplyForm(initial={"parent": replying_to.pk if replying_to else None})
+            if debated and not reply_refusal
+            else None,
+            "replying_to": replying_to,
+            "reply_refusal": reply_refusal,
             "discussion": discussion,
             "own": own,
             "answers": submission.answers.select_related("expert"),

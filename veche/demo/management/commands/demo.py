@@ -12,6 +12,7 @@ from veche.demo.api_clients import (
     DEMO_WEBHOOK_SECRET,
     DEMO_WEBHOOK_URL,
 )
+from veche.opendata.dumps import dump_day
 
 
 class Command(BaseCommand):
@@ -22,12 +23,17 @@ class Command(BaseCommand):
             raise CommandError("The demo city is not loaded in production.")
         with transaction.atomic():
             summary = loader.load_demo()
+        # The open-data page has its first dump to offer (a run later the same day keeps it).
+        dump = dump_day()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city loaded: {summary['territories']} territories, "
                 f"{summary['organizations']} organizations, {summary['users']} accounts, "
                 f"{summary['problems']} problems, {summary['discussions']} public discussions."
             )
+        )
+        self.stdout.write(
+            f"Open data: the dump of {dump.day} is at {settings.SITE_URL}/open-data/."
         )
         self.stdout.write(
             f"Sign in with any demo account and the password {loader.DEMO_PASSWORD!r}."

@@ -20,5 +20,6 @@ class Command(PeriodicCommand):
         requeued = requeue_stalled()
         return (
             f"announced {result['announced']}, experts reminded {result['experts_reminded']}, "
+            f"organizers alerted {result['organizers_alerted']}, "
             f"documents queued again {requeued}"
         )
