@@ -249,6 +249,8 @@ MATRIX = {
     "appeals.correspond": ("appeal", {"author"} | OFFICE_STAFF),
     "appeals.message_signatories": ("appeal", OFFICE_STAFF),
     "appeals.take_under_control": ("appeal", HEADS),
+    # Heads and officials of any organization but the addressee take a problem up publicly.
+    "appeals.take_up_problem": ("problem", {"head_above", "official_elsewhere"}),
     "cabinet.enter": (None, OFFICE_STAFF | HEADS | {"official_elsewhere"}),
     "cabinet.see_subordinates": (None, HEADS),
     "cabinet.view_appeal": ("sent_appeal", OFFICE_STAFF | HEADS),

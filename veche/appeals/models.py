@@ -640,3 +640,4 @@ from .models_signatories import (  # noqa: E402, F401
     SignatureInvalidation,
 )
 from .models_support import SUPPLEMENTARY_KIND, SupplementaryList  # noqa: E402, F401
+from .models_takeups import TAKE_UP_KIND, TakeUp  # noqa: E402, F401

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,11 +23,14 @@ from veche.appeals.models import (
     Revision,
     Signature,
     SupplementaryList,
+    TakeUp,
 )
 from veche.appeals.participants import number_here
 from veche.appeals.policy import overdue
+from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
 from veche.core.paging import MAX_PAGE
+from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
 PAGE_SIZE = 20
@@ -281,6 +284,9 @@ def appeal_history(problem: Problem) -> list[Appeal]:
                 to_attr="public_messages",
             ),
             Prefetch(
+                "take_ups", queryset=TakeUp.objects.select_related("organization", "document")
+            ),
+            Prefetch(
                 "supplementary_lists",
                 queryset=SupplementaryList.objects.select_related("organization"),
             ),
@@ -295,6 +301,7 @@ def appeal_history(problem: Problem) -> list[Appeal]:
     for item in appeals:
         events = [TimelineEvent("answer", a.created_at, a) for a in item.answers.all()]
         events += [TimelineEvent("message", m.created_at, m) for m in item.public_messages]
+        events += [TimelineEvent("taken_up", t.created_at, t) for t in item.take_ups.all()]
         events += [
             TimelineEvent("supplementary_list", supplementary.created_at, supplementary)
             for supplementary in item.supplementary_lists.all()
@@ -307,6 +314,34 @@ def appeal_history(problem: Problem) -> list[Appeal]:
         item.escalated_to = by_previous.get(item.pk)
         item.late = overdue(item, today)
     return appeals
+
+
+def taken_up_by(history: list[Appeal]) -> list[TakeUp]:
+    """The organizations that took the problem up, oldest first, from the appeals' timeline."""
+    return sorted(
+        (take_up for item in history for take_up in item.take_ups.all()),
+        key=lambda take_up: (take_up.created_at, take_up.pk),
+    )
+
+
+def take_up_choices(user, problem: Problem) -> list[Organization]:
+    """The organizations this person may take the problem up for, each with `taken`: whether
+    it already has."""
+    return list(
+        Organization.objects.filter(pk__in=take_up_organizations(user, problem), is_active=True)
+        .annotate(taken=Exists(TakeUp.objects.filter(problem=problem, organization=OuterRef("pk"))))
+        .order_by("slug")
+    )
+
+
+def public_take_up(take_up_id: int) -> TakeUp:
+    """A letter taking up a public problem: public itself, as the organization's own act."""
+    return get_object_or_404(
+        TakeUp.objects.select_related(
+            "problem", "appeal", "organization", "addressee", "document"
+        ).filter(problem__in=public_problems()),
+        pk=take_up_id,
+    )
 
 
 def open_control(appeal: Appeal) -> ControlPeriod | None:

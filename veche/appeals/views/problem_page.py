@@ -21,6 +21,7 @@ from veche.appeals.forms import (
 )
 from veche.appeals.models import Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
+from veche.appeals.rules import take_up_organizations
 from veche.core.forms import parse_id
 from veche.identity.eligibility import check_eligibility, describe, requirement_for
 from veche.identity.models import EligibilityRule
@@ -210,13 +211,19 @@ def signatories(request, pk: int):
 
 def _course_context(user, problem: Problem, appeal: Appeal) -> dict:
     """What the page shows of the appeal's course: the timeline of every appeal of the problem,
-    a head's control, the rating window (which may be an earlier appeal's, still open after an
-    escalation), and what the author may do: close, escalate."""
+    the organizations that took the problem up, a head's control, the rating window (which may
+    be an earlier appeal's, still open after an escalation), and what the author may do: close,
+    escalate."""
     history = queries.appeal_history(problem)
     rated = queries.appeal_being_rated(history)
     is_author = rules.has_perm("appeals.close_appeal", user, appeal)
+    taken_up = queries.taken_up_by(history)
     return {
         "history": history,
+        "taken_up": taken_up,
+        # Offered while one of the person's organizations has not taken it up yet.
+        "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
+        and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
         "control": queries.open_control(appeal),
         "rated_appeal": rated,
         "ratings": queries.ratings_summary(rated or appeal),
