@@ -22,11 +22,12 @@ install-dev: $(VENV)/.installed-dev
 translations: $(VENV)/.installed
 	$(VECHE) compiletranslations
 
+# The demo city is small: its problems count as resonant from 100 signatures (500 by default).
 demo: install translations
 	$(VECHE) migrate --noinput
 	$(VECHE) demo
 	@echo "Veche is at http://127.0.0.1:8000 — stop with Ctrl+C"
-	$(BIN)/python -m veche.demo.serve
+	VECHE_RESONANT_SUPPORT=$${VECHE_RESONANT_SUPPORT:-100} $(BIN)/python -m veche.demo.serve
 
 # Installs what the tests need from Debian (Chromium, fonts, Pango, poppler) when missing.
 system-packages:

@@ -347,6 +347,11 @@ def _problem(spec, categories, territories, organizations, author) -> None:
     sent_at = published + datetime.timedelta(days=3)
     Appeal.objects.filter(pk=appeal.pk).update(sent_at=sent_at)
     if state == "sent":
+        # Support goes on after the dispatch: as many again sign, and the doubling sends the
+        # addressee a supplementary list of them (the answer's due date unchanged).
+        for person in _residents(territory, signatures, start=signatures):
+            appeal.refresh_from_db()
+            services.sign_appeal(user=person, appeal=appeal)
         return
     if state == "late_escalated":
         _escalate_unregistered(appeal, problem_author, organization, people, now)

@@ -85,6 +85,16 @@ def test_demo_shows_an_appeal_escalated_as_overdue_and_one_under_control():
     assert watched.messages.filter(audience="signatories", public=True).exists()
 
 
+def test_demo_shows_support_after_dispatch_with_a_supplementary_list():
+    from veche.appeals.models_support import SupplementaryList
+
+    call_command("demo")
+    sent = Appeal.objects.get(problem__title="Остановка без навеса на проспекте Ямашева")
+    assert sent.signature_count == 100
+    [supplementary] = SupplementaryList.objects.filter(appeal=sent)
+    assert (supplementary.first_number, supplementary.count) == (51, 50)
+
+
 def test_demo_refuses_to_load_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="not loaded in production"):
