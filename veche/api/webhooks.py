@@ -13,7 +13,10 @@ the endpoint's secret, and also with the previous secret for a while after a rot
 
 The endpoint must be a public https address: it is resolved when registered and again before
 each delivery (a name that later resolves inside our network is refused then), unless the
-operator admitted the host in VECHE_WEBHOOK_ALLOW_NETWORKS. Redirects are not followed.
+operator admitted the host in VECHE_WEBHOOK_ALLOW_NETWORKS. The delivery connects to the very
+address the check approved (Host header and TLS server name of the URL's host), so a name that
+answers a public address to the check and a private one a moment later gets nowhere. Redirects
+are not followed.
 """
 
 import base64
@@ -37,7 +40,13 @@ from veche.api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.models import OutboxMessage
-from veche.core.net_guard import OutboundURLRefused, check_outbound_url, is_allowed_by_operator
+from veche.core.net_guard import (
+    IPAddress,
+    OutboundURLRefused,
+    approved_address,
+    is_allowed_by_operator,
+    post_pinned,
+)
 from veche.discussions.models import Submission
 from veche.organizations.models import Organization
 
@@ -217,15 +226,16 @@ class DeliveryFailed(Exception):
     pass
 
 
-def check_endpoint(url: str) -> str:
-    """Refuse an endpoint that is not a public https address, unless the operator admitted it."""
+def check_endpoint(url: str) -> IPAddress:
+    """Refuse an endpoint that is not a public https address, unless the operator admitted it;
+    return the address approved, the one the delivery connects to."""
     allowed = settings.VECHE_WEBHOOK_ALLOW_NETWORKS
-    check_outbound_url(url, allowed=allowed)
+    address = approved_address(url, allowed=allowed)
     host = (urlsplit(url).hostname or "").rstrip(".")
     # Plain http only to a receiver the operator admitted (this machine, in development).
     if urlsplit(url).scheme.lower() != "https" and not is_allowed_by_operator(host, allowed):
         raise OutboundURLRefused(_("The endpoint must be an https:// address."))
-    return url
+    return address
 
 
 def deliver(message: OutboxMessage) -> None:
@@ -240,13 +250,14 @@ def deliver(message: OutboxMessage) -> None:
     outcome = {"attempts": delivery.attempts + 1, "status_code": None, "last_error": ""}
     try:
         # Again at each attempt: the name may resolve elsewhere now than when it was registered.
-        check_endpoint(delivery.subscription.url)
-        response = requests.post(
+        # and the connection goes to the address checked, not to a second answer (rebinding).
+        address = check_endpoint(delivery.subscription.url)
+        response = post_pinned(
             delivery.subscription.url,
+            address,
             data=body,
             headers=headers(delivery, body, now),
             timeout=settings.VECHE_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
         )
     except OutboundURLRefused as refusal:
         outcome["last_error"] = str(refusal)[:500]
