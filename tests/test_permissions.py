@@ -26,6 +26,7 @@ from tests.factories import (
     make_territory,
     make_user,
 )
+from veche.api.models import WebhookSubscription
 from veche.appeals import services
 from veche.appeals.models import Answer
 from veche.cabinet.actions import ACTIONS
@@ -292,6 +293,11 @@ MATRIX = {
     "api.manage_webhooks_of": ("office", {"head_of_office"}),
     # Anyone signed in may give an app an Open311 key; eligibility is asked when it files.
     "api.hold_open311_keys": (None, set(PEOPLE) - {"anonymous"}),
+    # Subscribers: anyone signed in with a confirmed e-mail (everyone here has one).
+    "api.hold_webhooks": (None, set(PEOPLE) - {"anonymous"}),
+    # One endpoint: the head of its organization, or its person (a subscriber's own).
+    "api.manage_webhook": ("office_webhook", {"head_of_office"}),
+    "api.manage_webhook@person": ("person_webhook", {"resident"}),
     # Staff without the granted permission review nothing; nobody decides their own.
     "organizations.review_applications": (None, {"superuser"}),
     "organizations.review_application": ("cabinet_application", {"superuser"}),
@@ -367,6 +373,8 @@ def world(db):
         "registered_appeal": registered,
         "answer": answer,
         "office": office,
+        "office_webhook": WebhookSubscription(organization=office),
+        "person_webhook": WebhookSubscription(person=resident),
         "discussion": discussion,
         "application": Application(applicant=resident, organization=office, territory=district),
         "claim": PropertyClaim(user=resident, territory=district),
@@ -380,7 +388,10 @@ def world(db):
 def test_the_matrix_names_every_registered_permission_with_a_role_rule():
     """Census uploads and rebinding follow Django's model permissions an administrator grants;
     identity/tests/test_authorization.py walks them. Every other permission is in the matrix."""
-    assert registered() - set(MATRIX) == {"identity.upload_census", "identity.rebind"}
+    assert registered() - {name.split("@")[0] for name in MATRIX} == {
+        "identity.upload_census",
+        "identity.rebind",
+    }
 
 
 @pytest.mark.parametrize("permission", list(MATRIX))
@@ -389,6 +400,8 @@ def test_each_permission_lets_through_exactly_its_people(world, permission):
     asked_about, allowed = MATRIX[permission]
     target = () if asked_about is None else (objects[asked_about],)
     let_through = {
-        name for name, person in people.items() if rules.has_perm(permission, person, *target)
+        name
+        for name, person in people.items()
+        if rules.has_perm(permission.split("@")[0], person, *target)
     }
     assert let_through == allowed

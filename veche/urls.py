@@ -11,6 +11,7 @@ from veche.identity import oidc
 urlpatterns = [
     path("", include("veche.core.urls")),
     path("accounts/open311-keys/", include("veche.api.open311.keys_urls")),
+    path("accounts/webhooks/", include("veche.api.urls_subscriber")),
     path("accounts/", include("veche.accounts.urls")),
     # Our stricter OpenID Connect views take allauth's addresses (signature and nonce checked).
     path("accounts/oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from veche.api.models import Scope, WebhookEvent
+from veche.api.models import PUBLIC_EVENTS, Scope, WebhookEvent
 from veche.core.forms import SingleLineField
+from veche.territories.models import Territory
 
 
 class ClientForm(forms.Form):
@@ -33,3 +34,21 @@ class WebhookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[WebhookEvent.APPEAL_DISPATCHED],
     )
+
+
+class SubscriberWebhookForm(WebhookForm):
+    """A person's endpoint: the public events, of a territory (and inside it) or everywhere."""
+
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.all(),
+        required=False,
+        empty_label=_("Every territory"),
+        help_text=_("Only events of this territory and the territories inside it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(WebhookEvent.choices)
+        self.fields["events"].choices = [(event, labels[event]) for event in PUBLIC_EVENTS]
+        self.fields["events"].initial = [WebhookEvent.DISCUSSION_STAGE_CHANGED]

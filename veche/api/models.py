@@ -115,15 +115,40 @@ class WebhookEvent(models.TextChoices):
     CONCLUSION_PUBLISHED = "conclusion.published", _("a discussion's conclusion was published")
 
 
+# What a subscriber (a person) may hear of: what the public pages show as it happens. A
+# forwarding between organizations is the organizations' own business.
+PUBLIC_EVENTS = [event for event in WebhookEvent if event != WebhookEvent.APPEAL_FORWARDED]
+
+
 class WebhookSubscription(models.Model):
     """An HTTPS endpoint of the organization that hears of its events, signed per Standard
     Webhooks with `secret`; after a rotation the previous secret signs too until it expires."""
 
+    # Its owner: an organization (its own events) or a person, a subscriber who hears of the
+    # public events only, of `territory` and the territories inside it (all, without one).
     organization = models.ForeignKey(
         "organizations.Organization",
         models.PROTECT,
         related_name="webhooks",
         verbose_name=_("organization"),
+        null=True,
+        blank=True,
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="webhooks",
+        verbose_name=_("subscriber"),
+        null=True,
+        blank=True,
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("territory"),
+        null=True,
+        blank=True,
     )
     url = models.CharField(_("endpoint"), max_length=500)
     events = models.JSONField(_("events"), default=list)
@@ -137,6 +162,13 @@ class WebhookSubscription(models.Model):
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False, person__isnull=True)
+                | models.Q(organization__isnull=True, person__isnull=False),
+                name="webhook_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.url

@@ -61,7 +61,7 @@ def client_to_manage(user, pk: int) -> ApiClient:
 
 @dataclass
 class Webhooks:
-    organization: Organization
+    organization: Organization | None  # None: a subscriber's own endpoints
     headed: list[Organization]
     subscriptions: list[WebhookSubscription]
     deliveries: list[WebhookDelivery]
@@ -74,32 +74,45 @@ def webhooks_of(user, slug: str | None) -> Webhooks:
     organization = next((o for o in headed if o.slug == slug), None) if slug else headed[0]
     if organization is None:
         raise Http404
-    subscriptions = list(WebhookSubscription.objects.filter(organization=organization))
+    return _webhooks(organization, headed, organization=organization)
+
+
+def subscriber_webhooks(user) -> Webhooks:
+    """A person's own endpoints (public events) and their latest deliveries."""
+    return _webhooks(None, [], person=user)
+
+
+def _webhooks(shown, headed, **owner) -> Webhooks:
+    subscriptions = list(WebhookSubscription.objects.filter(**owner).select_related("territory"))
     state = OutboxMessage.objects.filter(kind="api.webhook", target_id=OuterRef("pk"))
     deliveries = list(
-        WebhookDelivery.objects.filter(subscription__organization=organization)
+        WebhookDelivery.objects.filter(**{f"subscription__{k}": v for k, v in owner.items()})
         .select_related("subscription")
         .annotate(state=Subquery(state.values("state")[:1]))
         .order_by("-created_at", "-id")[: settings.VECHE_WEBHOOK_LOG_LENGTH]
     )
-    return Webhooks(organization, headed, subscriptions, deliveries)
+    return Webhooks(shown, headed, subscriptions, deliveries)
 
 
-def webhook_to_manage(user, pk: int) -> WebhookSubscription:
-    subscription = WebhookSubscription.objects.select_related("organization").filter(pk=pk).first()
-    if subscription is None or not rules.has_perm(
-        "api.manage_webhooks_of", user, subscription.organization
-    ):
+def webhook_to_manage(user, pk: int, *, person: bool = False) -> WebhookSubscription:
+    """An endpoint the person manages, of an organization (the cabinet's page) or their own
+    (`person`, the account's page); anyone else's is not found."""
+    subscription = (
+        WebhookSubscription.objects.select_related("organization")
+        .filter(pk=pk, person__isnull=not person)
+        .first()
+    )
+    if subscription is None or not rules.has_perm("api.manage_webhook", user, subscription):
         raise Http404
     return subscription
 
 
-def delivery_to_manage(user, pk: int) -> WebhookDelivery:
+def delivery_to_manage(user, pk: int, *, person: bool = False) -> WebhookDelivery:
     delivery = (
-        WebhookDelivery.objects.select_related("subscription__organization").filter(pk=pk).first()
+        WebhookDelivery.objects.select_related("subscription__organization")
+        .filter(pk=pk, subscription__person__isnull=not person)
+        .first()
     )
-    if delivery is None or not rules.has_perm(
-        "api.manage_webhooks_of", user, delivery.subscription.organization
-    ):
+    if delivery is None or not rules.has_perm("api.manage_webhook", user, delivery.subscription):
         raise Http404
     return delivery

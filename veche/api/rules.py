@@ -23,3 +23,22 @@ rules.add_perm("api.manage_webhooks_of", heads_organization)
 # Open311 keys: any signed-in person may give an app a key to file problems in their name;
 # what the app may then do is what that person may (eligibility is asked when it files).
 rules.add_perm("api.hold_open311_keys", rules.is_authenticated & rules.is_active)
+
+
+@rules.predicate
+def has_confirmed_email(user) -> bool:
+    return user.is_authenticated and user.emailaddress_set.filter(verified=True).exists()
+
+
+@rules.predicate
+def owns_webhook(user, subscription) -> bool:
+    if subscription.person_id is not None:
+        return subscription.person_id == user.pk
+    return heads_organization(user, subscription.organization)
+
+
+# A subscriber (a newsroom, an NGO, a developer): anyone signed in with a confirmed e-mail
+# may have endpoints that hear of the public events.
+rules.add_perm("api.hold_webhooks", rules.is_authenticated & rules.is_active & has_confirmed_email)
+# One endpoint: its person, or the head of its organization.
+rules.add_perm("api.manage_webhook", owns_webhook)

@@ -13,7 +13,10 @@ the endpoint's secret, and also with the previous secret for a while after a rot
 
 The endpoint must be a public https address: it is resolved when registered and again before
 each delivery (a name that later resolves inside our network is refused then), unless the
-operator admitted the host in VECHE_WEBHOOK_ALLOW_NETWORKS. Redirects are not followed.
+operator admitted the host in VECHE_WEBHOOK_ALLOW_NETWORKS. The delivery connects to the very
+address the check approved (Host header and TLS server name of the URL's host), so a name that
+answers a public address to the check and a private one a moment later gets nowhere. Redirects
+are not followed.
 """
 
 import base64
@@ -28,16 +31,23 @@ from urllib.parse import urlsplit
 import requests
 import rules
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from veche.api.models import PUBLIC_EVENTS, WebhookDelivery, WebhookEvent, WebhookSubscription
 from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.models import OutboxMessage
-from veche.core.net_guard import OutboundURLRefused, check_outbound_url, is_allowed_by_operator
+from veche.core.net_guard import (
+    IPAddress,
+    OutboundURLRefused,
+    approved_address,
+    is_allowed_by_operator,
+    post_pinned,
+)
 from veche.discussions.models import Submission
 from veche.organizations.models import Organization
 
@@ -133,6 +143,28 @@ def _organizations_told(label: str, subject, context: dict) -> list[int]:
     return told
 
 
+def _territory(label: str, subject):
+    if label == "appeals.appeal":
+        return subject.problem.territory
+    return subject.territory
+
+
+def _subscribers(label: str, subject, event_type: str) -> list[WebhookSubscription]:
+    """The persons' endpoints that hear of a public event in the subject's territory (one of
+    theirs or inside it)."""
+    if event_type not in PUBLIC_EVENTS:
+        return []
+    path = _territory(label, subject).path
+    return [
+        subscription
+        for subscription in WebhookSubscription.objects.filter(
+            person__isnull=False, person__is_active=True
+        ).select_related("territory")
+        if event_type in subscription.events
+        and (subscription.territory is None or path.startswith(subscription.territory.path))
+    ]
+
+
 def _public_facts(label: str, subject, event: str, context: dict) -> dict:
     """What the subject's public page shows: nothing about a person."""
     url = settings.SITE_URL + subject.get_absolute_url()
@@ -186,21 +218,28 @@ def fan_out(*, subject, event: str, context: dict) -> list[WebhookDelivery]:
             organization_id__in=_organizations_told(label, subject, context)
         ).select_related("organization")
         if event_type in subscription.events
-    ]
+    ] + _subscribers(label, subject, event_type)
     if not subscriptions:
         return []
     now = timezone.now()
     facts = _public_facts(label, subject, event, context)
+    territory = {"territory": _territory(label, subject).code}
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             subscription=subscription,
             message_id=f"msg_{uuid.uuid4().hex}",
             event_type=event_type,
-            # Each organization hears of it as its own: its slug names whose endpoint it is.
+            # Each organization hears of it as its own: its slug names whose endpoint it is; a
+            # subscriber hears where it happened.
             payload={
                 "type": str(event_type),
                 "timestamp": now.isoformat(),
-                "data": {"organization": subscription.organization.slug} | facts,
+                "data": (
+                    {"organization": subscription.organization.slug}
+                    if subscription.organization_id
+                    else territory
+                )
+                | facts,
             },
             created_at=now,
         )
@@ -217,15 +256,16 @@ class DeliveryFailed(Exception):
     pass
 
 
-def check_endpoint(url: str) -> str:
-    """Refuse an endpoint that is not a public https address, unless the operator admitted it."""
+def check_endpoint(url: str) -> IPAddress:
+    """Refuse an endpoint that is not a public https address, unless the operator admitted it;
+    return the address approved, the one the delivery connects to."""
     allowed = settings.VECHE_WEBHOOK_ALLOW_NETWORKS
-    check_outbound_url(url, allowed=allowed)
+    address = approved_address(url, allowed=allowed)
     host = (urlsplit(url).hostname or "").rstrip(".")
     # Plain http only to a receiver the operator admitted (this machine, in development).
     if urlsplit(url).scheme.lower() != "https" and not is_allowed_by_operator(host, allowed):
         raise OutboundURLRefused(_("The endpoint must be an https:// address."))
-    return url
+    return address
 
 
 def deliver(message: OutboxMessage) -> None:
@@ -240,13 +280,14 @@ def deliver(message: OutboxMessage) -> None:
     outcome = {"attempts": delivery.attempts + 1, "status_code": None, "last_error": ""}
     try:
         # Again at each attempt: the name may resolve elsewhere now than when it was registered.
-        check_endpoint(delivery.subscription.url)
-        response = requests.post(
+        # and the connection goes to the address checked, not to a second answer (rebinding).
+        address = check_endpoint(delivery.subscription.url)
+        response = post_pinned(
             delivery.subscription.url,
+            address,
             data=body,
             headers=headers(delivery, body, now),
             timeout=settings.VECHE_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
         )
     except OutboundURLRefused as refusal:
         outcome["last_error"] = str(refusal)[:500]
@@ -279,16 +320,7 @@ def subscribe(
     """A new endpoint with its secret (shown this once on the page)."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     _require(rules.has_perm("api.manage_webhooks_of", user, organization))
-    url = (url or "").strip()
-    try:
-        check_endpoint(url)
-    except OutboundURLRefused as refusal:
-        raise ValidationError({"url": str(refusal)}) from None
-    events = sorted(set(events))
-    if not events:
-        raise ValidationError({"events": _("Choose the events the endpoint hears of.")})
-    if set(events) - set(WebhookEvent.values):
-        raise ValidationError({"events": _("Choose among the events offered.")})
+    url, events = _checked(url, events, offered=WebhookEvent.values)
     if organization.webhooks.count() >= settings.VECHE_WEBHOOK_MAX_PER_ORGANIZATION:
         raise ValidationError(
             _("An organization has at most %(count)s endpoints.")
@@ -307,11 +339,64 @@ def subscribe(
     return subscription, secret
 
 
+def _owner_of(subscription: WebhookSubscription) -> dict:
+    if subscription.person_id is not None:
+        return {"person": subscription.person_id}
+    return {"organization": subscription.organization_id}
+
+
+def _checked(url: str, events, *, offered) -> tuple[str, list[str]]:
+    """The endpoint's address (public, https) and its events (among those offered)."""
+    url = (url or "").strip()
+    try:
+        check_endpoint(url)
+    except OutboundURLRefused as refusal:
+        raise ValidationError({"url": str(refusal)}) from None
+    events = sorted(set(events))
+    if not events:
+        raise ValidationError({"events": _("Choose the events the endpoint hears of.")})
+    if set(events) - set(offered):
+        raise ValidationError({"events": _("Choose among the events offered.")})
+    return url, events
+
+
+@transaction.atomic
+def subscribe_person(*, user, url: str, events, territory=None) -> tuple[WebhookSubscription, str]:
+    """A subscriber's new endpoint for public events (of `territory` and inside it), with its
+    secret shown this once."""
+    if not rules.has_perm("api.hold_webhooks", user):
+        raise PermissionDenied(_("Confirm your e-mail address to add webhooks."))
+    # The cap holds under races: one endpoint added at a time per person.
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    url, events = _checked(url, events, offered=PUBLIC_EVENTS)
+    if user.webhooks.count() >= settings.VECHE_WEBHOOK_MAX_PER_PERSON:
+        raise ValidationError(
+            _("A person has at most %(count)s endpoints.")
+            % {"count": settings.VECHE_WEBHOOK_MAX_PER_PERSON}
+        )
+    secret = new_secret()
+    subscription = WebhookSubscription.objects.create(
+        person=user, territory=territory, url=url, events=events, secret=secret, created_by=user
+    )
+    record_event(
+        actor=user,
+        action="api.webhook_added",
+        target=subscription,
+        data={
+            "person": user.pk,
+            "territory": territory.pk if territory else None,
+            "url": url,
+            "events": events,
+        },
+    )
+    return subscription, secret
+
+
 @transaction.atomic
 def rotate_secret(*, user, subscription: WebhookSubscription) -> str:
     """A new secret; the old one still signs beside it for VECHE_WEBHOOK_OLD_SECRET_HOURS."""
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    _require(rules.has_perm("api.manage_webhooks_of", user, subscription.organization))
+    _require(rules.has_perm("api.manage_webhook", user, subscription))
     secret = new_secret()
     subscription.previous_secret = subscription.secret
     subscription.previous_secret_until = timezone.now() + datetime.timedelta(
@@ -323,7 +408,7 @@ def rotate_secret(*, user, subscription: WebhookSubscription) -> str:
         actor=user,
         action="api.webhook_secret_rotated",
         target=subscription,
-        data={"organization": subscription.organization_id, "url": subscription.url},
+        data=_owner_of(subscription) | {"url": subscription.url},
     )
     return secret
 
@@ -331,12 +416,12 @@ def rotate_secret(*, user, subscription: WebhookSubscription) -> str:
 @transaction.atomic
 def remove(*, user, subscription: WebhookSubscription) -> None:
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    _require(rules.has_perm("api.manage_webhooks_of", user, subscription.organization))
+    _require(rules.has_perm("api.manage_webhook", user, subscription))
     record_event(
         actor=user,
         action="api.webhook_removed",
         target=subscription,
-        data={"organization": subscription.organization_id, "url": subscription.url},
+        data=_owner_of(subscription) | {"url": subscription.url},
     )
     subscription.delete()
 
@@ -345,7 +430,7 @@ def remove(*, user, subscription: WebhookSubscription) -> None:
 def replay(*, user, delivery: WebhookDelivery) -> None:
     """Send the delivery once more, with the same webhook-id, whatever became of it."""
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery.pk)
-    _require(rules.has_perm("api.manage_webhooks_of", user, delivery.subscription.organization))
+    _require(rules.has_perm("api.manage_webhook", user, delivery.subscription))
     message = OutboxMessage.objects.filter(kind=KIND, target_id=delivery.pk).first()
     if message is None:
         outbox.put(kind=KIND, target_id=delivery.pk)

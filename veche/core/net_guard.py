@@ -115,6 +115,58 @@ def is_allowed_by_operator(host: str, allowed: list[str] | None = None) -> bool:
     return False
 
 
+def approved_address(url: str, *, allowed: list[str] | None = None) -> IPAddress:
+    """Check `url` as `check_outbound_url` does and return the address to connect to: the one
+    the check approved, so that nothing resolves the name again between the check and the
+    connection (DNS rebinding). A host the operator admitted is resolved without the check."""
+    check_outbound_url(url, allow_private=True)  # the scheme, the host; no resolving yet
+    parts = urlsplit(url)
+    default_port = 443 if parts.scheme.lower() == "https" else 80
+    host = (parts.hostname or "").rstrip(".")
+    # One lookup: the addresses checked are the addresses connected to.
+    addresses = resolve(host, parts.port or default_port)
+    if not is_allowed_by_operator(host, allowed) and not all(map(is_public, addresses)):
+        raise OutboundURLRefused(
+            _("The server does not connect to %(host)s: it is not a public address.")
+            % {"host": host}
+        )
+    return addresses[0]
+
+
+class PinnedHTTPAdapter(requests.adapters.HTTPAdapter):
+    """A transport whose TLS handshake names (SNI) and verifies the certificate of `host` while
+    the connection goes to the pinned address that the request's URL carries."""
+
+    def __init__(self, host: str, **kwargs):
+        self.pinned_host = host
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        # urllib3 drops both for plain http connections.
+        kwargs["server_hostname"] = self.pinned_host
+        kwargs["assert_hostname"] = self.pinned_host
+        super().init_poolmanager(*args, **kwargs)
+
+
+def post_pinned(url: str, address: IPAddress, **kwargs) -> requests.Response:
+    """POST to `url` over a connection to `address` (approved by `approved_address`): the Host
+    header and the TLS server name stay those of the URL's host."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    headers = dict(kwargs.pop("headers", None) or {})
+    headers["Host"] = parts.netloc  # no user info: check_outbound_url refuses it
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy: the connection goes to the address itself
+        adapter = PinnedHTTPAdapter(host)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session.post(
+            parts._replace(netloc=netloc).geturl(), headers=headers, allow_redirects=False, **kwargs
+        )
+
+
 class GuardedHTTPAdapter(requests.adapters.HTTPAdapter):
     """A requests transport that checks every request it sends, each redirect included
     (requests sends every hop of a redirect through the session's adapter)."""

@@ -1,0 +1,167 @@
+"""A subscriber (a person with a confirmed e-mail) hears of public events of a territory and the
+territories inside it, through the same deliveries as an organization: public facts only,
+signed; private targets refused; the page in both languages; anyone else's endpoint is 404."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.factories import make_appeal, make_staff, make_territory, make_user
+from tests.outbox import deliver_everything
+from tests.sign_in import enter
+from veche.api import webhooks
+from veche.api.models import WebhookDelivery, WebhookSubscription
+from veche.appeals.services import register_appeal
+from veche.core.models import AuditEvent
+from veche.organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+PAGE = "/accounts/webhooks/"
+ENDPOINT = "https://93.184.215.14/veche"  # public: passes the guard without any request
+
+
+@pytest.fixture
+def city():
+    return make_territory("kazan")
+
+
+@pytest.fixture
+def newsroom():
+    return make_user("desk@newsroom.example")
+
+
+def register(appeal):
+    official = make_staff(appeal.organization, Membership.Role.OFFICIAL)
+    register_appeal(official=official, appeal=appeal, registration_number="01-15/77")
+
+
+def test_an_event_of_a_territory_inside_reaches_the_subscriber_signed(receiver, city, newsroom):
+    subscription, secret = webhooks.subscribe_person(
+        user=newsroom, url=receiver.url, events=["appeal.registered"], territory=city
+    )
+    author = make_user("Резидент.Иванов@example.org", first_name="Пётр", last_name="Иванов")
+    appeal = make_appeal(author=author, territory=make_territory(parent=city), status="sent")
+    register(appeal)
+    deliver_everything()
+    [(headers, body)] = receiver.received
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert webhooks.verify(secret, headers, body)
+    payload = json.loads(body)
+    assert payload["type"] == "appeal.registered"
+    assert payload["data"]["appeal"]["registration_number"] == "01-15/77"
+    assert payload["data"]["territory"] == appeal.problem.territory.code
+    assert "organization" not in payload["data"]
+    text = body.decode()
+    for personal in (author.email, "Иванов", "Пётр", newsroom.email):
+        assert personal not in text
+    assert WebhookDelivery.objects.get().subscription == subscription
+
+
+def test_an_event_of_another_territory_is_not_sent(receiver, city, newsroom):
+    webhooks.subscribe_person(
+        user=newsroom, url=receiver.url, events=["appeal.registered"], territory=city
+    )
+    register(make_appeal(territory=make_territory("elsewhere"), status="sent"))
+    deliver_everything()
+    assert receiver.received == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_subscriber_may_not_hear_of_a_forwarding(settings, newsroom):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    with pytest.raises(ValidationError):
+        webhooks.subscribe_person(user=newsroom, url=ENDPOINT, events=["appeal.forwarded"])
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.0.0.1/x", "https://10.0.0.7/x", "http://93.184.215.14/x"]
+)
+def test_a_private_or_plain_endpoint_is_refused(settings, newsroom, url):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    with pytest.raises(ValidationError):
+        webhooks.subscribe_person(user=newsroom, url=url, events=["appeal.answered"])
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_without_a_confirmed_email_nobody_subscribes(settings):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    person = make_user(email_verified=False)
+    with pytest.raises(PermissionDenied):
+        webhooks.subscribe_person(user=person, url=ENDPOINT, events=["appeal.answered"])
+
+
+def test_a_person_has_at_most_the_cap_of_endpoints(settings, newsroom):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    settings.VECHE_WEBHOOK_MAX_PER_PERSON = 1
+    webhooks.subscribe_person(user=newsroom, url=ENDPOINT, events=["appeal.answered"])
+    with pytest.raises(ValidationError):
+        webhooks.subscribe_person(user=newsroom, url=ENDPOINT, events=["appeal.answered"])
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Webhooks for public events"), ("ru", "Вебхуки")]
+)
+def test_the_page_adds_an_endpoint_with_its_secret_once(
+    client, settings, newsroom, city, language, heading
+):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    enter(client, newsroom)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    assert heading in client.get(PAGE).content.decode()
+    response = client.post(
+        f"{PAGE}add/", {"url": ENDPOINT, "events": ["appeal.answered"], "territory": city.pk}
+    )
+    assert response.status_code == 200
+    subscription = WebhookSubscription.objects.get(person=newsroom)
+    assert subscription.territory == city
+    assert subscription.secret in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert subscription.secret not in client.get(PAGE).content.decode()
+    assert AuditEvent.objects.get(action="api.webhook_added").actor == newsroom
+
+
+def test_a_private_endpoint_is_refused_on_the_page_in_russian(client, settings, newsroom):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    enter(client, newsroom)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    response = client.post(
+        f"{PAGE}add/", {"url": "https://10.1.2.3/", "events": ["appeal.answered"]}
+    )
+    assert response.status_code == 400
+    assert "не публичный адрес" in response.content.decode()
+
+
+def test_the_owner_rotates_and_replays(client, receiver, newsroom, city):
+    subscription, secret = webhooks.subscribe_person(
+        user=newsroom, url=receiver.url, events=["appeal.registered"]
+    )
+    register(make_appeal(territory=city, status="sent"))
+    deliver_everything()
+    enter(client, newsroom)
+    assert client.post(f"{PAGE}{subscription.pk}/rotate/").status_code == 200
+    assert WebhookSubscription.objects.get().secret != secret
+    delivery = WebhookDelivery.objects.get()
+    assert client.post(f"{PAGE}deliveries/{delivery.pk}/replay/").status_code == 302
+    deliver_everything()
+    assert len(receiver.received) == 2
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"api.webhook_secret_rotated", "api.webhook_replayed"} <= actions
+
+
+def test_someone_elses_endpoint_is_not_found(client, settings, newsroom, office, head):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    subscription, _ = webhooks.subscribe_person(
+        user=newsroom, url=ENDPOINT, events=["appeal.answered"]
+    )
+    enter(client, make_user())
+    assert client.post(f"{PAGE}{subscription.pk}/rotate/").status_code == 404
+    assert client.post(f"{PAGE}{subscription.pk}/delete/").status_code == 404
+    # Nor does the cabinet's page reach a person's endpoint, or the subscriber's an organization's.
+    enter(client, head)
+    assert client.post(f"/cabinet/webhooks/{subscription.pk}/rotate/").status_code == 404
+    organization_hook, _ = webhooks.subscribe(
+        user=head, organization=office, url=ENDPOINT, events=["appeal.answered"]
+    )
+    assert client.post(f"{PAGE}{organization_hook.pk}/rotate/").status_code == 404
+    assert WebhookSubscription.objects.get(pk=subscription.pk).secret == subscription.secret
