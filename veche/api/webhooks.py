@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veche.api.models import PUBLIC_EVENTS, WebhookDelivery, WebhookEvent, WebhookSubscription
+from veche.appeals.queries import public_problems
 from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.models import OutboxMessage
@@ -49,6 +50,7 @@ from veche.core.net_guard import (
     post_pinned,
 )
 from veche.discussions.models import Submission
+from veche.discussions.queries import public_discussions
 from veche.organizations.models import Organization
 
 KIND = "api.webhook"
@@ -149,10 +151,20 @@ def _territory(label: str, subject):
     return subject.territory
 
 
+def _public(label: str, subject) -> bool:
+    """Whether the public may see the subject now: a hidden, held or refused problem, or a
+    discussion not yet announced, tells subscribers nothing."""
+    if label == "appeals.appeal":
+        return public_problems().filter(pk=subject.problem_id).exists()
+    if label == "discussions.discussion":
+        return public_discussions().filter(pk=subject.pk).exists()
+    return True
+
+
 def _subscribers(label: str, subject, event_type: str) -> list[WebhookSubscription]:
     """The persons' endpoints that hear of a public event in the subject's territory (one of
     theirs or inside it)."""
-    if event_type not in PUBLIC_EVENTS:
+    if event_type not in PUBLIC_EVENTS or not _public(label, subject):
         return []
     path = _territory(label, subject).path
     return [

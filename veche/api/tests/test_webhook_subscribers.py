@@ -68,6 +68,23 @@ def test_an_event_of_another_territory_is_not_sent(receiver, city, newsroom):
     assert not WebhookDelivery.objects.exists()
 
 
+def test_an_event_of_a_hidden_problem_is_not_sent_to_subscribers(receiver, city, newsroom):
+    from django.utils import timezone
+
+    from veche.appeals.models import Problem
+
+    webhooks.subscribe_person(
+        user=newsroom, url=receiver.url, events=["appeal.registered"], territory=city
+    )
+    appeal = make_appeal(territory=make_territory(parent=city), status="sent")
+    Problem.objects.filter(pk=appeal.problem_id).update(
+        hidden_at=timezone.now(), hidden_reason="spam"
+    )
+    register(appeal)
+    deliver_everything()
+    assert receiver.received == []
+
+
 def test_a_subscriber_may_not_hear_of_a_forwarding(settings, newsroom):
     settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
     with pytest.raises(ValidationError):
