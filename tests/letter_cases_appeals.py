@@ -462,3 +462,22 @@ def moderation_decisions(language, actions):
         "moderation/notices/moderation_decision.txt": ["п. 3 правил"],
         "moderation/notices/moderation_contest_decided.txt": ["Отменено, п. 3 правил."],
     }, "п. 3 правил"
+
+
+def problem_taken_up(language, actions):
+    cast = AppealCast()
+    deputy = make_organization(
+        kind="deputy", ru="Депутат Городской думы Иванова М. П.", en="Deputy M. P. Ivanova"
+    )
+    head = make_staff(deputy, Membership.Role.HEAD, last_name="Иванова", first_name="Мария")
+    letter = "Поддерживаем жителей: двор нужно отремонтировать до зимы, просим назвать сроки работ."
+    everyone_speaks(language)
+    with actions():
+        appeals.take_up_problem(
+            official=head, problem=cast.problem, organization=deputy, text=letter
+        )
+    return {
+        "appeals/notices/problem_taken_up.txt": [cast.org(deputy), cast.org()],
+        "appeals/email/take_up.txt": [cast.org(deputy), cast.org(), cast.title, letter],
+        "appeals/email/take_up_subject.txt": [cast.title],
+    }, cast.title

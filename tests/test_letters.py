@@ -34,6 +34,7 @@ from tests.letter_cases_appeals import (
     dispatch_given_up,
     fraud_alert,
     moderation_decisions,
+    problem_taken_up,
     signatures_invalidated,
     staff_invitation,
 )
@@ -198,6 +199,15 @@ CASES = (
         signatures_invalidated,
     ),
     Case("fraud alert", ("appeals/notices/fraud_alert.txt",), fraud_alert),
+    Case(
+        "problem taken up by another organization",
+        (
+            "appeals/notices/problem_taken_up.txt",
+            "appeals/email/take_up.txt",
+            "appeals/email/take_up_subject.txt",
+        ),
+        problem_taken_up,
+    ),
     Case(
         "cabinet applications",
         (

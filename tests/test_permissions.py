@@ -233,6 +233,8 @@ ORGANIZERS = {"organizer_of_office", "head_of_office"}  # heads organize too
 MATRIX = {
     "appeals.view_problem": ("problem", set(PEOPLE)),
     "appeals.view_answer": ("answer", set(PEOPLE)),
+    # A problem held for pre-moderation or refused there: its author and the moderators.
+    "appeals.view_unpublished_problem": ("problem", {"author", "moderator", "superuser"}),
     "appeals.edit_appeal": ("appeal", {"author"}),
     "appeals.send_appeal": ("appeal", {"author"}),
     "appeals.close_appeal": ("appeal", {"author"}),
@@ -247,6 +249,8 @@ MATRIX = {
     "appeals.correspond": ("appeal", {"author"} | OFFICE_STAFF),
     "appeals.message_signatories": ("appeal", OFFICE_STAFF),
     "appeals.take_under_control": ("appeal", HEADS),
+    # Heads and officials of any organization but the addressee take a problem up publicly.
+    "appeals.take_up_problem": ("problem", {"head_above", "official_elsewhere"}),
     "cabinet.enter": (None, OFFICE_STAFF | HEADS | {"official_elsewhere"}),
     "cabinet.see_subordinates": (None, HEADS),
     "cabinet.view_appeal": ("sent_appeal", OFFICE_STAFF | HEADS),

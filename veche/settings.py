@@ -720,6 +720,12 @@ VECHE_FEED_ITEMS = env_int("VECHE_FEED_ITEMS", 50, minimum=1)
 # after it was taken; a block for a period lasts at most this many days (longer: for good).
 VECHE_MODERATION_CONTEST_DAYS = env_int("VECHE_MODERATION_CONTEST_DAYS", 14, minimum=1)
 VECHE_MODERATION_MAX_BLOCK_DAYS = env_int("VECHE_MODERATION_MAX_BLOCK_DAYS", 365, minimum=1)
+# Pre-moderation: new problems from accounts below this verification level wait for a moderator
+# before they are published; empty (the default) publishes them at once. A territory's own
+# setting (an operator's page) overrides it for that territory and those inside it.
+VECHE_PREMODERATION_BELOW_LEVEL = env_choice(
+    "VECHE_PREMODERATION_BELOW_LEVEL", "", ("", "email", "phone", "census", "provider")
+)
 
 # Maps. No tile server by default: maps draw the territories' boundaries, served by the site
 # itself, so no request leaves it. A city sets its own (or a contracted) tile server here.

@@ -22,8 +22,14 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from veche.accounts import personal_data
         from veche.appeals import documents, fraud, notices, operators, queries, sections, services
-        from veche.appeals.delivery import send_dispatch, send_supplementary_list
-        from veche.appeals.models import DISPATCH_KIND, SUPPLEMENTARY_KIND, Comment, Problem
+        from veche.appeals.delivery import send_dispatch, send_supplementary_list, send_take_up
+        from veche.appeals.models import (
+            DISPATCH_KIND,
+            SUPPLEMENTARY_KIND,
+            TAKE_UP_KIND,
+            Comment,
+            Problem,
+        )
         from veche.appeals.rules import problem_is_public
         from veche.appeals.views.problem_page import forget_problem_page
         from veche.core import outbox
@@ -31,6 +37,7 @@ class AppealsConfig(AppConfig):
         from veche.notifications import registry as notification_rounds
 
         outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
+        outbox.register(TAKE_UP_KIND, send_take_up)
         outbox.register(SUPPLEMENTARY_KIND, send_supplementary_list)
         notices.register()
         # After the overdue notices: the first reminder carries the signatures given since.
@@ -58,6 +65,14 @@ class AppealsConfig(AppConfig):
             prefetch=("current_appeal__revisions",),
             hidden_reason_field="hidden_reason",
             changed=forget_problem_page,
+            # Pre-moderation: publishing a held problem is the rest of publishing it.
+            prepublication=moderated.Prepublication(
+                awaiting=queries.awaiting_problems,
+                is_awaiting=lambda problem: problem.status == Problem.Status.AWAITING,
+                is_refused=lambda problem: problem.status == Problem.Status.REFUSED,
+                publish=services.release_problem,
+                refuse=services.refuse_problem,
+            ),
         )
         moderated.register(
             key="comment",
@@ -66,7 +81,9 @@ class AppealsConfig(AppConfig):
             text=lambda comment: comment.text,
             author=lambda comment: comment.author,
             public_url=lambda comment: f"{comment.problem.get_absolute_url()}#comment-{comment.pk}",
-            is_public=lambda comment: comment.problem.status != Problem.Status.DRAFT,
+            # A comment is as public as its problem: one hidden, held or refused is not
+            # reported through its comments either.
+            is_public=lambda comment: problem_is_public(comment.problem),
             related=("problem", "author"),
             markdown=True,
             hidden_reason_field="hidden_reason",

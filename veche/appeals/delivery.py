@@ -1,5 +1,5 @@
-"""The e-mails that carry an appeal, and the supplementary lists of its later signatories, to its
-addressee, sent through the outbox."""
+"""The e-mails that carry an appeal, the supplementary lists of its later signatories, and other
+organizations' letters taking up its problem, to its addressee, sent through the outbox."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -7,8 +7,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from veche.appeals.documents import appeal_pdf, supplementary_list_pdf
-from veche.appeals.models import DISPATCH_KIND, SUPPLEMENTARY_KIND, Dispatch, SupplementaryList
+from veche.appeals.documents import appeal_pdf, supplementary_list_pdf, take_up_letter
+from veche.appeals.models import (
+    DISPATCH_KIND,
+    SUPPLEMENTARY_KIND,
+    TAKE_UP_KIND,
+    Dispatch,
+    SupplementaryList,
+    TakeUp,
+)
 from veche.core import outbox
 
 
@@ -52,6 +59,43 @@ def send_appeal_email(dispatch: Dispatch, *, message_id: str) -> None:
     )
     message.attach(f"appeal-{appeal.pk}.pdf", pdf, "application/pdf")
     message.send()
+
+
+def queue_take_up(take_up: TakeUp) -> None:
+    """Store the take-up's letter in the caller's transaction; it is sent after the commit."""
+    outbox.put(kind=TAKE_UP_KIND, target_id=take_up.pk)
+
+
+def send_take_up(message) -> None:
+    """The outbox's sender for TAKE_UP_KIND: the organization's letter, as the PDF issued when
+    it was sent, to the appeals e-mail of the addressee it was written to."""
+    take_up = (
+        TakeUp.objects.select_related("problem", "appeal", "organization", "addressee", "document")
+        .filter(pk=message.target_id)
+        .first()
+    )
+    if take_up is None:
+        raise outbox.NothingToSend("the take-up is gone")
+    with translation.override(settings.LANGUAGE_CODE):
+        issued = take_up_letter(take_up)
+        context = {
+            "take_up": take_up,
+            "problem": take_up.problem,
+            "organization": take_up.organization,
+            "addressee": take_up.addressee,
+            "public_url": settings.SITE_URL + take_up.problem.get_absolute_url(),
+            "verification_url": settings.SITE_URL + issued.document.get_absolute_url(),
+        }
+        subject = render_to_string("appeals/email/take_up_subject.txt", context).strip()
+        body = render_to_string("appeals/email/take_up.txt", context)
+    letter = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[take_up.recipient],
+        headers={"X-Veche-Appeal": str(take_up.appeal_id), "Message-ID": message.message_id},
+    )
+    letter.attach(f"take-up-{take_up.pk}.pdf", issued.pdf, "application/pdf")
+    letter.send()
 
 
 def queue_supplementary_list(supplementary: SupplementaryList) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.accounts.personal_data import is_erased
-from veche.appeals.models import Answer, Appeal, Revision, Signature, SupplementaryList
+from veche.appeals.models import Answer, Appeal, Revision, Signature, SupplementaryList, TakeUp
 from veche.appeals.participants import known_number, number_here, public_name
 from veche.core.i18n import translate
 from veche.documents.letterhead import heading_lines, lines, logo_data_uri, position_of
@@ -20,6 +20,7 @@ from veche.documents.services import issue
 # The codes the register stores (IssuedDocument.kind): never changed once issued.
 APPEAL = "appeal"
 ANSWER = "answer"
+TAKE_UP = "take_up"
 SUPPLEMENTARY = "supplementary"
 
 NOT_SENT = (Appeal.Status.DRAFT, Appeal.Status.COLLECTING)
@@ -177,6 +178,44 @@ def answer_pdf(answer: Answer) -> bytes:
         ).pdf
 
 
+def take_up_context(take_up: TakeUp) -> dict:
+    """What an organization's letter taking up a problem says: all of it stored with the take-up
+    (text, signer, the support then), so the letter reads the same whenever it is rendered."""
+    organization = take_up.organization
+    return {
+        "take_up": take_up,
+        "problem": take_up.problem,
+        "appeal": take_up.appeal,
+        "organization": organization,
+        "addressee": take_up.addressee,
+        "heading_lines": heading_lines(organization),
+        "footer_lines": lines(translate(organization.letterhead_footer)),
+        "logo": logo_data_uri(organization),
+        "signatory_title": take_up.signer_position or translate(organization.signatory_title),
+        "official_name": take_up.signer_name,
+        "problem_url": settings.SITE_URL + take_up.problem.get_absolute_url(),
+    }
+
+
+def take_up_letter(take_up: TakeUp):
+    """The organization's letter taking up a problem, on its letterhead, in the site language,
+    as an issued document (`veche.documents.services.Issued`): public, for it is the
+    organization's own act and names no resident."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Letter of %(organization)s in support of the problem “%(title)s”") % {
+            "organization": take_up.organization.short_title,
+            "title": take_up.problem.title,
+        }
+        return issue(
+            kind=TAKE_UP,
+            target=take_up,
+            title=title,
+            template_name="appeals/documents/take_up.html",
+            context=take_up_context(take_up),
+            for_addressee=False,
+        )
+
+
 def register_kinds() -> None:
     """Tell the register of documents about the appeals' kinds (from `AppConfig.ready()`)."""
     register(
@@ -188,6 +227,11 @@ def register_kinds() -> None:
         subject=_appeal_subject,
     )
     register(ANSWER, label=gettext_lazy("answer to a collective appeal"), subject=_answer_subject)
+    register(
+        TAKE_UP,
+        label=gettext_lazy("letter of an organization taking up a problem"),
+        subject=_take_up_subject,
+    )
     register(
         SUPPLEMENTARY,
         label=gettext_lazy("supplementary list of signatories to a collective appeal"),
@@ -213,6 +257,11 @@ def _answer_subject(document, user) -> Subject | None:
     # The answer is shown on its problem's page, whose visibility it follows.
     answer = Answer.objects.select_related("appeal__problem").filter(pk=document.object_id).first()
     return _problem_subject(answer and answer.appeal.problem, user)
+
+
+def _take_up_subject(document, user) -> Subject | None:
+    take_up = TakeUp.objects.select_related("problem").filter(pk=document.object_id).first()
+    return _problem_subject(take_up and take_up.problem, user)
 
 
 def _supplementary_subject(document, user) -> Subject | None:

@@ -333,3 +333,33 @@ class InvalidationForm(forms.Form):
         if bool(data.get("signature")) == bool(data.get("source")):
             raise ValidationError(_("Choose either one signature or a source network."))
         return data
+
+
+class TakeUpForm(forms.Form):
+    """An organization's letter taking up a problem: in whose name, and what it says."""
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("On behalf of"), empty_label=None
+    )
+    text = forms.CharField(
+        label=_("Text of the letter"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        help_text=_(
+            "Why the organization supports the residents and what it asks the addressee to do. "
+            "The letter is public: name no resident."
+        ),
+    )
+
+    def __init__(self, choices, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the person's own organizations that have not taken it up yet: any other is refused.
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(
+            pk__in=[organization.pk for organization in choices if not organization.taken]
+        ).order_by("slug")
+
+    def clean_text(self):
+        from veche.appeals.services import clean_letter_text
+
+        return clean_letter_text(self.cleaned_data["text"])

@@ -94,6 +94,10 @@ class AppealPolicy(models.Model):
 class Problem(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        # Pre-moderation (`moderation.premoderation`): held until a moderator approves it, or
+        # refused on a published ground; neither is public.
+        AWAITING = "awaiting", _("awaiting moderation")
+        REFUSED = "refused", _("refused publication")
         PUBLISHED = "published", _("published")
         SOLVED = "solved", _("solved")
         PARTLY_SOLVED = "partly_solved", _("partly solved")
@@ -164,6 +168,14 @@ class Problem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("appeals:problem", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status not in UNPUBLISHED
+
+
+# Problems nobody but their author (and moderators, for those held) sees.
+UNPUBLISHED = (Problem.Status.DRAFT, Problem.Status.AWAITING, Problem.Status.REFUSED)
 
 
 class ProblemPhoto(models.Model):
@@ -628,3 +640,4 @@ from .models_signatories import (  # noqa: E402, F401
     SignatureInvalidation,
 )
 from .models_support import SUPPLEMENTARY_KIND, SupplementaryList  # noqa: E402, F401
+from .models_takeups import TAKE_UP_KIND, TakeUp  # noqa: E402, F401

@@ -25,6 +25,7 @@ from veche.appeals.models import (
     Problem,
     Revision,
     Signature,
+    TakeUp,
 )
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.notifications import registry
@@ -388,6 +389,27 @@ class MessageToSignatories(Notice):
         return author_of(appeal) | signatories_of(appeal)
 
 
+class TakenUp(Notice):
+    """Another organization took the problem up publicly: the author, signatories and followers
+    hear who supports them and that its letter went to the addressee."""
+
+    kind = "problem_taken_up"
+    title = _("%(organization)s took up the problem “%(problem)s”")
+
+    def details(self, appeal, context):
+        take_up = (
+            TakeUp.objects.select_related("organization", "addressee")
+            .filter(pk=context.get("take_up"), appeal=appeal)
+            .first()
+        )
+        return {"take_up": take_up}
+
+    def title_params(self, appeal, extra):
+        take_up = extra["take_up"]
+        supporter = take_up.organization if take_up else appeal.organization
+        return {"problem": appeal.problem.title, "organization": supporter.title}
+
+
 class AppealOverdue(ForOfficials):
     """Sent by the daily check, not by an appeal event."""
 
@@ -418,6 +440,7 @@ APPEAL_EVENTS: dict[str, tuple[Notice, ...]] = {
     # The addressee's officials first: one of them who follows the problem hears it as staff.
     "under_control": (UnderControlForOfficials(), UnderControl()),
     "message_to_signatories": (MessageToSignatories(),),
+    "taken_up": (TakenUp(),),
 }
 
 OVERDUE = AppealOverdue()

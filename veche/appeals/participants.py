@@ -15,12 +15,15 @@ from .models import Participant, ParticipantCounter
 
 
 def number_of(problem_id: int, user_id: int) -> int:
-    """The person's number on the problem, given now if they had none: one statement raises
-    the problem's counter (creating it the first time) and returns it, one more stores the
-    number; each commits at once when there is no outer transaction, so the counter's row is
-    locked only for that instant (signing calls this before its own transaction). Two first
-    actions of one person at once may spend a number, which leaves a gap, never a second
-    number."""
+    """The person's number on the problem, given now if they had none: the problem's counter is
+    raised (created the first time) and the number stored, committing at once when there is no
+    outer transaction, so the counter's row is locked only for that instant (signing calls this
+    before its own transaction). On PostgreSQL the lookup, the counter and the number are one
+    statement; elsewhere up to three. Two first actions of one person at once may spend a
+    number, which leaves a gap, never a second number."""
+    if connection.vendor == "postgresql":
+        number = _number_in_one_statement(problem_id, user_id)
+        return number if number is not None else known_number(problem_id, user_id)
     number = known_number(problem_id, user_id)
     if number is not None:
         return number
@@ -39,6 +42,28 @@ def number_of(problem_id: int, user_id: int) -> int:
         )
         stored = cursor.fetchone()
     return stored[0] if stored else known_number(problem_id, user_id)
+
+
+def _number_in_one_statement(problem_id: int, user_id: int) -> int | None:
+    """The known number, else a new one; None when another first action of the person stored
+    theirs in the meantime (it is then read again)."""
+    counters, participants = ParticipantCounter._meta.db_table, Participant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table names are ours.
+            f"WITH known AS (SELECT number FROM {participants} "  # noqa: S608
+            "WHERE problem_id = %(problem)s AND user_id = %(user)s), "
+            f"raised AS (INSERT INTO {counters} (problem_id, last) "
+            "SELECT %(problem)s, 1 WHERE NOT EXISTS (SELECT 1 FROM known) "
+            f"ON CONFLICT (problem_id) DO UPDATE SET last = {counters}.last + 1 RETURNING last), "
+            f"stored AS (INSERT INTO {participants} (problem_id, user_id, number) "
+            "SELECT %(problem)s, %(user)s, last FROM raised ON CONFLICT DO NOTHING "
+            "RETURNING number) "
+            "SELECT number FROM known UNION ALL SELECT number FROM stored",
+            {"problem": problem_id, "user": user_id},
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def known_number(problem_id: int, user_id: int) -> int | None:

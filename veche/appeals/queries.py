@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from veche.appeals.models import (
+    UNPUBLISHED,
     Answer,
     AnswerAttachment,
     Appeal,
@@ -22,11 +23,14 @@ from veche.appeals.models import (
     Revision,
     Signature,
     SupplementaryList,
+    TakeUp,
 )
 from veche.appeals.participants import number_here
 from veche.appeals.policy import overdue
+from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
 from veche.core.paging import MAX_PAGE
+from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
 PAGE_SIZE = 20
@@ -41,14 +45,38 @@ STATUS_FILTERS = {
 
 
 def public_problems() -> QuerySet[Problem]:
-    """Published problems that no moderator hid: what lists, search, the API and documents show."""
-    return Problem.objects.exclude(status=Problem.Status.DRAFT).filter(hidden_at__isnull=True)
+    """Published problems that no moderator hid: what lists, search, the API and documents show.
+    Drafts and problems held for pre-moderation, or refused there, are nobody's but the
+    author's."""
+    return Problem.objects.exclude(status__in=UNPUBLISHED).filter(hidden_at__isnull=True)
+
+
+def unpublished_problem(pk: int) -> Problem:
+    """A problem held for pre-moderation or refused there, for its author's page (the rules
+    decide who sees it)."""
+    return get_object_or_404(
+        Problem.objects.filter(status__in=[Problem.Status.AWAITING, Problem.Status.REFUSED])
+        .select_related("territory", "category", "current_appeal__organization")
+        .prefetch_related("current_appeal__revisions"),
+        pk=pk,
+    )
+
+
+def awaiting_problems(limit: int = 50) -> QuerySet[Problem]:
+    """Problems held for pre-moderation, the longest waiting first, with what a moderator
+    reads of them (the moderators' queue)."""
+    return (
+        Problem.objects.filter(status=Problem.Status.AWAITING)
+        .select_related("author", "current_appeal")
+        .prefetch_related("current_appeal__revisions")
+        .order_by("created_at", "id")[:limit]
+    )
 
 
 def hidden_problem(pk: int) -> Problem:
     """A published problem a moderator hid, for its page's placeholder (the ground, no text)."""
     return get_object_or_404(
-        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        Problem.objects.exclude(status__in=UNPUBLISHED)
         .filter(hidden_at__isnull=False)
         .select_related("current_appeal"),
         pk=pk,
@@ -158,9 +186,10 @@ def problem_for_page(pk: int) -> Problem:
 
 def problem_to_sign(pk: int) -> Problem:
     """A published problem with its current appeal: what signing needs, and no more joins. A
-    hidden one too, so that signing it is refused with the moderator's ground, not a 404."""
+    hidden one too, so that signing it is refused with the moderator's ground, not a 404, and
+    that its signatories may still withdraw or confirm their signatures."""
     return get_object_or_404(
-        Problem.objects.exclude(status=Problem.Status.DRAFT)
+        Problem.objects.exclude(status__in=UNPUBLISHED)
         .select_related("current_appeal")
         .filter(current_appeal__isnull=False),
         pk=pk,
@@ -255,6 +284,9 @@ def appeal_history(problem: Problem) -> list[Appeal]:
                 to_attr="public_messages",
             ),
             Prefetch(
+                "take_ups", queryset=TakeUp.objects.select_related("organization", "document")
+            ),
+            Prefetch(
                 "supplementary_lists",
                 queryset=SupplementaryList.objects.select_related("organization"),
             ),
@@ -269,6 +301,7 @@ def appeal_history(problem: Problem) -> list[Appeal]:
     for item in appeals:
         events = [TimelineEvent("answer", a.created_at, a) for a in item.answers.all()]
         events += [TimelineEvent("message", m.created_at, m) for m in item.public_messages]
+        events += [TimelineEvent("taken_up", t.created_at, t) for t in item.take_ups.all()]
         events += [
             TimelineEvent("supplementary_list", supplementary.created_at, supplementary)
             for supplementary in item.supplementary_lists.all()
@@ -281,6 +314,34 @@ def appeal_history(problem: Problem) -> list[Appeal]:
         item.escalated_to = by_previous.get(item.pk)
         item.late = overdue(item, today)
     return appeals
+
+
+def taken_up_by(history: list[Appeal]) -> list[TakeUp]:
+    """The organizations that took the problem up, oldest first, from the appeals' timeline."""
+    return sorted(
+        (take_up for item in history for take_up in item.take_ups.all()),
+        key=lambda take_up: (take_up.created_at, take_up.pk),
+    )
+
+
+def take_up_choices(user, problem: Problem) -> list[Organization]:
+    """The organizations this person may take the problem up for, each with `taken`: whether
+    it already has."""
+    return list(
+        Organization.objects.filter(pk__in=take_up_organizations(user, problem), is_active=True)
+        .annotate(taken=Exists(TakeUp.objects.filter(problem=problem, organization=OuterRef("pk"))))
+        .order_by("slug")
+    )
+
+
+def public_take_up(take_up_id: int) -> TakeUp:
+    """A letter taking up a public problem: public itself, as the organization's own act."""
+    return get_object_or_404(
+        TakeUp.objects.select_related(
+            "problem", "appeal", "organization", "addressee", "document"
+        ).filter(problem__in=public_problems()),
+        pk=take_up_id,
+    )
 
 
 def open_control(appeal: Appeal) -> ControlPeriod | None:

@@ -2,10 +2,10 @@
 
 import rules
 
-from veche.appeals.models import Problem, Signature
+from veche.appeals.models import UNPUBLISHED, Signature
 from veche.moderation.rules import is_moderator
 from veche.organizations.models import Membership
-from veche.organizations.rules import holds_role, holds_role_over
+from veche.organizations.rules import holds_role, holds_role_over, organizations_where
 
 OFFICIAL_ROLES = (Membership.Role.OFFICIAL, Membership.Role.HEAD)
 
@@ -42,9 +42,9 @@ def is_head_over(user, appeal) -> bool:
 
 
 def problem_is_public(problem) -> bool:
-    """The same line `queries.public_problems` draws: everything but drafts and what a moderator
-    hid is public."""
-    return problem.status != Problem.Status.DRAFT and problem.hidden_at is None
+    """The same line `queries.public_problems` draws: everything but drafts, problems held for
+    pre-moderation or refused there, and what a moderator hid is public."""
+    return problem.status not in UNPUBLISHED and problem.hidden_at is None
 
 
 @rules.predicate
@@ -56,6 +56,11 @@ def may_see_problem(user, problem) -> bool:
 
 
 @rules.predicate
+def wrote_problem(user, problem) -> bool:
+    return bool(user and user.is_authenticated and problem.author_id == user.pk)
+
+
+@rules.predicate
 def may_see_answer(user, answer) -> bool:
     """An answer, and its attachments, follow the problem's visibility; officials of the
     organization that gave it see it whatever becomes of the problem."""
@@ -64,8 +69,32 @@ def may_see_answer(user, answer) -> bool:
     )
 
 
+def take_up_organizations(user, problem) -> set[int]:
+    """Ids of the organizations in whose name this person may take the problem up publicly:
+    those where they are a head or an official, but not the addressee of the problem's appeal
+    (an organization does not support an appeal to itself)."""
+    where = organizations_where(user, roles=OFFICIAL_ROLES)
+    if not where or problem.current_appeal_id is None:
+        return set()
+    return where - {problem.current_appeal.organization_id}
+
+
+@rules.predicate
+def may_take_up(user, problem) -> bool:
+    """A head or an official of another organization than the addressee, while the problem is
+    public and open (a solved or hidden problem needs no support)."""
+    return (
+        problem.status == Problem.Status.PUBLISHED
+        and problem.hidden_at is None
+        and bool(take_up_organizations(user, problem))
+    )
+
+
 rules.add_perm("appeals.view_problem", may_see_problem)
 rules.add_perm("appeals.view_answer", may_see_answer)
+# A problem held for pre-moderation, or refused there: its author, and the moderators who
+# decide it.
+rules.add_perm("appeals.view_unpublished_problem", wrote_problem | is_moderator)
 # The author's: the text and proposed edits to it, sending, closing, escalating.
 rules.add_perm("appeals.edit_appeal", is_author)
 rules.add_perm("appeals.send_appeal", is_author)
@@ -85,6 +114,8 @@ rules.add_perm("appeals.take_full_copy", is_official_of_addressee | sends_it_him
 rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
 rules.add_perm("appeals.message_signatories", is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)
+# Other organizations' heads and officials support a problem publicly with a letter.
+rules.add_perm("appeals.take_up_problem", may_take_up)
 
 
 # Moderators watch where signatures come from and invalidate those that are not genuine.

@@ -7,7 +7,7 @@ import re
 from django.db import connection
 from django.db.models import QuerySet
 
-from veche.appeals.models import Problem
+from veche.appeals.models import UNPUBLISHED, Problem
 
 _WORD = re.compile(r"[\w]+", re.U)
 _STOP = {
@@ -124,7 +124,7 @@ def similar_problems(
     if not ids:
         return []
     queryset = Problem.objects.filter(pk__in=ids, hidden_at__isnull=True).exclude(
-        status=Problem.Status.DRAFT
+        status__in=UNPUBLISHED
     )
     if territory is not None:
         city = territory.ancestors().filter(kind="city").first() or territory

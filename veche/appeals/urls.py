@@ -23,6 +23,7 @@ problem_urlpatterns = [
     path("<int:pk>/rate/", views.rate, name="rate"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("<int:pk>/take-up/", views.take_up, name="take_up"),
     path("photos/<int:pk>/", views.problem_photo, name="photo"),
     path("attachments/<int:pk>/", views.answer_attachment, name="answer_attachment"),
 ]
@@ -45,4 +46,5 @@ urlpatterns = [
         name="supplementary_pdf",
     ),
     path("documents/answer/<int:answer_id>.pdf", views.answer_document, name="answer_pdf"),
+    path("documents/take-up/<int:take_up_id>.pdf", views.take_up_document, name="take_up_pdf"),
 ]

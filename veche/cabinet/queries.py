@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,7 @@ class HistoryEntry:
     attachments: tuple = ()
     on_letterhead: bool = False
     late: bool = False  # given after the period the law sets (a late forwarding)
+    link: str = ""  # a document the entry is about (another organization's letter)
 
 
 @dataclass
@@ -260,18 +262,49 @@ def appeal_file(appeal: Appeal) -> AppealFile:
         appeal.control_periods.select_related("organization", "head", "lifted_by")
     )
     ratings = appeal.ratings.aggregate(average=Avg("score"), count=Count("pk"))
+    take_ups = list(appeal.take_ups.select_related("organization", "document"))
     return AppealFile(
         appeal=appeal,
         revision=revision,
         signatures=signatures,
         author_signature=author_signature,
-        history=_history(appeal, answers, messages, control_periods, supplementary_lists),
+        history=sorted(
+            _history(appeal, answers, messages, control_periods, supplementary_lists)
+            + _taken_up(take_ups),
+            key=lambda entry: entry.at,
+        ),
         rating_average=ratings["average"],
         rating_count=ratings["count"],
         previous=_previous_appeals(appeal),
         supplementary_lists=supplementary_lists,
         since_dispatch=since_dispatch,
     )
+
+
+def taken_up_by(organization: Organization, limit: int = 20) -> list:
+    """The problems the organization took up publicly, latest first, with their addressees."""
+    return list(
+        organization.take_ups_made.select_related("problem", "addressee", "document").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
+
+
+def _taken_up(take_ups) -> list[HistoryEntry]:
+    """Other organizations' letters taking the problem up: the addressee reads them with the
+    appeal (they came by e-mail too, perhaps before the appeal itself)."""
+    return [
+        HistoryEntry(
+            take_up.created_at,
+            "taken_up",
+            gettext("Taken up publicly by %(organization)s")
+            % {"organization": take_up.organization.short_title},
+            text=take_up.text,
+            actor=", ".join(filter(None, [take_up.signer_name, take_up.signer_position])),
+            link=reverse("appeals:take_up_pdf", args=[take_up.pk]),
+        )
+        for take_up in take_ups
+    ]
 
 
 def _history(

@@ -30,6 +30,7 @@ from veche.cabinet.queries import (
     inbox,
     section_counts,
     subordinate_report,
+    taken_up_by,
 )
 
 
@@ -58,6 +59,8 @@ def home(request):
             "tiles": [(tile, counts[tile.key]) for tile in SECTIONS.values()],
             "page": page,
             "today": today,
+            # Problems this organization took up publicly (its own staff only).
+            "taken_up": taken_up_by(organization) if scope.works_for(organization) else [],
         },
     )
 

@@ -236,6 +236,30 @@ ORGANIZATIONS = [
         "postal_address": "ул. Тукая, 82, Казань, 420021",
         "dispatch_email": "met.kazan@example.org",
     },
+    {
+        # A deputy's office answers for no territory (appeals are never routed to it): it takes
+        # problems up publicly (`veche.demo.take_ups`).
+        "slug": "kazan-deputy-galiev",
+        "parent": None,
+        "kind": "deputy",
+        "name": {
+            "ru": "Депутат Казанской городской думы Галиев Р. М. (избирательный округ № 5)",
+            "en": "Kazan City Duma deputy R. M. Galiev (constituency No. 5)",
+        },
+        "short_name": {"ru": "Депутат Галиев Р. М.", "en": "Deputy R. M. Galiev"},
+        "jurisdiction": [],
+        "postal_address": "ул. Кремлёвская, 1, Казань, 420014",
+        "dispatch_email": "galiev.deputy@example.org",
+        "public_email": "galiev.deputy@example.org",
+        "letterhead_heading": {
+            "ru": "ДЕПУТАТ КАЗАНСКОЙ ГОРОДСКОЙ ДУМЫ\nГалиев Ренат Маратович\nизбирательный округ № 5",
+            "en": "DEPUTY OF THE KAZAN CITY DUMA\nRenat M. Galiev\nconstituency No. 5",
+        },
+        "signatory_title": {
+            "ru": "Депутат Казанской городской думы",
+            "en": "Kazan City Duma deputy",
+        },
+    },
 ]
 
 # Every demo account shares this password; staff accounts share one TOTP secret (README).
@@ -291,6 +315,15 @@ USERS = [
         "none",
         False,
         [("kazan-executive-committee", "moderator", "Модератор портала")],
+    ),
+    (
+        "deputy@demo.veche.example",
+        "Галиев",
+        "Ренат",
+        "Маратович",
+        "full",
+        False,
+        [("kazan-deputy-galiev", "head", "Депутат Казанской городской думы")],
     ),
 ]
 

@@ -44,6 +44,9 @@ def load_demo() -> dict[str, int]:
 
     load_operator()
     problems += load_histories(territories, organizations)
+    from veche.demo.take_ups import load_take_ups
+
+    load_take_ups(organizations, people)
     from veche.demo.cabinets import load_cabinets
 
     applications = load_cabinets(territories, organizations, people)

@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from veche.moderation import queries, registry
-from veche.moderation.models import Complaint
+from veche.moderation.models import Complaint, Premoderation
+from veche.moderation.premoderation import (
+    delete_territory_premoderation,
+    save_territory_premoderation,
+)
 from veche.moderation.services import dismiss_complaint, hide_content, restore_content
 
 
@@ -151,3 +155,24 @@ class ComplaintAdmin(admin.ModelAdmin):
                 % {"count": count}
             ),
         )
+
+
+@admin.register(Premoderation)
+class PremoderationAdmin(admin.ModelAdmin):
+    """A territory's own pre-moderation (the operators' page): saved and deleted through the
+    services that ask the permission and write the audit row."""
+
+    list_display = ["territory", "below_level"]
+    list_select_related = ["territory"]
+    autocomplete_fields = ["territory"]
+    search_fields = ["territory__code", "territory__name"]
+
+    def save_model(self, request, obj, form, change):
+        save_territory_premoderation(actor=request.user, rule=obj)
+
+    def delete_model(self, request, obj):
+        delete_territory_premoderation(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset.select_related("territory"):
+            self.delete_model(request, rule)

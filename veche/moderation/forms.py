@@ -24,7 +24,12 @@ class ActionForm(forms.Form):
     )
 
     field_order = ["action", "ground", "days", "for_good", "note"]
-    NEEDS_GROUND = (Decision.Action.HIDE, Decision.Action.WARN, Decision.Action.BLOCK)
+    NEEDS_GROUND = (
+        Decision.Action.HIDE,
+        Decision.Action.WARN,
+        Decision.Action.BLOCK,
+        Decision.Action.REFUSE,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +51,8 @@ class ActionForm(forms.Form):
                 data["days"] = None
             elif not data.get("days"):
                 self.add_error("days", _("Say for how many days, or block for good."))
+        if action == Decision.Action.LIFT and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the block is lifted."))
         return data
 
 

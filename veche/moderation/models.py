@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from veche.identity.models import Level
+
 
 class ComplaintQuerySet(models.QuerySet):
     def about(self, item) -> "ComplaintQuerySet":
@@ -109,9 +111,15 @@ class Decision(models.Model):
         RESTORE = "restore", _("content restored")
         WARN = "warn", _("author warned")
         BLOCK = "block", _("author blocked")
+        LIFT = "lift", _("block lifted")
+        # Pre-moderation of what an account below the required verification level publishes.
+        APPROVE = "approve", _("publication approved")
+        REFUSE = "refuse", _("publication refused")
 
     # Acts against an author, which they are told of and may contest.
-    AGAINST_AUTHOR = (Action.HIDE, Action.WARN, Action.BLOCK)
+    AGAINST_AUTHOR = (Action.HIDE, Action.WARN, Action.BLOCK, Action.REFUSE)
+    # Acts for an author, which they are told of too.
+    FOR_AUTHOR = (Action.LIFT, Action.APPROVE)
 
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices, blank=True)
@@ -139,9 +147,12 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     # A block: until this moment, or for good when empty; lifted early by a contest or a
-    # moderator.
+    # moderator (a `lift` decision names the block it lifted in `lifts`).
     blocked_until = models.DateTimeField(_("blocked until"), null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    lifts = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("block")
+    )
 
     objects = DecisionQuerySet.as_manager()
 
@@ -193,6 +204,33 @@ class Contest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} — {self.get_outcome_display()}"
+
+
+class Premoderation(models.Model):
+    """A territory's own pre-moderation, overriding the site's (VECHE_PREMODERATION_BELOW_LEVEL)
+    for it and every territory inside it that has none of its own: new problems from accounts
+    below `below_level` wait for a moderator; none when it is empty."""
+
+    territory = models.OneToOneField(
+        "territories.Territory",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("territory"),
+    )
+    below_level = models.PositiveSmallIntegerField(
+        _("pre-moderate accounts below"),
+        choices=[(level, label) for level, label in Level.choices if level > Level.NONE],
+        null=True,
+        blank=True,
+        help_text=_("Empty: no pre-moderation in this territory, whatever the site's setting."),
+    )
+
+    class Meta:
+        verbose_name = _("pre-moderation of a territory")
+        verbose_name_plural = _("pre-moderation of territories")
+
+    def __str__(self) -> str:
+        return str(self.territory)
 
 
 REASON_GROUNDS = {

@@ -13,6 +13,9 @@ TITLES = {
     Decision.Action.HIDE: _("A moderator hid your text (%(kind)s)"),
     Decision.Action.WARN: _("A moderator warned you about your text (%(kind)s)"),
     Decision.Action.BLOCK: _("A moderator blocked your account"),
+    Decision.Action.LIFT: _("A moderator lifted the block of your account"),
+    Decision.Action.APPROVE: _("A moderator approved your text (%(kind)s): it is published"),
+    Decision.Action.REFUSE: _("A moderator refused to publish your text (%(kind)s)"),
 }
 
 

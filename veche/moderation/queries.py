@@ -145,6 +145,28 @@ def open_queue(*, limit: int = 50) -> list[QueueItem]:
     return found
 
 
+def awaiting_queue() -> list[QueueItem]:
+    """Items held for pre-moderation, each with its author's history."""
+    found = [
+        QueueItem(kind, ContentType.objects.get_for_model(kind.model).pk, item.pk, item)
+        for kind, item in registry.awaiting()
+    ]
+    authors = histories(getattr(item.author, "pk", None) for item in found)
+    for item in found:
+        item.history = authors.get(getattr(item.author, "pk", None), History())
+    return found
+
+
+def prepublication_state(item: QueueItem) -> str:
+    """ "awaiting" or "refused" for an item in pre-moderation, else ""."""
+    hooks = item.kind.prepublication if item.kind else None
+    if hooks is None or item.target is None:
+        return ""
+    if hooks.is_awaiting(item.target):
+        return "awaiting"
+    return "refused" if hooks.is_refused(item.target) else ""
+
+
 def queue_size() -> int:
     return (
         Complaint.objects.filter(status=Complaint.Status.OPEN)
@@ -178,6 +200,17 @@ def decisions_about(item: QueueItem) -> QuerySet[Decision]:
     )
 
 
+def refusal_of(item) -> Decision | None:
+    """The latest refusal to publish the item (pre-moderation), with its contest, or None."""
+    return (
+        Decision.objects.about(item)
+        .filter(action=Decision.Action.REFUSE)
+        .select_related("contest")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def pending_contests() -> QuerySet[Contest]:
     return (
         Contest.objects.filter(outcome=Contest.Outcome.PENDING)
@@ -201,6 +234,7 @@ class MonthRow:
     hidden: list[int]  # by ground, in the order of Ground
     warnings: int = 0
     blocks: int = 0
+    refused: int = 0  # problems refused publication by pre-moderation
     contests: int = 0
     reversed: int = 0
 
@@ -233,6 +267,8 @@ def record_by_month() -> list[MonthRow]:
             line.warnings += n
         elif action == Decision.Action.BLOCK:
             line.blocks += n
+        elif action == Decision.Action.REFUSE:
+            line.refused += n
     contests = (
         Contest.objects.annotate(month=TruncMonth("created_at"))
         .values_list("month", "outcome")

@@ -15,6 +15,20 @@ def _always(item) -> bool:
 
 
 @dataclass(frozen=True)
+class Prepublication:
+    """How a kind's items pass pre-moderation (`moderation.premoderation`). The moderation
+    services call `publish` and `refuse` holding the item's lock, inside their transaction,
+    after checking the permission and before writing the audit row."""
+
+    awaiting: Callable[[], models.QuerySet]  # items waiting for a moderator, the oldest first
+    is_awaiting: Callable[[Any], bool]
+    is_refused: Callable[[Any], bool]
+    # Publishes the item with every effect of publishing it at once (`moderator` approved it).
+    publish: Callable[[Any, Any], None]
+    refuse: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class ModeratedKind:
     # Names the kind in the report form's address (`/moderation/report/?comment=5`), so a link
     # says what it reports and an address from before the registry still works.
@@ -35,6 +49,8 @@ class ModeratedKind:
     hidden_reason_field: str = ""  # kept on the item when the model has room for it
     # Called after the item is hidden or shown again, e.g. to drop pages kept in a cache.
     changed: Callable[[Any], None] | None = None
+    # Set for kinds that may be held for pre-moderation before they are published.
+    prepublication: Prepublication | None = None
 
     def queryset(self) -> models.QuerySet:
         return self.model._default_manager.select_related(*self.related).prefetch_related(
@@ -75,6 +91,7 @@ def register(
     hidden_at_field: str = "hidden_at",
     hidden_reason_field: str = "",
     changed: Callable[[Any], None] | None = None,
+    prepublication: Prepublication | None = None,
 ) -> ModeratedKind:
     # A field name mistyped here would only fail when a moderator first hides something.
     for name in filter(None, (hidden_at_field, hidden_reason_field)):
@@ -93,6 +110,7 @@ def register(
         hidden_at_field=hidden_at_field,
         hidden_reason_field=hidden_reason_field,
         changed=changed,
+        prepublication=prepublication,
     )
     _KINDS[key] = kind
     return kind
@@ -123,6 +141,16 @@ def reportable(key: str, pk: int) -> Any | None:
     if item is None or kind.is_hidden(item) or not kind.is_public(item):
         return None
     return item
+
+
+def awaiting() -> list[tuple[ModeratedKind, Any]]:
+    """Every item held for pre-moderation, of every kind, the oldest of each kind first."""
+    return [
+        (kind, item)
+        for kind in _KINDS.values()
+        if kind.prepublication is not None
+        for item in kind.prepublication.awaiting()
+    ]
 
 
 def target_querysets() -> list[models.QuerySet]:

@@ -94,7 +94,7 @@ def _decision(*, moderator, action: str, kind=None, item=None, **fields) -> Deci
         fields |= {"target": item, "excerpt": kind.text(item)[:5000]}
     fields.setdefault("created_at", timezone.now())
     decision = Decision.objects.create(action=action, moderator=moderator, **fields)
-    if action in Decision.AGAINST_AUTHOR and decision.author_id:
+    if action in (*Decision.AGAINST_AUTHOR, *Decision.FOR_AUTHOR) and decision.author_id:
         # The author hears of it, not the moderator (the notice names the role only).
         announce(subject=decision, event="taken", context={"actor": moderator.pk})
     return decision
@@ -299,6 +299,88 @@ def block_author(
     return decision
 
 
+@transaction.atomic
+def lift_block(*, moderator, block: Decision, reason: str) -> Decision:
+    """Ends a block in force before its time, outside any contest, for a reason the person is
+    told (a `lift` decision naming the block)."""
+    _check_moderator(moderator, _("Only moderators lift blocks."))
+    block = Decision.objects.select_for_update().filter(pk=block.pk).first()
+    if block is None or block.action != Decision.Action.BLOCK:
+        raise ValidationError(_("This decision is not a block."))
+    if not Decision.objects.filter(pk=block.pk).blocks_in_force().exists():
+        raise ValidationError(_("This block is no longer in force."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the block is lifted."))
+    now = timezone.now()
+    block.lifted_at = now
+    block.save(update_fields=["lifted_at"])
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.LIFT,
+        author=block.author,
+        note=reason.strip()[:1000],
+        lifts=block,
+        content_type_id=block.content_type_id,
+        object_id=block.object_id,
+        created_at=now,
+    )
+    record_event(
+        actor=moderator,
+        action="moderation.block_lifted",
+        target=block,
+        data={"decision": decision.pk, "author": block.author_id, "reason": reason.strip()},
+    )
+    return decision
+
+
+# --- Pre-moderation --------------------------------------------------------------------------
+
+
+def _held(kind: ModeratedKind, item):
+    if kind.prepublication is None or not kind.prepublication.is_awaiting(item):
+        raise ValidationError(
+            _("%(kind)s No. %(id)s is not awaiting moderation.")
+            % {"kind": str(kind.label).capitalize(), "id": item.pk}
+        )
+    return kind.prepublication
+
+
+@transaction.atomic
+def approve_content(*, moderator, target, note: str = ""):
+    """Publishes an item held for pre-moderation, with every effect of publishing it; its
+    author is told."""
+    _check_moderator(moderator, _("Only moderators approve content."))
+    kind = _kind_of(target)
+    item = _locked(kind, target)
+    _held(kind, item).publish(item, moderator)
+    decision = _decision(
+        moderator=moderator, action=Decision.Action.APPROVE, kind=kind, item=item, note=note.strip()
+    )
+    _audit(moderator, "approved", item, decision, note=note.strip())
+    return item
+
+
+@transaction.atomic
+def refuse_content(*, moderator, target, ground: str, note: str = ""):
+    """Refuses to publish an item held for pre-moderation, on a published ground; its author is
+    told the ground and may contest the refusal once (reversed, the item is published)."""
+    _check_moderator(moderator, _("Only moderators refuse content."))
+    _check_ground(ground)
+    kind = _kind_of(target)
+    item = _locked(kind, target)
+    _held(kind, item).refuse(item)
+    decision = _decision(
+        moderator=moderator,
+        action=Decision.Action.REFUSE,
+        kind=kind,
+        item=item,
+        ground=ground,
+        note=note.strip(),
+    )
+    _audit(moderator, "refused", item, decision, ground=ground, note=note.strip())
+    return decision
+
+
 # --- Contests -------------------------------------------------------------------------------
 
 
@@ -337,16 +419,25 @@ def contest_decision(*, user, decision: Decision, text: str) -> Contest:
 
 
 def _reverse(decision: Decision, moderator, now) -> None:
-    """Undo what a decision did: show the content again, lift the block."""
-    if decision.action == Decision.Action.HIDE and decision.content_type_id:
-        kind = registry.kind_for(ContentType.objects.get_for_id(decision.content_type_id))
-        item = (
-            kind.model._default_manager.select_for_update().filter(pk=decision.object_id).first()
-            if kind
-            else None
-        )
+    """Undo what a decision did: show the content again, publish what was refused, lift the
+    block."""
+    kind = (
+        registry.kind_for(ContentType.objects.get_for_id(decision.content_type_id))
+        if (decision.content_type_id)
+        else None
+    )
+    item = (
+        kind.model._default_manager.select_for_update().filter(pk=decision.object_id).first()
+        if kind
+        else None
+    )
+    if decision.action == Decision.Action.HIDE:
         if item is not None and kind.is_hidden(item):
             _show_again(kind, item, moderator, now)
+    elif decision.action == Decision.Action.REFUSE:
+        hooks = kind.prepublication if kind else None
+        if item is not None and hooks is not None and hooks.is_refused(item):
+            hooks.publish(item, moderator)
     elif decision.action == Decision.Action.BLOCK and decision.lifted_at is None:
         decision.lifted_at = now
         decision.save(update_fields=["lifted_at"])

@@ -34,6 +34,7 @@ def queue(request):
         "moderation/queue.html",
         {
             "items": queries.open_queue(),
+            "awaiting": queries.awaiting_queue(),
             "contests": queries.pending_contests(),
         },
     )
@@ -57,6 +58,7 @@ def _item_page(request, item, form=None, status=200):
             "form": form or ActionForm(),
             "grounds": Ground.choices,
             "public_url": item.kind.public_url(item.target),
+            "prepublication": queries.prepublication_state(item),
             "max_block_days": settings.VECHE_MODERATION_MAX_BLOCK_DAYS,
         },
         status=status,
@@ -75,45 +77,67 @@ DONE = {
     Decision.Action.RESTORE: gettext_lazy("The content is shown again."),
     Decision.Action.WARN: gettext_lazy("The author is warned."),
     Decision.Action.BLOCK: gettext_lazy("The author is blocked."),
+    Decision.Action.LIFT: gettext_lazy("The block is lifted; the person is told why."),
+    Decision.Action.APPROVE: gettext_lazy("Approved: it is published, and its author is told."),
+    Decision.Action.REFUSE: gettext_lazy("Refused: its author is told the ground."),
+}
+
+
+def _dismiss(moderator, item, data, complaint) -> None:
+    open_ones = [c for c in item.complaints if c.status == Complaint.Status.OPEN]
+    if not open_ones:
+        raise ValidationError(_("There are no open reports about this."))
+    for each in open_ones:
+        services.dismiss_complaint(moderator=moderator, complaint=each, note=data["note"])
+
+
+def _lift(moderator, item, data, complaint) -> None:
+    if item.history.block is None:
+        raise ValidationError(_("This block is no longer in force."))
+    services.lift_block(moderator=moderator, block=item.history.block, reason=data["note"])
+
+
+# What each button of an item's page does: the service it calls, with what it needs.
+ACTS = {
+    Decision.Action.DISMISS: _dismiss,
+    Decision.Action.HIDE: lambda moderator, item, data, complaint: services.hide_content(
+        moderator=moderator,
+        target=item.target,
+        ground=data["ground"],
+        note=data["note"],
+        complaint=complaint,
+    ),
+    Decision.Action.RESTORE: lambda moderator, item, data, complaint: services.restore_content(
+        moderator=moderator, target=item.target, note=data["note"]
+    ),
+    Decision.Action.WARN: lambda moderator, item, data, complaint: services.warn_author(
+        moderator=moderator,
+        target=item.target,
+        ground=data["ground"],
+        note=data["note"],
+        complaint=complaint,
+    ),
+    Decision.Action.BLOCK: lambda moderator, item, data, complaint: services.block_author(
+        moderator=moderator,
+        target=item.target,
+        ground=data["ground"],
+        days=data["days"],
+        note=data["note"],
+        complaint=complaint,
+    ),
+    Decision.Action.LIFT: _lift,
+    Decision.Action.APPROVE: lambda moderator, item, data, complaint: services.approve_content(
+        moderator=moderator, target=item.target, note=data["note"]
+    ),
+    Decision.Action.REFUSE: lambda moderator, item, data, complaint: services.refuse_content(
+        moderator=moderator, target=item.target, ground=data["ground"], note=data["note"]
+    ),
 }
 
 
 def _act(moderator, item, data) -> None:
-    action, target, note = data["action"], item.target, data["note"]
     complaint = next((c for c in item.complaints if c.status == Complaint.Status.OPEN), None)
-    if action == Decision.Action.DISMISS:
-        open_ones = [c for c in item.complaints if c.status == Complaint.Status.OPEN]
-        if not open_ones:
-            raise ValidationError(_("There are no open reports about this."))
-        for each in open_ones:
-            services.dismiss_complaint(moderator=moderator, complaint=each, note=note)
-    elif action == Decision.Action.HIDE:
-        services.hide_content(
-            moderator=moderator,
-            target=target,
-            ground=data["ground"],
-            note=note,
-            complaint=complaint,
-        )
-    elif action == Decision.Action.RESTORE:
-        services.restore_content(moderator=moderator, target=target, note=note)
-    elif action == Decision.Action.WARN:
-        services.warn_author(
-            moderator=moderator,
-            target=target,
-            ground=data["ground"],
-            note=note,
-            complaint=complaint,
-        )
-    else:
-        services.block_author(
-            moderator=moderator,
-            target=target,
-            ground=data["ground"],
-            days=data["days"],
-            note=note,
-            complaint=complaint,
-        )
+    ACTS[data["action"]](moderator, item, data, complaint)
 
 
 @require_POST
@@ -182,7 +206,7 @@ def decision(request, pk: str):
     found = get_object_or_404(
         Decision.objects.select_related("content_type"),
         pk=parse_id(pk) or 0,
-        action__in=Decision.AGAINST_AUTHOR,
+        action__in=(*Decision.AGAINST_AUTHOR, *Decision.FOR_AUTHOR),
     )
     is_author = rules.has_perm("moderation.contest_decision", request.user, found)
     if not is_author and not rules.has_perm("moderation.moderate", request.user):
@@ -209,7 +233,10 @@ def decision(request, pk: str):
             "contest": existing,
             "form": form,
             "is_author": is_author,
-            "may_contest": is_author and existing is None and services.within_contest_window(found),
+            "may_contest": is_author
+            and found.may_be_contested
+            and existing is None
+            and services.within_contest_window(found),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -5,7 +5,9 @@ import importlib
 from django.db import migrations, models
 
 # SQLite adds the ground's column by copying the table, which drops the triggers that keep the
-# search table in step: they are made again (each statement is "IF NOT EXISTS").
+# search table in step: they are made again (each statement is "IF NOT EXISTS"). Removing the
+# columns again (rolling back to 0012) copies the table too: the first operation, which is the
+# last one undone, makes them again then.
 search = importlib.import_module("veche.appeals.migrations.0002_search_indexes")
 
 
@@ -16,6 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, search._run({"sqlite": search.SQLITE_FORWARD})),
         migrations.AddField(
             model_name='problem',
             name='hidden_at',

@@ -23,9 +23,10 @@ from .organization_side import (
     send_message,
     set_under_control,
 )
-from .publishing import publish_problem
+from .publishing import publish_problem, refuse_problem, release_problem
 from .signing import SIGNABLE, confirm_signature, sign_appeal, withdraw_signature
 from .supplementary import hand_out_supplementary_list, send_lists_with_reminders
+from .taking_up import clean_letter_text, draft_take_up, take_up_problem
 
 __all__ = [
     "CLOSABLE",
@@ -39,9 +40,11 @@ __all__ = [
     "Status",
     "add_comment",
     "answer_appeal",
+    "clean_letter_text",
     "close_appeal",
     "confirm_signature",
     "decide_edit",
+    "draft_take_up",
     "erase_personal_data",
     "escalate_appeal",
     "forward_appeal",
@@ -53,7 +56,9 @@ __all__ = [
     "publish_problem",
     "rate_answer",
     "record_sent_by_author",
+    "refuse_problem",
     "register_appeal",
+    "release_problem",
     "revise_appeal",
     "send_appeal_now",
     "send_lists_with_reminders",
@@ -61,5 +66,6 @@ __all__ = [
     "set_following",
     "set_under_control",
     "sign_appeal",
+    "take_up_problem",
     "withdraw_signature",
 ]

@@ -207,3 +207,27 @@ def test_the_placeholder_and_the_refusal_are_in_russian(settings, problem, moder
     assert "Модератор скрыл эту проблему. Основание:" in page
     with translation.override("ru"), pytest.raises(ValidationError, match="нельзя подписать"):
         sign_appeal(user=resident, appeal=problem.current_appeal)
+
+
+def test_a_signatory_withdraws_and_confirms_while_the_problem_is_hidden(
+    client, problem, moderator, resident
+):
+    sign_appeal(user=resident, appeal=problem.current_appeal)
+    hide_content(moderator=moderator, target=problem, ground="spam")
+    client.force_login(resident)
+    response = client.post(reverse("appeals:withdraw", args=[problem.pk]))
+    assert response.status_code == 302
+    signature = Signature.objects.get(appeal=problem.current_appeal, user=resident)
+    assert signature.withdrawn_at is not None
+    assert client.post(reverse("appeals:confirm", args=[problem.pk])).status_code == 302
+
+
+def test_a_comment_of_a_hidden_problem_is_not_reported(client, problem, moderator, resident):
+    from veche.appeals.services import add_comment
+
+    comment = add_comment(author=resident, problem=problem, text="Поддерживаю.")
+    hide_content(moderator=moderator, target=problem, ground="spam")
+    client.force_login(make_resident(problem.territory))
+    response = client.get(reverse("moderation:report"), {"comment": comment.pk})
+    assert response.status_code == 404
+    assert "Поддерживаю." not in response.content.decode()

@@ -14,6 +14,7 @@ from .files import (
 from .problem_page import problem_detail, signatories, signature_count
 from .problems import problem_list, problem_new
 from .signing import confirm, sign, withdraw
+from .taking_up import take_up, take_up_document
 
 __all__ = [
     "answer_attachment",
@@ -40,5 +41,7 @@ __all__ = [
     "signatories",
     "signature_count",
     "supplementary_list_document",
+    "take_up",
+    "take_up_document",
     "withdraw",
 ]

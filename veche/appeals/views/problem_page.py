@@ -21,9 +21,11 @@ from veche.appeals.forms import (
 )
 from veche.appeals.models import Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
+from veche.appeals.rules import take_up_organizations
 from veche.core.forms import parse_id
 from veche.identity.eligibility import check_eligibility, describe, requirement_for
 from veche.identity.models import EligibilityRule
+from veche.moderation import queries as moderation_queries
 
 # A stand-in for the CSRF token in a page kept in the shared cache: each visitor gets their own.
 _TOKEN_SLOT = "veche-csrf-token-slot-b3f1c2"  # noqa: S105 (a placeholder, no secret)
@@ -70,9 +72,34 @@ def _render_page(request, pk: int):
 
 def _hidden_page(request, pk: int):
     """A problem hidden by a moderator: a placeholder with the ground, none of its text; the
-    signatures given before stay counted. Anything else (a draft, no such problem) is a 404."""
-    problem = queries.hidden_problem(pk)
+    signatures given before stay counted. A problem held for pre-moderation, or refused there,
+    is shown to its author (and to moderators) with what became of it. Anything else (a
+    draft, no such problem, someone else's held problem) is a 404."""
+    try:
+        problem = queries.hidden_problem(pk)
+    except Http404:
+        return _unpublished_page(request, pk)
     return render(request, "appeals/problem_hidden.html", {"problem": problem})
+
+
+def _unpublished_page(request, pk: int):
+    problem = queries.unpublished_problem(pk)
+    if not rules.has_perm("appeals.view_unpublished_problem", request.user, problem):
+        raise Http404
+    appeal = problem.current_appeal
+    revisions = sorted(appeal.revisions.all(), key=lambda r: r.number) if appeal else []
+    return render(
+        request,
+        "appeals/problem_unpublished.html",
+        {
+            "problem": problem,
+            "appeal": appeal,
+            "current": revisions[-1] if revisions else None,
+            "refusal": moderation_queries.refusal_of(problem)
+            if problem.status == Problem.Status.REFUSED
+            else None,
+        },
+    )
 
 
 def _same_for_every_visitor(request) -> bool:
@@ -184,13 +211,19 @@ def signatories(request, pk: int):
 
 def _course_context(user, problem: Problem, appeal: Appeal) -> dict:
     """What the page shows of the appeal's course: the timeline of every appeal of the problem,
-    a head's control, the rating window (which may be an earlier appeal's, still open after an
-    escalation), and what the author may do: close, escalate."""
+    the organizations that took the problem up, a head's control, the rating window (which may
+    be an earlier appeal's, still open after an escalation), and what the author may do: close,
+    escalate."""
     history = queries.appeal_history(problem)
     rated = queries.appeal_being_rated(history)
     is_author = rules.has_perm("appeals.close_appeal", user, appeal)
+    taken_up = queries.taken_up_by(history)
     return {
         "history": history,
+        "taken_up": taken_up,
+        # Offered while one of the person's organizations has not taken it up yet.
+        "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
+        and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
         "control": queries.open_control(appeal),
         "rated_appeal": rated,
         "ratings": queries.ratings_summary(rated or appeal),

@@ -82,7 +82,12 @@ def problem_new(request):
             else:
                 messages.success(
                     request,
-                    _("Your problem is published. Invite your neighbours to sign the appeal."),
+                    _(
+                        "Your problem is sent to the moderators: it is published once a "
+                        "moderator approves it."
+                    )
+                    if problem.status == problem.Status.AWAITING
+                    else _("Your problem is published. Invite your neighbours to sign the appeal."),
                 )
                 return redirect(problem.get_absolute_url())
         if not data["organization"] and routed is not None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from veche.appeals import queries, services
 
 from ._common import _act
-from .problem_page import _appeal, _sign_box_context, _signed_box_context
+from .problem_page import _sign_box_context, _signed_box_context
 
 
 @login_required
@@ -48,10 +48,17 @@ def sign(request, pk: int):
     return redirect(problem.get_absolute_url())
 
 
+def _signed_appeal(pk: int):
+    """The problem a signatory acts on: a hidden one too, since a signature given before it
+    was hidden may still be withdrawn or confirmed."""
+    problem = queries.problem_to_sign(pk)
+    return problem, problem.current_appeal
+
+
 @login_required
 @require_POST
 def withdraw(request, pk: int):
-    problem, appeal = _appeal(pk)
+    problem, appeal = _signed_appeal(pk)
     return _act(
         request,
         problem,
@@ -63,7 +70,7 @@ def withdraw(request, pk: int):
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    problem, appeal = _appeal(pk)
+    problem, appeal = _signed_appeal(pk)
     return _act(
         request,
         problem,

@@ -190,6 +190,17 @@ def test_the_demo_administration_has_one_webhook_and_the_demo_says_how_to_use_it
     assert not webhooks.verify(DEMO_WEBHOOK_SECRET, headers, body + b" ")
 
 
+def test_demo_shows_a_problem_taken_up_by_a_deputy():
+    from veche.appeals.models import TakeUp
+
+    call_command("demo")
+    call_command("demo")
+    [take_up] = TakeUp.objects.all()
+    assert take_up.organization.kind == "deputy"
+    assert take_up.problem.current_appeal.status == "collecting"
+    assert take_up.document is not None
+
+
 def test_the_demo_writes_its_first_open_data_dump():
     call_command("demo")
     [day] = dumps.stored_days()

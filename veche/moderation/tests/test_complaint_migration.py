@@ -11,7 +11,7 @@ from veche.moderation.services import report_content
 
 BEFORE = ("moderation", "0001_initial")
 # Back to the latest migration, so that the tables added after the targets are there again.
-AFTER = ("moderation", "0005_decisions_and_contests")
+AFTER = ("moderation", "0006_premoderation_and_lifting_blocks")
 
 
 def migrate(target):
