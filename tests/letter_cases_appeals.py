@@ -481,3 +481,18 @@ def problem_taken_up(language, actions):
         "appeals/email/take_up.txt": [cast.org(deputy), cast.org(), cast.title, letter],
         "appeals/email/take_up_subject.txt": [cast.title],
     }, cast.title
+
+
+def supplementary_list(language, actions):
+    cast = AppealCast()
+    with actions(prelude=True):
+        cast.send()
+    everyone_speaks(language)
+    with actions():
+        for _ in range(2):  # the support doubles since the dispatch: a list goes
+            cast.appeal.refresh_from_db()
+            appeals.sign_appeal(user=make_resident(cast.problem.territory), appeal=cast.appeal)
+    return {
+        "appeals/email/supplementary_list.txt": [cast.org(), cast.title],
+        "appeals/email/supplementary_list_subject.txt": [cast.title],
+    }, cast.title

@@ -120,12 +120,12 @@ def expert_reminded(language, actions):
     question = cast.submit(Submission.Kind.QUESTION, "Где будут парковки для жителей?")
     everyone_speaks(language)
     with actions():
-        discussions.send_due_notices(timezone.now() + datetime.timedelta(days=4))
+        # Past twice the reminder's hours: the experts are reminded and the organizers alerted.
+        discussions.send_due_notices(timezone.now() + datetime.timedelta(days=5))
+    named = [question.registration_number, "Где будут парковки для жителей?"]
     return {
-        "discussions/notices/expert_reminder.txt": [
-            question.registration_number,
-            "Где будут парковки для жителей?",
-        ]
+        "discussions/notices/expert_reminder.txt": named,
+        "discussions/notices/expert_overdue.txt": named,
     }, cast.title
 
 

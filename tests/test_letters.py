@@ -37,6 +37,7 @@ from tests.letter_cases_appeals import (
     problem_taken_up,
     signatures_invalidated,
     staff_invitation,
+    supplementary_list,
 )
 from tests.letter_cases_discussions import (
     account_letters,
@@ -200,6 +201,11 @@ CASES = (
     ),
     Case("fraud alert", ("appeals/notices/fraud_alert.txt",), fraud_alert),
     Case(
+        "supplementary list of signatories",
+        ("appeals/email/supplementary_list.txt", "appeals/email/supplementary_list_subject.txt"),
+        supplementary_list,
+    ),
+    Case(
         "problem taken up by another organization",
         (
             "appeals/notices/problem_taken_up.txt",
@@ -239,7 +245,11 @@ CASES = (
         ),
         discussion_submissions,
     ),
-    Case("expert reminded", ("discussions/notices/expert_reminder.txt",), expert_reminded),
+    Case(
+        "expert reminded, organizer alerted",
+        ("discussions/notices/expert_reminder.txt", "discussions/notices/expert_overdue.txt"),
+        expert_reminded,
+    ),
     Case(
         "discussion reviewed and concluded",
         (

@@ -2,7 +2,7 @@
 
 import rules
 
-from veche.appeals.models import UNPUBLISHED, Signature
+from veche.appeals.models import UNPUBLISHED, Problem, Signature
 from veche.moderation.rules import is_moderator
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role, holds_role_over, organizations_where
