@@ -56,6 +56,17 @@ def experts_of(discussion: Discussion) -> set[int]:
     return set(discussion.experts.values_list("pk", flat=True))
 
 
+def experts_for(question: Submission) -> set[int]:
+    """The experts a question goes to: those the organizer assigned to the document it names,
+    while they are still the discussion's experts; otherwise all the discussion's experts."""
+    everyone = experts_of(question.discussion)
+    if question.material_id:
+        assigned = set(question.material.experts.values_list("pk", flat=True)) & everyone
+        if assigned:
+            return assigned
+    return everyone
+
+
 def organizers_of(organization_id: int) -> set[int]:
     from veche.discussions.rules import ORGANIZER_ROLES
 
@@ -149,7 +160,7 @@ class QuestionAsked(AboutSubmission):
     title = _("A new question to the experts on “%(title)s”")
 
     def audience(self, discussion, context, extra):
-        return experts_of(discussion) if extra["submission"] else set()
+        return experts_for(extra["submission"]) if extra["submission"] else set()
 
 
 class QuestionAnswered(AboutSubmission):
@@ -227,7 +238,7 @@ class ExpertReminder(AboutSubmission):
         # Answered between the tick and the worker: nobody needs reminding.
         if question is None or question.answers.exists():
             return set()
-        return experts_of(discussion)
+        return experts_for(question)
 
 
 class ExpertOverdue(AboutSubmission):

@@ -160,7 +160,8 @@ def materials_with_versions(discussion: Discussion) -> list[Material]:
             Prefetch(
                 "versions",
                 queryset=MaterialVersion.objects.select_related("uploaded_by").order_by("-number"),
-            )
+            ),
+            "experts",
         )
     )
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from veche.reporting import exports, queries, statistics
+from veche.reporting import exports, queries, slowest, statistics
 from veche.reporting.figures import figures
 from veche.reporting.forms import DashboardFilterForm, StatisticsFilterForm
 from veche.territories.geo import map_extent
@@ -39,6 +39,7 @@ def dashboard(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    discussion_ids = [row.discussion.pk for row in rows]
     return render(
         request,
         "reporting/dashboard.html",
@@ -46,6 +47,8 @@ def dashboard(request):
             "form": form,
             "page": page,
             "totals": queries.totals_of(rows),
+            "waiting_questions": slowest.waiting_questions(discussion_ids),
+            "slow_experts": slowest.slow_experts(discussion_ids),
             "query": query.urlencode(),
             "show_econtrol": True,
             # The cabinet's bar: organizers who are not officials have no inbox there.

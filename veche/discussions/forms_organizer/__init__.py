@@ -27,7 +27,7 @@ from ._common import (
 )
 from .applications import ApplicationForm, DecisionForm
 from .discussion import DiscussionForm
-from .materials import MaterialForm, MaterialVersionForm
+from .materials import MaterialExpertsForm, MaterialForm, MaterialVersionForm
 from .moving_dates import MoveDateForm, PublishForm, ReasonForm
 from .paper import PaperSubmissionForm
 from .progress import MilestoneForm, ProposalChoiceField
@@ -47,6 +47,7 @@ __all__ = [
     "ExpertsField",
     "FieldsetsMixin",
     "LocalDateTimeField",
+    "MaterialExpertsForm",
     "MaterialForm",
     "MaterialVersionForm",
     "MilestoneForm",

@@ -16,6 +16,13 @@ class Material(models.Model):
     title = models.CharField(_("title"), max_length=300)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # The discussion's experts who answer the questions about this document; none: all of them.
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("experts who answer for it"),
+    )
 
     class Meta:
         verbose_name = _("project material")

@@ -11,7 +11,7 @@ from .due_notices import send_due_notices
 from .erasure import erase_personal_data
 from .experts import answer_question
 from .following import set_following
-from .materials import add_material, add_material_version
+from .materials import add_material, add_material_version, assign_material_experts
 from .projects import (
     RUNNING_ENDS,
     cancel_discussion,
@@ -41,6 +41,7 @@ __all__ = [
     "add_material_version",
     "answer_question",
     "apply_for_discussion",
+    "assign_material_experts",
     "cancel_discussion",
     "create_discussion",
     "decide_application",

@@ -76,3 +76,23 @@ def add_material_version(*, user, material: Material, upload, note: str) -> Mate
         data={"material": material.pk, "version": version.number, "sha256": version.sha256},
     )
     return version
+
+
+@transaction.atomic
+def assign_material_experts(*, user, material: Material, experts) -> list[int]:
+    """Which of the discussion's experts answer the questions about `material` (none: all of
+    them). Other experts may still answer any question; returns the assigned experts' ids."""
+    discussion = _lock(material.discussion)
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
+    chosen = {expert.pk for expert in experts}
+    if chosen - set(discussion.experts.values_list("pk", flat=True)):
+        raise ValidationError({"experts": _("Choose among the experts of this discussion.")})
+    before = set(material.experts.values_list("pk", flat=True))
+    material.experts.set(chosen)
+    record_event(
+        actor=user,
+        action="discussion.material_experts",
+        target=discussion,
+        data={"material": material.pk, "experts": sorted(chosen), "before": sorted(before)},
+    )
+    return sorted(chosen)

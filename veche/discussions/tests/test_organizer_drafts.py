@@ -235,7 +235,7 @@ def test_an_oversized_version_is_refused_on_its_form(client, office, organizer, 
         {f"{prefix}-file": big, f"{prefix}-note": "Больше"},
     )
     assert response.status_code == 400
-    materials = {m.pk: f for m, f in response.context["materials"]}
+    materials = {m.pk: f for m, f, _experts in response.context["materials"]}
     assert "at most 1 MB" in materials[material.pk].errors["file"][0]
     assert snapshot(draft) == before
 
@@ -251,7 +251,7 @@ def test_a_new_version_of_a_published_document_says_what_changed(client, office,
         {f"{prefix}-file": pdf(), f"{prefix}-note": ""},
     )
     assert response.status_code == 400
-    forms = {m.pk: f for m, f in response.context["materials"]}
+    forms = {m.pk: f for m, f, _experts in response.context["materials"]}
     assert forms[material.pk].errors["note"] == ["Say what changed: participants see it."]
     assert snapshot(discussion) == before
 

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,3 +73,10 @@ def overdue_protocol(**options) -> Discussion:
 
 def rows_of(response) -> dict[int, object]:
     return {row.discussion.pk: row for row in response.context["page"].object_list}
+
+
+def dashboard_queries(client) -> int:
+    """How many queries the dashboard page costs."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DASHBOARD).status_code == 200
+    return len(queries)

@@ -4,8 +4,6 @@ experts, flags what is overdue, and the page costs the same queries for 3 rows o
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_discussion, make_user, set_fields
@@ -15,6 +13,7 @@ from veche.reporting.tests.builders import (
     DASHBOARD,
     add_submission,
     answer,
+    dashboard_queries,
     overdue_protocol,
     rows_of,
     signed,
@@ -159,12 +158,6 @@ def test_the_summary_adds_up_the_rows(admin):
     assert (totals.unreviewed, totals.questions_overdue) == (3, 1)
 
 
-def _queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(DASHBOARD).status_code == 200
-    return len(queries)
-
-
 def _busy_discussion():
     discussion = make_discussion(stage="intake")
     add_submission(discussion)
@@ -178,8 +171,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(admin):
     for _ in range(3):
         _busy_discussion()
     admin.get(DASHBOARD)  # the first request of a session checks the second factor once
-    few = _queries(admin)
+    few = dashboard_queries(admin)
     for _ in range(9):
         _busy_discussion()
-    assert _queries(admin) == few
+    assert dashboard_queries(admin) == few
     assert len(admin.get(DASHBOARD).context["page"].object_list) == 12

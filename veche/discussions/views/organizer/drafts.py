@@ -16,6 +16,7 @@ from veche.discussions import queries_organizer as queries
 from veche.discussions import services
 from veche.discussions.forms_organizer import (
     DiscussionForm,
+    MaterialExpertsForm,
     MaterialForm,
     MaterialVersionForm,
     MoveDateForm,
@@ -181,7 +182,9 @@ def edit(request, pk: int):
 # --- Materials --------------------------------------------------------------------------------
 
 
-def _materials_page(request, discussion, *, form=None, version_form=None, status=200):
+def _materials_page(
+    request, discussion, *, form=None, version_form=None, experts_form=None, status=200
+):
     materials = queries.materials_with_versions(discussion)
     editable = not discussion.protocol_signed_at and discussion.stage != Stage.CANCELLED
     version_forms = {
@@ -192,13 +195,28 @@ def _materials_page(request, discussion, *, form=None, version_form=None, status
         )
         for material in materials
     }
+    candidates = discussion.experts.order_by("email")
+    has_experts = editable and candidates.exists()
+    experts_forms = {
+        material.pk: (
+            experts_form
+            if experts_form is not None and experts_form.material.pk == material.pk
+            else MaterialExpertsForm(material=material, candidates=candidates)
+        )
+        if has_experts
+        else None
+        for material in materials
+    }
     return page(
         request,
         "discussions/organizer/materials.html",
         discussion,
         "materials",
         {
-            "materials": [(material, version_forms[material.pk]) for material in materials],
+            "materials": [
+                (material, version_forms[material.pk], experts_forms[material.pk])
+                for material in materials
+            ],
             "form": form or MaterialForm(),
             "editable": editable,
         },
@@ -257,6 +275,31 @@ def add_material_version(request, pk: int):
             )
             return redirect(reverse("discussions:materials", args=[discussion.pk]))
     return _materials_page(request, discussion, version_form=form, status=400)
+
+
+@login_required
+@require_POST
+def material_experts(request, pk: int):
+    """Which of the discussion's experts answer the questions about one document."""
+    material = queries.organized_material(request.user, pk)
+    discussion = material.discussion
+    form = MaterialExpertsForm(
+        request.POST, material=material, candidates=discussion.experts.order_by("email")
+    )
+    if form.is_valid():
+        try:
+            services.assign_material_experts(
+                user=request.user, material=material, experts=form.cleaned_data["experts"]
+            )
+        except ValidationError as error:
+            put_errors(form, error, default_field="experts")
+        else:
+            messages.success(
+                request,
+                _("The experts who answer for “%(title)s” are saved.") % {"title": material.title},
+            )
+            return redirect(reverse("discussions:materials", args=[discussion.pk]))
+    return _materials_page(request, discussion, experts_form=form, status=400)
 
 
 # --- Publishing, the schedule, cancelling -----------------------------------------------------
@@ -396,6 +439,7 @@ patterns = [
     path("<int:pk>/materials/", materials, name="materials"),
     path("<int:pk>/materials/add/", add_material, name="add_material"),
     path("materials/<int:pk>/versions/add/", add_material_version, name="add_material_version"),
+    path("materials/<int:pk>/experts/", material_experts, name="material_experts"),
     path("<int:pk>/publish/", publish, name="publish"),
     path("<int:pk>/schedule/", move_date, name="move_date"),
     path("<int:pk>/cancel/", cancel, name="cancel"),
