@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from veche.appeals.participants import number_here
 from veche.appeals.policy import overdue
 from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
+from veche.core.forms import parse_id
 from veche.core.paging import MAX_PAGE
 from veche.organizations.models import Organization
 from veche.territories.models import Territory
@@ -231,6 +233,8 @@ def appeal_by_id(appeal_id: int) -> Appeal:
 
 
 def supplementary_list(appeal_id: int, number: int) -> SupplementaryList:
+    if parse_id(str(appeal_id)) is None or parse_id(str(number)) is None:
+        raise Http404  # a number no column holds names nothing (a foreign key's is not checked)
     return get_object_or_404(
         SupplementaryList.objects.select_related(
             "appeal__problem", "appeal__organization", "organization"

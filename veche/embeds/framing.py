@@ -6,10 +6,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from veche.core.middleware import content_security_policy, registered_form_action_origins
+from veche.core.stamped import move_on, stamped
 from veche.embeds.models import EmbedOrigin
 
 
@@ -18,10 +20,28 @@ def allowed_origins(request=None) -> list[str]:
     cached = getattr(request, "_embed_origins", None)
     if cached is not None:
         return cached
-    origins = list(EmbedOrigin.objects.order_by("origin").values_list("origin", flat=True))
+    origins = stamped(ORIGINS_KEY, ORIGINS_VERSION_KEY, _read_origins)
     if request is not None:
         request._embed_origins = origins
     return origins
+
+
+# Every territory, organization and discussion page asks (for its "Embed" disclosure): kept in
+# the shared cache, and an operator's addition or removal applies to the next request.
+ORIGINS_KEY = "embeds:origins"
+ORIGINS_VERSION_KEY = "embeds:origins-version"
+
+
+def _read_origins() -> list[str]:
+    return list(EmbedOrigin.objects.order_by("origin").values_list("origin", flat=True))
+
+
+def _origins_changed(**kwargs) -> None:
+    move_on(ORIGINS_VERSION_KEY)
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_origins_changed, sender=EmbedOrigin, weak=False)
 
 
 def widget_language(request) -> str | None:

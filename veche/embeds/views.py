@@ -54,9 +54,13 @@ def _dimension(request, name: str) -> int | None:
 @require_GET
 def oembed(request):
     """oEmbed 1.0 (https://oembed.com): a "rich" answer with the iframe, for a page of ours that
-    has a widget; 404 for any other address, 501 for a format other than JSON."""
-    if request.GET.get("format", "json") != "json":
+    has a widget; 404 for any other address, 501 for XML (which the standard names and this
+    provider does not serve), 400 for a format that is no format."""
+    wanted = request.GET.get("format", "json")
+    if wanted == "xml":  # a format the standard names and this provider does not serve
         return HttpResponse(status=501)
+    if wanted != "json":
+        return HttpResponse(status=400)
     url = urlsplit(request.GET.get("url", ""))
     if url.scheme not in ("http", "https") or url.netloc != request.get_host():
         raise Http404

@@ -1,5 +1,5 @@
 """oEmbed 1.0 for the pages that have a widget: a "rich" answer with the titled iframe, sized
-within maxwidth and maxheight; 404 for other addresses, 501 for formats other than JSON."""
+within maxwidth and maxheight; 404 for other addresses, 501 for XML, 400 for no format."""
 
 import pytest
 
@@ -86,3 +86,8 @@ def test_the_answer_is_in_the_language_asked(client, district):
     assert answer["provider_name"] == "Вече"
     assert answer["title"] == "Сообщить о проблеме: Вахитовский район"
     assert "?lang=ru" in answer["html"]
+
+
+def test_a_format_that_is_no_format_is_a_bad_request(client, discussion):
+    response = _oembed(client, f"{SITE}{discussion.get_absolute_url()}", format="abc")
+    assert response.status_code == 400
