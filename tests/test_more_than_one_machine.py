@@ -32,7 +32,9 @@ from veche.core.models import OutboxMessage
 pytestmark = [pytest.mark.django_db(transaction=True), ONLY_POSTGRESQL]
 
 RESIDENTS = 30
-THRESHOLD = 25  # the author and 24 residents; the last six come after the appeal has gone
+# The author and 24 residents; the last six sign after the appeal has gone, and count too
+# (support goes on after the dispatch, short of a supplementary list's doubling).
+THRESHOLD = 25
 SIGNED = "You have signed the appeal. Thank you!"
 WORKER_OPTIONS = ("--interval", "0.2", "--no-reload", "--no-startup-delay")
 SHOWN_COUNT = re.compile(r'<p class="sign-box__count"><strong>(\d+)</strong>')
@@ -124,8 +126,8 @@ def test_one_appeal_signed_through_two_app_servers_is_counted_exactly_and_sent_o
 
     appeal = Appeal.objects.get(pk=problem.current_appeal_id)
     stored = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True).count()
-    assert outcomes == {"done": THRESHOLD - 1, "refused": RESIDENTS - THRESHOLD + 1}
-    assert stored == outcomes["done"] + 1 == appeal.signature_count == THRESHOLD  # the author
+    assert outcomes == {"done": RESIDENTS}
+    assert stored == RESIDENTS + 1 == appeal.signature_count  # and the author
     assert [shown_count(server, url) for server in machines.app_servers] == [stored, stored]
     assert appeal.status == Appeal.Status.SENT
 
