@@ -67,6 +67,18 @@ def discussion(district):
     return make_discussion(territory=district, organizer=office)
 
 
+def _refused_frame_url(page) -> str:
+    """The iframe's address once Chromium has settled it: the frame's navigation may end after
+    the partner page's own "load", so its address is briefly empty. Chromium shows its error
+    page in the frame instead of the widget."""
+    frame = next(frame for frame in page.frames if frame != page.main_frame)
+    for _ in range(100):
+        if frame.url:
+            break
+        page.wait_for_timeout(50)
+    return frame.url
+
+
 def _widget_url(live_server, discussion) -> str:
     # The live server answers at localhost, the partner at 127.0.0.1: two origins.
     return f"{live_server.url}/embed/discussion/{discussion.pk}/?lang=ru"
@@ -92,9 +104,7 @@ def test_a_site_not_listed_is_refused_the_widget(page, live_server, discussion):
         page.goto(site)
         page.wait_for_load_state("load")
         expect(page.get_by_role("heading", name="Новости района")).to_be_visible()
-        # Chromium shows its error page in the frame instead of the widget.
-        frame = next(frame for frame in page.frames if frame != page.main_frame)
-        assert frame.url.startswith("chrome-error://")
+        assert _refused_frame_url(page).startswith("chrome-error://")
     assert any(
         "frame-ancestors https://admin.example.ru" in text and "blocked" in text
         for text in refusals
@@ -107,8 +117,7 @@ def test_nothing_is_framed_while_no_site_is_listed(page, live_server, discussion
     with partner_site(_widget_url(live_server, discussion)) as site:
         page.goto(site)
         page.wait_for_load_state("load")
-        frame = next(frame for frame in page.frames if frame != page.main_frame)
-        assert frame.url.startswith("chrome-error://")
+        assert _refused_frame_url(page).startswith("chrome-error://")
     assert any("frame-ancestors 'none'" in text and "blocked" in text for text in refusals)
 
 
