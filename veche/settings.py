@@ -555,6 +555,10 @@ VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
 VECHE_STATISTICS_CACHE_SECONDS = env_int("VECHE_STATISTICS_CACHE_SECONDS", 300)
 # Fewer people than this in a cell of the participation tables are shown as "<N".
 VECHE_STATISTICS_MIN_GROUP = env_int("VECHE_STATISTICS_MIN_GROUP", 5, minimum=2)
+# The parts of a big discussion record (veche/discussions/records/processes.py) laid out at once,
+# each in a child process of about 250 MB. 0: one per core the worker may use; 1: one by one,
+# inside the worker's own process.
+VECHE_RECORDS_PROCESSES = env_int("VECHE_RECORDS_PROCESSES", 0)
 
 # --- REST API (veche/api) -----------------------------------------------------------------
 

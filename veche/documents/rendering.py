@@ -100,7 +100,12 @@ def html_to_pdf(html: str, *, base_url: str, identifier: str = "") -> bytes:
     return document.write_pdf(pdf_identifier=identifier.encode() or None)
 
 
+def render_html(template_name: str, context: dict) -> str:
+    """The HTML of a document template (see documents/document_base.html)."""
+    return render_to_string(template_name, {"page_counter": page_counter_css(), **context})
+
+
 def render_pdf(template_name: str, context: dict, *, base_url: str, identifier: str = "") -> bytes:
     """Render a document template (see documents/document_base.html) to PDF bytes."""
-    html = render_to_string(template_name, {"page_counter": page_counter_css(), **context})
+    html = render_html(template_name, context)
     return html_to_pdf(html, base_url=base_url, identifier=identifier)

@@ -1,6 +1,7 @@
 """A big record drawn in parts: WeasyPrint lays out a table of ten thousand rows in one piece with
 gigabytes of memory, so the rows are split into parts of `PART_ROWS`, each part is rendered to a
-PDF of its own and forgotten, and the parts are joined with pypdf. A record that fits in one part
+PDF of its own and forgotten, and the parts are joined with pypdf. The parts are laid out side by side in child processes
+(records/processes.py). A record that fits in one part
 is rendered exactly as before, in one piece, to the same bytes.
 
 Each part is the record's template with `part` in its context: the first part has the opening
@@ -19,7 +20,8 @@ from django.conf import settings
 from pypdf import PdfReader, PdfWriter
 
 from veche.discussions.records.content import Record
-from veche.documents.rendering import page_counter_css, render_pdf
+from veche.discussions.records.processes import lay_out
+from veche.documents.rendering import page_counter_css, render_html, render_pdf
 
 # Rows per part: about 90 pages of a protocol, laid out in some 250 MB.
 PART_ROWS = 500
@@ -84,22 +86,28 @@ def render_parts(
         progress(1, 1)
         return pdf
     rows = rows or [1] * len(contexts)
-    total, done = sum(rows), 0
+    total, finished = sum(rows), []
+
+    def pages():
+        for number, context in enumerate(contexts):
+            part = Part(
+                head=number == 0, tail=number == len(contexts) - 1, offset=sum(rows[:number])
+            )
+            # No page counter while laid out: it is laid over the joined pages below.
+            yield render_html(template_name, {**context, "part": part, "page_counter": "none"})
+
+    def done(number: int) -> None:
+        finished.append(number)
+        progress(sum(rows[index] for index in finished), total)
+
+    laid_out = lay_out(
+        pages(), len(contexts), base_url=base_url, identifier=identifier, done=done
+    )
     writer = PdfWriter()
-    for number, context in enumerate(contexts):
-        part = Part(head=number == 0, tail=number == len(contexts) - 1, offset=sum(rows[:number]))
-        # No page counter while laid out: it is laid over the joined pages below.
-        pdf = render_pdf(
-            template_name,
-            {**context, "part": part, "page_counter": "none"},
-            base_url=base_url,
-            identifier=identifier,
-        )
+    for pdf in laid_out:
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-        if number == 0:
-            writer.add_metadata(dict(PdfReader(io.BytesIO(pdf)).metadata or {}))
-        done += rows[number]
-        progress(done, total)
+    writer.add_metadata(dict(PdfReader(io.BytesIO(laid_out[0])).metadata or {}))
+    del laid_out
     _number_pages(writer, template_name, contexts[0], base_url)
     output = io.BytesIO()
     writer.write(output)

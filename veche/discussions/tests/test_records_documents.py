@@ -289,7 +289,8 @@ def test_a_record_drawn_in_parts_reads_as_the_record_in_one_piece(monkeypatch):
     monkeypatch.setattr("veche.discussions.records.pdf.PART_ROWS", 2)
     seen = []
     in_parts = records.draft_protocol_pdf(discussion, lambda done, total: seen.append(done))
-    assert seen == [2, 4, 6, 7]  # four parts, the progress after each
+    # Four parts, the progress after each (laid out side by side, they may finish in any order).
+    assert len(seen) == 4 and seen == sorted(seen) and seen[-1] == 7
     assert _lines(in_parts) == _lines(whole)
     text = pdf_text(in_parts)
     assert text.count("4.1. Residents of the territory") == 1
