@@ -1,0 +1,100 @@
+"""The parts of a big record laid out side by side in child processes (records/processes.py)."""
+
+import io
+import multiprocessing
+import os
+import signal
+
+import pytest
+from pypdf import PdfReader
+
+from veche.discussions import records, services
+from veche.discussions.models import RecordBuild
+from veche.discussions.records import processes
+from veche.discussions.tests.building import run_builds
+from veche.discussions.tests.records_cast import reviewed_discussion
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_documents")]
+
+
+@pytest.fixture
+def in_parts_of_two(monkeypatch):
+    """Seven submissions in parts of two: four parts."""
+    monkeypatch.setattr("veche.discussions.records.pdf.PART_ROWS", 2)
+
+
+def test_parts_laid_out_side_by_side_give_the_bytes_of_one_after_another(
+    in_parts_of_two, settings
+):
+    discussion = reviewed_discussion()
+    settings.VECHE_RECORDS_PROCESSES = 1
+    one_by_one = records.draft_protocol_pdf(discussion)
+    settings.VECHE_RECORDS_PROCESSES = 3
+    side_by_side = records.draft_protocol_pdf(discussion)
+    assert side_by_side == one_by_one
+    assert len(PdfReader(io.BytesIO(side_by_side)).pages) >= 4
+    assert multiprocessing.active_children() == []
+
+
+def test_the_progress_advances_as_each_part_is_laid_out(in_parts_of_two, settings):
+    settings.VECHE_RECORDS_PROCESSES = 2
+    seen = []
+    records.draft_protocol_pdf(reviewed_discussion(), lambda done, total: seen.append(done))
+    # Four parts of 2, 2, 2 and 1 rows, reported as each finishes (in any order).
+    assert len(seen) == 4 and seen == sorted(seen) and seen[-1] == 7
+    assert seen[0] in (1, 2)
+
+
+def _fails_in_a_child(how):
+    parent = os.getpid()
+    real = processes.html_to_pdf
+
+    def lay_out(html, **kwargs):
+        if os.getpid() != parent:
+            how()
+        return real(html, **kwargs)
+
+    return lay_out
+
+
+def _killed():
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does when memory runs out
+
+
+def _broken():
+    raise ValueError("no such font")
+
+
+@pytest.mark.parametrize(
+    ("how", "error"), [(_broken, "ValueError: no such font"), (_killed, "ended with -9")]
+)
+def test_a_part_that_fails_fails_the_build_which_can_be_prepared_again(
+    in_parts_of_two, settings, monkeypatch, how, error
+):
+    settings.VECHE_RECORDS_PROCESSES = 2
+    discussion = reviewed_discussion()
+    user = discussion.created_by
+    monkeypatch.setattr(processes, "html_to_pdf", _fails_in_a_child(how))
+    services.request_record(user=user, discussion=discussion, kind="draft_protocol")
+    assert run_builds() == ["failed"]
+    failed = RecordBuild.objects.get()
+    assert failed.state == RecordBuild.State.FAILED and not failed.file
+    assert "PartFailed: part " in failed.error and error in failed.error
+    assert multiprocessing.active_children() == []  # the other parts' children were stopped
+
+    monkeypatch.undo()
+    monkeypatch.setattr("veche.discussions.records.pdf.PART_ROWS", 2)
+    again = services.request_record(user=user, discussion=discussion, kind="draft_protocol")
+    assert again.pk != failed.pk
+    assert run_builds() == ["built"]
+    again.refresh_from_db()
+    assert again.state == RecordBuild.State.DONE and again.done == again.total == 7
+    with again.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF")
+
+
+def test_one_process_per_core_unless_the_setting_says_otherwise(settings):
+    settings.VECHE_RECORDS_PROCESSES = 0
+    assert processes.process_count() == len(os.sched_getaffinity(0))
+    settings.VECHE_RECORDS_PROCESSES = 3
+    assert processes.process_count() == 3
