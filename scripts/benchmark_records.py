@@ -6,8 +6,9 @@ a PostgreSQL server, the database `veche_benchmark_records` on that server (drop
 afresh; no other database is touched) — with a public hearing of 1 000 and one of 10 000
 submissions (Russian texts, recommendations with reasons, experts' answers, paper submissions
 and legal entities among them). Then, for each, it builds every record as the background worker
-does — each build in a child process of its own, so that the peak memory (`ru_maxrss` of that
-child) is the build's alone — and requests the discussion page and its list of submissions
+does — each build in a child process of its own, so that its peak memory (sampled: the summed
+proportional set sizes of that child and the processes it starts to lay out parts side by side)
+is the build's alone — and requests the discussion page and its list of submissions
 through Django's test client, with their SQL queries.
 
     make benchmark-records
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -283,15 +285,64 @@ def load(count: int, seed: int, batch: int = 2000):
 # --- Measuring ------------------------------------------------------------------------------
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants, from /proc."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except OSError:
+            pass  # it ended meanwhile
+    return found
+
+
+def _proportional_kb(pid: int) -> int:
+    """A process's proportional set size: its own pages, and its share of the pages it shares
+    (a forked child shares the parent's until either writes them)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples, every 50 ms, the memory of a process with all its child processes (the parts of
+    a record laid out side by side): the peak of their summed proportional set sizes."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.most_processes = pid, 0, 0
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(0.05):
+            tree = _tree(self.pid)
+            self.most_processes = max(self.most_processes, len(tree))
+            self.peak_kb = max(self.peak_kb, sum(_proportional_kb(pid) for pid in tree))
+
+
 def build_in_child(build_pk: int) -> dict:
-    """Run one build as the worker does, in a child process of its own: its time, CPU time and
-    peak memory (the child's `ru_maxrss`, which includes Python, Django and WeasyPrint)."""
+    """Run one build as the worker does, in a child process of its own: its time, CPU time
+    (with the processes it started) and peak memory: the most the build's process and its
+    children held at once (sampled), and at least the `ru_maxrss` of the largest of them."""
     started = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603 — this very script, with the benchmark's environment
         [sys.executable, os.path.abspath(__file__), "--run-build", str(build_pk)],
         stdout=subprocess.PIPE,
     )
+    memory = TreeMemory(child.pid)
+    memory.start()
     output = child.stdout.read()
+    memory.stopped.set()
+    memory.join()
     _pid, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
@@ -301,7 +352,8 @@ def build_in_child(build_pk: int) -> dict:
         **figures,
         "wall": time.perf_counter() - started,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb": max(memory.peak_kb, usage.ru_maxrss) / 1024,
+        "processes": memory.most_processes,
     }
 
 
@@ -398,14 +450,14 @@ def report(results: dict, where: str, runs: int) -> list[str]:
     lines = [f"Database: {where}; pages: {runs} runs each after a warm-up", ""]
     lines.append(
         f"{'document':<40} {'submissions':>11} {'time s':>7} {'CPU s':>6} {'peak MB':>8} "
-        f"{'pages':>6} {'size KB':>8}"
+        f"{'procs':>5} {'pages':>6} {'size KB':>8}"
     )
     for count, (_pages, build_rows) in results.items():
         for name, figures in build_rows:
             lines.append(
                 f"{name:<40} {count:>11,} {figures['wall']:>7.1f} {figures['cpu']:>6.1f} "
-                f"{figures['peak_mb']:>8.0f} {figures['pages'] or '':>6} "
-                f"{figures['bytes'] / 1024:>8.0f}"
+                f"{figures['peak_mb']:>8.0f} {figures['processes']:>5} "
+                f"{figures['pages'] or '':>6} {figures['bytes'] / 1024:>8.0f}"
             )
     lines.append("")
     lines.append(
@@ -431,19 +483,21 @@ def thousands(number: int) -> str:
 def markdown(results: dict, where: str) -> str:
     """The figures as the README's tables."""
     lines = [
-        f"Measured on {where.split(',')[0]}, {time.strftime('%Y-%m-%d')}: each build in a child"
-        " process of its"
-        " own (time from its start, CPU time of the process, its peak resident memory with Python,"
-        " Django and WeasyPrint loaded).",
+        f"Measured on {where.split(',')[0]}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs"
+        f" (`VECHE_RECORDS_PROCESSES` {os.environ.get('VECHE_RECORDS_PROCESSES', '0')}): each"
+        " build in a child process of its own (time from its start; CPU time of the process and"
+        " the processes it started; peak memory of all of them together, Python, Django and"
+        " WeasyPrint loaded, sampled every 50 ms as the sum of their proportional set sizes;"
+        " processes: the most that ran at once).",
         "",
-        "| document | submissions | time, s | CPU, s | peak, MB | pages |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| document | submissions | time, s | CPU, s | peak, MB | processes | pages |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for count, (_pages, build_rows) in results.items():
         for name, figures in build_rows:
             lines.append(
                 f"| {name} | {thousands(count)} | {figures['wall']:.1f} | {figures['cpu']:.1f} | "
-                f"{figures['peak_mb']:.0f} | {figures['pages'] or ''} |"
+                f"{figures['peak_mb']:.0f} | {figures['processes']} | {figures['pages'] or ''} |"
             )
     lines += [
         "",

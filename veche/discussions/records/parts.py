@@ -1,8 +1,8 @@
 """A big record drawn in parts: WeasyPrint lays out a table of ten thousand rows in one piece with
 gigabytes of memory, so the rows are split into parts of `PART_ROWS`, each part is rendered to a
-PDF of its own and forgotten, and the parts are joined with pypdf. The parts are laid out side by side in child processes
-(records/processes.py). A record that fits in one part
-is rendered exactly as before, in one piece, to the same bytes.
+PDF of its own and forgotten, and the parts are joined with pypdf; the parts are laid out side by
+side in child processes (records/processes.py). A record that fits in one part is rendered
+exactly as before, in one piece, to the same bytes.
 
 Each part is the record's template with `part` in its context: the first part has the opening
 (`part.head`), the last the end (`part.tail`), every part the table's header row and the DRAFT
@@ -100,9 +100,7 @@ def render_parts(
         finished.append(number)
         progress(sum(rows[index] for index in finished), total)
 
-    laid_out = lay_out(
-        pages(), len(contexts), base_url=base_url, identifier=identifier, done=done
-    )
+    laid_out = lay_out(pages(), len(contexts), base_url=base_url, identifier=identifier, done=done)
     writer = PdfWriter()
     for pdf in laid_out:
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)

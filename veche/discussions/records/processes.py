@@ -2,10 +2,10 @@
 
 WeasyPrint spends about a tenth of a second of CPU on each page of a record's tables, in one
 thread, so a build with several cores waits on one of them. The parent renders each part's HTML
-(a fraction of a second) just before it forks a child per part, at most `VECHE_RECORDS_PROCESSES` at a time (by default one
-per core the process may use); the child lays the part out, writes its PDF to a file and exits,
-handing its memory (some 250 MB for a part of 500 submissions) back at once. The parts are
-joined in order, so the bytes are those of laying them out one after another.
+(a fraction of a second) just before it forks a child for it, at most `VECHE_RECORDS_PROCESSES`
+at a time (by default one per core the process may use); the child lays the part out, writes its
+PDF to a file and exits, handing its memory (some 250 MB for a part of 500 submissions) back at
+once. The parts are joined in order, so the bytes are those of laying them out one by one.
 
 A child inherits the parent's memory by `fork` and touches neither the database nor anything
 the parent holds open; a part that fails (an exception, or a child killed for memory) fails the

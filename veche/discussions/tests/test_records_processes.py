@@ -23,9 +23,7 @@ def in_parts_of_two(monkeypatch):
     monkeypatch.setattr("veche.discussions.records.pdf.PART_ROWS", 2)
 
 
-def test_parts_laid_out_side_by_side_give_the_bytes_of_one_after_another(
-    in_parts_of_two, settings
-):
+def test_parts_laid_out_side_by_side_give_the_bytes_of_one_after_another(in_parts_of_two, settings):
     discussion = reviewed_discussion()
     settings.VECHE_RECORDS_PROCESSES = 1
     one_by_one = records.draft_protocol_pdf(discussion)
