@@ -75,12 +75,17 @@ def _static_file(relative: str) -> Path | None:
     return Path(path) if path else None
 
 
-def page_counter_css() -> str:
-    """The CSS `content` value of the footer's "page X of Y", in the current language."""
+def page_counter_css(pages: int | None = None) -> str:
+    """The CSS `content` value of the footer's "page X of Y", in the current language; with
+    `pages`, Y is that number rather than the count of the document's own pages."""
     pieces = re.split(r"%\((pages?)\)s", _("page %(page)s of %(pages)s"))
+
     # re.split keeps the captured names at odd positions, the text between at even ones.
+    def value(name: str) -> str:
+        return css_string(str(pages)) if name == "pages" and pages else f"counter({name})"
+
     return " ".join(
-        f"counter({piece})" if index % 2 else css_string(piece)
+        value(piece) if index % 2 else css_string(piece)
         for index, piece in enumerate(pieces)
         if piece
     )

@@ -23,9 +23,13 @@ from veche.discussions.records.content import Record
 from veche.discussions.records.processes import lay_out
 from veche.documents.rendering import page_counter_css, render_html, render_pdf
 
-# Rows per part: about 90 pages of a protocol, laid out in some 250 MB.
-PART_ROWS = 500
+# Rows per part: about 45 pages of a protocol, laid out in some 100 MB over the worker's own, so
+# that two parts side by side and the worker stay under 500 MB. A record of up to two parts' rows
+# is drawn in one piece (`one_piece`), as it always was.
+PART_ROWS = 250
 NUMBERS_TEMPLATE = "discussions/records/page_numbers.html"
+# Pages of "page X of Y" drawn in one document (WeasyPrint: about 0.01 s of CPU each).
+NUMBERED_PAGES = 300
 # The sections before the submissions' section in the protocol and the conclusion.
 SECTIONS_BEFORE_ENTRIES = 3
 
@@ -40,7 +44,7 @@ class Part:
     sections_before: int = SECTIONS_BEFORE_ENTRIES
 
 
-def no_progress(done: int, total: int) -> None:
+def no_progress(*_args) -> None:
     pass
 
 
@@ -114,26 +118,37 @@ def render_parts(
 
 def _number_pages(writer: PdfWriter, template_name: str, context: dict, base_url: str) -> None:
     """Lay "page X of Y" over every page, drawn by WeasyPrint on empty pages of the same size,
-    margins and footer as the record's."""
-    numbers = PdfReader(
-        io.BytesIO(
-            render_pdf(
+    margins and footer as the record's: in documents of `NUMBERED_PAGES` each, side by side."""
+    total = len(writer.pages)
+    starts = range(0, total, NUMBERED_PAGES)
+
+    def overlays():
+        for start in starts:
+            yield render_html(
                 NUMBERS_TEMPLATE,
                 {
-                    "pages": range(len(writer.pages)),
+                    "pages": range(min(NUMBERED_PAGES, total - start)),
+                    "first_page": start + 1,
                     "stylesheet": context["stylesheet"],
                     "annex": template_name.endswith("annex.html"),
-                    "page_counter": page_counter_css(),
+                    "page_counter": page_counter_css(pages=total),
                     "verification": None,
                 },
-                base_url=base_url,
             )
-        )
-    )
-    for page, overlay in zip(writer.pages, numbers.pages, strict=True):
+
+    numbers = lay_out(overlays(), len(starts), base_url=base_url, identifier="", done=no_progress)
+    pages = (page for pdf in numbers for page in PdfReader(io.BytesIO(pdf)).pages)
+    for page, overlay in zip(writer.pages, pages, strict=True):
         page.merge_page(overlay)
         page.compress_content_streams()
 
 
+def one_piece(rows: int, size: int) -> int:
+    """The size of the parts of a record of `rows`: all of them in one piece up to twice `size`
+    (the bytes of a small record never change), else `size`."""
+    return size if rows > 2 * size else max(rows, 1)
+
+
 def split_rows(items: list, size: int) -> list[list]:
+    size = one_piece(len(items), size)
     return [items[start : start + size] for start in range(0, len(items), size)] or [[]]

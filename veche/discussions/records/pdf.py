@@ -23,6 +23,7 @@ from veche.discussions.records.parts import (
     PART_ROWS,
     Progress,
     no_progress,
+    one_piece,
     record_parts,
     render_parts,
     split_rows,
@@ -33,7 +34,8 @@ from veche.documents.services import Issued, issue
 PROTOCOL_TEMPLATE = "discussions/records/protocol.html"
 CONCLUSION_TEMPLATE = "discussions/records/conclusion.html"
 ANNEX_TEMPLATE = "discussions/records/annex.html"
-# One line or two per participant: twice the rows of a part of the submissions.
+# One line or two per participant: twice the rows of a part of the submissions (the annex of up to
+# twice as many is drawn in one piece).
 ANNEX_PART_ROWS = 2 * PART_ROWS
 
 
@@ -72,7 +74,8 @@ def _in_parts(contexts_of: Callable[[dict], list[dict]], rows: list[int], progre
 
 
 def _record_in_parts(record: Record, progress: Progress):
-    parts = record_parts(record, PART_ROWS)
+    count = sum(len(group.entries) for group in record.groups)
+    parts = record_parts(record, one_piece(count, PART_ROWS))
     rows = [sum(len(group.entries) for group in part.groups) for part in parts]
     return _in_parts(lambda context: [{**context, "record": p} for p in parts], rows, progress)
 

@@ -3,6 +3,7 @@
 import io
 import multiprocessing
 import os
+import re
 import signal
 
 import pytest
@@ -96,3 +97,27 @@ def test_one_process_per_core_unless_the_setting_says_otherwise(settings):
     assert processes.process_count() == len(os.sched_getaffinity(0))
     settings.VECHE_RECORDS_PROCESSES = 3
     assert processes.process_count() == 3
+
+
+@pytest.mark.parametrize("document", ["draft_protocol_pdf", "annex_pdf"])
+def test_the_pages_are_numbered_through_when_the_numbers_are_drawn_in_pieces(
+    in_parts_of_two, monkeypatch, settings, document
+):
+    settings.VECHE_RECORDS_PROCESSES = 2
+    monkeypatch.setattr("veche.discussions.records.pdf.ANNEX_PART_ROWS", 2)
+    monkeypatch.setattr("veche.discussions.records.parts.NUMBERED_PAGES", 2)
+    pages = PdfReader(io.BytesIO(getattr(records, document)(reviewed_discussion()))).pages
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert re.findall(r"page \d+ of \d+", page.extract_text()) == [
+            f"page {number} of {len(pages)}"
+        ]
+
+
+def test_a_record_of_up_to_two_parts_is_drawn_in_one_piece(monkeypatch):
+    discussion = reviewed_discussion()  # seven submissions
+    whole = records.draft_protocol_pdf(discussion)
+    monkeypatch.setattr("veche.discussions.records.pdf.PART_ROWS", 4)
+    seen = []
+    assert records.draft_protocol_pdf(discussion, lambda *done: seen.append(done)) == whole
+    assert seen == [(1, 1)]
