@@ -23,7 +23,7 @@ from veche.discussions.records.content import Record
 from veche.discussions.records.processes import lay_out
 from veche.documents.rendering import page_counter_css, render_html, render_pdf
 
-# Rows per part: about 45 pages of a protocol, laid out in some 100 MB over the worker's own, so
+# Rows per part: about 45 pages of a protocol, laid out in some 70 MB over what the worker holds, so
 # that two parts side by side and the worker stay under 500 MB. A record of up to two parts' rows
 # is drawn in one piece (`one_piece`), as it always was.
 PART_ROWS = 250
