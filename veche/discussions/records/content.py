@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from veche.core.i18n import translate
 from veche.discussions.models import Discussion, MaterialVersion, Submission
+from veche.discussions.models.submissions import ONLINE_CHANNELS
 from veche.discussions.queries_debate import is_debated
 from veche.discussions.records.statistics import (
     GROUP_LABELS,
@@ -402,7 +403,7 @@ def annex_of(discussion: Discussion) -> list[Participant]:
                 birthdate = parse_date(data.get("birthdate", ""))
                 identifier = _day(birthdate) if birthdate else data.get("birthdate", "")
                 address = data.get("address", "")
-            if submission.channel == Submission.Channel.SITE:
+            if submission.channel in ONLINE_CHANNELS:  # identified by the account
                 identified = _("%(source)s, %(date)s") % {
                     "source": data.get("verification", "") or _("account"),
                     "date": _day(parse_date(data.get("verified_at", "")[:10])),
