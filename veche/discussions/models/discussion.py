@@ -111,8 +111,8 @@ class Discussion(models.Model):
         default=default_meeting_length,
         validators=[MinValueValidator(15), MaxValueValidator(24 * 60)],
     )
-    broadcast_url = models.URLField(_("broadcast link"), max_length=500, blank=True)
-    recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    broadcast_url = models.CharField(_("broadcast link"), max_length=500, blank=True)
+    recording_url = models.CharField(_("recording link"), max_length=500, blank=True)
     meeting_minutes = models.TextField(
         _("minutes of the meeting"), blank=True, help_text=_("Markdown.")
     )
