@@ -61,14 +61,24 @@ for _signal in (post_save, post_delete):
 
 def embedded_origin(discussion: Discussion) -> str:
     """The site of the hearing's broadcast when its page may embed it, else ""."""
-    if not discussion.broadcast_url:
+    link = safe_link(discussion.broadcast_url)
+    if not link:
         return ""
     try:
-        origin = origin_of(parse_link(discussion.broadcast_url))
+        origin = origin_of(link)
     except ValidationError:
         return ""
     return origin if origin in broadcast_origins() else ""
 
 
-def broadcast_host(discussion: Discussion) -> str:
-    return urlsplit(discussion.broadcast_url).hostname or ""
+def safe_link(url: str) -> str:
+    """A stored link as a page may show it: an https address of a site, else "" (whatever got
+    into the database, a page never links to javascript: or data:)."""
+    try:
+        return parse_link(url) if url else ""
+    except (ValidationError, ValueError):
+        return ""
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or "" if url else ""

@@ -23,7 +23,7 @@ from veche.discussions.forms_organizer import (
     MeetingForm,
     MeetingRecordForm,
 )
-from veche.discussions.meeting import broadcast_host, embedded_origin
+from veche.discussions.meeting import embedded_origin, host_of, safe_link
 from veche.discussions.models import BroadcastOrigin, Discussion, Submission
 from veche.discussions.views.organizer._common import page, posted, refused_status
 from veche.identity.eligibility import (
@@ -58,7 +58,9 @@ def panel(request, discussion: Discussion) -> dict:
             "open": is_open,
             "over": discussion.meeting_over_at(),
             "embed_origin": origin,
-            "host": broadcast_host(discussion) if discussion.broadcast_url else "",
+            "broadcast": (broadcast := safe_link(discussion.broadcast_url)),
+            "host": host_of(broadcast),
+            "recording": safe_link(discussion.recording_url),
             "decision": decision,
             "form": form,
             "remarks": discussion.submissions.filter(
@@ -164,6 +166,8 @@ def _meeting_page(request, discussion, form=None, record_form=None, status=200):
             "may_publish_record": discussion.meeting_over_at()
             and not discussion.protocol_signed_at,
             "embed_origin": embedded_origin(discussion),
+            "broadcast": safe_link(discussion.broadcast_url),
+            "recording": safe_link(discussion.recording_url),
         },
         status=status,
     )
