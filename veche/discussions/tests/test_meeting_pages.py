@@ -231,3 +231,23 @@ def test_operators_find_the_list_from_the_organizations(client):
     assert "/discussions/broadcast-sites/" in client.get("/organizations/").content.decode()
     client.logout()
     assert "/discussions/broadcast-sites/" not in client.get("/organizations/").content.decode()
+
+
+# --- The API ------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_broadcast_and_the_published_record(client):
+    discussion = with_broadcast(hearing(started_minutes_ago=120))
+    url = f"/api/v1/discussions/{discussion.pk}/"
+    data = client.get(url).json()
+    assert data["broadcast_url"] == BROADCAST and data["meeting_record"] is None
+    services.publish_meeting_record(
+        user=organizer_of(discussion),
+        discussion=discussion,
+        minutes="Five participants spoke.",
+        recording_url="https://video.example.ru/r",
+    )
+    record = client.get(url).json()["meeting_record"]
+    assert record["minutes"] == "Five participants spoke."
+    assert record["recording_url"] == "https://video.example.ru/r"
+    assert "meeting_record" in str(client.get("/api/v1/schema/", {"format": "json"}).json())
