@@ -17,7 +17,8 @@ from veche.discussions.tests.meeting_cast import BROADCAST, REMARK, hearing
 
 PHONE = {"width": 375, "height": 812}
 PLAYER = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Live broadcast</title></head>"
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+    "<title>Live broadcast</title></head>"
     "<body style='background:#222;color:#fff;font:20px sans-serif'><p>● Live: the hearing</p>"
     "</body></html>"
 )
