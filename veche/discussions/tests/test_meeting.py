@@ -275,3 +275,23 @@ def test_a_hearing_neither_held_online_nor_recorded_keeps_its_protocol_as_before
     assert discussion.meeting_at is not None
     assert meeting_of(discussion) is None
     assert meeting_of(make_discussion(territory=discussion.territory)) is None
+
+
+def test_an_official_cannot_register_a_paper_submission_as_sent_online():
+    discussion = hearing()
+    with pytest.raises(ValidationError):
+        services.register_on_behalf(
+            official=organizer_of(discussion),
+            discussion=discussion,
+            kind="remark",
+            text=REMARK,
+            channel=Submission.Channel.MEETING_ONLINE,
+            received_on=discussion.local_date(),
+            participant={
+                "full_name": "Иванов Иван",
+                "birthdate": "1980-01-01",
+                "address": "Казань",
+            },
+            basis="resident",
+        )
+    assert not Submission.objects.exists()
