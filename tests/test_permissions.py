@@ -305,6 +305,7 @@ MATRIX = {
     "organizations.view_application": ("cabinet_application", {"resident", "superuser"}),
     # The sites that may embed the widgets: staff granted the model permission (superusers hold it).
     "embeds.manage_origins": (None, {"superuser"}),
+    "discussions.manage_broadcast_origins": (None, {"superuser"}),
 }
 
 

@@ -56,10 +56,13 @@ def registered_form_action_origins() -> list[str]:
 
 
 def content_security_policy(
-    form_action_origins: Iterable[str] = (), frame_ancestors: Iterable[str] = ()
+    form_action_origins: Iterable[str] = (),
+    frame_ancestors: Iterable[str] = (),
+    frame_src: Iterable[str] = (),
 ) -> str:
     """The policy of every page; `frame_ancestors` are the origins that may frame it (the
-    embeddable widgets' operator-managed list), none by default."""
+    embeddable widgets' operator-managed list), none by default; `frame_src` the origins whose
+    pages it may frame (a hearing's broadcast from a listed site), its own by default."""
     # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
     # form-action to that redirect too, so the providers' origins must be allowed.
     form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
@@ -77,6 +80,8 @@ def content_security_policy(
         "form-action": form_action,
         "frame-ancestors": " ".join(frame_ancestors) or "'none'",
     }
+    if frame_src:
+        directives["frame-src"] = " ".join(frame_src)
     return "; ".join(f"{key} {value}" for key, value in directives.items())
 
 
