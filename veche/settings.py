@@ -342,9 +342,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {"BACKEND": "veche.core.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -767,6 +765,9 @@ VECHE_DISCUSSION_MAX_MONTHS = env_int("VECHE_DISCUSSION_MAX_MONTHS", 1, minimum=
 VECHE_DISCUSSION_PROTOCOL_DAYS = env_int("VECHE_DISCUSSION_PROTOCOL_DAYS", 5, minimum=1)
 # A concluded discussion moves to the archive after this many days.
 VECHE_DISCUSSION_ARCHIVE_DAYS = env_int("VECHE_DISCUSSION_ARCHIVE_DAYS", 90, minimum=1)
+# A public hearing's meeting of participants lasts this long unless its organizer says otherwise;
+# remarks sent online are taken from its start to its end.
+VECHE_MEETING_MINUTES = env_int("VECHE_MEETING_MINUTES", 120, minimum=15)
 # Who may send submissions by default: this level and age, living or owning in the territory.
 VECHE_DISCUSSION_MIN_LEVEL = env_choice(
     "VECHE_DISCUSSION_MIN_LEVEL", "census", ("email", "phone", "census", "provider")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from veche.appeals import participants
 from veche.appeals.models import Answer, Appeal, Problem
+from veche.discussions.meeting import safe_link
 from veche.discussions.models import Discussion, Submission
 
 
@@ -276,6 +277,15 @@ class RecordSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class MeetingRecordSerializer(serializers.Serializer):
+    """A hearing's meeting as recorded by its organizer after it: minutes (Markdown) and the
+    recording's link."""
+
+    published_at = serializers.DateTimeField()
+    minutes = serializers.CharField()
+    recording_url = serializers.CharField()
+
+
 class DiscussionDetailSerializer(DiscussionSerializer):
     description = serializers.CharField()
     time_zone = serializers.CharField()
@@ -283,6 +293,9 @@ class DiscussionDetailSerializer(DiscussionSerializer):
     exposition_hours = serializers.CharField()
     meeting_at = serializers.DateTimeField(allow_null=True)
     meeting_place = serializers.CharField()
+    meeting_end = serializers.DateTimeField(allow_null=True)
+    broadcast_url = serializers.SerializerMethodField()
+    meeting_record = serializers.SerializerMethodField()
     materials = MaterialSerializer(many=True, source="material_list")
     protocol = serializers.SerializerMethodField()
     conclusion = serializers.SerializerMethodField()
@@ -309,6 +322,19 @@ class DiscussionDetailSerializer(DiscussionSerializer):
             "conclusion_pdf",
             discussion,
         )
+
+    def get_broadcast_url(self, discussion) -> str:
+        return safe_link(discussion.broadcast_url)
+
+    @extend_schema_field(MeetingRecordSerializer(allow_null=True))
+    def get_meeting_record(self, discussion):
+        if discussion.meeting_record_published_at is None:
+            return None
+        return {
+            "published_at": discussion.meeting_record_published_at.isoformat(),
+            "minutes": discussion.meeting_minutes,
+            "recording_url": safe_link(discussion.recording_url),
+        }
 
     def get_conclusion_text(self, discussion) -> str:
         return discussion.conclusion_text if discussion.conclusion_published_at else ""

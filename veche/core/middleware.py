@@ -6,7 +6,12 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DatabaseError
 
 from veche.core.logging import request_id_var
@@ -51,10 +56,13 @@ def registered_form_action_origins() -> list[str]:
 
 
 def content_security_policy(
-    form_action_origins: Iterable[str] = (), frame_ancestors: Iterable[str] = ()
+    form_action_origins: Iterable[str] = (),
+    frame_ancestors: Iterable[str] = (),
+    frame_src: Iterable[str] = (),
 ) -> str:
     """The policy of every page; `frame_ancestors` are the origins that may frame it (the
-    embeddable widgets' operator-managed list), none by default."""
+    embeddable widgets' operator-managed list), none by default; `frame_src` the origins whose
+    pages it may frame (a hearing's broadcast from a listed site), its own by default."""
     # A sign-in form posts to us and is redirected to the identity provider: Chromium applies
     # form-action to that redirect too, so the providers' origins must be allowed.
     form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA, *form_action_origins])
@@ -72,6 +80,8 @@ def content_security_policy(
         "form-action": form_action,
         "frame-ancestors": " ".join(frame_ancestors) or "'none'",
     }
+    if frame_src:
+        directives["frame-src"] = " ".join(frame_src)
     return "; ".join(f"{key} {value}" for key, value in directives.items())
 
 
@@ -104,9 +114,24 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _holds_null(request.GET) or _holds_null(request.POST):
+        if "\x00" in request.path or _holds_null(request.GET):
             raise BadRequest("A null character in the request.")
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        """The form's fields once the view is known: a body past the upload limits is refused
+        here with Django's page, unless the view answers such a body in its own format (the
+        APIs: `answers_bad_bodies`), which then finds the refusal in `request.refused_body`."""
+        try:
+            holds = _holds_null(request.POST)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as refusal:
+            if not getattr(getattr(view, "cls", None), "answers_bad_bodies", False):
+                raise
+            request.refused_body = refusal
+            return None
+        if holds:
+            raise BadRequest("A null character in the request.")
+        return None
 
 
 def _holds_null(query) -> bool:

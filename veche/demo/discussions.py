@@ -12,7 +12,13 @@ from django.utils import timezone
 from veche.accounts.services import ensure_account
 from veche.demo.appeals import _residents, _verify
 from veche.discussions import services
-from veche.discussions.models import Application, Discussion, MaterialVersion, Submission
+from veche.discussions.models import (
+    Application,
+    BroadcastOrigin,
+    Discussion,
+    MaterialVersion,
+    Submission,
+)
 from veche.discussions.records import builds
 from veche.documents.rendering import html_to_pdf
 from veche.identity.models import Level, Verification
@@ -109,6 +115,15 @@ DISCUSSIONS = [
         "Правила определяют требования к покрытиям, освещению, малым архитектурным формам и "
         "доступности набережной озера Нижний Кабан для маломобильных граждан.",
     ),
+    (
+        "Проект межевания территории микрорайона «Азино-2»",
+        "hearing",
+        "planning_project",
+        "kazan-sovetsky",
+        "concluded",
+        "Проект определяет границы образуемых земельных участков под многоквартирными домами, "
+        "школой и сквером, а также территории общего пользования микрорайона.",
+    ),
 ]
 
 SUBMISSIONS = {
@@ -132,6 +147,41 @@ SUBMISSIONS = {
         ("proposal", "Установить тёплое освещение 3000 K вместо холодного."),
         ("remark", "Не предусмотрены общественные туалеты на набережной."),
     ],
+}
+# A concluded hearing: its own submissions, and remarks sent online during its meeting.
+SUBMISSIONS["concluded-hearing"] = [
+    ("proposal", "Отнести внутридворовые проезды к территориям общего пользования."),
+    ("remark", "Участок под сквером на чертеже меньше, чем в пояснительной записке."),
+]
+MEETING_REMARKS = [
+    "Прошу предусмотреть проход к школе со стороны улицы Азата Аббасова.",
+    "На собрании не прозвучало, где разместят контейнерные площадки; прошу указать.",
+]
+# Broadcasts of the demo hearings come from this site, which the demo lists as allowed.
+BROADCAST_ORIGIN = "https://rutube.ru"
+BROADCAST_URL = "https://rutube.ru/play/embed/veche-demo-hearing"
+MINUTES = (
+    "Собрание участников открыл председатель комиссии; присутствовали **34** участника, "
+    "трансляцию смотрели 112 человек.\n\n"
+    "1. Разработчик проекта доложил о границах образуемых участков.\n"
+    "2. Выступили 6 участников; их предложения и замечания внесены в протокол.\n"
+    "3. Замечания, отправленные онлайн во время собрания, зарегистрированы под номерами."
+)
+CONCLUSION = {
+    "discussion": "Общественные обсуждения признаны состоявшимися. Организатор рекомендует "
+    "утвердить Правила с учётом предложений о доступности и освещении.",
+    "hearing": "Публичные слушания признаны состоявшимися. Организатор рекомендует утвердить "
+    "проект межевания с учётом замечаний о сквере и проходе к школе.",
+}
+PROGRESS = {
+    "discussion": (
+        "Правила утверждены решением Казанской городской Думы",
+        "Пандусы включены в проект реконструкции набережной",
+    ),
+    "hearing": (
+        "Проект межевания утверждён постановлением Исполкома",
+        "Внутридворовые проезды отнесены к территориям общего пользования",
+    ),
 }
 RECOMMENDATIONS = [
     ("accepted", "Предложение учтено: проектное решение изменено."),
@@ -197,6 +247,9 @@ def load_discussions(territories, organizations, users) -> int:
         return Discussion.objects.count()
     organizer = users["organizer@demo.veche.example"]
     expert = users["expert@demo.veche.example"]
+    BroadcastOrigin.objects.get_or_create(
+        origin=BROADCAST_ORIGIN, defaults={"reason": "Демо: видеосервис трансляций слушаний"}
+    )
     architecture = organizations["kazan-architecture"]
     developer = _legal_entity(territories)
     today = timezone.localdate()
@@ -284,14 +337,15 @@ def _discussion(
         dates["meeting_at"] = timezone.make_aware(
             datetime.datetime.combine(dates["intake_end"], datetime.time(18, 0))
         )
+        dates["broadcast_url"] = BROADCAST_URL
     Discussion.objects.filter(pk=discussion.pk).update(**dates)
     discussion.refresh_from_db()
     # As if prepared and published the day before the notice.
     prepared = discussion.starts(discussion.notice_date) - DAY
     MaterialVersion.objects.filter(material__discussion=discussion).update(uploaded_at=prepared)
     Discussion.objects.filter(pk=discussion.pk).update(published_at=prepared, created_at=prepared)
-    specs = SUBMISSIONS.get(stage, [])
-    people = _residents(territory, len(specs) + 1, start=200)
+    specs = SUBMISSIONS.get(f"{stage}-{kind}", SUBMISSIONS.get(stage, []))
+    people = _residents(territory, len(specs) + 1 + len(MEETING_REMARKS), start=200)
     for person in people:
         if not person.verifications.exists():
             _verify(person, territory)
@@ -328,6 +382,8 @@ def _discussion(
             submission.answers.update(
                 created_at=min(submission.created_at + 5 * HOUR, timezone.now())
             )
+    if kind == "hearing" and stage == "concluded":
+        submissions += _meeting(discussion, people[len(specs) + 1 :], organizer)
     if stage == "intake":
         _debate(submissions[0], territory)
     if stage in ("review", "concluded"):
@@ -348,8 +404,7 @@ def _discussion(
         published = services.publish_conclusion(
             user=organizer,
             discussion=discussion,
-            text="Общественные обсуждения признаны состоявшимися. Организатор рекомендует "
-            "утвердить Правила с учётом предложений о доступности и освещении.",
+            text=CONCLUSION[kind],
         )
         builds.run(published.pk)
         Discussion.objects.filter(pk=discussion.pk).update(
@@ -359,7 +414,7 @@ def _discussion(
         services.record_progress(
             user=organizer,
             discussion=discussion,
-            title="Правила утверждены решением Казанской городской Думы",
+            title=PROGRESS[kind][0],
             percent=40,
         )
         accepted = discussion.submissions.filter(recommendation="accepted").first()
@@ -367,12 +422,36 @@ def _discussion(
             user=organizer,
             discussion=discussion,
             submission=accepted,
-            title="Пандусы включены в проект реконструкции набережной",
+            title=PROGRESS[kind][1],
             percent=60,
             note="Работы запланированы на второй квартал.",
         )
         discussion.milestones.update(recorded_at=timezone.now() - 10 * DAY)
     return discussion
+
+
+def _meeting(discussion, people, organizer) -> list[Submission]:
+    """The hearing's meeting, held: remarks sent online while it lasted, then its record."""
+    remarks = [
+        services.send_meeting_remark(
+            user=person,
+            discussion=discussion,
+            text=text,
+            moment=discussion.meeting_at + (20 + 15 * number) * datetime.timedelta(minutes=1),
+        )
+        for number, (person, text) in enumerate(zip(people, MEETING_REMARKS, strict=True))
+    ]
+    services.publish_meeting_record(
+        user=organizer,
+        discussion=discussion,
+        minutes=MINUTES,
+        recording_url="https://rutube.ru/video/veche-demo-hearing-recording/",
+    )
+    Discussion.objects.filter(pk=discussion.pk).update(
+        meeting_record_published_at=discussion.meeting_end + 2 * HOUR
+    )
+    discussion.refresh_from_db()
+    return remarks
 
 
 DEBATE = [

@@ -104,3 +104,26 @@ class ReplyForm(forms.Form):
         help_text=_("Markdown: **bold**, *italic*, lists, links. Published with your number."),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class MeetingRemarkForm(forms.Form):
+    """A remark sent online while a hearing's meeting lasts."""
+
+    text = forms.CharField(
+        label=_("Your remark"),
+        min_length=10,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Registered with the hearing's submissions under a number, with a receipt; published "
+            "with its number."
+        ),
+    )
+    as_legal_entity = forms.BooleanField(
+        label=_("I send it on behalf of the legal entity I represent"), required=False
+    )
+
+    def __init__(self, *args, legal_entity: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not legal_entity:
+            del self.fields["as_legal_entity"]

@@ -54,3 +54,20 @@ rules.add_perm("discussions.decide_application", organizes_for_addressee)
 rules.add_perm("discussions.manage_discussion", is_organizer)
 rules.add_perm("discussions.register_submission", is_registrar)
 rules.add_perm("discussions.answer_question", is_expert | is_organizer)
+
+
+@rules.predicate
+def holds_broadcast_permission(user) -> bool:
+    """Staff an administrator granted the model permission (a staff flag alone grants nothing),
+    as with the embedding sites."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("discussions.change_broadcastorigin")
+    )
+
+
+# The sites whose broadcasts hearings' pages may embed.
+rules.add_perm("discussions.manage_broadcast_origins", holds_broadcast_permission)

@@ -2,6 +2,7 @@
 on the home page, and their panel on a territory's page."""
 
 from veche.core import sections
+from veche.discussions.meeting import broadcast_origins
 from veche.discussions.queries import current_discussions
 from veche.territories.my_territory import current_territory
 
@@ -16,7 +17,21 @@ def territory_discussions(request, territory):
     return "discussions/sections/territory_discussions.html", {"territory": territory}
 
 
+def broadcast_sites(request, _subject):
+    return "discussions/sections/broadcast_operators.html", {
+        "origin_count": len(broadcast_origins())
+    }
+
+
 def register() -> None:
+    sections.register(
+        "organizations",
+        "broadcast_sites",
+        order=25,
+        slot="top",
+        content=broadcast_sites,
+        permission="discussions.manage_broadcast_origins",
+    )
     sections.register(
         "home",
         "discussions",

@@ -4,7 +4,8 @@ and who reviews the applications of organizations for a cabinet.
 A person's memberships are read once per user object, which for a request is `request.user`:
 the middleware, the header and the page then ask any number of role questions for one query,
 and that one is answered from the shared cache while the person's memberships stay as they were
-(every saved or deleted `Membership` moves the person's stamp on, `veche.core.stamped`).
+(every saved or deleted `Membership` moves the person's stamp on, `veche.core.stamped`). Whoever
+holds no role at all (nearly everyone) is known from one shared set of members, without a query.
 Code that changes a person's roles and asks again on the same object calls `forget_roles`
 (saving or deleting a `Membership` does it for the user object it holds).
 """
@@ -19,6 +20,8 @@ from veche.core.stamped import move_on, stamped
 from veche.organizations.models import Membership, Organization
 
 _CACHE = "_veche_roles"
+MEMBERS_KEY = "roles:members"
+MEMBERS_VERSION_KEY = "roles-version:members"
 
 
 def roles_by_organization(user) -> dict[int, frozenset[str]]:
@@ -27,9 +30,21 @@ def roles_by_organization(user) -> dict[int, frozenset[str]]:
         return {}
     held = getattr(user, _CACHE, None)
     if held is None:
-        held = stamped(f"roles:{user.pk}", _version_key(user.pk), lambda: _read_roles(user))
+        if user.pk in _members():
+            held = stamped(f"roles:{user.pk}", _version_key(user.pk), lambda: _read_roles(user))
+        else:  # most people: no query, even on their first request (a surge of new signers)
+            held = {}
         setattr(user, _CACHE, held)
     return held
+
+
+def _members() -> frozenset[int]:
+    """The ids of everyone holding a role anywhere: a few thousand staff in a big city."""
+    return stamped(
+        MEMBERS_KEY,
+        MEMBERS_VERSION_KEY,
+        lambda: frozenset(Membership.objects.values_list("user_id", flat=True).distinct()),
+    )
 
 
 def _read_roles(user) -> dict[int, frozenset[str]]:
@@ -47,6 +62,7 @@ def _version_key(user_id: int) -> str:
 
 def _memberships_changed(instance: Membership, **kwargs) -> None:
     move_on(_version_key(instance.user_id))
+    move_on(MEMBERS_VERSION_KEY)
 
 
 for _signal in (post_save, post_delete):

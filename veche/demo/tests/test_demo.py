@@ -216,3 +216,15 @@ def test_the_demo_writes_its_first_open_data_dump():
     [day] = dumps.stored_days()
     assert dumps.manifest(day)["rows"]["problems"] > 0
     assert dumps.manifest(day)["rows"]["discussions"] > 0
+
+
+def test_the_demo_hearing_held_its_meeting_online_and_published_its_record():
+    from veche.discussions.meeting import embedded_origin
+    from veche.discussions.models import Discussion, Submission
+
+    call_command("demo")
+    held = Discussion.objects.get(kind="hearing", conclusion_published_at__isnull=False)
+    assert held.meeting_record_published_at and held.meeting_minutes and held.recording_url
+    assert held.submissions.filter(channel=Submission.Channel.MEETING_ONLINE).count() == 2
+    coming = Discussion.objects.get(kind="hearing", conclusion_published_at__isnull=True)
+    assert embedded_origin(coming) == "https://rutube.ru"

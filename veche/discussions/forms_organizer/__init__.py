@@ -28,6 +28,7 @@ from ._common import (
 from .applications import ApplicationForm, DecisionForm
 from .discussion import DiscussionForm
 from .materials import MaterialExpertsForm, MaterialForm, MaterialVersionForm
+from .meeting import BroadcastOriginForm, MeetingForm, MeetingRecordForm
 from .moving_dates import MoveDateForm, PublishForm, ReasonForm
 from .paper import PaperSubmissionForm
 from .progress import MilestoneForm, ProposalChoiceField
@@ -40,6 +41,7 @@ __all__ = [
     "SUGGESTED_CONCLUSION_DAYS",
     "SUGGESTED_INTAKE_DAYS",
     "ApplicationForm",
+    "BroadcastOriginForm",
     "ConclusionForm",
     "DateInput",
     "DecisionForm",
@@ -50,6 +52,8 @@ __all__ = [
     "MaterialExpertsForm",
     "MaterialForm",
     "MaterialVersionForm",
+    "MeetingForm",
+    "MeetingRecordForm",
     "MilestoneForm",
     "MoveDateForm",
     "PaperSubmissionForm",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from veche.core.forms import SingleLineField
 from veche.discussions.forms import MAX_PAGE
 from veche.discussions.models import Discussion, Material, Submission
+from veche.discussions.models.submissions import ONLINE_CHANNELS
 
 from ._common import DateInput, FieldsetsMixin, Section
 
@@ -18,7 +19,7 @@ class PaperSubmissionForm(FieldsetsMixin, forms.Form):
 
     channel = forms.ChoiceField(
         label=_("Received"),
-        choices=[c for c in Submission.Channel.choices if c[0] != Submission.Channel.SITE],
+        choices=[c for c in Submission.Channel.choices if c[0] not in ONLINE_CHANNELS],
         widget=forms.RadioSelect,
     )
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())

@@ -13,12 +13,14 @@ from .debate import Mark, Reply
 from .discussion import Discussion, ScheduleChange, Stage, default_time_zone, validate_time_zone
 from .follows import Follow
 from .materials import Material, MaterialVersion, material_path
+from .meeting import BroadcastOrigin
 from .progress import Milestone
 from .records import RecordBuild, build_path
 from .submissions import ExpertAnswer, Submission
 
 __all__ = [
     "Application",
+    "BroadcastOrigin",
     "Discussion",
     "ExpertAnswer",
     "Follow",

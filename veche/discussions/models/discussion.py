@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,10 @@ def validate_time_zone(value: str) -> None:
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
+
+
+def default_meeting_length() -> int:
+    return settings.VECHE_MEETING_MINUTES
 
 
 class Stage(models.TextChoices):
@@ -100,6 +104,21 @@ class Discussion(models.Model):
     exposition_hours = models.CharField(_("visiting days and hours"), max_length=300, blank=True)
     meeting_at = models.DateTimeField(_("meeting of participants"), null=True, blank=True)
     meeting_place = models.CharField(_("meeting place"), max_length=300, blank=True)
+    # A hearing's meeting online (docs/hearings.md): remarks are taken while it lasts; the
+    # broadcast is embedded only from a site an operator listed (BroadcastOrigin).
+    meeting_length = models.PositiveSmallIntegerField(
+        _("meeting length, minutes"),
+        default=default_meeting_length,
+        validators=[MinValueValidator(15), MaxValueValidator(24 * 60)],
+    )
+    broadcast_url = models.CharField(_("broadcast link"), max_length=500, blank=True)
+    recording_url = models.CharField(_("recording link"), max_length=500, blank=True)
+    meeting_minutes = models.TextField(
+        _("minutes of the meeting"), blank=True, help_text=_("Markdown.")
+    )
+    meeting_record_published_at = models.DateTimeField(
+        _("record of the meeting published"), null=True, blank=True
+    )
 
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Set by the notice job when the followers of the territory were told; never twice.
@@ -227,6 +246,28 @@ class Discussion(models.Model):
             kinds.append(Submission.Kind.QUESTION)
         return kinds
 
+    # --- The meeting of participants (a hearing's) -------------------------------------------
+
+    @property
+    def meeting_end(self) -> datetime.datetime | None:
+        if self.meeting_at is None:
+            return None
+        return self.meeting_at + datetime.timedelta(minutes=self.meeting_length)
+
+    def meeting_open_at(self, moment: datetime.datetime | None = None) -> bool:
+        """Remarks are taken online while the meeting lasts, and only while the hearing runs."""
+        moment = moment or timezone.now()
+        return (
+            self.kind == self.Kind.HEARING
+            and self.meeting_at is not None
+            and self.status == self.Status.PUBLISHED
+            and not self.protocol_signed_at
+            and self.meeting_at <= moment < self.meeting_end
+        )
+
+    def meeting_over_at(self, moment: datetime.datetime | None = None) -> bool:
+        return self.meeting_at is not None and (moment or timezone.now()) >= self.meeting_end
+
     @property
     def registration_prefix(self) -> str:
         return f"{self.pk}"
@@ -237,8 +278,8 @@ class ScheduleChange(models.Model):
 
     discussion = models.ForeignKey(Discussion, models.CASCADE, related_name="schedule_changes")
     field = models.CharField(_("date"), max_length=32)
-    old_value = models.CharField(_("was"), max_length=40)
-    new_value = models.CharField(_("now"), max_length=40)
+    old_value = models.CharField(_("was"), max_length=300)  # a date, or the meeting's place
+    new_value = models.CharField(_("now"), max_length=300)
     reason = models.TextField(_("reason"))
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)

@@ -26,6 +26,7 @@ class Submission(models.Model):
         SITE = "site", _("on the site")
         WRITING = "writing", _("in writing to the organizer")
         MEETING = "meeting", _("at the meeting of participants")
+        MEETING_ONLINE = "meeting_online", _("online during the meeting of participants")
         VISITORS_BOOK = "visitors_book", _("in the exposition visitors' book")
 
     class Basis(models.TextChoices):
@@ -153,3 +154,7 @@ class ExpertAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} ({self.created_at:%Y-%m-%d})"
+
+
+# Sent by the participant themself from their verified account (not registered by an official).
+ONLINE_CHANNELS = (Submission.Channel.SITE, Submission.Channel.MEETING_ONLINE)

@@ -5,12 +5,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from veche.core.i18n import translate
 from veche.discussions.models import Discussion, MaterialVersion, Submission
+from veche.discussions.models.submissions import ONLINE_CHANNELS
 from veche.discussions.queries_debate import is_debated
 from veche.discussions.records.statistics import (
     GROUP_LABELS,
@@ -145,6 +147,7 @@ class Record:
     protocol_requisites: str = ""
     conclusions: str = ""
     extract_for: str = ""
+    meeting: "Meeting | None" = None  # a hearing's meeting of participants, in the protocol
 
     @property
     def entries(self) -> list[Entry]:
@@ -258,6 +261,46 @@ def notice_of(discussion: Discussion) -> list[tuple[str, str]]:
     return items
 
 
+@dataclass(frozen=True)
+class Meeting:
+    facts: list[tuple[str, str]]
+    minutes: str  # Markdown
+
+
+def meeting_of(discussion: Discussion) -> Meeting | None:
+    """A hearing's meeting as the protocol records it, once it was held online or its record
+    published (a protocol without either keeps its pages as they were)."""
+    if discussion.kind != Discussion.Kind.HEARING or discussion.meeting_at is None:
+        return None
+    remarks = dict(
+        discussion.submissions.filter(
+            channel__in=(Submission.Channel.MEETING, Submission.Channel.MEETING_ONLINE)
+        )
+        .values_list("channel")
+        .annotate(count=Count("pk"))
+    )
+    online = remarks.get(Submission.Channel.MEETING_ONLINE, 0)
+    if not (discussion.meeting_record_published_at or discussion.broadcast_url or online):
+        return None
+    zone = discussion.zone
+    start = discussion.meeting_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+    time = f"{start} – {discussion.meeting_end.astimezone(zone).strftime('%H:%M')}"
+    return Meeting(
+        facts=[
+            (_("Time"), time),
+            (_("Place"), discussion.meeting_place or "—"),
+            (_("Broadcast"), discussion.broadcast_url or "—"),
+            (_("Recording"), discussion.recording_url or "—"),
+            (
+                _("Remarks at the meeting"),
+                _("%(all)s, of them %(online)s sent online")
+                % {"all": sum(remarks.values()), "online": online},
+            ),
+        ],
+        minutes=discussion.meeting_minutes,
+    )
+
+
 def organizer_of(discussion: Discussion) -> list[tuple[str, str]]:
     organization = discussion.organizer
     contacts = [organization.postal_address]
@@ -320,6 +363,7 @@ def protocol_record(
         date=_day(signed or timezone.now(), discussion.zone),
         signatory=None if draft else signatory_of(discussion, discussion.protocol_signed_by),
         draft=draft,
+        meeting=meeting_of(discussion) if submissions else None,
     )
 
 
@@ -402,7 +446,7 @@ def annex_of(discussion: Discussion) -> list[Participant]:
                 birthdate = parse_date(data.get("birthdate", ""))
                 identifier = _day(birthdate) if birthdate else data.get("birthdate", "")
                 address = data.get("address", "")
-            if submission.channel == Submission.Channel.SITE:
+            if submission.channel in ONLINE_CHANNELS:  # identified by the account
                 identified = _("%(source)s, %(date)s") % {
                     "source": data.get("verification", "") or _("account"),
                     "date": _day(parse_date(data.get("verified_at", "")[:10])),

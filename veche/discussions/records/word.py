@@ -302,7 +302,15 @@ def protocol_docx(discussion: Discussion, progress: Progress = no_progress) -> b
             align="justify",
         )
         _groups(writer, record.groups, progress)
-        writer.heading(f"5. {_('Statistics')}")
+        section = 5
+        if record.meeting:
+            writer.heading(f"{section}. {_('Meeting of participants')}")
+            writer.table(None, [list(fact) for fact in record.meeting.facts], [4.5, 12])
+            for paragraph in record.meeting.minutes.split("\n\n"):
+                if paragraph.strip():
+                    writer.paragraph(paragraph.strip(), align="justify")
+            section += 1
+        writer.heading(f"{section}. {_('Statistics')}")
         _statistics(writer, record)
         writer.paragraph(
             _(

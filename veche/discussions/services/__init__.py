@@ -12,6 +12,13 @@ from .erasure import erase_personal_data
 from .experts import answer_question
 from .following import set_following
 from .materials import add_material, add_material_version, assign_material_experts
+from .meeting import (
+    allow_broadcast_origin,
+    disallow_broadcast_origin,
+    publish_meeting_record,
+    send_meeting_remark,
+    update_meeting,
+)
 from .projects import (
     RUNNING_ENDS,
     cancel_discussion,
@@ -39,12 +46,14 @@ __all__ = [
     "ScheduleWarnings",
     "add_material",
     "add_material_version",
+    "allow_broadcast_origin",
     "answer_question",
     "apply_for_discussion",
     "assign_material_experts",
     "cancel_discussion",
     "create_discussion",
     "decide_application",
+    "disallow_broadcast_origin",
     "erase_personal_data",
     "keep_published_conclusion",
     "keep_signed_protocol",
@@ -53,14 +62,17 @@ __all__ = [
     "move_dates",
     "publish_conclusion",
     "publish_discussion",
+    "publish_meeting_record",
     "recommend",
     "record_progress",
     "register_on_behalf",
     "reply_to_submission",
     "request_record",
     "send_due_notices",
+    "send_meeting_remark",
     "set_following",
     "sign_protocol",
     "submit",
     "update_draft",
+    "update_meeting",
 ]

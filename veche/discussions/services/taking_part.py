@@ -21,6 +21,7 @@ from veche.discussions.models import (
     Stage,
     Submission,
 )
+from veche.discussions.models.submissions import ONLINE_CHANNELS
 from veche.discussions.queries import identification_of
 from veche.discussions.wording import PHRASES
 from veche.identity.eligibility import check_eligibility
@@ -125,6 +126,36 @@ def submit(
                 % {"date": discussion.intake_start.isoformat()}
             )
         action = EligibilityRule.Action.SUBMIT
+    return register_online(
+        user=user,
+        discussion=discussion,
+        kind=kind,
+        text=text,
+        material=material,
+        page=page,
+        as_legal_entity=as_legal_entity,
+        moment=moment,
+        action=action,
+        channel=Submission.Channel.SITE,
+    )
+
+
+def register_online(
+    *,
+    user,
+    discussion: Discussion,
+    kind: str,
+    text: str,
+    material: Material | None,
+    page: int | None,
+    as_legal_entity: bool,
+    moment: datetime.datetime,
+    action: str,
+    channel: str,
+) -> Submission:
+    """Register what a participant sends from their account, once the caller has checked that it
+    is taken now and holds the discussion's lock: eligibility, the text, the number, the
+    receipt. The same for a submission of the intake and a remark at a hearing's meeting."""
     decision = check_eligibility(user, action, discussion, moment=moment)
     if not decision.allowed:
         raise PermissionDenied(" ".join(decision.reasons))
@@ -168,7 +199,7 @@ def submit(
         participant_number=_participant_number(discussion, author=user),
         participant=identification_of(user, as_legal_entity=as_legal_entity),
         basis=_basis(decision.basis),
-        channel=Submission.Channel.SITE,
+        channel=channel,
         created_at=moment,
     )
     Follow.objects.get_or_create(user=user, discussion=discussion)
@@ -181,6 +212,7 @@ def submit(
             "number": submission.registration_number,
             "kind": kind,
             "basis": submission.basis,
+            "channel": channel,
         },
     )
     # The receipt is stored with the submission: a crash after the commit cannot lose it.
@@ -213,7 +245,7 @@ def register_on_behalf(
     by an official of the organizer. It must have arrived while the intake was open."""
     discussion = _lock(discussion)
     _require(rules.has_perm("discussions.register_submission", official, discussion))
-    if channel == Submission.Channel.SITE or channel not in Submission.Channel.values:
+    if channel in ONLINE_CHANNELS or channel not in Submission.Channel.values:
         raise ValidationError({"channel": _("Say how the submission was received.")})
     if discussion.protocol_signed_at or discussion.status != Discussion.Status.PUBLISHED:
         raise ValidationError(_("The protocol is signed: no submission can be added."))

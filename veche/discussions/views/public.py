@@ -23,6 +23,7 @@ from veche.discussions import queries, queries_debate, services
 from veche.discussions.forms import AnswerForm, ReplyForm, SubmissionForm
 from veche.discussions.models import MaterialVersion, Stage, Submission
 from veche.discussions.schedule import timeline
+from veche.discussions.views import meeting
 from veche.identity.eligibility import (
     decide,
     describe,
@@ -84,10 +85,15 @@ def discussion_detail(request, pk: int):
         if counts.proposals
         else [],
     )
-    return render(
+    context = {
+        # A hearing's meeting: its broadcast, the remarks sent online, its record.
+        **meeting.panel(request, discussion),
+    }
+    response = render(
         request,
         "discussions/detail.html",
-        {
+        context
+        | {
             "discussion": discussion,
             "stage": discussion.stage,
             "steps": timeline(discussion),
@@ -112,6 +118,7 @@ def discussion_detail(request, pk: int):
             "sections": page_sections(request, "discussion", discussion),
         },
     )
+    return meeting.allow_broadcast_frame(response, context)
 
 
 SECTIONS = {"questions": True, "proposals": False}

@@ -51,3 +51,24 @@ def test_the_roles_of_one_person_are_not_another_persons():
     Membership.objects.create(user=official, organization=organization, role="official")
     assert holds_role(as_on_a_new_request(official), roles="official")
     assert not holds_role(as_on_a_new_request(resident), roles="official")
+
+
+def test_a_resident_with_no_role_costs_no_query_even_on_a_first_request():
+    """A surge's signers are new people: none is asked about from the database, while the set
+    of members is in the shared cache."""
+    Membership.objects.create(user=make_user(), organization=make_organization(), role="official")
+    assert not holds_role(as_on_a_new_request(make_user()), roles="official")  # fills the set
+    newcomers = [as_on_a_new_request(make_user()) for _ in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        assert not any(holds_role(person, roles="official") for person in newcomers)
+    assert len(captured) == 0
+
+
+def test_a_first_role_of_a_resident_counts_from_the_next_request():
+    resident = make_user()
+    assert not holds_role(as_on_a_new_request(resident), roles="head")  # not a member
+    organization = make_organization()
+    Membership.objects.create(user=resident, organization=organization, role="head")
+    assert holds_role(as_on_a_new_request(resident), organization, roles="head")
+    Membership.objects.filter(user=resident).delete()
+    assert not holds_role(as_on_a_new_request(resident), roles="head")

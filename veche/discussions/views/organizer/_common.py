@@ -34,6 +34,7 @@ class Tab:
     key: str  # the URL name, in the "discussions" namespace, taking the discussion's pk
     label: str
     shown_at: frozenset  # the stages at which the page is offered
+    hearing_only: bool = False  # a public hearing's meeting of participants
 
 
 TABS = (
@@ -41,6 +42,7 @@ TABS = (
     Tab("materials", gettext_lazy("Materials"), frozenset(Stage.values)),
     Tab("publish", gettext_lazy("Publish"), frozenset({Stage.DRAFT})),
     Tab("move_date", gettext_lazy("Schedule"), frozenset(RUNNING)),
+    Tab("meeting", gettext_lazy("Meeting"), frozenset(Stage.values) - {Stage.DRAFT}, True),
     Tab("review", gettext_lazy("Review"), frozenset(Stage.values) - {Stage.DRAFT}),
     Tab("register_submission", gettext_lazy("Paper submission"), frozenset(REVIEWABLE)),
     Tab("progress", gettext_lazy("Progress"), frozenset(CONCLUDED)),
@@ -62,7 +64,9 @@ def tabs_for(
             "current": tab.key == current,
         }
         for tab in TABS
-        if stage in tab.shown_at and (organizer or tab.key == "register_submission")
+        if stage in tab.shown_at
+        and (organizer or tab.key == "register_submission")
+        and (not tab.hearing_only or discussion.kind == Discussion.Kind.HEARING)
     ]
 
 
