@@ -23,9 +23,9 @@ from veche.discussions.records.content import Record
 from veche.discussions.records.processes import lay_out
 from veche.documents.rendering import page_counter_css, render_html, render_pdf
 
-# Rows per part: about 45 pages of a protocol, laid out in some 70 MB over what the worker holds, so
-# that two parts side by side and the worker stay under 500 MB. A record of up to two parts' rows
-# is drawn in one piece (`one_piece`), as it always was.
+# Rows per part: about 45 pages of a protocol, laid out in some 70 MB over what the worker holds
+# (two side by side with the worker: 435 MB at 1 000 submissions, about 545 MB at 10 000; README
+# "Records of a big hearing"). A record of up to two parts' rows is one piece (`one_piece`).
 PART_ROWS = 250
 NUMBERS_TEMPLATE = "discussions/records/page_numbers.html"
 # Pages of "page X of Y" drawn in one document (WeasyPrint: about 0.01 s of CPU each).
