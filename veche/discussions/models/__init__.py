@@ -16,9 +16,11 @@ from .materials import Material, MaterialVersion, material_path
 from .progress import Milestone
 from .records import RecordBuild, build_path
 from .submissions import ExpertAnswer, Submission
+from .votes import Ballot, Voter, VoteOption, VoteQuestion
 
 __all__ = [
     "Application",
+    "Ballot",
     "Discussion",
     "ExpertAnswer",
     "Follow",
@@ -31,6 +33,9 @@ __all__ = [
     "ScheduleChange",
     "Stage",
     "Submission",
+    "VoteOption",
+    "VoteQuestion",
+    "Voter",
     "build_path",
     "default_time_zone",
     "material_path",

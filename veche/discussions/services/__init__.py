@@ -30,6 +30,7 @@ from .review import (
     sign_protocol,
 )
 from .taking_part import PAPER_FIELDS, register_on_behalf, submit
+from .voting import add_question, cast_vote, remove_question
 
 __all__ = [
     "LEVELS",
@@ -38,11 +39,13 @@ __all__ = [
     "Kind",
     "ScheduleWarnings",
     "add_material",
+    "add_question",
     "add_material_version",
     "answer_question",
     "apply_for_discussion",
     "assign_material_experts",
     "cancel_discussion",
+    "cast_vote",
     "create_discussion",
     "decide_application",
     "erase_personal_data",
@@ -56,6 +59,7 @@ __all__ = [
     "recommend",
     "record_progress",
     "register_on_behalf",
+    "remove_question",
     "reply_to_submission",
     "request_record",
     "send_due_notices",
