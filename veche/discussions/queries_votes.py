@@ -194,6 +194,12 @@ class QuestionView:
     results: Results | None
     voters: int | None = None  # the turnout so far, for the organizer
 
+    @property
+    def rank_rows(self) -> list:
+        """Each option with the place the person gave it (0: none yet), for the rank form."""
+        places = {option_id: place for place, option_id in enumerate(self.mine or [], start=1)}
+        return [(option, places.get(option.pk, 0)) for option in self.question.options.all()]
+
 
 def panel(user, discussion: Discussion, *, organizer: bool = False) -> list[QuestionView]:
     """The discussion's questions as this person sees them."""

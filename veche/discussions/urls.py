@@ -1,4 +1,4 @@
-from veche.discussions.views import archive, debate, organizer, public, records
+from veche.discussions.views import archive, debate, organizer, public, records, votes
 
 app_name = "discussions"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *organizer.patterns,
     *records.patterns,
     *archive.patterns,
+    *votes.patterns,
 ]
