@@ -21,8 +21,12 @@ class VoteQuestionForm(forms.Form):
         widget=forms.Textarea({"rows": 4}),
         help_text=_("One a line; not needed for a scale."),
     )
-    scale_min = forms.IntegerField(label=_("Lowest mark"), initial=1, min_value=-10, max_value=10)
-    scale_max = forms.IntegerField(label=_("Highest mark"), initial=5, min_value=-10, max_value=10)
+    scale_min = forms.IntegerField(
+        label=_("Lowest mark"), required=False, initial=1, min_value=-10, max_value=10
+    )
+    scale_max = forms.IntegerField(
+        label=_("Highest mark"), required=False, initial=5, min_value=-10, max_value=10
+    )
     scale_min_label = forms.CharField(
         label=_("The lowest mark means"), required=False, max_length=100
     )
@@ -49,5 +53,7 @@ class VoteQuestionForm(forms.Form):
         data = dict(self.cleaned_data)
         for name in ("opens_at", "closes_at"):
             data[name] = in_zone(data[name], self.discussion.time_zone)
+        data["scale_min"] = 1 if data["scale_min"] is None else data["scale_min"]
+        data["scale_max"] = 5 if data["scale_max"] is None else data["scale_max"]
         options = data.pop("options").splitlines()
         return data, options

@@ -46,6 +46,11 @@ def _clean(fields: dict, options: list[str], discussion: Discussion, moment) -> 
                 {"scale_max": _("The scale runs from a lower to a higher mark, within ±10.")}
             )
         options = []
+    else:
+        # Not a scale: its bounds mean nothing (and must not break the order of the bounds).
+        fields.update(scale_min=1, scale_max=5, scale_min_label="", scale_max_label="")
+    if fields["kind"] == VoteQuestion.Kind.SCALE:
+        pass
     elif not 2 <= len(options) <= MAX_OPTIONS:
         raise ValidationError(
             {"options": _("Give from 2 to %(most)s answers, one a line.") % {"most": MAX_OPTIONS}}
