@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from veche.core.i18n import translate
 from veche.discussions.models import Discussion, MaterialVersion, Submission
 from veche.discussions.queries_debate import is_debated
+from veche.discussions.records.votes import votes_of
 from veche.discussions.records.statistics import (
     GROUP_LABELS,
     GROUP_OF_BASIS,
@@ -145,6 +146,7 @@ class Record:
     protocol_requisites: str = ""
     conclusions: str = ""
     extract_for: str = ""
+    votes: tuple = ()  # the advisory vote's results (records/votes.py), protocol only
 
     @property
     def entries(self) -> list[Entry]:
@@ -320,6 +322,7 @@ def protocol_record(
         date=_day(signed or timezone.now(), discussion.zone),
         signatory=None if draft else signatory_of(discussion, discussion.protocol_signed_by),
         draft=draft,
+        votes=votes_of(discussion) if submissions else (),
     )
 
 

@@ -209,3 +209,33 @@ def test_only_the_organizer_sets_questions_and_each_needs_two_answers():
     assert [option.text for option in found.options.all()] == ["А", "Б"]
     services.remove_question(user=discussion.created_by, question=found)
     assert not discussion.vote_questions.exists()
+
+
+def test_the_protocol_prints_the_closed_questions_as_advisory_results(english_documents):
+    from veche.discussions.records.content import protocol_record
+
+    discussion = make_voting()
+    single = question(discussion, "single")
+    yes, _no = options(single)
+    services.cast_vote(user=make_resident(discussion.territory), question=single, answer=[yes])
+    assert protocol_record(discussion, draft=True).votes == ()  # still open: not yet
+    close(discussion)
+    summaries = protocol_record(discussion, draft=True).votes
+    assert [vote.question for vote in summaries] == [
+        "Нужен ли сквер?",
+        "Что разместить в сквере?",
+        "Как вы оцениваете проект?",
+        "Что строить сначала?",
+    ]
+    assert summaries[0].turnout == "1 person voted."
+    assert summaries[0].rows == [("Да", "1 (100.0%)"), ("Нет", "0 (0.0%)")]
+    assert summaries[3].note.startswith("Borda count")
+    import io
+
+    import docx
+
+    from veche.discussions.records.word import protocol_docx
+
+    document = docx.Document(io.BytesIO(protocol_docx(discussion)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "6. Advisory vote results" in text and "1 person voted." in text
