@@ -222,3 +222,58 @@ def _signed_out(question: VoteQuestion) -> Decision:
     if question.state != "open":
         return vote_decision(None, question)
     return Decision(False, (_("Sign in to vote."),))
+
+
+def results_data(found: Results) -> dict:
+    """The results as plain data, for the API and the open data: a small group of the turnout
+    has no number, only `fewer_than`."""
+
+    def cells(rows: list[Cell]) -> list[dict]:
+        return [
+            {
+                "label": cell.label,
+                "count": None if cell.small else cell.count,
+                "fewer_than": found.small_cell if cell.small else None,
+            }
+            for cell in rows
+        ]
+
+    def option(row: OptionResult) -> dict:
+        return {
+            "text": row.text,
+            "count": row.count,
+            "share": row.share,
+            "points": row.points if found.question.kind == VoteQuestion.Kind.RANK else None,
+            "mean_place": row.mean_place,
+        }
+
+    return {
+        "voters": found.voters,
+        "options": [option(row) for row in found.options],
+        "scale": [{"value": int(row.text), "count": row.count, "share": row.share} for row in found.scale],
+        "mean": found.mean,
+        "median": found.median,
+        "method": str(RANK_METHOD) if found.question.kind == VoteQuestion.Kind.RANK else "",
+        "by_area": cells(found.by_area),
+        "by_age": cells(found.by_age),
+    }
+
+
+def question_data(question: VoteQuestion) -> dict:
+    """A question as the API and the open data give it, with its results once it is closed."""
+    counted = results(question)
+    return {
+        "id": question.pk,
+        "position": question.position,
+        "kind": question.kind,
+        "text": question.text,
+        "note": question.note,
+        "options": [option.text for option in question.options.all()],
+        "scale_min": question.scale_min if question.kind == VoteQuestion.Kind.SCALE else None,
+        "scale_max": question.scale_max if question.kind == VoteQuestion.Kind.SCALE else None,
+        "opens_at": question.opens,
+        "closes_at": question.closes,
+        "state": question.state,
+        "advisory": True,
+        "results": results_data(counted) if counted else None,
+    }
