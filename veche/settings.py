@@ -772,7 +772,9 @@ VECHE_DISCUSSION_MIN_AGE = env_int("VECHE_DISCUSSION_MIN_AGE", 18, minimum=0)
 # the smallest group shown by its number (smaller ones read "fewer than N"), and the key that
 # turns a voter into their ballot's key (empty: derived from SECRET_KEY; never change it while
 # a vote is open, or voters cannot change their ballots).
-VECHE_VOTE_AGE_GROUPS = env_list("VECHE_VOTE_AGE_GROUPS", ["14-17", "18-29", "30-44", "45-59", "60-"])
+VECHE_VOTE_AGE_GROUPS = env_list(
+    "VECHE_VOTE_AGE_GROUPS", ["14-17", "18-29", "30-44", "45-59", "60-"]
+)
 VECHE_VOTE_SMALL_CELL = env_int("VECHE_VOTE_SMALL_CELL", 5, minimum=1)
 VECHE_VOTE_SECRET = env_str("VECHE_VOTE_SECRET", "")
 # Experts are reminded of a question left unanswered this long.

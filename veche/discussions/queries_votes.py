@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.discussions.models import Ballot, Discussion, Voter, VoteQuestion
+from veche.discussions.models import Ballot, Discussion, VoteQuestion, Voter
 from veche.identity.eligibility import Decision, age_on, check_eligibility
 from veche.identity.models import EligibilityRule
 from veche.territories.models import Territory
@@ -60,7 +60,9 @@ def vote_decision(
             "cancelled": _("The discussion is cancelled: there is no voting."),
         }.get(state, _("The discussion is not published yet."))
         return Decision(False, (reason,))
-    return check_eligibility(user, EligibilityRule.Action.SUBMIT, question.discussion, moment=moment)
+    return check_eligibility(
+        user, EligibilityRule.Action.SUBMIT, question.discussion, moment=moment
+    )
 
 
 def age_group(birthdate: datetime.date | None, day: datetime.date) -> str:
@@ -250,7 +252,9 @@ def results_data(found: Results) -> dict:
     return {
         "voters": found.voters,
         "options": [option(row) for row in found.options],
-        "scale": [{"value": int(row.text), "count": row.count, "share": row.share} for row in found.scale],
+        "scale": [
+            {"value": int(row.text), "count": row.count, "share": row.share} for row in found.scale
+        ],
         "mean": found.mean,
         "median": found.median,
         "method": str(RANK_METHOD) if found.question.kind == VoteQuestion.Kind.RANK else "",

@@ -16,7 +16,7 @@ from .materials import Material, MaterialVersion, material_path
 from .progress import Milestone
 from .records import RecordBuild, build_path
 from .submissions import ExpertAnswer, Submission
-from .votes import Ballot, Voter, VoteOption, VoteQuestion
+from .votes import Ballot, VoteOption, VoteQuestion, Voter
 
 __all__ = [
     "Application",

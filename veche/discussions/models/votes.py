@@ -67,7 +67,7 @@ class VoteQuestion(models.Model):
         return self.closes_at or self.discussion.ends(self.discussion.intake_end)
 
     def state_at(self, moment: datetime.datetime | None = None) -> str:
-        """"draft" (the discussion is not public), "waiting", "open", "closed" or "cancelled"."""
+        """ "draft" (the discussion is not public), "waiting", "open", "closed" or "cancelled"."""
         moment = moment or timezone.now()
         if self.discussion.status == Discussion.Status.CANCELLED:
             return "cancelled"

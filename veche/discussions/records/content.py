@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from veche.core.i18n import translate
 from veche.discussions.models import Discussion, MaterialVersion, Submission
 from veche.discussions.queries_debate import is_debated
-from veche.discussions.records.votes import votes_of
 from veche.discussions.records.statistics import (
     GROUP_LABELS,
     GROUP_OF_BASIS,
@@ -25,6 +24,7 @@ from veche.discussions.records.statistics import (
     statistics_of,
     submitted_on,
 )
+from veche.discussions.records.votes import votes_of
 from veche.documents.letterhead import heading_lines, position_of
 from veche.moderation.models import ground_label
 

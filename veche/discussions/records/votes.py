@@ -65,7 +65,6 @@ def votes_of(discussion: Discussion) -> tuple[VoteSummary, ...]:
     return tuple(found)
 
 
-
 def advisory_note() -> str:
     return _(
         "The participants were also asked the questions of an advisory vote, one ballot per "

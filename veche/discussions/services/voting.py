@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from veche.core import ratelimits
 from veche.core.audit import record_event
-from veche.discussions.models import Ballot, Discussion, Stage, Voter, VoteOption, VoteQuestion
+from veche.discussions.models import Ballot, Discussion, Stage, VoteOption, VoteQuestion, Voter
 from veche.discussions.queries_votes import age_group, ballot_key, vote_decision
 from veche.territories.models import Territory
 
@@ -28,9 +28,10 @@ def _editable(question_or_discussion, moment) -> None:
     discussion = getattr(question_or_discussion, "discussion", question_or_discussion)
     if discussion.stage_at(moment) not in EDITABLE_STAGES:
         raise ValidationError(_("Questions are set before the voting starts; it has started."))
-    if isinstance(question_or_discussion, VoteQuestion):
-        if question_or_discussion.state_at(moment) not in ("draft", "waiting"):
-            raise ValidationError(_("Voting on this question has started: it cannot be changed."))
+    if isinstance(question_or_discussion, VoteQuestion) and question_or_discussion.state_at(
+        moment
+    ) not in ("draft", "waiting"):
+        raise ValidationError(_("Voting on this question has started: it cannot be changed."))
 
 
 def _clean(fields: dict, options: list[str], discussion: Discussion, moment) -> list[str]:
@@ -49,13 +50,11 @@ def _clean(fields: dict, options: list[str], discussion: Discussion, moment) -> 
     else:
         # Not a scale: its bounds mean nothing (and must not break the order of the bounds).
         fields.update(scale_min=1, scale_max=5, scale_min_label="", scale_max_label="")
-    if fields["kind"] == VoteQuestion.Kind.SCALE:
-        pass
-    elif not 2 <= len(options) <= MAX_OPTIONS:
+    if fields["kind"] != VoteQuestion.Kind.SCALE and not 2 <= len(options) <= MAX_OPTIONS:
         raise ValidationError(
             {"options": _("Give from 2 to %(most)s answers, one a line.") % {"most": MAX_OPTIONS}}
         )
-    elif len(set(options)) != len(options):
+    if len(set(options)) != len(options):
         raise ValidationError({"options": _("The answers repeat.")})
     opens = fields.get("opens_at") or discussion.starts(discussion.intake_start)
     closes = fields.get("closes_at") or discussion.ends(discussion.intake_end)

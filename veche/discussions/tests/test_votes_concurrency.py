@@ -6,7 +6,7 @@ import pytest
 from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_resident
 from veche.discussions import queries_votes, services
-from veche.discussions.models import Ballot, Voter, VoteQuestion
+from veche.discussions.models import Ballot, VoteQuestion, Voter
 
 from .votes_cast import close, make_voting, options, question
 
