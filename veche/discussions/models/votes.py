@@ -66,6 +66,11 @@ class VoteQuestion(models.Model):
     def closes(self) -> datetime.datetime:
         return self.closes_at or self.discussion.ends(self.discussion.intake_end)
 
+    @property
+    def last_minute(self) -> datetime.datetime:
+        """The last minute of the voting, as people read an end ("until 23:59")."""
+        return self.closes - datetime.timedelta(minutes=1)
+
     def state_at(self, moment: datetime.datetime | None = None) -> str:
         """ "draft" (the discussion is not public), "waiting", "open", "closed" or "cancelled"."""
         moment = moment or timezone.now()
