@@ -244,3 +244,15 @@ def test_the_protocol_prints_the_closed_questions_as_advisory_results(english_do
     document = docx.Document(io.BytesIO(protocol_docx(discussion)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "6. Advisory vote results" in text and "1 person voted." in text
+
+
+def test_a_ballot_lost_to_a_changed_vote_key_is_not_counted_twice(settings):
+    discussion = make_voting()
+    single = question(discussion, "single")
+    yes, no = options(single)
+    person = make_resident(discussion.territory)
+    services.cast_vote(user=person, question=single, answer=[yes])
+    settings.VECHE_VOTE_SECRET = "a new key"
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        services.cast_vote(user=person, question=single, answer=[no])
+    assert list(Ballot.objects.values_list("answer", flat=True)) == [[yes]]

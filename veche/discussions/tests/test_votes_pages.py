@@ -118,3 +118,19 @@ def test_a_stranger_cannot_manage_the_questions(client):
     some = discussion.vote_questions.first()
     client.post(reverse("discussions:remove_vote_question", args=[some.pk]))
     assert discussion.vote_questions.count() == 4
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"answer": "x"}, {"answer": "99999999999999999999"}, {"answer": ["1", "1"]}],
+)
+def test_a_hostile_ballot_is_refused_with_a_message_and_stores_nothing(client, data):
+    discussion = make_voting()
+    client.force_login(make_resident(discussion.territory))
+    for kind in ("single", "multiple", "scale", "rank"):
+        found = question(discussion, kind)
+        answered = client.post(reverse("discussions:vote", args=[found.pk]), data, follow=True)
+        assert answered.status_code == 200
+        assert b"Your ballot is counted." not in answered.content
+    assert not Ballot.objects.exists()
+    assert client.post(reverse("discussions:vote", args=[999999])).status_code == 404
