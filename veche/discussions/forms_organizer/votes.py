@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veche.discussions.models import VoteQuestion
 
-from ._common import LocalDateTimeField, in_zone
+from ._common import LocalDateTimeField, in_zone, local_naive
 
 
 class VoteQuestionForm(forms.Form):
@@ -44,7 +44,14 @@ class VoteQuestionForm(forms.Form):
         help_text=_("Empty: when the intake of submissions closes."),
     )
 
-    def __init__(self, *args, discussion, **kwargs):
+    def __init__(self, *args, discussion, question: VoteQuestion | None = None, **kwargs):
+        if question is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{name: getattr(question, name) for name in self.base_fields if name != "options"},
+                "options": "\n".join(option.text for option in question.options.all()),
+                "opens_at": local_naive(question.opens_at, discussion.time_zone),
+                "closes_at": local_naive(question.closes_at, discussion.time_zone),
+            }
         super().__init__(*args, **kwargs)
         self.discussion = discussion
 

@@ -30,7 +30,7 @@ from .review import (
     sign_protocol,
 )
 from .taking_part import PAPER_FIELDS, register_on_behalf, submit
-from .voting import add_question, cast_vote, remove_question
+from .voting import add_question, cast_vote, change_question, remove_question
 
 __all__ = [
     "LEVELS",
@@ -46,6 +46,7 @@ __all__ = [
     "assign_material_experts",
     "cancel_discussion",
     "cast_vote",
+    "change_question",
     "create_discussion",
     "decide_application",
     "erase_personal_data",

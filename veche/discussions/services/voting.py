@@ -20,6 +20,17 @@ from veche.territories.models import Territory
 from ._common import _lock, _require
 
 MAX_OPTIONS = 20
+FIELDS = {
+    "kind",
+    "text",
+    "note",
+    "scale_min",
+    "scale_max",
+    "scale_min_label",
+    "scale_max_label",
+    "opens_at",
+    "closes_at",
+}
 # Questions are set while the discussion is prepared, never once people could vote.
 EDITABLE_STAGES = (Stage.DRAFT, Stage.SCHEDULED, Stage.ANNOUNCED, Stage.EXPOSITION)
 
@@ -80,31 +91,57 @@ def add_question(
     _require(rules.has_perm("discussions.manage_discussion", user, discussion))
     _editable(discussion, moment)
     options = _clean(fields, options, discussion, moment)
-    allowed = {
-        "kind",
-        "text",
-        "note",
-        "scale_min",
-        "scale_max",
-        "scale_min_label",
-        "scale_max_label",
-        "opens_at",
-        "closes_at",
-    }
     question = VoteQuestion.objects.create(
         discussion=discussion,
         position=discussion.vote_questions.count() + 1,
         created_by=user,
         created_at=moment,
-        **{name: value for name, value in fields.items() if name in allowed},
+        **{name: value for name, value in fields.items() if name in FIELDS},
     )
+    _put_options(question, options)
+    record_event(
+        actor=user,
+        action="discussion.vote_question_added",
+        target=question,
+        data={"discussion": discussion.pk, "kind": question.kind},
+    )
+    return question
+
+
+def _put_options(question: VoteQuestion, options: list[str]) -> None:
+    # No one has voted before a question opens: its answers can be replaced whole.
+    question.options.all().delete()
     VoteOption.objects.bulk_create(
         VoteOption(question=question, position=number, text=text)
         for number, text in enumerate(options, start=1)
     )
+
+
+@transaction.atomic
+def change_question(
+    *,
+    user,
+    question: VoteQuestion,
+    fields: dict,
+    options: list[str],
+    moment: datetime.datetime | None = None,
+) -> VoteQuestion:
+    """The organizer's correction of a question before voting on it starts."""
+    moment = moment or timezone.now()
+    discussion = _lock(question.discussion)
+    _require(rules.has_perm("discussions.manage_discussion", user, discussion))
+    question = VoteQuestion.objects.get(pk=question.pk)
+    question.discussion = discussion
+    _editable(question, moment)
+    options = _clean(fields, options, discussion, moment)
+    for name, value in fields.items():
+        if name in FIELDS:
+            setattr(question, name, value)
+    question.save()
+    _put_options(question, options)
     record_event(
         actor=user,
-        action="discussion.vote_question_added",
+        action="discussion.vote_question_changed",
         target=question,
         data={"discussion": discussion.pk, "kind": question.kind},
     )

@@ -134,3 +134,21 @@ def test_a_hostile_ballot_is_refused_with_a_message_and_stores_nothing(client, d
         assert b"Your ballot is counted." not in answered.content
     assert not Ballot.objects.exists()
     assert client.post(reverse("discussions:vote", args=[999999])).status_code == 404
+
+
+def test_the_organizer_edits_a_question_before_the_voting_and_not_after(client):
+    discussion = make_voting(stage="announced")
+    enter(client, discussion.created_by)
+    single = question(discussion, "single")
+    url = reverse("discussions:change_vote_question", args=[single.pk])
+    form = client.get(url)
+    assert "Да\nНет</textarea>" in form.content.decode()
+    client.post(url, {"kind": "single", "text": "Нужен ли сквер у школы?", "options": "Да\nНет\n?"})
+    single.refresh_from_db()
+    assert single.text == "Нужен ли сквер у школы?"
+    assert [o.text for o in single.options.all()] == ["Да", "Нет", "?"]
+    close(discussion)  # the voting is over: nothing changes any more
+    refused = client.post(url, {"kind": "single", "text": "Поздно", "options": "Да\nНет"})
+    assert refused.status_code == 400
+    single.refresh_from_db()
+    assert single.text == "Нужен ли сквер у школы?"

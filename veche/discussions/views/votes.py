@@ -115,6 +115,34 @@ def vote_questions(request, pk: int):
 
 
 @login_required
+def change_vote_question(request, pk: int):
+    question = get_object_or_404(VoteQuestion.objects.select_related("discussion"), pk=pk)
+    discussion = queries_organizer.organized_discussion(request.user, question.discussion_id)
+    form = VoteQuestionForm(
+        request.POST if request.method == "POST" else None, discussion=discussion, question=question
+    )
+    if request.method == "POST" and form.is_valid():
+        fields, options = form.question_fields()
+        try:
+            services.change_question(
+                user=request.user, question=question, fields=fields, options=options
+            )
+        except ValidationError as error:
+            put_errors(form, error, default_field=None)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("discussions:vote_questions", discussion.pk)
+    return organizer_page(
+        request,
+        "discussions/votes/change.html",
+        discussion,
+        "vote_questions",
+        {"question": question, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 @require_POST
 def remove_vote_question(request, pk: int):
     question = get_object_or_404(VoteQuestion.objects.select_related("discussion"), pk=pk)
@@ -132,5 +160,6 @@ patterns = [
     path("<int:pk>/votes/", votes, name="votes"),
     path("vote-questions/<int:pk>/vote/", vote, name="vote"),
     path("<int:pk>/vote-questions/", vote_questions, name="vote_questions"),
+    path("vote-questions/<int:pk>/edit/", change_vote_question, name="change_vote_question"),
     path("vote-questions/<int:pk>/remove/", remove_vote_question, name="remove_vote_question"),
 ]
