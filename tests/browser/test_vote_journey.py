@@ -5,8 +5,9 @@ results. The pages are checked with axe, on a phone and on a desktop."""
 from playwright.sync_api import expect
 
 from tests.browser.conftest import language_cookie, save_screenshot, sign_in
-from tests.factories import make_resident, make_territory
+from tests.factories import discussion_dates, make_resident, make_territory
 from veche.discussions import services
+from veche.discussions.models import Discussion
 from veche.discussions.tests.votes_cast import close, make_voting, options, question
 
 PHONE = {"width": 375, "height": 812}
@@ -87,3 +88,39 @@ def test_residents_vote_and_see_the_results_after_the_close(
         expect(results).to_contain_text("By age on the day of voting")
         axe(page, f"the results ({name})")
         save_screenshot(page, name)
+
+
+def test_the_organizer_sets_a_question_and_sees_the_turnout_only(
+    new_context, live_server, axe, transactional_db
+):
+    from tests.sign_in import with_second_factor
+
+    discussion = make_voting(stage="announced", questions=())
+    organizer = discussion.created_by
+    with_second_factor(organizer)
+    context = new_context()
+    context.add_cookies([language_cookie(live_server, "ru")])
+    page = sign_in(context.new_page(), organizer.email, second_factor=True)
+    page.goto(f"/discussions/{discussion.pk}/vote-questions/")
+    form = page.locator("form", has=page.get_by_role("button", name="Добавить вопрос"))
+    form.locator('[name="kind"]').select_option("rank")
+    form.locator('[name="text"]').fill("Что строить сначала?")
+    form.locator('[name="options"]').fill("Детский сад\nСквер\nПроезды")
+    form.get_by_role("button", name="Добавить вопрос").click()
+    expect(page.get_by_text("Вопрос добавлен.")).to_be_visible()
+    expect(page.locator("article", has_text="Что строить сначала?")).to_contain_text("Сквер")
+
+    # Voting runs: the organizer sees how many voted, not what they chose.
+    Discussion.objects.filter(pk=discussion.pk).update(**discussion_dates("intake"))
+    discussion.refresh_from_db()
+    rank = discussion.vote_questions.get()
+    rank.discussion = discussion
+    services.cast_vote(
+        user=make_resident(discussion.territory), question=rank, answer=options(rank)[::-1]
+    )
+    page.goto(f"/discussions/{discussion.pk}/vote-questions/")
+    article = page.locator("article", has_text="Что строить сначала?")
+    expect(article).to_contain_text("1 человек уже проголосовал")
+    expect(page.get_by_text("Баллы")).to_have_count(0)
+    axe(page, "the organizer's questions, during voting")
+    save_screenshot(page, "vote-questions-ru-desktop")

@@ -15,7 +15,7 @@ class VoteQuestionForm(forms.Form):
         label=_("Explanation"), required=False, max_length=2000, widget=forms.Textarea({"rows": 2})
     )
     options = forms.CharField(
-        label=_("Answers"),
+        label=_("Answer options"),
         required=False,
         max_length=6000,
         widget=forms.Textarea({"rows": 4}),
