@@ -27,7 +27,14 @@ from tests.letter_reading import (
 )
 from veche.appeals import fraud
 from veche.appeals import services as appeals
-from veche.appeals.models import DISPATCH_KIND, Answer, FraudAlert, Problem
+from veche.appeals.models import (
+    DISPATCH_KIND,
+    SUPPLEMENTARY_KIND,
+    TAKE_UP_KIND,
+    Answer,
+    FraudAlert,
+    Problem,
+)
 from veche.cabinet import services as cabinets
 from veche.cabinet.invitation_tokens import make_token
 from veche.cabinet.tests.registration import file_application, make_reviewer
@@ -496,3 +503,38 @@ def supplementary_list(language, actions):
         "appeals/email/supplementary_list.txt": [cast.org(), cast.title],
         "appeals/email/supplementary_list_subject.txt": [cast.title],
     }, cast.title
+
+
+def letters_given_up(language, actions):
+    """A supplementary list and a deputy's letter taking the problem up are refused by the
+    addressee's mail server until the outbox gives them up: the operators hear of each."""
+    cast = AppealCast()
+    make_user(is_staff=True, is_superuser=True)  # an operator
+    deputy = make_organization(kind="deputy", ru="Депутат Иванова М. П.", en="Deputy Ivanova")
+    head = make_staff(deputy, Membership.Role.HEAD, last_name="Иванова", first_name="Мария")
+    with actions(prelude=True):
+        cast.send()
+
+    def refuse(message):
+        raise REFUSAL
+
+    everyone_speaks(language)
+    refused = {SUPPLEMENTARY_KIND: refuse, TAKE_UP_KIND: refuse}
+    with (
+        override_settings(VECHE_OUTBOX_MAX_ATTEMPTS=1),
+        mock.patch.dict(outbox.SENDERS, refused),
+        actions(),
+    ):
+        for _ in range(2):  # the support doubles since the dispatch: a list goes
+            cast.appeal.refresh_from_db()
+            appeals.sign_appeal(user=make_resident(cast.problem.territory), appeal=cast.appeal)
+        appeals.take_up_problem(
+            official=head,
+            problem=cast.problem,
+            organization=deputy,
+            text="Поддерживаем жителей: двор нужно отремонтировать до зимы, просим назвать сроки.",
+        )
+    recipient = cast.organization.dispatch_email
+    return {
+        "appeals/notices/letter_gave_up.txt": [cast.org(), recipient, cast.title, REFUSAL_TEXT]
+    }, cast.org()

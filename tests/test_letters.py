@@ -33,6 +33,7 @@ from tests.letter_cases_appeals import (
     daily_digest,
     dispatch_given_up,
     fraud_alert,
+    letters_given_up,
     moderation_decisions,
     problem_taken_up,
     signatures_invalidated,
@@ -191,6 +192,7 @@ CASES = (
         appeal_escalated_while_late,
     ),
     Case("dispatch given up", ("appeals/notices/dispatch_gave_up.txt",), dispatch_given_up),
+    Case("letters given up", ("appeals/notices/letter_gave_up.txt",), letters_given_up),
     Case(
         "signatures invalidated",
         (

@@ -12,7 +12,16 @@ from veche.api import services
 
 class ApiView(APIView):
     """Logs every call of a client, whatever its answer; answers a read with a strong ETag and
-    a repeated read whose ETag the client holds with 304 Not Modified."""
+    a repeated read whose ETag the client holds with 304 Not Modified. A body past the upload
+    limits is refused in the API's own format, not with the site's HTML page."""
+
+    answers_bad_bodies = True
+
+    def initial(self, request, *args, **kwargs):
+        refusal = getattr(request._request, "refused_body", None)
+        if refusal is not None:
+            raise refusal
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

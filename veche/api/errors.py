@@ -3,7 +3,13 @@ exceptions, and the services' refusals (PermissionDenied, ValidationError) said 
 
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -55,6 +61,10 @@ def problem_details(exc, context):
     """DRF's EXCEPTION_HANDLER."""
     if isinstance(exc, Http404):
         return problem(404, PROBLEMS[404].text)
+    if isinstance(exc, RequestDataTooBig):
+        return problem(413, _("The request is too large."))
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return problem(400, _("The request has too many fields or files."))
     if isinstance(exc, RateLimited):  # a service's rate limit: wait, then try again
         return problem(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, PermissionDenied):

@@ -37,8 +37,10 @@ class AppealsConfig(AppConfig):
         from veche.notifications import registry as notification_rounds
 
         outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
-        outbox.register(TAKE_UP_KIND, send_take_up)
-        outbox.register(SUPPLEMENTARY_KIND, send_supplementary_list)
+        outbox.register(TAKE_UP_KIND, send_take_up, gave_up=operators.letter_gave_up)
+        outbox.register(
+            SUPPLEMENTARY_KIND, send_supplementary_list, gave_up=operators.letter_gave_up
+        )
         notices.register()
         # After the overdue notices: the first reminder carries the signatures given since.
         notification_rounds.register_daily(

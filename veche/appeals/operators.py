@@ -8,7 +8,8 @@ nothing else to change these rows.
 
 A dispatch given up after its last attempt tells every operator who may act on dispatches
 (`appeals.change_dispatch`), once for each giving up, with a notice and an e-mail
-(`dispatch_gave_up`, which the outbox calls).
+(`dispatch_gave_up`, which the outbox calls). So does a supplementary list of signatures or a
+letter taking a problem up (`letter_gave_up`): the operator sends it again from the outbox's page.
 """
 
 from django.contrib.auth import get_user_model
@@ -20,7 +21,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from veche.appeals.models import DISPATCH_KIND, AppealPolicy, Category, Dispatch, Responsibility
+from veche.appeals.models import (
+    DISPATCH_KIND,
+    SUPPLEMENTARY_KIND,
+    AppealPolicy,
+    Category,
+    Dispatch,
+    Responsibility,
+    SupplementaryList,
+    TakeUp,
+)
 from veche.core import outbox
 from veche.core.audit import record_event
 from veche.core.models import AuditEvent, OutboxMessage
@@ -230,10 +240,11 @@ def dispatch_history(dispatch: Dispatch) -> list[AuditEvent]:
 # --- Telling the operators of a dispatch given up ----------------------------------------------
 
 
-def operators() -> set[int]:
-    """Active staff who may act on dispatches (directly, by group, or as superusers)."""
+def operators(permission: str = "appeals.change_dispatch") -> set[int]:
+    """Active staff who may act on dispatches, or who hold `permission` (directly, by group, or
+    as superusers)."""
     people = get_user_model().objects.with_perm(
-        "appeals.change_dispatch",
+        permission,
         is_active=True,
         include_superusers=True,
         backend="django.contrib.auth.backends.ModelBackend",
@@ -284,8 +295,69 @@ class DispatchGaveUp(registry.Notice):
         return "appeals/notices/dispatch_gave_up.txt"
 
 
+def letter_gave_up(message: OutboxMessage) -> None:
+    """The outbox gave up a supplementary list or a letter taking a problem up: on record, and
+    every operator is told, with the outbox's page where the letter is sent again."""
+    supplementary = message.kind == SUPPLEMENTARY_KIND
+    model = SupplementaryList if supplementary else TakeUp
+    letter = model.objects.filter(pk=message.target_id).first()
+    if letter is None:
+        return
+    facts = {"attempts": message.attempts, "error": message.last_error[:500], "message": message.pk}
+    record_event(
+        actor=None,
+        action="supplementary_list.gave_up" if supplementary else "take_up.gave_up",
+        target=letter,
+        data=facts | {"recipient": letter.recipient},
+    )
+    announce(subject=letter, event="gave_up", context=facts)
+
+
+class LetterGaveUp(registry.Notice):
+    """Of a supplementary list (addressed to its `organization`) or a take-up (to `addressee`)."""
+
+    kind = "letter_gave_up"
+    title = gettext_lazy("A letter could not be delivered to %(organization)s")
+
+    def load(self, letter, context):
+        return {key: context.get(key) for key in ("attempts", "error", "message")}
+
+    def audience(self, letter, context, extra):
+        return operators("core.change_outboxmessage")  # who may send it again
+
+    def url(self, letter, extra):
+        return reverse("admin:core_outboxmessage_change", args=[extra["message"]])
+
+    def title_params(self, letter, extra):
+        return {"organization": _addressee(letter).title}
+
+    def template_context(self, letter, extra):
+        return {
+            "addressee": _addressee(letter),
+            "recipient": letter.recipient,
+            "supplementary": isinstance(letter, SupplementaryList),
+            "problem": letter.appeal.problem,
+        } | extra
+
+    @property
+    def template_name(self) -> str:
+        return "appeals/notices/letter_gave_up.txt"
+
+
+def _addressee(letter) -> Organization:
+    return letter.organization if isinstance(letter, SupplementaryList) else letter.addressee
+
+
 def register() -> None:
     registry.register_subject(
         Dispatch.objects.select_related("appeal__problem", "organization"),
         events={"gave_up": (DispatchGaveUp(),)},
+    )
+    registry.register_subject(
+        SupplementaryList.objects.select_related("appeal__problem", "organization"),
+        events={"gave_up": (LetterGaveUp(),)},
+    )
+    registry.register_subject(
+        TakeUp.objects.select_related("appeal__problem", "addressee"),
+        events={"gave_up": (LetterGaveUp(),)},
     )

@@ -6,7 +6,12 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DatabaseError
 
 from veche.core.logging import request_id_var
@@ -104,9 +109,24 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _holds_null(request.GET) or _holds_null(request.POST):
+        if "\x00" in request.path or _holds_null(request.GET):
             raise BadRequest("A null character in the request.")
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        """The form's fields once the view is known: a body past the upload limits is refused
+        here with Django's page, unless the view answers such a body in its own format (the
+        APIs: `answers_bad_bodies`), which then finds the refusal in `request.refused_body`."""
+        try:
+            holds = _holds_null(request.POST)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as refusal:
+            if not getattr(getattr(view, "cls", None), "answers_bad_bodies", False):
+                raise
+            request.refused_body = refusal
+            return None
+        if holds:
+            raise BadRequest("A null character in the request.")
+        return None
 
 
 def _holds_null(query) -> bool:

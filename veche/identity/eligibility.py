@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 
 from veche.core.stamped import move_on, stamped
 from veche.identity.legal_entities import LegalEntity
-from veche.identity.models import EligibilityRule, Level, PropertyClaim
+from veche.identity.models import EligibilityRule, Level, PropertyClaim, Verification
 from veche.territories.models import Territory
 
 
@@ -165,7 +166,7 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
     if user is None or not user.is_authenticated:
         return Facts(signed_in=False)
     moment = moment or timezone.now()
-    verifications = list(user.verifications.select_related("territory").all())
+    verifications = verifications_of(user)
     valid = [v for v in verifications if v.is_valid_on(moment)]
     level = Level.EMAIL if _email_confirmed(user) else Level.NONE
     level = max([level, *(v.level for v in valid)])
@@ -195,6 +196,22 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
             c.territory.path for c in claims if c.status == PropertyClaim.Status.PENDING
         ),
         expired_on=timezone.localdate(max(lapsed)) if lapsed else None,
+    )
+
+
+def verifications_of(user) -> list:
+    """The person's verifications with their territories, read once per request when the
+    caller prefetched them (`prefetch_verifications`), else read now."""
+    if "verifications" in getattr(user, "_prefetched_objects_cache", {}):
+        return list(user.verifications.all())
+    return list(user.verifications.select_related("territory"))
+
+
+def prefetch_verifications(user) -> None:
+    """Read the person's verifications once for what follows (eligibility, then the signed
+    snapshot of the co-applicant), instead of once for each."""
+    prefetch_related_objects(
+        [user], Prefetch("verifications", queryset=Verification.objects.select_related("territory"))
     )
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from veche.core.audit import publish_head
 from veche.core.models import AuditHead
+from veche.core.spreadsheets import inert
 from veche.opendata.datasets import DATASETS, Dataset
 from veche.opendata.models import DumpRun
 
@@ -66,6 +67,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):  # residents' text; numbers and dates stay as they are
+        return inert(value)
     return str(_json_value(value))
 
 

@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from veche.core.spreadsheets import inert
 from veche.reporting.queries import DashboardRow
 
 
@@ -69,8 +70,6 @@ COLUMNS = (
     Column(_("Conclusion overdue"), lambda row: row.conclusion_overdue),
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _text(value: object) -> str:
     if value is None:
@@ -81,9 +80,7 @@ def _text(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    # A leading apostrophe makes a spreadsheet show the text instead of running it (OWASP).
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return inert(str(value))
 
 
 def write_csv(rows: list[DashboardRow], links: list[str]) -> bytes:

@@ -5,6 +5,7 @@ an address of a person; hidden and draft problems are not there at all."""
 
 import datetime
 
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -124,6 +125,26 @@ def requests(
         .prefetch_related(Prefetch("photos", queryset=ProblemPhoto.objects.order_by("id")))
         .order_by("-published_at", "-id")[:MAX_REQUESTS]
     )
+
+
+TOKEN_SALT = "veche.open311.token"  # noqa: S105 (a salt, not a secret)
+
+
+def token_for(problem: Problem) -> str:
+    """A request held by pre-moderation is named by a signed token, not by its id: nothing
+    about it is public until a moderator approves it."""
+    return signing.dumps(problem.pk, salt=TOKEN_SALT, compress=False)
+
+
+def problem_of_token(token: str) -> Problem | None:
+    """The problem a token of `token_for` names; None for a forged or mangled one."""
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Problem.objects.filter(pk=pk).only("pk", "status").first()
 
 
 def notice(appeal: Appeal | None) -> str:

@@ -19,4 +19,5 @@ urlpatterns = [
     re_path(
         r"^requests/(?P<pk>[0-9]{1,11})" + FORMAT, views.RequestDetail.as_view(), name="request"
     ),
+    re_path(r"^tokens/(?P<token>[-\w:]{1,200})" + FORMAT, views.Token.as_view(), name="token"),
 ]

@@ -6,7 +6,13 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +29,7 @@ from veche.api.open311 import queries, services
 from veche.api.open311.render import Open311Error, error_response, respond
 from veche.api.throttles import AnonymousThrottle
 from veche.appeals.forms import PLACE_KINDS, ProblemForm
-from veche.appeals.models import Category
+from veche.appeals.models import Category, Problem
 from veche.appeals.routing import route
 from veche.core.ratelimits import RateLimited
 from veche.territories.geo import territory_at
@@ -62,6 +68,10 @@ def _refusal(exc) -> Open311Error | None:
         return Open311Error(429, exc.detail, headers={"Retry-After": str(int(exc.wait or 0) + 1)})
     if isinstance(exc, RateLimited):
         return Open311Error(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, RequestDataTooBig):
+        return Open311Error(413, _("The request is too large."))
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Open311Error(400, _("The request has too many fields or files."))
     if isinstance(exc, PermissionDenied):
         return Open311Error(403, str(exc) or _("You may not do this."))
     if isinstance(exc, ValidationError):
@@ -218,11 +228,23 @@ class Requests(Open311View):
             language=(get_language() or "ru")[:2],
             **form.problem_fields(),
         )
-        answer = {
-            "service_request_id": str(problem.pk),
-            "service_notice": queries.notice(problem.current_appeal),
-            "account_id": None,
-        }
+        if problem.status == Problem.Status.AWAITING:
+            # Not public until a moderator approves it: GeoReport v2's token stands for the id,
+            # and GET tokens/{token} gives the id once the request is published.
+            answer = {
+                "token": queries.token_for(problem),
+                "service_notice": _(
+                    "The request awaits moderation before it is published; its id comes "
+                    "from tokens/{token} once it is."
+                ),
+                "account_id": None,
+            }
+        else:
+            answer = {
+                "service_request_id": str(problem.pk),
+                "service_notice": queries.notice(problem.current_appeal),
+                "account_id": None,
+            }
         return respond(fmt, "service_requests", [answer], status=201)
 
 
@@ -295,3 +317,15 @@ class RequestDetail(Open311View):
             raise Open311Error(404, _("service_request_id %(id)s was not found.") % {"id": pk})
         rows = [queries.as_request(problems[0], _absolute(request))]
         return respond(fmt, "service_requests", rows)
+
+
+class Token(Open311View):
+    def get(self, request, fmt: str, token: str):
+        problem = queries.problem_of_token(token)
+        if problem is None:
+            raise Open311Error(404, _("token %(token)s was not found.") % {"token": token[:40]})
+        if problem.status == Problem.Status.REFUSED:
+            raise Open311Error(404, _("The request was refused publication by moderation."))
+        published = problem.status != Problem.Status.AWAITING
+        row = {"token": token, "service_request_id": str(problem.pk) if published else ""}
+        return respond(fmt, "service_requests", [row])

@@ -55,7 +55,16 @@ def test_an_oversized_description_is_refused(client, api_key):
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10_000)
 def test_a_body_past_the_upload_limit_files_nothing(client, api_key):
     response = client.post(f"{REQUESTS}.json", filing(api_key, description="x" * 20_000))
-    assert response.status_code == 400
+    # In the standard's error shape, like every other refusal, not Django's HTML page.
+    assert errors(response, 413) == ["The request is too large."]
+    assert not Problem.objects.exists()
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=20)
+def test_a_body_of_too_many_fields_files_nothing(client, api_key):
+    extra = {f"attribute[x{number}]": "1" for number in range(30)}
+    response = client.post(f"{REQUESTS}.json", {**filing(api_key), **extra})
+    assert errors(response, 400) == ["The request has too many fields or files."]
     assert not Problem.objects.exists()
 
 

@@ -17,7 +17,11 @@ from veche.appeals.models import (
 from veche.appeals.participants import number_of
 from veche.core import ratelimits
 from veche.core.audit import record_event
-from veche.identity.eligibility import check_eligibility
+from veche.identity.eligibility import (
+    check_eligibility,
+    prefetch_verifications,
+    verifications_of,
+)
 from veche.identity.models import EligibilityRule
 from veche.identity.queries import verified_name
 from veche.moderation.models import ground_label
@@ -29,8 +33,10 @@ from .supplementary import list_is_due, make_supplementary_list
 
 def _snapshot(user) -> dict:
     """What the addressee gets about a co-applicant, taken from the verified identity."""
-    verifications = list(
-        user.verifications.filter(revoked_at__isnull=True).order_by("-level", "-verified_at")
+    verifications = sorted(
+        (v for v in verifications_of(user) if v.revoked_at is None),
+        key=lambda v: (v.level, v.verified_at),
+        reverse=True,
     )
     address = verifications[0].address if verifications else ""
     return {
@@ -159,6 +165,7 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     transaction that follows inserts the signature and counts it (`_add_signature`)."""
     refuse_unless_signable(appeal)
     ratelimits.spend("sign", user)
+    prefetch_verifications(user)  # for the eligibility, then for the co-applicant's snapshot
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
     number_of(appeal.problem_id, user.pk)

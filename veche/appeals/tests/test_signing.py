@@ -180,3 +180,33 @@ def test_organization_policy_sets_the_threshold():
     assert (
         make_problem(organization=organization, threshold=7).current_appeal.signature_threshold == 7
     )
+
+
+def test_a_signature_reads_the_persons_verifications_once(appeal, district):
+    """Eligibility and the co-applicant's snapshot share one read; a revoked verification's
+    name is not taken, the strongest valid one's is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from veche.identity.models import Level, Verification
+
+    person = make_resident(district, last_name="Петров", first_name="Пётр")
+    census = Verification.objects.get(user=person)
+    census.verified_claims = {"claims": {"family_name": "Петров", "given_name": "Пётр Ильич"}}
+    census.save(update_fields=["verified_claims"])
+    Verification.objects.create(
+        user=person,
+        level=Level.PROVIDER,
+        source=Verification.Source.CENSUS,
+        source_reference="revoked",
+        verified_claims={"claims": {"family_name": "Отозванный", "given_name": "Человек"}},
+        territory=district,
+        verified_at=timezone.now(),
+        revoked_at=timezone.now(),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        signature = sign_appeal(user=person, appeal=appeal)
+    reads = [q["sql"] for q in captured if 'FROM "identity_verification"' in q["sql"]]
+    assert len(reads) == 1
+    assert signature.full_name == "Петров Пётр Ильич"

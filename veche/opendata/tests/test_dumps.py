@@ -193,3 +193,15 @@ def test_latest_leads_to_the_newest_days_file(client, city):
 def test_the_registry_names_every_field_once():
     for dataset in BY_SLUG.values():
         assert len(set(dataset.field_names)) == len(dataset.field_names), dataset.slug
+
+
+def test_a_title_a_spreadsheet_would_run_stays_text_in_the_csv_only(client, city):
+    problem = city.problems["district"]
+    problem.title = '=HYPERLINK("http://evil.example","click")'
+    problem.save(update_fields=["title"])
+    day = dumps.dump_day().day
+    [row] = [row for row in read_csv(client, day, "problems") if int(row["id"]) == problem.pk]
+    assert row["title"] == "'" + problem.title
+    assert row["signatures"] == "0"  # numbers are not text: no apostrophe
+    [entry] = [e for e in read_json(client, day, "problems")["rows"] if e["id"] == problem.pk]
+    assert entry["title"] == problem.title  # JSON is read by programs, not spreadsheets
