@@ -773,6 +773,15 @@ VECHE_DISCUSSION_MIN_LEVEL = env_choice(
     "VECHE_DISCUSSION_MIN_LEVEL", "census", ("email", "phone", "census", "provider")
 )
 VECHE_DISCUSSION_MIN_AGE = env_int("VECHE_DISCUSSION_MIN_AGE", 18, minimum=0)
+# Advisory votes in discussions (docs/votes.md): the age bands of the turnout ("14-17,...,60-"),
+# the smallest group shown by its number (smaller ones read "fewer than N"), and the key that
+# turns a voter into their ballot's key (empty: derived from SECRET_KEY; never change it while
+# a vote is open, or voters cannot change their ballots).
+VECHE_VOTE_AGE_GROUPS = env_list(
+    "VECHE_VOTE_AGE_GROUPS", ["14-17", "18-29", "30-44", "45-59", "60-"]
+)
+VECHE_VOTE_SMALL_CELL = env_int("VECHE_VOTE_SMALL_CELL", 5, minimum=1)
+VECHE_VOTE_SECRET = env_str("VECHE_VOTE_SECRET", "")
 # Experts are reminded of a question left unanswered this long.
 VECHE_EXPERT_REMINDER_HOURS = env_int("VECHE_EXPERT_REMINDER_HOURS", 48, minimum=1)
 # Project materials: largest upload, and an optional ClamAV daemon ("host:port" or a socket path).

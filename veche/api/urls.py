@@ -30,6 +30,7 @@ urlpatterns = [
         public.SubmissionList.as_view(),
         name="submissions",
     ),
+    path("discussions/<int:pk>/votes/", public.VoteQuestionList.as_view(), name="votes"),
     path("documents/<slug:code>/", public.DocumentDetail.as_view(), name="document"),
     # The organization's side, for its API clients.
     path("inbox/", org.Inbox.as_view(), name="inbox"),

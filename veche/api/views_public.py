@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from veche.api import serializers as out
+from veche.api import serializers_votes
 from veche.api.base import ApiView, ByNumber, Cursor, MostSupported, NewestFirst
 from veche.appeals import queries as appeals
 from veche.appeals.models import Category
@@ -16,6 +17,7 @@ from veche.appeals.ratings import scores
 from veche.appeals.search import search_problems
 from veche.discussions import queries as discussions
 from veche.discussions.models import ExpertAnswer
+from veche.discussions.queries_votes import question_data, questions_of
 from veche.documents.queries import document_by_code
 from veche.organizations.queries import organization_by_slug, public_organizations
 from veche.territories.queries import territory_by_code, territory_tree
@@ -259,6 +261,20 @@ class SubmissionList(PublicView):
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class VoteQuestionList(PublicView):
+    serializer_class = serializers_votes.VoteQuestionSerializer
+
+    @extend_schema(
+        operation_id="discussion_votes_list",
+        responses=serializers_votes.VoteQuestionSerializer(many=True),
+        summary="A discussion's advisory vote: its questions, with the results once closed",
+    )
+    def get(self, request, pk: int):
+        discussion = discussions.visible_discussion(AnonymousUser(), pk)
+        rows = [question_data(question) for question in questions_of(discussion)]
+        return Response(self.get_serializer(rows, many=True).data)
 
 
 # --- Documents -----------------------------------------------------------------------------------

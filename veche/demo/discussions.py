@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from veche.accounts.services import ensure_account
+from veche.demo import votes
 from veche.demo.appeals import _residents, _verify
 from veche.discussions import services
 from veche.discussions.models import (
@@ -331,6 +332,7 @@ def _discussion(
         title="Основной чертёж",
         upload=_material_pdf("Основной чертёж", "Материалы проекта", pages=1),
     )
+    votes.add_questions(discussion, organizer, stage)
     services.publish_discussion(user=organizer, discussion=discussion, accept_warnings=True)
     dates = _dates(stage, today)
     if kind == "hearing":
@@ -386,6 +388,7 @@ def _discussion(
         submissions += _meeting(discussion, people[len(specs) + 1 :], organizer)
     if stage == "intake":
         _debate(submissions[0], territory)
+    votes.cast_ballots(discussion, stage)
     if stage in ("review", "concluded"):
         for submission in submissions[: len(submissions) - (1 if stage == "review" else 0)]:
             recommendation, reason = RECOMMENDATIONS[submission.number % 3]

@@ -1,4 +1,4 @@
-from veche.discussions.views import archive, debate, meeting, organizer, public, records
+from veche.discussions.views import archive, debate, meeting, organizer, public, records, votes
 
 app_name = "discussions"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *records.patterns,
     *archive.patterns,
     *meeting.patterns,
+    *votes.patterns,
 ]

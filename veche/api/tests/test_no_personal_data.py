@@ -64,6 +64,7 @@ def _walk(client) -> str:
             bodies += _pages(client, base)
             bodies += _pages(client, base + "submissions/")
             bodies += _pages(client, base + "submissions/?questions=true")
+            bodies += _pages(client, base + "votes/")
     for document in IssuedDocument.objects.all():
         bodies += _pages(client, f"/api/v1/documents/{document.code}/")
     return json.dumps(bodies, ensure_ascii=False)

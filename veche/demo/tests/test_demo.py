@@ -159,6 +159,23 @@ def test_the_demo_intake_has_a_proposal_under_debate():
     assert Mark.objects.filter(submission=debated, kind="object").count() == 1
 
 
+def test_the_demo_intake_has_an_open_vote_and_the_concluded_one_its_results():
+    from veche.discussions import queries_votes
+    from veche.discussions.models import Discussion
+    from veche.discussions.records.content import protocol_record
+
+    call_command("demo")
+    intake = next(d for d in Discussion.objects.all() if d.stage == "intake")
+    running = queries_votes.questions_of(intake)
+    assert {q.kind for q in running} == {"single", "multiple", "scale", "rank"}
+    assert all(q.state == "open" and queries_votes.results(q) is None for q in running)
+    assert queries_votes.voters_count(running[0]) == 14
+    concluded = next(d for d in Discussion.objects.all() if d.stage == "conclusion")
+    closed = queries_votes.questions_of(concluded)
+    assert [queries_votes.results(q).voters for q in closed] == [23, 23, 23]
+    assert len(protocol_record(concluded).votes) == 3
+
+
 def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
     from veche.moderation import queries
     from veche.moderation.models import Contest

@@ -17,9 +17,11 @@ from .meeting import BroadcastOrigin
 from .progress import Milestone
 from .records import RecordBuild, build_path
 from .submissions import ExpertAnswer, Submission
+from .votes import Ballot, VoteOption, VoteQuestion, Voter
 
 __all__ = [
     "Application",
+    "Ballot",
     "BroadcastOrigin",
     "Discussion",
     "ExpertAnswer",
@@ -33,6 +35,9 @@ __all__ = [
     "ScheduleChange",
     "Stage",
     "Submission",
+    "VoteOption",
+    "VoteQuestion",
+    "Voter",
     "build_path",
     "default_time_zone",
     "material_path",

@@ -26,6 +26,7 @@ from veche.discussions.records.statistics import (
     statistics_of,
     submitted_on,
 )
+from veche.discussions.records.votes import votes_of
 from veche.documents.letterhead import heading_lines, position_of
 from veche.moderation.models import ground_label
 
@@ -148,6 +149,7 @@ class Record:
     conclusions: str = ""
     extract_for: str = ""
     meeting: "Meeting | None" = None  # a hearing's meeting of participants, in the protocol
+    votes: tuple = ()  # the advisory vote's results (records/votes.py), protocol only
 
     @property
     def entries(self) -> list[Entry]:
@@ -364,6 +366,7 @@ def protocol_record(
         signatory=None if draft else signatory_of(discussion, discussion.protocol_signed_by),
         draft=draft,
         meeting=meeting_of(discussion) if submissions else None,
+        votes=votes_of(discussion) if submissions else (),
     )
 
 

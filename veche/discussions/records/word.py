@@ -27,6 +27,7 @@ from veche.discussions.records.content import (
     protocol_record,
 )
 from veche.discussions.records.parts import Progress, no_progress
+from veche.discussions.records.votes import advisory_note
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Cm(16.5)  # A4 less the margins of GOST R 7.0.97: 3 cm left, 1.5 cm right
@@ -228,6 +229,17 @@ def _statistics(writer: Writer, record: Record) -> None:
         )
 
 
+def _votes(writer: Writer, record: Record) -> None:
+    writer.heading(f"6. {_('Advisory vote results')}")
+    writer.paragraph(advisory_note(), align="justify")
+    for number, vote in enumerate(record.votes, start=1):
+        writer.paragraph(f"6.{number}. {vote.question} ({vote.kind})", bold=True, size=10)
+        writer.paragraph(vote.turnout, size=10)
+        writer.table(None, [[label, value] for label, value in vote.rows], [11, 5.5])
+        if vote.note:
+            writer.paragraph(vote.note, size=10)
+
+
 def _signature(writer: Writer, record: Record, note: str) -> None:
     writer.paragraph()
     if record.signatory:
@@ -312,6 +324,8 @@ def protocol_docx(discussion: Discussion, progress: Progress = no_progress) -> b
             section += 1
         writer.heading(f"{section}. {_('Statistics')}")
         _statistics(writer, record)
+        if record.votes:
+            _votes(writer, record)
         writer.paragraph(
             _(
                 "Annex: list of the participants with their identification data (full name, "

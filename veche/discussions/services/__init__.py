@@ -37,6 +37,7 @@ from .review import (
     sign_protocol,
 )
 from .taking_part import PAPER_FIELDS, register_on_behalf, submit
+from .voting import add_question, cast_vote, change_question, remove_question
 
 __all__ = [
     "LEVELS",
@@ -46,11 +47,14 @@ __all__ = [
     "ScheduleWarnings",
     "add_material",
     "add_material_version",
+    "add_question",
     "allow_broadcast_origin",
     "answer_question",
     "apply_for_discussion",
     "assign_material_experts",
     "cancel_discussion",
+    "cast_vote",
+    "change_question",
     "create_discussion",
     "decide_application",
     "disallow_broadcast_origin",
@@ -66,6 +70,7 @@ __all__ = [
     "recommend",
     "record_progress",
     "register_on_behalf",
+    "remove_question",
     "reply_to_submission",
     "request_record",
     "send_due_notices",

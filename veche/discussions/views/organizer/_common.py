@@ -43,6 +43,7 @@ TABS = (
     Tab("publish", gettext_lazy("Publish"), frozenset({Stage.DRAFT})),
     Tab("move_date", gettext_lazy("Schedule"), frozenset(RUNNING)),
     Tab("meeting", gettext_lazy("Meeting"), frozenset(Stage.values) - {Stage.DRAFT}, True),
+    Tab("vote_questions", gettext_lazy("Votes"), frozenset(Stage.values)),
     Tab("review", gettext_lazy("Review"), frozenset(Stage.values) - {Stage.DRAFT}),
     Tab("register_submission", gettext_lazy("Paper submission"), frozenset(REVIEWABLE)),
     Tab("progress", gettext_lazy("Progress"), frozenset(CONCLUDED)),
