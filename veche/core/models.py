@@ -12,6 +12,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
@@ -187,3 +188,29 @@ class RateLimit(models.Model):
             raise ValidationError(
                 {"sustained_seconds": _("The sustained window must be longer than the burst.")}
             )
+
+
+class AllowedOrigin(models.Model):
+    """A site (`https://host[:port]`, `veche.core.origins.parse_origin`) on an operator-managed
+    list, with why it is there: the sites that may frame Veche's widgets (embeds) and the sites
+    whose broadcasts a hearing's page may frame (discussions). `veche.core.origins.allow` and
+    `disallow` change such a list."""
+
+    origin = models.CharField(_("origin"), max_length=255, unique=True)
+    reason = models.CharField(_("why"), max_length=300)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return self.origin

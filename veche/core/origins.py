@@ -4,10 +4,17 @@ DEBUG, for a developer's own machine). The value goes verbatim into a response h
 the characters of a host name pass."""
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from veche.core.audit import record_event
+from veche.core.forms import normalize_line
 
 # A DNS name (already in ASCII, IDNA-encoded) or an IPv4 address.
 _HOST = re.compile(
@@ -45,3 +52,58 @@ def parse_origin(value: str, *, allow_http: bool = False) -> str:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         return f"{scheme}://{host}:{port}"
     return f"{scheme}://{host}"
+
+
+@dataclass(frozen=True)
+class OriginList:
+    """One operator-managed list of sites (a model of `veche.core.models.AllowedOrigin`): the
+    permission that changes it, what an operator without it is told, what a missing reason asks,
+    and the audit actions of an addition and a removal."""
+
+    model: type
+    permission: str
+    refusal: str
+    reason_needed: str
+    allowed_action: str
+    disallowed_action: str
+
+
+@transaction.atomic
+def allow(listed: OriginList, *, user, origin: str, reason: str):
+    """Add a site to the list, with the reason; one audit row."""
+    _require(listed, user)
+    try:
+        origin = parse_origin(origin, allow_http=settings.DEBUG)
+    except ValidationError as error:
+        raise ValidationError({"origin": error.messages}) from error
+    reason = normalize_line(reason)
+    if not reason:
+        raise ValidationError({"reason": str(listed.reason_needed)})
+    if listed.model.objects.select_for_update().filter(origin=origin).exists():
+        raise ValidationError({"origin": _("This site is already allowed.")})
+    allowed = listed.model.objects.create(origin=origin, reason=reason, added_by=user)
+    record_event(
+        actor=user,
+        action=listed.allowed_action,
+        target=allowed,
+        data={"origin": origin, "reason": reason},
+    )
+    return allowed
+
+
+@transaction.atomic
+def disallow(listed: OriginList, *, user, allowed) -> None:
+    """Remove a site from the list; the audit row keeps what it was and why."""
+    _require(listed, user)
+    record_event(
+        actor=user,
+        action=listed.disallowed_action,
+        target=allowed,
+        data={"origin": allowed.origin, "reason": allowed.reason},
+    )
+    listed.model.objects.filter(pk=allowed.pk).delete()
+
+
+def _require(listed: OriginList, user) -> None:
+    if not rules.has_perm(listed.permission, user):
+        raise PermissionDenied(str(listed.refusal))

@@ -5,16 +5,15 @@ whose broadcasts the hearing's page may embed."""
 import datetime
 
 import rules
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from veche.core import ratelimits
+from veche.core import origins, ratelimits
 from veche.core.audit import record_event
 from veche.core.forms import normalize_line
-from veche.core.origins import parse_origin
 from veche.discussions.meeting import parse_link
 from veche.discussions.models import BroadcastOrigin, Discussion, ScheduleChange, Submission
 from veche.identity.models import EligibilityRule
@@ -167,40 +166,19 @@ def publish_meeting_record(
 # --- The operator's list of broadcast sites -----------------------------------------------------
 
 
-def _operator(user) -> None:
-    if not rules.has_perm("discussions.manage_broadcast_origins", user):
-        raise PermissionDenied(_("Only an operator with this permission manages broadcast sites."))
+BROADCAST_SITES = origins.OriginList(
+    model=BroadcastOrigin,
+    permission="discussions.manage_broadcast_origins",
+    refusal=gettext_lazy("Only an operator with this permission manages broadcast sites."),
+    reason_needed=gettext_lazy("Say why hearings may show this site's broadcasts."),
+    allowed_action="discussions.broadcast_origin_allowed",
+    disallowed_action="discussions.broadcast_origin_disallowed",
+)
 
 
-@transaction.atomic
 def allow_broadcast_origin(*, user, origin: str, reason: str) -> BroadcastOrigin:
-    _operator(user)
-    try:
-        origin = parse_origin(origin, allow_http=settings.DEBUG)
-    except ValidationError as error:
-        raise ValidationError({"origin": error.messages}) from error
-    reason = normalize_line(reason)
-    if not reason:
-        raise ValidationError({"reason": _("Say why hearings may show this site's broadcasts.")})
-    if BroadcastOrigin.objects.select_for_update().filter(origin=origin).exists():
-        raise ValidationError({"origin": _("This site is already allowed.")})
-    allowed = BroadcastOrigin.objects.create(origin=origin, reason=reason, added_by=user)
-    record_event(
-        actor=user,
-        action="discussions.broadcast_origin_allowed",
-        target=allowed,
-        data={"origin": origin, "reason": reason},
-    )
-    return allowed
+    return origins.allow(BROADCAST_SITES, user=user, origin=origin, reason=reason)
 
 
-@transaction.atomic
 def disallow_broadcast_origin(*, user, allowed: BroadcastOrigin) -> None:
-    _operator(user)
-    record_event(
-        actor=user,
-        action="discussions.broadcast_origin_disallowed",
-        target=allowed,
-        data={"origin": allowed.origin, "reason": allowed.reason},
-    )
-    BroadcastOrigin.objects.filter(pk=allowed.pk).delete()
+    origins.disallow(BROADCAST_SITES, user=user, allowed=allowed)
