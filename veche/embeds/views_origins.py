@@ -27,6 +27,7 @@ def _page(request, form=None, status=200):
         {
             "origins": EmbedOrigin.objects.select_related("added_by"),
             "form": form or OriginForm(),
+            "remove_url": "embeds:remove",
         },
         status=status,
     )

@@ -229,6 +229,7 @@ def _origins_page(request, form=None, status=200):
         {
             "origins": BroadcastOrigin.objects.select_related("added_by"),
             "form": form or BroadcastOriginForm(),
+            "remove_url": "discussions:remove_broadcast_origin",
         },
         status=status,
     )
