@@ -17,7 +17,9 @@ def _pages_made_for_each_request(settings):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _media_in_tmp(request, settings, tmp_path):
+    if "demo_city" in request.fixturenames:
+        return  # the demo's documents and first open-data dump stay where it was loaded
     # Uploaded files go to the test's own folder: none is left in var/, none is seen by another
     # test. A test that wants the folder reads settings.MEDIA_ROOT (it is not created here).
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -64,3 +66,35 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     name = f"test_{path.stem}_{worker}" if worker else f"test_{path.stem}"
     database.setdefault("TEST", {})["NAME"] = str(path.with_name(name + path.suffix))
+
+
+@pytest.fixture(scope="module")
+def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo city, loaded once for the tests of a module that ask for it (a load takes tens
+    of seconds): each test runs in a savepoint over it, so it finds the demo as loaded whatever
+    the tests before it did. Its files stay in a folder of the module's. A module may set
+    `DEMO_SETTINGS`, the settings the demo is loaded under. Such a module is marked
+    `pytest.mark.xdist_group` so that its tests run in one worker, one after another (the test
+    command runs with `--dist loadgroup`), and the demo is loaded once."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import TestCase, override_settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    overrides = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "VECHE_PAGE_CACHE_SECONDS": 0,
+        "MEDIA_ROOT": folder / "media",
+        "VECHE_OPEN_DATA_DIR": folder / "open-data",
+        **getattr(request.module, "DEMO_SETTINGS", {}),
+    }
+    with override_settings(**overrides), django_db_blocker.unblock():
+        # The atomic blocks of a TestCase's class: every test's own nest inside them.
+        atomics = TestCase._enter_atomics()
+        try:
+            cache.clear()
+            call_command("demo")
+            yield
+        finally:
+            TestCase._rollback_atomics(atomics)
+            cache.clear()

@@ -24,6 +24,16 @@ def current_code(secret: str = TOTP_SECRET) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+def code_to_type(secret: str = TOTP_SECRET, *, margin: float = 5) -> str:
+    """The code a person types into a browser: when the current one has under `margin` seconds
+    left, the next one (waited for), since a code typed at the very end of its 30 seconds reaches
+    the server after them and is refused, as it would be for a person."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left)
+    return current_code(secret)
+
+
 def enter(client, user):
     """Sign the person in; staff get an authenticator and a session that passed it."""
     if not requires_two_factor(user):

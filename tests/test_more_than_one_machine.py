@@ -4,7 +4,8 @@ in production settings, sharing one PostgreSQL database, one Redis and one media
 
 One appeal is signed through both app servers at once by distinct verified residents, more than
 its threshold needs: every signature the site said it took is stored and counted and shown,
-no other, and the appeal reaches its addressee exactly once."""
+no other, and the appeal reaches its addressee exactly once. Sessions are read from the shared
+cache: one ended on one machine is ended on the other."""
 
 import re
 from typing import NamedTuple
@@ -112,6 +113,32 @@ def shown_count(app_server: str, problem_url: str) -> int:
     return int(SHOWN_COUNT.search(page.body.decode()).group(1))
 
 
+def signed_in(app_server: str, session: str) -> bool:
+    """Whether the profile opens for this session cookie (else: sent to the sign-in page)."""
+    answer = fetch(
+        f"{app_server}/accounts/profile/",
+        headers=browser({django_settings.SESSION_COOKIE_NAME: session}),
+    )
+    if answer.status == 302:
+        assert "/accounts/login/" in answer.headers["Location"]
+        return False
+    assert answer.status == 200, answer.status
+    return True
+
+
+def sign_out(app_server: str, session: str) -> None:
+    token = get_random_string(32)
+    answer = fetch(
+        f"{app_server}/accounts/logout/",
+        data={"csrfmiddlewaretoken": token},
+        headers={
+            "Origin": f"https://{urlsplit(app_server).netloc}",
+            **browser({django_settings.SESSION_COOKIE_NAME: session, "csrftoken": token}),
+        },
+    )
+    assert answer.status == 302, answer.body[:500]
+
+
 def test_one_appeal_signed_through_two_app_servers_is_counted_exactly_and_sent_once(machines):
     district = make_territory("kazan-vakhitovsky")
     problem = make_problem(territory=district, threshold=THRESHOLD)
@@ -143,3 +170,11 @@ def test_one_appeal_signed_through_two_app_servers_is_counted_exactly_and_sent_o
     assert letter.attempts == 1
     [received] = machines.mail.sent_to(dispatch.recipient)
     assert received["Message-ID"] == letter.message_id
+
+    # Both machines read a resident's session from the shared cache once they have seen it; a
+    # sign-out through one is a sign-out through both.
+    one, two = machines.app_servers
+    assert signed_in(one, sessions[0]) and signed_in(two, sessions[0])
+    sign_out(one, sessions[0])
+    assert not signed_in(two, sessions[0])
+    assert signed_in(two, sessions[1])

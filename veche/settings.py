@@ -345,6 +345,15 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "veche.core.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A signed-in request reads its session from the shared cache and the database only when the
+# cache lost it; every change is written to both, so a session outlives a flushed cache. Only
+# with a shared cache: a cache of each process's own would go on serving a session that another
+# process ended (a sign-out, a password change elsewhere).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 TASKS = {
     "default": {

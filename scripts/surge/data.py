@@ -154,6 +154,15 @@ def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
         )
         people.append((user, key, _get_new_csrf_string()))
     Session.objects.bulk_create(sessions, batch_size=2000)
+    if settings.SESSION_ENGINE.endswith(".cached_db"):
+        # A page opened once leaves the session in the shared cache too, where requests read it.
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions},
+            timeout=settings.SESSION_COOKIE_AGE,
+        )
     return people
 
 

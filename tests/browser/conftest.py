@@ -99,7 +99,7 @@ def sign_in(
     """Sign in through the sign-in form; staff enter the code of their authenticator app
     (tests.sign_in.with_second_factor, or the demo's `secret`), computed on the test's clock."""
     from tests.factories import PASSWORD
-    from tests.sign_in import TOTP_SECRET, current_code
+    from tests.sign_in import TOTP_SECRET, code_to_type
 
     page.goto("/accounts/login/")
     form = page.locator('form[action="/accounts/login/"]')
@@ -108,7 +108,7 @@ def sign_in(
     form.locator('button[type="submit"]').click()
     if second_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.locator('main input[name="code"]').fill(current_code(secret or TOTP_SECRET))
+        page.locator('main input[name="code"]').fill(code_to_type(secret or TOTP_SECRET))
         # The form also holds the "cancel" button, which belongs to a sign-out form.
         page.locator('main form button[type="submit"]:not([form])').click()
     page.wait_for_url(re.compile(r".*/accounts/(profile|consent)/.*"))

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE, save_screenshot, sign_in
 from tests.factories import PASSWORD, make_resident, make_territory
 from tests.pictures import camera_jpeg
-from tests.sign_in import current_code, with_second_factor
+from tests.sign_in import code_to_type, with_second_factor
 from veche.cabinet.tests.registration import make_reviewer, valid_ogrn
 from veche.core.models import AuditEvent
 from veche.organizations.models import CabinetApplication, Invitation, Membership, Organization
@@ -64,7 +64,7 @@ def set_up_second_factor(page) -> None:
         page.locator('main form button[type="submit"]').first.click()
         page.wait_for_url("**/accounts/2fa/totp/activate/**")
     secret = page.locator("#authenticator_secret").input_value()
-    page.locator('main input[name="code"]').fill(current_code(secret))
+    page.locator('main input[name="code"]').fill(code_to_type(secret))
     page.locator('main form button[type="submit"]').first.click()
     page.wait_for_url(lambda url: "/accounts/2fa/totp/activate/" not in url)
 

@@ -5,7 +5,7 @@ in Chromium on the demo city."""
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, save_screenshot
-from tests.sign_in import current_code
+from tests.sign_in import code_to_type
 from veche.appeals.models import Dispatch
 from veche.core.models import AuditEvent
 from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET
@@ -62,7 +62,7 @@ def test_an_operator_sends_an_undeliverable_appeal_to_another_address(
     form.locator('input[name="password"]').fill(DEMO_PASSWORD)
     form.locator('button[type="submit"]').click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.locator('main input[name="code"]').fill(current_code(DEMO_TOTP_SECRET))
+    page.locator('main input[name="code"]').fill(code_to_type(DEMO_TOTP_SECRET))
     page.locator('main form button[type="submit"]:not([form])').click()
     page.wait_for_url("**/accounts/profile/")
 

@@ -1,8 +1,9 @@
-"""The demo city loads, loads again without duplicates, and never in production."""
+"""The demo city loads, and loads again without duplicates (never in production:
+test_demo_production.py)."""
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from veche.accounts.models import User
 from veche.appeals.models import Appeal, Problem, Signature
@@ -12,11 +13,16 @@ from veche.opendata import dumps
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
-pytestmark = pytest.mark.django_db
+# One demo for the module (conftest.py, `demo_city`): a test that loads it again checks that a
+# second load duplicates nothing.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_city"),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def test_demo_loads_kazan_with_its_seven_districts():
-    call_command("demo")
     kazan = Territory.objects.get(code="kazan")
     districts = kazan.children.filter(kind=Territory.Kind.DISTRICT)
     assert districts.count() == 7
@@ -24,7 +30,6 @@ def test_demo_loads_kazan_with_its_seven_districts():
 
 
 def test_demo_loads_organizations_in_a_tree_with_jurisdiction():
-    call_command("demo")
     vakhitovsky = Territory.objects.get(code="kazan-vakhitovsky")
     office = Organization.objects.get(slug="kazan-admin-vakhitovsky-privolzhsky")
     assert office.parent.slug == "kazan-executive-committee"
@@ -33,7 +38,6 @@ def test_demo_loads_organizations_in_a_tree_with_jurisdiction():
 
 
 def test_demo_has_a_verified_account_for_every_role():
-    call_command("demo")
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {choice for choice, _label in Membership.Role.choices}
     assert User.objects.filter(is_superuser=True, email="admin@demo.veche.example").exists()
@@ -42,7 +46,6 @@ def test_demo_has_a_verified_account_for_every_role():
 
 
 def test_loading_the_demo_twice_duplicates_nothing():
-    call_command("demo")
     counts = (
         User.objects.count(),
         EmailAddress.objects.count(),
@@ -63,7 +66,6 @@ def test_loading_the_demo_twice_duplicates_nothing():
 
 
 def test_demo_shows_appeals_in_every_state():
-    call_command("demo")
     states = set(Appeal.objects.values_list("status", flat=True))
     assert {"collecting", "sent", "registered", "answered", "closed", "escalated"} <= states
     assert any(appeal.is_overdue for appeal in Appeal.objects.filter(status="registered"))
@@ -74,7 +76,6 @@ def test_demo_shows_appeals_in_every_state():
 
 
 def test_demo_shows_an_appeal_escalated_as_overdue_and_one_under_control():
-    call_command("demo")
     late = Appeal.objects.get(status="escalated", missed_deadline="registration")
     assert late.registered_at is None
     assert late.escalation.organization == late.organization.parent
@@ -88,24 +89,15 @@ def test_demo_shows_an_appeal_escalated_as_overdue_and_one_under_control():
 def test_demo_shows_support_after_dispatch_with_a_supplementary_list():
     from veche.appeals.models_support import SupplementaryList
 
-    call_command("demo")
     sent = Appeal.objects.get(problem__title="Остановка без навеса на проспекте Ямашева")
     assert sent.signature_count == 100
     [supplementary] = SupplementaryList.objects.filter(appeal=sent)
     assert (supplementary.first_number, supplementary.count) == (51, 50)
 
 
-def test_demo_refuses_to_load_in_production(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="not loaded in production"):
-        call_command("demo")
-    assert not Territory.objects.exists()
-
-
 def test_demo_problems_have_a_place_inside_their_district_inside_kazan():
     from veche.territories.geo import boundary_contains
 
-    call_command("demo")
     kazan = Territory.objects.get(code="kazan")
     problems = list(Problem.objects.select_related("territory"))
     assert problems
@@ -121,7 +113,6 @@ def test_every_demo_district_is_drawn_inside_kazan_without_overlapping_another()
     """Maps without a tile server draw these outlines: the city must show as its districts."""
     from veche.territories.geo import boundary_contains
 
-    call_command("demo")
     districts = list(Territory.objects.filter(parent__code="kazan"))
     assert len(districts) == 7 and all(d.boundary for d in districts)
     kazan = Territory.objects.get(code="kazan").boundary
@@ -138,7 +129,6 @@ def test_every_demo_district_is_drawn_inside_kazan_without_overlapping_another()
 def test_demo_shows_discussions_in_every_stage():
     from veche.discussions.models import Application, Discussion
 
-    call_command("demo")
     stages = {discussion.stage for discussion in Discussion.objects.all()}
     assert {"announced", "exposition", "intake", "review", "conclusion"} <= stages
     concluded = next(d for d in Discussion.objects.all() if d.stage == "conclusion")
@@ -151,7 +141,6 @@ def test_demo_shows_discussions_in_every_stage():
 def test_the_demo_intake_has_a_proposal_under_debate():
     from veche.discussions.models import Discussion, Mark, Reply
 
-    call_command("demo")
     intake = next(d for d in Discussion.objects.all() if d.stage == "intake")
     debated = intake.submissions.get(number=1)
     assert Reply.objects.filter(submission=debated, parent__isnull=False).count() == 2
@@ -164,7 +153,6 @@ def test_the_demo_intake_has_an_open_vote_and_the_concluded_one_its_results():
     from veche.discussions.models import Discussion
     from veche.discussions.records.content import protocol_record
 
-    call_command("demo")
     intake = next(d for d in Discussion.objects.all() if d.stage == "intake")
     running = queries_votes.questions_of(intake)
     assert {q.kind for q in running} == {"single", "multiple", "scale", "rank"}
@@ -180,7 +168,6 @@ def test_the_demo_has_reports_in_the_moderators_queue_and_a_contest_to_decide():
     from veche.moderation import queries
     from veche.moderation.models import Contest
 
-    call_command("demo")
     call_command("demo")  # loads once
     kinds = {item.kind.key for item in queries.open_queue()}
     assert len(queries.open_queue()) == 4 and kinds == {"comment", "submission"}
@@ -197,7 +184,6 @@ def test_the_demo_administration_has_one_webhook_and_the_demo_says_how_to_use_it
     from veche.api.models import WebhookDelivery, WebhookSubscription
     from veche.demo.api_clients import DEMO_WEBHOOK_SECRET, DEMO_WEBHOOK_URL, OFFICE
 
-    call_command("demo")
     printed = io.StringIO()
     call_command("demo", stdout=printed)
     subscription = WebhookSubscription.objects.get()  # once, after two loads
@@ -221,7 +207,6 @@ def test_demo_shows_a_problem_taken_up_by_a_deputy():
     from veche.appeals.models import TakeUp
 
     call_command("demo")
-    call_command("demo")
     [take_up] = TakeUp.objects.all()
     assert take_up.organization.kind == "deputy"
     assert take_up.problem.current_appeal.status == "collecting"
@@ -229,7 +214,6 @@ def test_demo_shows_a_problem_taken_up_by_a_deputy():
 
 
 def test_the_demo_writes_its_first_open_data_dump():
-    call_command("demo")
     [day] = dumps.stored_days()
     assert dumps.manifest(day)["rows"]["problems"] > 0
     assert dumps.manifest(day)["rows"]["discussions"] > 0
@@ -239,7 +223,6 @@ def test_the_demo_hearing_held_its_meeting_online_and_published_its_record():
     from veche.discussions.meeting import embedded_origin
     from veche.discussions.models import Discussion, Submission
 
-    call_command("demo")
     held = Discussion.objects.get(kind="hearing", conclusion_published_at__isnull=False)
     assert held.meeting_record_published_at and held.meeting_minutes and held.recording_url
     assert held.submissions.filter(channel=Submission.Channel.MEETING_ONLINE).count() == 2

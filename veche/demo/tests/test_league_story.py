@@ -13,16 +13,16 @@ from veche.notifications.models import Event, Notification
 from veche.notifications.tests.builders import deliver_events
 from veche.territories.models import Territory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _tasks_are_queued(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+# One demo for the module (conftest.py, `demo_city`), loaded with tasks queued, not run.
+DEMO_SETTINGS = {"TASKS": {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}}
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_city"),
+    pytest.mark.xdist_group("demo-league"),
+]
 
 
 def test_the_citys_rating_has_leaders_laggards_overdue_appeals_and_newcomers():
-    call_command("demo")
     result = league(Territory.objects.get(code="kazan"))
     ranked = [row.organization.slug for row in result.ranked]
     assert ranked[0] == "kazan-improvement-committee"  # fast and well rated
@@ -41,8 +41,7 @@ def test_the_citys_rating_has_leaders_laggards_overdue_appeals_and_newcomers():
 
 
 def test_the_operator_is_told_of_the_dispatch_that_failed_for_good_once():
-    call_command("demo")
-    call_command("demo")
+    call_command("demo")  # a second load alerts nobody again
     operator = User.objects.get(email=OPERATOR_EMAIL)
     assert operator.is_staff and not operator.is_superuser
     assert operator.has_perm("appeals.change_dispatch")
