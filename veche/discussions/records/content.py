@@ -98,6 +98,7 @@ class Group:
     note: str
     entries: list[Entry]
     continued: bool = False  # goes on from the part before (records/parts.py)
+    number: int = 0  # in a part: its place among the record's groups (records/parts.py)
 
 
 def groups_of(submissions: list[Submission], discussion: Discussion) -> list[Group]:
