@@ -124,7 +124,7 @@ def register_fonts() -> None:
 
 def markup(text: str) -> str:
     """Any text as Paragraph markup that says it literally; line breaks as <br/>."""
-    text = ASTRAL.sub("\ufffd", CONTROL.sub("", str(text)))
+    text = ASTRAL.sub("\ufffd", CONTROL.sub("", re.sub(r"\r\n|\r", "\n", str(text))))
     return escape(text).replace("\n", "<br/>")
 
 
