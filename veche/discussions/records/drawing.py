@@ -192,7 +192,21 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class Answer(Paragraph):
+class Text(Paragraph):
+    """A paragraph that keeps its lines for the width it was given: a table measures every cell
+    of its rows again each time it is split at a page's end, some sixteen times a row in a part
+    of 250, and the lines do not depend on the height."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth, availHeight):
+        # reportlab drops the lines (`blPara`) of a paragraph it splits or copies.
+        if self._wrapped is None or self._wrapped[0] != availWidth or "blPara" not in vars(self):
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
+
+
+class Answer(Text):
     """An answer of the experts: indented, with a rule on its left (records.css `.answer`)."""
 
     def draw(self):
@@ -341,20 +355,18 @@ class EntriesDrawing:
         style = styles()
         for numbering, group in self.groups:
             if not group.continued:
-                flowables.append(
-                    Paragraph(f"{numbering}. {markup(group.title)}", style["h3"])
-                )
+                flowables.append(Text(f"{numbering}. {markup(group.title)}", style["h3"]))
                 flowables.append(_note(group.note))
             if group.entries:
                 flowables.append(self._table(group))
             else:
-                flowables.append(Paragraph(markup(self.labels["none"]), style["none"]))
+                flowables.append(Text(markup(self.labels["none"]), style["none"]))
         return _pdf(self.decor, flowables, self.title)
 
     def _table(self, group: Group) -> Table:
         style = styles()
         header = [
-            Paragraph(markup(self.labels[key]), style["th"])
+            Text(markup(self.labels[key]), style["th"])
             for key in ("number", "author", "content", "recommendation")
         ]
         rows = [header] + [self._row(entry) for entry in group.entries]
@@ -373,10 +385,10 @@ class EntriesDrawing:
 
     def _row(self, entry) -> list:
         style = styles()
-        content = [Paragraph(markup(entry.kind.upper()), style["kind"])]
+        content = [Text(markup(entry.kind.upper()), style["kind"])]
         if entry.about:
-            content.append(Paragraph(markup(entry.about), style["small"]))
-        content += [Paragraph(text, style["p"]) for text in paragraphs(entry.text)]
+            content.append(Text(markup(entry.about), style["small"]))
+        content += [Text(text, style["p"]) for text in paragraphs(entry.text)]
         answered = f"<b>{markup(self.labels['answer'])}</b> "
         content += [
             Answer(answered + markup(answer), style["answer_after_answer" if index else "answer"])
@@ -384,21 +396,21 @@ class EntriesDrawing:
         ]
         if entry.marks:
             marks = style["marks_after_answer" if entry.answers else "marks"]
-            content.append(Paragraph(markup(entry.marks), marks))
+            content.append(Text(markup(entry.marks), marks))
         return [
             [
-                Paragraph(f"<b>{markup(entry.number)}</b><br/>{markup(entry.date)}", style["td"]),
-                Paragraph(markup(entry.channel), style["small"]),
+                Text(f"<b>{markup(entry.number)}</b><br/>{markup(entry.date)}", style["td"]),
+                Text(markup(entry.channel), style["small"]),
             ],
-            Paragraph(markup(entry.author), style["td"]),
+            Text(markup(entry.author), style["td"]),
             content,
-            [Paragraph(markup(entry.recommendation), style["verdict"])]
-            + [Paragraph(text, style["p"]) for text in paragraphs(entry.reasons)],
+            [Text(markup(entry.recommendation), style["verdict"])]
+            + [Text(text, style["p"]) for text in paragraphs(entry.reasons)],
         ]
 
 
 def _note(text: str) -> Paragraph:
-    return Paragraph(markup(text), styles()["note"])
+    return Text(markup(text), styles()["note"])
 
 
 # --- The participants ------------------------------------------------------------------------
@@ -418,14 +430,14 @@ class ParticipantsDrawing:
     def pdf(self) -> bytes:
         style = styles()
         header = [
-            Paragraph(markup(label), style["th_right" if column == 0 else "th"])
+            Text(markup(label), style["th_right" if column == 0 else "th"])
             for column, label in enumerate(self.labels)
         ]
         rows = [header] + [
             [
-                Paragraph(str(self.offset + number), style["td_right"]),
+                Text(str(self.offset + number), style["td_right"]),
                 *(
-                    Paragraph(markup(value), style["td"])
+                    Text(markup(value), style["td"])
                     for value in (
                         person.name,
                         person.identifier,
@@ -508,10 +520,11 @@ def participants_drawing(context: dict) -> ParticipantsDrawing:
 
 def page_numbers_pdf(page: Page, total: int) -> bytes:
     """`total` empty pages with the footer's "page X of Y" (documents/document.css
-    `@bottom-right`), to be laid over the pages of a record made in parts."""
+    `@bottom-right`), to be laid over the pages of a record made in parts (uncompressed: they
+    are taken apart again)."""
     register_fonts()
     output = io.BytesIO()
-    canvas = Canvas(output, pagesize=page.size, invariant=1)
+    canvas = Canvas(output, pagesize=page.size, invariant=1, pageCompression=0)
     _top, right, bottom, _left = page.margins
     for number in range(1, total + 1):
         canvas.setFont(SANS, 8)

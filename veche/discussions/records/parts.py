@@ -27,9 +27,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from veche.discussions.records.content import Record
-from veche.discussions.records.drawing import ANNEX_PAGE, RECORD_PAGE, Page, page_numbers_pdf
+from veche.discussions.records.drawing import (
+    ANNEX_PAGE,
+    RECORD_PAGE,
+    Page,
+    page_numbers_pdf,
+)
 from veche.discussions.records.processes import Drawing, lay_out
 from veche.documents.rendering import render_html, render_pdf
 
@@ -39,6 +45,8 @@ PART_ROWS = 250
 # Rows of the first and the last part, laid out by WeasyPrint with the opening and the end: a few
 # pages at a tenth of a second each.
 EDGE_ROWS = 25
+# The prefix of the names of the page numbers' fonts on a record's pages.
+NUMBERS_FONT = "/VecheNumbers"
 # The sections before the submissions' section in the protocol and the conclusion.
 SECTIONS_BEFORE_ENTRIES = 3
 
@@ -153,12 +161,33 @@ def render_parts(
 
 def _number_pages(writer: PdfWriter, page: Page) -> None:
     """Lay "page X of Y" over every page, drawn by reportlab where WeasyPrint puts the footer's
-    counter (records/drawing.py)."""
+    counter (records/drawing.py). Each page gets the number's own content stream after its own,
+    which is wrapped in q/Q so that what it leaves of the graphics state does not move the
+    number: pypdf's merge_page would decompress and compress every page again (5 s at 2 000)."""
     total = len(writer.pages)
     numbers = PdfReader(io.BytesIO(page_numbers_pdf(page, total)))
+    push, pop = (writer._add_object(_stream(data)) for data in (b"q\n", b"\nQ\n"))
+    fonts: dict[str, object] = {}  # the numbers' fonts, renamed apart from the pages' own
     for page_of_record, overlay in zip(writer.pages, numbers.pages, strict=True):
-        page_of_record.merge_page(overlay)
-        page_of_record.compress_content_streams()
+        data = overlay.get_contents().get_data()
+        for name, font in overlay["/Resources"]["/Font"].items():
+            if name not in fonts:
+                fonts[name] = font.clone(writer).indirect_reference
+            data = data.replace(f"{name} ".encode(), f"{NUMBERS_FONT}{name[1:]} ".encode())
+        own = page_of_record["/Contents"]
+        own = list(own.get_object()) if isinstance(own.get_object(), list) else [own]
+        number = writer._add_object(_stream(data))
+        page_of_record[NameObject("/Contents")] = ArrayObject([push, *own, pop, number])
+        resources = page_of_record.setdefault(NameObject("/Resources"), DictionaryObject())
+        own_fonts = resources.get_object().setdefault(NameObject("/Font"), DictionaryObject())
+        for name, font in fonts.items():
+            own_fonts.get_object()[NameObject(f"{NUMBERS_FONT}{name[1:]}")] = font
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
 
 
 def split_rows(items: list, size: int) -> list[list]:
