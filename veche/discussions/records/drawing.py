@@ -477,7 +477,9 @@ def _footer(context: dict) -> str:
 
 
 def entries_drawing(context: dict) -> EntriesDrawing:
-    """A middle part of a protocol or a conclusion, from its template's context."""
+    """A middle part of a protocol or a conclusion, from its template's context. Made in the
+    parent, which reads the fonts once for all its children (0.6 s of CPU each time)."""
+    styles()
     record, part = context["record"], context["part"]
     return EntriesDrawing(
         groups=[(f"{part.sections_before + 1}.{group.number}", group) for group in record.groups],
@@ -495,7 +497,8 @@ def entries_drawing(context: dict) -> EntriesDrawing:
 
 
 def participants_drawing(context: dict) -> ParticipantsDrawing:
-    """A middle part of the annex, from its template's context."""
+    """A middle part of the annex, from its template's context (the fonts read in the parent)."""
+    styles()
     return ParticipantsDrawing(
         participants=context["participants"],
         offset=context["part"].offset,

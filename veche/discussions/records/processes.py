@@ -14,6 +14,7 @@ the parent holds open; a part that fails (an exception, or a child killed for me
 whole build with the part's error, and the children still running are stopped.
 """
 
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -87,7 +88,9 @@ def _in_children(pages, count, folder: Path, base_url, identifier, done, process
                     name=f"veche-record-part-{index + 1}",
                     daemon=True,
                 )
+                gc.freeze()  # the parent's objects stay out of the child's collections
                 child.start()
+                gc.unfreeze()
                 running[child.sentinel] = (index, child)
             for sentinel in wait(list(running)):
                 index, child = running.pop(sentinel)
