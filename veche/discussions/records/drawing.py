@@ -29,6 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -107,6 +108,8 @@ def _font_file(pattern: str, name: str) -> str:
 
 @functools.cache
 def register_fonts() -> None:
+    # Binary streams: reportlab's ASCII85 makes its pages and fonts a quarter larger.
+    rl_config.useA85 = 0
     for name, (pattern, file_name) in FONT_FILES.items():
         pdfmetrics.registerFont(TTFont(name, _font_file(pattern, file_name)))
     pdfmetrics.registerFontFamily(
