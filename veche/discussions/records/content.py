@@ -2,11 +2,12 @@
 submissions in their two groups, the notice, the organizer and the signatory, the annex."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,6 +57,18 @@ def masked(submission: Submission) -> str:
     }
 
 
+@functools.lru_cache(maxsize=64)
+def _choices(field: str, _language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in Submission._meta.get_field(field).flatchoices}
+
+
+def _display(submission: Submission, field: str) -> str:
+    """What get_FOO_display() says, from the field's choices translated once per language:
+    Django hashes and translates every choice at each call (2 s for 10 000 entries)."""
+    value = getattr(submission, field)
+    return _choices(field, translation.get_language() or "").get(value, str(value))
+
+
 def entry_of(submission: Submission, discussion: Discussion) -> Entry:
     about = ""
     if submission.material_id:
@@ -65,17 +78,17 @@ def entry_of(submission: Submission, discussion: Discussion) -> Entry:
     hidden = submission.hidden_at is not None
     return Entry(
         number=submission.registration_number,
-        kind=str(submission.get_kind_display()),
+        kind=_display(submission, "kind"),
         date=_day(submitted_on(submission, discussion)),
         author=str(submission.public_author),
         text=masked(submission) if hidden else submission.text,
         about=about,
         answers=[] if hidden else [answer.text for answer in submission.answers.all()],
-        recommendation=str(submission.get_recommendation_display())
+        recommendation=_display(submission, "recommendation")
         if submission.recommendation
         else _("no recommendation yet"),
         reasons=submission.recommendation_reason,
-        channel=str(submission.get_channel_display()),
+        channel=_display(submission, "channel"),
         marks=marks_of(submission),
     )
 
@@ -98,6 +111,7 @@ class Group:
     note: str
     entries: list[Entry]
     continued: bool = False  # goes on from the part before (records/parts.py)
+    number: int = 0  # in a part: its place among the record's groups (records/parts.py)
 
 
 def groups_of(submissions: list[Submission], discussion: Discussion) -> list[Group]:

@@ -1,39 +1,58 @@
 """A big record drawn in parts: WeasyPrint lays out a table of ten thousand rows in one piece with
-gigabytes of memory, so the rows are split into parts of `PART_ROWS`, each part is rendered to a
-PDF of its own and forgotten, and the parts are joined with pypdf; the parts are laid out side by
-side in child processes (records/processes.py). A record that fits in one part is rendered
-exactly as before, in one piece, to the same bytes.
+gigabytes of memory, and at a tenth of a second of CPU a page, so the rows are split into parts
+(`part_sizes`), each part is made into a PDF of its own and forgotten, and the parts are joined
+with pypdf; the parts are made side by side in child processes (records/processes.py). A record
+of up to twice `PART_ROWS` rows is rendered exactly as before, in one piece, to the same bytes.
 
-Each part is the record's template with `part` in its context: the first part has the opening
-(`part.head`), the last the end (`part.tail`), every part the table's header row and the DRAFT
-mark; a part starts on a new page. The footer's "page X of Y" cannot be known while a part is
-laid out, so the parts are drawn without it and the numbers are laid over the joined pages
-afterwards from a document of empty pages with the same page rules (`page_numbers.html`).
+Which engine draws what. The first part is the record's template with `part.head`: the opening
+(the heading, the title, the sections before the submissions) and the first `EDGE_ROWS` rows; the
+last part is the template with `part.tail`: the last `EDGE_ROWS` rows and the end (statistics,
+votes, meeting, signature, verification block). Both are laid out by WeasyPrint, so everything a
+record says besides its tables keeps one look, one template, and the DOCX's content. The parts
+between them, of at most `PART_ROWS` rows, hold nothing but groups' headings and tables: those
+are drawn by reportlab (records/drawing.py), sixty times faster, to the same page, margins,
+fonts and rules. The split is at whole rows, so a part starts on a new page, as it did before.
+
+The footer's "page X of Y" cannot be known while a part is made, so the parts are made without
+it and the numbers are drawn afterwards by reportlab, where WeasyPrint puts the counter, and laid
+over the joined pages.
 """
 
+import bisect
 import dataclasses
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from veche.discussions.records.content import Record
-from veche.discussions.records.processes import lay_out
-from veche.documents.rendering import page_counter_css, render_html, render_pdf
+from veche.discussions.records.drawing import (
+    ANNEX_PAGE,
+    RECORD_PAGE,
+    Page,
+    page_numbers_pdf,
+)
+from veche.discussions.records.processes import Drawing, lay_out
+from veche.documents.rendering import render_html, render_pdf
 
-# Rows per part: about 45 pages of a protocol, laid out in some 70 MB over what the worker holds
-# (two side by side with the worker: 435 MB at 1 000 submissions, about 545 MB at 10 000; README
-# "Records of a big hearing"). A record of up to two parts' rows is one piece (`one_piece`).
+# Rows of a part drawn by reportlab: about 45 pages of a protocol, a second of CPU. A record of up
+# to two parts' rows is one piece (`part_sizes`).
 PART_ROWS = 250
-NUMBERS_TEMPLATE = "discussions/records/page_numbers.html"
-# Pages of "page X of Y" drawn in one document (WeasyPrint: about 0.01 s of CPU each).
-NUMBERED_PAGES = 300
+# Rows of the first and the last part, laid out by WeasyPrint with the opening and the end: a few
+# pages at a tenth of a second each.
+EDGE_ROWS = 25
+# The prefix of the names of the page numbers' fonts on a record's pages.
+NUMBERS_FONT = "/VecheNumbers"
 # The sections before the submissions' section in the protocol and the conclusion.
 SECTIONS_BEFORE_ENTRIES = 3
 
 Progress = Callable[[int, int], None]
+# The drawing of a part between the first and the last, from its context (with `part`).
+Draw = Callable[[dict], Drawing]
 
 
 @dataclass(frozen=True)
@@ -48,27 +67,45 @@ def no_progress(*_args) -> None:
     pass
 
 
-def record_parts(record: Record, size: int) -> list[Record]:
-    """The record with its submissions split into parts of `size` rows. A group goes on in the
-    next part without its heading; a group without submissions stays where it stands."""
+def part_sizes(rows: int, size: int) -> list[int]:
+    """The rows of each part of a record of `rows`: all of them in one piece up to twice `size`
+    (the bytes of a small record never change); else a first and a last part of `EDGE_ROWS` (the
+    opening and the end, laid out by WeasyPrint) and between them parts of at most `size`, drawn
+    by reportlab (records/drawing.py)."""
+    if rows <= 2 * size:
+        return [rows]
+    edge = min(EDGE_ROWS, size)
+    middle = rows - 2 * edge
+    count = -(-middle // size)
+    even, more = divmod(middle, count)
+    return [edge, *(even + (number < more) for number in range(count)), edge]
+
+
+def record_parts(record: Record, sizes: list[int]) -> list[Record]:
+    """The record with its submissions split into parts of `sizes` rows. A group goes on in the
+    next part without its heading; a group without submissions stays where it stands. Each group
+    knows its place among the record's groups (its heading's number)."""
     rows = [(index, entry) for index, group in enumerate(record.groups) for entry in group.entries]
-    count = max(1, -(-len(rows) // size))
+    ends = list(itertools.accumulate(sizes))
     before = 0
     home: dict[int, int] = {}  # a group without rows: the part of the rows before it
     for index, group in enumerate(record.groups):
         if not group.entries:
-            home[index] = min(max(before - 1, 0) // size, count - 1)
+            home[index] = min(bisect.bisect_right(ends, max(before - 1, 0)), len(sizes) - 1)
         before += len(group.entries)
     parts = []
-    for number in range(count):
-        chunk = rows[number * size : (number + 1) * size]
-        started = {index for index, _entry in rows[: number * size]}
+    for number, end in enumerate(ends):
+        start = end - sizes[number]
+        chunk = rows[start:end]
+        started = {index for index, _entry in rows[:start]}
         groups = []
         for index, group in enumerate(record.groups):
             entries = [entry for where, entry in chunk if where == index]
             if entries or home.get(index) == number:
                 groups.append(
-                    dataclasses.replace(group, entries=entries, continued=index in started)
+                    dataclasses.replace(
+                        group, entries=entries, continued=index in started, number=index + 1
+                    )
                 )
         parts.append(dataclasses.replace(record, groups=groups))
     return parts
@@ -81,9 +118,12 @@ def render_parts(
     identifier: str = "",
     progress: Progress = no_progress,
     rows: list[int] | None = None,
+    draw: Draw | None = None,
 ) -> bytes:
     """The PDF of a record whose content is split into `contexts` (one per part, in order), the
-    pages numbered through. One context: the record rendered in one piece, as it always was."""
+    pages numbered through: the first and the last part laid out by WeasyPrint from the template,
+    the ones between drawn by `draw` if given. One context: the record rendered in one piece, as
+    it always was."""
     base_url = settings.SITE_URL + "/"
     if len(contexts) == 1:
         pdf = render_pdf(template_name, contexts[0], base_url=base_url, identifier=identifier)
@@ -97,8 +137,11 @@ def render_parts(
             part = Part(
                 head=number == 0, tail=number == len(contexts) - 1, offset=sum(rows[:number])
             )
-            # No page counter while laid out: it is laid over the joined pages below.
-            yield render_html(template_name, {**context, "part": part, "page_counter": "none"})
+            if draw and not part.head and not part.tail:
+                yield draw({**context, "part": part})
+            else:
+                # No page counter while laid out: it is laid over the joined pages below.
+                yield render_html(template_name, {**context, "part": part, "page_counter": "none"})
 
     def done(number: int) -> None:
         finished.append(number)
@@ -110,45 +153,44 @@ def render_parts(
         writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
     writer.add_metadata(dict(PdfReader(io.BytesIO(laid_out[0])).metadata or {}))
     del laid_out
-    _number_pages(writer, template_name, contexts[0], base_url)
+    _number_pages(writer, ANNEX_PAGE if template_name.endswith("annex.html") else RECORD_PAGE)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
 
 
-def _number_pages(writer: PdfWriter, template_name: str, context: dict, base_url: str) -> None:
-    """Lay "page X of Y" over every page, drawn by WeasyPrint on empty pages of the same size,
-    margins and footer as the record's: in documents of `NUMBERED_PAGES` each, side by side."""
+def _number_pages(writer: PdfWriter, page: Page) -> None:
+    """Lay "page X of Y" over every page, drawn by reportlab where WeasyPrint puts the footer's
+    counter (records/drawing.py). Each page gets the number's own content stream after its own,
+    which is wrapped in q/Q so that what it leaves of the graphics state does not move the
+    number: pypdf's merge_page would decompress and compress every page again (5 s at 2 000)."""
     total = len(writer.pages)
-    starts = range(0, total, NUMBERED_PAGES)
-
-    def overlays():
-        for start in starts:
-            yield render_html(
-                NUMBERS_TEMPLATE,
-                {
-                    "pages": range(min(NUMBERED_PAGES, total - start)),
-                    "first_page": start + 1,
-                    "stylesheet": context["stylesheet"],
-                    "annex": template_name.endswith("annex.html"),
-                    "page_counter": page_counter_css(pages=total),
-                    "verification": None,
-                },
-            )
-
-    numbers = lay_out(overlays(), len(starts), base_url=base_url, identifier="", done=no_progress)
-    pages = (page for pdf in numbers for page in PdfReader(io.BytesIO(pdf)).pages)
-    for page, overlay in zip(writer.pages, pages, strict=True):
-        page.merge_page(overlay)
-        page.compress_content_streams()
+    numbers = PdfReader(io.BytesIO(page_numbers_pdf(page, total)))
+    push, pop = (writer._add_object(_stream(data)) for data in (b"q\n", b"\nQ\n"))
+    fonts: dict[str, object] = {}  # the numbers' fonts, renamed apart from the pages' own
+    for page_of_record, overlay in zip(writer.pages, numbers.pages, strict=True):
+        data = overlay.get_contents().get_data()
+        for name, font in overlay["/Resources"]["/Font"].items():
+            if name not in fonts:
+                fonts[name] = font.clone(writer).indirect_reference
+            data = data.replace(f"{name} ".encode(), f"{NUMBERS_FONT}{name[1:]} ".encode())
+        own = page_of_record["/Contents"]
+        own = list(own.get_object()) if isinstance(own.get_object(), list) else [own]
+        number = writer._add_object(_stream(data))
+        page_of_record[NameObject("/Contents")] = ArrayObject([push, *own, pop, number])
+        resources = page_of_record.setdefault(NameObject("/Resources"), DictionaryObject())
+        own_fonts = resources.get_object().setdefault(NameObject("/Font"), DictionaryObject())
+        for name, font in fonts.items():
+            own_fonts.get_object()[NameObject(f"{NUMBERS_FONT}{name[1:]}")] = font
 
 
-def one_piece(rows: int, size: int) -> int:
-    """The size of the parts of a record of `rows`: all of them in one piece up to twice `size`
-    (the bytes of a small record never change), else `size`."""
-    return size if rows > 2 * size else max(rows, 1)
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
 
 
 def split_rows(items: list, size: int) -> list[list]:
-    size = one_piece(len(items), size)
-    return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+    sizes = part_sizes(len(items), size)
+    ends = itertools.accumulate(sizes)
+    return [items[end - length : end] for end, length in zip(ends, sizes, strict=True)]

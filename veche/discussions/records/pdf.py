@@ -18,12 +18,14 @@ from veche.discussions.records.content import (
     extract_record,
     protocol_record,
 )
+from veche.discussions.records.drawing import entries_drawing, participants_drawing
 from veche.discussions.records.kinds import CONCLUSION, PROTOCOL
 from veche.discussions.records.parts import (
     PART_ROWS,
+    Draw,
     Progress,
     no_progress,
-    one_piece,
+    part_sizes,
     record_parts,
     render_parts,
     split_rows,
@@ -62,12 +64,20 @@ def _site_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _in_parts(contexts_of: Callable[[dict], list[dict]], rows: list[int], progress: Progress):
-    """A `render` for documents.issue(): the record drawn in parts (records/parts.py)."""
+def _in_parts(
+    contexts_of: Callable[[dict], list[dict]], rows: list[int], progress: Progress, draw: Draw
+):
+    """A `render` for documents.issue(): the record drawn in parts (records/parts.py), the parts
+    between the first and the last by `draw` (records/drawing.py)."""
 
     def render(template_name: str, context: dict, *, base_url: str, identifier: str = ""):
         return render_parts(
-            template_name, contexts_of(context), identifier=identifier, progress=progress, rows=rows
+            template_name,
+            contexts_of(context),
+            identifier=identifier,
+            progress=progress,
+            rows=rows,
+            draw=draw,
         )
 
     return render
@@ -75,9 +85,11 @@ def _in_parts(contexts_of: Callable[[dict], list[dict]], rows: list[int], progre
 
 def _record_in_parts(record: Record, progress: Progress):
     count = sum(len(group.entries) for group in record.groups)
-    parts = record_parts(record, one_piece(count, PART_ROWS))
+    parts = record_parts(record, part_sizes(count, PART_ROWS))
     rows = [sum(len(group.entries) for group in part.groups) for part in parts]
-    return _in_parts(lambda context: [{**context, "record": p} for p in parts], rows, progress)
+    return _in_parts(
+        lambda context: [{**context, "record": p} for p in parts], rows, progress, entries_drawing
+    )
 
 
 def issue_protocol(discussion: Discussion, progress: Progress = no_progress) -> Issued:
@@ -171,6 +183,7 @@ def annex_pdf(discussion: Discussion, progress: Progress = no_progress) -> bytes
             lambda context: [{**context, "participants": chunk} for chunk in chunks],
             [len(chunk) for chunk in chunks],
             progress,
+            participants_drawing,
         )
         if draft:
             return _unregistered(

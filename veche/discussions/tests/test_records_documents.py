@@ -283,6 +283,13 @@ def _lines(pdf: bytes) -> list[str]:
     ]
 
 
+def _words(pdf: bytes) -> list[str]:
+    """The words of `_lines`: the parts between the first and the last are drawn by reportlab,
+    which breaks the lines elsewhere and hyphenates no word, so a word WeasyPrint hyphenated at
+    the end of a line is joined again."""
+    return re.sub(r"\u2010\n", "", "\n".join(_lines(pdf))).split()
+
+
 def test_a_record_drawn_in_parts_reads_as_the_record_in_one_piece(monkeypatch):
     discussion = reviewed_discussion()
     whole = records.draft_protocol_pdf(discussion)
@@ -291,7 +298,7 @@ def test_a_record_drawn_in_parts_reads_as_the_record_in_one_piece(monkeypatch):
     in_parts = records.draft_protocol_pdf(discussion, lambda done, total: seen.append(done))
     # Four parts, the progress after each (laid out side by side, they may finish in any order).
     assert len(seen) == 4 and seen == sorted(seen) and seen[-1] == 7
-    assert _lines(in_parts) == _lines(whole)
+    assert _words(in_parts) == _words(whole)
     text = pdf_text(in_parts)
     assert text.count("4.1. Residents of the territory") == 1
     assert text.count("4.2. Other participants") == 1

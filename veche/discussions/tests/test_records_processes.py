@@ -100,12 +100,9 @@ def test_one_process_per_core_unless_the_setting_says_otherwise(settings):
 
 
 @pytest.mark.parametrize("document", ["draft_protocol_pdf", "annex_pdf"])
-def test_the_pages_are_numbered_through_when_the_numbers_are_drawn_in_pieces(
-    in_parts_of_two, monkeypatch, settings, document
-):
+def test_the_pages_are_numbered_through(in_parts_of_two, monkeypatch, settings, document):
     settings.VECHE_RECORDS_PROCESSES = 2
     monkeypatch.setattr("veche.discussions.records.pdf.ANNEX_PART_ROWS", 2)
-    monkeypatch.setattr("veche.discussions.records.parts.NUMBERED_PAGES", 2)
     pages = PdfReader(io.BytesIO(getattr(records, document)(reviewed_discussion()))).pages
     assert len(pages) >= 3
     for number, page in enumerate(pages, start=1):
