@@ -28,6 +28,17 @@ def _media_in_tmp(request, settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    # A request or a service that activates a language leaves it active in its thread: each test
+    # starts in the site's language, whatever the test before it read or wrote.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and one-time codes live in the cache; each test starts with none.
     from django.core.cache import cache

@@ -109,7 +109,7 @@ def test_the_alert_is_mailed_in_the_operators_language(outbox_operator, _mail_se
     sent_notice = OutboxMessage.objects.get(kind=NOTICE_KIND, target_id=notice.pk)
     assert outbox.deliver(sent_notice.pk) == "sent"
     [sent] = [m for m in mail.outbox if m.to == [outbox_operator.email]]
-    assert letter.organization.title in sent.subject
+    assert letter.organization.name["ru"] in sent.subject
     assert "Не удалось доставить" in sent.subject
     assert "дополнительный список" in sent.body
     assert letter.recipient in sent.body
