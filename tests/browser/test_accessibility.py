@@ -14,28 +14,38 @@ from veche.appeals.models import Problem
 from veche.demo.loader import load_demo
 from veche.discussions.models import Discussion, Submission
 
-PUBLIC_PAGES = [
-    "/",
-    "/territories/",
-    "/territories/kazan/",
-    "/territories/kazan-vakhitovsky/",
-    "/organizations/",
-    "/organizations/kazan-executive-committee/",
-    "/about/",
-    "/privacy/",
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/problems/",
-    "/problems/{problem}/",
-    "/problems/{problem}/revisions/",
-    "/organizations/rating/",
-    "/documents/verify/",
-    "/discussions/",
-    "/discussions/{intake}/",
-    "/discussions/{concluded}/",
-    "/discussions/submissions/{submission}/",
-]
+# The public pages, in groups: the demo is loaded once for each group (the database is emptied
+# after every test, and a load takes a quarter of a minute), and each page of the group is checked.
+PUBLIC_PAGES = {
+    "places": [
+        "/",
+        "/territories/",
+        "/territories/kazan/",
+        "/territories/kazan-vakhitovsky/",
+        "/organizations/",
+        "/organizations/kazan-executive-committee/",
+        "/organizations/rating/",
+    ],
+    "accounts-and-about": [
+        "/about/",
+        "/privacy/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/documents/verify/",
+    ],
+    "problems": [
+        "/problems/",
+        "/problems/{problem}/",
+        "/problems/{problem}/revisions/",
+    ],
+    "discussions": [
+        "/discussions/",
+        "/discussions/{intake}/",
+        "/discussions/{concluded}/",
+        "/discussions/submissions/{submission}/",
+    ],
+}
 LANGUAGES = ["ru", "en"]
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
@@ -82,26 +92,25 @@ def page_for(browser, live_server):
         page.context.close()
 
 
-@pytest.mark.parametrize("path", PUBLIC_PAGES, ids=page_name)
-def test_public_page_is_accessible(page_for, transactional_db, path):
-    # The demo is loaded once per page (the database is emptied after every test), and the page
-    # is checked in each language at each width.
+@pytest.mark.parametrize("group", PUBLIC_PAGES)
+def test_public_pages_are_accessible(page_for, transactional_db, group):
+    # Each page in each language at each width.
     load_demo()
-    path = resolve(path)
-    for language in LANGUAGES:
-        for viewport in VIEWPORTS:
-            page = page_for(language, viewport)
-            response = page.goto(path)
+    for path in map(resolve, PUBLIC_PAGES[group]):
+        for language in LANGUAGES:
+            for viewport in VIEWPORTS:
+                page = page_for(language, viewport)
+                response = page.goto(path)
 
-            assert response.status == 200, f"{path} ({language}, {viewport})"
-            assert page.locator("html").get_attribute("lang") == language
-            save_screenshot(page, f"{page_name(path)}-{language}-{viewport}")
-            assert_accessible(page, f"{path} ({language}, {viewport})")
-            # WCAG 1.4.10 (reflow): the page scrolls only vertically, on a phone too.
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{path} is {overflow}px wider than the {viewport} viewport"
+                assert response.status == 200, f"{path} ({language}, {viewport})"
+                assert page.locator("html").get_attribute("lang") == language
+                save_screenshot(page, f"{page_name(path)}-{language}-{viewport}")
+                assert_accessible(page, f"{path} ({language}, {viewport})")
+                # WCAG 1.4.10 (reflow): the page scrolls only vertically, on a phone too.
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{path} is {overflow}px wider than the {viewport} viewport"
 
 
 def test_resident_picks_a_district_without_javascript(new_context, transactional_db):
