@@ -440,6 +440,11 @@ def pages(problem) -> list[tuple[str, str]]:
         ("Search «не горит фонарь»", "/problems/?q=не+горит+фонарь"),
         ("Search «мусорные контейнеры»", "/problems/?q=мусорные+контейнеры"),
         ("Problem page (200 signatures)", problem.get_absolute_url()),
+        ("Rating of organizations, the city", f"/organizations/rating/?territory={city.code}"),
+        (
+            f"Rating of organizations, district {district.code}",
+            f"/organizations/rating/?territory={district.code}",
+        ),
     ]
 
 

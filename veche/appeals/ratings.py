@@ -19,8 +19,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from veche.appeals.models import Appeal, Rating, Responsibility
 from veche.organizations.models import Organization
@@ -146,7 +148,23 @@ class League:
     unjudged: list[OrganizationScore]  # nothing answered, rated or due yet: not ranked
 
 
+# Moves on when what a cached League holds changes shape.
+LEAGUE_CACHE_VERSION = 1
+
+
 def league(territory: Territory) -> League:
+    """The territory's table, from the shared cache when it was built a moment ago
+    (VECHE_STATISTICS_CACHE_SECONDS, as the statistics): a page anyone can open must not run its
+    aggregates over every appeal of the city on each visit. The unjudged are in the order of
+    their names, so each language has its own copy."""
+    seconds = settings.VECHE_STATISTICS_CACHE_SECONDS
+    if not seconds:
+        return build_league(territory)
+    key = f"league:{LEAGUE_CACHE_VERSION}:{get_language()}:{territory.pk}"
+    return cache.get_or_set(key, lambda: build_league(territory), seconds)
+
+
+def build_league(territory: Territory) -> League:
     everyone = scores(list(organizations_answering_within(territory)))
     return League(
         territory=territory,
