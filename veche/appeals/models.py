@@ -289,9 +289,12 @@ class Appeal(models.Model):
 
     def known_current_revision(self, revision: "Revision") -> None:
         """The current revision as the query that read this appeal found it (signing reads
-        both at once). Only for an instance read for one request: what changes the text reads
-        the appeal again under its lock (`services._lock`)."""
+        both at once); forgotten when the appeal is read again."""
         self.__dict__["_current_revision"] = revision
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("_current_revision", None)
+        super().refresh_from_db(*args, **kwargs)
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return (

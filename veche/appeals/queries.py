@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,6 +33,7 @@ from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
 from veche.core.forms import parse_id
 from veche.core.paging import MAX_PAGE
+from veche.core.stamped import move_on, stamped
 from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
@@ -186,16 +188,36 @@ def problem_for_page(pk: int) -> Problem:
     )
 
 
-def problem_to_sign(pk: int) -> Problem:
-    """A published problem with its current appeal: what signing needs, and no more joins. A
-    hidden one too, so that signing it is refused with the moderator's ground, not a 404, and
-    that its signatories may still withdraw or confirm their signatures."""
+# Every signature of a surge reads its problem, the appeal and the current revision: they are kept
+# in the shared cache, stamped with a version of the problem's that every save of the problem or
+# of one of its appeals and every new revision moves on, so a new text applies to the next
+# signature. What may change without a save is decided again where it matters: the signing's
+# UPDATE checks the appeal's status and the moderator's hiding in the database, and the count
+# shown comes from it (`services.signing`).
+SIGNING_SECONDS = 5
+
+
+def problem_to_sign(pk: int, *, fresh: bool = False) -> Problem:
+    """A published problem with its current appeal and that appeal's current revision: what
+    signing needs, and no more joins. A hidden one too, so that signing it is refused with the
+    moderator's ground, not a 404, and that its signatories may still withdraw or confirm their
+    signatures. From the shared cache unless `fresh`."""
+    if fresh:
+        return _problem_to_sign(pk)
+    return stamped(
+        f"appeals:to-sign:{pk}",
+        _signing_version_key(pk),
+        lambda: _problem_to_sign(pk),
+        shared_seconds=SIGNING_SECONDS,
+    )
+
+
+def _problem_to_sign(pk: int) -> Problem:
     current = Revision.objects.filter(appeal_id=OuterRef("current_appeal_id")).order_by("-number")
     problem = get_object_or_404(
         Problem.objects.exclude(status__in=UNPUBLISHED)
         .select_related("current_appeal")
         .filter(current_appeal__isnull=False)
-        # The revision a signature attaches to, in the same query (a surge signs here).
         .annotate(
             revision_id=Subquery(current.values("id")[:1]),
             revision_number=Subquery(current.values("number")[:1]),
@@ -211,6 +233,35 @@ def problem_to_sign(pk: int) -> Problem:
             )
         )
     return problem
+
+
+def _signing_version_key(problem_id: int) -> str:
+    return f"appeals:to-sign-version:{problem_id}"
+
+
+def forget_problem_to_sign(problem_id: int) -> None:
+    """For a change the signals below do not see (a queryset's `update`)."""
+    move_on(_signing_version_key(problem_id))
+
+
+def _signing_changed(sender, instance, **kwargs) -> None:
+    if sender is Problem:
+        problem_id = instance.pk
+    elif sender is Appeal:
+        problem_id = instance.problem_id
+    else:
+        problem_id = (
+            Appeal.objects.filter(pk=instance.appeal_id)
+            .values_list("problem_id", flat=True)
+            .first()
+        )
+    if problem_id is not None:
+        forget_problem_to_sign(problem_id)
+
+
+for _model in (Problem, Appeal, Revision):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_signing_changed, sender=_model, weak=False)
 
 
 def problem_photo(pk: int) -> ProblemPhoto:

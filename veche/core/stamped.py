@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 def _lifetime(shared_seconds: int) -> int:
     shared = not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    return shared_seconds if shared else SECONDS
+    return shared_seconds if shared else min(shared_seconds, SECONDS)
 
 
 def stamped(

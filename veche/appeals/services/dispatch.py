@@ -14,6 +14,7 @@ from veche.appeals.models import (
     Dispatch,
     Signature,
 )
+from veche.appeals.queries import forget_problem_to_sign
 from veche.core.audit import record_event
 
 from ._common import Status, _lock, _notify, _require_status
@@ -27,6 +28,7 @@ def _dispatch(appeal: Appeal, *, actor, event: str = "sent", **notice) -> Dispat
     )
     if not updated:
         return None
+    forget_problem_to_sign(appeal.problem_id)
     # Every signature goes in this addressee's copy: after a forwarding, also those given after
     # the first dispatch (the lists the earlier addressee received stay with their signatures).
     Signature.objects.filter(appeal_id=appeal.pk, after_dispatch=True).update(after_dispatch=False)

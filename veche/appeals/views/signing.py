@@ -39,6 +39,9 @@ def sign(request, pk: int):
         if signature is not None:
             context = _signed_box_context(problem, appeal, signature)
         else:
+            # A refusal shows the appeal as it stands, not as signing last kept it.
+            problem = queries.problem_to_sign(pk, fresh=True)
+            appeal = problem.current_appeal
             context = _sign_box_context(request, problem, appeal, errors=errors)
         return render(request, "appeals/_sign_box.html", context)
     if signature is not None:
@@ -51,7 +54,7 @@ def sign(request, pk: int):
 def _signed_appeal(pk: int):
     """The problem a signatory acts on: a hidden one too, since a signature given before it
     was hidden may still be withdrawn or confirmed."""
-    problem = queries.problem_to_sign(pk)
+    problem = queries.problem_to_sign(pk, fresh=True)
     return problem, problem.current_appeal
 
 
