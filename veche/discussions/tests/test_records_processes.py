@@ -167,3 +167,28 @@ def test_a_record_joined_from_parts_is_a_well_formed_pdf(in_parts_of_two, settin
         assert str(pdf.docinfo.Producer).startswith("WeasyPrint")
         assert str(pdf.Root.Lang) == "en"
         assert len(pdf.pages) >= 4
+
+
+class _Pid:
+    """A part drawn by a stand-in: the number of the process that drew it."""
+
+    def pdf(self) -> bytes:
+        return str(os.getpid()).encode()
+
+
+def test_many_parts_take_no_more_children_than_processes_and_weasyprint_ends_its_child(
+    settings, monkeypatch
+):
+    """Forty parts in two children, not forty (a child costs a tenth of a second to fork and to
+    copy the pages it touches); a part laid out by WeasyPrint in a child of its own."""
+    monkeypatch.setattr(processes, "html_to_pdf", lambda html, **kwargs: str(os.getpid()).encode())
+    pages = ["<p>first</p>", *(_Pid() for _ in range(38)), "<p>last</p>"]
+    seen = []
+    made = processes.lay_out(
+        iter(pages), len(pages), base_url="/", identifier="", done=seen.append, processes=2
+    )
+    assert sorted(seen) == list(range(40))
+    drawn_by = set(made[1:39])
+    assert len(drawn_by) <= 2 and os.getpid() not in {int(pid) for pid in drawn_by}
+    assert made[0] not in drawn_by and made[39] not in drawn_by
+    assert multiprocessing.active_children() == []
