@@ -163,6 +163,14 @@ def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
             {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions},
             timeout=settings.SESSION_COOKIE_AGE,
         )
+    # And the page leaves what eligibility reads of the person (verifications, blocks) there too.
+    from veche.identity.eligibility import keep_records
+    from veche.moderation.blocks import keep_blocks
+
+    for start in range(0, len(users), 2000):
+        ids = [user.pk for user in users[start : start + 2000]]
+        keep_records(ids)
+        keep_blocks(ids)
     return people
 
 

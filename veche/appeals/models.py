@@ -282,7 +282,16 @@ class Appeal(models.Model):
 
     @property
     def current_revision(self) -> "Revision | None":
+        known = self.__dict__.get("_current_revision")
+        if known is not None:
+            return known
         return self.revisions.order_by("-number").first()
+
+    def known_current_revision(self, revision: "Revision") -> None:
+        """The current revision as the query that read this appeal found it (signing reads
+        both at once). Only for an instance read for one request: what changes the text reads
+        the appeal again under its lock (`services._lock`)."""
+        self.__dict__["_current_revision"] = revision
 
     def is_overdue_on(self, day: datetime.date) -> bool:
         return (

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -190,12 +190,27 @@ def problem_to_sign(pk: int) -> Problem:
     """A published problem with its current appeal: what signing needs, and no more joins. A
     hidden one too, so that signing it is refused with the moderator's ground, not a 404, and
     that its signatories may still withdraw or confirm their signatures."""
-    return get_object_or_404(
+    current = Revision.objects.filter(appeal_id=OuterRef("current_appeal_id")).order_by("-number")
+    problem = get_object_or_404(
         Problem.objects.exclude(status__in=UNPUBLISHED)
         .select_related("current_appeal")
-        .filter(current_appeal__isnull=False),
+        .filter(current_appeal__isnull=False)
+        # The revision a signature attaches to, in the same query (a surge signs here).
+        .annotate(
+            revision_id=Subquery(current.values("id")[:1]),
+            revision_number=Subquery(current.values("number")[:1]),
+        ),
         pk=pk,
     )
+    if problem.revision_id is not None:
+        problem.current_appeal.known_current_revision(
+            Revision.from_db(
+                None,
+                ["id", "appeal_id", "number"],
+                [problem.revision_id, problem.current_appeal_id, problem.revision_number],
+            )
+        )
+    return problem
 
 
 def problem_photo(pk: int) -> ProblemPhoto:

@@ -6,18 +6,42 @@ answer 503 to a request that waited too long instead of letting the queue grow. 
 here can be changed on the command line (`--workers 8`) or in GUNICORN_CMD_ARGS.
 """
 
+import selectors
 import time
+from concurrent import futures
+from functools import partial
 
 from gunicorn.workers.gthread import ThreadWorker
 
 from veche.core.overload import note_queued
+from veche.core.scheduling import ReadsFirstQueue, is_write, peek
 
 
 class QueueTimingWorker(ThreadWorker):
-    """gunicorn's threaded worker, noting when each request joined the queue for a thread."""
+    """gunicorn's threaded worker, noting when each request joined the queue for a thread, and
+    giving its threads the reads before the writes that arrived just before them
+    (`veche.core.scheduling`)."""
+
+    def get_thread_pool(self):
+        pool = futures.ThreadPoolExecutor(max_workers=self.cfg.threads)
+        self.veche_queue = pool._work_queue = ReadsFirstQueue()
+        return pool
 
     def enqueue_req(self, conn):
+        buffered = conn.parser.unreader.buf.getvalue()[:4] if conn.parser else b""
+        start = buffered or peek(conn.sock)
+        if start == b"" and not conn.initialized and not conn.data_ready and self.alive:
+            # A new connection that sent nothing yet: its first bytes, which say what it
+            # asks, are awaited in the poller, as gunicorn awaits a slow client's.
+            conn.sock.setblocking(False)
+            conn.timeout = time.monotonic() + self.cfg.keepalive
+            self.pending_conns.append(conn)
+            self.poller.register(
+                conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
+            )
+            return
         conn.veche_queued_at = time.monotonic()
+        self.veche_queue.next_is_write(is_write(start))
         super().enqueue_req(conn)
 
     def handle_request(self, req, conn):

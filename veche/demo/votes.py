@@ -8,6 +8,7 @@ from django.utils import timezone
 from veche.demo.appeals import _residents
 from veche.discussions import services
 from veche.discussions.models import VoteQuestion
+from veche.identity.eligibility import person_changed
 from veche.identity.models import Verification
 
 QUESTIONS = {
@@ -87,6 +88,7 @@ def cast_ballots(discussion, stage: str) -> None:
     for number, person in enumerate(people):
         year = BIRTH_YEARS[number % len(BIRTH_YEARS)]
         Verification.objects.filter(user=person).update(birthdate=datetime.date(year, 3, 14))
+        person_changed(person.pk)
         moment = (
             timezone.now() - datetime.timedelta(hours=number + 1)
             if stage == "intake"

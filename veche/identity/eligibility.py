@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from veche.core.stamped import move_on, stamped
+from veche.core.stamped import keep_many, move_on, stamped
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim, Verification
 from veche.territories.models import Territory
@@ -166,9 +165,10 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
     if user is None or not user.is_authenticated:
         return Facts(signed_in=False)
     moment = moment or timezone.now()
-    verifications = verifications_of(user)
+    record = record_of(user)
+    verifications = record.verifications
     valid = [v for v in verifications if v.is_valid_on(moment)]
-    level = Level.EMAIL if _email_confirmed(user) else Level.NONE
+    level = Level.EMAIL if record.email_confirmed else Level.NONE
     level = max([level, *(v.level for v in valid)])
     # The strongest source speaks for the person's birth date and residence.
     best = sorted(valid, key=lambda v: (v.level, v.verified_at), reverse=True)
@@ -183,7 +183,7 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
         and v.expires_at is not None
         and v.expires_at <= moment
     ]
-    claims = PropertyClaim.objects.filter(user=user).select_related("territory")
+    claims = record.claims
     return Facts(
         level=level,
         birthdate=birthdate,
@@ -199,20 +199,121 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
     )
 
 
+# --- What eligibility reads of a person, kept in the shared cache -------------------------
+
+# Every action and every page that offers one reads a person's verifications, whether an e-mail
+# address is confirmed and the property claims: four queries that change only when the person
+# is verified, confirms an address or declares property. They are kept in the shared cache as
+# the rows themselves, stamped with a version of the person's that every such change moves on
+# (and with the rules' version, which a change of a territory moves on: the rows carry their
+# territories' paths and names). What the rows mean at a moment (valid, lapsed, revoked) is
+# still decided at that moment by the code above, so a verification that lapses needs no change
+# to stop counting.
+
+
+# How long a record is kept in a shared cache: the time between opening a page and acting on it,
+# and no longer, since the rows hold personal data (names, birth dates, addresses).
+RECORD_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    verifications: tuple = ()
+    email_confirmed: bool = False
+    claims: tuple = ()
+
+
+def record_version_key(user_id: int) -> str:
+    return f"eligibility:person-version:{user_id}"
+
+
+def _record_key(user_id: int) -> str:
+    return f"eligibility:person:{user_id}"
+
+
+def _record_versions(user_id: int) -> tuple[str, str]:
+    return (record_version_key(user_id), RULES_VERSION_KEY)
+
+
+def record_of(user) -> PersonRecord:
+    """The person's record: the one read for this request (`prefetch_verifications`), else
+    from the shared cache, else from the database."""
+    held = getattr(user, "_eligibility_record", None)
+    if held is not None:
+        return held
+    return stamped(
+        _record_key(user.pk),
+        _record_versions(user.pk),
+        lambda: _read_records([user.pk])[user.pk],
+        shared_seconds=RECORD_SECONDS,
+    )
+
+
+def _read_records(user_ids: list[int]) -> dict[int, PersonRecord]:
+    from allauth.account.models import EmailAddress
+
+    verifications: dict[int, list] = {pk: [] for pk in user_ids}
+    claims: dict[int, list] = {pk: [] for pk in user_ids}
+    for verification in Verification.objects.filter(user_id__in=user_ids).select_related(
+        "territory"
+    ):
+        verifications[verification.user_id].append(verification)
+    for claim in PropertyClaim.objects.filter(user_id__in=user_ids).select_related("territory"):
+        claims[claim.user_id].append(claim)
+    confirmed = set(
+        EmailAddress.objects.filter(user_id__in=user_ids, verified=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {
+        pk: PersonRecord(tuple(verifications[pk]), pk in confirmed, tuple(claims[pk]))
+        for pk in user_ids
+    }
+
+
+def keep_records(user_ids: list[int]) -> None:
+    """Put these people's records in the shared cache at once, as the first page each of them
+    opens would: a warm-up (the surge benchmark prepares its crowd so)."""
+    records = _read_records(user_ids)
+    keep_many(
+        {_record_key(pk): record for pk, record in records.items()},
+        {_record_key(pk): _record_versions(pk) for pk in records},
+        shared_seconds=RECORD_SECONDS,
+    )
+
+
+def person_changed(user_id: int) -> None:
+    """What eligibility knows of the person is stale: for a change the signals below do not
+    see (a queryset's `update`)."""
+    move_on(record_version_key(user_id))
+
+
+def _record_changed(instance, **kwargs) -> None:
+    if instance.user_id is not None:
+        person_changed(instance.user_id)
+
+
+def _connect_record_signals() -> None:
+    from allauth.account.models import EmailAddress
+
+    for model in (Verification, PropertyClaim, EmailAddress):
+        for signal in (post_save, post_delete):
+            signal.connect(_record_changed, sender=model, weak=False)
+
+
+_connect_record_signals()
+
+
 def verifications_of(user) -> list:
     """The person's verifications with their territories, read once per request when the
-    caller prefetched them (`prefetch_verifications`), else read now."""
-    if "verifications" in getattr(user, "_prefetched_objects_cache", {}):
-        return list(user.verifications.all())
-    return list(user.verifications.select_related("territory"))
+    caller prefetched them (`prefetch_verifications`), else from the person's record."""
+    return list(record_of(user).verifications)
 
 
 def prefetch_verifications(user) -> None:
-    """Read the person's verifications once for what follows (eligibility, then the signed
-    snapshot of the co-applicant), instead of once for each."""
-    prefetch_related_objects(
-        [user], Prefetch("verifications", queryset=Verification.objects.select_related("territory"))
-    )
+    """Read the person's record once for what follows (eligibility, then the signed snapshot
+    of the co-applicant), instead of once for each."""
+    user._eligibility_record = record_of(user)
 
 
 def legal_entity_of(user, moment: datetime.datetime | None = None) -> LegalEntity | None:
@@ -228,12 +329,6 @@ def legal_entity_of(user, moment: datetime.datetime | None = None) -> LegalEntit
     return LegalEntity(
         name=entity.get("name", ""), ogrn=entity.get("ogrn", ""), address=entity.get("address", "")
     )
-
-
-def _email_confirmed(user) -> bool:
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def rule_for(action: str, target=None) -> EligibilityRule | None:

@@ -1,6 +1,7 @@
 """Load shedding: a request that waited too long for a thread is answered 503 with Retry-After
 at once; one that did not wait, or under a server that does not say, is served."""
 
+import socket
 import time
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import RequestFactory
 
 from veche.core import errors, overload
 from veche.core.gunicorn_config import QueueTimingWorker
+from veche.core.scheduling import ReadsFirstQueue
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,9 @@ def test_the_middleware_is_installed_before_the_pages_do_any_work(settings):
 
 class _Connection:
     veche_queued_at = None
+    parser = None
+    initialized = True
+    data_ready = False
 
 
 def test_the_worker_notes_when_a_request_joined_the_queue(monkeypatch):
@@ -77,8 +82,12 @@ def test_the_worker_notes_when_a_request_joined_the_queue(monkeypatch):
         lambda self, req, conn: seen.update(waited=overload.queued_for()),
     )
     worker = QueueTimingWorker.__new__(QueueTimingWorker)
+    worker.veche_queue = ReadsFirstQueue()
     connection = _Connection()
-    worker.enqueue_req(connection)
+    server, client = socket.socketpair()
+    connection.sock = server
+    with server, client:
+        worker.enqueue_req(connection)
     connection.veche_queued_at -= 0.3  # as if it waited 0.3 s for a thread
     worker.handle_request(None, connection)
     assert 0.3 <= seen["waited"] < 1

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from veche.core.audit import record_event
+from veche.identity.eligibility import person_changed
 from veche.identity.models import (
     Verification,
 )
@@ -42,6 +43,7 @@ def record_verification(
     Verification.objects.filter(
         user=user, source=source, source_reference=source_reference, revoked_at__isnull=True
     ).update(revoked_at=now)
+    person_changed(user.pk)
     verification = Verification.objects.create(
         user=user,
         level=level,

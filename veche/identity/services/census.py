@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from veche.core.audit import record_event
 from veche.identity.census import hash_identifier, parse_birthdate, parse_census
+from veche.identity.eligibility import person_changed
 from veche.identity.models import (
     CensusEntry,
     CensusImport,
@@ -99,6 +100,7 @@ def _bind_subject(*, user, source: str, subject: str, refusal, **verification) -
             Verification.objects.filter(
                 user=user, source=source, subject=subject, revoked_at__isnull=True
             ).update(revoked_at=timezone.now())
+            person_changed(user.pk)
             return record_verification(user=user, source=source, subject=subject, **verification)
     except IntegrityError:  # another account claimed it a moment ago
         raise ValidationError(refusal) from None
@@ -187,6 +189,7 @@ def rebind_verification(*, verification: Verification, to_user, operator, reason
         source_reference=current.source_reference,
         revoked_at__isnull=True,
     ).update(revoked_at=now)
+    person_changed(to_user.pk)
     claims = copy.deepcopy(current.verified_claims)
     about = claims.setdefault("verification", {})
     about["evidence"] = [

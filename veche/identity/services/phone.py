@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from veche.core.audit import record_event
+from veche.identity.eligibility import person_changed
 from veche.identity.models import (
     Level,
     PhoneCode,
@@ -177,6 +178,7 @@ def _confirm_number(user, pending: PhoneCode, now: datetime.datetime) -> Verific
             user.verifications.filter(
                 source=Verification.Source.PHONE, revoked_at__isnull=True
             ).update(revoked_at=now)
+            person_changed(user.pk)
             verification = record_verification(
                 user=user,
                 level=Level.PHONE,

@@ -1,0 +1,184 @@
+"""A worker's free thread takes reads before the writes that arrived just before them, never
+before a write that waited longer than the slack, and the method is read from the socket
+without taking the request from it. Last, a real gunicorn with Veche's configuration and one
+thread serves a page asked after a signature before that signature."""
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent import futures
+from pathlib import Path
+
+import pytest
+
+from tests.production import fetch
+from tests.servers import free_port, wait_until
+from veche.core.scheduling import ReadsFirstQueue, is_write, peek
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def queue_with(*items: tuple[str, bool], slack: float = 10.0) -> ReadsFirstQueue:
+    waiting = ReadsFirstQueue(write_slack=slack)
+    for name, write in items:
+        waiting.next_is_write(write)
+        waiting.put(name)
+    return waiting
+
+
+def drain(waiting: ReadsFirstQueue) -> list:
+    return [waiting.get_nowait() for _ in range(waiting.qsize())]
+
+
+def test_a_read_passes_the_writes_that_arrived_just_before_it():
+    waiting = queue_with(("sign-1", True), ("sign-2", True), ("page", False), ("sign-3", True))
+    assert drain(waiting) == ["page", "sign-1", "sign-2", "sign-3"]
+
+
+def test_reads_keep_their_order_and_writes_theirs():
+    waiting = queue_with(("page-1", False), ("sign", True), ("page-2", False), ("page-3", False))
+    assert drain(waiting) == ["page-1", "page-2", "page-3", "sign"]
+
+
+def test_a_write_that_waited_longer_than_the_slack_goes_first():
+    waiting = queue_with(("sign", True), slack=0.01)
+    time.sleep(0.03)
+    waiting.next_is_write(False)
+    waiting.put("page")
+    assert drain(waiting) == ["sign", "page"]
+
+
+def test_the_executors_end_comes_after_all_the_work():
+    waiting = queue_with(("sign", True))
+    waiting.put(None)
+    waiting.next_is_write(False)
+    waiting.put("page")
+    assert drain(waiting) == ["page", "sign", None]
+
+
+def test_an_empty_queue_says_so_at_once_or_after_its_timeout():
+    import queue
+
+    waiting = ReadsFirstQueue()
+    with pytest.raises(queue.Empty):
+        waiting.get_nowait()
+    with pytest.raises(queue.Empty):
+        waiting.get(timeout=0.01)
+
+
+def test_a_thread_pool_runs_its_work_in_that_order():
+    """As gunicorn's worker uses it: the pool's queue replaced before any work is submitted."""
+    pool = futures.ThreadPoolExecutor(max_workers=1)
+    pool._work_queue = waiting = ReadsFirstQueue()
+    done, gate = [], threading.Event()
+    pool.submit(gate.wait)  # the one thread is busy while the rest queue up
+    for name, write in (("sign-1", True), ("sign-2", True), ("page", False)):
+        waiting.next_is_write(write)
+        pool.submit(done.append, name)
+    gate.set()
+    pool.shutdown(wait=True)
+    assert done == ["page", "sign-1", "sign-2"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "write"),
+    [
+        (b"GET /problems/1/ HTTP/1.1\r\n", False),
+        (b"HEAD / HTTP/1.1\r\n", False),
+        (b"POST /problems/1/sign/ HTTP/1.1\r\n", True),
+        (b"PUT /api/v1/x HTTP/1.1\r\n", True),
+        (b"DELETE /api/v1/x HTTP/1.1\r\n", True),
+    ],
+)
+def test_the_method_is_peeked_and_the_request_left_whole(sent, write):
+    server, client = socket.socketpair()
+    with server, client:
+        client.sendall(sent)
+        time.sleep(0.01)
+        assert is_write(peek(server)) is write
+        assert server.recv(len(sent)) == sent
+
+
+def test_a_socket_that_sent_nothing_yet_says_so_and_unknown_counts_as_a_read():
+    server, client = socket.socketpair()
+    with server, client:
+        server.setblocking(False)
+        assert peek(server) == b""
+    assert not is_write(b"")
+    assert not is_write(None)  # a TLS socket, which cannot be peeked at
+
+
+APP = """
+import time
+
+ORDER = []
+
+
+def application(environ, start_response):
+    path = environ["PATH_INFO"]
+    if path == "/order":
+        body = ",".join(ORDER).encode()
+    else:
+        ORDER.append(path.strip("/"))
+        if path == "/busy":
+            time.sleep(1.0)
+        body = b"ok"
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body]
+"""
+
+
+def test_gunicorn_with_one_thread_serves_the_later_page_before_the_earlier_signature(tmp_path):
+    (tmp_path / "ordered_app.py").write_text(APP)
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own command)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ordered_app:application",
+            "-c",
+            "python:veche.core.gunicorn_config",
+            "--workers=1",
+            "--threads=1",
+            f"--bind=127.0.0.1:{port}",
+        ],
+        cwd=tmp_path,
+        # A slack longer than the test's pauses: the order does not hang on the machine's pace.
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": f"{tmp_path}:{ROOT}",
+            "VECHE_WRITE_SLACK_MS": "5000",
+        },
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def ask(path: str, data: dict | None = None) -> None:
+        fetch(base + path, https=False, data=data)
+
+    try:
+        wait_until(lambda: _answers(base), "gunicorn to serve")
+        busy = threading.Thread(target=ask, args=("/busy",))
+        busy.start()
+        time.sleep(0.3)  # the one thread is busy for a second
+        sign = threading.Thread(target=ask, args=("/sign", {"agree": "on"}))
+        sign.start()
+        time.sleep(0.1)
+        page = threading.Thread(target=ask, args=("/page",))
+        page.start()
+        for thread in (busy, sign, page):
+            thread.join(30)
+        order = fetch(base + "/order", https=False).body.decode().split(",")
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert order[order.index("busy") :] == ["busy", "page", "sign"]
+
+
+def _answers(base: str) -> bool:
+    try:
+        return fetch(base + "/ready", https=False).status == 200
+    except OSError:
+        return False
