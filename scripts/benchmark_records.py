@@ -400,7 +400,10 @@ def measure_page(client, url: str, runs: int) -> dict:
     }
 
 
-def measure(count: int, runs: int, seed: int) -> tuple[list, list]:
+DOCUMENTS = ("draft", "annex", "docx", "signed", "conclusion")
+
+
+def measure(count: int, runs: int, seed: int, only=DOCUMENTS) -> tuple[list, list]:
     from django.test import Client
 
     from veche.discussions import services
@@ -418,23 +421,33 @@ def measure(count: int, runs: int, seed: int) -> tuple[list, list]:
         ("proposals, first page", proposals),
         ("proposals, last page", f"{proposals}?page={last}"),
     ]
-    page_rows = [(name, measure_page(client, url, runs)) for name, url in pages]
+    page_rows = [(name, measure_page(client, url, runs)) for name, url in pages if runs]
 
     def build(kind: str, label: str) -> tuple[str, dict]:
         pk = services.request_record(user=organizer, discussion=discussion, kind=kind).pk
         print(f"  building {label} …", flush=True)
         return label, build_in_child(pk)
 
-    build_rows = [
-        build(Kind.DRAFT_PROTOCOL, "draft protocol (PDF)"),
-        build(Kind.ANNEX, "annex, list of participants (PDF)"),
-        build(Kind.PROTOCOL_DOCX, "protocol (DOCX)"),
-    ]
+    build_rows = []
+    if "draft" in only:
+        build_rows.append(build(Kind.DRAFT_PROTOCOL, "draft protocol (PDF)"))
+    if "annex" in only:
+        build_rows.append(build(Kind.ANNEX, "annex, list of participants (PDF)"))
+    if "docx" in only:
+        build_rows.append(build(Kind.PROTOCOL_DOCX, "protocol (DOCX)"))
+    if not {"signed", "docx", "conclusion"} & set(only):
+        return page_rows, build_rows
+    # Signing and publishing always happen (the conclusion follows the signed protocol); their
+    # builds are measured if asked for.
     signed = services.sign_protocol(user=organizer, discussion=discussion)
-    print("  building the signed protocol …", flush=True)
-    build_rows.append(("signed protocol (PDF, registered)", build_in_child(signed.pk)))
+    if "signed" in only:
+        print("  building the signed protocol …", flush=True)
+        build_rows.append(("signed protocol (PDF, registered)", build_in_child(signed.pk)))
     discussion.refresh_from_db()
-    build_rows.append(build(Kind.CONCLUSION_DOCX, "conclusion (DOCX)"))
+    if "docx" in only:
+        build_rows.append(build(Kind.CONCLUSION_DOCX, "conclusion (DOCX)"))
+    if "conclusion" not in only:
+        return page_rows, build_rows
     published = services.publish_conclusion(
         user=organizer,
         discussion=discussion,
@@ -527,7 +540,14 @@ def write_readme(table: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="submissions per hearing")
-    parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
+    parser.add_argument(
+        "--runs", type=int, default=20, help="timed requests per page (0: pages not timed)"
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(DOCUMENTS),
+        help=f"the documents to build, of {','.join(DOCUMENTS)} (docx: both DOCX copies)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
@@ -553,7 +573,7 @@ def main() -> int:
         print(f"Database: {where}")
         call_command("migrate", verbosity=0)
         results = {
-            count: measure(count, args.runs, args.seed)
+            count: measure(count, args.runs, args.seed, args.only.split(","))
             for count in (int(size) for size in args.sizes.split(","))
         }
         print()

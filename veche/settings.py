@@ -545,6 +545,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # pikepdf (records/parts.py) says at INFO, once a process, that its logging is set up.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 

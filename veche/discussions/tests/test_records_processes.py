@@ -118,3 +118,77 @@ def test_a_record_of_up_to_two_parts_is_drawn_in_one_piece(monkeypatch):
     seen = []
     assert records.draft_protocol_pdf(discussion, lambda *done: seen.append(done)) == whole
     assert seen == [(1, 1)]
+
+
+def _made_by_hand(title: str, *texts: str) -> bytes:
+    """A PDF of one page per text, as a part's would be."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    output = io.BytesIO()
+    canvas = Canvas(output, invariant=1)
+    canvas.setTitle(title)
+    for text in texts:
+        canvas.drawString(72, 720, text)
+        canvas.showPage()
+    canvas.save()
+    return output.getvalue()
+
+
+def test_the_parts_are_joined_in_order_numbered_through_with_the_first_ones_title():
+    from veche.discussions.records.drawing import RECORD_PAGE
+    from veche.discussions.records.parts import joined
+
+    parts = [
+        _made_by_hand("The record", "first A"),
+        _made_by_hand("A part", "second A", "second B"),
+        _made_by_hand("Another", "third A"),
+    ]
+    pdf = joined(parts, RECORD_PAGE)
+    assert joined(parts, RECORD_PAGE) == pdf  # the same parts, the same bytes
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "The record"
+    texts = [page.extract_text() for page in reader.pages]
+    assert [text.split("\n")[0] for text in texts] == ["first A", "second A", "second B", "third A"]
+    for number, text in enumerate(texts, start=1):
+        assert re.findall(r"page \d+ of \d+", text) == [f"page {number} of 4"]
+
+
+def test_a_record_joined_from_parts_is_a_well_formed_pdf(in_parts_of_two, settings):
+    """qpdf reads it without repairing anything (every stream an indirect object, as the PDF
+    standard says), with the first part's title, producer and language."""
+    import pikepdf
+
+    settings.VECHE_RECORDS_PROCESSES = 2
+    discussion = reviewed_discussion()
+    with pikepdf.open(io.BytesIO(records.draft_protocol_pdf(discussion))) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert pdf.get_warnings() == []
+        assert str(pdf.docinfo.Title).startswith("Draft protocol")
+        assert str(pdf.docinfo.Producer).startswith("WeasyPrint")
+        assert str(pdf.Root.Lang) == "en"
+        assert len(pdf.pages) >= 4
+
+
+class _Pid:
+    """A part drawn by a stand-in: the number of the process that drew it."""
+
+    def pdf(self) -> bytes:
+        return str(os.getpid()).encode()
+
+
+def test_many_parts_take_no_more_children_than_processes_and_weasyprint_ends_its_child(
+    settings, monkeypatch
+):
+    """Forty parts in two children, not forty (a child costs a tenth of a second to fork and to
+    copy the pages it touches); a part laid out by WeasyPrint in a child of its own."""
+    monkeypatch.setattr(processes, "html_to_pdf", lambda html, **kwargs: str(os.getpid()).encode())
+    pages = ["<p>first</p>", *(_Pid() for _ in range(38)), "<p>last</p>"]
+    seen = []
+    made = processes.lay_out(
+        iter(pages), len(pages), base_url="/", identifier="", done=seen.append, processes=2
+    )
+    assert sorted(seen) == list(range(40))
+    drawn_by = set(made[1:39])
+    assert len(drawn_by) <= 2 and os.getpid() not in {int(pid) for pid in drawn_by}
+    assert made[0] not in drawn_by and made[39] not in drawn_by
+    assert multiprocessing.active_children() == []
