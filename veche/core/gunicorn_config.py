@@ -6,7 +6,6 @@ answer 503 to a request that waited too long instead of letting the queue grow. 
 here can be changed on the command line (`--workers 8`) or in GUNICORN_CMD_ARGS.
 """
 
-import os
 import selectors
 import sys
 import time
@@ -16,10 +15,10 @@ from functools import partial
 from gunicorn.workers.gthread import ThreadWorker
 
 from veche.core.overload import note_queued
-from veche.core.scheduling import ReadsFirstQueue, is_write, peek
+from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 
 # Seconds a thread runs Python before another may take over (the interpreter's default: 0.005).
-SWITCH_INTERVAL = int(os.environ.get("VECHE_SWITCH_INTERVAL_US", "500")) / 1_000_000
+SWITCH_INTERVAL = whole_number("VECHE_SWITCH_INTERVAL_US", 500) / 1_000_000
 
 
 class QueueTimingWorker(ThreadWorker):

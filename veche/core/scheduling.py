@@ -24,16 +24,16 @@ import threading
 import time
 
 
-def _write_slack() -> float:
-    """Seconds a write gives way to reads that arrive after it: VECHE_WRITE_SLACK_MS (50), read
-    by the gunicorn worker before Django's settings are."""
-    raw = os.environ.get("VECHE_WRITE_SLACK_MS", "50")
+def whole_number(name: str, default: int) -> int:
+    """A setting of the gunicorn worker, read from its environment before Django's settings."""
+    raw = os.environ.get(name, str(default))
     if not raw.isdigit():
-        raise ValueError(f"VECHE_WRITE_SLACK_MS must be a whole number of ms, not {raw!r}")
-    return int(raw) / 1000
+        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
 
 
-WRITE_SLACK = _write_slack()
+# Seconds a write gives way to reads that arrive after it.
+WRITE_SLACK = whole_number("VECHE_WRITE_SLACK_MS", 50) / 1000
 _READS = (b"GET ", b"HEAD")
 
 

@@ -182,3 +182,15 @@ def _answers(base: str) -> bool:
         return fetch(base + "/ready", https=False).status == 200
     except OSError:
         return False
+
+
+def test_the_workers_settings_refuse_what_is_not_a_whole_number(monkeypatch):
+    from veche.core.scheduling import whole_number
+
+    monkeypatch.setenv("VECHE_WRITE_SLACK_MS", "75")
+    assert whole_number("VECHE_WRITE_SLACK_MS", 50) == 75
+    monkeypatch.delenv("VECHE_WRITE_SLACK_MS")
+    assert whole_number("VECHE_WRITE_SLACK_MS", 50) == 50
+    monkeypatch.setenv("VECHE_WRITE_SLACK_MS", "0.05")
+    with pytest.raises(ValueError, match="VECHE_WRITE_SLACK_MS must be a whole number"):
+        whole_number("VECHE_WRITE_SLACK_MS", 50)
