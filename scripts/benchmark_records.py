@@ -462,14 +462,14 @@ def measure(count: int, runs: int, seed: int, only=DOCUMENTS) -> tuple[list, lis
 def report(results: dict, where: str, runs: int) -> list[str]:
     lines = [f"Database: {where}; pages: {runs} runs each after a warm-up", ""]
     lines.append(
-        f"{'document':<40} {'submissions':>11} {'time s':>7} {'CPU s':>6} {'peak MB':>8} "
-        f"{'procs':>5} {'pages':>6} {'size KB':>8}"
+        f"{'document':<40} {'submissions':>11} {'build s':>7} {'time s':>7} {'CPU s':>6} "
+        f"{'peak MB':>8} {'procs':>5} {'pages':>6} {'size KB':>8}"
     )
     for count, (_pages, build_rows) in results.items():
         for name, figures in build_rows:
             lines.append(
-                f"{name:<40} {count:>11,} {figures['wall']:>7.1f} {figures['cpu']:>6.1f} "
-                f"{figures['peak_mb']:>8.0f} {figures['processes']:>5} "
+                f"{name:<40} {count:>11,} {figures['build']:>7.1f} {figures['wall']:>7.1f} "
+                f"{figures['cpu']:>6.1f} {figures['peak_mb']:>8.0f} {figures['processes']:>5} "
                 f"{figures['pages'] or '':>6} {figures['bytes'] / 1024:>8.0f}"
             )
     lines.append("")
@@ -498,18 +498,22 @@ def markdown(results: dict, where: str) -> str:
     lines = [
         f"Measured on {where.split(',')[0]}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs"
         f" (`VECHE_RECORDS_PROCESSES` {os.environ.get('VECHE_RECORDS_PROCESSES', '0')}): each"
-        " build in a child process of its own (time from its start; CPU time of the process and"
-        " the processes it started; peak memory of all of them together, Python, Django and"
-        " WeasyPrint loaded, sampled every 50 ms as the sum of their proportional set sizes;"
-        " processes: the most that ran at once).",
+        " build in a child process of its own, started as a worker is (build: the time the build"
+        " took in it once Django was set up, as in a running worker, the first use of WeasyPrint"
+        " included; from start: the same with the start of Python and Django; CPU time of the"
+        " process and the processes it started; peak memory of all of them together, sampled"
+        " every 50 ms as the sum of their proportional set sizes; processes: the most that ran"
+        " at once).",
         "",
-        "| document | submissions | time, s | CPU, s | peak, MB | processes | pages |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| document | submissions | build, s | from start, s | CPU, s | peak, MB | processes |"
+        " pages |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for count, (_pages, build_rows) in results.items():
         for name, figures in build_rows:
             lines.append(
-                f"| {name} | {thousands(count)} | {figures['wall']:.1f} | {figures['cpu']:.1f} | "
+                f"| {name} | {thousands(count)} | {figures['build']:.1f} | {figures['wall']:.1f} | "
+                f"{figures['cpu']:.1f} | "
                 f"{figures['peak_mb']:.0f} | {figures['processes']} | {figures['pages'] or ''} |"
             )
     lines += [

@@ -79,6 +79,7 @@ def issue(
     context: dict,
     for_addressee: bool,
     render: Callable[..., bytes] = render_pdf,
+    fingerprint: str = "",
 ) -> Issued:
     """The PDF of `target` from `template_name`, registered as an IssuedDocument of `kind`, a
     code that the issuing app registered (`veche.documents.registry`): LookupError otherwise.
@@ -87,13 +88,13 @@ def issue(
     was issued before, the registered document is rendered again under its code instead of
     registering a new one, so repeated downloads of an unchanged appeal do not grow the
     register and all carry the same code. `render` draws the PDF (as `render_pdf` does, which
-    it is by default): a big document is drawn in parts by its app.
+    it is by default): a big document is drawn in parts by its app, and gives its own
+    `fingerprint` (`content_fingerprint` of what rendering it whole would have said).
     """
     registry.kind_of(kind)  # the verification page must be able to describe it
     language = translation.get_language() or settings.LANGUAGE_CODE
     object_type, object_id = target._meta.label_lower, str(target.pk)
-    probe = render_to_string(template_name, {**context, "verification": None})
-    fingerprint = sha256_hex(probe.encode())
+    fingerprint = fingerprint or content_fingerprint(template_name, context)
     earlier = (
         IssuedDocument.objects.filter(
             kind=kind,
@@ -128,6 +129,15 @@ def issue(
     document.save()
     _remember(document, pdf)
     return Issued(document, pdf)
+
+
+def content_fingerprint(template_name: str, context: dict, *, more: bytes = b"") -> str:
+    """What tells that a document says the same as one issued before: its template rendered
+    without the verification block, and `more`, what a big document leaves out of that
+    rendering (a record's submissions, as plain text). A document that then renders to other
+    bytes (fonts, the renderer, the template changed) is registered anew (`issue`)."""
+    probe = render_to_string(template_name, {**context, "verification": None})
+    return sha256_hex(probe.encode() + more)
 
 
 def _render(template_name: str, context: dict, document: IssuedDocument, render) -> bytes:

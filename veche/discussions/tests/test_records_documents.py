@@ -363,3 +363,23 @@ def test_a_conclusion_drawn_in_parts_reads_as_the_conclusion_in_one_piece(monkey
 
     assert text(in_parts)[:-4] == text(whole)[:-4]
     assert "5. Conclusions" in pdf_text(in_parts)
+
+
+def test_a_record_issued_again_is_the_same_registered_document_until_its_submissions_change():
+    """A record's fingerprint is its template rendered without the submissions, plus the
+    submissions as text: the same record finds its registered document (one code), a changed
+    submission registers a new one."""
+    from veche.discussions.models import Submission
+    from veche.documents.models import IssuedDocument
+
+    discussion = reviewed_discussion()
+    sign(discussion)
+    discussion.refresh_from_db()
+    first = records.issue_protocol(discussion).document
+    again = records.issue_protocol(discussion).document
+    assert again.pk == first.pk
+    submission = Submission.objects.filter(discussion=discussion).first()
+    Submission.objects.filter(pk=submission.pk).update(text=submission.text + " Дополнено.")
+    changed = records.issue_protocol(discussion).document
+    assert changed.pk != first.pk and changed.fingerprint != first.fingerprint
+    assert IssuedDocument.objects.filter(kind=first.kind, object_id=first.object_id).count() == 2
