@@ -282,15 +282,8 @@ class Appeal(models.Model):
 
     @property
     def current_revision(self) -> "Revision | None":
-        known = self.__dict__.get("_current_revision")
-        if known is not None:
-            return known
-        return self.revisions.order_by("-number").first()
-
-    def known_current_revision(self, revision: "Revision") -> None:
-        """The current revision as the query that read this appeal found it (signing reads
-        both at once); forgotten when the appeal is read again."""
-        self.__dict__["_current_revision"] = revision
+        # As signing's query read it with the appeal (`queries.problem_to_sign`), until read again.
+        return self.__dict__.get("_current_revision") or self.revisions.order_by("-number").first()
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         self.__dict__.pop("_current_revision", None)

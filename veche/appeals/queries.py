@@ -225,12 +225,11 @@ def _problem_to_sign(pk: int) -> Problem:
         pk=pk,
     )
     if problem.revision_id is not None:
-        problem.current_appeal.known_current_revision(
-            Revision.from_db(
-                None,
-                ["id", "appeal_id", "number"],
-                [problem.revision_id, problem.current_appeal_id, problem.revision_number],
-            )
+        # What `Appeal.current_revision` gives until the appeal is read again.
+        problem.current_appeal.__dict__["_current_revision"] = Revision.from_db(
+            None,
+            ["id", "appeal_id", "number"],
+            [problem.revision_id, problem.current_appeal_id, problem.revision_number],
         )
     return problem
 
