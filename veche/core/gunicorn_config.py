@@ -12,13 +12,13 @@ import time
 from concurrent import futures
 from functools import partial
 
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, ThreadWorker
 
 from veche.core.overload import note_queued
 from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 
 # Seconds a thread runs Python before another may take over (the interpreter's default: 0.005).
-SWITCH_INTERVAL = whole_number("VECHE_SWITCH_INTERVAL_US", 500) / 1_000_000
+SWITCH_INTERVAL = whole_number("VECHE_SWITCH_INTERVAL_US", 500, minimum=1) / 1_000_000
 
 
 class QueueTimingWorker(ThreadWorker):
@@ -41,12 +41,13 @@ class QueueTimingWorker(ThreadWorker):
 
     def enqueue_req(self, conn):
         buffered = conn.parser.unreader.buf.getvalue()[:4] if conn.parser else b""
-        start = buffered or peek(conn.sock)
+        # Over TLS the bytes are encrypted: every request counts as a read.
+        start = buffered or (None if self.cfg.is_ssl else peek(conn.sock))
         if start == b"" and not conn.initialized and not conn.data_ready and self.alive:
             # A new connection that sent nothing yet: its first bytes, which say what it
-            # asks, are awaited in the poller, as gunicorn awaits a slow client's.
+            # asks, are awaited in the poller, as long as gunicorn's thread would await them.
             conn.sock.setblocking(False)
-            conn.timeout = time.monotonic() + self.cfg.keepalive
+            conn.timeout = time.monotonic() + max(self.cfg.keepalive, DEFAULT_WORKER_DATA_TIMEOUT)
             self.pending_conns.append(conn)
             self.poller.register(
                 conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)

@@ -6,29 +6,30 @@ signature queued before it, and the page everyone is sent to takes half a second
 of a worker's threads is ordered by a due time: a request that only reads (GET, HEAD) is due
 when it arrives, any other `WRITE_SLACK` seconds after it arrives. A read therefore passes the
 writes that arrived less than the slack before it, and never one that waited longer: a write
-waits at most the slack longer than it would have, whatever the readers do, and what waits too
-long either way is still answered 503 by `veche.core.overload`.
+gives way to the reads of that slack only, never to a stream of later ones. Past capacity, what
+waits too long either way is answered 503 by `veche.core.overload`, writes first.
 
 The method is read from the first bytes the client sent, peeked without taking them from the
 socket. A new connection whose bytes are not there yet waits for them in the worker's poller,
-not in a thread; a request that cannot be peeked at (TLS terminated by gunicorn itself) counts
-as a read.
+not in a thread; under TLS terminated by gunicorn itself, whose bytes say nothing, every
+request counts as a read.
 """
 
 import heapq
 import itertools
 import os
 import queue
+import re
 import socket
 import threading
 import time
 
 
-def whole_number(name: str, default: int) -> int:
+def whole_number(name: str, default: int, *, minimum: int = 0) -> int:
     """A setting of the gunicorn worker, read from its environment before Django's settings."""
     raw = os.environ.get(name, str(default))
-    if not raw.isdigit():
-        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+    if not re.fullmatch(r"[0-9]+", raw) or int(raw) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
     return int(raw)
 
 

@@ -10,6 +10,7 @@ shared between processes (the development default) could keep: a value may ask t
 longer (`shared_seconds`) when the cache is shared, where every change reaches every reader.
 """
 
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -38,8 +39,8 @@ def stamped(
     the value stale)."""
     keys = (version_key,) if isinstance(version_key, str) else version_key
     found = cache.get_many([*keys, key])
-    version = tuple(found.get(k, 0) for k in keys)
-    stored = found.get(key)
+    stored = found.pop(key, None)
+    version = _versions(keys, found)
     if stored is not None and stored[0] == version:
         return stored[1]
     value = build()
@@ -47,18 +48,31 @@ def stamped(
     return value
 
 
+def _versions(keys: tuple[str, ...], found: dict) -> tuple:
+    """The versions under `keys`, as read in `found`. A version the cache lost (evicted, or a
+    failover) starts again at a random number, never at one a value may still be stamped with:
+    counting again from 1 would make a value stamped before the loss look current."""
+    missing = [k for k in keys if k not in found]
+    for k in missing:
+        cache.add(k, _fresh_version(), timeout=None)
+    if missing:
+        found = {**found, **cache.get_many(missing)}
+    return tuple(found.get(k, 0) for k in keys)
+
+
+def _fresh_version() -> int:
+    return secrets.randbits(62)
+
+
 def keep_many(
     values: dict[str, T], version_keys: dict[str, tuple[str, ...]], *, shared_seconds: int = SECONDS
 ) -> None:
     """Keep many values at once, each stamped with the current versions under its keys (as
     `stamped` would keep them one by one): for warming the cache up."""
-    wanted = {key for keys in version_keys.values() for key in keys}
-    found = cache.get_many(list(wanted))
+    wanted = tuple({key for keys in version_keys.values() for key in keys})
+    found = dict(zip(wanted, _versions(wanted, cache.get_many(list(wanted))), strict=True))
     cache.set_many(
-        {
-            key: (tuple(found.get(k, 0) for k in version_keys[key]), value)
-            for key, value in values.items()
-        },
+        {key: (tuple(found[k] for k in version_keys[key]), value) for key, value in values.items()},
         _lifetime(shared_seconds),
     )
 
@@ -72,9 +86,16 @@ def move_on(version_key: str) -> None:
 
 
 def _bump(version_key: str) -> None:
-    if cache.add(version_key, 1, timeout=None):
+    if cache.add(version_key, _fresh_version(), timeout=None):
         return
     try:
         cache.incr(version_key)
     except ValueError:  # evicted in between
-        cache.add(version_key, 1, timeout=None)
+        cache.add(version_key, _fresh_version(), timeout=None)
+
+
+def forget(key: str, version_key: str) -> None:
+    """`move_on`, and the value under `key` deleted at once: for values that hold personal
+    data, which should not outlive the rows they came from."""
+    cache.delete(key)
+    move_on(version_key)

@@ -9,14 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from veche.core.stamped import keep_many, move_on, stamped
+from veche.core.stamped import forget, keep_many, move_on, stamped
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim, Verification
 from veche.territories.models import Territory
@@ -232,7 +232,7 @@ def _record_key(user_id: int) -> str:
 
 
 def _record_versions(user_id: int) -> tuple[str, str]:
-    return (record_version_key(user_id), RULES_VERSION_KEY)
+    return (record_version_key(user_id), TERRITORIES_VERSION_KEY)
 
 
 def record_of(user) -> PersonRecord:
@@ -254,11 +254,19 @@ def _read_records(user_ids: list[int]) -> dict[int, PersonRecord]:
 
     verifications: dict[int, list] = {pk: [] for pk in user_ids}
     claims: dict[int, list] = {pk: [] for pk in user_ids}
-    for verification in Verification.objects.filter(user_id__in=user_ids).select_related(
-        "territory"
+    # Without the territories' boundaries (GeoJSON, up to hundreds of KB each), which
+    # eligibility never reads: they would be copied into every person's record.
+    for verification in (
+        Verification.objects.filter(user_id__in=user_ids)
+        .select_related("territory")
+        .defer("territory__boundary")
     ):
         verifications[verification.user_id].append(verification)
-    for claim in PropertyClaim.objects.filter(user_id__in=user_ids).select_related("territory"):
+    for claim in (
+        PropertyClaim.objects.filter(user_id__in=user_ids)
+        .select_related("territory")
+        .defer("territory__boundary")
+    ):
         claims[claim.user_id].append(claim)
     confirmed = set(
         EmailAddress.objects.filter(user_id__in=user_ids, verified=True).values_list(
@@ -283,14 +291,24 @@ def keep_records(user_ids: list[int]) -> None:
 
 
 def person_changed(user_id: int) -> None:
-    """What eligibility knows of the person is stale: for a change the signals below do not
-    see (a queryset's `update`)."""
-    move_on(record_version_key(user_id))
+    """What eligibility knows of the person is stale (and, holding personal data, deleted at
+    once): called by the signals below, and by the services for a change those do not see (a
+    queryset's `update`)."""
+    forget(_record_key(user_id), record_version_key(user_id))
 
 
 def _record_changed(instance, **kwargs) -> None:
     if instance.user_id is not None:
         person_changed(instance.user_id)
+
+
+def _address_moving(sender, instance, **kwargs) -> None:
+    """An address given to another account (the admin can) leaves the one it came from."""
+    if instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+    if before is not None and before != instance.user_id:
+        person_changed(before)
 
 
 def _connect_record_signals() -> None:
@@ -299,6 +317,7 @@ def _connect_record_signals() -> None:
     for model in (Verification, PropertyClaim, EmailAddress):
         for signal in (post_save, post_delete):
             signal.connect(_record_changed, sender=model, weak=False)
+    pre_save.connect(_address_moving, sender=EmailAddress, weak=False)
 
 
 _connect_record_signals()
@@ -356,6 +375,9 @@ def rule_for(action: str, target=None) -> EligibilityRule | None:
 # rule or a territory (rules name territories by path and title): so it is kept in the shared
 # cache, and such a change applies to the next request.
 RULES_VERSION_KEY = "eligibility:rules-version"
+# People's records carry their territories' paths and names: a change of a territory makes
+# them stale (and not a change of a rule, which every new appeal's default rule is).
+TERRITORIES_VERSION_KEY = "eligibility:territories-version"
 
 
 def requirement_for(action: str, target=None) -> Requirement:
@@ -366,8 +388,10 @@ def requirement_for(action: str, target=None) -> Requirement:
     return stamped(key, RULES_VERSION_KEY, lambda: requirement_of(rule_for(action, target)))
 
 
-def _rules_changed(**kwargs) -> None:
+def _rules_changed(sender, **kwargs) -> None:
     move_on(RULES_VERSION_KEY)
+    if sender is Territory:
+        move_on(TERRITORIES_VERSION_KEY)
 
 
 for _model in (EligibilityRule, Territory):

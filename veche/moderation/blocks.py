@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from veche.core.stamped import keep_many, move_on, stamped
+from veche.core.stamped import forget, keep_many, stamped
 from veche.identity.eligibility import RECORD_SECONDS
 from veche.moderation.models import Decision
 
@@ -71,7 +71,8 @@ def keep_blocks(user_ids: list[int]) -> None:
 
 def _decided(instance, **kwargs) -> None:
     if instance.author_id is not None:
-        move_on(_version_key(instance.author_id))
+        # Deleted at once too: a decision's excerpt is the author's own text.
+        forget(_blocks_key(instance.author_id), _version_key(instance.author_id))
 
 
 for _signal in (post_save, post_delete):

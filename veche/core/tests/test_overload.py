@@ -3,6 +3,7 @@ at once; one that did not wait, or under a server that does not say, is served."
 
 import socket
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.test import RequestFactory
@@ -83,6 +84,7 @@ def test_the_worker_notes_when_a_request_joined_the_queue(monkeypatch):
     )
     worker = QueueTimingWorker.__new__(QueueTimingWorker)
     worker.veche_queue = ReadsFirstQueue()
+    worker.cfg = SimpleNamespace(is_ssl=False, keepalive=5)
     connection = _Connection()
     server, client = socket.socketpair()
     connection.sock = server

@@ -192,5 +192,5 @@ def test_the_workers_settings_refuse_what_is_not_a_whole_number(monkeypatch):
     monkeypatch.delenv("VECHE_WRITE_SLACK_MS")
     assert whole_number("VECHE_WRITE_SLACK_MS", 50) == 50
     monkeypatch.setenv("VECHE_WRITE_SLACK_MS", "0.05")
-    with pytest.raises(ValueError, match="VECHE_WRITE_SLACK_MS must be a whole number"):
+    with pytest.raises(ValueError, match="VECHE_WRITE_SLACK_MS must be a whole number of at"):
         whole_number("VECHE_WRITE_SLACK_MS", 50)

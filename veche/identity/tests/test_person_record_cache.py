@@ -194,3 +194,44 @@ def test_a_block_and_its_lifting_apply_to_the_next_check():
     lift_block(moderator=moderator, block=block, reason="Ошибка модератора.")
     assert Decision.objects.get(pk=block.pk).lifted_at is not None
     assert check_eligibility(author, "rate").allowed
+
+
+def test_a_new_rule_leaves_the_peoples_records_as_they_are(kazan):  # noqa: F811
+    """Every new appeal gets a rule of its own: that must not make every record stale."""
+    from veche.identity.models import EligibilityRule
+
+    sign_rule("kazan-vakhitovsky")
+    person = verified_resident("kazan-vakhitovsky")
+    check_eligibility(person, "sign")
+    EligibilityRule.objects.create(action="rate", min_level=Level.EMAIL)
+    with CaptureQueriesContext(connection) as captured:
+        assert check_eligibility(person, "sign").allowed
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "identity_verification" not in read and "moderation_decision" not in read
+
+
+def test_an_address_given_to_another_account_leaves_the_first_one(kazan):  # noqa: F811
+    first, second = make_user(), make_user()
+    address = EmailAddress.objects.get(user=first)
+    EmailAddress.objects.filter(user=second).delete()
+    assert check_eligibility(first, "rate").facts.level == Level.EMAIL
+    address.user = second
+    address.save()
+    assert check_eligibility(first, "rate").facts.level == Level.NONE
+    assert check_eligibility(second, "rate").facts.level == Level.EMAIL
+
+
+def test_a_block_is_not_forgotten_when_the_cache_loses_its_version():
+    from django.core.cache import cache
+
+    problem = make_problem()
+    moderator = make_staff(make_organization(), Membership.Role.MODERATOR)
+    check_eligibility(problem.author, "rate")  # no block, kept
+    key = f"moderation:blocks:{problem.author.pk}"
+    kept = cache.get(key)
+    assert kept is not None
+    block_author(moderator=moderator, target=problem, ground="obscene", days=3)
+    # The version lost (evicted, a failover), the "no block" of before still in the cache.
+    cache.delete(f"moderation:blocks-version:{problem.author.pk}")
+    cache.set(key, kept)
+    assert not check_eligibility(problem.author, "rate").allowed

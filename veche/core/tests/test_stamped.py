@@ -1,0 +1,65 @@
+"""Values kept in the shared cache stamped with a version: a change makes them stale at once, and
+a version the cache lost never makes a value stamped before the loss look current again."""
+
+from django.core.cache import cache
+
+from veche.core.stamped import forget, keep_many, move_on, stamped
+
+
+def built(values: list):
+    """A build that says what it built, to count the builds."""
+
+    def build():
+        values.append(len(values) + 1)
+        return values[-1]
+
+    return build
+
+
+def test_a_value_is_built_once_and_again_after_a_change():
+    builds: list = []
+    assert stamped("thing", "thing-version", built(builds)) == 1
+    assert stamped("thing", "thing-version", built(builds)) == 1
+    move_on("thing-version")
+    assert stamped("thing", "thing-version", built(builds)) == 2
+
+
+def test_a_lost_version_never_makes_an_older_value_current():
+    """Stamped, changed (the value kept its old stamp), the version lost, changed again: the
+    version does not count from the start again, where the old stamp waits."""
+    builds: list = []
+    stamped("thing", "thing-version", built(builds))
+    kept_before = cache.get("thing")
+    move_on("thing-version")
+    cache.delete("thing-version")  # evicted, or lost in a failover
+    move_on("thing-version")
+    cache.set("thing", kept_before)  # a value stamped before the loss, still in the cache
+    assert stamped("thing", "thing-version", built(builds)) == 2
+    cache.delete("thing-version")  # lost before anything changed
+    cache.set("thing", kept_before)
+    assert stamped("thing", "thing-version", built(builds)) == 3
+
+
+def test_several_versions_each_make_the_value_stale():
+    builds: list = []
+    keys = ("person-version", "territories-version")
+    stamped("record", keys, built(builds))
+    move_on("territories-version")
+    assert stamped("record", keys, built(builds)) == 2
+    move_on("person-version")
+    assert stamped("record", keys, built(builds)) == 3
+    assert stamped("record", keys, built(builds)) == 3
+
+
+def test_values_kept_at_once_are_current_until_a_change():
+    keep_many({"a": "kept"}, {"a": ("a-version",)})
+    assert stamped("a", "a-version", lambda: "built") == "kept"
+    move_on("a-version")
+    assert stamped("a", "a-version", lambda: "built") == "built"
+
+
+def test_forgetting_deletes_the_value_at_once():
+    stamped("personal", "personal-version", lambda: "a name and an address")
+    forget("personal", "personal-version")
+    assert cache.get("personal") is None
+    assert stamped("personal", "personal-version", lambda: "read again") == "read again"
