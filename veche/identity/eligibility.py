@@ -202,13 +202,12 @@ def person_facts(user, moment: datetime.datetime | None = None) -> Facts:
 # --- What eligibility reads of a person, kept in the shared cache -------------------------
 
 # Every action and every page that offers one reads a person's verifications, whether an e-mail
-# address is confirmed and the property claims: four queries that change only when the person
+# address is confirmed and the property claims: three queries that change only when the person
 # is verified, confirms an address or declares property. They are kept in the shared cache as
 # the rows themselves, stamped with a version of the person's that every such change moves on
-# (and with the rules' version, which a change of a territory moves on: the rows carry their
-# territories' paths and names). What the rows mean at a moment (valid, lapsed, revoked) is
-# still decided at that moment by the code above, so a verification that lapses needs no change
-# to stop counting.
+# (and with the territories' version: the rows carry their territories' paths and names). What
+# the rows mean at a moment (valid, lapsed, revoked) is still decided at that moment by the code
+# above, so a verification that lapses needs no change to stop counting.
 
 
 # How long a record is kept in a shared cache: the time between opening a page and acting on it,
@@ -223,7 +222,7 @@ class PersonRecord:
     claims: tuple = ()
 
 
-def record_version_key(user_id: int) -> str:
+def _record_version_key(user_id: int) -> str:
     return f"eligibility:person-version:{user_id}"
 
 
@@ -232,7 +231,7 @@ def _record_key(user_id: int) -> str:
 
 
 def _record_versions(user_id: int) -> tuple[str, str]:
-    return (record_version_key(user_id), TERRITORIES_VERSION_KEY)
+    return (_record_version_key(user_id), TERRITORIES_VERSION_KEY)
 
 
 def record_of(user) -> PersonRecord:
@@ -294,7 +293,7 @@ def person_changed(user_id: int) -> None:
     """What eligibility knows of the person is stale (and, holding personal data, deleted at
     once): called by the signals below, and by the services for a change those do not see (a
     queryset's `update`)."""
-    forget(_record_key(user_id), record_version_key(user_id))
+    forget(_record_key(user_id), _record_version_key(user_id))
 
 
 def _record_changed(instance, **kwargs) -> None:
