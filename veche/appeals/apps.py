@@ -31,7 +31,7 @@ class AppealsConfig(AppConfig):
             Problem,
         )
         from veche.appeals.rules import problem_is_public
-        from veche.appeals.views.problem_page import forget_problem_page
+        from veche.appeals.views.problem_page import forget_problem_page, watch_page_content
         from veche.core import outbox
         from veche.moderation import registry as moderated
         from veche.notifications import registry as notification_rounds
@@ -42,6 +42,7 @@ class AppealsConfig(AppConfig):
             SUPPLEMENTARY_KIND, send_supplementary_list, gave_up=operators.letter_gave_up
         )
         notices.register()
+        watch_page_content()
         # After the overdue notices: the first reminder carries the signatures given since.
         notification_rounds.register_daily(
             "appeals.supplementary_lists",
@@ -66,7 +67,7 @@ class AppealsConfig(AppConfig):
             related=("author", "current_appeal"),
             prefetch=("current_appeal__revisions",),
             hidden_reason_field="hidden_reason",
-            changed=forget_problem_page,
+            changed=lambda problem: forget_problem_page(problem.pk),
             # Pre-moderation: publishing a held problem is the rest of publishing it.
             prepublication=moderated.Prepublication(
                 awaiting=queries.awaiting_problems,

@@ -22,9 +22,14 @@ SECONDS = 60
 T = TypeVar("T")
 
 
+def is_shared() -> bool:
+    """Whether the cache is one for every process (Redis), where every change reaches every
+    reader, rather than each process's own memory (the development default)."""
+    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
 def _lifetime(shared_seconds: int) -> int:
-    shared = not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    return shared_seconds if shared else min(shared_seconds, SECONDS)
+    return shared_seconds if is_shared() else min(shared_seconds, SECONDS)
 
 
 def stamped(

@@ -1,8 +1,13 @@
 """Read side of territories: what the pages show."""
 
 from django.db.models import Count, QuerySet
+from django.db.models.signals import post_delete, post_save
 
+from veche.core.stamped import move_on, stamped
 from veche.territories.models import Territory
+
+# Moved on by every change of a territory: what is kept of them in the shared cache is stale.
+VERSION_KEY = "territories:version"
 
 
 def territory_by_code(code: str) -> Territory:
@@ -21,6 +26,24 @@ def picker_territories() -> QuerySet[Territory]:
     return Territory.objects.filter(
         kind__in=[Territory.Kind.CITY, Territory.Kind.DISTRICT, Territory.Kind.SETTLEMENT]
     ).order_by("path")
+
+
+def picker_choices() -> list[Territory]:
+    """`picker_territories()` as the header of every page lists them: their code, name, kind
+    and place in the tree (never a boundary), from the shared cache while none changed."""
+    return stamped(
+        "territories:picker",
+        VERSION_KEY,
+        lambda: list(picker_territories().only("code", "name", "kind", "path")),
+    )
+
+
+def _territories_changed(sender, **kwargs) -> None:
+    move_on(VERSION_KEY)
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_territories_changed, sender=Territory, weak=False)
 
 
 def boundaries_geojson() -> dict:

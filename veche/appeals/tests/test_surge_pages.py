@@ -28,8 +28,10 @@ def problem(district):
 
 
 @pytest.fixture
-def shared_pages(settings):
+def shared_pages(settings, monkeypatch):
     settings.VECHE_PAGE_CACHE_SECONDS = 5
+    # One process here: its own cache is what every request of the test reads.
+    monkeypatch.setattr("veche.core.stamped.is_shared", lambda: True)
 
 
 def token_in(html: str) -> str:
@@ -64,13 +66,29 @@ def test_the_cached_page_fetches_the_live_count_which_counts_every_signature(
     assert 'data-count="3"' in live
 
 
-def test_signed_in_people_get_a_page_made_for_them(shared_pages, client, problem, district):
-    Client().get(problem.get_absolute_url())  # a visitor's copy is in the cache
+def test_signed_in_people_get_the_copy_with_their_own_parts(shared_pages, problem, district):
+    author = problem.author
+    as_author = Client()
+    as_author.force_login(author)
+    first = as_author.get(problem.get_absolute_url()).content.decode()  # renders the copy
+    assert "/edit/" in first and "/send/" in first  # the author's own actions
     person = make_resident(district)
+    client = Client()
     client.force_login(person)
-    page = client.get(problem.get_absolute_url()).content.decode()
-    assert f'action="/problems/{problem.pk}/sign/"' in page  # their own panel, not the copy
-    assert 'hx-trigger="every 10s"' in page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(problem.get_absolute_url()).content.decode()
+    # The person's own panel, header and forms; nothing of the author's; no marks left.
+    assert f'action="/problems/{problem.pk}/sign/"' in page
+    assert f'action="/problems/{problem.pk}/comment/"' in page
+    assert "/accounts/logout/" in page
+    assert "/edit/" not in page and "/send/" not in page
+    assert "<!--slot-" not in page and "<!--/slot-" not in page
+    assert 'hx-trigger="load, every 10s"' in page  # the count the copy holds is fetched anew
+    assert token_in(page) != token_in(first)
+    # The page itself came from the copy: no query reads the comments or the history.
+    assert not any("appeals_comment" in q["sql"] for q in queries)
+    anonymous = Client().get(problem.get_absolute_url()).content.decode()
+    assert "/accounts/logout/" not in anonymous and "/edit/" not in anonymous
 
 
 def test_a_visitor_with_a_message_or_a_query_gets_the_page_made_for_them(
@@ -135,3 +153,52 @@ def test_signatories_come_a_page_at_a_time_in_the_order_they_signed(client, prob
     assert rest.count("<li>") == 6  # the author's signature came first: 1 + 55 - 50
     assert "signatories__more" not in rest
     assert client.get(more).status_code == 200  # the same page without JavaScript
+
+
+def test_what_a_person_changes_shows_on_their_next_page_and_everyone_s(
+    shared_pages, problem, district
+):
+    url = problem.get_absolute_url()
+    person = make_resident(district)
+    client = Client()
+    client.force_login(person)
+    client.get(url)  # the copies are kept…
+    Client().get(url)
+    response = client.post(f"/problems/{problem.pk}/comment/", {"text": "Трамвай нужен к зиме"})
+    assert response.status_code == 302
+    assert "Трамвай нужен к зиме" in client.get(url).content.decode()  # …and now stale
+    assert "Трамвай нужен к зиме" in Client().get(url).content.decode()
+
+
+def test_a_signature_leaves_the_kept_page_as_it_is(shared_pages, problem, district):
+    Client().get(problem.get_absolute_url())
+    sign_appeal(user=make_resident(district), appeal=problem.current_appeal)
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(problem.get_absolute_url())
+    assert len(queries) == 0  # the surge's readers keep their copy; the count comes live
+
+
+def test_a_resident_s_text_cannot_forge_the_marks_of_a_part(shared_pages, problem, district):
+    from veche.core import slots
+
+    forged = slots.opening("core/_header.html") + "FORGED" + slots.closing("core/_header.html")
+    person = make_resident(district)
+    client = Client()
+    client.force_login(person)
+    client.post(f"/problems/{problem.pk}/comment/", {"text": forged})
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert "FORGED" in page  # shown as the text it is…
+    assert forged not in page  # …escaped, so no part of the page is taken for it
+    assert page.count('class="site-header"') == 1
+
+
+def test_with_each_process_s_own_cache_signed_in_people_get_a_page_made_for_them(
+    settings, problem, district
+):
+    settings.VECHE_PAGE_CACHE_SECONDS = 5
+    Client().get(problem.get_absolute_url())
+    client = Client()
+    client.force_login(make_resident(district))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(problem.get_absolute_url())
+    assert any("appeals_comment" in q["sql"] for q in queries)

@@ -1,10 +1,14 @@
 """A problem's page, kept in the shared cache for visitors who are not signed in, with the signing
 box, the count, the signatories and the appeal's course."""
 
+import copy
+
 import rules
+from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,10 +23,13 @@ from veche.appeals.forms import (
     EscalateForm,
     RatingForm,
 )
-from veche.appeals.models import Appeal, Problem
+from veche.appeals.models import Answer, Appeal, Problem
 from veche.appeals.policy import may_escalate, overdue
 from veche.appeals.rules import take_up_organizations
+from veche.core import slots
+from veche.core import stamped as stamped_values
 from veche.core.forms import parse_id
+from veche.core.stamped import move_on, stamped
 from veche.identity.eligibility import check_eligibility, describe, requirement_for
 from veche.identity.models import EligibilityRule
 from veche.moderation import queries as moderation_queries
@@ -30,43 +37,147 @@ from veche.moderation import queries as moderation_queries
 # A stand-in for the CSRF token in a page kept in the shared cache: each visitor gets their own.
 _TOKEN_SLOT = "veche-csrf-token-slot-b3f1c2"  # noqa: S105 (a placeholder, no secret)
 
+# What the parts rendered for each visitor need of the shared page (`_shared_context`).
+_FACTS = (
+    "problem",
+    "appeal",
+    "revisions",
+    "current",
+    "taken_up",
+    "rated_appeal",
+    "ratings",
+    "late",
+)
+
 
 def problem_detail(request, pk: int):
-    """The problem with its appeal. Visitors who are not signed in (most of a surge's readers)
-    get a copy kept VECHE_PAGE_CACHE_SECONDS in the shared cache, with their own CSRF token put
-    in, and fetch the live count apart; everyone else gets the page made for them."""
-    seconds = settings.VECHE_PAGE_CACHE_SECONDS
-    if not (seconds and _same_for_every_visitor(request)):
+    """The problem with its appeal, from a copy kept VECHE_PAGE_CACHE_SECONDS in the shared
+    cache while nothing on it changes. A visitor the copy fits as it is (not signed in, nothing
+    in a session) gets it with their own CSRF token; anyone else gets it with the parts that are
+    theirs rendered for them (`veche.core.slots`): the header, the messages, the signing panel,
+    the forms and buttons of what they may do (with a cache shared by every process; with each
+    process's own, the page made for them). The count is fetched live."""
+    if not (settings.VECHE_PAGE_CACHE_SECONDS and request.method == "GET" and not request.GET):
         return _render_page(request, pk)
-    key = _cache_key(pk, get_language())
-    page = cache.get(key)
-    if page is None:
-        try:
-            context = _problem_context(request, pk)
-        except Http404:
-            return _hidden_page(request, pk)  # never kept in the cache
-        context.update(csrf_token=_TOKEN_SLOT, refresh_on_load=True)
-        page = render_to_string("appeals/problem.html", context, request=request)
-        cache.set(key, page, seconds)
+    language = get_language()
+    try:
+        if _same_for_every_visitor(request):
+            page = _kept(request, pk, f"{pk}:{language}", anonymous=True)
+        elif not stamped_values.is_shared():
+            # Each process's own cache: the copy another process keeps may not have seen the
+            # comment this person just posted there.
+            return _render_page(request, pk)
+        else:
+            marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
+            page = slots.fill(marked, request, {**facts, **_personal_context(request, facts)})
+    except Http404:
+        return _hidden_page(request, pk)  # never kept in the cache
     return HttpResponse(page.replace(_TOKEN_SLOT, get_token(request)))
 
 
-def _cache_key(pk: int, language: str) -> str:
-    return f"appeals:problem-page:{pk}:{language}"
+def _kept(request, pk: int, key: str, *, anonymous: bool):
+    """The shared copy under `key`: the page as a visitor who is not signed in sees it, either
+    as it is (`anonymous`) or with its personal parts marked, and what they are rendered from."""
+
+    def build():
+        shared = _shared_context(pk)
+        stand_in = _anonymous_stand_in(request)
+        context = {
+            **shared,
+            **_personal_context(stand_in, shared),
+            "csrf_token": _TOKEN_SLOT,
+            slots.MARKED: True,
+        }
+        marked = render_to_string("appeals/problem.html", context, request=stand_in)
+        if anonymous:
+            return slots.strip(marked)
+        return marked, {name: shared[name] for name in _FACTS}
+
+    return stamped(
+        f"appeals:problem-page:{key}",
+        _page_version_key(pk),
+        build,
+        shared_seconds=settings.VECHE_PAGE_CACHE_SECONDS,
+    )
 
 
-def forget_problem_page(problem) -> None:
-    """Drops the cached copies of the problem's page, in every language, once the change is
-    committed: a problem a moderator hid (or showed again) is never served as it was."""
-    keys = [_cache_key(problem.pk, code) for code, _name in settings.LANGUAGES]
-    transaction.on_commit(lambda: cache.delete_many(keys))
+def _anonymous_stand_in(request):
+    """The request as one from a visitor not signed in, with no session, messages or cookies:
+    what the shared copy is rendered for, whoever asked first."""
+    stand_in = copy.copy(request)
+    stand_in.user = AnonymousUser()
+    stand_in.session = SessionBase()
+    stand_in._messages = []
+    stand_in.COOKIES = {}
+    stand_in.META = {**request.META}
+    return stand_in
+
+
+def _page_version_key(problem_id: int) -> str:
+    return f"appeals:problem-page-version:{problem_id}"
+
+
+def forget_problem_page(problem_id: int) -> None:
+    """Makes the problem's kept page stale: a change of what it shows (a moderator hiding the
+    problem, a comment, an answer) is shown by the next request, the one who made it above all."""
+    move_on(_page_version_key(problem_id))
+
+
+# What the kept page shows, whose every save or deletion makes it stale. Signatures, follows
+# and edit proposals are not among them: the count is fetched live, the rest is personal.
+_PAGE_CONTENT = (
+    "Problem",
+    "ProblemPhoto",
+    "Appeal",
+    "Revision",
+    "Dispatch",
+    "Answer",
+    "AnswerAttachment",
+    "Rating",
+    "Message",
+    "ControlPeriod",
+    "Comment",
+    "SignatureInvalidation",
+    "SupplementaryList",
+    "TakeUp",
+)
+
+
+def _problem_of(rows, field: str) -> int | None:
+    return rows.values_list(field, flat=True).first()
+
+
+def watch_page_content() -> None:
+    """Connects the signals that make the kept page stale (from the app's `ready`)."""
+    for name in _PAGE_CONTENT:
+        model = apps.get_model("appeals", name)
+        for signal in (post_save, post_delete):
+            signal.connect(_page_content_changed, sender=model, weak=False)
+
+
+def _page_content_changed(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Problem):
+        problem_id = instance.pk
+    elif hasattr(instance, "problem_id"):
+        problem_id = instance.problem_id
+    elif hasattr(instance, "appeal_id"):
+        problem_id = _problem_of(Appeal.objects.filter(pk=instance.appeal_id), "problem_id")
+    else:  # an answer's attachment
+        problem_id = _problem_of(Answer.objects.filter(pk=instance.answer_id), "appeal__problem_id")
+    if problem_id is not None:
+        forget_problem_page(problem_id)
 
 
 def _render_page(request, pk: int):
+    """The page made for this request alone: one with a query (the comment replied to)."""
     try:
-        context = _problem_context(request, pk)
+        shared = _shared_context(pk)
     except Http404:
         return _hidden_page(request, pk)
+    reply_to = None
+    if request.GET.get("reply", "").isdigit():
+        reply_to = queries.comment_replied_to(shared["problem"], int(request.GET["reply"]))
+    context = {**shared, **_personal_context(request, shared, reply_to=reply_to)}
     return render(request, "appeals/problem.html", context)
 
 
@@ -104,39 +215,71 @@ def _unpublished_page(request, pk: int):
 
 def _same_for_every_visitor(request) -> bool:
     """Whether the page is the same for this visitor as for any other who is not signed in:
-    no session (so no territory chosen and no messages kept there), no messages in a cookie,
-    nothing asked in the query."""
-    return (
-        request.method == "GET"
-        and not request.GET
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    no session (so no territory chosen and no messages kept there), no messages in a cookie."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def _problem_context(request, pk: int) -> dict:
-    """What the problem page shows: the same queries however many signed and commented."""
+def _shared_context(pk: int) -> dict:
+    """What the problem page shows every visitor alike: the same queries however many signed
+    and commented."""
     problem = queries.problem_for_page(pk)
     appeal = problem.current_appeal
-    user = request.user
+    appeal.problem = problem  # what the rules ask of it
     revision_list = queries.revisions(appeal)
-    current = revision_list[-1]
-    reply_to = None
-    if request.GET.get("reply", "").isdigit():
-        reply_to = queries.comment_replied_to(problem, int(request.GET["reply"]))
-    box = _sign_box_context(request, problem, appeal, current=current, revisions=revision_list)
+    history = queries.appeal_history(problem)
+    rated = queries.appeal_being_rated(history)
+    return {
+        "problem": problem,
+        "appeal": appeal,
+        "revisions": revision_list,
+        "current": revision_list[-1],
+        "comments": queries.comment_tree(problem),
+        "photos": list(problem.photos.all()),
+        "history": history,
+        "taken_up": queries.taken_up_by(history),
+        "control": queries.open_control(appeal),
+        "rated_appeal": rated,
+        "ratings": queries.ratings_summary(rated or appeal),
+        "late": overdue(appeal),
+        # The kept count may be a few seconds old: the panel fetches it when the page loads.
+        "refresh_on_load": True,
+    }
+
+
+def _personal_context(request, shared: dict, *, reply_to=None) -> dict:
+    """What the page shows this visitor: the signing panel and what they may do. For a
+    visitor not signed in, no query."""
+    user = request.user
+    problem, appeal, rated = shared["problem"], shared["appeal"], shared["rated_appeal"]
+    box = _sign_box_context(
+        request, problem, appeal, current=shared["current"], revisions=shared["revisions"]
+    )
+    is_author = rules.has_perm("appeals.close_appeal", user, appeal)
+    taken_up = shared["taken_up"]
     return {
         **box,
-        "revisions": revision_list,
+        "refresh_on_load": True,
         "is_author": rules.has_perm("appeals.edit_appeal", user, appeal),
         "is_signatory": box["own_signature"] is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
-        "comments": queries.comment_tree(problem),
         "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "proposals": queries.pending_proposals(appeal),
-        "photos": problem.photos.all(),
-        **_course_context(user, problem, appeal),
+        "proposals": queries.pending_proposals(appeal),  # read only for the author
+        # Offered while one of the person's organizations has not taken it up yet.
+        "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
+        and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
+        "may_rate": rated is not None and rules.has_perm("appeals.rate_answer", user, rated),
+        "has_rated": rated is not None
+        and user.is_authenticated
+        and rated.ratings.filter(user=user).exists(),
+        "rating_form": RatingForm(initial={"appeal": rated.pk if rated else None}),
+        "may_close": is_author and appeal.status in services.CLOSABLE,
+        "close_form": CloseForm(),
+        "may_escalate": rules.has_perm("appeals.escalate_appeal", user, appeal)
+        and may_escalate(appeal),
+        "escalate_form": EscalateForm(
+            initial={"organization": appeal.organization.parent_id}, current=appeal.organization
+        ),
     }
 
 
@@ -207,40 +350,6 @@ def signatories(request, pk: int):
     if request.htmx:
         return render(request, "appeals/_signatories.html", context)
     return render(request, "appeals/signatories.html", context)
-
-
-def _course_context(user, problem: Problem, appeal: Appeal) -> dict:
-    """What the page shows of the appeal's course: the timeline of every appeal of the problem,
-    the organizations that took the problem up, a head's control, the rating window (which may
-    be an earlier appeal's, still open after an escalation), and what the author may do: close,
-    escalate."""
-    history = queries.appeal_history(problem)
-    rated = queries.appeal_being_rated(history)
-    is_author = rules.has_perm("appeals.close_appeal", user, appeal)
-    taken_up = queries.taken_up_by(history)
-    return {
-        "history": history,
-        "taken_up": taken_up,
-        # Offered while one of the person's organizations has not taken it up yet.
-        "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
-        and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
-        "control": queries.open_control(appeal),
-        "rated_appeal": rated,
-        "ratings": queries.ratings_summary(rated or appeal),
-        "may_rate": rated is not None and rules.has_perm("appeals.rate_answer", user, rated),
-        "has_rated": rated is not None
-        and user.is_authenticated
-        and rated.ratings.filter(user=user).exists(),
-        "rating_form": RatingForm(initial={"appeal": rated.pk if rated else None}),
-        "may_close": is_author and appeal.status in services.CLOSABLE,
-        "close_form": CloseForm(),
-        "late": overdue(appeal),
-        "may_escalate": rules.has_perm("appeals.escalate_appeal", user, appeal)
-        and may_escalate(appeal),
-        "escalate_form": EscalateForm(
-            initial={"organization": appeal.organization.parent_id}, current=appeal.organization
-        ),
-    }
 
 
 def _appeal(pk: int) -> tuple[Problem, Appeal]:

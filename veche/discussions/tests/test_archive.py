@@ -177,4 +177,5 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client):
     for _ in range(4):
         concluded()
         cancelled()
+    client.get(ARCHIVE)  # the new rows' territories make the header's kept list of them stale
     assert _queries(client) == few

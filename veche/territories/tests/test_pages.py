@@ -108,3 +108,20 @@ def test_territory_page_query_count_does_not_grow_with_problems_and_organization
     with django_assert_max_num_queries(9):
         html = client.get("/territories/kazan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(re.findall(r'href="/problems/\d+/"', html)) == 8
+
+
+def test_the_header_s_picker_is_read_once_and_shows_a_change_at_once(
+    client, city, django_assert_num_queries
+):
+    client.get("/", HTTP_ACCEPT_LANGUAGE="en")  # the list is kept
+    from veche.territories.queries import picker_choices
+
+    with django_assert_num_queries(0):
+        kept = picker_choices()
+    assert [t.code for t in kept] == ["kazan"]
+    assert "boundary" in Territory.get_deferred_fields(kept[0])  # never a map in the header
+    city.name = {"ru": "Казань", "en": "Kazan City"}
+    city.save()
+    make_territory("innopolis", kind=Territory.Kind.CITY, en="Innopolis")
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Kazan City</option>" in html and ">Innopolis</option>" in html
