@@ -179,10 +179,19 @@ def map_markers(problems) -> list[dict]:
     ]
 
 
+# What a page never needs of an author it names (`participants.public_name`), and the shared
+# cache, which keeps the problem's page and what it is rendered from, should not hold.
+_AUTHOR_UNSHOWN = tuple(
+    f"author__{name}"
+    for name in ("password", "email", "last_login", "is_superuser", "is_staff", "date_joined")
+)
+
+
 def problem_for_page(pk: int) -> Problem:
     return get_object_or_404(
         public_problems()
         .select_related("territory", "category", "author", "current_appeal__organization")
+        .defer(*_AUTHOR_UNSHOWN)
         .annotate(author_number=number_here("author_id", "pk")),
         pk=pk,
     )
@@ -462,6 +471,7 @@ def live_count(problem_id: int) -> Appeal:
 def revisions(appeal: Appeal) -> list[Revision]:
     return list(
         appeal.revisions.select_related("author")
+        .defer(*_AUTHOR_UNSHOWN)
         .annotate(author_number=number_here("author_id", "appeal__problem_id"))
         .order_by("number")
     )

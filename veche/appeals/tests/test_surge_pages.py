@@ -202,3 +202,19 @@ def test_with_each_process_s_own_cache_signed_in_people_get_a_page_made_for_them
     with CaptureQueriesContext(connection) as queries:
         client.get(problem.get_absolute_url())
     assert any("appeals_comment" in q["sql"] for q in queries)
+
+
+def test_the_kept_page_holds_no_author_s_password_or_e_mail(shared_pages, problem, district):
+    from django.core.cache import cache
+
+    client = Client()
+    client.force_login(make_resident(district))
+    client.get(problem.get_absolute_url())
+    Client().get(problem.get_absolute_url())
+    held = [v for k, v in cache._cache.items() if "problem-page:" in k]  # the pickled values
+    assert len(held) == 2
+    held = b"".join(held)
+    assert "Вернуть трамвай".encode() in held  # the copies themselves, pickled…
+    author = problem.author  # …hold nothing of the author's account but the name
+    assert author.email.encode() not in held
+    assert author.password.encode() not in held
