@@ -13,6 +13,11 @@ The method is read from the first bytes the client sent, peeked without taking t
 socket. A new connection whose bytes are not there yet waits for them in the worker's poller,
 not in a thread; under TLS terminated by gunicorn itself, whose bytes say nothing, every
 request counts as a read.
+
+And at most `WRITE_THREADS` of a worker's threads run writes at once: the others are kept for
+reads, so a page asked during a surge of signatures finds a thread free at once and shares
+the interpreter with a few signatures rather than with every thread's. Writes beyond that wait
+in the queue, in order, and a write that waits too long is answered 503 as any request is.
 """
 
 import heapq
@@ -35,6 +40,8 @@ def whole_number(name: str, default: int, *, minimum: int = 0) -> int:
 
 # Seconds a write gives way to reads that arrive after it.
 WRITE_SLACK = whole_number("VECHE_WRITE_SLACK_MS", 50) / 1000
+# How many of a worker's threads may run writes at once.
+WRITE_THREADS = whole_number("VECHE_WRITE_THREADS", 2, minimum=1)
 _READS = (b"GET ", b"HEAD")
 
 
@@ -59,34 +66,65 @@ class ReadsFirstQueue:
     due time. The executor's submitter says what comes next (`next_is_write`) just before it
     submits; the executor's `None` (shut down) comes after all work, as it would in order."""
 
-    def __init__(self, write_slack: float = WRITE_SLACK):
+    def __init__(self, write_slack: float = WRITE_SLACK, write_threads: int = WRITE_THREADS):
         self.write_slack = write_slack
+        self.write_threads = write_threads
         self._heap: list = []
         self._order = itertools.count()
         self._ready = threading.Condition()
         self._next_is_write = False
+        self._writes_running = 0
+        # Whether the thread's last item was a write: it is done when the thread asks again.
+        self._thread = threading.local()
 
     def next_is_write(self, write: bool) -> None:
         self._next_is_write = write
 
     def put(self, item, block: bool = True, timeout: float | None = None) -> None:
-        if item is None:
-            due = float("inf")
-        else:
-            due = time.monotonic() + (self.write_slack if self._next_is_write else 0.0)
+        write = self._next_is_write
         self._next_is_write = False
+        if item is None:
+            due, write = float("inf"), True  # the end: after all work, writes included
+        else:
+            due = time.monotonic() + (self.write_slack if write else 0.0)
         with self._ready:
-            heapq.heappush(self._heap, (due, next(self._order), item))
+            heapq.heappush(self._heap, (due, next(self._order), write, item))
             self._ready.notify()
 
     def get(self, block: bool = True, timeout: float | None = None):
         with self._ready:
-            if not block:
-                if not self._heap:
-                    raise queue.Empty
-            elif not self._ready.wait_for(lambda: self._heap, timeout):
+            if getattr(self._thread, "ran_write", False):
+                self._thread.ran_write = False
+                self._writes_running -= 1
+                self._ready.notify_all()  # a write waiting for a thread may go
+            if block and not self._ready.wait_for(lambda: self._next() is not None, timeout):
                 raise queue.Empty
-            return heapq.heappop(self._heap)[2]
+            index = self._next()
+            if index is None:
+                raise queue.Empty
+            _due, _order, write, item = self._take(index)
+            if write and item is not None:
+                self._writes_running += 1
+                self._thread.ran_write = True
+            return item
+
+    def _next(self) -> int | None:
+        """Where in the heap the item to run next is: the first due, or the first read due
+        while the threads that may run writes all do; None when nothing may run."""
+        if not self._heap:
+            return None
+        if self._writes_running < self.write_threads:
+            return 0
+        reads = [n for n, entry in enumerate(self._heap) if not entry[2]]
+        return min(reads, key=lambda n: self._heap[n][:2]) if reads else None
+
+    def _take(self, index: int) -> tuple:
+        last = self._heap.pop()
+        if index == len(self._heap):
+            return last
+        taken, self._heap[index] = self._heap[index], last
+        heapq.heapify(self._heap)
+        return taken
 
     def get_nowait(self):
         return self.get(block=False)

@@ -82,6 +82,56 @@ def test_a_thread_pool_runs_its_work_in_that_order():
     assert done == ["page", "sign-1", "sign-2"]
 
 
+def test_threads_beyond_the_writes_limit_are_kept_for_reads():
+    pool = futures.ThreadPoolExecutor(max_workers=2)
+    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=1)
+    gate, order = threading.Event(), []
+
+    def submit(fn, write):
+        waiting.next_is_write(write)
+        return pool.submit(fn)
+
+    first = submit(lambda: (order.append("sign-1"), gate.wait(10)), True)
+    try:
+        wait_until(lambda: order == ["sign-1"], "the first write to run")
+        second = submit(lambda: order.append("sign-2"), True)
+        time.sleep(0.1)
+        assert order == ["sign-1"]  # the second thread is free, yet the write waits…
+        submit(lambda: order.append("page"), False).result(timeout=5)  # …and a read does not
+        assert order == ["sign-1", "page"]
+    finally:
+        gate.set()
+    first.result(timeout=5)
+    second.result(timeout=5)
+    assert order == ["sign-1", "page", "sign-2"]
+    pool.shutdown(wait=True)
+
+
+def test_every_write_runs_and_never_more_at_once_than_the_limit():
+    pool = futures.ThreadPoolExecutor(max_workers=4)
+    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=2)
+    lock, running, most, done = threading.Lock(), [0], [0], []
+
+    def write(n):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.005)
+        with lock:
+            running[0] -= 1
+        done.append(n)
+
+    jobs = []
+    for n in range(40):
+        waiting.next_is_write(n % 4 != 0)
+        jobs.append(pool.submit(write if n % 4 else done.append, n))
+    for job in jobs:
+        job.result(timeout=10)
+    pool.shutdown(wait=True)
+    assert sorted(done) == list(range(40))
+    assert most[0] == 2
+
+
 @pytest.mark.parametrize(
     ("sent", "write"),
     [
