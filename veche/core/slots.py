@@ -23,23 +23,24 @@ MARKED = "_slots_marked"
 
 
 @cache
-def _token() -> str:
+def token() -> str:
+    """The marks' token: the same in every process that shares the secret key."""
     return hashlib.sha256(b"veche-slots:" + settings.SECRET_KEY.encode()).hexdigest()[:16]
 
 
 def opening(name: str) -> str:
-    return f"<!--slot-{_token()}:{name}-->"
+    return f"<!--slot-{token()}:{name}-->"
 
 
 def closing(name: str) -> str:
-    return f"<!--/slot-{_token()}:{name}-->"
+    return f"<!--/slot-{token()}:{name}-->"
 
 
 @cache
 def _pattern() -> re.Pattern:
-    token = re.escape(_token())
+    mark = re.escape(token())
     return re.compile(
-        rf"<!--slot-{token}:(?P<name>[\w./-]+)-->(?P<body>.*?)<!--/slot-{token}:(?P=name)-->",
+        rf"<!--slot-{mark}:(?P<name>[\w./-]+)-->(?P<body>.*?)<!--/slot-{mark}:(?P=name)-->",
         re.DOTALL,
     )
 

@@ -19,6 +19,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 SECONDS = 60
+# How long a version is kept: far longer than any value stamped with it, and not for ever, since
+# anyone may ask for a page whose version is made on the way (a problem that does not exist). A
+# version that ran out starts again at a random number, as one the cache lost.
+VERSION_SECONDS = 24 * 3600
 T = TypeVar("T")
 
 
@@ -59,7 +63,7 @@ def _versions(keys: tuple[str, ...], found: dict) -> tuple:
     counting again from 1 would make a value stamped before the loss look current."""
     missing = [k for k in keys if k not in found]
     for k in missing:
-        cache.add(k, _fresh_version(), timeout=None)
+        cache.add(k, _fresh_version(), timeout=VERSION_SECONDS)
     if missing:
         found = {**found, **cache.get_many(missing)}
     return tuple(found.get(k, 0) for k in keys)
@@ -91,12 +95,12 @@ def move_on(version_key: str) -> None:
 
 
 def _bump(version_key: str) -> None:
-    if cache.add(version_key, _fresh_version(), timeout=None):
+    if cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS):
         return
     try:
         cache.incr(version_key)
     except ValueError:  # evicted in between
-        cache.add(version_key, _fresh_version(), timeout=None)
+        cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS)
 
 
 def forget(key: str, version_key: str) -> None:

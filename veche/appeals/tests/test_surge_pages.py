@@ -218,3 +218,19 @@ def test_the_kept_page_holds_no_author_s_password_or_e_mail(shared_pages, proble
     author = problem.author  # …hold nothing of the author's account but the name
     assert author.email.encode() not in held
     assert author.password.encode() not in held
+
+
+def test_a_comment_naming_the_token_s_stand_in_never_carries_a_reader_s_token(
+    shared_pages, problem, district
+):
+    from veche.appeals.views.problem_page import _token_slot
+
+    writer = Client()
+    writer.force_login(make_resident(district))
+    bait = f"[read more](https://example.org/?t={_token_slot()})"
+    writer.post(f"/problems/{problem.pk}/comment/", {"text": bait})
+    for reader in (Client(), writer):
+        page = reader.get(problem.get_absolute_url()).content.decode()
+        token = token_in(page)
+        assert "example.org" in page
+        assert page.count(token) == page.count('name="csrfmiddlewaretoken"')  # in forms only

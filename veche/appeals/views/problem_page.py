@@ -34,8 +34,17 @@ from veche.identity.eligibility import check_eligibility, describe, requirement_
 from veche.identity.models import EligibilityRule
 from veche.moderation import queries as moderation_queries
 
-# A stand-in for the CSRF token in a page kept in the shared cache: each visitor gets their own.
-_TOKEN_SLOT = "veche-csrf-token-slot-b3f1c2"  # noqa: S105 (a placeholder, no secret)
+
+def _token_slot() -> str:
+    """A stand-in for the CSRF token in the visitors' copy, where each gets their own: derived
+    from the secret key, so that no resident's text can name it and carry a reader's token."""
+    return "csrf-slot-" + slots.token()
+
+
+def _with_token(page: str, request) -> str:
+    slot = _token_slot()
+    return page.replace(f'value="{slot}"', f'value="{get_token(request)}"')
+
 
 # What the parts rendered for each visitor need of the shared page (`_shared_context`).
 _FACTS = (
@@ -62,17 +71,18 @@ def problem_detail(request, pk: int):
     language = get_language()
     try:
         if _same_for_every_visitor(request):
-            page = _kept(request, pk, f"{pk}:{language}", anonymous=True)
+            page = _with_token(_kept(request, pk, f"{pk}:{language}", anonymous=True), request)
         elif not stamped_values.is_shared():
             # Each process's own cache: the copy another process keeps may not have seen the
             # comment this person just posted there.
             return _render_page(request, pk)
         else:
+            # Every form is in a part rendered for the person, with their own token.
             marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
             page = slots.fill(marked, request, {**facts, **_personal_context(request, facts)})
     except Http404:
         return _hidden_page(request, pk)  # never kept in the cache
-    return HttpResponse(page.replace(_TOKEN_SLOT, get_token(request)))
+    return HttpResponse(page)
 
 
 def _kept(request, pk: int, key: str, *, anonymous: bool):
@@ -85,12 +95,15 @@ def _kept(request, pk: int, key: str, *, anonymous: bool):
         context = {
             **shared,
             **_personal_context(stand_in, shared),
-            "csrf_token": _TOKEN_SLOT,
+            "csrf_token": _token_slot(),
             slots.MARKED: True,
         }
         marked = render_to_string("appeals/problem.html", context, request=stand_in)
         if anonymous:
             return slots.strip(marked)
+        # Nothing the parts show needs the author's account: the cache keeps none of it.
+        for row in (shared["problem"], *shared["revisions"]):
+            row._state.fields_cache.pop("author", None)
         return marked, {name: shared[name] for name in _FACTS}
 
     return stamped(

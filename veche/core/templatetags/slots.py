@@ -12,7 +12,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def slot(context, name: str):
-    html = context.template.engine.get_template(name).render(context)
+    with context.push():  # as an include: what the part sets stays in it
+        html = context.template.engine.get_template(name).render(context)
     if context.get(MARKED):
         html = opening(name) + html + closing(name)
     return mark_safe(html)  # noqa: S308 (a template's output, escaped as it rendered)

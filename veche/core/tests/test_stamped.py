@@ -1,9 +1,12 @@
 """Values kept in the shared cache stamped with a version: a change makes them stale at once, and
 a version the cache lost never makes a value stamped before the loss look current again."""
 
+import time
+
+import pytest
 from django.core.cache import cache
 
-from veche.core.stamped import forget, keep_many, move_on, stamped
+from veche.core.stamped import VERSION_SECONDS, forget, keep_many, move_on, stamped
 
 
 def built(values: list):
@@ -63,3 +66,17 @@ def test_forgetting_deletes_the_value_at_once():
     forget("personal", "personal-version")
     assert cache.get("personal") is None
     assert stamped("personal", "personal-version", lambda: "read again") == "read again"
+
+
+def test_a_version_made_for_a_value_never_built_does_not_stay_for_ever():
+    """Anyone may ask for a page of a problem that does not exist: the version made on the way
+    runs out, so that asking for many cannot fill the cache."""
+
+    def missing():
+        raise LookupError
+
+    with pytest.raises(LookupError):
+        stamped("test:missing", "test:missing-version", missing)
+    assert cache.get("test:missing-version") is not None
+    expires = cache._expire_info[cache.make_key("test:missing-version")]  # the test's LocMemCache
+    assert expires is not None and expires <= time.time() + VERSION_SECONDS
