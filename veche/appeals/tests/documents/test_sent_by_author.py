@@ -5,6 +5,7 @@ the full copy with the co-applicants' names and addresses, each download audited
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_user
 from tests.outbox import deliver_everything
@@ -77,7 +78,7 @@ def test_the_choice_is_recorded_told_and_shown(client, appeal):
 
     client.logout()  # the timeline is public
     page = client.get(appeal.problem.get_absolute_url()).content.decode()
-    date = appeal.sent_at.strftime("%-d %B %Y")
+    date = timezone.localtime(appeal.sent_at).strftime("%-d %B %Y")  # the city's day
     expected = f"The author sent the appeal to {appeal.organization.title} himself on {date}."
     assert expected in page
 
