@@ -557,11 +557,16 @@ LOGGING = {
 # in seconds. 0 turns shedding off.
 VECHE_QUEUE_LIMIT_MS = env_int("VECHE_QUEUE_LIMIT_MS", 500)
 VECHE_RETRY_AFTER_SECONDS = env_int("VECHE_RETRY_AFTER_SECONDS", 5, minimum=1)
-# A problem's page as visitors who are not signed in see it is kept this many seconds in the
-# shared cache (the live signature count is fetched apart, veche/appeals/views.py). 0: never.
+# A problem's page is kept this many seconds in the shared cache, as a visitor who is not signed
+# in sees it (signed-in readers get it with their own parts rendered in; the live signature
+# count is fetched apart): veche/appeals/views/problem_page.py. 0: never.
 VECHE_PAGE_CACHE_SECONDS = env_int("VECHE_PAGE_CACHE_SECONDS", 5)
 # How long the public statistics page keeps its figures in the cache (0: never).
 VECHE_STATISTICS_CACHE_SECONDS = env_int("VECHE_STATISTICS_CACHE_SECONDS", 300)
+# The release of the code, which keys what the code builds and keeps in the shared cache, so that
+# two releases side by side in a rolling deployment never read each other's (veche/core/release.py).
+# Empty: a digest of the package's code and templates, taken once per process.
+VECHE_RELEASE = env_str("VECHE_RELEASE", "")
 # Fewer people than this in a cell of the participation tables are shown as "<N".
 VECHE_STATISTICS_MIN_GROUP = env_int("VECHE_STATISTICS_MIN_GROUP", 5, minimum=2)
 # The parts of a big discussion record (veche/discussions/records/processes.py) laid out at once,

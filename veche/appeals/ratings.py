@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from veche.appeals.models import Appeal, Rating, Responsibility
+from veche.core.release import keyed
 from veche.organizations.models import Organization
 from veche.organizations.queries import public_organizations
 from veche.territories.models import Territory
@@ -148,10 +149,6 @@ class League:
     unjudged: list[OrganizationScore]  # nothing answered, rated or due yet: not ranked
 
 
-# Moves on when what a cached League holds changes shape.
-LEAGUE_CACHE_VERSION = 1
-
-
 def league(territory: Territory) -> League:
     """The territory's table, from the shared cache when it was built a moment ago
     (VECHE_STATISTICS_CACHE_SECONDS, as the statistics): a page anyone can open must not run its
@@ -160,7 +157,7 @@ def league(territory: Territory) -> League:
     seconds = settings.VECHE_STATISTICS_CACHE_SECONDS
     if not seconds:
         return build_league(territory)
-    key = f"league:{LEAGUE_CACHE_VERSION}:{get_language()}:{territory.pk}"
+    key = keyed(f"league:{get_language()}:{territory.pk}")
     return cache.get_or_set(key, lambda: build_league(territory), seconds)
 
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from veche.core.release import keyed
+
 SECONDS = 60
 # How long a version is kept: far longer than any value stamped with it, and not for ever, since
 # anyone may ask for a page whose version is made on the way (a problem that does not exist). A
@@ -47,6 +49,7 @@ def stamped(
     `version_key` (or the versions under each of several keys: a change of any of them makes
     the value stale)."""
     keys = (version_key,) if isinstance(version_key, str) else version_key
+    key = keyed(key)  # this release's own: another's may not fit its code
     found = cache.get_many([*keys, key])
     stored = found.pop(key, None)
     version = _versions(keys, found)
@@ -81,7 +84,10 @@ def keep_many(
     wanted = tuple({key for keys in version_keys.values() for key in keys})
     found = dict(zip(wanted, _versions(wanted, cache.get_many(list(wanted))), strict=True))
     cache.set_many(
-        {key: (tuple(found[k] for k in version_keys[key]), value) for key, value in values.items()},
+        {
+            keyed(key): (tuple(found[k] for k in version_keys[key]), value)
+            for key, value in values.items()
+        },
         _lifetime(shared_seconds),
     )
 
@@ -106,5 +112,5 @@ def _bump(version_key: str) -> None:
 def forget(key: str, version_key: str) -> None:
     """`move_on`, and the value under `key` deleted at once: for values that hold personal
     data, which should not outlive the rows they came from."""
-    cache.delete(key)
+    cache.delete(keyed(key))  # other releases' copies go stale with the version
     move_on(version_key)

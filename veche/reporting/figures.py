@@ -11,10 +11,9 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from veche.core.release import keyed
 from veche.reporting import charts, statistics
 from veche.reporting.statistics import Selection
-
-CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def figures(selection: Selection) -> Figures:
         return build(selection)
     code = selection.territory.code if selection.territory else "-"
     key = (
-        f"statistics:{CACHE_VERSION}:{get_language()}:{code}:"
+        f"statistics:{get_language()}:{code}:"
         f"{selection.start.isoformat()}:{selection.end.isoformat()}"
     )
-    return cache.get_or_set(key, lambda: build(selection), seconds)
+    return cache.get_or_set(keyed(key), lambda: build(selection), seconds)

@@ -6,6 +6,7 @@ class TerritoriesConfig(AppConfig):
     label = "territories"
 
     def ready(self) -> None:
-        from veche.territories import sections
+        from veche.territories import queries, sections
 
         sections.register()
+        queries.watch_territories()

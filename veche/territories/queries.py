@@ -42,8 +42,10 @@ def _territories_changed(sender, **kwargs) -> None:
     move_on(VERSION_KEY)
 
 
-for _signal in (post_save, post_delete):
-    _signal.connect(_territories_changed, sender=Territory, weak=False)
+def watch_territories() -> None:
+    """Any save or deletion of a territory makes what is kept of them stale (`apps.ready`)."""
+    for signal in (post_save, post_delete):
+        signal.connect(_territories_changed, sender=Territory, dispatch_uid="territories-version")
 
 
 def boundaries_geojson() -> dict:

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from veche.core.release import keyed, release
 from veche.core.stamped import VERSION_SECONDS, forget, keep_many, move_on, stamped
 
 
@@ -32,14 +33,14 @@ def test_a_lost_version_never_makes_an_older_value_current():
     version does not count from the start again, where the old stamp waits."""
     builds: list = []
     stamped("thing", "thing-version", built(builds))
-    kept_before = cache.get("thing")
+    kept_before = cache.get(keyed("thing"))
     move_on("thing-version")
     cache.delete("thing-version")  # evicted, or lost in a failover
     move_on("thing-version")
-    cache.set("thing", kept_before)  # a value stamped before the loss, still in the cache
+    cache.set(keyed("thing"), kept_before)  # a value stamped before the loss, still in the cache
     assert stamped("thing", "thing-version", built(builds)) == 2
     cache.delete("thing-version")  # lost before anything changed
-    cache.set("thing", kept_before)
+    cache.set(keyed("thing"), kept_before)
     assert stamped("thing", "thing-version", built(builds)) == 3
 
 
@@ -64,7 +65,7 @@ def test_values_kept_at_once_are_current_until_a_change():
 def test_forgetting_deletes_the_value_at_once():
     stamped("personal", "personal-version", lambda: "a name and an address")
     forget("personal", "personal-version")
-    assert cache.get("personal") is None
+    assert cache.get(keyed("personal")) is None
     assert stamped("personal", "personal-version", lambda: "read again") == "read again"
 
 
@@ -80,3 +81,45 @@ def test_a_version_made_for_a_value_never_built_does_not_stay_for_ever():
     assert cache.get("test:missing-version") is not None
     expires = cache._expire_info[cache.make_key("test:missing-version")]  # the test's LocMemCache
     assert expires is not None and expires <= time.time() + VERSION_SECONDS
+
+
+def test_each_release_builds_and_reads_its_own_values(settings):
+    """A rolling deployment runs two releases against one cache: a value the old code kept is
+    never given to the new code, whose classes and templates it may not fit; the version stamps
+    are shared, so a change still reaches both."""
+    builds: list = []
+    release.cache_clear()
+    settings.VECHE_RELEASE = "old"
+    try:
+        assert stamped("thing", "thing-version", built(builds)) == 1
+        settings.VECHE_RELEASE = "new"
+        release.cache_clear()
+        assert stamped("thing", "thing-version", built(builds)) == 2
+        assert stamped("thing", "thing-version", built(builds)) == 2
+        move_on("thing-version")
+        settings.VECHE_RELEASE = "old"
+        release.cache_clear()
+        assert stamped("thing", "thing-version", built(builds)) == 3  # the change reached it
+    finally:
+        release.cache_clear()
+
+
+def test_without_a_named_release_the_code_s_digest_names_it(settings, tmp_path, monkeypatch):
+    from veche.core import release as module
+
+    (tmp_path / "views.py").write_text("A = 1\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_views.py").write_text("B = 1\n")
+    monkeypatch.setattr(module, "_PACKAGE", tmp_path)
+    settings.VECHE_RELEASE = ""
+    try:
+        release.cache_clear()
+        first = release()
+        (tmp_path / "tests" / "test_views.py").write_text("B = 2\n")  # tests are not the release
+        release.cache_clear()
+        assert release() == first
+        (tmp_path / "views.py").write_text("A = 2\n")
+        release.cache_clear()
+        assert release() != first
+    finally:
+        release.cache_clear()
