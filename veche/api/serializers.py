@@ -143,17 +143,31 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class TimelineEventSerializer(serializers.Serializer):
-    """An answer, a public message of the addressee to the signatories, control taken or
-    lifted by a head, or a supplementary list of later signatures sent to the addressee."""
+    """An answer, a public message of the addressee to the signatories, an organization taking
+    the problem up with a letter to the addressee, control taken or lifted by a head, or a
+    supplementary list of later signatures sent to the addressee."""
 
     kind = serializers.ChoiceField(
-        choices=["answer", "message", "control_taken", "control_lifted", "supplementary_list"]
+        choices=[
+            "answer",
+            "message",
+            "taken_up",
+            "control_taken",
+            "control_lifted",
+            "supplementary_list",
+        ]
     )
     at = serializers.DateTimeField()
     answer = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     organization = serializers.SerializerMethodField()
     signatures = serializers.SerializerMethodField()
+    letter_url = serializers.SerializerMethodField(
+        help_text="The letter of an organization that took the problem up, as a PDF."
+    )
+    verification_url = serializers.SerializerMethodField(
+        help_text="Where anyone checks the letter by its verification code."
+    )
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, event):
@@ -170,6 +184,16 @@ class TimelineEventSerializer(serializers.Serializer):
     def get_signatures(self, event) -> int | None:
         """How many signatures a supplementary list carried."""
         return event.item.count if event.kind == "supplementary_list" else None
+
+    def get_letter_url(self, event) -> str | None:
+        if event.kind != "taken_up":
+            return None
+        return _absolute(self.context, reverse("appeals:take_up_pdf", args=[event.item.pk]))
+
+    def get_verification_url(self, event) -> str | None:
+        if event.kind != "taken_up" or event.item.document is None:
+            return None
+        return _absolute(self.context, event.item.document.get_absolute_url())
 
 
 class RatingSummarySerializer(serializers.Serializer):

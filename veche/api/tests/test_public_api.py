@@ -149,3 +149,29 @@ def test_schema_and_reference_are_served_from_the_site(client):
     # Every script and style of the reference comes from our own static files, none from a CDN.
     assert "//cdn" not in docs and "unpkg" not in docs and "jsdelivr" not in docs
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_appeal_timeline_gives_the_letter_of_an_organization_that_took_the_problem_up(client):
+    from veche.appeals.services import take_up_problem
+    from veche.appeals.tests.take_up_cast import LETTER, make_cast
+
+    cast = make_cast()
+    take_up = take_up_problem(
+        official=cast.deputy_head, problem=cast.problem, organization=cast.deputy, text=LETTER
+    )
+    body = client.get(f"/api/v1/appeals/{take_up.appeal_id}/").json()
+    [event] = body["timeline"]
+    assert event["kind"] == "taken_up" and event["organization"] == cast.deputy.slug
+    assert event["letter_url"] == f"http://testserver/documents/take-up/{take_up.pk}.pdf"
+    assert client.get(event["letter_url"]).status_code == 200
+    take_up.refresh_from_db()
+    assert event["verification_url"].endswith(take_up.document.get_absolute_url())
+    assert event["answer"] is None and event["text"] is None
+    # The letter's signer is in the PDF, as on the page; the API names no official's account.
+    assert set(event) == {
+        *("kind", "at", "answer", "text", "organization", "signatures"),
+        *("letter_url", "verification_url"),
+    }
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    kinds = schema["components"]["schemas"]["TimelineEventKindEnum"]["enum"]
+    assert "taken_up" in kinds
