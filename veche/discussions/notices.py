@@ -193,6 +193,14 @@ class ProtocolSigned(Notice):
     title = _("The protocol of “%(title)s” is published")
 
 
+class MeetingRecordPublished(Notice):
+    """The minutes or the recording of a hearing's meeting, published once it is over: those
+    who follow the hearing or took part in it may read what was said before the protocol."""
+
+    kind = "discussion_meeting_record"
+    title = _("The record of the meeting on “%(title)s” is published")
+
+
 class ConclusionPublished(Notice):
     kind = "discussion_conclusion"
     title = _("The conclusion on “%(title)s” is published")
@@ -302,6 +310,7 @@ DISCUSSION_EVENTS: dict[str, tuple[Notice, ...]] = {
     "question_asked": (QuestionAsked(),),
     "question_answered": (QuestionAnswered(),),
     "recommendation": (RecommendationGiven(),),
+    "meeting_record": (MeetingRecordPublished(),),
     "protocol": (ProtocolSigned(),),
     "conclusion": (ConclusionPublished(),),
     "progress": (ProgressRecorded(),),

@@ -160,6 +160,8 @@ def publish_meeting_record(
         target=discussion,
         data={"recording_url": recording_url, "minutes_length": len(minutes)},
     )
+    if first:  # a correction is not news to those who read the record
+        _notify("meeting_record", discussion, **_actor(user))
     return discussion
 
 

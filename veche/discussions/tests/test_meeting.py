@@ -295,3 +295,31 @@ def test_an_official_cannot_register_a_paper_submission_as_sent_online():
             basis="resident",
         )
     assert not Submission.objects.exists()
+
+
+def test_followers_and_participants_hear_of_the_record_once_and_not_of_a_correction():
+    from veche.discussions.models import Follow
+    from veche.notifications.models import Notification
+    from veche.notifications.tests.builders import deliver_events
+
+    discussion = hearing(started_minutes_ago=30)
+    follower, participant = make_resident(discussion.territory), make_resident(discussion.territory)
+    Follow.objects.create(user=follower, discussion=discussion)
+    remark(participant, discussion)
+    Discussion.objects.filter(pk=discussion.pk).update(
+        meeting_at=timezone.now() - datetime.timedelta(minutes=90)
+    )
+    discussion.refresh_from_db()
+    organizer = organizer_of(discussion)
+    Follow.objects.create(user=organizer, discussion=discussion)
+    for minutes in ("Выступили 5 участников.", "Выступили 6 участников."):  # then corrected
+        services.publish_meeting_record(
+            user=organizer, discussion=discussion, minutes=minutes, recording_url=""
+        )
+        deliver_events()
+    told = Notification.objects.filter(kind="discussion_meeting_record")
+    assert sorted(told.values_list("user", flat=True)) == sorted([follower.pk, participant.pk])
+    notice = told.get(user=follower)
+    assert discussion.title in notice.title
+    assert "minutes" in notice.body and "recording" not in notice.body
+    assert notice.url.endswith(discussion.get_absolute_url())
