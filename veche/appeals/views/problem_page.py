@@ -41,9 +41,10 @@ def _token_slot() -> str:
     return "csrf-slot-" + slots.token()
 
 
-def _with_token(page: str, request) -> str:
-    slot = _token_slot()
-    return page.replace(f'value="{slot}"', f'value="{get_token(request)}"')
+def _with_token(page: str, token: str) -> str:
+    """The copy's forms (only their fields: a resident's text may name the stand-in, never
+    a field) with the visitor's token."""
+    return page.replace(f'value="{_token_slot()}"', f'value="{token}"')
 
 
 # What the parts rendered for each visitor need of the shared page (`_shared_context`).
@@ -71,15 +72,19 @@ def problem_detail(request, pk: int):
     language = get_language()
     try:
         if _same_for_every_visitor(request):
-            page = _with_token(_kept(request, pk, f"{pk}:{language}", anonymous=True), request)
+            page = _with_token(
+                _kept(request, pk, f"{pk}:{language}", anonymous=True), get_token(request)
+            )
         elif not stamped_values.is_shared():
             # Each process's own cache: the copy another process keeps may not have seen the
             # comment this person just posted there.
             return _render_page(request, pk)
         else:
-            # Every form is in a part rendered for the person, with their own token.
             marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
-            page = slots.fill(marked, request, {**facts, **_personal_context(request, facts)})
+            # One token for the parts rendered for the person and the copy's own forms.
+            token = get_token(request)
+            personal = {**facts, **_personal_context(request, facts), "csrf_token": token}
+            page = _with_token(slots.fill(marked, request, personal), token)
     except Http404:
         return _hidden_page(request, pk)  # never kept in the cache
     return HttpResponse(page)
