@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import idp_fixture
 from tests.factories import make_problem
-from veche.demo.loader import load_demo
+from veche.demo.loader import load_people_and_places
 from veche.identity.eligibility import age_on
 from veche.identity.models import IdentityProvider
 from veche.identity.services import save_identity_provider
@@ -19,7 +19,7 @@ demo_idp = idp_fixture.demo_idp
 def test_citizen_signs_in_with_national_id_and_is_refused_in_another_district(
     page, live_server, demo_idp, axe, transactional_db
 ):
-    load_demo()
+    load_people_and_places()  # the provider, the districts, the people; no more is needed
     provider = IdentityProvider.objects.get(slug="demo-esia")
     provider.issuer, provider.client_secret = demo_idp.issuer, demo_idp.client_secret
     save_identity_provider(provider=provider)

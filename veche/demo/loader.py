@@ -23,10 +23,7 @@ __all__ = ["DEMO_PASSWORD", "load_demo"]
 
 
 def load_demo() -> dict[str, int]:
-    territories = _load_territories()
-    organizations = _load_organizations(territories)
-    users = _load_users(organizations)
-    _load_identity_provider(territories["kazan"])
+    territories, organizations, users = load_people_and_places()
     from veche.accounts.models import User
     from veche.demo.appeals import load_appeals
 
@@ -68,6 +65,17 @@ def load_demo() -> dict[str, int]:
         "applications for a cabinet": applications,
         "reports to moderators": reports,
     }
+
+
+def load_people_and_places() -> tuple[dict[str, Territory], dict[str, Organization], int]:
+    """The first part of the demo, which the rest builds on: Kazan's territories, its
+    organizations, the demo's people and the identity provider Demo-ESIA (what signing in with
+    it needs, and no problem, discussion or history)."""
+    territories = _load_territories()
+    organizations = _load_organizations(territories)
+    users = _load_users(organizations)
+    _load_identity_provider(territories["kazan"])
+    return territories, organizations, users
 
 
 def _load_territories() -> dict[str, Territory]:

@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from tests import idp_fixture
 from veche.accounts.models import User
-from veche.demo.loader import load_demo
+from veche.demo.loader import load_people_and_places
 from veche.identity.eligibility import age_on, legal_entity_of, person_facts
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import IdentityProvider, Level
@@ -35,7 +35,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @pytest.fixture
 def veche(live_server, demo_idp):
-    load_demo()
+    load_people_and_places()  # the provider, the districts, the people; no more is needed
     provider = IdentityProvider.objects.get(slug="demo-esia")
     provider.issuer = demo_idp.issuer
     provider.client_secret = demo_idp.client_secret

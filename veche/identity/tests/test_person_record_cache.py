@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_organization, make_problem, make_staff, make_user
+from veche.core.release import keyed
 from veche.identity.eligibility import (
     check_eligibility,
     keep_records,
@@ -227,7 +228,7 @@ def test_a_block_is_not_forgotten_when_the_cache_loses_its_version():
     problem = make_problem()
     moderator = make_staff(make_organization(), Membership.Role.MODERATOR)
     check_eligibility(problem.author, "rate")  # no block, kept
-    key = f"moderation:blocks:{problem.author.pk}"
+    key = keyed(f"moderation:blocks:{problem.author.pk}")  # this release's copy
     kept = cache.get(key)
     assert kept is not None
     block_author(moderator=moderator, target=problem, ground="obscene", days=3)
