@@ -1,7 +1,11 @@
 """The read side of notifications: a person's inbox and unread count, only their own."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
+from veche.core import stamped as kept
+from veche.core.stamped import move_on, stamped
 from veche.notifications.models import Notification, NotificationPreference
 
 EmailMode = NotificationPreference.EmailMode
@@ -13,10 +17,39 @@ def inbox_for(user) -> QuerySet[Notification]:
     )
 
 
+# The header shows the count on every page a signed-in person opens. With a shared cache it is
+# kept there, stamped with a version of the person's that new notices, reading and erasure move
+# on (`unread_changed`); the lifetime bounds what a change made otherwise (the admin) leaves.
+# With each process's own cache it is counted on each page: notices are made by the worker,
+# another process, whose changes the web process's cache would not see.
+UNREAD_SECONDS = 300
+
+
+def _unread_version_key(user_id: int) -> str:
+    return f"notifications:unread-version:{user_id}"
+
+
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    if not kept.is_shared():
+        return _count_unread(user.pk)
+    return stamped(
+        f"notifications:unread:{user.pk}",
+        _unread_version_key(user.pk),
+        lambda: _count_unread(user.pk),
+        shared_seconds=UNREAD_SECONDS,
+    )
+
+
+def _count_unread(user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+def unread_changed(user_ids: Iterable[int]) -> None:
+    """The people's unread counts are to be counted again (after the transaction too)."""
+    for user_id in set(user_ids):
+        move_on(_unread_version_key(user_id))
 
 
 def personal_data(user) -> dict:

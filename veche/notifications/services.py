@@ -30,6 +30,7 @@ from veche.notifications.emails import language_of
 from veche.notifications.links import unsubscribe_token as unsubscribe_token  # re-exported
 from veche.notifications.links import user_for_unsubscribe_token
 from veche.notifications.models import Event, Notification, NotificationPreference
+from veche.notifications.queries import unread_changed
 from veche.notifications.registry import Notice
 
 logger = logging.getLogger(__name__)
@@ -212,6 +213,7 @@ def _store(rows: list[Notification], modes) -> list[Notification]:
     """Save the notices; those to be mailed at once are queued when the transaction commits."""
     with transaction.atomic():
         created = _save(rows)
+        unread_changed(row.user_id for row in created)
         immediate = [row.pk for row in created if modes[row.user_id] == EmailMode.IMMEDIATE]
         # The letters are stored with the notices and queued once they commit.
         outbox.put_many(kind=NOTICE_KIND, target_ids=immediate)
@@ -298,15 +300,19 @@ def _send_digest(user_id: int, now: datetime.datetime) -> bool:
 
 def mark_read(*, user, ids: Iterable[int]) -> int:
     """Mark some of the person's own notices read; ids of other people's notices do nothing."""
-    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_changed([user.pk])
+    return marked
 
 
 def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_changed([user.pk])
+    return marked
 
 
 # --- Preferences and unsubscribing ----------------------------------------------------------
@@ -338,4 +344,5 @@ def unsubscribe(*, token: str) -> NotificationPreference:
 def erase_personal_data(user) -> None:
     """On erasure of the account: the person's notices and e-mail choice go."""
     Notification.objects.filter(user=user).delete()
+    unread_changed([user.pk])
     NotificationPreference.objects.filter(user=user).delete()

@@ -125,3 +125,30 @@ def test_header_link_shows_the_unread_count_to_signed_in_people_only(reader):
 
     request.user = AnonymousUser()
     assert template.render(Context({"request": request})).strip() == ""
+
+
+def test_with_a_shared_cache_the_count_is_kept_until_a_notice_comes_or_one_is_read(
+    reader, monkeypatch, django_assert_num_queries
+):
+    """The header's count on every signed-in page: counted once, then read from the cache until
+    a notice is made for the person, or they read one."""
+    from tests.factories import make_discussion
+    from veche.discussions.notices import MeetingRecordPublished
+    from veche.notifications import services
+    from veche.notifications.queries import unread_count
+
+    monkeypatch.setattr("veche.core.stamped.is_shared", lambda: True)
+    make_notification(reader)
+    assert unread_count(reader) == 1
+    with django_assert_num_queries(0):
+        assert unread_count(reader) == 1
+    services.notify(
+        MeetingRecordPublished(), subject=make_discussion(), extra={}, user_ids=[reader.pk]
+    )
+    assert unread_count(reader) == 2
+    services.mark_read(user=reader, ids=[Notification.objects.filter(user=reader).first().pk])
+    assert unread_count(reader) == 1
+    services.mark_all_read(user=reader)
+    assert unread_count(reader) == 0
+    make_notification(reader)  # made past the services (the admin): the lifetime bounds it
+    assert unread_count(reader) == 0
