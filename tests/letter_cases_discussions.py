@@ -172,6 +172,22 @@ def discussion_concluded(language, actions):
     }, cast.title
 
 
+def meeting_record_published(language, actions):
+    from veche.discussions.tests.meeting_cast import hearing
+
+    discussion = hearing(started_minutes_ago=90)
+    Follow.objects.create(user=make_user(), discussion=discussion)
+    everyone_speaks(language)
+    with actions():
+        discussions.publish_meeting_record(
+            user=discussion.created_by,
+            discussion=discussion,
+            minutes="Выступили пять участников собрания.",
+            recording_url="https://video.example.ru/rec/12",
+        )
+    return {"discussions/notices/meeting_record.txt": []}, discussion.title
+
+
 def discussion_applied_for(language, actions):
     territory = make_territory()
     authority = make_organization(jurisdiction=[territory])

@@ -49,6 +49,7 @@ from tests.letter_cases_discussions import (
     discussion_rescheduled,
     discussion_submissions,
     expert_reminded,
+    meeting_record_published,
 )
 from tests.letter_reading import LANGUAGES, NOTICE_MAIL, Case, flaws_of, letter_templates
 from tests.outbox import deliver_everything
@@ -261,6 +262,11 @@ CASES = (
             "discussions/notices/progress.txt",
         ),
         discussion_concluded,
+    ),
+    Case(
+        "hearing's meeting record published",
+        ("discussions/notices/meeting_record.txt",),
+        meeting_record_published,
     ),
     Case(
         "application for a discussion",

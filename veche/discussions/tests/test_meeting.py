@@ -321,5 +321,5 @@ def test_followers_and_participants_hear_of_the_record_once_and_not_of_a_correct
     assert sorted(told.values_list("user", flat=True)) == sorted([follower.pk, participant.pk])
     notice = told.get(user=follower)
     assert discussion.title in notice.title
-    assert "minutes" in notice.body and "recording" not in notice.body
+    assert "протокол собрания" in notice.body and "запис" not in notice.body  # minutes alone
     assert notice.url.endswith(discussion.get_absolute_url())
