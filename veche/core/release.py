@@ -28,8 +28,9 @@ def release() -> str:
         return settings.VECHE_RELEASE
     digest = hashlib.blake2b(digest_size=6)
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in _BUILT_FROM and "tests" not in path.parts and path.is_file():
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+        inside = path.relative_to(_PACKAGE)  # where the package lies is not the code
+        if path.suffix in _BUILT_FROM and "tests" not in inside.parts and path.is_file():
+            digest.update(inside.as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

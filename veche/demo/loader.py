@@ -19,7 +19,7 @@ from veche.identity.services import save_identity_provider
 from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
-__all__ = ["DEMO_PASSWORD", "load_demo"]
+__all__ = ["DEMO_PASSWORD", "load_demo", "load_people_and_places"]
 
 
 def load_demo() -> dict[str, int]:

@@ -107,10 +107,14 @@ def test_each_release_builds_and_reads_its_own_values(settings):
 def test_without_a_named_release_the_code_s_digest_names_it(settings, tmp_path, monkeypatch):
     from veche.core import release as module
 
-    (tmp_path / "views.py").write_text("A = 1\n")
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_views.py").write_text("B = 1\n")
-    monkeypatch.setattr(module, "_PACKAGE", tmp_path)
+    # Installed under a folder that happens to be called "tests": only the package's own
+    # test folders are left out.
+    package = tmp_path / "tests" / "veche"
+    (package / "tests").mkdir(parents=True)
+    (package / "views.py").write_text("A = 1\n")
+    (package / "tests" / "test_views.py").write_text("B = 1\n")
+    monkeypatch.setattr(module, "_PACKAGE", package)
+    tmp_path = package
     settings.VECHE_RELEASE = ""
     try:
         release.cache_clear()
