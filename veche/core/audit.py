@@ -42,10 +42,18 @@ def record_event(*, actor, action: str, target=None, data: dict | None = None) -
     """Add an event to the log, pending seal, in the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
+    event = new_event(actor=actor, action=action, target=target, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(*, actor, action: str, target=None, data: dict | None = None) -> AuditEvent:
+    """The event `record_event` adds, not saved: for a caller that inserts it in a statement of
+    its own (signing, `veche.core.rows`), inside the transaction of the change it records."""
     data = dict(data or {})
     if _channel.get():
         data.setdefault("via", _channel.get())
-    return AuditEvent.objects.create(
+    return AuditEvent(
         created_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_ref=str(actor.pk) if getattr(actor, "pk", None) else "",

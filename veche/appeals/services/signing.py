@@ -16,7 +16,9 @@ from veche.appeals.models import (
 )
 from veche.appeals.participants import number_of
 from veche.core import ratelimits
-from veche.core.audit import record_event
+from veche.core.audit import new_event, record_event
+from veche.core.models import AuditEvent
+from veche.core.rows import row_of
 from veche.identity.eligibility import (
     check_eligibility,
     prefetch_verifications,
@@ -61,49 +63,119 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
     IntegrityError, for the caller), and the appeal's counter is updated last, so that its
     row stays locked only for the commit that follows (README, "Design decisions")."""
     revision = appeal.current_revision
-    snapshot = _snapshot(user)
+    signature = Signature(
+        appeal=appeal,
+        user=user,
+        revision=revision,
+        basis=decision.basis,
+        source=ratelimits.current_network(),
+        **_snapshot(user),
+    )
     with transaction.atomic():
-        signature = Signature.objects.create(
-            appeal=appeal,
-            user=user,
-            revision=revision,
-            basis=decision.basis,
-            source=ratelimits.current_network(),
-            **snapshot,
-        )
-        Follow.objects.bulk_create(
-            [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
-        )
-        record_event(
-            actor=user,
-            action="appeal.signed",
-            target=appeal,
-            data={"signature": signature.pk, "revision": revision.number},
-        )
-        _count_signature(appeal, signature)
+        if transaction.get_connection().vendor == "postgresql":
+            row = _insert_at_once(signature, user, appeal)
+        else:
+            signature.save(force_insert=True)
+            Follow.objects.bulk_create(
+                [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
+            )
+            record_event(
+                actor=user,
+                action="appeal.signed",
+                target=appeal,
+                data={"signature": signature.pk, "revision": revision.number},
+            )
+            row = _count(appeal)
+        _counted(appeal, signature, row)
     return signature
 
 
-def _count_signature(appeal: Appeal, signature: Signature) -> None:
-    """Add the signature to the appeal's count, and dispatch the appeal when this signature
-    reached the threshold. The UPDATE takes the appeal's row lock, held to the commit: every
-    signing before it is counted, and exactly one signing sees the threshold reached. An appeal
-    that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
+# The statements of a signature, in the order the ORM path sends them: the signature, the
+# follow, the audit event, the count. `_COUNT` takes the appeal's row lock.
+_STATEMENT = """
+WITH signature AS (
+    INSERT INTO {signatures} ({signature_columns}) VALUES ({signature_marks})
+    ON CONFLICT DO NOTHING RETURNING id
+), follow AS (
+    INSERT INTO {follows} ({follow_columns}) SELECT {follow_marks} FROM signature
+    ON CONFLICT DO NOTHING
+), event AS (
+    INSERT INTO {events} ({event_columns}) SELECT {event_marks} FROM signature
+), counted AS ({count})
+SELECT signature.id, counted.* FROM signature LEFT JOIN counted ON TRUE
+"""
+
+
+def _insert_at_once(signature: Signature, user, appeal: Appeal):
+    """On PostgreSQL the four writes of a signature go in one statement, a third of the ORM's
+    CPU and one round trip rather than four, for the surge of a viral appeal. The signature's
+    row is inserted unless the person already has one (`one_active_signature_per_person`);
+    the rest follow only if it was. Returns the count's row, or raises as the ORM path does."""
+    event = new_event(
+        actor=user,
+        action="appeal.signed",
+        target=appeal,
+        data={"signature": None, "revision": signature.revision.number},
+    )
+    follow = Follow(problem_id=appeal.problem_id, user=user)
+    parts, values = {}, []
+    for name, obj, expressions in (
+        ("signature", signature, {}),
+        ("follow", follow, {}),
+        # The signature's id, known only once inserted, goes in the event's data.
+        ("event", event, {"data": "jsonb_set(%s::jsonb, '{signature}', to_jsonb(signature.id))"}),
+    ):
+        columns, marks, row_values = row_of(obj, **expressions)
+        parts[f"{name}_columns"], parts[f"{name}_marks"] = ", ".join(columns), ", ".join(marks)
+        values += row_values
+    count_sql, count_values = _count_statement(appeal, "AND EXISTS (SELECT 1 FROM signature) ")
+    sql = _STATEMENT.format(
+        signatures=Signature._meta.db_table,
+        follows=Follow._meta.db_table,
+        events=AuditEvent._meta.db_table,
+        count=count_sql,
+        **parts,
+    )
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(sql, [*values, *count_values])
+        found = cursor.fetchone()
+    if found is None:
+        raise IntegrityError("one_active_signature_per_person")
+    signature.pk, row = found[0], found[1:]
+    signature._state.adding, signature._state.db = False, transaction.get_connection().alias
+    return None if row[0] is None else row
+
+
+def _count_statement(appeal: Appeal, condition: str = "") -> tuple[str, list]:
+    """The UPDATE that adds a signature to the appeal's count, if the appeal takes it (and if
+    the further `condition` holds)."""
     table, problems = Appeal._meta.db_table, Problem._meta.db_table
     statuses = ", ".join(["%s"] * len(SIGNABLE))
+    sql = (
+        f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
+        f"WHERE id = %s AND status IN ({statuses}) "
+        # Once sent by the author himself, the appeal is out of Veche's hands.
+        "AND (status = %s OR NOT sent_by_author) "
+        # A problem a moderator hid takes no new signatures (`refuse_if_hidden`).
+        f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
+        f"AND {problems}.hidden_at IS NOT NULL) {condition}"
+    )
+    returning = "RETURNING signature_count, signature_threshold, status, support_sent"
+    return f"{sql}{returning}", [appeal.pk, *SIGNABLE, Status.COLLECTING]
+
+
+def _count(appeal: Appeal):
+    sql, values = _count_statement(appeal)
     with transaction.get_connection().cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET signature_count = signature_count + 1 "  # noqa: S608 (our names)
-            f"WHERE id = %s AND status IN ({statuses}) "
-            # Once sent by the author himself, the appeal is out of Veche's hands.
-            "AND (status = %s OR NOT sent_by_author) "
-            # A problem a moderator hid takes no new signatures (`refuse_if_hidden`).
-            f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
-            f"AND {problems}.hidden_at IS NOT NULL) "
-            "RETURNING signature_count, signature_threshold, status, support_sent",
-            [appeal.pk, *SIGNABLE, Status.COLLECTING],
-        )
-        row = cursor.fetchone()
+        cursor.execute(sql, values)
+        return cursor.fetchone()
+
+
+def _counted(appeal: Appeal, signature: Signature, row) -> None:
+    """Take in the count's row, and dispatch the appeal when this signature reached the
+    threshold. The count's UPDATE took the appeal's row lock, held to the commit: every
+    signing before it is counted, and exactly one signing sees the threshold reached. An appeal
+    that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
     if row is None:
         fresh = Appeal.objects.select_related("problem").get(pk=appeal.pk)
         refuse_if_hidden(fresh.problem)
