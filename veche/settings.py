@@ -279,7 +279,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "veche.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "veche.accounts.middleware.AuthenticationMiddleware",
     # Which address and network act, for the rate limits and the signatures' sources.
     "veche.core.ratelimits.ClientSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -408,8 +408,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the account from the shared cache (veche.accounts.backends).
+    "veche.accounts.backends.ModelBackend",
+    "veche.accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -140,7 +140,7 @@ def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
         key = secrets.token_hex(16)
         data = {
             "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "allauth.account.auth_backends.AuthenticationBackend",
+            "_auth_user_backend": "veche.accounts.backends.AuthenticationBackend",
             "_auth_user_hash": user.get_session_auth_hash(),
             LAST_SEEN_KEY: seen,
             CONSENT_KEY: f"{user.pk}:{settings.VECHE_PRIVACY_POLICY_VERSION}",
@@ -163,13 +163,16 @@ def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
             {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions},
             timeout=settings.SESSION_COOKIE_AGE,
         )
-    # And the page leaves what eligibility reads of the person (verifications, blocks) there too.
+    # And the page leaves the account and what eligibility reads of the person (verifications,
+    # blocks) there too.
+    from veche.accounts.backends import keep_accounts
     from veche.identity.eligibility import keep_records
     from veche.moderation.blocks import keep_blocks
 
     for start in range(0, len(users), 2000):
         ids = [user.pk for user in users[start : start + 2000]]
         keep_records(ids)
+        keep_accounts(ids)
         keep_blocks(ids)
     return people
 

@@ -10,9 +10,10 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks as system_checks
 
-        from veche.accounts import checks, signals
+        from veche.accounts import backends, checks, signals
 
         system_checks.register(checks.mfa_required_roles)
+        backends.watch_accounts()
         user_logged_in.connect(signals.start_the_idle_clock, dispatch_uid="veche_idle_clock")
         authenticator_added.connect(
             signals.count_enrolment_as_second_factor, dispatch_uid="veche_enrolment_mfa"

@@ -8,12 +8,15 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from veche.accounts.backends import REPLACED
 from veche.accounts.queries import has_current_processing_consent
 from veche.accounts.rules import has_two_factor, requires_two_factor
 
@@ -135,3 +138,22 @@ class ProcessingConsentMiddleware:
                     return redirect(f"{reverse('accounts:consent')}?{_next_query(request)}")
                 request.session[CONSENT_KEY] = checked
         return self.get_response(request)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, which reads the session's account through the backends that keep it in the
+    shared cache (`veche.accounts.backends`); a session signed in with one of the backends they
+    replace is moved on to its replacement first. Lazy, as Django's: a request that never asks
+    who is signed in reads no session."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _signed_in(request))
+
+
+def _signed_in(request):
+    if not hasattr(request, "_cached_user"):
+        replacement = REPLACED.get(request.session.get(BACKEND_SESSION_KEY))
+        if replacement is not None:
+            request.session[BACKEND_SESSION_KEY] = replacement
+    return auth_middleware.get_user(request)

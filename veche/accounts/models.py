@@ -58,6 +58,28 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def keep_session_auth_hash(self) -> None:
+        """Ready the account to be kept in the shared cache (`veche.accounts.backends`): the
+        session's check value is computed now, and the password hash left out of the copy
+        (deferred: read from the database if anything asks for it, never written by `save`)."""
+        self._kept_session_auth_hash = super().get_session_auth_hash()
+        self._kept_usable_password = super().has_usable_password()
+        del self.__dict__["password"]
+
+    def _kept(self, name: str):
+        """What the kept copy knows of its password, while the password is not read."""
+        if "password" in self.get_deferred_fields():
+            return self.__dict__.get(name)
+        return None
+
+    def get_session_auth_hash(self) -> str:
+        kept = self._kept("_kept_session_auth_hash")
+        return super().get_session_auth_hash() if kept is None else kept
+
+    def has_usable_password(self) -> bool:  # asked by the admin's every page
+        kept = self._kept("_kept_usable_password")
+        return super().has_usable_password() if kept is None else kept
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)

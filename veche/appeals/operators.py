@@ -247,7 +247,7 @@ def operators(permission: str = "appeals.change_dispatch") -> set[int]:
         permission,
         is_active=True,
         include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend="veche.accounts.backends.ModelBackend",
     )
     return set(people.filter(is_staff=True).values_list("pk", flat=True))
 
