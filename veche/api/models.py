@@ -112,6 +112,10 @@ class WebhookEvent(models.TextChoices):
         "discussion.stage_changed",
         _("a discussion was announced, rescheduled or cancelled"),
     )
+    MEETING_RECORD_PUBLISHED = (
+        "meeting_record.published",
+        _("the record of a hearing's meeting (minutes, recording) was published"),
+    )
     CONCLUSION_PUBLISHED = "conclusion.published", _("a discussion's conclusion was published")
 
 

@@ -67,6 +67,7 @@ EVENTS = {
     ("discussions.discussion", "announced"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
     ("discussions.discussion", "schedule_changed"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
     ("discussions.discussion", "cancelled"): WebhookEvent.DISCUSSION_STAGE_CHANGED,
+    ("discussions.discussion", "meeting_record"): WebhookEvent.MEETING_RECORD_PUBLISHED,
     ("discussions.discussion", "conclusion"): WebhookEvent.CONCLUSION_PUBLISHED,
 }
 
@@ -204,6 +205,11 @@ def _public_facts(label: str, subject, event: str, context: dict) -> dict:
     facts = {"discussion": {"id": subject.pk, "stage": subject.stage, "event": event, "url": url}}
     if context.get("submission"):
         facts["submission"] = _submission_facts(context["submission"])
+    if event == "meeting_record":
+        facts["meeting_record"] = {
+            "published_at": subject.meeting_record_published_at.isoformat(),
+            "recording_url": subject.recording_url or None,
+        }
     return facts
 
 

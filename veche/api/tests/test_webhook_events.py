@@ -12,7 +12,8 @@ from veche.api import webhooks
 from veche.api.models import WebhookDelivery
 from veche.api.tests.test_webhooks import lower, verify
 from veche.appeals.services import forward_appeal
-from veche.discussions.services import submit
+from veche.discussions.services import publish_meeting_record, submit
+from veche.discussions.tests.meeting_cast import hearing, organizer_of
 from veche.notifications.models import Event
 from veche.organizations.models import Membership
 
@@ -123,3 +124,27 @@ def test_a_forwarding_not_subscribed_to_sends_nothing(receiver, office, other_of
     )
     deliver_everything()
     assert receiver.received == []
+
+
+def test_a_published_meeting_record_reaches_the_organizer_once(receiver, office, head, district):
+    discussion = hearing(started_minutes_ago=90, territory=district, organizer=office)
+    webhooks.subscribe(
+        user=head, organization=office, url=receiver.url, events=["meeting_record.published"]
+    )
+    for minutes in ("Выступили 5 участников.", "Выступили 6 участников."):  # then corrected
+        publish_meeting_record(
+            user=organizer_of(discussion),
+            discussion=discussion,
+            minutes=minutes,
+            recording_url="https://video.example.ru/rec/12",
+        )
+    deliver_everything()
+    [payload] = _bodies(receiver)  # a correction is not news
+    discussion.refresh_from_db()
+    assert payload["type"] == "meeting_record.published"
+    assert payload["data"]["discussion"]["id"] == discussion.pk
+    assert payload["data"]["meeting_record"] == {
+        "published_at": discussion.meeting_record_published_at.isoformat(),
+        "recording_url": "https://video.example.ru/rec/12",
+    }
+    assert "участников" not in json.dumps(payload, ensure_ascii=False)  # the page has them
