@@ -44,7 +44,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def sign_in_as(request: HttpRequest) -> HttpResponse:
     # No password on purpose: in the demo anyone may be any listed citizen.
     citizen = get_object_or_404(Citizen, username=request.POST.get("username"), is_active=True)
-    login(request, citizen, backend="veche.accounts.backends.ModelBackend")
+    login(request, citizen, backend="django.contrib.auth.backends.ModelBackend")
     return redirect(_next_url(request) or "demo_idp:signed_in")
 
 
