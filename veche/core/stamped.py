@@ -11,11 +11,12 @@ longer (`shared_seconds`) when the cache is shared, where every change reaches e
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 from veche.core.release import keyed
@@ -95,18 +96,46 @@ def keep_many(
 def move_on(version_key: str) -> None:
     """Make every value stamped with `version_key` stale: at once, and again once the current
     transaction commits, since a reader in between still reads what was there before."""
-    _bump(version_key)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(version_key))
+    move_on_many([version_key])
 
 
-def _bump(version_key: str) -> None:
-    if cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS):
+def move_on_many(version_keys: Iterable[str]) -> None:
+    """`move_on` for many versions: on Redis one round trip now and one after the commit,
+    however many they are (a notice to every signatory of an appeal moves on each one's count)."""
+    keys = list(dict.fromkeys(version_keys))
+    if not keys:
         return
-    try:
-        cache.incr(version_key)
-    except ValueError:  # evicted in between
-        cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS)
+    _bump(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(keys))
+
+
+_BUMP_BATCH = 1000
+
+
+def _bump(version_keys: list[str]) -> None:
+    """Move each version on: a version the cache lost starts again at a random number (so does
+    one never made), one it holds goes up by one."""
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: its type says nothing
+    if not isinstance(backend, RedisCache):
+        for key in version_keys:
+            if cache.add(key, _fresh_version(), timeout=VERSION_SECONDS):
+                continue
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted in between
+                cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
+        return
+    client = backend._cache.get_client(write=True)
+    for start in range(0, len(version_keys), _BUMP_BATCH):
+        pipe = client.pipeline(transaction=False)
+        for key in version_keys[start : start + _BUMP_BATCH]:
+            full = backend.make_and_validate_key(key)
+            # Django's Redis cache stores an integer as it is, so INCR adds to it; on a key just
+            # made, INCR moves the random start on by one, still a number nobody stamped with.
+            pipe.set(full, _fresh_version(), ex=VERSION_SECONDS, nx=True)
+            pipe.incr(full)
+        pipe.execute()
 
 
 def forget(key: str, version_key: str) -> None:

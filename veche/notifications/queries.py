@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from veche.core import stamped as kept
-from veche.core.stamped import move_on, stamped
+from veche.core.stamped import stamped
 from veche.notifications.models import Notification, NotificationPreference
 
 EmailMode = NotificationPreference.EmailMode
@@ -48,8 +48,7 @@ def _count_unread(user_id: int) -> int:
 
 def unread_changed(user_ids: Iterable[int]) -> None:
     """The people's unread counts are to be counted again (after the transaction too)."""
-    for user_id in set(user_ids):
-        move_on(_unread_version_key(user_id))
+    kept.move_on_many(_unread_version_key(user_id) for user_id in set(user_ids))
 
 
 def personal_data(user) -> dict:

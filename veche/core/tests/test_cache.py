@@ -51,3 +51,40 @@ def test_threads_share_the_client_and_every_increment_counts(cache):
     assert cache.get("count") == 1600
     many = [cache.get_many(["count", "page"]) for _ in range(3)]
     assert many == [{"count": 1600}] * 3
+
+
+def test_many_versions_move_on_in_one_round_trip_and_each_value_goes_stale(cache, monkeypatch):
+    from veche.core import stamped
+
+    built = []
+
+    def value(n):
+        return stamped.stamped(f"v{n}", f"version:{n}", lambda: built.append(n) or n)
+
+    assert [value(n) for n in range(1500)] == list(range(1500))
+    assert [value(n) for n in range(1500)] == list(range(1500))
+    assert len(built) == 1500  # kept
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real_pipeline = client.pipeline
+
+    def counting_pipeline(*args, **kwargs):
+        pipe = real_pipeline(*args, **kwargs)
+        real_execute = pipe.execute
+        pipe.execute = lambda *a, **k: sent.append(len(pipe.command_stack)) or real_execute(*a, **k)
+        return pipe
+
+    monkeypatch.setattr(client, "pipeline", counting_pipeline)
+
+    def single_command(*args, **kwargs):
+        raise AssertionError(f"a round trip of its own: {args}")
+
+    monkeypatch.setattr(client, "execute_command", single_command)
+    stamped.move_on_many([f"version:{n}" for n in range(1000)] + ["version:0"])
+    assert sent == [2000]  # one pipeline of SET NX + INCR per version, nothing else
+    monkeypatch.undo()
+    built.clear()
+    assert [value(n) for n in range(1500)] == list(range(1500))
+    assert built == list(range(1000))  # each moved version made its value stale, no other
+    stamped.move_on("version:never-made")  # a version nobody made starts at a random number
+    assert isinstance(cache.get("version:never-made"), int)
