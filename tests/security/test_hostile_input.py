@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from tests.factories import (
@@ -474,10 +475,15 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
             continue
         if address.name.startswith("admin:") and role != "admin":
             continue  # the admin only sends everyone else to its sign-in page, as tried above
+        if address.name.startswith("admin:") and _view_class(address) is RedirectView:
+            continue  # the admin's old change addresses: Django's redirect, nothing of ours
         fields = _fields(baseline)
         names = sorted(set(GENERIC_NAMES) | set(read) | set(fields))
         first = role_index * GET_ROWS_PER_ROLE
-        for row in range(first, first + GET_ROWS_PER_ROLE):
+        # The admin's history and deletion pages are Django's views, which read no parameter
+        # Veche's code sees: they get the hostile form fields and path values, not the queries.
+        reads_queries = not address.name.endswith(("_history", "_delete"))
+        for row in range(first, first + GET_ROWS_PER_ROLE if reads_queries else first):
             data = {name: _hostile(name, row) for name in names}
             check(client, address, "get", path, data)
         first = index + role_index * POST_ROWS_PER_ROLE
@@ -500,6 +506,10 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
             check(client, address, "get", path, {"page": ["1"] * REPEATED})
             check(client, address, "post", path, {"page": ["1"] * REPEATED})
     return sorted(failures.values())
+
+
+def _view_class(address: Address):
+    return getattr(address.callback, "view_class", None)
 
 
 @pytest.fixture
