@@ -74,3 +74,32 @@ def test_erasures_while_others_sign_keep_the_count_exact(settings):
     assert active.count() == 31  # the author and the 30 who arrived
     assert appeal.signature_count == 31
     assert not active.filter(user__in=leaving).exists()
+
+
+def test_without_the_unique_constraint_double_presses_would_sign_twice(settings):
+    """The test above proves something: the unique constraint is the one guard against a double
+    press (signing reads nothing before it inserts). Dropped for this test, the same double
+    presses give second signatures."""
+    from django.db import connection
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    district = make_territory("kazan-vakhitovsky")
+    appeal = make_problem(territory=district, threshold=1000).current_appeal
+    people = [make_resident(district) for _ in range(30)]
+    guards = Signature._meta.constraints
+    [guard] = [c for c in guards if c.name == "one_active_signature_per_person"]
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Signature, guard)
+    try:
+        outcomes = at_once(
+            lambda person: sign_appeal(user=person, appeal=Appeal.objects.get(pk=appeal.pk)),
+            [person for person in people for _ in range(2)],
+            threads=20,
+        )
+        signatures = Signature.objects.filter(appeal=appeal).exclude(user=appeal.problem.author)
+        assert outcomes.get("done") == 60  # every second press signed again
+        assert signatures.count() == 60
+    finally:
+        Signature.objects.filter(appeal=appeal).delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Signature, guard)
