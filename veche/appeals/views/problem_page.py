@@ -273,16 +273,18 @@ def _personal_context(request, shared: dict, *, reply_to=None) -> dict:
         request, problem, appeal, current=shared["current"], revisions=shared["revisions"]
     )
     is_author = rules.has_perm("appeals.close_appeal", user, appeal)
+    may_edit = rules.has_perm("appeals.edit_appeal", user, appeal)
     taken_up = shared["taken_up"]
     return {
         **box,
         "refresh_on_load": True,
-        "is_author": rules.has_perm("appeals.edit_appeal", user, appeal),
+        "is_author": may_edit,
         "is_signatory": box["own_signature"] is not None,
         "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
         "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "proposals": queries.pending_proposals(appeal),  # read only for the author
+        # Shown to the author only; not even built for anyone else (its ORM costs a reader).
+        "proposals": queries.pending_proposals(appeal) if may_edit else (),
         # Offered while one of the person's organizations has not taken it up yet.
         "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
         and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
