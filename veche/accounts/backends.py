@@ -2,7 +2,8 @@
 rather than from the database (README, "Design decisions").
 
 Django reads the account of a signed-in session on every request, one query that cost about a
-sixth of a signature's CPU in a surge. `kept_user` keeps it in the shared cache, stamped with a
+sixth of a signature's CPU in a surge. With a cache shared by every process (Redis), `kept_user`
+keeps it there (with each process's own cache, the database is read as before), stamped with a
 version that every save or deletion of the account moves on (`veche.core.stamped`), so that a
 blocked, deactivated or changed account is read afresh by the next request. The kept copy
 holds no password hash: the password is left out (deferred: read from the database if asked
@@ -70,6 +71,10 @@ def account_changed(sender, instance, **kwargs) -> None:
 
 class KeptUserMixin:
     def get_user(self, user_id):
+        if not stamped.is_shared():
+            # A cache of each process's own: a change made in another process (a worker, the
+            # admin in another gunicorn worker) would not reach this one's copy.
+            return super().get_user(user_id)
         user = kept_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -66,6 +66,12 @@ class User(AbstractUser):
         self._kept_usable_password = super().has_usable_password()
         del self.__dict__["password"]
 
+    def refresh_from_db(self, *args, **kwargs):
+        # What the copy kept of its password is as old as the copy.
+        self.__dict__.pop("_kept_session_auth_hash", None)
+        self.__dict__.pop("_kept_usable_password", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def _kept(self, name: str):
         """What the kept copy knows of its password, while the password is not read."""
         if "password" in self.get_deferred_fields():

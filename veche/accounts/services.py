@@ -33,8 +33,19 @@ def update_profile(
     user.patronymic = patronymic.strip()
     user.name_publication = name_publication
     user.preferred_language = preferred_language
-    user.save()
+    # Only the profile's own fields: the rest of `user` (the request's copy) may be older than
+    # the stored row, and must not be written back over it.
+    user.save(update_fields=[*PROFILE_FIELDS, "name_publication_changed_at"])
     return user
+
+
+PROFILE_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "name_publication",
+    "preferred_language",
+)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ PostgreSQL): the columns and values the ORM's own insert would send for a model 
 that a field added to the model is never left out of the statement."""
 
 from django.db import connection
+from django.db.models.expressions import DatabaseDefault
 
 
 def row_of(obj, **expressions: str) -> tuple[list[str], list[str], list]:
@@ -13,9 +14,14 @@ def row_of(obj, **expressions: str) -> tuple[list[str], list[str], list]:
     ops = connection.ops
     columns, marks, values = [], [], []
     for field in obj._meta.local_concrete_fields:
-        if field.primary_key and getattr(field, "db_returning", False):
-            continue  # the database numbers it
+        if getattr(field, "generated", False) or (
+            field.primary_key and getattr(field, "db_returning", False)
+        ):
+            continue  # the database computes or numbers it
+        value = field.pre_save(obj, True)
+        if isinstance(value, DatabaseDefault):
+            continue  # the column's own default (`db_default`)
         columns.append(ops.quote_name(field.column))
         marks.append(expressions.get(field.name, "%s"))
-        values.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
+        values.append(field.get_db_prep_save(value, connection=connection))
     return columns, marks, values

@@ -111,6 +111,17 @@ def move_on_many(version_keys: Iterable[str]) -> None:
 
 
 _BUMP_BATCH = 1000
+# Each version: made at the random number given if the cache has none, else raised by one.
+# One script, so that no version can expire between the two and be raised from nothing to 1
+# with no lifetime (Redis stops the clock while a script runs).
+_BUMP_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  if not redis.call('SET', key, ARGV[i], 'EX', ARGV[#KEYS + 1], 'NX') then
+    redis.call('INCR', key)
+  end
+end
+return #KEYS
+"""
 
 
 def _bump(version_keys: list[str]) -> None:
@@ -126,16 +137,11 @@ def _bump(version_keys: list[str]) -> None:
             except ValueError:  # evicted in between
                 cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
         return
-    client = backend._cache.get_client(write=True)
+    # Django's Redis cache stores an integer as it is (not pickled), so INCR adds to it.
+    script = backend._cache.get_client(write=True).register_script(_BUMP_SCRIPT)
     for start in range(0, len(version_keys), _BUMP_BATCH):
-        pipe = client.pipeline(transaction=False)
-        for key in version_keys[start : start + _BUMP_BATCH]:
-            full = backend.make_and_validate_key(key)
-            # Django's Redis cache stores an integer as it is, so INCR adds to it; on a key just
-            # made, INCR moves the random start on by one, still a number nobody stamped with.
-            pipe.set(full, _fresh_version(), ex=VERSION_SECONDS, nx=True)
-            pipe.incr(full)
-        pipe.execute()
+        keys = [backend.make_and_validate_key(k) for k in version_keys[start : start + _BUMP_BATCH]]
+        script(keys=keys, args=[*(_fresh_version() for _ in keys), VERSION_SECONDS])
 
 
 def forget(key: str, version_key: str) -> None:

@@ -1,14 +1,17 @@
 """The signed-in person's account is read from the shared cache (`veche.accounts.backends`):
 attacked here where a stale or leaky copy would hurt. A changed password, a deactivated or
 deleted account, a rotated site key must each end the old sessions at the next request; the
-copy holds no password hash, and saving it writes none back."""
+copy holds no password hash, and saving it writes none back. Run on a real Redis, as in
+production; with each process's own cache the database is read on every request."""
 
 import pickle
+import uuid
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PASSWORD, make_user
@@ -17,6 +20,20 @@ from veche.accounts.models import User
 from veche.core.release import keyed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shared_cache():
+    """Redis, with keys of this test's own (the ids of a fresh test database repeat)."""
+    redis = {
+        "default": {
+            "BACKEND": "veche.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/12",
+            "KEY_PREFIX": f"veche-kept-account-{uuid.uuid4().hex}",
+        }
+    }
+    with override_settings(CACHES=redis):
+        yield
 
 
 def signed_in(client) -> bool:
@@ -124,3 +141,43 @@ def test_an_unknown_backend_is_not_trusted(client):
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
     session.save()
     assert not signed_in(client)
+
+
+def test_with_each_process_s_own_cache_the_account_is_read_from_the_database(client):
+    own = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=own):
+        person = make_user()
+        client.force_login(person)
+        assert account_queries(client) == 1
+        assert account_queries(client) == 1  # another process's change could not reach a copy
+
+
+def test_a_profile_saved_from_a_stale_copy_writes_only_the_profile(client):
+    person = make_user()
+    client.force_login(person)
+    assert signed_in(client)
+    # Deactivated past the signals (a data migration, SQL): the kept copy does not know.
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    client.post(
+        "/accounts/profile/",
+        {
+            "last_name": "Иванова",
+            "first_name": "Мария",
+            "patronymic": "",
+            "name_publication": "none",
+            "preferred_language": "ru",
+        },
+    )
+    stored = User.objects.get(pk=person.pk)
+    assert stored.last_name == "Иванова"
+    assert stored.is_active is False  # not written back from the copy
+
+
+def test_a_refreshed_copy_computes_its_session_hash_afresh():
+    person = make_user()
+    kept = kept_user(person.pk)
+    before = kept.get_session_auth_hash()
+    person.set_password("another-long-passphrase-2026")
+    User.objects.filter(pk=person.pk).update(password=person.password)
+    kept.refresh_from_db()
+    assert kept.get_session_auth_hash() == person.get_session_auth_hash() != before

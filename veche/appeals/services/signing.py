@@ -90,20 +90,27 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
     return signature
 
 
-# The statements of a signature, in the order the ORM path sends them: the signature, the
-# follow, the audit event, the count. `_COUNT` takes the appeal's row lock.
+# The writes of a signature, in the order the ORM path sends them: the signature, the follow,
+# the audit event, the count, whose UPDATE takes the appeal's row lock. PostgreSQL runs the
+# parts of a WITH as the query asks for their rows, in no promised order: the count's condition
+# asks for the event's and the follow's (InitPlans, run before the appeal's row is locked), so
+# the lock is taken last and held only for the commit, as in the ORM path.
 _STATEMENT = """
 WITH signature AS (
     INSERT INTO {signatures} ({signature_columns}) VALUES ({signature_marks})
     ON CONFLICT DO NOTHING RETURNING id
 ), follow AS (
     INSERT INTO {follows} ({follow_columns}) SELECT {follow_marks} FROM signature
-    ON CONFLICT DO NOTHING
+    ON CONFLICT DO NOTHING RETURNING 1
 ), event AS (
-    INSERT INTO {events} ({event_columns}) SELECT {event_marks} FROM signature
+    INSERT INTO {events} ({event_columns}) SELECT {event_marks} FROM signature RETURNING 1
 ), counted AS ({count})
 SELECT signature.id, counted.* FROM signature LEFT JOIN counted ON TRUE
 """
+# The count's condition: the event exists only if the signature was inserted.
+_AFTER_THE_OTHERS = (
+    "AND EXISTS (SELECT 1 FROM event) AND (SELECT count(*) FROM follow) IS NOT NULL "
+)
 
 
 def _insert_at_once(signature: Signature, user, appeal: Appeal):
@@ -128,7 +135,7 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal):
         columns, marks, row_values = row_of(obj, **expressions)
         parts[f"{name}_columns"], parts[f"{name}_marks"] = ", ".join(columns), ", ".join(marks)
         values += row_values
-    count_sql, count_values = _count_statement(appeal, "AND EXISTS (SELECT 1 FROM signature) ")
+    count_sql, count_values = _count_statement(appeal, _AFTER_THE_OTHERS)
     sql = _STATEMENT.format(
         signatures=Signature._meta.db_table,
         follows=Follow._meta.db_table,
