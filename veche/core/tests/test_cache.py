@@ -2,27 +2,31 @@
 and that client is shared safely between the threads of a gunicorn worker."""
 
 import threading
+import uuid
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-REDIS = {
-    "default": {
-        "BACKEND": "veche.core.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/11",
-        "KEY_PREFIX": "veche-cache-tests",
-    }
-}
-
 
 @pytest.fixture
 def cache():
-    with override_settings(CACHES=REDIS):
+    """Redis, with keys of this test's own: the test processes share the server, and a FLUSHDB
+    by one would wipe what another is counting."""
+    prefix = f"veche-cache-tests-{uuid.uuid4().hex}"
+    redis = {
+        "default": {
+            "BACKEND": "veche.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(CACHES=redis):
         backend = caches["default"]
-        backend.clear()
         yield backend
-        backend.clear()
+        client = backend._cache.get_client(write=True)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
 
 
 def test_one_client_serves_every_call(cache):
