@@ -11,13 +11,13 @@ from django.test import override_settings
 
 @pytest.fixture
 def cache():
-    """Redis, with keys of this test's own: the test processes share the server, and a FLUSHDB
-    by one would wipe what another is counting."""
+    """Redis, with keys of this test's own in a database no test flushes: the test processes
+    share the server, and a FLUSHDB by one would wipe what another is counting."""
     prefix = f"veche-cache-tests-{uuid.uuid4().hex}"
     redis = {
         "default": {
             "BACKEND": "veche.core.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/11",
+            "LOCATION": "redis://127.0.0.1:6379/13",
             "KEY_PREFIX": prefix,
         }
     }
