@@ -128,7 +128,11 @@ def language_cookie(live_server, language: str) -> dict:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page as it is now, with the WCAG 2.1 A and AA rules only."""
+    """Run axe-core on the page once it has loaded, with the WCAG 2.1 A and AA rules only.
+
+    A click on a link only starts the navigation: axe run in between finds no document.
+    """
+    page.wait_for_load_state("load")
     results = Axe().run(
         page,
         options={

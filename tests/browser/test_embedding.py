@@ -150,6 +150,7 @@ def test_an_operator_allows_a_site_in_the_browser(new_context, live_server, axe)
     page = sign_in(context.new_page(), OPERATOR, second_factor=True)
     page.goto("/organizations/")
     page.get_by_role("link", name="Сайты, встраивающие Вече").click()
+    page.wait_for_url("**/cabinet/embedding-sites/")
     axe(page)
 
     page.locator("#id_origin").fill("https://admin.example.ru/news")

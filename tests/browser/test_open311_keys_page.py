@@ -19,6 +19,7 @@ def test_a_resident_issues_and_revokes_a_key_for_an_app(new_context, live_server
     page = sign_in(context.new_page(), RESIDENT)
     page.goto("/accounts/profile/")
     page.get_by_role("link", name="Приложения, которые подают проблемы от моего имени").click()
+    page.wait_for_url("**/accounts/open311-keys/")
     axe(page)
 
     page.locator("#id_name").fill("Городской ремонт")
