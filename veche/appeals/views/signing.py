@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_POST
 from veche.appeals import queries, services
 
 from ._common import _act
-from .problem_page import _sign_box_context, _signed_box_context
+from .problem_page import _sign_box_context
+from .signed_panel import signed_panel
 
 
 @login_required
@@ -37,12 +39,11 @@ def sign(request, pk: int):
             errors = getattr(error, "messages", None) or [str(error)]
     if request.htmx:
         if signature is not None:
-            context = _signed_box_context(problem, appeal, signature)
-        else:
-            # A refusal shows the appeal as it stands, not as signing last kept it.
-            problem = queries.problem_to_sign(pk, fresh=True)
-            appeal = problem.current_appeal
-            context = _sign_box_context(request, problem, appeal, errors=errors)
+            return HttpResponse(signed_panel(request, problem, appeal, signature))
+        # A refusal shows the appeal as it stands, not as signing last kept it.
+        problem = queries.problem_to_sign(pk, fresh=True)
+        appeal = problem.current_appeal
+        context = _sign_box_context(request, problem, appeal, errors=errors)
         return render(request, "appeals/_sign_box.html", context)
     if signature is not None:
         messages.success(request, _("You have signed the appeal. Thank you!"))
