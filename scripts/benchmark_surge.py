@@ -23,6 +23,7 @@ and restarts PostgreSQL only when --restart-command says how.
 
     make benchmark-surge                      # the full run, about ten minutes
     .venv/bin/python scripts/benchmark_surge.py --quick --no-readme
+    .venv/bin/python scripts/benchmark_surge.py --quick --no-readme --env VECHE_WRITE_THREADS=1
     .venv/bin/python scripts/benchmark_surge.py --database-url postgres://postgres@127.0.0.1/x \\
         --restart-command 'systemctl restart postgresql'
 
@@ -42,6 +43,17 @@ from surge.run import Plan, flush_redis, measure_floor, measure_veche, productio
 from surge.services import GivenServer, OwnCluster, ensure_wrk
 
 
+def settings_given(pairs: list[str]) -> dict[str, str]:
+    """The --env settings, as an environment."""
+    given = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.isidentifier():
+            sys.exit(f"--env takes NAME=VALUE, not {pair!r}")
+        given[name] = value
+    return given
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs, for development")
@@ -51,7 +63,16 @@ def main() -> None:
     parser.add_argument("--restart-command", default="", help="restarts --database-url's server")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for both servers, e.g. VECHE_WRITE_THREADS=1 (the run's environment "
+        "otherwise leaves out every VECHE_, DJANGO_, DATABASE_, CACHE_ and EMAIL_ variable)",
+    )
     args = parser.parse_args()
+    given = settings_given(args.env)  # refused before anything is started
     plan = Plan.of(args.quick, args.clients, args.seconds)
     wrk = Wrk(ensure_wrk(), Path(tempfile.mkdtemp(prefix="veche-surge-")))
     workdir = wrk.workdir
@@ -61,7 +82,7 @@ def main() -> None:
         database = OwnCluster()
     try:
         database.start()
-        env = production_env(database.url, args.redis_url, workdir)
+        env = {**production_env(database.url, args.redis_url, workdir), **given}
         flush_redis(args.redis_url)
         django_setup(env)
         from django.core.management import call_command
@@ -74,7 +95,10 @@ def main() -> None:
         rows = report(floor, veche, plan, args.quick)
         print_report(rows, floor, veche)
         if not args.no_readme:
-            write_readme(rows, machine_description(database.url), plan, args.quick)
+            machine = machine_description(database.url)
+            if args.env:  # figures under other settings say so
+                machine += ", with " + ", ".join(f"`{pair}`" for pair in args.env)
+            write_readme(rows, machine, plan, args.quick)
     finally:
         if "django" in sys.modules:
             from django.db import connections
