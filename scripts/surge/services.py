@@ -1,6 +1,7 @@
 """The benchmark's tools and services: wrk, its own PostgreSQL cluster or a given server, the
 database, gunicorn."""
 
+import fcntl
 import os
 import shutil
 import signal
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from surge.base import BIN, CLUSTER, CLUSTER_PORT, DATABASE, ROOT, say
+
+LOCK_FILE = "/run/lock/veche-benchmark-surge.lock"
 
 
 def ensure_wrk() -> str:
@@ -44,6 +47,13 @@ class OwnCluster:
         )
         self.version = versions[-1]
         self.url = f"postgres://postgres@127.0.0.1:{CLUSTER_PORT}/{DATABASE}"
+        # Another run would drop this one's cluster as one left by an interrupted run: one at a
+        # time, held until this process ends.
+        self._lock = Path(LOCK_FILE).open("w")  # noqa: SIM115 (held for the process's life)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.exit(f"Another benchmark-surge is running with its own cluster ({LOCK_FILE}).")
 
     def start(self) -> None:
         self.drop()  # one left by an interrupted run
