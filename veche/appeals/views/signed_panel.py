@@ -47,13 +47,13 @@ _lock = threading.Lock()
 
 
 class _Marked:
-    """The appeal as the template reads it, with the markers for its count and percentage."""
+    """The appeal as the template reads it, with the markers for its count and percentage; all
+    else (its resonance too, which the real count decides) is the appeal's own."""
 
     def __init__(self, appeal: Appeal, count: int, percent: int):
         self._appeal = appeal
         self.signature_count = count
         self.progress_percent = percent
-        self.resonant = appeal.resonant
 
     def __getattr__(self, name):
         return getattr(self._appeal, name)
@@ -65,20 +65,20 @@ def signed_panel(request, problem: Problem, appeal: Appeal, signature: Signature
     token = get_token(request)
     if count == 1:
         return _render(problem, appeal, signature, token)
+    marker = COUNT_MARKER_BASE + count % 100  # same plural forms as the count
     key = _key(problem, appeal, signature)
     with _lock:
         shell = _kept.get(key)
         if shell is not None:
             _kept.move_to_end(key)
     if shell is None:
-        marked = _Marked(appeal, COUNT_MARKER_BASE + count % 100, PERCENT_MARKER)
-        shell = _render(problem, marked, signature, CSRF_MARKER)
+        shell = _render(problem, _Marked(appeal, marker, PERCENT_MARKER), signature, CSRF_MARKER)
         with _lock:
             _kept[key] = shell
             while len(_kept) > KEPT:
                 _kept.popitem(last=False)
     return (
-        shell.replace(_shown(COUNT_MARKER_BASE + count % 100), _shown(count))
+        shell.replace(_shown(marker), _shown(count))
         .replace(_shown(PERCENT_MARKER), _shown(appeal.progress_percent))
         .replace(CSRF_MARKER, conditional_escape(token))
     )
