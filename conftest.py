@@ -10,6 +10,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _static_files_looked_up_when_asked(settings):
+    # Every test client builds the middleware anew, and WhiteNoise, outside production, then
+    # lists every static file of every app (some 25 ms a client, a few thousand clients a run).
+    # Looked up on each request instead, as when developing; the production stack's tests
+    # (gunicorn, collected files) serve them as production does.
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
 def _pages_made_for_each_request(settings):
     # Tests read a page right after changing what it shows; the shared cache's few seconds of
     # delay for visitors (VECHE_PAGE_CACHE_SECONDS) is tested on its own, in the appeals' tests.

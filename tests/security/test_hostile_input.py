@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
@@ -48,8 +48,6 @@ CORPUS = [
     "1e309",
     "abc",
     "1;DROP TABLE x",
-    "\x00",
-    "a\x00b",
     "\r\nSet-Cookie: x=1",
     "\x01\x1b[31m",
     "A" * 100_000,
@@ -66,6 +64,10 @@ CORPUS = [
     "2147483648",
     "",
 ]
+# Refused before any view runs (veche.core.middleware.RefuseNullCharactersMiddleware): mixed
+# into the rows above, one of some forty parameters would hold one in nearly every request, and
+# the rows would test that refusal alone. They get requests of their own.
+NULLS = ["\x00", "a\x00b"]
 
 # Names of parameters many views read, besides those found in the code and on the pages.
 GENERIC_NAMES = [
@@ -92,6 +94,7 @@ HOSTILE_PATH_VALUES = {
 }
 
 ROLES = ["anonymous", "resident", "official", "admin"]
+PUBLIC = ("anonymous", "resident")
 # The corpus is sampled, not crossed with every parameter: each request gives every parameter
 # a different value, and the rows move on with the role, so that the four roles together try
 # every value of the corpus on each parameter of each address (a Latin square, not a product).
@@ -450,7 +453,7 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
             place, message = _where(exc_info)
             key = (address.name, method, place)
             if key not in failures:
-                hostile = {k: _short(v) for k, v in dict(data).items() if v in CORPUS}
+                hostile = {k: _short(v) for k, v in dict(data).items() if v in CORPUS + NULLS}
                 failures[key] = (
                     f"{address.name} {method.upper()} {_short(path)} → {status}: {place}: "
                     f"{message!r} with {hostile}"
@@ -505,6 +508,10 @@ def _walk(role: str, world: dict, reached: dict | None = None, hostile: bool = T
         if index % len(ROLES) == role_index:
             check(client, address, "get", path, {"page": ["1"] * REPEATED})
             check(client, address, "post", path, {"page": ["1"] * REPEATED})
+        else:
+            data = {name: NULLS[(_seed(name) + index) % len(NULLS)] for name in names}
+            check(client, address, "get", path, data)
+            check(client, address, "post", path, data)
     return sorted(failures.values())
 
 
@@ -517,9 +524,21 @@ def _site_url(settings):
     settings.SITE_URL = "https://veche.example.org"
 
 
+# The staff's walks are the longest (the admin's 200 addresses, the cabinets) and go through the
+# same views on either database: they run on PostgreSQL, the production database, whose refusals
+# (a null character, an integer out of range) are the stricter; the public's run on both.
+STAFF_ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the staff's walks run on PostgreSQL (the production database) to keep the suite short",
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_site_url")
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "role",
+    [role if role in PUBLIC else pytest.param(role, marks=STAFF_ON_POSTGRESQL) for role in ROLES],
+)
 def test_no_address_answers_hostile_input_with_a_server_error(role):
     world = _seed_world()
     reached = {}

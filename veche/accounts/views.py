@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,14 +21,14 @@ from veche.accounts.services import (
     export_personal_data,
     update_profile,
 )
+from veche.core.redirects import is_safe_next
 
 
 def _safe_next(request, default: str) -> str:
+    """The `next` asked for if it is a path of this site (veche.core.redirects), else `default`:
+    a word there is no view's name to look up (`redirect` would try), just a wrong address."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else default
+    return target if is_safe_next(request, target) else default
 
 
 def admin_login(request):
@@ -47,7 +47,7 @@ def consent(request):
     target = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.method == "POST" and form.is_valid():
         consent_to_processing(user=request.user)
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return render(request, "accounts/consent.html", {"form": form, "next": target})
 
 

@@ -56,6 +56,7 @@ class CoordinateField(forms.DecimalField):
     point, and extra decimals are rounded to six (about 10 cm) rather than refused."""
 
     def __init__(self, *, limit: int, invalid: str, out_of_range: str, **kwargs):
+        self.limit, self.out_of_range = limit, out_of_range
         super().__init__(
             required=False,
             max_digits=9,
@@ -77,6 +78,11 @@ class CoordinateField(forms.DecimalField):
         number = super().to_python(value)
         if number is None:
             return None
+        if not number.is_finite():
+            return number  # refused by `validate` as no number
+        # Refused before rounding: "1e309" or a thousand nines do not round to six places.
+        if abs(number) > self.limit:
+            raise forms.ValidationError(self.out_of_range, code="out_of_range")
         return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 

@@ -9,9 +9,10 @@ from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
+from django.db import models
 from django.db.models import IntegerField
 
-from veche.core.forms import parse_id
+from veche.core.forms import JSONField, parse_id
 
 
 class IdsField(forms.ModelMultipleChoiceField):
@@ -58,8 +59,13 @@ class GuardedAutocompleteSelectMultiple(GuardedAutocomplete, AutocompleteSelectM
 
 
 class GuardsChoices:
-    """Choices of other rows (autocompletes, many-to-many) answer a forged id with a form error:
-    for model admins and their inlines alike."""
+    """Choices of other rows (autocompletes, many-to-many) answer a forged id with a form error,
+    and so does JSON that only a ValueError refuses: for model admins and their inlines alike."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", JSONField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", IdField)

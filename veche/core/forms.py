@@ -5,6 +5,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 # Dropped: bidirectional embeddings, overrides and isolates, which reverse how the rest of a
@@ -46,7 +47,27 @@ class SingleLineField(forms.CharField):
         return normalize_line(value)
 
 
-class SingleLineTranslationsField(forms.JSONField):
+class JSONField(forms.JSONField):
+    """Django's JSON field, refusing with its form error what `json.loads` refuses with a plain
+    ValueError rather than a decoding error (an integer of more than 4,300 digits), which
+    Django's lets through as a server error, on sending and on showing the form again."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return InvalidJSONInput(data)
+
+
+class SingleLineTranslationsField(JSONField):
     """A translated name (language code → text), as staff edit it in the admin: each text is
     kept on one line, as a SingleLineField keeps it."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from veche.core.forms import parse_id
 from veche.embeds import queries, widgets
 from veche.embeds.framing import widget
 
@@ -47,8 +48,7 @@ def rating(request, slug: str):
 
 
 def _dimension(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return parse_id(request.GET.get(name))
 
 
 @require_GET

@@ -66,6 +66,22 @@ def test_the_consent_page_does_not_send_elsewhere(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("target", ["2147483648", "{}", "profile", "//evil.example/"])
+def test_a_next_that_is_no_path_of_the_site_sends_to_the_profile(client, target):
+    """A word is no view's name to look up (the redirect once tried, a server error)."""
+    client.force_login(make_user(processing_consent=False))
+    response = client.post("/accounts/consent/", {"consent_processing": "on", "next": target})
+    assert response["Location"] == "/accounts/profile/"
+
+
+@pytest.mark.django_db
+def test_the_consent_page_sends_back_to_the_page_asked_for(client):
+    client.force_login(make_user(processing_consent=False))
+    response = client.post("/accounts/consent/", {"consent_processing": "on", "next": "/problems/"})
+    assert response["Location"] == "/problems/"
+
+
+@pytest.mark.django_db
 def test_a_new_policy_version_asks_again(client, settings):
     settings.VECHE_PRIVACY_POLICY_VERSION = "2026-11-01"
     person = make_user()

@@ -101,8 +101,17 @@ def test_swapped_coordinates_are_pointed_out(district):
         ("abc", "49.12", "latitude", "Enter the latitude as a number of degrees, e.g. 55.7963."),
         ("55.79", "1e", "longitude", "Enter the longitude as a number of degrees, e.g. 49.1088."),
         ("NaN", "49.12", "latitude", "Enter the latitude as a number of degrees, e.g. 55.7963."),
+        (
+            "55.79",
+            "-Infinity",
+            "longitude",
+            "Enter the longitude as a number of degrees, e.g. 49.1088.",
+        ),
         ("95", "49.12", "latitude", "Latitude lies between −90 and 90 degrees."),
         ("55.79", "-181", "longitude", "Longitude lies between −180 and 180 degrees."),
+        # Too large to round to six places: refused as out of range, not a server error.
+        ("1e309", "49.12", "latitude", "Latitude lies between −90 and 90 degrees."),
+        ("55.79", "9" * 5000, "longitude", "Longitude lies between −180 and 180 degrees."),
         ("55.79", "", "longitude", "Give both latitude and longitude, or leave both empty."),
         ("", "49.12", "latitude", "Give both latitude and longitude, or leave both empty."),
     ],

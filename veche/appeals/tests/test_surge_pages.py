@@ -100,6 +100,12 @@ def test_a_visitor_with_a_message_or_a_query_gets_the_page_made_for_them(
     assert len(queries) > 0
 
 
+@pytest.mark.parametrize("reply", ["9" * 5000, "²", "0"])
+def test_a_reply_that_names_no_comment_opens_the_page(client, problem, reply):
+    response = client.get(problem.get_absolute_url(), {"reply": reply})
+    assert response.status_code == 200
+
+
 def test_the_sign_button_answers_with_the_signing_panel(client, problem, district):
     person = make_resident(district)
     client.force_login(person)

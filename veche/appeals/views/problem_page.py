@@ -193,8 +193,8 @@ def _render_page(request, pk: int):
     except Http404:
         return _hidden_page(request, pk)
     reply_to = None
-    if request.GET.get("reply", "").isdigit():
-        reply_to = queries.comment_replied_to(shared["problem"], int(request.GET["reply"]))
+    if (reply := parse_id(request.GET.get("reply"))) is not None:
+        reply_to = queries.comment_replied_to(shared["problem"], reply)
     context = {**shared, **_personal_context(request, shared, reply_to=reply_to)}
     return render(request, "appeals/problem.html", context)
 

@@ -3,6 +3,7 @@ with a form error, never a server error."""
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils.html import escape
 
 from tests.factories import make_organization, make_territory, make_user
 from tests.sign_in import TOTP_SECRET, enter
@@ -68,3 +69,19 @@ def test_a_forged_id_in_an_inlines_autocomplete_is_a_form_error(admin_client, fo
     )
     assert response.status_code == 200
     assert not organization.memberships.exists()
+
+
+@pytest.mark.parametrize("mapping", ["9" * 5000, '{"given_name": ' + "9" * 5000 + "}"])
+def test_json_past_pythons_digit_limit_is_a_form_error(admin_client, mapping):
+    """`json.loads` refuses an integer of more than 4,300 digits with a plain ValueError, which
+    Django's JSON form field let through as a server error, on sending and on showing again."""
+    from veche.identity.models import IdentityProvider
+
+    response = admin_client.post(
+        "/admin/identity/identityprovider/add/",
+        {"slug": "bank-id", "name": '{"ru": "Банк"}', "claim_mapping": mapping},
+    )
+    assert response.status_code == 200
+    assert "claim_mapping" in response.context["adminform"].form.errors
+    assert escape(mapping) in response.content.decode()  # shown again as typed, to be mended
+    assert not IdentityProvider.objects.filter(slug="bank-id").exists()

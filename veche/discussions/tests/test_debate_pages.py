@@ -116,6 +116,13 @@ def test_the_reply_link_opens_the_form_for_that_thread(client, submission):
     assert f'name="parent" value="{top.pk}"' in html
 
 
+@pytest.mark.parametrize("reply", ["9" * 5000, "²", "-1", "abc"])
+def test_a_reply_that_names_no_thread_opens_the_page_without_the_form(client, submission, reply):
+    enter(client, make_resident(submission.discussion.territory))
+    html = page(client, f"{submission.get_absolute_url()}?reply={reply}")
+    assert "Replying to" not in html
+
+
 def test_the_page_speaks_russian_too(client, submission):
     enter(client, make_resident(submission.discussion.territory))
     html = page(client, submission.get_absolute_url(), **{"accept-language": "ru"})

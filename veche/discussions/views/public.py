@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veche.core.files import serve_file
+from veche.core.forms import parse_id
 from veche.core.paging import page_number
 from veche.core.redirects import redirect_back
 from veche.core.sections import page_sections
@@ -260,9 +261,10 @@ def submission_detail(request, pk: int):
         else ""
     )
     replying_to = None
-    if debated and request.GET.get("reply", "").isdigit():
+    reply = parse_id(request.GET.get("reply"))
+    if debated and reply is not None:
         replying_to = submission.replies.filter(
-            pk=int(request.GET["reply"]), parent=None, hidden_at__isnull=True
+            pk=reply, parent=None, hidden_at__isnull=True
         ).first()
     return render(
         request,

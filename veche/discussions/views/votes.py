@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from veche.core.forms import put_errors
+from veche.core.forms import parse_id, put_errors
 from veche.discussions import queries, queries_organizer, queries_votes, services
 from veche.discussions.forms_organizer.votes import VoteQuestionForm
 from veche.discussions.models import VoteQuestion
@@ -49,10 +49,10 @@ def _answer(request, question: VoteQuestion) -> list:
         return request.POST.getlist("answer")
     places = {}
     for option in question.options.all():
-        place = request.POST.get(f"place-{option.pk}", "")
-        if not place.isdigit():
+        place = parse_id(request.POST.get(f"place-{option.pk}"))
+        if place is None:
             return []
-        places[option.pk] = int(place)
+        places[option.pk] = place
     if sorted(places.values()) != list(range(1, len(places) + 1)):
         return []  # refused with "Give each option its own place."
     return sorted(places, key=places.get)

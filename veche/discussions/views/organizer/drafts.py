@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from veche.core.forms import parse_id
 from veche.discussions import queries as public_queries
 from veche.discussions import queries_organizer as queries
 from veche.discussions import services
@@ -68,7 +69,7 @@ def _accepted_application(request, organizations) -> Application | None:
         return None
     application = get_object_or_404(
         Application.objects.select_related("territory", "organization"),
-        pk=pk if str(pk).isdigit() else 0,
+        pk=parse_id(pk) or 0,
         organization__in=organizations,
         status=Application.Status.ACCEPTED,
         discussion__isnull=True,
