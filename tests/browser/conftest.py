@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from tests.demo_snapshot import demo_in_database
 from tests.servers import mail_server
 
 CHROMIUM = os.environ.get("VECHE_CHROMIUM", "/usr/bin/chromium")
@@ -198,3 +199,20 @@ def smtp_server(settings):
         settings.EMAIL_USE_SSL = False
         settings.EMAIL_TIMEOUT = 10
         yield controller.handler
+
+
+# --- The demo city ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    """The demo's files (photos, documents), made by the worker's first load and kept for the
+    copies of its database that later tests get back (tests.demo_snapshot)."""
+    return tmp_path_factory.mktemp("demo-files")
+
+
+@pytest.fixture
+def demo(transactional_db, settings, demo_files):
+    """The demo city in the database, for a test that changes it freely (emptied after)."""
+    settings.MEDIA_ROOT = demo_files / "media"
+    demo_in_database()

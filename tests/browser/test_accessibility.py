@@ -11,7 +11,6 @@ from tests.browser.conftest import (
     save_screenshot,
 )
 from veche.appeals.models import Problem
-from veche.demo.loader import load_demo
 from veche.discussions.models import Discussion, Submission
 
 # The public pages, in groups: the demo is loaded once for each group (the database is emptied
@@ -93,9 +92,8 @@ def page_for(browser, live_server):
 
 
 @pytest.mark.parametrize("group", PUBLIC_PAGES)
-def test_public_pages_are_accessible(page_for, transactional_db, group):
+def test_public_pages_are_accessible(page_for, demo, group):
     # Each page in each language at each width.
-    load_demo()
     for path in map(resolve, PUBLIC_PAGES[group]):
         for language in LANGUAGES:
             for viewport in VIEWPORTS:
@@ -113,8 +111,7 @@ def test_public_pages_are_accessible(page_for, transactional_db, group):
                 assert overflow <= 0, f"{path} is {overflow}px wider than the {viewport} viewport"
 
 
-def test_resident_picks_a_district_without_javascript(new_context, transactional_db):
-    load_demo()
+def test_resident_picks_a_district_without_javascript(new_context, demo):
     page = new_context(java_script_enabled=False).new_page()
     page.goto("/")
 

@@ -8,7 +8,6 @@ from veche.appeals.models import Problem
 from veche.core.models import AuditEvent, RateLimit
 from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from veche.demo.fraud import TITLE
-from veche.demo.loader import load_demo
 from veche.demo.operators import OPERATOR_EMAIL
 
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
@@ -39,9 +38,8 @@ def staff(new_context, email):
 
 
 def test_a_moderator_traces_signatures_and_invalidates_them_on_any_screen(
-    new_context, transactional_db, settings
+    new_context, demo, settings
 ):
-    load_demo()
     settings.VECHE_FRAUD_NETWORK_HOURLY = 1  # every network of the hour raises its alert
     watch()
     problem = Problem.objects.get(title=TITLE)
@@ -85,9 +83,8 @@ def starting_table():
     importlib.import_module("veche.core.migrations.0004_rate_limits").add_defaults(apps, None)
 
 
-def test_an_operator_tunes_a_rate_limit_on_any_screen(new_context, transactional_db):
+def test_an_operator_tunes_a_rate_limit_on_any_screen(new_context, demo):
     starting_table()
-    load_demo()
     pages = staff(new_context, OPERATOR_EMAIL)
     for viewport, page in pages.items():
         page.goto("/admin/core/ratelimit/")

@@ -9,7 +9,6 @@ from tests.sign_in import code_to_type
 from veche.appeals.models import Dispatch
 from veche.core.models import AuditEvent
 from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from veche.demo.loader import load_demo
 from veche.demo.operators import OPERATOR_EMAIL
 from veche.notifications.tests.builders import deliver_events
 
@@ -17,10 +16,7 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_a_resident_finds_the_rating_and_reads_it_on_any_screen(
-    new_context, transactional_db, viewport
-):
-    load_demo()
+def test_a_resident_finds_the_rating_and_reads_it_on_any_screen(new_context, demo, viewport):
     page = new_context(viewport=VIEWPORTS[viewport]).new_page()
     page.goto("/")
     page.locator("nav.main-nav").get_by_role("link", name="Рейтинг").click()
@@ -49,10 +45,7 @@ def test_a_resident_finds_the_rating_and_reads_it_on_any_screen(
     assert page.locator("tr:target").inner_text().startswith("7")
 
 
-def test_an_operator_sends_an_undeliverable_appeal_to_another_address(
-    new_context, transactional_db
-):
-    load_demo()
+def test_an_operator_sends_an_undeliverable_appeal_to_another_address(new_context, demo):
     deliver_events()  # what the worker does: the operators' notices of the letter given up
     page = new_context(viewport=DESKTOP).new_page()
     # The demo's staff hold the demo's authenticator secret, not the tests' one.

@@ -12,15 +12,13 @@ from tests.browser.conftest import (
     language_cookie,
     save_screenshot,
 )
-from veche.demo.loader import load_demo
 from veche.opendata.dumps import dump_day
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_open_data_page_is_accessible_on_a_phone_and_a_desktop(
-    new_context, live_server, transactional_db, language
+    new_context, live_server, demo, language
 ):
-    load_demo()
     dump_day()
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = new_context(viewport=viewport, locale=language)
