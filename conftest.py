@@ -113,10 +113,6 @@ def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
         atomics = TestCase._enter_atomics()
         try:
             cache.clear()
-            # From an emptied database, as the browser tests load it: otherwise what the module
-            # finds would depend on whether a test that flushes ran before it in its worker
-            # (the migrations' rows, such as the default rate limits, are there until one has).
-            call_command("flush", interactive=False, verbosity=0)
             call_command("demo")
             yield
         finally:
