@@ -52,6 +52,17 @@ def test_a_ranking_is_sent_as_places_and_a_repeated_place_is_refused(client):
     assert '<option value="1" selected>' in chosen
 
 
+@pytest.mark.parametrize("forged", ["9" * 5000, "²", "0"])
+def test_a_place_that_is_no_place_is_refused(client, forged):
+    discussion = make_voting()
+    rank = question(discussion, "rank")
+    school, clinic, park = options(rank)
+    client.force_login(make_resident(discussion.territory))
+    places = {f"place-{school}": forged, f"place-{clinic}": 1, f"place-{park}": 2}
+    refused = client.post(reverse("discussions:vote", args=[rank.pk]), places)
+    assert refused.status_code == 302 and not Ballot.objects.exists()
+
+
 def test_a_resident_of_another_district_sees_why_they_cannot_vote(client):
     discussion = make_voting()
     client.force_login(make_resident(make_territory(en="Privolzhsky district")))

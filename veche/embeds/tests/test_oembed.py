@@ -53,6 +53,13 @@ def test_a_larger_maximum_keeps_the_natural_size(client, discussion):
     assert (answer["width"], answer["height"]) == (400, 460)
 
 
+@pytest.mark.parametrize("forged", ["9" * 5000, "²", "-5"])
+def test_a_maximum_that_is_no_size_keeps_the_natural_size(client, discussion, forged):
+    url = f"{SITE}{discussion.get_absolute_url()}"
+    answer = _oembed(client, url, maxwidth=forged, maxheight=forged).json()
+    assert (answer["width"], answer["height"]) == (400, 460)
+
+
 def test_xml_is_not_implemented(client, discussion):
     response = _oembed(client, f"{SITE}{discussion.get_absolute_url()}", format="xml")
     assert response.status_code == 501
