@@ -269,6 +269,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "veche.core.middleware.RequestIdMiddleware",
+    # Values a request reads ahead from the shared cache are its own, from here to the answer.
+    "veche.core.stamped.ReadAheadMiddleware",
     "veche.core.overload.ShedLoadMiddleware",
     "veche.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -40,9 +40,13 @@ def kept_user(user_id):
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    return stamped.stamped(
-        _key(user_id), _version_key(user_id), lambda: _build(user_id), shared_seconds=SECONDS
-    )
+    key, version_key = account_read(user_id)
+    return stamped.stamped(key, version_key, lambda: _build(user_id), shared_seconds=SECONDS)
+
+
+def account_read(user_id) -> stamped.Read:
+    """What `kept_user` reads from the shared cache, for a request to read it ahead."""
+    return stamped.Read(_key(user_id), _version_key(user_id))
 
 
 def _build(user_id):

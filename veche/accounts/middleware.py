@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -16,9 +16,12 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from veche.accounts import backends
 from veche.accounts.backends import REPLACED
 from veche.accounts.queries import has_current_processing_consent
 from veche.accounts.rules import has_two_factor, requires_two_factor
+from veche.core import stamped
+from veche.organizations.rules import members_read
 
 # Paths a person held at a gate may still reach: to pass it, to read the policy, or to leave.
 _ALWAYS_OPEN = (
@@ -156,4 +159,8 @@ def _signed_in(request):
         replacement = REPLACED.get(request.session.get(BACKEND_SESSION_KEY))
         if replacement is not None:
             request.session[BACKEND_SESSION_KEY] = replacement
+        user_id = request.session.get(SESSION_KEY)
+        if user_id is not None and stamped.is_shared():
+            # The account, and the staff gate's set of members asked next: one round trip.
+            stamped.read_ahead([backends.account_read(user_id), members_read()])
     return auth_middleware.get_user(request)

@@ -47,23 +47,34 @@ def number_of(problem_id: int, user_id: int) -> int:
 def _number_in_one_statement(problem_id: int, user_id: int) -> int | None:
     """The known number, else a new one; None when another first action of the person stored
     theirs in the meantime (it is then read again)."""
-    counters, participants = ParticipantCounter._meta.db_table, Participant._meta.db_table
+    numbering, values = numbering_parts(problem_id, user_id, after="(SELECT 1) AS always")
     with connection.cursor() as cursor:
         cursor.execute(
-            # The table names are ours.
-            f"WITH known AS (SELECT number FROM {participants} "  # noqa: S608
-            "WHERE problem_id = %(problem)s AND user_id = %(user)s), "
-            f"raised AS (INSERT INTO {counters} (problem_id, last) "
-            "SELECT %(problem)s, 1 WHERE NOT EXISTS (SELECT 1 FROM known) "
-            f"ON CONFLICT (problem_id) DO UPDATE SET last = {counters}.last + 1 RETURNING last), "
-            f"stored AS (INSERT INTO {participants} (problem_id, user_id, number) "
-            "SELECT %(problem)s, %(user)s, last FROM raised ON CONFLICT DO NOTHING "
-            "RETURNING number) "
-            "SELECT number FROM known UNION ALL SELECT number FROM stored",
-            {"problem": problem_id, "user": user_id},
+            # The parts are ours, their values passed apart.
+            f"WITH {numbering} SELECT number FROM known UNION ALL SELECT number FROM numbered",  # noqa: S608
+            values,
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def numbering_parts(problem_id: int, user_id: int, *, after: str) -> tuple[str, list]:
+    """The parts of a WITH (PostgreSQL) that give the person a number on the problem if they
+    have none, once the FROM item `after` has a row: `known` is the number they had, `numbered`
+    the one given. A statement that does more (a signature, on PostgreSQL) takes them in, so
+    that the number costs no round trip of its own. Returns the SQL and its values (`%s`)."""
+    counters, participants = ParticipantCounter._meta.db_table, Participant._meta.db_table
+    sql = (
+        # The table names are ours.
+        f"known AS (SELECT number FROM {participants} "  # noqa: S608
+        "WHERE problem_id = %s AND user_id = %s), "
+        f"raised AS (INSERT INTO {counters} (problem_id, last) "
+        f"SELECT %s, 1 FROM {after} WHERE NOT EXISTS (SELECT 1 FROM known) "
+        f"ON CONFLICT (problem_id) DO UPDATE SET last = {counters}.last + 1 RETURNING last), "
+        f"numbered AS (INSERT INTO {participants} (problem_id, user_id, number) "
+        "SELECT %s, %s, last FROM raised ON CONFLICT DO NOTHING RETURNING number)"
+    )
+    return sql, [problem_id, user_id, problem_id, problem_id, user_id]
 
 
 def known_number(problem_id: int, user_id: int) -> int | None:

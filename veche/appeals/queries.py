@@ -33,7 +33,7 @@ from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
 from veche.core.forms import parse_id
 from veche.core.paging import MAX_PAGE
-from veche.core.stamped import move_on, stamped
+from veche.core.stamped import Read, move_on, stamped
 from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
@@ -213,12 +213,13 @@ def problem_to_sign(pk: int, *, fresh: bool = False) -> Problem:
     signatures. From the shared cache unless `fresh`."""
     if fresh:
         return _problem_to_sign(pk)
-    return stamped(
-        f"appeals:to-sign:{pk}",
-        _signing_version_key(pk),
-        lambda: _problem_to_sign(pk),
-        shared_seconds=SIGNING_SECONDS,
-    )
+    key, version_key = to_sign_read(pk)
+    return stamped(key, version_key, lambda: _problem_to_sign(pk), shared_seconds=SIGNING_SECONDS)
+
+
+def to_sign_read(pk: int) -> Read:
+    """What `problem_to_sign` reads from the shared cache, for a request to read it ahead."""
+    return Read(f"appeals:to-sign:{pk}", _signing_version_key(pk))
 
 
 def _problem_to_sign(pk: int) -> Problem:

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from veche.core import stamped
 from veche.core.audit import record_event
 from veche.core.models import RateLimit
 from veche.core.net import client_ip
@@ -111,7 +112,7 @@ class ClientSourceMiddleware:
 
 
 def _table() -> dict[str, list[tuple[str, int, int, int, int]]]:
-    table = cache.get(TABLE_KEY)
+    table = stamped.get(TABLE_KEY)  # read ahead by a signature
     if table is None:
         table = {}
         for row in RateLimit.objects.filter(enabled=True):
@@ -128,17 +129,32 @@ def _table() -> dict[str, list[tuple[str, int, int, int, int]]]:
     return table
 
 
+# Each counter made with its lifetime if the cache has none, then raised by one; the new values
+# returned. One script for every window of an action: a command to send, not two per window.
+_INCREMENT_SCRIPT = """
+local values = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  values[i] = redis.call('INCR', key)
+end
+return values
+"""
+_increment_script = None
+
+
 def _increment(keys: list[tuple[str, int]]) -> list[int]:
-    """Add one to each (key, seconds) counter and return the new values: one pipelined round
-    trip on Redis, an add and an increment per counter on other caches."""
+    """Add one to each (key, seconds) counter and return the new values: one round trip on
+    Redis, an add and an increment per counter on other caches."""
+    global _increment_script
     backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: its type says nothing
     if isinstance(backend, RedisCache):
-        full = [(backend.make_and_validate_key(key), seconds) for key, seconds in keys]
-        pipe = backend._cache.get_client(full[0][0], write=True).pipeline(transaction=False)
-        for key, seconds in full:
-            pipe.set(key, 0, ex=seconds + 1, nx=True)
-            pipe.incr(key)
-        return pipe.execute()[1::2]
+        full = [backend.make_and_validate_key(key) for key, _seconds in keys]
+        client = backend._cache.get_client(full[0], write=True)
+        if _increment_script is None:  # sent by its SHA-1, loaded once per Redis server
+            _increment_script = client.register_script(_INCREMENT_SCRIPT)
+        return _increment_script(
+            keys=full, args=[seconds + 1 for _key, seconds in keys], client=client
+        )
     values = []
     for key, seconds in keys:
         cache.add(key, 0, seconds + 1)

@@ -8,11 +8,18 @@ rebuilds leaves a stale stamp behind, never a stale value that looks current. Wr
 `move_on` after their transaction commits. The lifetime only bounds what a cache that is not
 shared between processes (the development default) could keep: a value may ask to be kept
 longer (`shared_seconds`) when the cache is shared, where every change reaches every reader.
+
+A request that knows what it will read (a signature: the problem, the person's record and
+blocks, the rate limits' table) reads it ahead in one round trip (`read_ahead`): each value
+read ahead answers the first `stamped` (or `get`) that asks for it in the same request, and a
+`move_on` in between drops them all. A read ahead is the same read made a moment earlier, so
+what it finds is exactly as current as it would have been.
 """
 
+import contextvars
 import secrets
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -49,9 +56,11 @@ def stamped(
     """The value under `key`, or `build()` kept there, stamped with the version under
     `version_key` (or the versions under each of several keys: a change of any of them makes
     the value stale)."""
-    keys = (version_key,) if isinstance(version_key, str) else version_key
+    keys = _as_keys(version_key)
     key = keyed(key)  # this release's own: another's may not fit its code
-    found = cache.get_many([*keys, key])
+    found = _taken_ahead([*keys, key], key)
+    if found is None:
+        found = cache.get_many([*keys, key])
     stored = found.pop(key, None)
     version = _versions(keys, found)
     if stored is not None and stored[0] == version:
@@ -59,6 +68,10 @@ def stamped(
     value = build()
     cache.set(key, (version, value), _lifetime(shared_seconds))
     return value
+
+
+def _as_keys(version_key: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (version_key,) if isinstance(version_key, str) else version_key
 
 
 def _versions(keys: tuple[str, ...], found: dict) -> tuple:
@@ -105,6 +118,9 @@ def move_on_many(version_keys: Iterable[str]) -> None:
     keys = list(dict.fromkeys(version_keys))
     if not keys:
         return
+    ahead = _ahead.get()
+    if ahead is not None:
+        ahead.fetched.clear()  # what was read before the change is not read after it
     _bump(keys)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _bump(keys))
@@ -149,3 +165,88 @@ def forget(key: str, version_key: str) -> None:
     data, which should not outlive the rows they came from."""
     cache.delete(keyed(key))  # other releases' copies go stale with the version
     move_on(version_key)
+
+
+# --- Reading ahead ------------------------------------------------------------------------
+
+
+class Read(NamedTuple):
+    """A `stamped` read, named as the reader names it: the value's key and its version keys."""
+
+    key: str
+    version_key: str | tuple[str, ...]
+
+
+class _Ahead:
+    """What a request read ahead: `fetched` every cache key asked for (found or not), `found`
+    those the cache held."""
+
+    def __init__(self):
+        self.fetched: set[str] = set()
+        self.found: dict = {}
+        self.fetched_along = False
+
+
+_ahead: contextvars.ContextVar[_Ahead | None] = contextvars.ContextVar(
+    "stamped_ahead", default=None
+)
+
+
+class ReadAheadMiddleware:
+    """Opens the request's room for values read ahead (`read_ahead`), and empties it at the end,
+    so that nothing read for one request answers another served later by the same thread."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _ahead.set(_Ahead())
+        try:
+            return self.get_response(request)
+        finally:
+            _ahead.reset(token)
+
+
+# Keys that nearly every answer reads with `get` (the origins of the Content Security Policy):
+# the first read ahead of a request fetches them too.
+_ALONG: list[str] = []
+
+
+def read_along(key: str) -> None:
+    """Have the first read ahead of each request fetch `key` too (from an app's `ready`)."""
+    if key not in _ALONG:
+        _ALONG.append(key)
+
+
+def read_ahead(reads: Iterable[Read] = (), keys: Iterable[str] = ()) -> None:
+    """Read in one round trip what this request's `stamped` calls (`reads`) and `get` calls
+    (`keys`) will ask for. Outside a request (a task, a command) it does nothing, and each is
+    read when asked for."""
+    ahead = _ahead.get()
+    if ahead is None:
+        return
+    wanted = [key for read in reads for key in (*_as_keys(read.version_key), keyed(read.key))]
+    if not ahead.fetched_along:
+        ahead.fetched_along = True
+        wanted += _ALONG
+    wanted = list(dict.fromkeys([*wanted, *keys]))
+    if not wanted:
+        return
+    ahead.found.update(cache.get_many(wanted))
+    ahead.fetched.update(wanted)
+
+
+def _taken_ahead(wanted: list[str], value_key: str) -> dict | None:
+    """What was read ahead of `wanted`, if all of it was; the value under `value_key` is given
+    once (a second read in the request asks the cache again, and finds what the first wrote)."""
+    ahead = _ahead.get()
+    if ahead is None or not ahead.fetched.issuperset(wanted):
+        return None
+    ahead.fetched.discard(value_key)
+    return {key: ahead.found[key] for key in wanted if key in ahead.found}
+
+
+def get(key: str):
+    """`cache.get(key)`, answered from what the request read ahead if it read `key`."""
+    found = _taken_ahead([key], key)
+    return cache.get(key) if found is None else found.get(key)

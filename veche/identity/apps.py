@@ -9,6 +9,7 @@ class IdentityConfig(AppConfig):
         from django.core import checks as system_checks
 
         from veche.accounts import personal_data
+        from veche.core import stamped
         from veche.core.middleware import register_form_action_origins
         from veche.identity import (
             checks,
@@ -24,3 +25,5 @@ class IdentityConfig(AppConfig):
         )
         # Sign-in forms are redirected to the enabled providers (the CSP's form-action).
         register_form_action_origins(queries.provider_origins)
+        # Read on every answer: a request's first read ahead (its account) fetches them too.
+        stamped.read_along(queries.ORIGINS_KEY)

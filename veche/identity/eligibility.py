@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from veche.core.stamped import forget, keep_many, move_on, stamped
+from veche.core.stamped import Read, forget, keep_many, move_on, stamped
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim, Verification
 from veche.territories.models import Territory
@@ -234,6 +234,15 @@ def _record_versions(user_id: int) -> tuple[str, str]:
     return (_record_version_key(user_id), TERRITORIES_VERSION_KEY)
 
 
+def person_reads(user) -> list[Read]:
+    """What checking the person's eligibility reads from the shared cache (their record, and
+    whatever the registered restrictions read), for a request to read it ahead."""
+    reads = [Read(_record_key(user.pk), _record_versions(user.pk))]
+    for reads_of in _RESTRICTION_READS.values():
+        reads += reads_of(user)
+    return reads
+
+
 def record_of(user) -> PersonRecord:
     """The person's record: the one read for this request (`prefetch_verifications`), else
     from the shared cache, else from the database."""
@@ -431,10 +440,14 @@ def check_eligibility(
 # Apps above identity that may bar an account from acting (moderation's blocks) register here a
 # function of (user, moment) that returns why the person may not act now, or "".
 _RESTRICTIONS: dict = {}
+# And, for each, a function of (user) that names what it reads from the shared cache.
+_RESTRICTION_READS: dict = {}
 
 
-def register_restriction(name: str, why_not) -> None:
+def register_restriction(name: str, why_not, reads=None) -> None:
     _RESTRICTIONS[name] = why_not
+    if reads is not None:
+        _RESTRICTION_READS[name] = reads
 
 
 def restrictions_of(user, moment: datetime.datetime | None = None) -> tuple[str, ...]:

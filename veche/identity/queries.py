@@ -5,15 +5,16 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.utils import timezone
 
+from veche.core import stamped
 from veche.identity.models import IdentityProvider, PhoneCode, PropertyClaim
 from veche.identity.rules import reviewable_territory_paths
 
-_ORIGINS_KEY = "veche:identity-provider-origins"
+ORIGINS_KEY = "veche:identity-provider-origins"
 
 
 def provider_origins() -> list[str]:
     """Origins of the enabled identity providers: sign-in forms are redirected there."""
-    origins = cache.get(_ORIGINS_KEY)
+    origins = stamped.get(ORIGINS_KEY)  # read on every answer: read ahead with the others
     if origins is None:
         origins = sorted(
             {
@@ -26,12 +27,12 @@ def provider_origins() -> list[str]:
                 )
             }
         )
-        cache.set(_ORIGINS_KEY, origins, timeout=60)
+        cache.set(ORIGINS_KEY, origins, timeout=60)
     return origins
 
 
 def forget_provider_origins() -> None:
-    cache.delete(_ORIGINS_KEY)
+    cache.delete(ORIGINS_KEY)
 
 
 def verified_name(user, now=None, *, verifications=None) -> str:

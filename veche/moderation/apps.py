@@ -17,7 +17,7 @@ class ModerationConfig(AppConfig):
         personal_data.register("moderation", export=queries.personal_data)
         notices.register()
         # A blocked account is refused wherever eligibility is checked, with the block's end.
-        register_restriction("moderation.block", blocks.why_blocked)
+        register_restriction("moderation.block", blocks.why_blocked, reads=blocks.reads_of)
         register_workspace(
             label=_("Moderation"),
             url_name="moderation:queue",

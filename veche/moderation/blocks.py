@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from veche.core.stamped import forget, keep_many, stamped
+from veche.core.stamped import Read, forget, keep_many, stamped
 from veche.identity.eligibility import RECORD_SECONDS
 from veche.moderation.models import Decision
 
@@ -42,6 +42,11 @@ def _version_key(user_id: int) -> str:
 
 def _blocks_key(user_id: int) -> str:
     return f"moderation:blocks:{user_id}"
+
+
+def reads_of(user) -> list[Read]:
+    """What `why_blocked` reads from the shared cache, for a request to read it ahead."""
+    return [Read(_blocks_key(user.pk), _version_key(user.pk))]
 
 
 def _blocks_of(user) -> tuple:

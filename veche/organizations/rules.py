@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import rules
 from django.db.models.signals import post_delete, post_save
 
-from veche.core.stamped import move_on, stamped
+from veche.core.stamped import Read, move_on, stamped
 from veche.organizations.models import Membership, Organization
 
 _CACHE = "_veche_roles"
@@ -45,6 +45,12 @@ def _members() -> frozenset[int]:
         MEMBERS_VERSION_KEY,
         lambda: frozenset(Membership.objects.values_list("user_id", flat=True).distinct()),
     )
+
+
+def members_read() -> Read:
+    """What the question "does this person hold any role" reads from the shared cache, for a
+    request to read it ahead with the person's account."""
+    return Read(MEMBERS_KEY, MEMBERS_VERSION_KEY)
 
 
 def _read_roles(user) -> dict[int, frozenset[str]]:

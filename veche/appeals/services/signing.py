@@ -1,7 +1,9 @@
 """Signing an appeal, withdrawing a signature, confirming it."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from veche.appeals.models import (
     Signature,
     SupplementaryList,
 )
-from veche.appeals.participants import number_of
+from veche.appeals.participants import number_of, numbering_parts
 from veche.core import ratelimits
 from veche.core.audit import new_event, record_event
 from veche.core.models import AuditEvent
@@ -57,20 +59,58 @@ def _snapshot(user) -> dict:
 SIGNABLE = (Status.COLLECTING, *SUPPLEMENTED_STATUSES)
 
 
+def _new_signature(user, appeal: Appeal, decision) -> Signature:
+    return Signature(
+        appeal=appeal,
+        user=user,
+        revision=appeal.current_revision,
+        basis=decision.basis,
+        source=ratelimits.current_network(),
+        **_snapshot(user),
+    )
+
+
+# What the one-statement signature raises to undo itself (division by zero): the appeal turned
+# out not to take it that way.
+_UNDONE = "22012"
+
+
+def _sign_at_once(user, appeal: Appeal, decision) -> Signature | None:
+    """The signature of a surge, on PostgreSQL, while the appeal collects below its threshold:
+    the person's number, the signature, the follow, the event and the count in one statement
+    that is its own transaction (no BEGIN and COMMIT to send, no savepoint). The statement
+    counts only on an appeal still collecting and short of its threshold after this signature;
+    otherwise it undoes itself and None is returned, as it is when the appeal kept for signing
+    is not such an appeal: the caller then signs the long way (`_add_signature`), which
+    dispatches, or refuses, under the appeal's lock."""
+    connection = transaction.get_connection()
+    if (
+        connection.vendor != "postgresql"
+        or appeal.status != Status.COLLECTING
+        or appeal.signature_count + 1 >= appeal.signature_threshold
+    ):
+        return None
+    signature = _new_signature(user, appeal, decision)
+    # Inside a caller's transaction, a savepoint, so that undoing this undoes nothing else.
+    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with scope:
+            row = _insert_at_once(signature, user, appeal, at_once=True)
+    except DataError as error:
+        if getattr(error.__cause__, "sqlstate", None) != _UNDONE:
+            raise
+        return None
+    _counted(appeal, signature, row)
+    return signature
+
+
 def _add_signature(user, appeal: Appeal, decision) -> Signature:
     """Record an eligible person's signature. What may be read without a lock is read first:
     the signature row is the one write that may fail (the unique constraint: "already signed",
     IntegrityError, for the caller), and the appeal's counter is updated last, so that its
     row stays locked only for the commit that follows (README, "Design decisions")."""
     revision = appeal.current_revision
-    signature = Signature(
-        appeal=appeal,
-        user=user,
-        revision=revision,
-        basis=decision.basis,
-        source=ratelimits.current_network(),
-        **_snapshot(user),
-    )
+    signature = _new_signature(user, appeal, decision)
     with transaction.atomic():
         if transaction.get_connection().vendor == "postgresql":
             row = _insert_at_once(signature, user, appeal)
@@ -104,20 +144,29 @@ WITH signature AS (
     ON CONFLICT DO NOTHING RETURNING 1
 ), event AS (
     INSERT INTO {events} ({event_columns}) SELECT {event_marks} FROM signature RETURNING 1
-), counted AS ({count})
-SELECT signature.id, counted.* FROM signature LEFT JOIN counted ON TRUE
+), counted AS ({count}){numbering}
+SELECT signature.id, counted.*{undo} FROM signature LEFT JOIN counted ON TRUE
 """
 # The count's condition: the event exists only if the signature was inserted.
 _AFTER_THE_OTHERS = (
     "AND EXISTS (SELECT 1 FROM event) AND (SELECT count(*) FROM follow) IS NOT NULL "
 )
+# The signature at once (`_sign_at_once`): counted only while collecting and short of the
+# threshold; the person's number given after the count, so that its counter's row is locked
+# after the appeal's, in the order every other path takes them (a proposed edit numbers its
+# author under the appeal's lock), and the statement undone by a division by zero when the
+# signature was inserted but not counted.
+_SHORT_OF_THE_THRESHOLD = "AND status = %s AND signature_count + 1 < signature_threshold "
+_UNDO_UNLESS_COUNTED = ", 1 / (counted.signature_count IS NOT NULL)::int"
 
 
-def _insert_at_once(signature: Signature, user, appeal: Appeal):
+def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool = False):
     """On PostgreSQL the four writes of a signature go in one statement, one round trip rather
     than four and none of the ORM's inserts, for the surge of a viral appeal. The signature's
     row is inserted unless the person already has one (`one_active_signature_per_person`);
-    the rest follow only if it was. Returns the count's row, or raises as the ORM path does."""
+    the rest follow only if it was. Returns the count's row, or raises as the ORM path does.
+    `at_once`: the statement that is its own transaction (`_sign_at_once`), which also numbers
+    the person and undoes itself unless it counted."""
     event = new_event(
         actor=user,
         action="appeal.signed",
@@ -135,27 +184,39 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal):
         columns, marks, row_values = row_of(obj, **expressions)
         parts[f"{name}_columns"], parts[f"{name}_marks"] = ", ".join(columns), ", ".join(marks)
         values += row_values
-    count_sql, count_values = _count_statement(appeal, _AFTER_THE_OTHERS)
+    numbering, numbering_values, undo = "", [], ""
+    if at_once:
+        count_sql, count_values = _count_statement(
+            appeal, _AFTER_THE_OTHERS + _SHORT_OF_THE_THRESHOLD, [Status.COLLECTING]
+        )
+        numbering, numbering_values = numbering_parts(appeal.problem_id, user.pk, after="counted")
+        numbering, undo = f", {numbering}", _UNDO_UNLESS_COUNTED
+    else:
+        count_sql, count_values = _count_statement(appeal, _AFTER_THE_OTHERS)
     sql = _STATEMENT.format(
         signatures=Signature._meta.db_table,
         follows=Follow._meta.db_table,
         events=AuditEvent._meta.db_table,
         count=count_sql,
+        numbering=numbering,
+        undo=undo,
         **parts,
     )
     with transaction.get_connection().cursor() as cursor:
-        cursor.execute(sql, [*values, *count_values])
+        cursor.execute(sql, [*values, *count_values, *numbering_values])
         found = cursor.fetchone()
     if found is None:
         raise IntegrityError("one_active_signature_per_person")
-    signature.pk, row = found[0], found[1:]
+    signature.pk, row = found[0], found[1:5]
     signature._state.adding, signature._state.db = False, transaction.get_connection().alias
     return None if row[0] is None else row
 
 
-def _count_statement(appeal: Appeal, condition: str = "") -> tuple[str, list]:
+def _count_statement(
+    appeal: Appeal, condition: str = "", condition_values: list | None = None
+) -> tuple[str, list]:
     """The UPDATE that adds a signature to the appeal's count, if the appeal takes it (and if
-    the further `condition` holds)."""
+    the further `condition` holds, with its `condition_values`)."""
     table, problems = Appeal._meta.db_table, Problem._meta.db_table
     statuses = ", ".join(["%s"] * len(SIGNABLE))
     sql = (
@@ -168,7 +229,7 @@ def _count_statement(appeal: Appeal, condition: str = "") -> tuple[str, list]:
         f"AND {problems}.hidden_at IS NOT NULL) {condition}"
     )
     returning = "RETURNING signature_count, signature_threshold, status, support_sent"
-    return f"{sql}{returning}", [appeal.pk, *SIGNABLE, Status.COLLECTING]
+    return f"{sql}{returning}", [appeal.pk, *SIGNABLE, Status.COLLECTING, *(condition_values or [])]
 
 
 def _count(appeal: Appeal):
@@ -240,16 +301,20 @@ def refuse_if_hidden(problem: Problem) -> None:
 def sign_appeal(*, user, appeal: Appeal) -> Signature:
     """One signature per person, only when eligible; the threshold dispatches the appeal.
 
-    Nothing is locked while eligibility and the co-applicant's data are gathered; the short
-    transaction that follows inserts the signature and counts it (`_add_signature`)."""
+    Nothing is locked while eligibility and the co-applicant's data are gathered; one
+    statement then signs, numbers and counts (`_sign_at_once`, on PostgreSQL below the
+    threshold), else a short transaction does (`_add_signature`)."""
     refuse_unless_signable(appeal)
     ratelimits.spend("sign", user)
     prefetch_verifications(user)  # for the eligibility, then for the co-applicant's snapshot
     decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
     _refuse_unless(decision)
-    number_of(appeal.problem_id, user.pk)
     try:
-        return _add_signature(user, appeal, decision)
+        signature = _sign_at_once(user, appeal, decision)
+        if signature is None:
+            number_of(appeal.problem_id, user.pk)
+            signature = _add_signature(user, appeal, decision)
+        return signature
     except IntegrityError:
         raise ValidationError(_("You have already signed this appeal.")) from None
 

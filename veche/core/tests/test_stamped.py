@@ -6,8 +6,19 @@ import time
 import pytest
 from django.core.cache import cache
 
+from veche.core import stamped as module
 from veche.core.release import keyed, release
-from veche.core.stamped import VERSION_SECONDS, forget, keep_many, move_on, stamped
+from veche.core.stamped import (
+    VERSION_SECONDS,
+    Read,
+    ReadAheadMiddleware,
+    forget,
+    get,
+    keep_many,
+    move_on,
+    read_ahead,
+    stamped,
+)
 
 
 def built(values: list):
@@ -127,3 +138,119 @@ def test_without_a_named_release_the_code_s_digest_names_it(settings, tmp_path, 
         assert release() != first
     finally:
         release.cache_clear()
+
+
+# --- Reading ahead -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """The reads the cache is asked for, each a list of keys (a `get_many` is one, however
+    many keys it names, as it is on Redis)."""
+    asked: list[list[str]] = []
+    real_get_many, real_get = cache.get_many, cache.get
+    inside = []
+
+    def get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    monkeypatch.setattr(cache, "get", get)
+    return asked
+
+
+def in_a_request(work):
+    """Run `work` as a view behind the middleware that gives each request its own room."""
+    return ReadAheadMiddleware(lambda request: work())(None)
+
+
+def test_values_read_ahead_cost_one_round_trip_and_answer_once(round_trips):
+    stamped("a", "a-version", lambda: "kept a")
+    stamped("b", ("b-version", "shared-version"), lambda: "kept b")
+    cache.set("table", "kept table")
+    round_trips.clear()
+
+    def request():
+        read_ahead([Read("a", "a-version"), Read("b", ("b-version", "shared-version"))], ["table"])
+        first = (
+            stamped("a", "a-version", lambda: "built"),
+            stamped("b", ("b-version", "shared-version"), lambda: "built"),
+            get("table"),
+        )
+        reads_before_the_second = len(round_trips)
+        second = stamped("a", "a-version", lambda: "built")
+        return first, second, reads_before_the_second
+
+    first, second, reads = in_a_request(request)
+    assert first == ("kept a", "kept b", "kept table")
+    assert reads == 1  # the one read ahead
+    assert second == "kept a"
+    assert len(round_trips) == 2  # a second read of a value asks the cache again
+
+
+def test_a_change_made_by_the_request_itself_is_read_after_it():
+    """What was read ahead is dropped by a `move_on` of the same request: the request that
+    changes a rule reads the rule's new value, not the one read before its change."""
+    builds: list = []
+    stamped("rule", "rule-version", built(builds))
+
+    def request():
+        read_ahead([Read("rule", "rule-version")])
+        move_on("rule-version")
+        return stamped("rule", "rule-version", built(builds))
+
+    assert in_a_request(request) == 2
+
+
+def test_a_change_made_elsewhere_after_the_read_ahead_is_read_by_the_next_request():
+    builds: list = []
+    stamped("rule", "rule-version", built(builds))
+
+    def request():
+        read_ahead([Read("rule", "rule-version")])
+        cache.incr("rule-version")  # another process moves the version on meanwhile
+        return stamped("rule", "rule-version", built(builds))
+
+    assert in_a_request(request) == 1  # read a moment earlier: as current as it was then
+    assert in_a_request(lambda: stamped("rule", "rule-version", built(builds))) == 2
+
+
+def test_nothing_read_ahead_outlives_its_request(round_trips):
+    """A thread serves request after request: what one read ahead and did not use is not
+    given to the next, which may come after a change."""
+    builds: list = []
+    stamped("rule", "rule-version", built(builds))
+    in_a_request(lambda: read_ahead([Read("rule", "rule-version")]))
+    cache.incr("rule-version")
+    assert in_a_request(lambda: stamped("rule", "rule-version", built(builds))) == 2
+    assert module._ahead.get() is None
+
+
+def test_outside_a_request_reading_ahead_reads_nothing(round_trips):
+    read_ahead([Read("rule", "rule-version")], ["table"])
+    assert round_trips == []
+    assert stamped("rule", "rule-version", lambda: "built") == "built"
+
+
+def test_keys_read_along_come_with_the_first_read_ahead_of_each_request(round_trips, monkeypatch):
+    monkeypatch.setattr(module, "_ALONG", ["origins"])
+    cache.set("origins", ["https://id.example"])
+
+    def request():
+        read_ahead([Read("a", "a-version")])
+        read_ahead([Read("b", "b-version")])
+        return get("origins")
+
+    assert in_a_request(request) == ["https://id.example"]
+    assert sum("origins" in keys for keys in round_trips) == 1
+    assert len(round_trips) == 2  # the two reads ahead, and nothing for the origins
