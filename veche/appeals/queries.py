@@ -34,6 +34,8 @@ from veche.appeals.search import search_problems
 from veche.core.forms import parse_id
 from veche.core.paging import MAX_PAGE
 from veche.core.stamped import Read, move_on, stamped
+from veche.identity.eligibility import RULES_VERSION_KEY, requirement_of, rule_for
+from veche.identity.models import EligibilityRule
 from veche.organizations.models import Organization
 from veche.territories.models import Territory
 
@@ -210,16 +212,29 @@ def problem_to_sign(pk: int, *, fresh: bool = False) -> Problem:
     """A published problem with its current appeal and that appeal's current revision: what
     signing needs, and no more joins. A hidden one too, so that signing it is refused with the
     moderator's ground, not a 404, and that its signatories may still withdraw or confirm their
-    signatures. From the shared cache unless `fresh`."""
+    signatures. From the shared cache unless `fresh`, and then with the requirement of signing
+    the appeal kept with it (`sign_requirement`, stamped with the rules' version too), so that a
+    signature reads both in one round trip."""
     if fresh:
         return _problem_to_sign(pk)
     key, version_key = to_sign_read(pk)
-    return stamped(key, version_key, lambda: _problem_to_sign(pk), shared_seconds=SIGNING_SECONDS)
+    return stamped(
+        key,
+        version_key,
+        lambda: _with_requirement(_problem_to_sign(pk)),
+        shared_seconds=SIGNING_SECONDS,
+    )
 
 
 def to_sign_read(pk: int) -> Read:
     """What `problem_to_sign` reads from the shared cache, for a request to read it ahead."""
-    return Read(f"appeals:to-sign:{pk}", _signing_version_key(pk))
+    return Read(f"appeals:to-sign:{pk}", (_signing_version_key(pk), RULES_VERSION_KEY))
+
+
+def _with_requirement(problem: Problem) -> Problem:
+    appeal = problem.current_appeal
+    appeal.sign_requirement = requirement_of(rule_for(EligibilityRule.Action.SIGN, appeal))
+    return problem
 
 
 def _problem_to_sign(pk: int) -> Problem:

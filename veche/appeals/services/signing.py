@@ -307,7 +307,9 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
     refuse_unless_signable(appeal)
     ratelimits.spend("sign", user)
     prefetch_verifications(user)  # for the eligibility, then for the co-applicant's snapshot
-    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal)
+    # The requirement kept with the appeal for signing, if it came from there.
+    requirement = getattr(appeal, "sign_requirement", None)
+    decision = check_eligibility(user, EligibilityRule.Action.SIGN, appeal, requirement=requirement)
     _refuse_unless(decision)
     try:
         signature = _sign_at_once(user, appeal, decision)

@@ -105,3 +105,29 @@ def test_an_appeal_whose_status_changed_unseen_refuses_and_shows_why(client, pro
     assert "Сбор подписей завершён" in html
     appeal = Appeal.objects.get(pk=problem.current_appeal_id)
     assert appeal.signature_count == Signature.objects.filter(appeal=appeal).count()
+
+
+def test_a_raised_rule_of_the_appeal_applies_to_the_very_next_signature(client, problem):
+    """The requirement of signing is kept with the problem for signing: the appeal's rule raised
+    after a signature was kept is still read by the next one, and lowered again, too."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from veche.identity.models import EligibilityRule, Level
+
+    sign(client, problem, make_resident(problem.territory))
+    appeal = problem.current_appeal
+    rule = EligibilityRule.objects.get(
+        action="sign",
+        content_type=ContentType.objects.get_for_model(appeal),
+        object_id=appeal.pk,
+    )
+    level = rule.min_level
+    rule.min_level = Level.PROVIDER  # above the census residents are verified through
+    rule.save()
+    person = make_resident(problem.territory)
+    sign(client, problem, person)
+    assert not Signature.objects.filter(user=person).exists()
+    rule.min_level = level
+    rule.save()
+    sign(client, problem, person)
+    assert Signature.objects.filter(user=person).exists()
