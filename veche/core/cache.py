@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per call.
+"""Django's Redis cache, with one Redis client per connection pool instead of one per call, and
+no check of keys against memcached's rules.
 
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` around the pool for every
 cache operation, and redis-py's constructor fills a table of some eighty response callbacks each
@@ -26,3 +27,8 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key):
+        """Django checks every key of every call against memcached's rules (250 characters, no
+        spaces or control characters) and warns of those it would refuse; Redis takes any key,
+        so the check only cost time (about 1.5 % of a signature's CPU, reading six keys)."""

@@ -35,6 +35,15 @@ def test_one_client_serves_every_call(cache):
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
 
 
+def test_any_key_is_taken_without_memcached_s_warnings(cache, recwarn):
+    """Redis takes keys memcached refuses: long ones, with spaces or control characters."""
+    keys = ["rl:sign:address:" + "9" * 300, "with a space", "line\nbreak"]
+    for n, key in enumerate(keys):
+        cache.set(key, n, 30)
+    assert cache.get_many(keys) == {key: n for n, key in enumerate(keys)}
+    assert [str(w.message) for w in recwarn.list if "key" in str(w.message).lower()] == []
+
+
 def test_threads_share_the_client_and_every_increment_counts(cache):
     cache.set("count", 0, 30)
     errors = []
