@@ -136,10 +136,19 @@ local values = {}
 for i, key in ipairs(KEYS) do
   redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
   values[i] = redis.call('INCR', key)
+  if redis.call('TTL', key) == -1 then  -- one left without a lifetime: never kept for ever
+    redis.call('EXPIRE', key, ARGV[i])
+  end
 end
 return values
 """
 _increment_script = None
+
+
+def _forget_table() -> None:
+    """After an operator's change: the table is read again, by this request too."""
+    cache.delete(TABLE_KEY)
+    stamped.forget_read_ahead(TABLE_KEY)
 
 
 def _increment(keys: list[tuple[str, int]]) -> list[int]:
@@ -269,7 +278,7 @@ def save_rate_limit(*, actor, rate_limit: RateLimit) -> RateLimit:
                 record_event(
                     actor=actor, action="rate_limit.changed", target=rate_limit, data=changed
                 )
-        transaction.on_commit(lambda: cache.delete(TABLE_KEY))
+        transaction.on_commit(_forget_table)
     return rate_limit
 
 
@@ -280,4 +289,4 @@ def delete_rate_limit(*, actor, rate_limit: RateLimit) -> None:
             actor=actor, action="rate_limit.deleted", target=rate_limit, data=_values(rate_limit)
         )
         rate_limit.delete()
-        transaction.on_commit(lambda: cache.delete(TABLE_KEY))
+        transaction.on_commit(_forget_table)

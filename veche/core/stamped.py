@@ -118,9 +118,6 @@ def move_on_many(version_keys: Iterable[str]) -> None:
     keys = list(dict.fromkeys(version_keys))
     if not keys:
         return
-    ahead = _ahead.get()
-    if ahead is not None:
-        ahead.fetched.clear()  # what was read before the change is not read after it
     _bump(keys)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _bump(keys))
@@ -142,7 +139,9 @@ return #KEYS
 
 def _bump(version_keys: list[str]) -> None:
     """Move each version on: a version the cache lost starts again at a random number (so does
-    one never made), one it holds goes up by one."""
+    one never made), one it holds goes up by one. What the request read ahead is dropped, now
+    and again after the commit: what was read before a change is not read after it."""
+    forget_read_ahead()
     backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: its type says nothing
     if not isinstance(backend, RedisCache):
         for key in version_keys:
@@ -232,8 +231,24 @@ def read_ahead(reads: Iterable[Read] = (), keys: Iterable[str] = ()) -> None:
     wanted = list(dict.fromkeys([*wanted, *keys]))
     if not wanted:
         return
+    for key in wanted:  # what the cache no longer holds is not given from an earlier read
+        ahead.found.pop(key, None)
     ahead.found.update(cache.get_many(wanted))
     ahead.fetched.update(wanted)
+
+
+def forget_read_ahead(*keys: str) -> None:
+    """Drop what this request read ahead under `keys` (every key when none is named): for a
+    value the request itself deleted or wrote with the cache's own calls."""
+    ahead = _ahead.get()
+    if ahead is None:
+        return
+    if not keys:
+        ahead.fetched.clear()
+        ahead.found.clear()
+    for key in keys:
+        ahead.fetched.discard(key)
+        ahead.found.pop(key, None)
 
 
 def _taken_ahead(wanted: list[str], value_key: str) -> dict | None:

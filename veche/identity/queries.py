@@ -33,6 +33,7 @@ def provider_origins() -> list[str]:
 
 def forget_provider_origins() -> None:
     cache.delete(ORIGINS_KEY)
+    stamped.forget_read_ahead(ORIGINS_KEY)
 
 
 def verified_name(user, now=None, *, verifications=None) -> str:

@@ -2,6 +2,7 @@
 
 import contextlib
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Q
@@ -78,24 +79,25 @@ _UNDONE = "22012"
 def _sign_at_once(user, appeal: Appeal, decision) -> Signature | None:
     """The signature of a surge, on PostgreSQL, while the appeal collects below its threshold:
     the person's number, the signature, the follow, the event and the count in one statement
-    that is its own transaction (no BEGIN and COMMIT to send, no savepoint). The statement
-    counts only on an appeal still collecting and short of its threshold after this signature;
-    otherwise it undoes itself and None is returned, as it is when the appeal kept for signing
-    is not such an appeal: the caller then signs the long way (`_add_signature`), which
-    dispatches, or refuses, under the appeal's lock."""
+    that is its own transaction (no BEGIN and COMMIT to send), outside any caller's
+    transaction. The statement counts only on an appeal still collecting and short of its
+    threshold after this signature; otherwise it undoes itself and None is returned, as it is
+    when the appeal kept for signing is not such an appeal or a transaction is open: the caller
+    then signs the long way (`_add_signature`), which dispatches, or refuses, under the
+    appeal's lock."""
     connection = transaction.get_connection()
     if (
         connection.vendor != "postgresql"
+        # Inside a caller's transaction the locks would be held to its end, the appeal's row
+        # before the number's counter, where the long way takes the counter first.
+        or connection.in_atomic_block
         or appeal.status != Status.COLLECTING
         or appeal.signature_count + 1 >= appeal.signature_threshold
     ):
         return None
     signature = _new_signature(user, appeal, decision)
-    # Inside a caller's transaction, a savepoint, so that undoing this undoes nothing else.
-    scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        with scope:
-            row = _insert_at_once(signature, user, appeal, at_once=True)
+        row = _insert_at_once(signature, user, appeal, at_once=True)
     except DataError as error:
         if getattr(error.__cause__, "sqlstate", None) != _UNDONE:
             raise
@@ -202,14 +204,35 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
         undo=undo,
         **parts,
     )
-    with transaction.get_connection().cursor() as cursor:
-        cursor.execute(sql, [*values, *count_values, *numbering_values])
-        found = cursor.fetchone()
+    found = _execute(sql, [*values, *count_values, *numbering_values], bound=at_once)
     if found is None:
         raise IntegrityError("one_active_signature_per_person")
     signature.pk, row = found[0], found[1:5]
     signature._state.adding, signature._state.db = False, transaction.get_connection().alias
     return None if row[0] is None else row
+
+
+def _execute(sql: str, values: list, *, bound: bool):
+    """Run the statement and return its row. `bound`: with its values sent apart from its text
+    (server-side binding), as the statement that undoes itself with an error must be, since
+    PostgreSQL logs the text of a statement that failed (`log_min_error_statement`), and the
+    text would otherwise hold the signatory's name, address and e-mail."""
+    connection = transaction.get_connection()
+    if not bound:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        # Seen by Django's query log (`CaptureQueriesContext`, DEBUG) as its own cursors are.
+        logged = (
+            connection.make_debug_cursor(cursor).debug_sql(sql, values)
+            if connection.queries_logged
+            else contextlib.nullcontext()
+        )
+        with connection.wrap_database_errors, logged:
+            cursor.execute(sql, values)
+            return cursor.fetchone()
 
 
 def _count_statement(

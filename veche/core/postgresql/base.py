@@ -25,7 +25,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()
         try:
-            readable, _writable, _failed = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):  # the socket is gone
-            return False
-        return not readable or super().is_usable()
+            # poll(), not select(): a worker holding a thousand clients' sockets gives its
+            # connections numbers past select()'s limit of 1024.
+            poller = select.poll()
+            poller.register(connection.fileno(), select.POLLIN)
+            events = poller.poll(0)
+        except (OSError, ValueError):  # whatever the socket's trouble: ask the server
+            return super().is_usable()
+        return not events or super().is_usable()

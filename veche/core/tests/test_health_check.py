@@ -75,3 +75,21 @@ def test_a_connection_inside_a_transaction_is_asked(kept, queried_checks):
     finally:
         kept.rollback()
         kept.set_autocommit(True)
+
+
+def test_a_socket_poll_cannot_look_at_is_asked_rather_than_dropped(
+    kept, queried_checks, monkeypatch
+):
+    """Whatever keeps the socket from being looked at, the server is asked: a good connection is
+    never closed for it (closing would repeat on every request)."""
+    from veche.core.postgresql import base
+
+    class Unwatchable:
+        def register(self, *args):
+            raise ValueError("filedescriptor out of range")
+
+    pid = backend_pid(kept)
+    monkeypatch.setattr(base.select, "poll", Unwatchable)
+    new_request(kept)
+    assert queried_checks == [kept]
+    assert backend_pid(kept) == pid

@@ -290,6 +290,24 @@ def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(m
         cache.clear()
 
 
+@override_settings(CACHES=REDIS)
+def test_a_counter_left_without_a_lifetime_gets_one_back():
+    cache.clear()
+    try:
+        only("sign", "network", burst=3, sustained=4)
+        person = make_user()
+        attempts("sign", person, "198.51.100.1", 1)
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter("veche-fraud-tests:*rl:sign:network:*"))
+        assert keys
+        for key in keys:
+            client.persist(key)  # as a lost EXPIRE would leave it
+        assert attempts("sign", person, "198.51.100.1", 1) == 1
+        assert all(client.ttl(key) > 0 for key in keys)
+    finally:
+        cache.clear()
+
+
 # --- The operators' table -------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from veche.core.stamped import (
     Read,
     ReadAheadMiddleware,
     forget,
+    forget_read_ahead,
     get,
     keep_many,
     move_on,
@@ -254,3 +255,28 @@ def test_keys_read_along_come_with_the_first_read_ahead_of_each_request(round_tr
     assert in_a_request(request) == ["https://id.example"]
     assert sum("origins" in keys for keys in round_trips) == 1
     assert len(round_trips) == 2  # the two reads ahead, and nothing for the origins
+
+
+def test_a_key_read_ahead_again_is_not_answered_from_the_first_read():
+    cache.set("table", "first")
+
+    def request():
+        read_ahead(keys=["table"])
+        first = get("table")
+        cache.delete("table")  # gone from the cache meanwhile
+        read_ahead(keys=["table"])
+        return first, get("table")
+
+    assert in_a_request(request) == ("first", None)
+
+
+def test_a_value_the_request_deleted_itself_is_read_again():
+    cache.set("origins", ["https://old.example"])
+
+    def request():
+        read_ahead(keys=["origins"])
+        cache.set("origins", ["https://new.example"])
+        forget_read_ahead("origins")
+        return get("origins")
+
+    assert in_a_request(request) == ["https://new.example"]
