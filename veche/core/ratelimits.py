@@ -145,12 +145,6 @@ return values
 _increment_script = None
 
 
-def _forget_table() -> None:
-    """After an operator's change: the table is read again, by this request too."""
-    cache.delete(TABLE_KEY)
-    stamped.forget_read_ahead(TABLE_KEY)
-
-
 def _increment(keys: list[tuple[str, int]]) -> list[int]:
     """Add one to each (key, seconds) counter and return the new values: one round trip on
     Redis, an add and an increment per counter on other caches."""
@@ -257,6 +251,12 @@ def _values(row: RateLimit) -> dict:
 def _require(actor, permission: str) -> None:
     if not (actor and actor.is_authenticated and actor.is_active and actor.has_perm(permission)):
         raise PermissionDenied(_("Only operators with this permission may do it."))
+
+
+def _forget_table() -> None:
+    """After an operator's change: the table is read again, by this request too."""
+    cache.delete(TABLE_KEY)
+    stamped.forget_read_ahead(TABLE_KEY)
 
 
 def save_rate_limit(*, actor, rate_limit: RateLimit) -> RateLimit:

@@ -234,10 +234,14 @@ def _record_versions(user_id: int) -> tuple[str, str]:
     return (_record_version_key(user_id), TERRITORIES_VERSION_KEY)
 
 
+def _record_read(user_id: int) -> Read:
+    return Read(_record_key(user_id), _record_versions(user_id))
+
+
 def person_reads(user) -> list[Read]:
     """What checking the person's eligibility reads from the shared cache (their record, and
     whatever the registered restrictions read), for a request to read it ahead."""
-    reads = [Read(_record_key(user.pk), _record_versions(user.pk))]
+    reads = [_record_read(user.pk)]
     for reads_of in _RESTRICTION_READS.values():
         reads += reads_of(user)
     return reads
@@ -249,11 +253,9 @@ def record_of(user) -> PersonRecord:
     held = getattr(user, "_eligibility_record", None)
     if held is not None:
         return held
+    key, version_keys = _record_read(user.pk)
     return stamped(
-        _record_key(user.pk),
-        _record_versions(user.pk),
-        lambda: _read_records([user.pk])[user.pk],
-        shared_seconds=RECORD_SECONDS,
+        key, version_keys, lambda: _read_records([user.pk])[user.pk], shared_seconds=RECORD_SECONDS
     )
 
 

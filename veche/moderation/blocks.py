@@ -50,11 +50,9 @@ def reads_of(user) -> list[Read]:
 
 
 def _blocks_of(user) -> tuple:
+    [(key, version_key)] = reads_of(user)
     return stamped(
-        _blocks_key(user.pk),
-        _version_key(user.pk),
-        lambda: _read_blocks([user.pk])[user.pk],
-        shared_seconds=RECORD_SECONDS,
+        key, version_key, lambda: _read_blocks([user.pk])[user.pk], shared_seconds=RECORD_SECONDS
     )
 
 

@@ -88,8 +88,9 @@ def _sign_at_once(user, appeal: Appeal, decision) -> Signature | None:
     connection = transaction.get_connection()
     if (
         connection.vendor != "postgresql"
-        # Inside a caller's transaction the locks would be held to its end, the appeal's row
-        # before the number's counter, where the long way takes the counter first.
+        # Inside a caller's transaction its locks would be held to that transaction's end: the
+        # appeal's row, then the number's counter, while another such transaction taking the
+        # long way holds the counter (numbered first) and waits for the appeal's row.
         or connection.in_atomic_block
         or appeal.status != Status.COLLECTING
         or appeal.signature_count + 1 >= appeal.signature_threshold
@@ -111,8 +112,8 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
     the signature row is the one write that may fail (the unique constraint: "already signed",
     IntegrityError, for the caller), and the appeal's counter is updated last, so that its
     row stays locked only for the commit that follows (README, "Design decisions")."""
-    revision = appeal.current_revision
     signature = _new_signature(user, appeal, decision)
+    revision = signature.revision
     with transaction.atomic():
         if transaction.get_connection().vendor == "postgresql":
             row = _insert_at_once(signature, user, appeal)
@@ -155,8 +156,8 @@ _AFTER_THE_OTHERS = (
 )
 # The signature at once (`_sign_at_once`): counted only while collecting and short of the
 # threshold; the person's number given after the count, so that its counter's row is locked
-# after the appeal's, in the order every other path takes them (a proposed edit numbers its
-# author under the appeal's lock), and the statement undone by a division by zero when the
+# after the appeal's, as a proposed edit takes them (it numbers its author under the appeal's
+# lock), and the statement undone by a division by zero when the
 # signature was inserted but not counted.
 _SHORT_OF_THE_THRESHOLD = "AND status = %s AND signature_count + 1 < signature_threshold "
 _UNDO_UNLESS_COUNTED = ", 1 / (counted.signature_count IS NOT NULL)::int"
@@ -207,7 +208,8 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
     found = _execute(sql, [*values, *count_values, *numbering_values], bound=at_once)
     if found is None:
         raise IntegrityError("one_active_signature_per_person")
-    signature.pk, row = found[0], found[1:5]
+    # The count's row follows the id; the statement at once ends with the column that undoes it.
+    signature.pk, row = found[0], found[1:-1] if at_once else found[1:]
     signature._state.adding, signature._state.db = False, transaction.get_connection().alias
     return None if row[0] is None else row
 

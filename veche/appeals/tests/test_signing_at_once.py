@@ -30,6 +30,10 @@ def signing(sql: str) -> bool:
     return "INSERT INTO appeals_signature" in sql
 
 
+# A signature's writes, each once.
+ONCE = {"signatures": 1, "numbers": 1, "follows": 1, "events": 1}
+
+
 def everything_of(person, appeal) -> dict:
     return {
         "signatures": Signature.objects.filter(user=person, appeal=appeal).count(),
@@ -60,12 +64,7 @@ def test_below_the_threshold_a_signature_is_one_statement_with_the_persons_numbe
     [statement] = [sql for sql in sent if signing(sql) or "appeals_participant" in sql]
     assert signing(statement) and "appeals_participantcounter" in statement
     assert transactions == []
-    assert everything_of(person, appeal) == {
-        "signatures": 1,
-        "numbers": 1,
-        "follows": 1,
-        "events": 1,
-    }
+    assert everything_of(person, appeal) == ONCE
     number = Participant.objects.get(user=person, problem=problem).number
     assert number == last_number + 1
     event = AuditEvent.objects.get(actor=person, action="appeal.signed")
@@ -102,12 +101,7 @@ def test_inside_a_caller_s_transaction_the_long_way_is_taken():
         )
     [statement] = [sql for sql in sent if signing(sql)]
     assert "appeals_participantcounter" not in statement
-    assert everything_of(person, problem.current_appeal) == {
-        "signatures": 1,
-        "numbers": 1,
-        "follows": 1,
-        "events": 1,
-    }
+    assert everything_of(person, problem.current_appeal) == ONCE
 
 
 def test_a_second_press_is_refused_and_writes_nothing():
@@ -116,12 +110,7 @@ def test_a_second_press_is_refused_and_writes_nothing():
     sign_appeal(user=person, appeal=Appeal.objects.get(pk=problem.current_appeal_id))
     with pytest.raises(ValidationError, match="уже подписали"):
         sign_appeal(user=person, appeal=Appeal.objects.get(pk=problem.current_appeal_id))
-    assert everything_of(person, problem.current_appeal) == {
-        "signatures": 1,
-        "numbers": 1,
-        "follows": 1,
-        "events": 1,
-    }
+    assert everything_of(person, problem.current_appeal) == ONCE
     assert Appeal.objects.get(pk=problem.current_appeal_id).signature_count == 2
 
 
@@ -141,12 +130,7 @@ def test_a_statement_that_reaches_the_threshold_is_undone_and_the_long_way_dispa
     assert appeal.status == Appeal.Status.SENT
     assert appeal.signature_count == 3
     assert Dispatch.objects.filter(appeal=appeal).count() == 1
-    assert everything_of(person, appeal) == {
-        "signatures": 1,
-        "numbers": 1,
-        "follows": 1,
-        "events": 1,
-    }
+    assert everything_of(person, appeal) == ONCE
 
 
 def test_a_statement_on_a_problem_hidden_meanwhile_is_undone_whole_and_refused():
