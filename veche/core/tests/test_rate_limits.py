@@ -3,6 +3,7 @@ address and per network, a burst and a sustained window, kept as operators' data
 the cache; over a limit the action is refused with a message (429 problem details for the API)."""
 
 import json
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -246,66 +247,75 @@ def test_a_refusal_that_is_not_a_rate_limit_stays_403(client):
 
 # --- Counted in Redis, as in production ----------------------------------------------------------
 
-REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/11",
-        "KEY_PREFIX": "veche-fraud-tests",
+
+@pytest.fixture
+def redis_prefix(monkeypatch):
+    """Redis, with keys of this test's own: the test processes share the server, and a FLUSHDB
+    or a SCRIPT FLUSH by one would change what another is counting. The script is made this
+    test's own too (a comment changes its SHA-1), so Redis has never seen it."""
+    prefix = f"veche-fraud-tests-{uuid.uuid4().hex}"
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+            "KEY_PREFIX": prefix,
+        }
     }
-}
+    monkeypatch.setattr(
+        ratelimits, "_INCREMENT_SCRIPT", f"{ratelimits._INCREMENT_SCRIPT}-- {prefix}\n"
+    )
+    monkeypatch.setattr(ratelimits, "_increment_script", None)
+    with override_settings(CACHES=redis):
+        client = cache._cache.get_client(write=True)
+        try:
+            yield prefix
+        finally:
+            for key in client.scan_iter(f"{prefix}:*"):
+                client.delete(key)
 
 
-@override_settings(CACHES=REDIS)
-def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(monkeypatch):
+def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(
+    redis_prefix, monkeypatch
+):
     import redis
 
-    cache.clear()
-    # Redis forgets its scripts: the first attempt sends the script's text once.
-    cache._cache.get_client(write=True).script_flush()
-    try:
-        only("sign", "network", burst=3, sustained=4)
-        limit("sign", "account", burst=10, sustained=10)
-        person = make_user()
-        ratelimits.spend("sign", person)  # outside a request: not counted, no round trip
-        sent = []
-        send = redis.connection.AbstractConnection.send_packed_command
+    only("sign", "network", burst=3, sustained=4)
+    limit("sign", "account", burst=10, sustained=10)
+    person = make_user()
+    ratelimits.spend("sign", person)  # outside a request: not counted, no round trip
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
 
-        def counted(connection, command, check_health=True):
-            sent.append(command)
-            return send(connection, command, check_health)
+    def counted(connection, command, check_health=True):
+        sent.append(command)
+        return send(connection, command, check_health)
 
-        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
-        assert attempts("sign", person, "198.51.100.1", 5) == 3
-        # Per attempt: the table from the cache, then one script for the four windows; and
-        # once, the table stored after the first attempt read it from the database, and the
-        # script's text loaded after Redis answered that it did not know it.
-        assert len(sent) == 2 * 5 + 1 + 2
-        texts = [command if isinstance(command, bytes) else b"".join(command) for command in sent]
-        assert sum(b"EVALSHA" in text for text in texts) == 5 + 1
-        monkeypatch.undo()
-        keys = cache._cache.get_client().keys("veche-fraud-tests:*rl:sign:network:*")
-        assert len(keys) == 2  # the burst window and the sustained one
-        assert all(cache._cache.get_client().ttl(key) > 0 for key in keys)
-    finally:
-        cache.clear()
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    assert attempts("sign", person, "198.51.100.1", 5) == 3
+    # Per attempt: the table from the cache, then one script for the four windows; and once,
+    # the table stored after the first attempt read it from the database, and the script's
+    # text loaded after Redis answered that it did not know it.
+    assert len(sent) == 2 * 5 + 1 + 2
+    texts = [command if isinstance(command, bytes) else b"".join(command) for command in sent]
+    assert sum(b"EVALSHA" in text for text in texts) == 5 + 1
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+    client = cache._cache.get_client()
+    keys = client.keys(f"{redis_prefix}:*rl:sign:network:*")
+    assert len(keys) == 2  # the burst window and the sustained one
+    assert all(client.ttl(key) > 0 for key in keys)
 
 
-@override_settings(CACHES=REDIS)
-def test_a_counter_left_without_a_lifetime_gets_one_back():
-    cache.clear()
-    try:
-        only("sign", "network", burst=3, sustained=4)
-        person = make_user()
-        attempts("sign", person, "198.51.100.1", 1)
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter("veche-fraud-tests:*rl:sign:network:*"))
-        assert keys
-        for key in keys:
-            client.persist(key)  # as a lost EXPIRE would leave it
-        assert attempts("sign", person, "198.51.100.1", 1) == 1
-        assert all(client.ttl(key) > 0 for key in keys)
-    finally:
-        cache.clear()
+def test_a_counter_left_without_a_lifetime_gets_one_back(redis_prefix):
+    only("sign", "network", burst=3, sustained=4)
+    person = make_user()
+    attempts("sign", person, "198.51.100.1", 1)
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(f"{redis_prefix}:*rl:sign:network:*"))
+    assert keys
+    for key in keys:
+        client.persist(key)  # as a lost EXPIRE would leave it
+    assert attempts("sign", person, "198.51.100.1", 1) == 1
+    assert all(client.ttl(key) > 0 for key in keys)
 
 
 # --- The operators' table -------------------------------------------------------------------------
