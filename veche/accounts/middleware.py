@@ -161,6 +161,10 @@ def _signed_in(request):
             request.session[BACKEND_SESSION_KEY] = replacement
         user_id = request.session.get(SESSION_KEY)
         if user_id is not None and stamped.is_shared():
-            # The account, and the staff gate's set of members asked next: one round trip.
-            stamped.read_ahead([backends.account_read(user_id), members_read()])
+            # The account, the staff gate's set of members asked next and, for a page, what its
+            # header reads for the person: one round trip.
+            reads = [backends.account_read(user_id), members_read()]
+            if request.method == "GET" and "HX-Request" not in request.headers:
+                reads += stamped.page_reads(int(user_id))
+            stamped.read_ahead(reads)
     return auth_middleware.get_user(request)

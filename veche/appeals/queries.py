@@ -32,6 +32,7 @@ from veche.appeals.queries_signing import (  # noqa: F401 (what pages and views 
     SIGNING_SECONDS,
     forget_problem_to_sign,
     problem_to_sign,
+    reader_standing,
     to_sign_read,
 )
 from veche.appeals.rules import take_up_organizations

@@ -217,6 +217,24 @@ def read_along(key: str) -> None:
         _ALONG.append(key)
 
 
+# What a page opened by a signed-in person reads besides its own content (the header's unread
+# count, the territory picker): each app registers a function of the person's id that names its
+# reads, and the person's account is read ahead with them (`veche.accounts.middleware`).
+_PAGE_READS: list[Callable[[int], Iterable[Read]]] = []
+
+
+def read_with_pages(reads_of: Callable[[int], Iterable[Read]]) -> None:
+    """Have a signed-in person's page read `reads_of(person's id)` ahead (from an app's `ready`)."""
+    if reads_of not in _PAGE_READS:
+        _PAGE_READS.append(reads_of)
+
+
+def page_reads(user_id: int) -> list[Read]:
+    """What a page opened by the person with `user_id` reads from the shared cache, as the
+    apps registered it."""
+    return [read for reads_of in _PAGE_READS for read in reads_of(user_id)]
+
+
 def read_ahead(reads: Iterable[Read] = (), keys: Iterable[str] = ()) -> None:
     """Read in one round trip what this request's `stamped` calls (`reads`) and `get` calls
     (`keys`) will ask for. Outside a request (a task, a command) it does nothing, and each is

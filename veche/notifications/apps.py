@@ -7,9 +7,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.accounts import personal_data
-        from veche.core import outbox
+        from veche.core import outbox, stamped
         from veche.notifications import queries, services
 
+        stamped.read_with_pages(lambda user_id: [queries.unread_read(user_id)])
         outbox.register(services.NOTICE_KIND, services.mail_notice)
         outbox.register(services.EVENT_KIND, services.tell_of_event)
         personal_data.register(

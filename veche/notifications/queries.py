@@ -34,12 +34,13 @@ def unread_count(user) -> int:
         return 0
     if not kept.is_shared():
         return _count_unread(user.pk)
-    return stamped(
-        f"notifications:unread:{user.pk}",
-        _unread_version_key(user.pk),
-        lambda: _count_unread(user.pk),
-        shared_seconds=UNREAD_SECONDS,
-    )
+    key, version_key = unread_read(user.pk)
+    return stamped(key, version_key, lambda: _count_unread(user.pk), shared_seconds=UNREAD_SECONDS)
+
+
+def unread_read(user_id: int) -> kept.Read:
+    """What `unread_count` reads from the shared cache, read ahead with a page's account."""
+    return kept.Read(f"notifications:unread:{user_id}", _unread_version_key(user_id))
 
 
 def _count_unread(user_id: int) -> int:

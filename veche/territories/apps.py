@@ -6,7 +6,9 @@ class TerritoriesConfig(AppConfig):
     label = "territories"
 
     def ready(self) -> None:
+        from veche.core import stamped
         from veche.territories import queries, sections
 
         sections.register()
+        stamped.read_with_pages(lambda _user_id: [queries.PICKER_READ])
         queries.watch_territories()

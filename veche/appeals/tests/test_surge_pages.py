@@ -9,22 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_problem, make_resident, make_territory
+from tests.factories import make_resident, make_territory
 from veche.appeals.models import Appeal, Signature
 from veche.appeals.queries import SIGNATORIES_PAGE
 from veche.appeals.services import sign_appeal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def district():
-    return make_territory("kazan-vakhitovsky", en="Vakhitovsky District")
-
-
-@pytest.fixture
-def problem(district):
-    return make_problem(territory=district, threshold=1000, title="Вернуть трамвай")
 
 
 @pytest.fixture

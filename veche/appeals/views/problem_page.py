@@ -30,7 +30,13 @@ from veche.core import slots
 from veche.core import stamped as stamped_values
 from veche.core.forms import parse_id
 from veche.core.stamped import move_on, stamped
-from veche.identity.eligibility import check_eligibility, describe, requirement_for
+from veche.identity.eligibility import (
+    RULES_VERSION_KEY,
+    check_eligibility,
+    describe,
+    person_reads,
+    requirement_for,
+)
 from veche.identity.models import EligibilityRule
 from veche.moderation import queries as moderation_queries
 
@@ -80,7 +86,11 @@ def problem_detail(request, pk: int):
             # comment this person just posted there.
             return _render_page(request, pk)
         else:
-            marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
+            key = f"marked:{pk}:{language}"
+            # With the copy, what deciding whether the person may sign reads (their record and
+            # blocks), asked unless they signed: one round trip for all.
+            stamped_values.read_ahead([_kept_read(key, pk), *person_reads(request.user)])
+            marked, facts = _kept(request, pk, key, anonymous=False)
             # One token for the parts rendered for the person and the copy's own forms.
             token = get_token(request)
             personal = {**facts, **_personal_context(request, facts), "csrf_token": token}
@@ -109,13 +119,28 @@ def _kept(request, pk: int, key: str, *, anonymous: bool):
         # Nothing the parts show needs the author's account: the cache keeps none of it.
         for row in (shared["problem"], *shared["revisions"]):
             row._state.fields_cache.pop("author", None)
-        return marked, {name: shared[name] for name in _FACTS}
+        facts = {name: shared[name] for name in _FACTS}
+        # Who may sign, kept with the copy (stamped with the rules' version too).
+        facts["sign_requirement"] = requirement_for(EligibilityRule.Action.SIGN, shared["appeal"])
+        # The comment form is the same for every signed-in reader but for the token: rendered
+        # here once rather than on each of their pages (its widgets were a third of one).
+        facts["kept_comment_form"] = render_to_string(
+            "appeals/_comment_form_body.html",
+            {
+                "problem": shared["problem"],
+                "comment_form": CommentForm(),
+                "csrf_token": _token_slot(),
+            },
+        )
+        return marked, facts
 
-    return stamped(
-        f"appeals:problem-page:{key}",
-        _page_version_key(pk),
-        build,
-        shared_seconds=settings.VECHE_PAGE_CACHE_SECONDS,
+    return stamped(*_kept_read(key, pk), build, shared_seconds=settings.VECHE_PAGE_CACHE_SECONDS)
+
+
+def _kept_read(key: str, pk: int) -> stamped_values.Read:
+    # The rules' version too: the panel says who may sign.
+    return stamped_values.Read(
+        f"appeals:problem-page:{key}", (_page_version_key(pk), RULES_VERSION_KEY)
     )
 
 
@@ -269,52 +294,85 @@ def _personal_context(request, shared: dict, *, reply_to=None) -> dict:
     visitor not signed in, no query."""
     user = request.user
     problem, appeal, rated = shared["problem"], shared["appeal"], shared["rated_appeal"]
+    own_signature, following = None, False
+    if user.is_authenticated:
+        own_signature, following = queries.reader_standing(user.pk, appeal, shared["revisions"])
     box = _sign_box_context(
-        request, problem, appeal, current=shared["current"], revisions=shared["revisions"]
+        request,
+        problem,
+        appeal,
+        current=shared["current"],
+        revisions=shared["revisions"],
+        own_signature=own_signature,
+        requirement=shared.get("sign_requirement"),
     )
     is_author = rules.has_perm("appeals.close_appeal", user, appeal)
     may_edit = rules.has_perm("appeals.edit_appeal", user, appeal)
     taken_up = shared["taken_up"]
+    may_rate = rated is not None and rules.has_perm("appeals.rate_answer", user, rated)
+    may_close = is_author and appeal.status in services.CLOSABLE
+    may_escalate_now = rules.has_perm("appeals.escalate_appeal", user, appeal) and may_escalate(
+        appeal
+    )
+    # A form is built only for a visitor who is shown it: building one costs a reader.
     return {
         **box,
         "refresh_on_load": True,
         "is_author": may_edit,
         "is_signatory": box["own_signature"] is not None,
-        "is_following": user.is_authenticated and problem.follows.filter(user=user).exists(),
-        "comment_form": CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
+        "is_following": following,
+        "comment_form": None
+        if "kept_comment_form" in shared
+        else CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
         # Shown to the author only; not even built for anyone else (its ORM costs a reader).
         "proposals": queries.pending_proposals(appeal) if may_edit else (),
         # Offered while one of the person's organizations has not taken it up yet.
         "may_take_up": rules.has_perm("appeals.take_up_problem", user, problem)
         and bool(take_up_organizations(user, problem) - {t.organization_id for t in taken_up}),
-        "may_rate": rated is not None and rules.has_perm("appeals.rate_answer", user, rated),
+        "may_rate": may_rate,
         "has_rated": rated is not None
         and user.is_authenticated
         and rated.ratings.filter(user=user).exists(),
-        "rating_form": RatingForm(initial={"appeal": rated.pk if rated else None}),
-        "may_close": is_author and appeal.status in services.CLOSABLE,
-        "close_form": CloseForm(),
-        "may_escalate": rules.has_perm("appeals.escalate_appeal", user, appeal)
-        and may_escalate(appeal),
+        "rating_form": RatingForm(initial={"appeal": rated.pk}) if may_rate else None,
+        "may_close": may_close,
+        "close_form": CloseForm() if may_close else None,
+        "may_escalate": may_escalate_now,
         "escalate_form": EscalateForm(
             initial={"organization": appeal.organization.parent_id}, current=appeal.organization
-        ),
+        )
+        if may_escalate_now
+        else None,
     }
 
 
-def _sign_box_context(request, problem, appeal, *, current=None, revisions=None, errors=()):
-    """What the signing panel shows to this person."""
+_UNREAD = object()
+
+
+def _sign_box_context(
+    request,
+    problem,
+    appeal,
+    *,
+    current=None,
+    revisions=None,
+    errors=(),
+    own_signature=_UNREAD,
+    requirement=None,
+):
+    """What the signing panel shows to this person (`own_signature` and the `requirement` of
+    signing when the caller read them)."""
     user = request.user
-    own_signature = None
-    if user.is_authenticated:
-        own_signature = (
-            appeal.signatures.filter(user=user, withdrawn_at__isnull=True)
-            .select_related("revision")
-            .first()
-        )
+    if own_signature is _UNREAD:
+        own_signature = None
+        if user.is_authenticated:
+            own_signature = (
+                appeal.signatures.filter(user=user, withdrawn_at__isnull=True)
+                .select_related("revision")
+                .first()
+            )
     revisions = revisions if revisions is not None else queries.revisions(appeal)
-    requirement = requirement_for(EligibilityRule.Action.SIGN, appeal)
+    requirement = requirement or requirement_for(EligibilityRule.Action.SIGN, appeal)
     return {
         "problem": problem,
         "appeal": appeal,

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import path
 
 from tests.factories import make_problem, make_resident, make_territory, make_user
+from tests.redis_commands import redis_commands, text_of
 from veche.appeals.models import Appeal, Comment, Signature
 from veche.appeals.services import sign_appeal
 from veche.core import ratelimits
@@ -274,31 +275,18 @@ def redis_prefix(monkeypatch):
                 client.delete(key)
 
 
-def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(
-    redis_prefix, monkeypatch
-):
-    import redis
-
+def test_redis_counts_each_window_in_one_round_trip_and_refuses_over_the_limit(redis_prefix):
     only("sign", "network", burst=3, sustained=4)
     limit("sign", "account", burst=10, sustained=10)
     person = make_user()
     ratelimits.spend("sign", person)  # outside a request: not counted, no round trip
-    sent = []
-    send = redis.connection.AbstractConnection.send_packed_command
-
-    def counted(connection, command, check_health=True):
-        sent.append(command)
-        return send(connection, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
-    assert attempts("sign", person, "198.51.100.1", 5) == 3
+    with redis_commands() as sent:
+        assert attempts("sign", person, "198.51.100.1", 5) == 3
     # Per attempt: the table from the cache, then one script for the four windows; and once,
     # the table stored after the first attempt read it from the database, and the script's
     # text loaded after Redis answered that it did not know it.
     assert len(sent) == 2 * 5 + 1 + 2
-    texts = [command if isinstance(command, bytes) else b"".join(command) for command in sent]
-    assert sum(b"EVALSHA" in text for text in texts) == 5 + 1
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+    assert sum(b"EVALSHA" in text_of(command) for command in sent) == 5 + 1
     client = cache._cache.get_client()
     keys = client.keys(f"{redis_prefix}:*rl:sign:network:*")
     assert len(keys) == 2  # the burst window and the sustained one

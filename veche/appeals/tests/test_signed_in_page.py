@@ -1,0 +1,132 @@
+"""A signed-in reader's problem page, from the kept copy: what it reads for the person (three
+round trips to Redis, one query) and that what it shows is theirs and current: their signature
+and follow, the comment form with their own token, who may sign after an operator's change.
+Run on a real Redis, as in production."""
+
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_resident
+from tests.redis_commands import redis_commands
+from veche.appeals.models import Comment, Follow
+from veche.appeals.services import sign_appeal, withdraw_signature
+from veche.identity.eligibility import rule_for
+from veche.identity.models import EligibilityRule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shared_pages(settings):
+    """Redis, with keys of this test's own in a database no test flushes, and kept pages."""
+    prefix = f"veche-signed-in-page-{uuid.uuid4().hex}"
+    redis = {
+        "default": {
+            "BACKEND": "veche.core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.VECHE_PAGE_CACHE_SECONDS = 5
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as in production
+    with override_settings(CACHES=redis):
+        from django.core.cache import cache
+
+        yield
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def reader(person, **options) -> Client:
+    client = Client(**options)
+    client.force_login(person)
+    return client
+
+
+def page_of(client, problem) -> str:
+    response = client.get(problem.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_reader_s_page_takes_three_round_trips_to_redis_and_one_query(problem, district):
+    person = make_resident(district)
+    client = reader(person)
+    page_of(client, problem)  # the copy is made; the session settles (consent, last seen)
+    page_of(client, problem)
+    with redis_commands() as sent, CaptureQueriesContext(connection) as queries:
+        page = page_of(client, problem)
+    # The session; the account with what the header reads for the person (the unread count,
+    # the territory picker); the page's copy with who may sign, and the person's record and
+    # blocks, which say whether they may.
+    assert len(sent) == 3
+    # The person's own signature and follow, in one.
+    assert len(queries) == 1
+    assert "appeals_follow" in queries[0]["sql"] and "appeals_signature" in queries[0]["sql"]
+    assert 'data-state="unsigned"' in page
+
+
+def test_each_reader_sees_their_own_signature_and_follow(problem, district):
+    signed, withdrawn, stranger = (make_resident(district) for _ in range(3))
+    appeal = problem.current_appeal
+    sign_appeal(user=signed, appeal=appeal)  # signing follows the problem
+    sign_appeal(user=withdrawn, appeal=appeal)
+    withdraw_signature(user=withdrawn, appeal=appeal)
+    Follow.objects.filter(user=withdrawn).delete()
+    people = {"signed": signed, "withdrawn": withdrawn, "stranger": stranger}
+    pages = {name: page_of(reader(person), problem) for name, person in people.items()}
+    assert 'data-state="signed"' in pages["signed"]
+    assert 'class="badge badge--ok"' in pages["signed"]  # the revision they signed
+    assert f'action="/problems/{problem.pk}/withdraw/"' in pages["signed"]
+    assert 'name="follow" value="off"' in pages["signed"]
+    for name in ("withdrawn", "stranger"):
+        assert 'data-state="unsigned"' in pages[name]
+        assert f'action="/problems/{problem.pk}/sign/"' in pages[name]
+        assert 'name="follow" value="on"' in pages[name]
+
+
+def test_the_kept_comment_form_carries_each_reader_s_own_token(problem, district, monkeypatch):
+    from veche.appeals.views import problem_page
+
+    first = reader(make_resident(district), enforce_csrf_checks=True)
+    first_page = page_of(first, problem)  # makes the copy, with the comment form in it
+    built = []
+    real_form = problem_page.CommentForm
+    monkeypatch.setattr(
+        problem_page, "CommentForm", lambda *a, **k: built.append(1) or real_form(*a, **k)
+    )
+    second = reader(make_resident(district), enforce_csrf_checks=True)
+    page = page_of(second, problem)
+    assert built == []  # the form came with the copy
+    assert 'id="comment-form"' in page and 'name="text"' in page
+    assert token_in(page) != token_in(first_page)
+    assert "csrf-slot-" not in page
+    form = {"text": "Поддерживаю трамвай", "csrfmiddlewaretoken": token_in(page)}
+    assert second.post(f"/problems/{problem.pk}/comment/", form).status_code == 302
+    assert Comment.objects.filter(problem=problem, text="Поддерживаю трамвай").exists()
+    form["csrfmiddlewaretoken"] = token_in(first_page)  # another reader's token does not pass
+    assert second.post(f"/problems/{problem.pk}/comment/", form).status_code == 403
+
+
+def test_an_operator_s_change_of_who_may_sign_shows_on_the_kept_pages_at_once(problem, district):
+    anonymous, person = Client(), reader(make_resident(district))
+    before = page_of(anonymous, problem), page_of(person, problem)
+    rule = rule_for(EligibilityRule.Action.SIGN, problem.current_appeal)
+    if rule is None:
+        rule = EligibilityRule.objects.create(action="sign")
+    rule.min_age = 77
+    rule.save()
+    after = page_of(anonymous, problem), page_of(person, problem)
+    for old, new in zip(before, after, strict=True):
+        assert "77" not in old
+        assert "77" in new
