@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from veche.appeals.models import UNPUBLISHED, Appeal, Follow, Problem, Revision, Signature
 from veche.core.stamped import Read, move_on, stamped
@@ -40,8 +41,11 @@ def problem_to_sign(pk: int, *, fresh: bool = False) -> Problem:
 
 
 def to_sign_read(pk: int) -> Read:
-    """What `problem_to_sign` reads from the shared cache, for a request to read it ahead."""
-    return Read(f"appeals:to-sign:{pk}", (_signing_version_key(pk), RULES_VERSION_KEY))
+    """What `problem_to_sign` reads from the shared cache, for a request to read it ahead: one
+    copy per language, since the requirement names territories in the reader's."""
+    return Read(
+        f"appeals:to-sign:{pk}:{get_language()}", (_signing_version_key(pk), RULES_VERSION_KEY)
+    )
 
 
 def _with_requirement(problem: Problem) -> Problem:
@@ -64,10 +68,11 @@ def _problem_to_sign(pk: int) -> Problem:
     )
     if problem.revision_id is not None:
         # What `Appeal.current_revision` gives until the appeal is read again.
-        problem.current_appeal.__dict__["_current_revision"] = Revision.from_db(
-            None,
-            ["id", "appeal_id", "number"],
-            [problem.revision_id, problem.current_appeal_id, problem.revision_number],
+        problem.current_appeal.__dict__["_current_revision"] = _partial(
+            Revision,
+            id=problem.revision_id,
+            appeal_id=problem.current_appeal_id,
+            number=problem.revision_number,
         )
     return problem
 
@@ -91,16 +96,27 @@ def reader_standing(user_id: int, appeal, revisions) -> tuple[Signature | None, 
         signature_id, revision_id, after_dispatch, list_id, following = cursor.fetchone()
     if signature_id is None:
         return None, bool(following)
-    signature = Signature.from_db(
-        None,
-        ["id", "appeal_id", "user_id", "revision_id", "after_dispatch", "supplementary_list_id"],
-        [signature_id, appeal.pk, user_id, revision_id, bool(after_dispatch), list_id],
+    signature = _partial(
+        Signature,
+        id=signature_id,
+        appeal_id=appeal.pk,
+        user_id=user_id,
+        revision_id=revision_id,
+        after_dispatch=bool(after_dispatch),
+        supplementary_list_id=list_id,
     )
     signature.appeal = appeal
     revision = next((r for r in revisions if r.pk == revision_id), None)
     if revision is not None:  # else read when asked for
         signature.revision = revision
     return signature, bool(following)
+
+
+def _partial(model, **values):
+    """An instance of `model` as read from the database with only these fields (by attribute
+    name); any other is read when asked for. `from_db` takes the values in the model's order."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def _signing_version_key(problem_id: int) -> str:

@@ -13,8 +13,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from veche.core.stamped import Read, forget, keep_many, move_on, stamped
 from veche.identity.legal_entities import LegalEntity
@@ -391,8 +391,9 @@ TERRITORIES_VERSION_KEY = "eligibility:territories-version"
 
 
 def requirement_for(action: str, target=None) -> Requirement:
-    """`requirement_of(rule_for(action, target))`, from the shared cache when no rule changed."""
-    key = f"eligibility:requirement:{action}"
+    """`requirement_of(rule_for(action, target))`, from the shared cache when no rule changed:
+    one copy per language, since it names the territories in the reader's."""
+    key = f"eligibility:requirement:{action}:{get_language()}"
     if target is not None:
         key += f":{target._meta.label_lower}:{target.pk}"
     return stamped(key, RULES_VERSION_KEY, lambda: requirement_of(rule_for(action, target)))

@@ -63,6 +63,7 @@ _FACTS = (
     "rated_appeal",
     "ratings",
     "late",
+    "sign_requirement",
 )
 
 
@@ -89,7 +90,10 @@ def problem_detail(request, pk: int):
             key = f"marked:{pk}:{language}"
             # With the copy, what deciding whether the person may sign reads (their record and
             # blocks), asked unless they signed: one round trip for all.
-            stamped_values.read_ahead([_kept_read(key, pk), *person_reads(request.user)])
+            reads = [_kept_read(key, pk)]
+            if request.user.is_authenticated:
+                reads += person_reads(request.user)
+            stamped_values.read_ahead(reads)
             marked, facts = _kept(request, pk, key, anonymous=False)
             # One token for the parts rendered for the person and the copy's own forms.
             token = get_token(request)
@@ -106,6 +110,8 @@ def _kept(request, pk: int, key: str, *, anonymous: bool):
 
     def build():
         shared = _shared_context(pk)
+        # Who may sign, kept with the copy (stamped with the rules' version too).
+        shared["sign_requirement"] = requirement_for(EligibilityRule.Action.SIGN, shared["appeal"])
         stand_in = _anonymous_stand_in(request)
         context = {
             **shared,
@@ -120,8 +126,6 @@ def _kept(request, pk: int, key: str, *, anonymous: bool):
         for row in (shared["problem"], *shared["revisions"]):
             row._state.fields_cache.pop("author", None)
         facts = {name: shared[name] for name in _FACTS}
-        # Who may sign, kept with the copy (stamped with the rules' version too).
-        facts["sign_requirement"] = requirement_for(EligibilityRule.Action.SIGN, shared["appeal"])
         # The comment form is the same for every signed-in reader but for the token: rendered
         # here once rather than on each of their pages (its widgets were a third of one).
         facts["kept_comment_form"] = render_to_string(

@@ -80,3 +80,15 @@ def test_a_renamed_territory_is_named_anew(kazan):
     after = requirement_for("sign").territories
     assert after != before
     assert after[0][0] == before[0][0]  # the same territory, by its path
+
+
+def test_each_language_reads_the_territories_named_in_its_own(kazan):
+    from django.utils import translation
+
+    from veche.identity.eligibility import describe
+
+    sign_rule("kazan-vakhitovsky")
+    with translation.override("en"):
+        assert "Vakhitovsky" in describe(requirement_for("sign"))  # kept, named in English
+    with translation.override("ru"):
+        assert "Вахитовский район" in describe(requirement_for("sign"))
