@@ -1,6 +1,8 @@
 """What signing reads: the problem, its current appeal and revision, and the requirement of
-signing it, kept in the shared cache for every signature of a surge. Part of the appeals app's
-queries (`queries.py` re-exports it), kept apart to hold each file to its sections."""
+signing it, kept in the shared cache for every signature of a surge; and a signed-in reader's
+own standing (their signature and follow), which the problem page reads for the signing panel.
+Part of the appeals app's queries (`queries.py` re-exports it), kept apart to hold each file
+to its sections."""
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
