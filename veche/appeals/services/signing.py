@@ -253,7 +253,11 @@ def _count_statement(
         f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
         f"AND {problems}.hidden_at IS NOT NULL) {condition}"
     )
-    returning = "RETURNING signature_count, signature_threshold, status, support_sent"
+    # The addressee too, as the row is under the lock: the appeal kept for signing may be a few
+    # seconds older than a forwarding, and a supplementary list goes to the addressee of now.
+    returning = (
+        "RETURNING signature_count, signature_threshold, status, support_sent, organization_id"
+    )
     return f"{sql}{returning}", [appeal.pk, *SIGNABLE, Status.COLLECTING, *(condition_values or [])]
 
 
@@ -274,7 +278,13 @@ def _counted(appeal: Appeal, signature: Signature, row) -> None:
         refuse_if_hidden(fresh.problem)
         refuse_unless_signable(fresh)
         raise ValidationError(_("This appeal does not take signatures now."))
-    appeal.signature_count, appeal.signature_threshold, appeal.status, appeal.support_sent = row
+    (
+        appeal.signature_count,
+        appeal.signature_threshold,
+        appeal.status,
+        appeal.support_sent,
+        appeal.organization_id,  # a change also drops the organization read with the appeal
+    ) = row
     signature.appeal = appeal
     if appeal.status == Status.COLLECTING:
         if appeal.signature_count >= appeal.signature_threshold:

@@ -159,3 +159,23 @@ def test_anyone_else_is_refused_the_list(supplementary, client):
     response = client.get(reverse("appeals:supplementary_pdf", args=[supplementary.appeal_id, 1]))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="appeal.supplementary_list_downloaded").exists()
+
+
+def test_a_list_goes_to_the_addressee_of_the_moment_it_is_made(district):
+    """The appeal kept for signing may be a few seconds older than a forwarding: the list made
+    by the signing that counts under the appeal's lock names the addressee the row has then."""
+    from veche.organizations.models import Organization
+
+    appeal = make_problem(territory=district, threshold=2).current_appeal
+    for last_name in ("Первый", "Второй"):
+        sign_appeal(user=make_resident(district, last_name=last_name), appeal=appeal)
+    kept = Appeal.objects.select_related("organization").get(pk=appeal.pk)
+    competent = Organization.objects.create(
+        slug="competent", name={"ru": "Компетентная"}, dispatch_email="competent@example.org"
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(organization=competent)
+
+    sign_appeal(user=make_resident(district, last_name="Третий"), appeal=kept)
+
+    made = SupplementaryList.objects.get(appeal=appeal)
+    assert (made.organization, made.recipient) == (competent, "competent@example.org")
