@@ -8,6 +8,8 @@ CPU there. A `redis.Redis` over a pool is safe to share between threads (each co
 connection from the pool), so one per pool is kept."""
 
 from django.core.cache.backends import redis
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -27,6 +29,17 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        serializer = self._options.get("serializer")
+        if isinstance(serializer, str):
+            serializer = import_string(serializer)
+        if serializer not in (None, redis.RedisSerializer):
+            # Lua scripts run on the values as Redis holds them: the versions' bump
+            # (`veche.core.stamped`) and the rate limits' counters add to integers that Django's
+            # serializer stores as plain numbers, and another serializer would store otherwise.
+            raise ImproperlyConfigured(
+                "Veche's cache keeps Django's own serializer: its scripts in Redis add to the "
+                "numbers it stores (CACHES OPTIONS 'serializer')."
+            )
 
     def validate_key(self, key):
         """Django checks every key of every call against memcached's rules (250 characters, no

@@ -102,3 +102,27 @@ def test_many_versions_move_on_in_one_round_trip_and_each_value_goes_stale(cache
     assert 0 < lifetime <= stamped.VERSION_SECONDS
     stamped.move_on("version:never-made")
     assert cache.get("version:never-made") == first + 1
+
+
+@pytest.mark.parametrize(
+    "serializer", ["django.core.cache.backends.redis.RedisSerializer", None], ids=["named", "none"]
+)
+def test_django_s_serializer_is_taken(serializer):
+    from veche.core.cache import RedisCache
+
+    options = {"serializer": serializer} if serializer else {}
+    RedisCache("redis://127.0.0.1:6379/13", {"OPTIONS": options})
+
+
+def test_another_serializer_is_refused_at_start_for_the_scripts_read_its_numbers():
+    """The versions' bump and the rate limits add to numbers in Redis, in Lua: a serializer
+    that stored them otherwise (pickled, as JSON text with a prefix) would break both."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from veche.core.cache import RedisCache
+
+    with pytest.raises(ImproperlyConfigured, match="serializer"):
+        RedisCache(
+            "redis://127.0.0.1:6379/13",
+            {"OPTIONS": {"serializer": "django.core.serializers.json.DjangoJSONEncoder"}},
+        )
