@@ -344,6 +344,12 @@ else:
         # Django's, with a health check that sends no query while the socket shows nothing
         # wrong (`veche/core/postgresql/base.py`).
         DATABASES["default"]["ENGINE"] = "veche.core.postgresql"
+        if env_bool("VECHE_PREPARED_STATEMENTS", True):
+            # Django turns psycopg's prepared statements off (for connection poolers); a
+            # threshold no query reaches lets only a statement that asks be prepared: a
+            # signature's (`appeals/services/signing.py`). Off behind a pooler in transaction
+            # mode that cannot keep them (PgBouncer before 1.21).
+            DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL", "")

@@ -146,3 +146,44 @@ def test_a_statement_on_a_problem_hidden_meanwhile_is_undone_whole_and_refused()
     # undone left nothing of its own.
     assert everything_of(person, kept) == {"signatures": 0, "numbers": 1, "follows": 0, "events": 0}
     assert Appeal.objects.get(pk=kept.pk).signature_count == 1
+
+
+def prepared() -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return cursor.fetchall()
+
+
+def test_the_statement_is_prepared_once_for_the_connection_and_nothing_else_is():
+    """PostgreSQL would plan the statement's seven parts for every signature; prepared, it is
+    planned once for the connection. The ORM's queries stay unprepared, as Django leaves them
+    for connection poolers."""
+    problem = make_problem(threshold=100)
+    people = [make_resident(problem.territory) for _ in range(3)]
+    connection.close()  # a fresh connection, as a worker's first request has
+    for person in people:
+        sign_appeal(user=person, appeal=Appeal.objects.get(pk=problem.current_appeal_id))
+
+    [(statement, executions)] = prepared()
+    assert signing(statement) and "appeals_participantcounter" in statement
+    assert executions == 3
+    assert Appeal.objects.get(pk=problem.current_appeal_id).signature_count == 4
+
+
+def test_an_undone_prepared_statement_leaves_the_next_signature_whole():
+    """The statement that undoes itself fails with an error: the connection and its prepared
+    statement still serve the next signature, of any appeal."""
+    reaching, other = make_problem(threshold=3), make_problem(threshold=100)
+    connection.close()
+    sign_appeal(user=make_resident(reaching.territory), appeal=reaching.current_appeal)
+    stale = Appeal.objects.get(pk=reaching.current_appeal_id)
+    stale.signature_count = 0  # kept a moment before, while it was far from its threshold
+    sign_appeal(user=make_resident(reaching.territory), appeal=stale)  # undone, then dispatched
+    person = make_resident(other.territory)
+
+    sign_appeal(user=person, appeal=Appeal.objects.get(pk=other.current_appeal_id))
+
+    assert Appeal.objects.get(pk=reaching.current_appeal_id).status == Appeal.Status.SENT
+    assert everything_of(person, other.current_appeal) == ONCE
+    [(_statement, executions)] = prepared()
+    assert executions == 3  # the first, the one undone, and this one
