@@ -88,18 +88,6 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     database.setdefault("TEST", {})["NAME"] = str(path.with_name(name + path.suffix))
 
 
-def _restore_migration_rows() -> None:
-    """The rows the migrations add (the default rate limits), which a test that empties the
-    database removed if one ran before in this worker: the demo is loaded on the database as a
-    fresh install has it, whatever ran before."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in ("0004_rate_limits", "0005_mark_rate_limits"):
-        importlib.import_module(f"veche.core.migrations.{name}").add_defaults(apps, None)
-
-
 @pytest.fixture(scope="module")
 def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo city, loaded once for the tests of a module that ask for it (a load takes tens
@@ -111,6 +99,8 @@ def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import TestCase, override_settings
+
+    from tests.migration_rows import restore_migration_rows
 
     folder = tmp_path_factory.mktemp("demo")
     overrides = {
@@ -125,7 +115,7 @@ def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
         atomics = TestCase._enter_atomics()
         try:
             cache.clear()
-            _restore_migration_rows()
+            restore_migration_rows()
             call_command("demo")
             yield
         finally:

@@ -348,7 +348,7 @@ else:
             # Django turns psycopg's prepared statements off (for connection poolers); a
             # threshold no query reaches lets only a statement that asks be prepared: a
             # signature's (`appeals/services/signing.py`). Off behind a pooler in transaction
-            # mode that cannot keep them (PgBouncer before 1.21).
+            # mode that cannot keep them (PgBouncer before 1.22).
             DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,7 +32,9 @@ class RedisCache(redis.RedisCache):
         serializer = self._options.get("serializer")
         if isinstance(serializer, str):
             serializer = import_string(serializer)
-        if serializer not in (None, redis.RedisSerializer):
+        if serializer is not None and not (
+            serializer is redis.RedisSerializer or type(serializer) is redis.RedisSerializer
+        ):
             # Lua scripts run on the values as Redis holds them: the versions' bump
             # (`veche.core.stamped`) and the rate limits' counters add to integers that Django's
             # serializer stores as plain numbers, and another serializer would store otherwise.

@@ -4,7 +4,13 @@ import contextlib
 
 import psycopg
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import (
+    DataError,
+    IntegrityError,
+    NotSupportedError,
+    ProgrammingError,
+    transaction,
+)
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,14 +225,32 @@ def _execute(sql: str, values: list, *, bound: bool):
     (server-side binding), as the statement that undoes itself with an error must be, since
     PostgreSQL logs the text of a statement that failed (`log_min_error_statement`), and the
     text would otherwise hold the signatory's name, address and e-mail. That statement is also
-    prepared, once for each connection (which lives `CONN_MAX_AGE`): PostgreSQL otherwise plans
-    its seven parts again for every signature, some 0.25 ms, a third of its work on one; the
-    plan it keeps (generic) is the one each signature would get, an appeal's row by its key."""
+    prepared on the connection (which lives `CONN_MAX_AGE`; psycopg forgets what it prepared
+    after any rollback and prepares again): PostgreSQL otherwise plans its seven parts again
+    for every signature, about half of its CPU on one. The plan it keeps is the one each
+    signature would get, an appeal's row by its key."""
     connection = transaction.get_connection()
     if not bound:
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             return cursor.fetchone()
+    try:
+        return _execute_prepared(connection, sql, values)
+    except (NotSupportedError, ProgrammingError) as error:
+        if getattr(error.__cause__, "sqlstate", None) not in _PREPARED_GONE_STALE:
+            raise
+    # A migration changed a column the statement returns (during a rolling deploy, say), and
+    # PostgreSQL refuses the plan it prepared before; or a pooler lost the statement. The
+    # statement failed whole, as its own transaction: on a new connection it is prepared again.
+    connection.close()
+    return _execute_prepared(connection, sql, values)
+
+
+# "cached plan must not change result type"; "prepared statement … does not exist".
+_PREPARED_GONE_STALE = {"0A000", "26000"}
+
+
+def _execute_prepared(connection, sql: str, values: list):
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         # Seen by Django's query log (`CaptureQueriesContext`, DEBUG) as its own cursors are.

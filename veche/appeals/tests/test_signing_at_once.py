@@ -6,6 +6,7 @@ at the threshold or refuses."""
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -148,12 +149,20 @@ def test_a_statement_on_a_problem_hidden_meanwhile_is_undone_whole_and_refused()
     assert Appeal.objects.get(pk=kept.pk).signature_count == 1
 
 
+# Prepared unless the deployment turned it off (VECHE_PREPARED_STATEMENTS=false).
+PREPARING = pytest.mark.skipif(
+    settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold") is None,
+    reason="prepared statements are off (VECHE_PREPARED_STATEMENTS=false)",
+)
+
+
 def prepared() -> list[tuple[str, int]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
         return cursor.fetchall()
 
 
+@PREPARING
 def test_the_statement_is_prepared_once_for_the_connection_and_nothing_else_is():
     """PostgreSQL would plan the statement's seven parts for every signature; prepared, it is
     planned once for the connection. The ORM's queries stay unprepared, as Django leaves them
@@ -170,6 +179,7 @@ def test_the_statement_is_prepared_once_for_the_connection_and_nothing_else_is()
     assert Appeal.objects.get(pk=problem.current_appeal_id).signature_count == 4
 
 
+@PREPARING
 def test_an_undone_prepared_statement_leaves_the_next_signature_whole():
     """The statement that undoes itself fails with an error: the connection and its prepared
     statement still serve the next signature, of any appeal."""
@@ -187,3 +197,22 @@ def test_an_undone_prepared_statement_leaves_the_next_signature_whole():
     assert everything_of(person, other.current_appeal) == ONCE
     [(_statement, executions)] = prepared()
     assert executions == 3  # the first, the one undone, and this one
+
+
+def test_a_migration_that_changes_what_the_statement_returns_does_not_stop_signing():
+    """During a rolling deploy a migration may change a column the statement returns, while
+    old workers hold the statement prepared: PostgreSQL then refuses the plan ("cached plan
+    must not change result type"), and the signature is signed on a new connection."""
+    problem = make_problem(threshold=100)
+    sign_appeal(user=make_resident(problem.territory), appeal=problem.current_appeal)
+    person = make_resident(problem.territory)
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("ALTER TABLE appeals_appeal ALTER COLUMN status TYPE varchar(40)")
+        try:
+            sign_appeal(user=person, appeal=Appeal.objects.get(pk=problem.current_appeal_id))
+        finally:
+            connection.close()
+            other.execute("ALTER TABLE appeals_appeal ALTER COLUMN status TYPE varchar(16)")
+
+    assert everything_of(person, problem.current_appeal) == ONCE
+    assert Appeal.objects.get(pk=problem.current_appeal_id).signature_count == 3

@@ -105,11 +105,16 @@ def test_many_versions_move_on_in_one_round_trip_and_each_value_goes_stale(cache
 
 
 @pytest.mark.parametrize(
-    "serializer", ["django.core.cache.backends.redis.RedisSerializer", None], ids=["named", "none"]
+    "serializer",
+    ["django.core.cache.backends.redis.RedisSerializer", "instance", None],
+    ids=["named", "instance", "none"],
 )
 def test_django_s_serializer_is_taken(serializer):
+    from django.core.cache.backends.redis import RedisSerializer
+
     from veche.core.cache import RedisCache
 
+    serializer = RedisSerializer() if serializer == "instance" else serializer
     options = {"serializer": serializer} if serializer else {}
     RedisCache("redis://127.0.0.1:6379/13", {"OPTIONS": options})
 

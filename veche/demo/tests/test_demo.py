@@ -47,9 +47,11 @@ def test_demo_has_a_verified_account_for_every_role():
 
 def test_the_demo_is_on_the_database_a_fresh_install_has_whatever_ran_before():
     # A test that empties the database, if one ran before in this worker, took the rows the
-    # migrations add with it; `demo_city` puts them back, so every module finds the same demo.
+    # migrations add with it (as the deletion below does); `demo_city` puts them back first, so
+    # every module finds the same demo.
     import importlib
 
+    from tests.migration_rows import restore_migration_rows
     from veche.core.models import RateLimit
 
     defaults = {
@@ -59,6 +61,9 @@ def test_the_demo_is_on_the_database_a_fresh_install_has_whatever_ran_before():
             f"veche.core.migrations.{name}"
         ).DEFAULTS
     }
+    assert set(RateLimit.objects.values_list("action", "scope")) == defaults
+    RateLimit.objects.all().delete()
+    restore_migration_rows()
     assert set(RateLimit.objects.values_list("action", "scope")) == defaults
 
 
