@@ -237,11 +237,13 @@ def _execute(sql: str, values: list, *, bound: bool):
     try:
         return _execute_prepared(connection, sql, values)
     except (NotSupportedError, ProgrammingError) as error:
-        if getattr(error.__cause__, "sqlstate", None) not in _PREPARED_GONE_STALE:
+        stale = getattr(error.__cause__, "sqlstate", None) in _PREPARED_GONE_STALE
+        if not stale or connection.in_atomic_block:
             raise
     # A migration changed a column the statement returns (during a rolling deploy, say), and
     # PostgreSQL refuses the plan it prepared before; or a pooler lost the statement. The
-    # statement failed whole, as its own transaction: on a new connection it is prepared again.
+    # statement failed whole, as its own transaction (none is open around it, checked above):
+    # on a new connection it is prepared again.
     connection.close()
     return _execute_prepared(connection, sql, values)
 

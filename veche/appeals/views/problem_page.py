@@ -88,8 +88,8 @@ def problem_detail(request, pk: int):
             return _render_page(request, pk)
         else:
             key = f"marked:{pk}:{language}"
-            # With the copy, what deciding whether the person may sign reads (their record and
-            # blocks), asked unless they signed: one round trip for all.
+            # With the copy, what deciding whether a signed-in person may sign reads (their
+            # record and blocks): one round trip for all.
             reads = [_kept_read(key, pk)]
             if request.user.is_authenticated:
                 reads += person_reads(request.user)
