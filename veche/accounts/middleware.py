@@ -80,17 +80,26 @@ def _next_query(request) -> str:
     return urlencode({"next": request.get_full_path()})
 
 
-class StaffSessionMiddleware:
-    """Staff (VECHE_MFA_REQUIRED_ROLES, administrators): an idle session ends, and no staff
-    page opens before a second factor is passed in this session."""
+class _BeforeTheView:
+    """A gate that runs once the URL is resolved, right before the view (`process_view`): the
+    person's account is then read with what the view reads ahead, in one round trip
+    (`stamped.view_reads`). An address that resolves to no view gets its 404 ungated."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+
+class StaffSessionMiddleware(_BeforeTheView):
+    """Staff (VECHE_MFA_REQUIRED_ROLES, administrators): an idle session ends, and no staff
+    page opens before a second factor is passed in this session."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return self.get_response(request)
+            return None
         staff = _is_staff(request, user)
         if staff and _idle_too_long(request):
             logout(request)
@@ -118,17 +127,14 @@ class StaffSessionMiddleware:
                 _("Your role requires the code from your authenticator app in this session."),
             )
             return redirect(f"{reverse('mfa_reauthenticate')}?{_next_query(request)}")
-        return self.get_response(request)
+        return None
 
 
-class ProcessingConsentMiddleware:
+class ProcessingConsentMiddleware(_BeforeTheView):
     """No use of the site before a consent to the processing of personal data under the current
     policy version, however the account was made (e-mail form, identity provider, operator)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -140,7 +146,7 @@ class ProcessingConsentMiddleware:
                 if not has_current_processing_consent(user):
                     return redirect(f"{reverse('accounts:consent')}?{_next_query(request)}")
                 request.session[CONSENT_KEY] = checked
-        return self.get_response(request)
+        return None
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
@@ -161,10 +167,11 @@ def _signed_in(request):
             request.session[BACKEND_SESSION_KEY] = replacement
         user_id = request.session.get(SESSION_KEY)
         if user_id is not None and stamped.is_shared():
-            # The account, the staff gate's set of members asked next and, for a page, what its
-            # header reads for the person: one round trip.
+            # The account, the staff gate's set of members asked next, for a page what its
+            # header reads for the person, and what the view reads ahead: one round trip.
             reads = [backends.account_read(user_id), members_read()]
             if request.method == "GET" and "HX-Request" not in request.headers:
                 reads += stamped.page_reads(int(user_id))
-            stamped.read_ahead(reads)
+            view = stamped.view_reads(request, int(user_id))
+            stamped.read_ahead([*reads, *view.reads], view.keys)
     return auth_middleware.get_user(request)

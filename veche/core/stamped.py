@@ -17,6 +17,7 @@ what it finds is exactly as current as it would have been.
 """
 
 import contextvars
+import functools
 import secrets
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
@@ -184,6 +185,7 @@ class _Ahead:
         self.fetched: set[str] = set()
         self.found: dict = {}
         self.fetched_along = False
+        self.view_read = False
 
 
 _ahead: contextvars.ContextVar[_Ahead | None] = contextvars.ContextVar(
@@ -233,6 +235,50 @@ def page_reads(user_id: int) -> list[Read]:
     """What a page opened by the person with `user_id` reads from the shared cache, as the
     apps registered it."""
     return [read for reads_of in _PAGE_READS for read in reads_of(user_id)]
+
+
+class ViewReads(NamedTuple):
+    """What a view reads from the shared cache: `stamped` reads and keys read with `get`."""
+
+    reads: list[Read]
+    keys: list[str]
+
+
+def reads_ahead(reads_of: Callable[..., ViewReads]):
+    """A view's decorator: the view reads `reads_of(request, user_id, **the URL's kwargs)`
+    (`user_id` None for a visitor not signed in) ahead of its work. For a signed-in person the
+    account is read first, with the URL already resolved (`veche.accounts.middleware`): the
+    view's reads then go in that same round trip (`view_reads`), and the view reads nothing
+    ahead again."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def reading_ahead(request, *args, **kwargs):
+            user = request.user  # the account's read ahead, which may take the view's along
+            ahead = _ahead.get()
+            if ahead is not None and not ahead.view_read:
+                ahead.view_read = True
+                wanted = reads_of(request, user.pk if user.is_authenticated else None, **kwargs)
+                read_ahead(wanted.reads, wanted.keys)
+            return view(request, *args, **kwargs)
+
+        reading_ahead.veche_reads_of = reads_of
+        return reading_ahead
+
+    return decorate
+
+
+def view_reads(request, user_id: int) -> ViewReads:
+    """What the view that answers `request` reads ahead (`reads_ahead`), if the URL is resolved
+    already, for a read ahead of the request that comes first to take it along: the view then
+    reads nothing ahead itself."""
+    match = getattr(request, "resolver_match", None)
+    reads_of = getattr(match.func, "veche_reads_of", None) if match is not None else None
+    ahead = _ahead.get()
+    if reads_of is None or ahead is None or ahead.view_read:
+        return ViewReads([], [])
+    ahead.view_read = True
+    return reads_of(request, user_id, **match.kwargs)
 
 
 def read_ahead(reads: Iterable[Read] = (), keys: Iterable[str] = ()) -> None:

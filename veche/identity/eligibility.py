@@ -238,12 +238,13 @@ def _record_read(user_id: int) -> Read:
     return Read(_record_key(user_id), _record_versions(user_id))
 
 
-def person_reads(user) -> list[Read]:
-    """What checking the person's eligibility reads from the shared cache (their record, and
-    whatever the registered restrictions read), for a request to read it ahead."""
-    reads = [_record_read(user.pk)]
+def person_reads(user_id: int) -> list[Read]:
+    """What checking the eligibility of the person with `user_id` reads from the shared cache
+    (their record, and whatever the registered restrictions read), for a request to read it
+    ahead."""
+    reads = [_record_read(user_id)]
     for reads_of in _RESTRICTION_READS.values():
-        reads += reads_of(user)
+        reads += reads_of(user_id)
     return reads
 
 
@@ -443,7 +444,7 @@ def check_eligibility(
 # Apps above identity that may bar an account from acting (moderation's blocks) register here a
 # function of (user, moment) that returns why the person may not act now, or "".
 _RESTRICTIONS: dict = {}
-# And, for each, a function of (user) that names what it reads from the shared cache.
+# And, for each, a function of (the user's id) that names what it reads from the shared cache.
 _RESTRICTION_READS: dict = {}
 
 

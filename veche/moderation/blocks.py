@@ -44,13 +44,13 @@ def _blocks_key(user_id: int) -> str:
     return f"moderation:blocks:{user_id}"
 
 
-def reads_of(user) -> list[Read]:
+def reads_of(user_id: int) -> list[Read]:
     """What `why_blocked` reads from the shared cache, for a request to read it ahead."""
-    return [Read(_blocks_key(user.pk), _version_key(user.pk))]
+    return [Read(_blocks_key(user_id), _version_key(user_id))]
 
 
 def _blocks_of(user) -> tuple:
-    [(key, version_key)] = reads_of(user)
+    [(key, version_key)] = reads_of(user.pk)
     return stamped(
         key, version_key, lambda: _read_blocks([user.pk])[user.pk], shared_seconds=RECORD_SECONDS
     )

@@ -67,6 +67,30 @@ _FACTS = (
 )
 
 
+def _cached(request) -> bool:
+    return bool(settings.VECHE_PAGE_CACHE_SECONDS and request.method == "GET" and not request.GET)
+
+
+def _marked_copy(request) -> bool:
+    """Whether the visitor gets the shared copy with the parts that are theirs rendered for them
+    (signed in, or something of theirs in a session), with a cache shared by every process (with
+    each process's own, the copy another process keeps may not have seen the comment this person
+    just posted there: the page is made for them)."""
+    return _cached(request) and not _same_for_every_visitor(request) and stamped_values.is_shared()
+
+
+def _marked_reads(request, user_id: int | None, pk: int) -> stamped_values.ViewReads:
+    """With the marked copy, what deciding whether a signed-in person may sign reads (their
+    record and blocks): one round trip for all, the person's account's (`reads_ahead`)."""
+    if not _marked_copy(request):
+        return stamped_values.ViewReads([], [])
+    reads = [_kept_read(f"marked:{pk}:{get_language()}", pk)]
+    if user_id is not None:
+        reads += person_reads(user_id)
+    return stamped_values.ViewReads(reads, [])
+
+
+@stamped_values.reads_ahead(_marked_reads)
 def problem_detail(request, pk: int):
     """The problem with its appeal, from a copy kept VECHE_PAGE_CACHE_SECONDS in the shared
     cache while nothing on it changes. A visitor the copy fits as it is (not signed in, nothing
@@ -74,7 +98,7 @@ def problem_detail(request, pk: int):
     theirs rendered for them (`veche.core.slots`): the header, the messages, the signing panel,
     the forms and buttons of what they may do (with a cache shared by every process; with each
     process's own, the page made for them). The count is fetched live."""
-    if not (settings.VECHE_PAGE_CACHE_SECONDS and request.method == "GET" and not request.GET):
+    if not _cached(request):
         return _render_page(request, pk)
     language = get_language()
     try:
@@ -82,19 +106,10 @@ def problem_detail(request, pk: int):
             page = _with_token(
                 _kept(request, pk, f"{pk}:{language}", anonymous=True), get_token(request)
             )
-        elif not stamped_values.is_shared():
-            # Each process's own cache: the copy another process keeps may not have seen the
-            # comment this person just posted there.
+        elif not _marked_copy(request):
             return _render_page(request, pk)
         else:
-            key = f"marked:{pk}:{language}"
-            # With the copy, what deciding whether a signed-in person may sign reads (their
-            # record and blocks): one round trip for all.
-            reads = [_kept_read(key, pk)]
-            if request.user.is_authenticated:
-                reads += person_reads(request.user)
-            stamped_values.read_ahead(reads)
-            marked, facts = _kept(request, pk, key, anonymous=False)
+            marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
             # One token for the parts rendered for the person and the copy's own forms.
             token = get_token(request)
             personal = {**facts, **_personal_context(request, facts), "csrf_token": token}

@@ -18,13 +18,18 @@ from .problem_page import _sign_box_context
 from .signed_panel import signed_panel
 
 
+def _sign_reads(request, user_id: int, pk: int) -> stamped.ViewReads:
+    """What signing reads from the shared cache before the appeal's own rule, read with the
+    person's account in one round trip."""
+    return stamped.ViewReads([queries.to_sign_read(pk), *person_reads(user_id)], [TABLE_KEY])
+
+
 @login_required
 @require_POST
+@stamped.reads_ahead(_sign_reads)
 def sign(request, pk: int):
     """Sign the appeal. The page's button asks with htmx and gets the signing panel back (no
     page to render again for every signature of a surge); without JavaScript, a redirect."""
-    # What signing reads from the shared cache before the appeal's own rule: one round trip.
-    stamped.read_ahead([queries.to_sign_read(pk), *person_reads(request.user)], [TABLE_KEY])
     problem = queries.problem_to_sign(pk)
     appeal = problem.current_appeal
     signature, errors = None, []
