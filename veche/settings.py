@@ -360,12 +360,9 @@ else:
 # A signed-in request reads its session from the shared cache and the database only when the
 # cache lost it; every change is written to both, so a session outlives a flushed cache. Only
 # with a shared cache: a cache of each process's own would go on serving a session that another
-# process ended (a sign-out, a password change elsewhere).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_URL
-    else "django.contrib.sessions.backends.db"
-)
+# process ended (a sign-out, a password change elsewhere). Django's cached_db store, whose read
+# may come with the request's read ahead (`veche.accounts.sessions`).
+SESSION_ENGINE = "veche.accounts.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 TASKS = {
     "default": {

@@ -70,7 +70,8 @@ _crowd_counter = 0
 def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
     """`count` residents of `district`, verified through the census, with a confirmed e-mail,
     a consent to processing and a signed-in session as the site leaves it once the person has
-    opened a page. Returns (user, session key, CSRF secret) for each."""
+    opened a page (the load's scripts send the account's cookie with it, `veche_account`, the
+    person's id). Returns (user, session key, CSRF secret) for each."""
     global _crowd_counter
     import datetime
 
@@ -154,7 +155,7 @@ def crowd(district, count: int, *, prefix: str = "p") -> list[tuple]:
         )
         people.append((user, key, _get_new_csrf_string()))
     Session.objects.bulk_create(sessions, batch_size=2000)
-    if settings.SESSION_ENGINE.endswith(".cached_db"):
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         # A page opened once leaves the session in the shared cache too, where requests read it.
         from django.contrib.sessions.backends.cached_db import KEY_PREFIX
         from django.core.cache import caches

@@ -15,8 +15,10 @@ function init(args)
     local line_number = 0
     for line in io.lines(file) do
       if line_number % count == thread_number - 1 then
-        local _, session, csrf = line:match("^(%S+)%s*(%S*)%s*(%S*)$")
+        local index, session, csrf = line:match("^(%S+)%s*(%S*)%s*(%S*)$")
+        -- The account's cookie too, as the site leaves it with a signed-in browser.
         people[#people + 1] = "sessionid=" .. session .. "; csrftoken=" .. csrf
+          .. "; veche_account=" .. index
       end
       line_number = line_number + 1
     end

@@ -60,7 +60,9 @@ request = function()
   end
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "sessionid=" .. person.session .. "; csrftoken=" .. person.csrf,
+    -- The account's cookie too, as the site leaves it with a signed-in browser.
+    ["Cookie"] = "sessionid=" .. person.session .. "; csrftoken=" .. person.csrf
+      .. "; veche_account=" .. person.index,
     -- Each person from an address of their own, fifty to a /24, as a crowd on many networks
     -- reaches the site: the rate limits are counted (and cost what they cost), not tripped.
     ["X-Forwarded-For"] = address_of(tonumber(person.index)),

@@ -20,6 +20,7 @@ from veche.accounts import backends
 from veche.accounts.backends import REPLACED
 from veche.accounts.queries import has_current_processing_consent
 from veche.accounts.rules import has_two_factor, requires_two_factor
+from veche.accounts.sessions import HINT_COOKIE, hinted_account, reads_session_ahead
 from veche.core import stamped
 from veche.organizations.rules import members_read
 
@@ -153,25 +154,64 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
     """Django's, which reads the session's account through the backends that keep it in the
     shared cache (`veche.accounts.backends`); a session signed in with one of the backends they
     replace is moved on to its replacement first. Lazy, as Django's: a request that never asks
-    who is signed in reads no session."""
+    who is signed in reads no session. A signed-in browser is given the cookie that says where
+    its next request reads ahead (`veche.accounts.sessions.HINT_COOKIE`), and loses it once
+    signed out."""
 
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _signed_in(request))
 
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or not stamped.is_shared():
+            return response  # the session was not read: nothing is known of who is signed in
+        user_id = session.get(SESSION_KEY)
+        hint = request.COOKIES.get(HINT_COOKIE)
+        if user_id is not None and hint != str(user_id):
+            response.set_cookie(
+                HINT_COOKIE,
+                str(user_id),
+                max_age=settings.SESSION_COOKIE_AGE,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif user_id is None and hint is not None:
+            response.delete_cookie(
+                HINT_COOKIE,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite="Lax",
+            )
+        return response
+
 
 def _signed_in(request):
     if not hasattr(request, "_cached_user"):
+        hint = None
+        if stamped.is_shared():
+            session_key = reads_session_ahead(request)
+            hint = hinted_account(request) if session_key else None
+            if hint is not None:
+                # The session with the account its cookie names, in one round trip.
+                _read_ahead(request, hint, [session_key])
         replacement = REPLACED.get(request.session.get(BACKEND_SESSION_KEY))
         if replacement is not None:
             request.session[BACKEND_SESSION_KEY] = replacement
         user_id = request.session.get(SESSION_KEY)
-        if user_id is not None and stamped.is_shared():
-            # The account, the staff gate's set of members asked next, for a page what its
-            # header reads for the person, and what the view reads ahead: one round trip.
-            reads = [backends.account_read(user_id), members_read()]
-            if request.method == "GET" and "HX-Request" not in request.headers:
-                reads += stamped.page_reads(int(user_id))
-            view = stamped.view_reads(request, int(user_id))
-            stamped.read_ahead([*reads, *view.reads], view.keys)
+        if user_id is not None and stamped.is_shared() and str(hint) != str(user_id):
+            _read_ahead(request, int(user_id), [], again=hint is not None)
     return auth_middleware.get_user(request)
+
+
+def _read_ahead(request, user_id: int, keys: list[str], *, again: bool = False) -> None:
+    """The account, the staff gate's set of members asked next, for a page what its header reads
+    for the person, and what the view reads ahead: one round trip."""
+    reads = [backends.account_read(user_id), members_read()]
+    if request.method == "GET" and "HX-Request" not in request.headers:
+        reads += stamped.page_reads(user_id)
+    view = stamped.view_reads(request, user_id, again=again)
+    stamped.read_ahead([*reads, *view.reads], [*view.keys, *keys])

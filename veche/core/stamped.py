@@ -268,14 +268,14 @@ def reads_ahead(reads_of: Callable[..., ViewReads]):
     return decorate
 
 
-def view_reads(request, user_id: int) -> ViewReads:
+def view_reads(request, user_id: int, *, again: bool = False) -> ViewReads:
     """What the view that answers `request` reads ahead (`reads_ahead`), if the URL is resolved
     already, for a read ahead of the request that comes first to take it along: the view then
-    reads nothing ahead itself."""
+    reads nothing ahead itself. `again`: for another person than a read ahead before named."""
     match = getattr(request, "resolver_match", None)
     reads_of = getattr(match.func, "veche_reads_of", None) if match is not None else None
     ahead = _ahead.get()
-    if reads_of is None or ahead is None or ahead.view_read:
+    if reads_of is None or ahead is None or (ahead.view_read and not again):
         return ViewReads([], [])
     ahead.view_read = True
     return reads_of(request, user_id, **match.kwargs)
@@ -323,6 +323,12 @@ def _taken_ahead(wanted: list[str], value_key: str) -> dict | None:
         return None
     ahead.fetched.discard(value_key)
     return {key: ahead.found[key] for key in wanted if key in ahead.found}
+
+
+def was_read_ahead(key: str) -> bool:
+    """Whether this request read `key` ahead and has not yet taken it."""
+    ahead = _ahead.get()
+    return ahead is not None and key in ahead.fetched
 
 
 def get(key: str):

@@ -102,7 +102,7 @@ def test_the_kept_copy_holds_no_password_hash_and_saving_it_writes_none(client):
 def test_a_new_site_key_does_not_accept_the_old_keys_sessions(client, settings):
     # Sessions in the cache, as in production: unsigned there, so only the account's check
     # value, computed under the current key, tells an old key's session from a current one.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "veche.accounts.sessions"
     person = make_user()
     client.force_login(person)
     assert signed_in(client)

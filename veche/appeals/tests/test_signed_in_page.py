@@ -1,5 +1,5 @@
-"""A signed-in reader's problem page, from the kept copy: what it reads for the person (two
-round trips to Redis, one query; a signature's reads go with the account's too) and that what
+"""A signed-in reader's problem page, from the kept copy: what it reads for the person (one
+round trip to Redis, one query; a signature's reads go with the account's too) and that what
 it shows is theirs and current: their signature and follow, the comment form with their own
 token, who may sign after an operator's change. Run on a real Redis, as in production."""
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tests.factories import make_resident
 from tests.redis_commands import redis_commands, text_of
+from veche.accounts.sessions import HINT_COOKIE
 from veche.appeals.models import Comment, Follow
 from veche.appeals.services import sign_appeal, withdraw_signature
 from veche.identity.eligibility import rule_for
@@ -34,7 +35,7 @@ def shared_pages(settings):
         }
     }
     settings.VECHE_PAGE_CACHE_SECONDS = 5
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as in production
+    settings.SESSION_ENGINE = "veche.accounts.sessions"  # as in production
     with override_settings(CACHES=redis):
         from django.core.cache import cache
 
@@ -61,7 +62,7 @@ def token_in(html: str) -> str:
 
 
 @pytest.mark.parametrize("signed", [False, True])
-def test_a_reader_s_page_takes_two_round_trips_to_redis_and_one_query(problem, district, signed):
+def test_a_reader_s_page_takes_one_round_trip_to_redis_and_one_query(problem, district, signed):
     person = make_resident(district)
     if signed:  # the panel then shows the signature's revision and where it went
         sign_appeal(user=person, appeal=problem.current_appeal)
@@ -70,10 +71,10 @@ def test_a_reader_s_page_takes_two_round_trips_to_redis_and_one_query(problem, d
     page_of(client, problem)
     with redis_commands() as sent, CaptureQueriesContext(connection) as queries:
         page = page_of(client, problem)
-    # The session; then, in one, the account with what the header reads for the person (the
-    # unread count, the territory picker), the page's copy with who may sign, and the person's
-    # record and blocks, which say whether they may (`stamped.reads_ahead`).
-    assert len(sent) == 2
+    # In one: the session, the account its cookie names with what the header reads for the
+    # person (the unread count, the territory picker), the page's copy with who may sign, and
+    # the person's record and blocks, which say whether they may (`stamped.reads_ahead`).
+    assert len(sent) == 1
     # The person's own signature and follow, in one: nothing else of the signature is read.
     assert len(queries) == 1
     assert "appeals_follow" in queries[0]["sql"] and "appeals_signature" in queries[0]["sql"]
@@ -149,13 +150,43 @@ def test_a_signature_reads_the_cache_with_the_account_in_one_round_trip(problem,
         response = sign(client)
     assert 'data-state="signed"' in response.content.decode()
     commands = [text_of(command) for command in sent]
-    # The session; then the account, the problem to sign, the person's record and blocks and
-    # the rate limits' table in one MGET (`stamped.reads_ahead`); then the rate limits'
-    # counters; the rest is the signing panel and the versions moved on after the signature.
-    assert b"sessions" in commands[0]
-    account_read = commands[1]
-    assert account_read.startswith(b"*") and b"MGET" in account_read
-    for read in (b":account:", b"appeals:to-sign:", b"eligibility:person:", b"ratelimits:table"):
-        assert read in account_read
-    assert b"EVALSHA" in commands[2]
-    assert not any(b"MGET" in command for command in commands[2:])
+    # The session, the account, the problem to sign, the person's record and blocks and the
+    # rate limits' table in one MGET (`stamped.reads_ahead`); then the rate limits' counters;
+    # nothing else.
+    assert len(commands) == 2
+    assert b"MGET" in commands[0]
+    for read in (b"sessions", b":account:", b"appeals:to-sign:", b"eligibility:", b"ratelimits"):
+        assert read in commands[0]
+    assert b"EVALSHA" in commands[1]
+
+
+def test_the_account_cookie_comes_with_a_sign_in_and_goes_with_the_sign_out(problem, district):
+    person = make_resident(district)
+    client = reader(person)
+    response = client.get(problem.get_absolute_url())
+    cookie = response.cookies[HINT_COOKIE]
+    assert cookie.value == str(person.pk)
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert HINT_COOKIE not in client.get(problem.get_absolute_url()).cookies  # set once
+    response = client.post(reverse("account_logout"))
+    assert response.cookies[HINT_COOKIE].value == ""  # deleted
+    assert response.cookies[HINT_COOKIE]["max-age"] == 0
+
+
+def test_the_account_cookie_only_says_where_to_read_ahead(problem, district):
+    person, other = make_resident(district), make_resident(district)
+    sign_appeal(user=other, appeal=problem.current_appeal)
+    page_of(reader(other), problem)  # the other's account and record are kept
+    client = reader(person)
+    page_of(client, problem)
+    client.cookies[HINT_COOKIE] = str(other.pk)  # stale, or forged
+    with redis_commands() as sent:
+        page = page_of(client, problem)
+    assert 'data-state="unsigned"' in page  # the session's person, not the cookie's
+    assert len(sent) == 2  # what the cookie named, then what the session names
+    # Without a session the cookie signs no one in.
+    stranger = Client()
+    stranger.cookies[HINT_COOKIE] = str(other.pk)
+    response = stranger.post(reverse("appeals:sign", args=[problem.pk]), {"agree": "on"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert problem.current_appeal.signatures.filter(user=person).count() == 0
