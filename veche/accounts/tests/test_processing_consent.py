@@ -160,3 +160,11 @@ def test_staff_who_come_through_an_identity_provider_still_give_the_second_facto
     cabinet = browser.get(f"{veche}/cabinet/", allow_redirects=False)
     assert cabinet.status_code == 302
     assert cabinet.headers["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_privacy_policy_names_the_cookies_the_site_sets(client):
+    page = client.get("/privacy/", headers={"accept-language": "ru"}).content.decode()
+    assert "Файлы cookie" in page
+    # The account's number, which a signed-in browser holds (`veche.accounts.sessions`).
+    assert "номер вашей учётной записи" in page
