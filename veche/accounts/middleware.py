@@ -177,14 +177,14 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
                 domain=settings.SESSION_COOKIE_DOMAIN,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
-                samesite="Lax",
+                samesite=settings.SESSION_COOKIE_SAMESITE,
             )
         elif user_id is None and hint is not None:
             response.delete_cookie(
                 HINT_COOKIE,
                 path=settings.SESSION_COOKIE_PATH,
                 domain=settings.SESSION_COOKIE_DOMAIN,
-                samesite="Lax",
+                samesite=settings.SESSION_COOKIE_SAMESITE,
             )
         return response
 

@@ -21,15 +21,21 @@ HINT_COOKIE = "veche_account"
 
 class SessionStore(cached_db.SessionStore):
     def load(self):
-        if settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS and stamped.was_read_ahead(
+        if settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS or not stamped.was_read_ahead(
             self.cache_key
-        ):  # `reads_session_ahead`
-            data = stamped.get(self.cache_key)
-            if data is not None:
-                return data
-        # Not read ahead, or the cache no longer holds the session: Django's own way (the cache,
-        # then the database, which puts it back in the cache).
-        return super().load()
+        ):  # not read ahead (`reads_session_ahead`): Django's own way
+            return super().load()
+        data = stamped.get(self.cache_key)
+        if data is not None:
+            return data
+        # The cache no longer holds the session: from the database, put back in the cache, as
+        # Django's store does after asking the cache, which was just asked.
+        stored = self._get_session_from_db()
+        if stored is None:
+            return {}
+        data = self.decode(stored.session_data)
+        self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+        return data
 
 
 def reads_session_ahead(request) -> str | None:

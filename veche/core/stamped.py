@@ -249,16 +249,18 @@ def reads_ahead(reads_of: Callable[..., ViewReads]):
     (`user_id` None for a visitor not signed in) ahead of its work. For a signed-in person the
     account is read first, with the URL already resolved (`veche.accounts.middleware`): the
     view's reads then go in that same round trip (`view_reads`), and the view reads nothing
-    ahead again."""
+    ahead again. `reads_of` runs while the account is being read: it names keys from its
+    arguments and must not ask for `request.user` or `request.session` itself."""
 
     def decorate(view):
         @functools.wraps(view)
         def reading_ahead(request, *args, **kwargs):
-            user = request.user  # the account's read ahead, which may take the view's along
+            # The account, read now if no gate read it: its read ahead may take the view's along.
+            user_id = request.user.pk if request.user.is_authenticated else None
             ahead = _ahead.get()
             if ahead is not None and not ahead.view_read:
                 ahead.view_read = True
-                wanted = reads_of(request, user.pk if user.is_authenticated else None, **kwargs)
+                wanted = reads_of(request, user_id, **kwargs)
                 read_ahead(wanted.reads, wanted.keys)
             return view(request, *args, **kwargs)
 

@@ -7,6 +7,8 @@ import re
 import uuid
 
 import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +16,8 @@ from django.urls import reverse
 
 from tests.factories import make_resident
 from tests.redis_commands import redis_commands, text_of
-from veche.accounts.sessions import HINT_COOKIE
-from veche.appeals.models import Comment, Follow
+from veche.accounts.sessions import HINT_COOKIE, SessionStore
+from veche.appeals.models import Comment, Follow, Signature
 from veche.appeals.services import sign_appeal, withdraw_signature
 from veche.identity.eligibility import rule_for
 from veche.identity.models import EligibilityRule
@@ -184,9 +186,51 @@ def test_the_account_cookie_only_says_where_to_read_ahead(problem, district):
         page = page_of(client, problem)
     assert 'data-state="unsigned"' in page  # the session's person, not the cookie's
     assert len(sent) == 2  # what the cookie named, then what the session names
-    # Without a session the cookie signs no one in.
+    # A visitor with a session of their own, not signed in: the cookie signs no one in.
     stranger = Client()
+    stranger.post("/territory/choose/", {"territory": district.code})
+    assert stranger.cookies["sessionid"].value
     stranger.cookies[HINT_COOKIE] = str(other.pk)
+    signatures = Signature.objects.count()
     response = stranger.post(reverse("appeals:sign", args=[problem.pk]), {"agree": "on"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert problem.current_appeal.signatures.filter(user=person).count() == 0
+    assert Signature.objects.count() == signatures
+    assert response.cookies[HINT_COOKIE]["max-age"] == 0  # and it is dropped
+
+
+def test_a_signature_under_a_cookie_naming_another_is_the_session_s(problem, district):
+    person, other = make_resident(district), make_resident(district)
+    client = reader(person)
+    page_of(client, problem)
+    client.cookies[HINT_COOKIE] = str(other.pk)
+    url = reverse("appeals:sign", args=[problem.pk])
+    response = client.post(url, {"agree": "on"}, headers={"HX-Request": "true"})
+    assert 'data-state="signed"' in response.content.decode()
+    assert Signature.objects.filter(user=person).count() == 1
+    assert not Signature.objects.filter(user=other).exists()
+    assert response.cookies[HINT_COOKIE].value == str(person.pk)  # set right
+
+
+def test_a_session_the_cache_lost_is_read_from_the_database_once(problem, district):
+    person = make_resident(district)
+    client = reader(person)
+    page_of(client, problem)
+    cache.delete(KEY_PREFIX + client.cookies["sessionid"].value)
+    with redis_commands() as sent:
+        response = client.get(problem.get_absolute_url())
+    assert response.wsgi_request.user == person
+    # Read ahead with the account and found missing, it is not asked for again, only put back.
+    commands = [text_of(command) for command in sent]
+    assert b"MGET" in commands[0]
+    assert not any(b"GET" in command and b"sessions" in command for command in commands[1:])
+    assert cache.get(KEY_PREFIX + client.cookies["sessionid"].value)
+
+
+def test_a_session_ended_elsewhere_drops_the_cookie(problem, district):
+    person = make_resident(district)
+    client = reader(person)
+    page_of(client, problem)
+    SessionStore(client.cookies["sessionid"].value).delete()  # a sign-out on another machine
+    response = client.get(problem.get_absolute_url())
+    assert not response.wsgi_request.user.is_authenticated
+    assert response.cookies[HINT_COOKIE]["max-age"] == 0
