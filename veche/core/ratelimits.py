@@ -23,7 +23,6 @@ import hmac
 import ipaddress
 import math
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -51,10 +50,32 @@ class RateLimited(PermissionDenied):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
 class Client:
-    address: str  # hashed
-    network: str  # hashed
+    """Who acts: the hashed address and network. Hashed when first asked for, so that a
+    request that counts and records nothing (a page read) costs no hashing."""
+
+    __slots__ = ("_address", "_network", "_source")
+
+    def __init__(self, source):
+        self._source = source  # the address, or a function that finds it
+        self._address = self._network = None
+
+    def _raw(self) -> str:
+        if callable(self._source):
+            self._source = self._source()
+        return self._source
+
+    @property
+    def address(self) -> str:
+        if self._address is None:
+            self._address = _hashed(self._raw())
+        return self._address
+
+    @property
+    def network(self) -> str:
+        if self._network is None:
+            self._network = _hashed(network_of(self._raw()))
+        return self._network
 
 
 _client: contextvars.ContextVar[Client | None] = contextvars.ContextVar("client", default=None)
@@ -78,13 +99,14 @@ def network_of(address: str) -> str:
 
 
 def client_for(address: str) -> Client:
-    return Client(address=_hashed(address), network=_hashed(network_of(address)))
+    return Client(address)
 
 
 @contextlib.contextmanager
-def acting_from(address: str):
-    """Count what is done inside as coming from this address (a request, or a test)."""
-    token = _client.set(client_for(address))
+def acting_from(address):
+    """Count what is done inside as coming from this address (a request, or a test), or from
+    the one a function finds when first asked (`ClientSourceMiddleware`)."""
+    token = _client.set(Client(address))
     try:
         yield
     finally:
@@ -98,13 +120,14 @@ def current_network() -> str:
 
 
 class ClientSourceMiddleware:
-    """Lets the services know, for the request, which address and network are acting."""
+    """Lets the services know, for the request, which address and network are acting. The
+    forwarded chain is read only if something asks (a signature, a limit)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_from(client_ip(request)):
+        with acting_from(lambda: client_ip(request)):
             return self.get_response(request)
 
 

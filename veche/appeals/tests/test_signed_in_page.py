@@ -83,6 +83,17 @@ def test_a_reader_s_page_takes_one_round_trip_to_redis_and_one_query(problem, di
     assert f'data-state="{"signed" if signed else "unsigned"}"' in page
 
 
+def test_a_visitor_s_page_takes_one_round_trip_to_redis_and_no_query(problem):
+    page_of(Client(), problem)  # the copy is made
+    with redis_commands() as sent, CaptureQueriesContext(connection) as queries:
+        page = page_of(Client(), problem)
+    # The copy and its versions, with what every answer reads (the policy's origins), in one.
+    assert len(sent) == 1 and b"MGET" in text_of(sent[0])
+    assert b"problem-page" in text_of(sent[0])
+    assert queries.captured_queries == []
+    assert 'data-state="unsigned"' in page and "csrf-slot-" not in page
+
+
 def test_each_reader_sees_their_own_signature_and_follow(problem, district):
     signed, withdrawn, stranger = (make_resident(district) for _ in range(3))
     appeal = problem.current_appeal

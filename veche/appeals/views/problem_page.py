@@ -79,9 +79,14 @@ def _marked_copy(request) -> bool:
     return _cached(request) and not _same_for_every_visitor(request) and stamped_values.is_shared()
 
 
-def _marked_reads(request, user_id: int | None, pk: int) -> stamped_values.ViewReads:
-    """With the marked copy, what deciding whether a signed-in person may sign reads (their
-    record and blocks): one round trip for all, the person's account's (`reads_ahead`)."""
+def _page_reads(request, user_id: int | None, pk: int) -> stamped_values.ViewReads:
+    """The kept copy the visitor gets, and with the marked copy what deciding whether a
+    signed-in person may sign reads (their record and blocks): one round trip for all, the
+    person's account's for a signed-in person (`reads_ahead`). A visitor the copy fits as it is
+    reads it, and its versions, in the request's first round trip (the one that reads what
+    every answer reads, `read_along`)."""
+    if _cached(request) and _same_for_every_visitor(request):
+        return stamped_values.ViewReads([_kept_read(f"{pk}:{get_language()}", pk)], [])
     if not _marked_copy(request):
         return stamped_values.ViewReads([], [])
     reads = [_kept_read(f"marked:{pk}:{get_language()}", pk)]
@@ -90,7 +95,7 @@ def _marked_reads(request, user_id: int | None, pk: int) -> stamped_values.ViewR
     return stamped_values.ViewReads(reads, [])
 
 
-@stamped_values.reads_ahead(_marked_reads)
+@stamped_values.reads_ahead(_page_reads)
 def problem_detail(request, pk: int):
     """The problem with its appeal, from a copy kept VECHE_PAGE_CACHE_SECONDS in the shared
     cache while nothing on it changes. A visitor the copy fits as it is (not signed in, nothing
