@@ -318,6 +318,8 @@ TEMPLATES = [
                 "veche.core.context_processors.site",
                 "veche.territories.context_processors.territory_picker",
             ],
+            # `{% url %}` remembering the addresses it built (`veche/core/templatetags`).
+            "builtins": ["veche.core.templatetags.kept_urls"],
         },
     },
 ]

@@ -7,8 +7,8 @@ class TerritoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from veche.core import stamped
-        from veche.territories import queries, sections
+        from veche.territories import picker, queries, sections
 
         sections.register()
-        stamped.read_with_pages(lambda _user_id: [queries.PICKER_READ])
+        stamped.read_with_pages(lambda _user_id: [picker.picker_read()])
         queries.watch_territories()

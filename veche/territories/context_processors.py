@@ -1,11 +1,11 @@
 """What every page's header needs from territories: the picker of 'my territory'."""
 
+from functools import partial
+
+from veche.territories import picker
 from veche.territories.my_territory import chosen_code
-from veche.territories.queries import picker_choices
 
 
 def territory_picker(request):
-    return {
-        "picker_territories": picker_choices,  # called lazily, only by the header
-        "current_territory_code": chosen_code(request),
-    }
+    # Called by the header only, when it renders the picker (a template calls a callable).
+    return {"picker_options": partial(picker.options, chosen_code(request))}

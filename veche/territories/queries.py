@@ -3,13 +3,11 @@
 from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save
 
-from veche.core.stamped import Read, move_on, stamped
+from veche.core.stamped import move_on
 from veche.territories.models import Territory
 
 # Moved on by every change of a territory: what is kept of them in the shared cache is stale.
 VERSION_KEY = "territories:version"
-# What `picker_choices` reads from the shared cache, read ahead with a page's account.
-PICKER_READ = Read("territories:picker", VERSION_KEY)
 
 
 def territory_by_code(code: str) -> Territory:
@@ -28,14 +26,6 @@ def picker_territories() -> QuerySet[Territory]:
     return Territory.objects.filter(
         kind__in=[Territory.Kind.CITY, Territory.Kind.DISTRICT, Territory.Kind.SETTLEMENT]
     ).order_by("path")
-
-
-def picker_choices() -> list[Territory]:
-    """`picker_territories()` as the header of every page lists them: their code, name, kind
-    and place in the tree (never a boundary), from the shared cache while none changed."""
-    return stamped(
-        *PICKER_READ, lambda: list(picker_territories().only("code", "name", "kind", "path"))
-    )
 
 
 def _territories_changed(sender, **kwargs) -> None:

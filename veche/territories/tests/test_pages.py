@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from tests.factories import make_organization, make_problem, make_territory
 from tests.pages import assert_in_order
@@ -113,15 +115,32 @@ def test_territory_page_query_count_does_not_grow_with_problems_and_organization
 def test_the_header_s_picker_is_read_once_and_shows_a_change_at_once(
     client, city, django_assert_num_queries
 ):
-    client.get("/", HTTP_ACCEPT_LANGUAGE="en")  # the list is kept
-    from veche.territories.queries import picker_choices
+    client.get("/", HTTP_ACCEPT_LANGUAGE="en")  # the options are kept
+    from veche.territories import picker
 
-    with django_assert_num_queries(0):
-        kept = picker_choices()
-    assert [t.code for t in kept] == ["kazan"]
-    assert "boundary" in Territory.get_deferred_fields(kept[0])  # never a map in the header
+    with translation.override("en"), django_assert_num_queries(0):
+        kept = picker.options("")
+    assert '<option value="kazan">Kazan</option>' in kept
     city.name = {"ru": "Казань", "en": "Kazan City"}
     city.save()
     make_territory("innopolis", kind=Territory.Kind.CITY, en="Innopolis")
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Kazan City</option>" in html and ">Innopolis</option>" in html
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert ">Казань</option>" in html  # each language its own options
+
+
+def test_the_picker_marks_the_visitor_s_choice_and_only_it(client, city):
+    make_territory("kazan-vakhitovsky", parent=city, en="Vakhitovsky District")
+    make_territory("kazan-vakhitovsky-2", parent=city, en="Another District")
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    assert "selected" not in client.get("/", **english).content.decode().split("<select")[1]
+    response = client.post("/territory/choose/", {"territory": "kazan-vakhitovsky"}, **english)
+    assert response.status_code == 302
+    picker = client.get("/", **english).content.decode().split('id="territory-picker"')[1]
+    picker = picker.split("</select>")[0]
+    assert picker.count("selected") == 1
+    assert '<option value="kazan-vakhitovsky" selected>' in picker
+    # Every other visitor's options stay as kept: the mark is made on each one's copy.
+    other = Client(HTTP_ACCEPT_LANGUAGE="en").get("/").content.decode()
+    assert '<option value="kazan-vakhitovsky">' in other and " selected>" not in other
