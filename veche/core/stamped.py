@@ -19,6 +19,7 @@ what it finds is exactly as current as it would have been.
 import contextvars
 import functools
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
@@ -30,6 +31,10 @@ from django.db import transaction
 from veche.core.release import keyed
 
 SECONDS = 60
+# How long past its lifetime a value may still be given while one request builds it again (the
+# others get the copy before): longer than any build takes. A version's change is never waited
+# out: a stale stamp is built again by whoever reads it.
+GRACE = 10
 # How long a version is kept: far longer than any value stamped with it, and not for ever, since
 # anyone may ask for a page whose version is made on the way (a problem that does not exist). A
 # version that ran out starts again at a random number, as one the cache lost.
@@ -56,7 +61,8 @@ def stamped(
 ) -> T:
     """The value under `key`, or `build()` kept there, stamped with the version under
     `version_key` (or the versions under each of several keys: a change of any of them makes
-    the value stale)."""
+    the value stale). A value that ran out of its lifetime unchanged is built again by one
+    request, while the others get the copy before for as long as that takes (`GRACE` at most)."""
     keys = _as_keys(version_key)
     key = keyed(key)  # this release's own: another's may not fit its code
     found = _taken_ahead([*keys, key], key)
@@ -64,10 +70,16 @@ def stamped(
         found = cache.get_many([*keys, key])
     stored = found.pop(key, None)
     version = _versions(keys, found)
+    lifetime = _lifetime(shared_seconds)
     if stored is not None and stored[0] == version:
-        return stored[1]
+        made = stored[2]
+        if time.time() < made + lifetime or not cache.add(f"{key}:building:{made}", 1, GRACE):
+            # Current; or run out while another request builds it again, which takes no longer
+            # than one build: the copy before serves until then, rather than every request
+            # that comes meanwhile building its own (on a page read hundreds of times a second).
+            return stored[1]
     value = build()
-    cache.set(key, (version, value), _lifetime(shared_seconds))
+    cache.set(key, (version, value, time.time()), lifetime + GRACE)
     return value
 
 
@@ -97,13 +109,14 @@ def keep_many(
     """Keep many values at once, each stamped with the current versions under its keys (as
     `stamped` would keep them one by one): for warming the cache up."""
     wanted = tuple({key for keys in version_keys.values() for key in keys})
+    now = time.time()
     found = dict(zip(wanted, _versions(wanted, cache.get_many(list(wanted))), strict=True))
     cache.set_many(
         {
-            keyed(key): (tuple(found[k] for k in version_keys[key]), value)
+            keyed(key): (tuple(found[k] for k in version_keys[key]), value, now)
             for key, value in values.items()
         },
-        _lifetime(shared_seconds),
+        _lifetime(shared_seconds) + GRACE,
     )
 
 

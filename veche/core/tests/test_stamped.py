@@ -67,6 +67,56 @@ def test_several_versions_each_make_the_value_stale():
     assert stamped("record", keys, built(builds)) == 3
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The time as the module and the test's cache read it, moved on by the test."""
+    now = [time.time()]
+    monkeypatch.setattr(module.time, "time", lambda: now[0])
+    return now
+
+
+def test_a_value_that_ran_out_is_built_again_by_one_request_while_others_get_the_one_before(
+    clock,
+):
+    builds: list = []
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 1
+    clock[0] += 6
+    meanwhile = []
+
+    def build_again():
+        # Another request reads while this one builds: it gets the copy before, builds nothing.
+        meanwhile.append(stamped("page", "page-version", built(builds), shared_seconds=5))
+        return "built again"
+
+    assert stamped("page", "page-version", build_again, shared_seconds=5) == "built again"
+    assert meanwhile == [1] and builds == [1]
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == "built again"
+    clock[0] += 6  # the new copy runs out in its turn: built again, by the next reader
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
+
+
+def test_a_change_is_never_waited_out_while_another_request_builds(clock):
+    builds: list = []
+    stamped("page", "page-version", built(builds), shared_seconds=5)
+    clock[0] += 6
+    made = cache.get(keyed("page"))[2]
+    assert cache.add(f"{keyed('page')}:building:{made}", 1)  # another request builds it
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 1
+    move_on("page-version")
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
+
+
+def test_the_copy_before_is_given_no_longer_than_the_grace_past_its_lifetime(clock):
+    builds: list = []
+    stamped("page", "page-version", built(builds), shared_seconds=5)
+    clock[0] += 6
+    made = cache.get(keyed("page"))[2]
+    cache.add(f"{keyed('page')}:building:{made}", 1, module.GRACE)  # a builder that died
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 1
+    clock[0] += module.GRACE
+    assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
+
+
 def test_values_kept_at_once_are_current_until_a_change():
     keep_many({"a": "kept"}, {"a": ("a-version",)})
     assert stamped("a", "a-version", lambda: "built") == "kept"
