@@ -41,7 +41,8 @@ _SECOND_FACTOR_OPEN = (
 )
 _CONSENT_OPEN = (*_SECOND_FACTOR_OPEN, "/accounts/consent/")
 
-# When the session last saw its person (seconds since the epoch); written at most once a minute.
+# When the session last saw its person (seconds since the epoch): at sign-in, then on a staff
+# session's requests, at most once a minute.
 LAST_SEEN_KEY = "veche_last_seen"
 _LAST_SEEN_GRANULARITY = 60
 # The user and policy version whose consent this session has already found stored.
@@ -106,8 +107,12 @@ class StaffSessionMiddleware(_BeforeTheView):
             logout(request)
             messages.info(request, _("You were signed out after a spell of inactivity."))
             return redirect_to_login(request.get_full_path())
+        # Only staff sessions keep the idle clock going: a resident's has no idle limit, and
+        # marking it once a minute saved every active resident's session to the database (a
+        # signature in a surge among them). A session that turns staff counts its idleness from
+        # its sign-in, so one signed in longer ago than the limit signs in again.
         seen = request.session.get(LAST_SEEN_KEY)
-        if seen is None or time.time() - seen >= _LAST_SEEN_GRANULARITY:
+        if staff and (seen is None or time.time() - seen >= _LAST_SEEN_GRANULARITY):
             mark_seen(request)
         if (
             staff

@@ -4,6 +4,8 @@ granted mid-session asks for it before the first staff page; an idle staff sessi
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
 from tests.sign_in import current_code, enter, with_second_factor
@@ -212,6 +214,42 @@ def test_a_resident_session_has_no_idle_limit(client, settings):
     client.force_login(make_user())
     idle_for(client, 120)
     assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_a_resident_s_pages_write_nothing_to_the_session(client, settings):
+    """A resident's session keeps no idle clock: reading pages long after signing in saves
+    nothing (once a minute, every active resident's session was written to the database)."""
+    settings.VECHE_STAFF_IDLE_MINUTES = 30
+    client.force_login(make_user())
+    client.get("/accounts/profile/")  # the session settles (the consent found, once)
+    idle_for(client, 2)
+    before = client.session[LAST_SEEN_KEY]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert client.session[LAST_SEEN_KEY] == before
+
+
+def test_a_staff_session_in_use_keeps_its_clock_going(client, settings):
+    settings.VECHE_STAFF_IDLE_MINUTES = 30
+    enter(client, make_staff(make_organization()))
+    idle_for(client, 2)
+    assert client.get(CABINET).status_code == 200
+    assert time.time() - client.session[LAST_SEEN_KEY] < 60
+
+
+def test_a_session_that_turns_staff_long_after_signing_in_signs_in_again(client, settings):
+    settings.VECHE_STAFF_IDLE_MINUTES = 30
+    resident = make_user()
+    client.force_login(resident)
+    idle_for(client, 31)  # its sign-in, long ago; a resident's pages keep no clock
+    assert client.get("/accounts/profile/").status_code == 200
+    Membership.objects.create(
+        user=resident, organization=make_organization(), role=Membership.Role.OFFICIAL
+    )
+    response = client.get(CABINET)
+    assert response["Location"] == "/accounts/login/?next=/cabinet/"
+    assert not signed_in(client)
 
 
 def test_signing_in_again_starts_a_fresh_idle_clock(client, settings):
