@@ -173,6 +173,16 @@ def test_a_signature_reads_the_cache_with_the_account_in_one_round_trip(problem,
     assert b"EVALSHA" in commands[1]
 
 
+def test_a_get_of_the_sign_address_reads_nothing_for_signing(problem, district):
+    client = reader(make_resident(district))
+    page_of(client, problem)
+    with redis_commands() as sent:
+        response = client.get(reverse("appeals:sign", args=[problem.pk]))
+    assert response.status_code == 405
+    assert not any(b"appeals:to-sign:" in text_of(command) for command in sent)
+    assert not any(b"ratelimits" in text_of(command) for command in sent)
+
+
 def test_the_account_cookie_comes_with_a_sign_in_and_goes_with_the_sign_out(problem, district):
     person = make_resident(district)
     client = reader(person)

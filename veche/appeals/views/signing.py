@@ -20,7 +20,9 @@ from .signed_panel import signed_panel
 
 def _sign_reads(request, user_id: int, pk: int) -> stamped.ViewReads:
     """What signing reads from the shared cache before the appeal's own rule, read with the
-    person's account in one round trip."""
+    person's account in one round trip; nothing for a request the view refuses unread (405)."""
+    if request.method != "POST":
+        return stamped.ViewReads([], [])
     return stamped.ViewReads([queries.to_sign_read(pk), *person_reads(user_id)], [TABLE_KEY])
 
 
