@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VECHE := $(BIN)/veche
 
-.PHONY: demo test system-packages lint format install install-dev translations messages clean benchmark benchmark-surge benchmark-records
+.PHONY: demo test system-packages lint format install install-dev translations messages clean benchmark benchmark-surge benchmark-records profile-surge
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ benchmark: install
 # PostgreSQL cluster and to install wrk; `--quick` for short runs, `--help` for the rest.
 benchmark-surge: install translations
 	$(BIN)/python scripts/benchmark_surge.py $(ARGS)
+
+# What one signature (or page: ARGS="--what page") costs Veche's Python, in-process, on the
+# PostgreSQL and Redis of this machine, in a database of its own; `--profile` for cProfile.
+profile-surge: install translations
+	$(BIN)/python scripts/profile_surge.py $(ARGS)
 
 # Builds the records of hearings with 1 000 and 10 000 submissions (protocol, conclusion, annex,
 # their DOCX) and times the discussion page, in a database of its own; writes the README's table.
