@@ -86,10 +86,10 @@ def _page_reads(request, user_id: int | None, pk: int) -> stamped_values.ViewRea
     reads it, and its versions, in the request's first round trip (the one that reads what
     every answer reads, `read_along`)."""
     if _cached(request) and _same_for_every_visitor(request):
-        return stamped_values.ViewReads([_kept_read(f"{pk}:{get_language()}", pk)], [])
+        return stamped_values.ViewReads([_kept_read(pk, anonymous=True)], [])
     if not _marked_copy(request):
         return stamped_values.ViewReads([], [])
-    reads = [_kept_read(f"marked:{pk}:{get_language()}", pk)]
+    reads = [_kept_read(pk, anonymous=False)]
     if user_id is not None:
         reads += person_reads(user_id)
     return stamped_values.ViewReads(reads, [])
@@ -105,16 +105,13 @@ def problem_detail(request, pk: int):
     process's own, the page made for them). The count is fetched live."""
     if not _cached(request):
         return _render_page(request, pk)
-    language = get_language()
     try:
         if _same_for_every_visitor(request):
-            page = _with_token(
-                _kept(request, pk, f"{pk}:{language}", anonymous=True), get_token(request)
-            )
+            page = _with_token(_kept(request, pk, anonymous=True), get_token(request))
         elif not _marked_copy(request):
             return _render_page(request, pk)
         else:
-            marked, facts = _kept(request, pk, f"marked:{pk}:{language}", anonymous=False)
+            marked, facts = _kept(request, pk, anonymous=False)
             # One token for the parts rendered for the person and the copy's own forms.
             token = get_token(request)
             personal = {**facts, **_personal_context(request, facts), "csrf_token": token}
@@ -124,7 +121,7 @@ def problem_detail(request, pk: int):
     return HttpResponse(page)
 
 
-def _kept(request, pk: int, key: str, *, anonymous: bool):
+def _kept(request, pk: int, *, anonymous: bool):
     """The shared copy under `key`: the page as a visitor who is not signed in sees it, either
     as it is (`anonymous`) or with its personal parts marked, and what they are rendered from."""
 
@@ -158,10 +155,16 @@ def _kept(request, pk: int, key: str, *, anonymous: bool):
         )
         return marked, facts
 
-    return stamped(*_kept_read(key, pk), build, shared_seconds=settings.VECHE_PAGE_CACHE_SECONDS)
+    return stamped(
+        *_kept_read(pk, anonymous=anonymous),
+        build,
+        shared_seconds=settings.VECHE_PAGE_CACHE_SECONDS,
+    )
 
 
-def _kept_read(key: str, pk: int) -> stamped_values.Read:
+def _kept_read(pk: int, *, anonymous: bool) -> stamped_values.Read:
+    """The shared copy's read in the current language: as it is, or with its parts marked."""
+    key = f"{'' if anonymous else 'marked:'}{pk}:{get_language()}"
     # The rules' version too: the panel says who may sign.
     return stamped_values.Read(
         f"appeals:problem-page:{key}", (_page_version_key(pk), RULES_VERSION_KEY)

@@ -95,23 +95,26 @@ def test_a_value_that_ran_out_is_built_again_by_one_request_while_others_get_the
     assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
 
 
-def test_a_change_is_never_waited_out_while_another_request_builds(clock):
+def run_out_while_another_builds(clock) -> list:
+    """A page built once, run out, and claimed by another request (still building, or dead):
+    the builds, to count them."""
     builds: list = []
     stamped("page", "page-version", built(builds), shared_seconds=5)
     clock[0] += 6
     made = cache.get(keyed("page"))[2]
-    assert cache.add(f"{keyed('page')}:building:{made}", 1)  # another request builds it
+    assert cache.add(f"{keyed('page')}:building:{made}", 1, module.GRACE)
+    return builds
+
+
+def test_a_change_is_never_waited_out_while_another_request_builds(clock):
+    builds = run_out_while_another_builds(clock)
     assert stamped("page", "page-version", built(builds), shared_seconds=5) == 1
     move_on("page-version")
     assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
 
 
 def test_the_copy_before_is_given_no_longer_than_the_grace_past_its_lifetime(clock):
-    builds: list = []
-    stamped("page", "page-version", built(builds), shared_seconds=5)
-    clock[0] += 6
-    made = cache.get(keyed("page"))[2]
-    cache.add(f"{keyed('page')}:building:{made}", 1, module.GRACE)  # a builder that died
+    builds = run_out_while_another_builds(clock)  # and the builder dies
     assert stamped("page", "page-version", built(builds), shared_seconds=5) == 1
     clock[0] += module.GRACE
     assert stamped("page", "page-version", built(builds), shared_seconds=5) == 2
