@@ -8,6 +8,7 @@ cProfile's figures: a change's effect shows here in one minute, to a tenth of a 
 
     make profile-surge                         # signatures, on the PostgreSQL at 127.0.0.1
     … --what page          # a signed-in reader's problem page (64 readers in turn)
+    … --what signed-page   # the same, readers who signed it (as the benchmark's readers have)
     … --what visitor       # a visitor's page, no cookies (the kept copy)
     … --what sign --requests 20000 --block 2000   # how the cost moves over a long run
     … --profile --sort tottime --top 40
@@ -80,7 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5")
-    parser.add_argument("--what", choices=("sign", "page", "visitor"), default="sign")
+    parser.add_argument(
+        "--what", choices=("sign", "page", "signed-page", "visitor"), default="sign"
+    )
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--warm", type=int, default=300, help="requests before the timing")
     parser.add_argument("--block", type=int, default=0, help="print every this many requests")
@@ -115,6 +118,10 @@ def run(args, url: str, folder: Path) -> None:
     people = crowd(district, args.warm + args.requests if signing else READERS)
     sign_path, page_path = f"/problems/{problem.pk}/sign/", problem.get_absolute_url()
     statuses = []
+    if args.what == "signed-page":
+        for index, person in enumerate(people):
+            answer = application(environ(sign_path, person, index, post=True), lambda *a: None)
+            answer.close()
 
     def start_response(status, headers, exc_info=None):
         statuses.append(status)

@@ -14,6 +14,7 @@ from functools import partial
 
 from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, ThreadWorker
 
+from veche.core.balancing import Board
 from veche.core.overload import note_queued
 from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 
@@ -21,10 +22,48 @@ from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 SWITCH_INTERVAL = whole_number("VECHE_SWITCH_INTERVAL_US", 500, minimum=1) / 1_000_000
 
 
+# How soon a worker that stopped accepting looks again whether it may.
+RECHECK_SECONDS = 0.1
+# The workers' connections, shared by the arbiter with each worker it forks (made by the first
+# fork, in the arbiter: `pre_fork`).
+_board: Board | None = None
+
+
 class QueueTimingWorker(ThreadWorker):
-    """gunicorn's threaded worker, noting when each request joined the queue for a thread, and
+    """gunicorn's threaded worker, noting when each request joined the queue for a thread,
     giving its threads the reads before the writes that arrived just before them
-    (`veche.core.scheduling`)."""
+    (`veche.core.scheduling`), and taking new connections only while it holds no more than
+    the others (`veche.core.balancing`)."""
+
+    veche_slot: int | None = None
+    _most_connections = 1000
+
+    @property
+    def worker_connections(self) -> int:
+        """How many connections this worker may hold now: gunicorn's loop reads it before each
+        wait for events, and stops accepting at it. Without a slot (run under another
+        configuration), gunicorn's setting."""
+        if _board is None or self.veche_slot is None:
+            return self._most_connections
+        return _board.limit(
+            self.veche_slot, self.nr_conns, time.monotonic(), self._most_connections
+        )
+
+    @worker_connections.setter
+    def worker_connections(self, value: int) -> None:
+        self._most_connections = value
+
+    def wait_for_and_dispatch_events(self, timeout):
+        # A worker that stopped accepting for the others' sake looks again within a tenth of a
+        # second, not only at its next event: they may all have grown meanwhile.
+        if not getattr(self, "_accepting", True):
+            timeout = min(timeout, RECHECK_SECONDS)
+        return super().wait_for_and_dispatch_events(timeout)
+
+    def accept(self, listener):
+        super().accept(listener)
+        # Said at once, so that the others' limits count it before this worker's next turn.
+        self.worker_connections  # noqa: B018 (reading it says how many this worker holds)
 
     def init_process(self):
         # A thread that waited on the database or Redis gets Python back sooner from one that
@@ -65,6 +104,21 @@ class QueueTimingWorker(ThreadWorker):
             # A kept-alive connection's next request is queued (and noted) afresh.
             conn.veche_queued_at = None
             note_queued(None)
+
+
+def pre_fork(server, worker):
+    """In the arbiter, before each worker is forked: its slot on the workers' board."""
+    global _board
+    if _board is None:
+        _board = Board(64)
+    in_use = {getattr(each, "veche_slot", None) for each in server.WORKERS.values()}
+    worker.veche_slot = _board.take(in_use)
+
+
+def child_exit(server, worker):
+    """In the arbiter, when a worker exited (or was killed): its slot is free again."""
+    if _board is not None and worker.veche_slot is not None:
+        _board.free(worker.veche_slot)
 
 
 worker_class = "veche.core.gunicorn_config.QueueTimingWorker"

@@ -244,3 +244,31 @@ def test_the_workers_settings_refuse_what_is_not_a_whole_number(monkeypatch):
     monkeypatch.setenv("VECHE_WRITE_SLACK_MS", "0.05")
     with pytest.raises(ValueError, match="VECHE_WRITE_SLACK_MS must be a whole number of at"):
         whole_number("VECHE_WRITE_SLACK_MS", 50)
+
+
+def test_a_second_write_starts_only_while_no_read_waits():
+    pool = futures.ThreadPoolExecutor(max_workers=3)
+    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=2)
+    gates = {name: threading.Event() for name in ("sign-1", "page-1", "page-2")}
+    order = []
+
+    def submit(name, write):
+        waiting.next_is_write(write)
+        gate = gates.get(name)
+        return pool.submit(lambda: (order.append(name), gate and gate.wait(10)))
+
+    try:
+        running = [submit("sign-1", True), submit("page-1", False), submit("page-2", False)]
+        wait_until(lambda: len(order) == 3, "the three threads to be busy")
+        # Due first, and a thread that may run writes is left; but a read waits.
+        later = [submit("sign-2", True), submit("page-3", False)]
+        gates["page-2"].set()
+        for job in later:
+            job.result(timeout=5)
+        assert order[3:] == ["page-3", "sign-2"]
+    finally:
+        for gate in gates.values():
+            gate.set()
+    for job in running:
+        job.result(timeout=5)
+    pool.shutdown(wait=True)
