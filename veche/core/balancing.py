@@ -8,21 +8,32 @@ signers: the reads-first order of a worker's queue (`veche.core.scheduling`) wor
 worker, so it gave those readers nothing, and the page's rate swung by half from one run to
 the next with where the connections happened to land.
 
-So the workers keep a small table, in memory the arbiter shares with every worker it forks, of
-how many connections each holds, and a worker stops accepting while it holds more than
-`SLACK` + 1 above the least loaded of the others: gunicorn's own limit on a worker's connections
-(`worker_connections`), made to move. The worker holding fewest is always under its limit, so a
-new connection is never left unaccepted; a worker that no longer says how many it holds (stuck
-for `STALE` seconds) is left out, and one that exited is taken off the table by the arbiter.
+So the workers keep a small table, in memory the arbiter shares with every worker it forks
+(`BOARD`, made by the arbiter before its first fork), of how many connections each holds, and
+a worker stops accepting while it holds more than `SLACK` + 1 above the least loaded of the
+others: gunicorn's own limit on a worker's connections (`worker_connections`), made to move.
+The worker holding fewest is always under its limit, so a new connection is always taken by
+one that looks. A worker that stalls (a slow close, a long call that holds the interpreter, a
+stop) stops saying how many it holds and is left out after `STALE` seconds, so it delays new
+connections by no more than that; one that shuts down leaves the table at once, and one that
+exited is taken off it by the arbiter.
+
+(Taking a connection that waited on the listening socket longer than some patience, whatever
+the table says, was tried and dropped: under a surge new connections arrive all the time, so
+the socket is readable at every look though none waits long, and the workers took them as
+they came again.)
 """
 
 import ctypes
 import multiprocessing
 
+from veche.core.scheduling import whole_number
+
 # How many more connections than the least loaded other worker a worker may hold, beyond one.
 SLACK = 1
-# Seconds after which a worker that has not said how many connections it holds is left out.
-STALE = 2.0
+# Seconds after which a worker that has not said how many connections it holds is left out:
+# a serving worker says so at every turn of its loop, ten times a second at least.
+STALE = whole_number("VECHE_WORKER_STALE_MS", 300, minimum=1) / 1000
 _FREE = -1
 
 
@@ -48,8 +59,9 @@ class Board:
         self._conns[slot] = _FREE
 
     def limit(self, slot: int, holding: int, now: float, most: int) -> int:
-        """Say that the worker of `slot` holds `holding` connections, and how many it may hold:
-        `SLACK` + 1 above the least loaded of the others that said so lately, at most `most`."""
+        """Say that the worker of `slot` holds `holding` connections, and how many it should
+        hold: `SLACK` + 1 above the least loaded of the others that said so lately, at most
+        `most`."""
         self._conns[slot] = holding
         self._said_at[slot] = now
         said_at = self._said_at[:]
@@ -60,3 +72,14 @@ class Board:
             if least is None or held < least:
                 least = held
         return most if least is None else min(most, least + SLACK + 1)
+
+
+BOARD: Board | None = None
+
+
+def shared_board(slots: int = 64) -> Board:
+    """The board, made on first use: call it in the arbiter, before the workers are forked."""
+    global BOARD
+    if BOARD is None:
+        BOARD = Board(slots)
+    return BOARD

@@ -14,26 +14,21 @@ from functools import partial
 
 from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, ThreadWorker
 
-from veche.core.balancing import Board
+from veche.core import balancing
 from veche.core.overload import note_queued
 from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 
 # Seconds a thread runs Python before another may take over (the interpreter's default: 0.005).
 SWITCH_INTERVAL = whole_number("VECHE_SWITCH_INTERVAL_US", 500, minimum=1) / 1_000_000
-
-
-# How soon a worker that stopped accepting looks again whether it may.
+# How often a serving worker looks at the workers' board (`veche.core.balancing`).
 RECHECK_SECONDS = 0.1
-# The workers' connections, shared by the arbiter with each worker it forks (made by the first
-# fork, in the arbiter: `pre_fork`).
-_board: Board | None = None
 
 
 class QueueTimingWorker(ThreadWorker):
     """gunicorn's threaded worker, noting when each request joined the queue for a thread,
     giving its threads the reads before the writes that arrived just before them
-    (`veche.core.scheduling`), and taking new connections only while it holds no more than
-    the others (`veche.core.balancing`)."""
+    (`veche.core.scheduling`), and taking new connections while it holds no more than the
+    others (`veche.core.balancing`)."""
 
     veche_slot: int | None = None
     _most_connections = 1000
@@ -41,29 +36,16 @@ class QueueTimingWorker(ThreadWorker):
     @property
     def worker_connections(self) -> int:
         """How many connections this worker may hold now: gunicorn's loop reads it before each
-        wait for events, and stops accepting at it. Without a slot (run under another
-        configuration), gunicorn's setting."""
-        if _board is None or self.veche_slot is None:
+        wait for events, and stops accepting at it. Read, it says how many this one holds.
+        Without a slot (run under another configuration), gunicorn's setting."""
+        board = balancing.BOARD
+        if board is None or self.veche_slot is None or not self.alive:
             return self._most_connections
-        return _board.limit(
-            self.veche_slot, self.nr_conns, time.monotonic(), self._most_connections
-        )
+        return board.limit(self.veche_slot, self.nr_conns, time.monotonic(), self._most_connections)
 
     @worker_connections.setter
     def worker_connections(self, value: int) -> None:
         self._most_connections = value
-
-    def wait_for_and_dispatch_events(self, timeout):
-        # A worker that stopped accepting for the others' sake looks again within a tenth of a
-        # second, not only at its next event: they may all have grown meanwhile.
-        if not getattr(self, "_accepting", True):
-            timeout = min(timeout, RECHECK_SECONDS)
-        return super().wait_for_and_dispatch_events(timeout)
-
-    def accept(self, listener):
-        super().accept(listener)
-        # Said at once, so that the others' limits count it before this worker's next turn.
-        self.worker_connections  # noqa: B018 (reading it says how many this worker holds)
 
     def init_process(self):
         # A thread that waited on the database or Redis gets Python back sooner from one that
@@ -71,7 +53,38 @@ class QueueTimingWorker(ThreadWorker):
         # millisecond of Python between its reads no longer waits 5 ms behind each of the other
         # threads at every read (`veche.core.scheduling`, measured by `make benchmark-surge`).
         sys.setswitchinterval(SWITCH_INTERVAL)
+        if balancing.BOARD is None or self.veche_slot is None:
+            self.log.info("Connections not spread by load: no slot on the workers' board")
         super().init_process()
+
+    def run(self):
+        try:
+            super().run()
+        finally:
+            self._leave_board()
+
+    def wait_for_and_dispatch_events(self, timeout):
+        # Serving, a worker looks at the board ten times a second, not only at its next event:
+        # it says how many it holds (or is left out as stalled), and sees whether the others
+        # grew.
+        if self.alive and self.veche_slot is not None:
+            timeout = min(timeout, RECHECK_SECONDS)
+        return super().wait_for_and_dispatch_events(timeout)
+
+    def set_accept_enabled(self, enabled):
+        if not self.alive:
+            self._leave_board()  # shutting down: its connections no longer count
+        super().set_accept_enabled(enabled)
+
+    def accept(self, listener):
+        super().accept(listener)
+        # Said at once, so that the others' limits count it before this worker's next turn.
+        self.worker_connections  # noqa: B018 (reading it says how many this worker holds)
+
+    def _leave_board(self):
+        if balancing.BOARD is not None and self.veche_slot is not None:
+            balancing.BOARD.free(self.veche_slot)
+            self.veche_slot = None
 
     def get_thread_pool(self):
         pool = futures.ThreadPoolExecutor(max_workers=self.cfg.threads)
@@ -107,18 +120,18 @@ class QueueTimingWorker(ThreadWorker):
 
 
 def pre_fork(server, worker):
-    """In the arbiter, before each worker is forked: its slot on the workers' board."""
-    global _board
-    if _board is None:
-        _board = Board(64)
+    """In the arbiter, before each worker is forked: its slot on the workers' board. With
+    `reuse_port` each worker has a listening socket of its own, which the kernel fills: none."""
+    if server.cfg.reuse_port:
+        return
     in_use = {getattr(each, "veche_slot", None) for each in server.WORKERS.values()}
-    worker.veche_slot = _board.take(in_use)
+    worker.veche_slot = balancing.shared_board().take(in_use)
 
 
 def child_exit(server, worker):
     """In the arbiter, when a worker exited (or was killed): its slot is free again."""
-    if _board is not None and worker.veche_slot is not None:
-        _board.free(worker.veche_slot)
+    if balancing.BOARD is not None and worker.veche_slot is not None:
+        balancing.BOARD.free(worker.veche_slot)
 
 
 worker_class = "veche.core.gunicorn_config.QueueTimingWorker"

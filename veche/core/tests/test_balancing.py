@@ -1,6 +1,7 @@
 """A new connection goes to one of the workers holding fewest: the board's limits, then a real
-gunicorn with Veche's configuration whose one worker took every connection while the other
-was stopped, and whose next connections all go to the other."""
+gunicorn with Veche's configuration whose one worker took every connection while the other was
+stopped, and whose next connections all go to the other; and a worker shutting down delays no
+new connection."""
 
 import http.client
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.servers import free_port, wait_until
@@ -43,17 +45,24 @@ def test_a_worker_that_exited_or_went_quiet_is_left_out():
 
 APP = """
 import os
+import pathlib
+import time
 
 
 def application(environ, start_response):
+    if environ["PATH_INFO"] == "/slow":
+        pathlib.Path("slow.pid").write_text(str(os.getpid()))
+        time.sleep(3)
     body = str(os.getpid()).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 """
 
 
-def test_connections_go_to_the_worker_that_holds_fewest(tmp_path):
-    (tmp_path / "pid_app.py").write_text(APP)
+@contextmanager
+def gunicorn(folder: Path, **env: str):
+    """Veche's gunicorn configuration with two workers, serving `APP`: its port and its pid."""
+    (folder / "pid_app.py").write_text(APP)
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 (our own command)
         [
@@ -61,53 +70,103 @@ def test_connections_go_to_the_worker_that_holds_fewest(tmp_path):
             "-c", "python:veche.core.gunicorn_config",
             "--workers=2", "--keep-alive=60", f"--bind=127.0.0.1:{port}",
         ],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{tmp_path}:{ROOT}"},
+        cwd=folder,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{folder}:{ROOT}", **env},
     )  # fmt: skip
-    kept: list[http.client.HTTPConnection] = []
+    try:
+        wait_until(lambda: len(_workers(server.pid)) == 2, "gunicorn's two workers")
+        wait_until(lambda: _answering(port) is not None, "gunicorn to serve")
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait(30)
 
-    def connect(count: int) -> Counter:
-        """`count` kept-alive connections, opened at once: which worker answered on each."""
-        opened = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(count)]
+
+class Connections:
+    """Kept-alive connections to `port`, closed at the end."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.kept: list[http.client.HTTPConnection] = []
+
+    def open(self, count: int) -> Counter:
+        """`count` connections, opened at once: which worker answered on each."""
+        opened = [
+            http.client.HTTPConnection("127.0.0.1", self.port, timeout=30) for _ in range(count)
+        ]
         for connection in opened:
             connection.connect()
         for connection in opened:
             connection.request("GET", "/")
-        kept.extend(opened)
+        self.kept.extend(opened)
         return Counter(int(each.getresponse().read()) for each in opened)
 
-    try:
-        wait_until(lambda: len(_workers(server.pid)) == 2, "gunicorn's two workers")
-        wait_until(lambda: _answers(port), "gunicorn to serve")
-        stopped, running = _workers(server.pid)
-        os.kill(stopped, signal.SIGSTOP)
-        try:
-            started = time.monotonic()
-            # The stopped worker still says it holds none: the other takes a few, then, once
-            # the stopped one has been quiet for STALE seconds, all the rest.
-            assert connect(10) == {running: 10}
-            assert time.monotonic() - started < STALE + 5
-        finally:
-            os.kill(stopped, signal.SIGCONT)
-        # Back, it holds none: once both have looked at the board again (each does within a
-        # second), the next connections are all its own (by chance, about half).
-        time.sleep(2)
-        assert connect(10) == {stopped: 10}
-    finally:
-        for connection in kept:
+    def close(self):
+        for connection in self.kept:
             connection.close()
-        server.terminate()
-        server.wait(30)
+
+
+def test_connections_go_to_the_worker_that_holds_fewest(tmp_path):
+    with gunicorn(tmp_path) as (port, arbiter):
+        connections = Connections(port)
+        try:
+            stopped, running = _workers(arbiter)
+            os.kill(stopped, signal.SIGSTOP)
+            try:
+                started = time.monotonic()
+                # The stopped one still says it holds none: the other takes two, then, once
+                # the stopped one has been quiet for STALE seconds, all the rest.
+                assert connections.open(10) == {running: 10}
+                assert time.monotonic() - started < STALE + 0.5
+            finally:
+                os.kill(stopped, signal.SIGCONT)
+            # Back, it holds none: once both have looked at the board again, a new
+            # connection goes to it, and so do the next ten (by chance, about half).
+            wait_until(
+                lambda: [_answering(port) for _ in range(3)] == [stopped] * 3,
+                "new connections to go to the worker that came back",
+            )
+            assert connections.open(10) == {stopped: 10}
+        finally:
+            connections.close()
+
+
+def test_a_worker_shutting_down_holds_up_no_new_connection(tmp_path):
+    # Were the leaving worker still on the board, the other would take two connections, then
+    # wait for it to be left out as stalled: ten seconds here.
+    with gunicorn(tmp_path, VECHE_WORKER_STALE_MS="10000") as (port, arbiter):
+        connections = Connections(port)
+        slow = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            slow.request("GET", "/slow")
+            wait_until(lambda: (tmp_path / "slow.pid").exists(), "the slow request to start")
+            leaving = int((tmp_path / "slow.pid").read_text())
+            os.kill(leaving, signal.SIGTERM)  # it finishes the slow request, then exits
+            time.sleep(0.3)
+            # Each taken at once by the other, though the leaving one held one a moment ago.
+            for _ in range(6):
+                started = time.monotonic()
+                assert connections.open(1) == {_other(arbiter, leaving): 1}
+                assert time.monotonic() - started < 2
+            assert int(slow.getresponse().read()) == leaving
+        finally:
+            slow.close()
+            connections.close()
+
+
+def _other(arbiter: int, leaving: int) -> int:
+    return next(pid for pid in _workers(arbiter) if pid != leaving)
 
 
 def _workers(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def _answers(port: int) -> bool:
+def _answering(port: int) -> int | None:
+    """The worker that answered a new connection's request, or None."""
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", "/", headers={"Connection": "close"})
-        return connection.getresponse().status == 200
+        return int(connection.getresponse().read())
     except OSError:
-        return False
+        return None

@@ -246,9 +246,16 @@ def test_the_workers_settings_refuse_what_is_not_a_whole_number(monkeypatch):
         whole_number("VECHE_WRITE_SLACK_MS", 50)
 
 
-def test_a_second_write_starts_only_while_no_read_waits():
+@pytest.mark.parametrize(
+    ("first_runs_for", "then"),
+    [
+        (0.0, ["page-3", "sign-2"]),  # a read waits: the second write waits for it
+        (0.3, ["sign-2", "page-3"]),  # the first write is slow: the second need not wait
+    ],
+)
+def test_a_second_write_starts_only_while_no_read_waits_or_the_first_is_slow(first_runs_for, then):
     pool = futures.ThreadPoolExecutor(max_workers=3)
-    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=2)
+    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=2, slow_write=0.2)
     gates = {name: threading.Event() for name in ("sign-1", "page-1", "page-2")}
     order = []
 
@@ -260,12 +267,13 @@ def test_a_second_write_starts_only_while_no_read_waits():
     try:
         running = [submit("sign-1", True), submit("page-1", False), submit("page-2", False)]
         wait_until(lambda: len(order) == 3, "the three threads to be busy")
-        # Due first, and a thread that may run writes is left; but a read waits.
+        # Due first, and a thread that may run writes is left.
         later = [submit("sign-2", True), submit("page-3", False)]
+        time.sleep(first_runs_for)
         gates["page-2"].set()
         for job in later:
             job.result(timeout=5)
-        assert order[3:] == ["page-3", "sign-2"]
+        assert order[3:] == then
     finally:
         for gate in gates.values():
             gate.set()
