@@ -1,9 +1,11 @@
 """Veche's gunicorn configuration: `gunicorn veche.wsgi -c python:veche.core.gunicorn_config`.
 
-Threaded workers (a thread waits on PostgreSQL while another runs Python) whose worker notes
+Threaded workers (a thread waits on PostgreSQL while another runs Python). Each worker notes
 when each request was queued for a thread, so that `veche.core.overload.ShedLoadMiddleware` can
-answer 503 to a request that waited too long instead of letting the queue grow. Any setting
-here can be changed on the command line (`--workers 8`) or in GUNICORN_CMD_ARGS.
+answer 503 to a request that waited too long instead of letting the queue grow; gives its
+threads the reads first (`veche.core.scheduling`); and takes new connections only while it
+holds no more than the other workers (`veche.core.balancing`). Any setting here can be changed
+on the command line (`--workers 8`) or in GUNICORN_CMD_ARGS.
 """
 
 import selectors
@@ -36,12 +38,8 @@ class QueueTimingWorker(ThreadWorker):
     @property
     def worker_connections(self) -> int:
         """How many connections this worker may hold now: gunicorn's loop reads it before each
-        wait for events, and stops accepting at it. Read, it says how many this one holds.
-        Without a slot (run under another configuration), gunicorn's setting."""
-        board = balancing.BOARD
-        if board is None or self.veche_slot is None or not self.alive:
-            return self._most_connections
-        return board.limit(self.veche_slot, self.nr_conns, time.monotonic(), self._most_connections)
+        wait for events, and stops accepting at it."""
+        return self._say_holding()
 
     @worker_connections.setter
     def worker_connections(self, value: int) -> None:
@@ -79,7 +77,15 @@ class QueueTimingWorker(ThreadWorker):
     def accept(self, listener):
         super().accept(listener)
         # Said at once, so that the others' limits count it before this worker's next turn.
-        self.worker_connections  # noqa: B018 (reading it says how many this worker holds)
+        self._say_holding()
+
+    def _say_holding(self) -> int:
+        """Say on the board how many connections this worker holds, and return how many it may
+        hold; without a slot (run under another configuration), gunicorn's setting."""
+        board = balancing.BOARD
+        if board is None or self.veche_slot is None or not self.alive:
+            return self._most_connections
+        return board.limit(self.veche_slot, self.nr_conns, time.monotonic(), self._most_connections)
 
     def _leave_board(self):
         if balancing.BOARD is not None and self.veche_slot is not None:
