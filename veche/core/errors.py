@@ -5,7 +5,8 @@ Django calls the `handler*` names of the root URLconf (`veche/urls.py`); allauth
 limit calls `handler429`; `CSRF_FAILURE_VIEW` points at `csrf_failure`; a 405 from
 `require_POST` and friends has an empty body, which `ErrorPageMiddleware` fills. Pages for
 failures of the server itself (500, 503) use a bare layout that asks the database nothing, since
-the database may be what failed."""
+the database may be what failed. An htmx request (the sign button, a mark, a recommendation)
+gets a fragment instead of a page: `veche.js` shows it by the form that sent the request."""
 
 import json
 import sys
@@ -86,7 +87,19 @@ def wants_json(request) -> bool:
     return "json" in accept and "html" not in accept
 
 
-def problem_response(request, status: int, *, text=None, headers=None) -> HttpResponse:
+def wants_fragment(request) -> bool:
+    """An htmx request from a form or link of a page: its refusal is shown on that page, by the
+    form that sent it, rather than as a page of its own (which htmx would not show at all)."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+
+
+def problem_response(
+    request, status: int, *, text=None, headers=None, resend_after=None
+) -> HttpResponse:
+    """The refusal for `request`: problem details, an htmx fragment or a page. `resend_after`
+    (seconds): nothing of the request was carried out, and the page may send it again by
+    itself after that long, as the fragment tells the person."""
     problem = PROBLEMS[status]
     text = text or problem.text
     if wants_json(request):
@@ -97,6 +110,10 @@ def problem_response(request, status: int, *, text=None, headers=None) -> HttpRe
             status=status,
             content_type="application/problem+json",
         )
+    elif wants_fragment(request):
+        context = {"problem": problem, "text": text, "resend_after": resend_after}
+        html = render_to_string("core/_request_error.html", context)
+        response = HttpResponse(html, status=status)
     else:
         template = "core/error_bare.html" if problem.bare else "core/error.html"
         context = {"problem": problem, "text": text, "request": request}

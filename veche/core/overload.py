@@ -41,9 +41,10 @@ class ShedLoadMiddleware:
         return self.get_response(request)
 
 
-# The refusal's body and type, by language and by whether the client asked for JSON: made once,
-# since a surge asks for thousands of them and each must cost next to nothing.
-_REFUSALS: dict[tuple[str, bool], tuple[bytes, str]] = {}
+# The refusal's body and type, by language, by whether the client asked for JSON or is htmx,
+# and by the seconds it names: made once, since a surge asks for thousands of them and each must
+# cost next to nothing.
+_REFUSALS: dict[tuple, tuple[bytes, str]] = {}
 
 
 def refusal(request):
@@ -51,15 +52,17 @@ def refusal(request):
     from django.http import HttpResponse
     from django.utils.translation import get_language
 
-    from veche.core.errors import problem_response, wants_json
+    from veche.core.errors import problem_response, wants_fragment, wants_json
 
-    key = (get_language() or "", wants_json(request))
+    seconds = settings.VECHE_RETRY_AFTER_SECONDS
+    key = (get_language() or "", wants_json(request), wants_fragment(request), seconds)
     if key not in _REFUSALS:
-        made = problem_response(request, 503)
+        # Shed before the view: nothing was carried out, so the page may send it again.
+        made = problem_response(request, 503, resend_after=seconds)
         _REFUSALS[key] = (made.content, made["Content-Type"])
     content, content_type = _REFUSALS[key]
     response = HttpResponse(content, status=503, content_type=content_type)
-    response["Retry-After"] = str(settings.VECHE_RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     # An expected answer under a surge, not an error: one log line per refusal would add the
     # cost of logging to an overloaded server.

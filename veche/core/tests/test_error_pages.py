@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import path
 
-from tests.factories import make_organization, make_user
+from tests.factories import make_organization, make_problem, make_resident, make_user
 from veche import urls as veche_urls
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,31 @@ def test_a_refusal_never_leaks_the_exception_text():
     response = client.get(f"/cabinet/organizations/{organization.pk}/")
     assert response.status_code in (403, 404)
     assert "Traceback" not in text(response)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_an_htmx_request_gets_its_refusal_as_a_fragment_for_the_page_it_came_from():
+    client = russian(HTTP_HX_REQUEST="true")
+    missing = text(client.get("/problems/999999999/"))
+    # A fragment veche.js shows by the form or link that sent the request; nothing to resend.
+    assert missing.lstrip().startswith('<div class="message message--error request-error"')
+    assert 'role="alert"' in missing and "Страница не найдена" in missing
+    assert "<html" not in missing and "data-resend-after" not in missing
+    broken = Client(HTTP_HX_REQUEST="true", raise_request_exception=False).get("/broken/")
+    assert broken.status_code == 500 and "<html" not in text(broken)
+    assert "data-request-error" in text(broken)
+    # A boosted request wants the whole page; a JSON client still gets problem details.
+    boosted = russian(HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true").get("/problems/999999999/")
+    assert "<html" in text(boosted)
+    api = Client(HTTP_HX_REQUEST="true").get("/api/v1/problems/999999999/")
+    assert api["Content-Type"] == "application/problem+json"
+
+
+def test_a_csrf_refusal_of_an_htmx_form_says_what_to_do_on_the_page():
+    problem = make_problem()
+    client = russian(HTTP_HX_REQUEST="true", enforce_csrf_checks=True)
+    client.force_login(make_resident(problem.territory))
+    response = client.post(f"/problems/{problem.pk}/sign/", {"agree": "on"})
+    assert response.status_code == 403
+    assert "data-request-error" in text(response) and "<html" not in text(response)
+    assert "обновите страницу" in text(response)

@@ -137,3 +137,27 @@ def test_the_refusal_is_veches_503_page_in_the_language_of_the_request(settings,
     assert "Вече" in russian.content.decode()
     assert json["Content-Type"] == "application/problem+json"
     assert all(r.status_code == 503 and r["Retry-After"] for r in (english, russian, json))
+
+
+def test_an_htmx_request_shed_is_told_that_the_page_sends_it_again(settings, middleware):
+    from django.utils import translation
+
+    settings.VECHE_QUEUE_LIMIT_MS = 100
+    overload.note_queued(time.monotonic() - 1)
+    htmx = RequestFactory().post("/problems/1/sign/", HTTP_HX_REQUEST="true")
+    with translation.override("ru"):
+        settings.VECHE_RETRY_AFTER_SECONDS = 3
+        first = middleware(htmx)
+        settings.VECHE_RETRY_AFTER_SECONDS = 9
+        second = middleware(htmx)
+        page = middleware(RequestFactory().post("/problems/1/sign/"))
+    fragment = first.content.decode()
+    # A fragment for veche.js to show by the form, not a page htmx would not show at all.
+    assert "<html" not in fragment
+    assert 'data-resend-after="3"' in fragment
+    assert "отправит его снова сама" in fragment
+    assert "data-gave-up=" in fragment
+    # The seconds named follow the setting, though the refusal is made once and kept.
+    assert 'data-resend-after="9"' in second.content.decode()
+    assert (first["Retry-After"], second["Retry-After"]) == ("3", "9")
+    assert "<html" in page.content.decode() and "data-resend-after" not in page.content.decode()

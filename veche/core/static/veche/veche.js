@@ -8,4 +8,129 @@
       event.preventDefault();
     }
   });
+
+  // A refused htmx request (the sign button, a mark, a recommendation, "more") is shown by the
+  // form or link that sent it: htmx itself shows nothing of an answer 4xx or 5xx. The server
+  // answers such a request with a fragment (core/_request_error.html). One it shed from a full
+  // queue carried nothing out and names the seconds to wait (data-resend-after): the page sends
+  // it again by itself after them, a few times at most, each time a little later than the
+  // others who were refused with it, so that they do not all come back at once.
+  var RESENDS = 3;
+  var shown = new WeakMap(); // the element sending a request -> its shown refusal
+  var resends = new WeakMap(); // -> how many times it was sent again in a row
+  var timers = new WeakMap(); // -> the resend waiting to go
+  var submitters = new WeakMap(); // a form -> the button that last sent it (its name and value)
+
+  document.addEventListener("submit", function (event) {
+    if (event.submitter) {
+      submitters.set(event.target, event.submitter);
+    }
+  }, true);
+
+  function sender(element) {
+    if (element.closest("form")) {
+      return element.closest("form");
+    }
+    // A polling element (the live count, a record being built) tries again by itself.
+    return element.matches("a, button") ? element : null;
+  }
+
+  function show(host, node) {
+    var old = shown.get(host);
+    if (old && old.isConnected) {
+      old.replaceWith(node);
+    } else if (host.tagName === "FORM") {
+      host.append(node);
+    } else {
+      host.after(node);
+    }
+    shown.set(host, node);
+  }
+
+  function forget(host) {
+    var old = shown.get(host);
+    if (old) {
+      old.remove();
+    }
+    shown.delete(host);
+    resends.delete(host);
+  }
+
+  function refusalIn(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html || "";
+    return template.content.querySelector("[data-request-error]");
+  }
+
+  function plainRefusal(text) {
+    var node = document.createElement("div");
+    node.className = "message message--error request-error";
+    node.setAttribute("role", "alert");
+    node.setAttribute("data-request-error", "");
+    var paragraph = document.createElement("p");
+    paragraph.textContent = text;
+    node.append(paragraph);
+    return node;
+  }
+
+  function sendAgain(host) {
+    if (!host.isConnected) {
+      return;
+    }
+    var button = host.tagName === "FORM" ? submitters.get(host) : host;
+    if (button && host.contains(button)) {
+      // A click, not requestSubmit(button): htmx takes the button's name and value from the
+      // last button clicked, and forgets it once the focus leaves.
+      button.click();
+    } else {
+      host.requestSubmit();
+    }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var host = sender(event.detail.elt);
+    if (host) {
+      clearTimeout(timers.get(host));
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var host = sender(event.detail.elt);
+    if (host && event.detail.successful) {
+      forget(host);
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var host = sender(event.detail.elt);
+    if (!host) {
+      return;
+    }
+    var node =
+      refusalIn(event.detail.xhr.responseText) || plainRefusal(document.body.dataset.requestFailed);
+    show(host, node);
+    var seconds = parseInt(node.dataset.resendAfter, 10);
+    if (!seconds) {
+      resends.delete(host);
+      return;
+    }
+    var sent = (resends.get(host) || 0) + 1;
+    if (sent > RESENDS) {
+      node.querySelector("[data-request-error-text]").textContent = node.dataset.gaveUp;
+      resends.delete(host);
+      return;
+    }
+    resends.set(host, sent);
+    var wait = seconds * 1000 * (1 + Math.random() / 2);
+    timers.set(host, setTimeout(sendAgain, wait, host));
+  });
+
+  // No answer at all: the connection was lost, or the server is down.
+  document.addEventListener("htmx:sendError", function (event) {
+    var host = sender(event.detail.elt);
+    if (host) {
+      resends.delete(host);
+      show(host, plainRefusal(document.body.dataset.noAnswer));
+    }
+  });
 })();
