@@ -407,6 +407,7 @@ class Signature(models.Model):
         blank=True,
         related_name="signatures",
         verbose_name=_("supplementary list"),
+        db_index=False,
     )
     # Set with `withdrawn_at` when a moderator counts the signature out as fraudulent.
     invalidation = models.ForeignKey(
@@ -416,6 +417,7 @@ class Signature(models.Model):
         blank=True,
         related_name="signatures",
         verbose_name=_("invalidation"),
+        db_index=False,
     )
 
     class Meta:
@@ -436,6 +438,15 @@ class Signature(models.Model):
             ),
             # Signatures of the last hours, by where they came from (the moderators' signals).
             models.Index(fields=["created_at"], name="signature_created"),
+            # Empty for nearly every signature: indexed where set, not as a column of NULLs
+            # written with each one (the fields say db_index=False).
+            *(
+                models.Index(fields=[field], condition=Q(**{f"{field}__isnull": False}), name=name)
+                for field, name in (
+                    ("supplementary_list", "signature_in_list"),
+                    ("invalidation", "signature_invalidated"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -605,39 +616,8 @@ class ControlPeriod(models.Model):
         return f"control of appeal {self.appeal_id} by {self.organization_id}"
 
 
-class Comment(models.Model):
-    """Public discussion of a problem, threaded; text is Markdown, sanitised when shown."""
-
-    problem = models.ForeignKey(Problem, models.CASCADE, related_name="comments")
-    parent = models.ForeignKey(
-        "self", models.CASCADE, null=True, blank=True, related_name="replies"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"), max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"comment {self.pk} on problem {self.problem_id}"
-
-
-class Follow(models.Model):
-    problem = models.ForeignKey(Problem, models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="follows")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["problem", "user"], name="follow_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} follows {self.problem_id}"
-
-
-# The rest of the app's models, in a module of their own (imported here so Django sees them).
+# The rest of the app's models, in modules of their own (imported here so Django sees them).
+from .models_comments import Comment, Follow  # noqa: E402, F401
 from .models_signatories import (  # noqa: E402, F401
     FraudAlert,
     Participant,

@@ -33,7 +33,9 @@ class AuditEvent(models.Model):
     # order is `sequence`, not `id`: an id taken earlier may commit later than a higher one.
     sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
     previous_hash = models.CharField(max_length=64, null=True, blank=True)
-    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Not indexed: nothing looks an event up by its hash, and the sealer's UPDATE writes every
+    # index of the row again (it changes `sequence`), so each index costs twice per event.
+    hash = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
