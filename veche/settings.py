@@ -288,6 +288,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "veche.accounts.middleware.HtmxGateMiddleware",
     "veche.accounts.middleware.StaffSessionMiddleware",
     "veche.accounts.middleware.ProcessingConsentMiddleware",
 ]

@@ -5,7 +5,7 @@ htmx shows nothing of an answer 4xx or 5xx: before, a resident who pressed "Sign
 server shed load with 503 saw the button do nothing, and could not tell whether they had signed.
 Now the refusal appears by the form; one shed from a full queue, which carried nothing out, is
 sent again by the page after Retry-After, a few times at most; an expired form says to reload;
-a lost connection says so.
+a lost connection says so; a session ended elsewhere takes the page to sign in and back.
 
 The server's queue is simulated where gunicorn's worker notes it (`veche.core.overload`): the
 live server's handler notes, for the requests a test names, that they waited a minute for a
@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from tests.browser.test_appeal_lifecycle import signed_in
 from tests.browser.test_escalation_and_contact import in_russian
 from tests.browser.test_support_after_dispatch import look_at
-from tests.factories import make_discussion, make_problem, make_resident
+from tests.factories import PASSWORD, make_discussion, make_problem, make_resident
 from veche.appeals.models import Signature
 from veche.core import overload
 from veche.core.errors import CSRF_TEXT
@@ -129,7 +129,7 @@ def test_an_expired_form_says_to_reload_and_is_not_sent_again(
     new_context, live_server, queue, transactional_db
 ):
     problem, sign, resident, page, form = open_to_sign(new_context)
-    page.context.clear_cookies()  # signed out in another tab; the CSRF cookie gone with it
+    page.context.clear_cookies()  # the browser's cookies cleared: the form's CSRF cookie too
     refusal = press(form)
     with translation.override("ru"):
         expect(refusal).to_contain_text(str(CSRF_TEXT))
@@ -173,3 +173,22 @@ def test_a_mark_shed_is_sent_again_with_the_button_that_was_pressed(
     expect(marks.locator(".debate-marks__counts")).to_contain_text(in_russian("Objections") + ": 1")
     assert len(queue.posts[mark]) == 2
     expect(page.locator("[data-request-error]")).to_have_count(0)
+
+
+def test_a_session_ended_elsewhere_takes_the_page_to_sign_in_and_back(
+    new_context, live_server, queue, transactional_db
+):
+    problem, _, resident, page, form = open_to_sign(new_context)
+    page.context.clear_cookies(name="sessionid")  # signed out in another tab; CSRF cookie kept
+    press(form)
+    page.wait_for_url(f"**/accounts/login/?next=%2Fproblems%2F{problem.pk}%2F")
+    assert page.locator("#sign-box").count() == 0  # the whole page went, not the box
+    login = page.locator('form[action^="/accounts/login/"]')
+    login.locator('input[name="login"]').fill(resident.email)
+    login.locator('input[name="password"]').fill(PASSWORD)
+    login.locator('button[type="submit"]').click()
+    page.wait_for_url(f"**{problem.get_absolute_url()}")
+    form.locator('input[name="agree"]').check()
+    press(form)
+    expect(page.locator("#sign-box")).to_have_attribute("data-state", "signed")
+    assert Signature.objects.filter(appeal=problem.current_appeal, user=resident).count() == 1

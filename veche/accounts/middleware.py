@@ -3,7 +3,7 @@ staff sessions end after an idle spell and must have passed a second factor in t
 session; everyone must hold a consent to the current privacy policy."""
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from allauth.account.authentication import get_authentication_records
 from django.conf import settings
@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from veche.accounts import backends
 from veche.accounts.backends import REPLACED
@@ -92,6 +93,41 @@ class _BeforeTheView:
 
     def __call__(self, request):
         return self.get_response(request)
+
+
+class HtmxGateMiddleware:
+    """An htmx request turned away to sign in, to pass a second factor or to consent (a session
+    that ended in another tab, say) takes the whole page there: the browser's request would
+    follow the redirect itself, and htmx would put the sign-in page inside the form's box. The
+    person comes back to the page they were on (htmx's `HX-Current-URL`), not to the address
+    the form posts to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or not response.has_header("Location"):
+            return response
+        if not 300 <= response.status_code < 400:
+            return response
+        where = urlsplit(response["Location"])
+        if where.path not in _gates():
+            return response
+        query = dict(parse_qsl(where.query))
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if page.netloc == request.get_host() and page.path:
+            query["next"] = page.path + (f"?{page.query}" if page.query else "")
+        return HttpResponseClientRedirect(f"{where.path}?{urlencode(query)}")
+
+
+def _gates() -> set[str]:
+    return {
+        resolve_url(settings.LOGIN_URL),
+        reverse("mfa_reauthenticate"),
+        reverse("mfa_activate_totp"),
+        reverse("accounts:consent"),
+    }
 
 
 class StaffSessionMiddleware(_BeforeTheView):

@@ -2,31 +2,44 @@
 both are empty for nearly every signature, and an index of NULLs was written with each one, in
 the surge of a viral appeal too.
 
-Only the two indexes are dropped: Django's own AlterField would also drop the foreign keys and
-add them again, which checks every signature while it locks the table."""
+On PostgreSQL the new indexes are built and the old ones dropped CONCURRENTLY, outside a
+transaction: signing goes on meanwhile. Django's own operations would have dropped the foreign
+keys and added them again (checking every signature) and built the indexes under the lock of
+the drop, which stops reads and writes of the table until the migration ends."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-TABLE, COLUMNS = "appeals_signature", ("invalidation_id", "supplementary_list_id")
+TABLE = "appeals_signature"
+# column: the partial index that replaces the column's full one
+PARTIAL = {"supplementary_list_id": "signature_in_list", "invalidation_id": "signature_invalidated"}
 
 
-def _indexes(schema_editor):
-    for column in COLUMNS:
-        yield column, schema_editor._create_index_name(TABLE, [column])
-
-
-def drop_full_indexes(apps, schema_editor):
-    for _, name in _indexes(schema_editor):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
-
-
-def restore_full_indexes(apps, schema_editor):
+def _statements(schema_editor, *, forward: bool) -> list[str]:
     quote = schema_editor.quote_name
-    for column, name in _indexes(schema_editor):
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(TABLE)} ({quote(column)})"
+    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+    creates, drops = [], []
+    for column, partial in PARTIAL.items():
+        full = schema_editor._create_index_name(TABLE, [column])
+        where = f" WHERE {quote(column)} IS NOT NULL" if forward else ""
+        made, dropped = (partial, full) if forward else (full, partial)
+        creates.append(
+            f"CREATE INDEX{concurrently} IF NOT EXISTS {quote(made)} "
+            f"ON {quote(TABLE)} ({quote(column)}){where}"
         )
+        drops.append(f"DROP INDEX{concurrently} IF EXISTS {quote(dropped)}")
+    # The new index is there before the old one goes.
+    return creates + drops
+
+
+def index_where_set(apps, schema_editor):
+    for statement in _statements(schema_editor, forward=True):
+        schema_editor.execute(statement)
+
+
+def index_whole_columns(apps, schema_editor):
+    for statement in _statements(schema_editor, forward=False):
+        schema_editor.execute(statement)
 
 
 def _unindexed(name: str, to: str, verbose_name: str):
@@ -55,6 +68,9 @@ def _where_set(field: str, name: str):
 
 
 class Migration(migrations.Migration):
+    # CREATE and DROP INDEX CONCURRENTLY cannot run inside a transaction.
+    atomic = False
+
     dependencies = [
         ("appeals", "0016_organizations_take_up_problems"),
     ]
@@ -64,9 +80,9 @@ class Migration(migrations.Migration):
             state_operations=[
                 _unindexed("invalidation", "appeals.signatureinvalidation", "invalidation"),
                 _unindexed("supplementary_list", "appeals.supplementarylist", "supplementary list"),
+                _where_set("supplementary_list", "signature_in_list"),
+                _where_set("invalidation", "signature_invalidated"),
             ],
-            database_operations=[migrations.RunPython(drop_full_indexes, restore_full_indexes)],
+            database_operations=[migrations.RunPython(index_where_set, index_whole_columns)],
         ),
-        _where_set("supplementary_list", "signature_in_list"),
-        _where_set("invalidation", "signature_invalidated"),
     ]

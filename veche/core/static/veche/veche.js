@@ -28,11 +28,9 @@
   }, true);
 
   function sender(element) {
-    if (element.closest("form")) {
-      return element.closest("form");
-    }
-    // A polling element (the live count, a record being built) tries again by itself.
-    return element.matches("a, button") ? element : null;
+    // htmx fires a form's events on the form. Any other element but a link or a button (a
+    // polling one: the live count, a record being built) tries again by itself.
+    return element.matches("form, a, button") ? element : null;
   }
 
   function show(host, node) {
@@ -77,8 +75,12 @@
     if (!host.isConnected) {
       return;
     }
-    var button = host.tagName === "FORM" ? submitters.get(host) : host;
-    if (button && host.contains(button)) {
+    if (host.tagName !== "FORM") {
+      host.click();
+      return;
+    }
+    var button = submitters.get(host);
+    if (button && button.isConnected && button.form === host) {
       // A click, not requestSubmit(button): htmx takes the button's name and value from the
       // last button clicked, and forgets it once the focus leaves.
       button.click();
