@@ -23,6 +23,7 @@ from veche.accounts.queries import has_current_processing_consent
 from veche.accounts.rules import has_two_factor, requires_two_factor
 from veche.accounts.sessions import HINT_COOKIE, hinted_account, reads_session_ahead
 from veche.core import stamped
+from veche.core.errors import wants_fragment
 from veche.organizations.rules import members_read
 
 # Paths a person held at a gate may still reach: to pass it, to read the policy, or to leave.
@@ -107,9 +108,9 @@ class HtmxGateMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or not response.has_header("Location"):
-            return response
-        if not 300 <= response.status_code < 400:
+        redirected = 300 <= response.status_code < 400 and response.has_header("Location")
+        # A boosted request wants a whole page, and htmx follows its redirect as one.
+        if not redirected or not wants_fragment(request):
             return response
         where = urlsplit(response["Location"])
         if where.path not in _gates():

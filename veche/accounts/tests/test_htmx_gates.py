@@ -40,3 +40,13 @@ def test_other_redirects_of_htmx_requests_are_left_alone():
     answer = gate(RequestFactory().post("/x/", HTTP_HX_REQUEST="true"))
     assert answer.status_code == 302 and answer["Location"] == "/problems/?page=2"
     assert not answer.has_header("HX-Redirect")
+
+
+def test_a_boosted_request_follows_its_redirect_as_a_whole_page():
+    gate = HtmxGateMiddleware(lambda request: HttpResponseRedirect("/accounts/login/?next=/x/"))
+    request = RequestFactory().get("/x/", HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    answer = gate(request)
+    assert answer.status_code == 302 and not answer.has_header("HX-Redirect")
+    # The same redirect of a request from a form of the page becomes a whole-page one.
+    request = RequestFactory().post("/x/", HTTP_HX_REQUEST="true")
+    assert gate(request)["HX-Redirect"] == "/accounts/login/?next=%2Fx%2F"
