@@ -247,15 +247,21 @@ def test_the_workers_settings_refuse_what_is_not_a_whole_number(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("first_runs_for", "then"),
+    ("slow_write", "first_runs_for", "then"),
     [
-        (0.0, ["page-3", "sign-2"]),  # a read waits: the second write waits for it
-        (0.3, ["sign-2", "page-3"]),  # the first write is slow: the second need not wait
+        # A read waits: the second write waits for it. (A slow write only after 10 s: on a
+        # loaded machine, the three threads may take more than a fraction of one to start.)
+        (10.0, 0.0, ["page-3", "sign-2"]),
+        (0.2, 0.3, ["sign-2", "page-3"]),  # the first write is slow: the second need not wait
     ],
 )
-def test_a_second_write_starts_only_while_no_read_waits_or_the_first_is_slow(first_runs_for, then):
+def test_a_second_write_starts_only_while_no_read_waits_or_the_first_is_slow(
+    slow_write, first_runs_for, then
+):
     pool = futures.ThreadPoolExecutor(max_workers=3)
-    pool._work_queue = waiting = ReadsFirstQueue(write_slack=0.0, write_threads=2, slow_write=0.2)
+    pool._work_queue = waiting = ReadsFirstQueue(
+        write_slack=0.0, write_threads=2, slow_write=slow_write
+    )
     gates = {name: threading.Event() for name in ("sign-1", "page-1", "page-2")}
     order = []
 
