@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -125,6 +126,9 @@ def problem_response(
         response = HttpResponse(html, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
+    # Problem details, a fragment or a page, by these headers: a cache in between must not give
+    # one where another was asked for.
+    patch_vary_headers(response, ["Accept", "HX-Request", "HX-Boosted"])
     return response
 
 

@@ -19,6 +19,7 @@
   var shown = new WeakMap(); // the element sending a request -> its shown refusal
   var resends = new WeakMap(); // -> how many times it was sent again in a row
   var timers = new WeakMap(); // -> the resend waiting to go
+  var resending = new WeakSet(); // the elements this file is sending again at this moment
   var submitters = new WeakMap(); // a form -> the button that last sent it (its name and value)
 
   document.addEventListener("submit", function (event) {
@@ -28,21 +29,28 @@
   }, true);
 
   function sender(element) {
-    // htmx fires a form's events on the form. Any other element but a link or a button (a
-    // polling one: the live count, a record being built) tries again by itself.
-    return element.matches("form, a, button") ? element : null;
+    // htmx fires a form's events on the form; a list loaded when opened (who signed) on its
+    // <details>. Any other element but a link or a button (a polling one: the live count, a
+    // record being built) tries again by itself.
+    return element.matches("form, a, button, details[hx-get]") ? element : null;
   }
 
   function show(host, node) {
+    // The refusal shown, which is `node` or, when the same words are shown already, the one
+    // there: an alert put in again would be read out again by a screen reader at each resend.
     var old = shown.get(host);
     if (old && old.isConnected) {
+      if (old.textContent === node.textContent) {
+        return old;
+      }
       old.replaceWith(node);
-    } else if (host.tagName === "FORM") {
+    } else if (host.tagName === "FORM" || host.tagName === "DETAILS") {
       host.append(node);
     } else {
       host.after(node);
     }
     shown.set(host, node);
+    return node;
   }
 
   function forget(host) {
@@ -71,8 +79,10 @@
     return node;
   }
 
-  function sendAgain(host) {
-    if (!host.isConnected) {
+  function send(host) {
+    if (host.tagName === "DETAILS") {
+      // Loaded once, when first opened: opened again it would not ask.
+      window.htmx.ajax("GET", host.getAttribute("hx-get"), { source: host });
       return;
     }
     if (host.tagName !== "FORM") {
@@ -89,10 +99,26 @@
     }
   }
 
+  function sendAgain(host) {
+    if (!host.isConnected) {
+      return;
+    }
+    // htmx says it is sending (htmx:beforeRequest) before the call returns.
+    resending.add(host);
+    try {
+      send(host);
+    } finally {
+      resending.delete(host);
+    }
+  }
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var host = sender(event.detail.elt);
     if (host) {
       clearTimeout(timers.get(host));
+      if (!resending.has(host)) {
+        resends.delete(host); // the person's own press: three resends from now on
+      }
     }
   });
 
@@ -108,9 +134,10 @@
     if (!host) {
       return;
     }
-    var node =
-      refusalIn(event.detail.xhr.responseText) || plainRefusal(document.body.dataset.requestFailed);
-    show(host, node);
+    var node = show(
+      host,
+      refusalIn(event.detail.xhr.responseText) || plainRefusal(document.body.dataset.requestFailed)
+    );
     var seconds = parseInt(node.dataset.resendAfter, 10);
     if (!seconds) {
       resends.delete(host);
