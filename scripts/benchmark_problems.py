@@ -439,7 +439,7 @@ def pages(problem) -> list[tuple[str, str]]:
         ("Search «яма во дворе»", "/problems/?q=яма+во+дворе"),
         ("Search «не горит фонарь»", "/problems/?q=не+горит+фонарь"),
         ("Search «мусорные контейнеры»", "/problems/?q=мусорные+контейнеры"),
-        ("Problem page (200 signatures)", problem.get_absolute_url()),
+        ("Problem page (200 signatures), the kept copy", problem.get_absolute_url()),
         ("Rating of organizations, the city", f"/organizations/rating/?territory={city.code}"),
         (
             f"Rating of organizations, district {district.code}",
@@ -448,16 +448,37 @@ def pages(problem) -> list[tuple[str, str]]:
     ]
 
 
+def busy_page_rendered(problem, runs: int) -> list[tuple[str, str, dict]]:
+    """The busy problem's page rendered whole rather than given from the kept copy, as the
+    first visitor after a change gets it (a comment, an answer; every later one gets the copy)."""
+    from django.test import Client
+
+    from veche.appeals.views.problem_page import forget_problem_page
+
+    url = problem.get_absolute_url()
+    figures = measure(
+        Client(HTTP_ACCEPT_LANGUAGE="ru"),
+        url,
+        runs,
+        before_each=lambda: forget_problem_page(problem.pk),
+    )
+    return [("Problem page (200 signatures), first after a change", url, figures)]
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(client, url: str, runs: int) -> dict:
+def measure(client, url: str, runs: int, before_each=None) -> dict:
+    """`before_each` runs, untimed, before every request (the warm-up's and the counted one's
+    too)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    before_each = before_each or (lambda: None)
     client.get(url)  # warm the caches a running server would have warm
+    before_each()
     with CaptureQueriesContext(connection) as capture:
         response = client.get(url)
     queries = capture.captured_queries  # now: the next request clears the connection's log
@@ -466,6 +487,7 @@ def measure(client, url: str, runs: int) -> dict:
     content = response.content.decode()
     times = []
     for _ in range(runs):
+        before_each()
         started = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -523,6 +545,7 @@ def main() -> int:
         print(f"Loaded in {time.perf_counter() - started:.0f} s")
         client = Client(HTTP_ACCEPT_LANGUAGE="ru")
         rows = [(name, url, measure(client, url, args.runs)) for name, url in pages(problem)]
+        rows += busy_page_rendered(problem, args.runs)
         report(rows, args.runs, where, args.problems)
         if args.slow_sql:
             for name, _url, figures in rows:
