@@ -27,7 +27,7 @@ from tests.factories import PASSWORD, make_discussion, make_problem, make_reside
 from veche.appeals import services as services_signing
 from veche.appeals.models import Signature
 from veche.core import overload
-from veche.core.errors import CSRF_TEXT
+from veche.core.errors import CSRF_ACTION_TEXT
 from veche.discussions import services
 
 BUSY = "Too many people are using it at this moment. Nothing was saved from this request yet: the page sends it again by itself in a few seconds."  # noqa: E501
@@ -171,7 +171,7 @@ def test_an_expired_form_says_to_reload_and_is_not_sent_again(
     page.context.clear_cookies()  # the browser's cookies cleared: the form's CSRF cookie too
     refusal = press(form)
     with translation.override("ru"):
-        expect(refusal).to_contain_text(str(CSRF_TEXT))
+        expect(refusal).to_contain_text(str(CSRF_ACTION_TEXT))
     page.wait_for_timeout(1_500)
     assert len(queue.posts[sign]) == 1
     assert not Signature.objects.filter(appeal=problem.current_appeal, user=resident).exists()

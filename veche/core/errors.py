@@ -26,6 +26,10 @@ class Problem:
     text: str
     # Failures of the server itself: rendered without the header, which reads the database.
     bare: bool = False
+    # Words for a refusal shown by the button or form that sent the request (`wants_fragment`),
+    # where the page's own would speak of a page the person never left; None: the page's.
+    action_title: str | None = None
+    action_text: str | None = None
 
 
 PROBLEMS = {
@@ -33,6 +37,7 @@ PROBLEMS = {
         400,
         _("The request could not be understood"),
         _("Something in the address or the form was malformed. Go back and try again."),
+        action_text=_("Something in the form was malformed. Reload the page and try again."),
     ),
     403: Problem(
         403,
@@ -41,11 +46,21 @@ PROBLEMS = {
             "Your account does not have access to it. If you think it should, sign in with "
             "another account or ask the organization that runs this page."
         ),
+        action_title=_("You may not do this"),
+        action_text=_(
+            "Your account does not have the right to do it. If you think it should, sign in "
+            "with another account or ask the organization that runs this page."
+        ),
     ),
     404: Problem(
         404,
         _("Page not found"),
         _("The address may be mistyped, or the page was removed or hidden."),
+        action_title=_("Not found"),
+        action_text=_(
+            "What you acted on was removed or hidden meanwhile. Reload the page to see how it "
+            "stands now."
+        ),
     ),
     405: Problem(
         405,
@@ -78,6 +93,11 @@ CSRF_TEXT = _(
     "The form was open for too long or was sent from another site, so it was not accepted and "
     "nothing changed. Go back, reload the page and send the form again."
 )
+# The same, shown by the form on the page it was sent from.
+CSRF_ACTION_TEXT = _(
+    "The page was open for too long or the form was sent from another site, so it was not "
+    "accepted and nothing changed. Reload the page and send it again."
+)
 
 
 def wants_json(request) -> bool:
@@ -102,22 +122,25 @@ def problem_response(
     (seconds): nothing of the request was carried out, and the page may send it again by
     itself after that long, as the fragment tells the person."""
     problem = PROBLEMS[status]
-    text = text or problem.text
     if wants_json(request):
         body = {"type": "about:blank", "title": str(problem.title), "status": status}
-        body["detail"] = str(text)
+        body["detail"] = str(text or problem.text)
         response = HttpResponse(
             json.dumps(body, ensure_ascii=False),
             status=status,
             content_type="application/problem+json",
         )
     elif wants_fragment(request):
-        context = {"problem": problem, "text": text, "resend_after": resend_after}
+        context = {
+            "title": problem.action_title or problem.title,
+            "text": text or problem.action_text or problem.text,
+            "resend_after": resend_after,
+        }
         html = render_to_string("core/_request_error.html", context)
         response = HttpResponse(html, status=status)
     else:
         template = "core/error_bare.html" if problem.bare else "core/error.html"
-        context = {"problem": problem, "text": text, "request": request}
+        context = {"problem": problem, "text": text or problem.text, "request": request}
         # The bare layout renders without context processors: no database, no session.
         if problem.bare:
             html = render_to_string(template, context)
@@ -177,7 +200,9 @@ def too_many_requests(request, exception=None):
 
 @requires_csrf_token
 def csrf_failure(request, reason=""):
-    return problem_response(request, 403, text=CSRF_TEXT)
+    return problem_response(
+        request, 403, text=CSRF_ACTION_TEXT if wants_fragment(request) else CSRF_TEXT
+    )
 
 
 class ErrorPageMiddleware:

@@ -148,7 +148,9 @@ def test_an_htmx_request_gets_its_refusal_as_a_fragment_for_the_page_it_came_fro
     assert {"Accept", "HX-Request", "HX-Boosted"} <= vary
     # A fragment veche.js shows by the form or link that sent the request; nothing to resend.
     assert missing.lstrip().startswith('<div class="message message--error request-error"')
-    assert 'role="alert"' in missing and "Страница не найдена" in missing
+    # In words for what was done on the page, not for a page of its own.
+    assert 'role="alert"' in missing and "Не найдено" in missing
+    assert "Обновите страницу" in missing and "Страница не найдена" not in missing
     assert "<html" not in missing and "data-resend-after" not in missing
     broken = Client(HTTP_HX_REQUEST="true", raise_request_exception=False).get("/broken/")
     assert broken.status_code == 500 and "<html" not in text(broken)
@@ -167,4 +169,5 @@ def test_a_csrf_refusal_of_an_htmx_form_says_what_to_do_on_the_page():
     response = client.post(f"/problems/{problem.pk}/sign/", {"agree": "on"})
     assert response.status_code == 403
     assert "data-request-error" in text(response) and "<html" not in text(response)
-    assert "обновите страницу" in text(response)
+    assert "Обновите страницу и отправьте форму снова" in text(response)
+    assert "Вернитесь назад" not in text(response)  # the person is on the page
