@@ -157,6 +157,7 @@ def test_who_signed_refused_when_opened_is_loaded_again_by_the_page(
     details = page.locator("details.signatories")
     details.locator("summary").click()
     expect(details.locator("[data-request-error]")).to_contain_text(in_russian(BUSY))
+    look_at(page, "who-signed-refused-busy")
     # The author and the signatory, where the link to the whole list stood.
     expect(details.locator("ol > li")).to_have_count(2, timeout=10_000)
     expect(details.locator("[data-request-error]")).to_have_count(0)
@@ -172,6 +173,7 @@ def test_an_expired_form_says_to_reload_and_is_not_sent_again(
     refusal = press(form)
     with translation.override("ru"):
         expect(refusal).to_contain_text(str(CSRF_ACTION_TEXT))
+    look_at(page, "sign-refused-expired")
     page.wait_for_timeout(1_500)
     assert len(queue.posts[sign]) == 1
     assert not Signature.objects.filter(appeal=problem.current_appeal, user=resident).exists()

@@ -89,14 +89,15 @@ PROBLEMS = {
     ),
 }
 
+CSRF_TITLE = _("The form was not accepted")
 CSRF_TEXT = _(
     "The form was open for too long or was sent from another site, so it was not accepted and "
     "nothing changed. Go back, reload the page and send the form again."
 )
 # The same, shown by the form on the page it was sent from.
 CSRF_ACTION_TEXT = _(
-    "The page was open for too long or the form was sent from another site, so it was not "
-    "accepted and nothing changed. Reload the page and send it again."
+    "The page was open for too long or the form came from another site; nothing changed. "
+    "Reload the page and send the form again."
 )
 
 
@@ -116,11 +117,13 @@ def wants_fragment(request) -> bool:
 
 
 def problem_response(
-    request, status: int, *, text=None, headers=None, resend_after=None
+    request, status: int, *, title=None, text=None, headers=None, resend_after=None
 ) -> HttpResponse:
-    """The refusal for `request`: problem details, an htmx fragment or a page. `resend_after`
-    (seconds): nothing of the request was carried out, and the page may send it again by
-    itself after that long, as the fragment tells the person."""
+    """The refusal for `request`: problem details, an htmx fragment or a page. `title` and
+    `text` replace the status's own words for people (problem details keep the status's title,
+    which names its kind). `resend_after` (seconds): nothing of the request was carried out,
+    and the page may send it again by itself after that long, as the fragment tells the
+    person."""
     problem = PROBLEMS[status]
     if wants_json(request):
         body = {"type": "about:blank", "title": str(problem.title), "status": status}
@@ -132,7 +135,7 @@ def problem_response(
         )
     elif wants_fragment(request):
         context = {
-            "title": problem.action_title or problem.title,
+            "title": title or problem.action_title or problem.title,
             "text": text or problem.action_text or problem.text,
             "resend_after": resend_after,
         }
@@ -140,7 +143,12 @@ def problem_response(
         response = HttpResponse(html, status=status)
     else:
         template = "core/error_bare.html" if problem.bare else "core/error.html"
-        context = {"problem": problem, "text": text or problem.text, "request": request}
+        context = {
+            "problem": problem,
+            "title": title or problem.title,
+            "text": text or problem.text,
+            "request": request,
+        }
         # The bare layout renders without context processors: no database, no session.
         if problem.bare:
             html = render_to_string(template, context)
@@ -200,9 +208,8 @@ def too_many_requests(request, exception=None):
 
 @requires_csrf_token
 def csrf_failure(request, reason=""):
-    return problem_response(
-        request, 403, text=CSRF_ACTION_TEXT if wants_fragment(request) else CSRF_TEXT
-    )
+    text = CSRF_ACTION_TEXT if wants_fragment(request) else CSRF_TEXT
+    return problem_response(request, 403, title=CSRF_TITLE, text=text)
 
 
 class ErrorPageMiddleware:

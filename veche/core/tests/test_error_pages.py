@@ -106,6 +106,9 @@ def test_csrf_failure_is_explained_in_russian():
     assert response.status_code == 403
     page = text(response)
     assert "ничего не изменилось" in page
+    # The form was refused, not the page: no "you may not open this page" over it.
+    assert '<h1 id="error-title">Форма не принята</h1>' in page
+    assert "Вы не можете открыть эту страницу" not in page
 
 
 def test_json_clients_get_problem_details_in_their_language():
@@ -170,4 +173,5 @@ def test_a_csrf_refusal_of_an_htmx_form_says_what_to_do_on_the_page():
     assert response.status_code == 403
     assert "data-request-error" in text(response) and "<html" not in text(response)
     assert "Обновите страницу и отправьте форму снова" in text(response)
+    assert "Форма не принята" in text(response) and "Вам это недоступно" not in text(response)
     assert "Вернитесь назад" not in text(response)  # the person is on the page
