@@ -5,7 +5,9 @@ there; the appeal's page then says how many and why; the operator tunes a rate l
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, save_screenshot, sign_in
 from veche.appeals.fraud import watch
 from veche.appeals.models import Problem
+from veche.core import overload
 from veche.core.models import AuditEvent, RateLimit
+from veche.core.tests.test_overload_counts import send
 from veche.demo.city import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from veche.demo.fraud import TITLE
 from veche.demo.operators import OPERATOR_EMAIL
@@ -101,3 +103,19 @@ def test_an_operator_tunes_a_rate_limit_on_any_screen(new_context, demo):
     event = AuditEvent.objects.get(action="rate_limit.changed")
     assert event.actor.email == OPERATOR_EMAIL
     assert event.data == {"burst_limit": [120, 400]}
+
+    # Beside the table, the load the site turned away: the operator's own requests so far,
+    # counted by the live server in this process, and forty shed from a full queue, added to
+    # the shared counters now.
+    send(answered=0, shed=40)
+    overload.flush_counts()
+    for viewport, page in pages.items():
+        page.goto("/admin/core/ratelimit/")
+        page.get_by_role("link", name="Перегрузка: отклонённые запросы").click()
+        summary = page.locator("#load-summary")
+        assert summary.inner_text().startswith("За последний час: ответов на запросы")
+        assert "отклонено 40 (" in summary.inner_text()
+        assert page.locator("#load-minutes tbody tr").count() >= 1
+        no_overflow(page, f"the load turned away ({viewport})")
+        assert_accessible(page, f"load turned away ({viewport})")
+        save_screenshot(page, f"load-ru-{viewport}")

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "veche.accounts"
+    verbose_name = _("Accounts")
     label = "accounts"
 
     def ready(self):

@@ -1,12 +1,16 @@
 """The outbox in the admin: operators see what waits, what failed and why, and retry or give up a
-letter without a shell. Both actions go through `veche.core.outbox` and leave an audit row."""
+letter without a shell. Both actions go through `veche.core.outbox` and leave an audit row.
+Beside the rate limits, the load the site turned away in the last hour (`veche.core.overload`)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from veche.core import outbox, ratelimits
+from veche.core import outbox, overload, ratelimits
 from veche.core.models import OutboxMessage, RateLimit
 
 
@@ -68,6 +72,42 @@ class RateLimitAdmin(admin.ModelAdmin):
     list_filter = ["action", "scope", "enabled"]
     list_editable = ["enabled"]
     ordering = ["action", "scope"]
+    change_list_template = "admin/core/ratelimit/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "load/",
+                self.admin_site.admin_view(self.load_view),
+                name="core_ratelimit_load",
+            ),
+            *super().get_urls(),
+        ]
+
+    def load_view(self, request):
+        """The requests let through and turned away (waited past the queue's limit) in each
+        minute of the last hour, summed over every process that shares the cache."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        minutes = [row for row in overload.last_hour() if row["answered"] or row["shed"]]
+        answered = sum(row["answered"] for row in minutes)
+        shed = sum(row["shed"] for row in minutes)
+        return TemplateResponse(
+            request,
+            "admin/core/ratelimit/load.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Load turned away"),
+                "opts": self.model._meta,
+                "minutes": minutes,
+                "answered": answered,
+                "shed": shed,
+                "percent": overload.percent(shed, answered + shed),
+                "queue_limit_ms": settings.VECHE_QUEUE_LIMIT_MS,
+                "retry_after": settings.VECHE_RETRY_AFTER_SECONDS,
+                "flush_seconds": overload.FLUSH_SECONDS,
+            },
+        )
 
     @admin.display(description=_("burst"))
     def burst(self, row: RateLimit) -> str:

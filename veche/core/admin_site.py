@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.db.models import IntegerField
+from django.utils.translation import gettext_lazy as _
 
 from veche.core.forms import JSONField, parse_id
 
@@ -107,6 +108,10 @@ class RefusesForgedIds(GuardsChoices):
 
 
 class AdminSite(admin.AdminSite):
+    # Veche's name over the operators' pages, not Django's.
+    site_header = _("Veche: administration")
+    site_title = _("Veche administration")
+
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
         attributes = {

@@ -16,8 +16,7 @@ from functools import partial
 
 from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, ThreadWorker
 
-from veche.core import balancing
-from veche.core.overload import note_queued
+from veche.core import balancing, overload
 from veche.core.scheduling import ReadsFirstQueue, is_write, peek, whole_number
 
 # Seconds a thread runs Python before another may take over (the interpreter's default: 0.005).
@@ -116,13 +115,13 @@ class QueueTimingWorker(ThreadWorker):
         super().enqueue_req(conn)
 
     def handle_request(self, req, conn):
-        note_queued(getattr(conn, "veche_queued_at", None))
+        overload.note_queued(getattr(conn, "veche_queued_at", None))
         try:
             return super().handle_request(req, conn)
         finally:
             # A kept-alive connection's next request is queued (and noted) afresh.
             conn.veche_queued_at = None
-            note_queued(None)
+            overload.note_queued(None)
 
 
 def pre_fork(server, worker):
@@ -138,6 +137,11 @@ def child_exit(server, worker):
     """In the arbiter, when a worker exited (or was killed): its slot is free again."""
     if balancing.BOARD is not None and worker.veche_slot is not None:
         balancing.BOARD.free(worker.veche_slot)
+
+
+def worker_exit(server, worker):
+    """In the worker, as it exits: what it counted for the operators' page is not lost."""
+    overload.flush_counts()
 
 
 worker_class = "veche.core.gunicorn_config.QueueTimingWorker"

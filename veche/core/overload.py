@@ -5,12 +5,23 @@ until every client times out.
 The wait is measured by Veche's gunicorn worker (`veche.core.gunicorn_config`), which notes when
 each request was queued for a thread of its pool; this middleware reads the note. Under another
 server there is no note and nothing is shed.
+
+Each process counts the requests it let through and those it turned away, and adds them to
+counters of the minute in the shared cache at most every `FLUSH_SECONDS`, in one round trip, with
+a log line when any were turned away: the operators' page (*Load turned away*, beside the rate
+limits in the admin) sums every process of every machine from them.
 """
 
+import datetime
+import logging
 import threading
 import time
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
 
 _request = threading.local()
 
@@ -36,7 +47,9 @@ class ShedLoadMiddleware:
 
     def __call__(self, request):
         limit = settings.VECHE_QUEUE_LIMIT_MS
-        if limit and queued_for() * 1000 > limit:
+        shed = bool(limit and queued_for() * 1000 > limit)
+        _tally.count(shed)
+        if shed:
             return refusal(request)
         return self.get_response(request)
 
@@ -68,3 +81,113 @@ def refusal(request):
     # cost of logging to an overloaded server.
     response._has_been_logged = True
     return response
+
+
+# --- What was turned away, for the operators ----------------------------------------------------
+
+FLUSH_SECONDS = 5
+# How long the counters of a minute are kept: the page shows the last hour.
+KEPT_SECONDS = 2 * 3600
+
+
+def _key(minute: int, what: str) -> str:
+    return f"overload:{minute}:{what}"
+
+
+class _Tally:
+    """This process's counts since it last added them to the shared cache."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._answered = self._shed = 0
+        self._since = time.monotonic()
+
+    def count(self, shed: bool) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if shed:
+                self._shed += 1
+            else:
+                self._answered += 1
+            if now - self._since < FLUSH_SECONDS:
+                return
+            taken = self._take(now)
+        _add(*taken)
+
+    def flush(self) -> None:
+        with self._lock:
+            taken = self._take(time.monotonic())
+        if taken[0] or taken[1]:
+            _add(*taken)
+
+    def _take(self, now: float) -> tuple[int, int, float]:
+        taken = (self._answered, self._shed, now - self._since)
+        self._answered = self._shed = 0
+        self._since = now
+        return taken
+
+
+_tally = _Tally()
+
+
+def flush_counts() -> None:
+    """Add what this process counted to the shared counters now (a worker about to exit)."""
+    _tally.flush()
+
+
+def _add(answered: int, turned_away: int, seconds: float) -> None:
+    """Add the counts to the counters of this minute; a cache out of reach loses them rather
+    than fail the request that happened to carry them."""
+    minute = int(time.time() // 60)
+    counts = {_key(minute, "answered"): answered, _key(minute, "shed"): turned_away}
+    if turned_away:
+        logger.warning(
+            "Turned away %d requests that waited too long for a thread (and let %d through) "
+            "in the last %.0f s",
+            turned_away,
+            answered,
+            seconds,
+            extra={"shed": turned_away, "answered": answered, "seconds": round(seconds, 1)},
+        )
+    try:
+        backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: its type says nothing
+        if isinstance(backend, RedisCache):
+            # Django's Redis cache stores an integer as it is, so INCRBY adds to it.
+            pipeline = backend._cache.get_client(write=True).pipeline(transaction=False)
+            for key, value in counts.items():
+                full = backend.make_and_validate_key(key)
+                pipeline.incrby(full, value)
+                pipeline.expire(full, KEPT_SECONDS)
+            pipeline.execute()
+            return
+        for key, value in counts.items():
+            if not cache.add(key, value, KEPT_SECONDS):
+                cache.incr(key, value)
+    except Exception:
+        logger.exception("The counts of requests let through and turned away were not kept")
+
+
+def percent(part: int, whole: int) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
+def last_hour(minutes: int = 60) -> list[dict]:
+    """The requests let through and turned away in each of the last `minutes` minutes, newest
+    first, as far as the processes have added them (each at most `FLUSH_SECONDS` late)."""
+    now = int(time.time() // 60)
+    wanted = [now - back for back in range(minutes)]
+    keys = [_key(minute, what) for minute in wanted for what in ("answered", "shed")]
+    found = cache.get_many(keys)
+    rows = []
+    for minute in wanted:
+        answered = int(found.get(_key(minute, "answered"), 0))
+        shed = int(found.get(_key(minute, "shed"), 0))
+        rows.append(
+            {
+                "minute": datetime.datetime.fromtimestamp(minute * 60, tz=datetime.UTC),
+                "answered": answered,
+                "shed": shed,
+                "percent": percent(shed, answered + shed),
+            }
+        )
+    return rows

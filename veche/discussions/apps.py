@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DiscussionsConfig(AppConfig):
     name = "veche.discussions"
+    verbose_name = _("Public discussions")
     label = "discussions"
 
     def ready(self) -> None:

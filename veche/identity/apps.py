@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
     name = "veche.identity"
+    verbose_name = _("Identity verification")
     label = "identity"
 
     def ready(self) -> None:

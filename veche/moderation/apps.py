@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ModerationConfig(AppConfig):
     name = "veche.moderation"
+    verbose_name = _("Moderation")
     label = "moderation"
 
     def ready(self) -> None:

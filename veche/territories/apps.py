@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TerritoriesConfig(AppConfig):
     name = "veche.territories"
+    verbose_name = _("Territories")
     label = "territories"
 
     def ready(self) -> None:

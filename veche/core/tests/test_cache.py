@@ -2,31 +2,16 @@
 and that client is shared safely between the threads of a gunicorn worker."""
 
 import threading
-import uuid
 
 import pytest
-from django.core.cache import caches
-from django.test import override_settings
+
+from tests.redis_cache import own_redis_cache
 
 
 @pytest.fixture
 def cache():
-    """Redis, with keys of this test's own in a database no test flushes: the test processes
-    share the server, and a FLUSHDB by one would wipe what another is counting."""
-    prefix = f"veche-cache-tests-{uuid.uuid4().hex}"
-    redis = {
-        "default": {
-            "BACKEND": "veche.core.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
-            "KEY_PREFIX": prefix,
-        }
-    }
-    with override_settings(CACHES=redis):
-        backend = caches["default"]
+    with own_redis_cache("veche-cache-tests") as backend:
         yield backend
-        client = backend._cache.get_client(write=True)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
 
 
 def test_one_client_serves_every_call(cache):
