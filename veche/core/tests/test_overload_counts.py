@@ -71,6 +71,14 @@ def test_a_process_adds_its_counts_by_itself_every_few_seconds(monkeypatch):
     assert this_minute()["answered"] == 3
 
 
+def test_a_gunicorn_worker_that_exits_adds_what_it_counted():
+    from veche.core import gunicorn_config
+
+    send(answered=2, shed=1)
+    gunicorn_config.worker_exit(server=None, worker=None)
+    assert (this_minute()["answered"], this_minute()["shed"]) == (2, 1)
+
+
 def test_turning_requests_away_is_said_in_the_log_once_a_flush(caplog):
     with caplog.at_level(logging.WARNING, logger="veche.core.overload"):
         send(answered=5, shed=0)
