@@ -471,8 +471,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(client, url: str, runs: int, before_each=None) -> dict:
-    """`before_each` runs, untimed, before every request (the warm-up's and the counted one's
-    too)."""
+    """`before_each` runs, untimed, before the request whose queries are counted and before
+    each timed one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

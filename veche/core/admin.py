@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from veche.core import outbox, overload, ratelimits
+from veche.core import outbox, overload, ratelimits, stamped
 from veche.core.models import OutboxMessage, RateLimit
 
 
@@ -106,6 +106,7 @@ class RateLimitAdmin(admin.ModelAdmin):
                 "queue_limit_ms": settings.VECHE_QUEUE_LIMIT_MS,
                 "retry_after": settings.VECHE_RETRY_AFTER_SECONDS,
                 "flush_seconds": overload.FLUSH_SECONDS,
+                "shared_cache": stamped.is_shared(),
             },
         )
 

@@ -139,6 +139,13 @@ def child_exit(server, worker):
         balancing.BOARD.free(worker.veche_slot)
 
 
+def post_worker_init(worker):
+    """In the worker, once the application is loaded: its requests are counted for the
+    operators' page (`veche.core.overload`), and a thread adds the counts every few seconds,
+    so that no request waits on that."""
+    overload.start_flushing()
+
+
 def worker_exit(server, worker):
     """In the worker, as it exits: what it counted for the operators' page is not lost."""
     overload.flush_counts()

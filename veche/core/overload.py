@@ -6,10 +6,11 @@ The wait is measured by Veche's gunicorn worker (`veche.core.gunicorn_config`), 
 each request was queued for a thread of its pool; this middleware reads the note. Under another
 server there is no note and nothing is shed.
 
-Each process counts the requests it let through and those it turned away, and adds them to
-counters of the minute in the shared cache at most every `FLUSH_SECONDS`, in one round trip, with
-a log line when any were turned away: the operators' page (*Load turned away*, beside the rate
-limits in the admin) sums every process of every machine from them.
+Each worker process of that configuration counts the requests it let through and those it
+turned away, and a thread of its adds them to counters of the minute in the shared cache every
+`FLUSH_SECONDS`, in one round trip, with a log line when any were turned away: the operators'
+page (*Load turned away*, beside the rate limits in the admin) sums every process of every
+machine from them.
 """
 
 import datetime
@@ -58,6 +59,9 @@ class ShedLoadMiddleware:
 # and by the seconds it names: made once, since a surge asks for thousands of them and each must
 # cost next to nothing.
 _REFUSALS: dict[tuple, tuple[bytes, str]] = {}
+# What the refusal's body depends on, as `problem_response` says it (the body is kept, not its
+# headers).
+REFUSAL_VARY = "Accept, HX-Request, HX-Boosted"
 
 
 def refusal(request):
@@ -77,6 +81,7 @@ def refusal(request):
     response = HttpResponse(content, status=503, content_type=content_type)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
+    response["Vary"] = REFUSAL_VARY
     # An expected answer under a surge, not an error: one log line per refusal would add the
     # cost of logging to an overloaded server.
     response._has_been_logged = True
@@ -95,36 +100,34 @@ def _key(minute: int, what: str) -> str:
 
 
 class _Tally:
-    """This process's counts since it last added them to the shared cache."""
+    """This process's counts since it last added them to the shared cache. Counted, as requests
+    are shed, only under Veche's gunicorn worker, where a thread of its own adds them every
+    `FLUSH_SECONDS` (`start_flushing`): a request pays a lock and an addition, never a round
+    trip, and a process gone quiet after a surge still adds its last seconds."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._answered = self._shed = 0
         self._since = time.monotonic()
+        self.counting = False
 
     def count(self, shed: bool) -> None:
-        now = time.monotonic()
+        if not self.counting:
+            return
         with self._lock:
             if shed:
                 self._shed += 1
             else:
                 self._answered += 1
-            if now - self._since < FLUSH_SECONDS:
-                return
-            taken = self._take(now)
-        _add(*taken)
 
     def flush(self) -> None:
+        now = time.monotonic()
         with self._lock:
-            taken = self._take(time.monotonic())
+            taken = (self._answered, self._shed, now - self._since)
+            self._answered = self._shed = 0
+            self._since = now
         if taken[0] or taken[1]:
             _add(*taken)
-
-    def _take(self, now: float) -> tuple[int, int, float]:
-        taken = (self._answered, self._shed, now - self._since)
-        self._answered = self._shed = 0
-        self._since = now
-        return taken
 
 
 _tally = _Tally()
@@ -135,9 +138,25 @@ def flush_counts() -> None:
     _tally.flush()
 
 
+def start_flushing() -> threading.Event:
+    """In a worker process of Veche's gunicorn configuration: requests are counted from now on,
+    and a thread adds the counts every `FLUSH_SECONDS`. Setting the event returned stops the
+    thread, after a last flush."""
+    stop = threading.Event()
+
+    def flush_every_few_seconds():
+        while not stop.wait(FLUSH_SECONDS):
+            _tally.flush()
+        _tally.flush()
+
+    _tally.counting = True
+    threading.Thread(target=flush_every_few_seconds, name="overload-counts", daemon=True).start()
+    return stop
+
+
 def _add(answered: int, turned_away: int, seconds: float) -> None:
     """Add the counts to the counters of this minute; a cache out of reach loses them rather
-    than fail the request that happened to carry them."""
+    than fail whatever carried them."""
     minute = int(time.time() // 60)
     counts = {_key(minute, "answered"): answered, _key(minute, "shed"): turned_away}
     if turned_away:

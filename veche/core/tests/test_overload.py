@@ -36,6 +36,8 @@ def test_a_request_that_waited_past_the_limit_is_answered_503_with_retry_after(
     assert response.status_code == 503
     assert response["Retry-After"] == "7"
     assert response["Cache-Control"] == "no-store"
+    # Its words depend on these, as every refusal's do (`errors.problem_response`).
+    assert response["Vary"] == "Accept, HX-Request, HX-Boosted"
 
 
 def test_a_request_that_waited_less_is_served(settings, middleware):

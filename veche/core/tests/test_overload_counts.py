@@ -4,6 +4,7 @@ operators who see the rate limits see the last hour (`veche.core.overload`, the 
 turned away*)."""
 
 import logging
+import threading
 import time
 
 import pytest
@@ -24,11 +25,12 @@ LOAD = "/admin/core/ratelimit/load/"
 
 
 @pytest.fixture(autouse=True)
-def _counted_afresh(settings):
-    """Nothing counted before the test (other tests' requests) and no counter left over."""
+def _counted_afresh(settings, monkeypatch):
+    """Requests counted as under Veche's gunicorn worker, but flushed by the test alone; no
+    counter left over."""
     settings.VECHE_QUEUE_LIMIT_MS = 200
-    overload.flush_counts()
     cache.clear()
+    monkeypatch.setattr(overload._tally, "counting", True)
     yield
     overload.note_queued(None)
     overload.flush_counts()
@@ -43,32 +45,67 @@ def send(answered: int, shed: int) -> None:
     overload.note_queued(None)
 
 
-def this_minute() -> dict:
-    return overload.last_hour(minutes=1)[0]
+def counted() -> tuple[int, int]:
+    """Answered and shed in the shared counters: this minute and the one before, should the
+    test cross into a new minute."""
+    rows = overload.last_hour(minutes=2)
+    return sum(row["answered"] for row in rows), sum(row["shed"] for row in rows)
 
 
 def test_what_a_process_counted_reaches_the_shared_counters_when_it_flushes():
     send(answered=3, shed=2)
-    assert this_minute()["answered"] == 0  # kept in the process until the next flush
+    assert counted() == (0, 0)  # kept in the process until the next flush
     overload.flush_counts()
-    row = this_minute()
-    assert (row["answered"], row["shed"]) == (3, 2)
-    assert row["percent"] == 40.0
+    assert counted() == (3, 2)
+    assert overload.percent(2, 5) == 40.0
     # Added to, not written over: another process, or this one later, adds its own.
     send(answered=1, shed=1)
     overload.flush_counts()
-    assert (this_minute()["answered"], this_minute()["shed"]) == (4, 3)
+    assert counted() == (4, 3)
 
 
-def test_a_process_adds_its_counts_by_itself_every_few_seconds(monkeypatch):
-    clock = [1000.0]
-    monkeypatch.setattr(overload.time, "monotonic", lambda: clock[0])
+def test_outside_veches_gunicorn_worker_nothing_is_counted(monkeypatch):
+    """As nothing is shed there: the development server, a test, another server."""
+    monkeypatch.setattr(overload._tally, "counting", False)
+    send(answered=2, shed=1)
     overload.flush_counts()
-    send(answered=2, shed=0)
-    assert this_minute()["answered"] == 0
-    clock[0] += overload.FLUSH_SECONDS
-    send(answered=1, shed=0)  # the request that finds the counts due carries them
-    assert this_minute()["answered"] == 3
+    assert counted() == (0, 0)
+
+
+def test_under_gunicorn_a_thread_adds_the_counts_and_no_request_does(monkeypatch):
+    monkeypatch.setattr(overload._tally, "counting", False)  # as before, after the test
+    monkeypatch.setattr(overload, "FLUSH_SECONDS", 0.05)
+    stop = overload.start_flushing()
+    assert overload._tally.counting
+    try:
+        writes = []
+        add = overload._add
+        monkeypatch.setattr(
+            overload,
+            "_add",
+            lambda *counts: writes.append(threading.current_thread()) or add(*counts),
+        )
+        send(answered=2, shed=1)
+        deadline = time.monotonic() + 5
+        while counted() != (2, 1) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert counted() == (2, 1)  # with no request since: a process gone quiet still adds
+        assert writes and {thread.name for thread in writes} == {"overload-counts"}
+    finally:
+        stop.set()
+    deadline = time.monotonic() + 5
+    while any(t.name == "overload-counts" for t in threading.enumerate()):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_a_worker_of_veches_gunicorn_configuration_counts_from_its_start(monkeypatch):
+    from veche.core import gunicorn_config
+
+    started = []
+    monkeypatch.setattr(overload, "start_flushing", lambda: started.append("counting"))
+    gunicorn_config.post_worker_init(worker=None)
+    assert started == ["counting"]
 
 
 def test_a_gunicorn_worker_that_exits_adds_what_it_counted():
@@ -76,7 +113,7 @@ def test_a_gunicorn_worker_that_exits_adds_what_it_counted():
 
     send(answered=2, shed=1)
     gunicorn_config.worker_exit(server=None, worker=None)
-    assert (this_minute()["answered"], this_minute()["shed"]) == (2, 1)
+    assert counted() == (2, 1)
 
 
 def test_turning_requests_away_is_said_in_the_log_once_a_flush(caplog):
@@ -91,7 +128,7 @@ def test_turning_requests_away_is_said_in_the_log_once_a_flush(caplog):
     assert (record.shed, record.answered) == (3, 5)
 
 
-def test_a_cache_out_of_reach_loses_the_counts_and_fails_no_request(monkeypatch, caplog):
+def test_a_cache_out_of_reach_loses_the_counts_and_raises_nothing(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("the cache is down")
 
@@ -109,8 +146,7 @@ def test_on_redis_a_flush_is_one_round_trip_and_the_counters_expire():
         with redis_commands() as sent:
             overload.flush_counts()
         assert len(sent) == 1  # a pipeline: both counters and their lifetimes
-        row = this_minute()
-        assert (row["answered"], row["shed"]) == (4, 1)
+        assert counted() == (4, 1)
         client = backend._cache.get_client(write=True)
         [key] = client.keys(f"{backend.key_prefix}:*:shed")
         assert 0 < client.ttl(key) <= overload.KEPT_SECONDS
@@ -136,6 +172,7 @@ def test_an_operator_who_sees_the_rate_limits_sees_the_load_turned_away():
     assert rows.count("<tr>") == 1  # the one minute with requests
     assert 'value="25.0"' in page
     assert "500 мс" not in page and "200 мс" in page  # the queue's limit as configured
+    assert "у каждого процесса свой" in page  # the tests' cache is the process's own
     assert '<div id="site-name"><a href="/admin/">Вече: администрирование</a></div>' in page
 
 

@@ -20,6 +20,7 @@
   var resends = new WeakMap(); // -> how many times it was sent again in a row
   var timers = new WeakMap(); // -> the resend waiting to go
   var resending = new WeakSet(); // the elements this file is sending again at this moment
+  var resent = new WeakSet(); // the elements whose request in flight this file sent again
   var submitters = new WeakMap(); // a form -> the button that last sent it (its name and value)
 
   document.addEventListener("submit", function (event) {
@@ -36,11 +37,12 @@
   }
 
   function show(host, node) {
-    // The refusal shown, which is `node` or, when the same words are shown already, the one
+    // The refusal shown, which is `node` or, for a resend refused in the same words, the one
     // there: an alert put in again would be read out again by a screen reader at each resend.
+    // The person's own press is answered afresh, even in the same words.
     var old = shown.get(host);
     if (old && old.isConnected) {
-      if (old.textContent === node.textContent) {
+      if (resent.has(host) && old.textContent === node.textContent) {
         return old;
       }
       old.replaceWith(node);
@@ -82,7 +84,8 @@
   function send(host) {
     if (host.tagName === "DETAILS") {
       // Loaded once, when first opened: opened again it would not ask.
-      window.htmx.ajax("GET", host.getAttribute("hx-get"), { source: host });
+      // A lost connection is shown by htmx:sendError, below: the promise has nothing to add.
+      window.htmx.ajax("GET", host.getAttribute("hx-get"), { source: host }).catch(function () {});
       return;
     }
     if (host.tagName !== "FORM") {
@@ -116,7 +119,10 @@
     var host = sender(event.detail.elt);
     if (host) {
       clearTimeout(timers.get(host));
-      if (!resending.has(host)) {
+      if (resending.has(host)) {
+        resent.add(host);
+      } else {
+        resent.delete(host);
         resends.delete(host); // the person's own press: three resends from now on
       }
     }
