@@ -92,6 +92,7 @@ def test_an_operator_tunes_a_rate_limit_on_any_screen(new_context, demo, monkeyp
     for viewport, page in pages.items():
         page.goto("/admin/core/ratelimit/")
         assert page.locator("#result_list tbody tr").count() == 15
+        assert_accessible(page, f"rate limits ({viewport})")
         save_screenshot(page, f"rate-limits-ru-{viewport}")
 
     page = pages["desktop"]

@@ -2,6 +2,7 @@
 letter without a shell. Both actions go through `veche.core.outbox` and leave an audit row.
 Beside the rate limits, the load the site turned away in the last hour (`veche.core.overload`)."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,6 +74,12 @@ class RateLimitAdmin(admin.ModelAdmin):
     list_editable = ["enabled"]
     ordering = ["action", "scope"]
     change_list_template = "admin/core/ratelimit/change_list.html"
+
+    def get_changelist_form(self, request, **kwargs):
+        """The table's "enabled" boxes named for screen readers (Django's have no label)."""
+        label = RateLimit._meta.get_field("enabled").verbose_name
+        kwargs.setdefault("widgets", {"enabled": forms.CheckboxInput(attrs={"aria-label": label})})
+        return super().get_changelist_form(request, **kwargs)
 
     def get_urls(self):
         return [
