@@ -100,34 +100,40 @@ def _key(minute: int, what: str) -> str:
 
 
 class _Tally:
-    """This process's counts since it last added them to the shared cache. Counted, as requests
-    are shed, only under Veche's gunicorn worker, where a thread of its own adds them every
-    `FLUSH_SECONDS` (`start_flushing`): a request pays a lock and an addition, never a round
-    trip, and a process gone quiet after a surge still adds its last seconds."""
+    """This process's counts since it last added them to the shared cache, by the minute each
+    request came in. Counted, as requests are shed, only under Veche's gunicorn worker, where a
+    thread of its own adds them every `FLUSH_SECONDS` (`start_flushing`): a request pays a lock
+    and an addition, never a round trip, and a process gone quiet after a surge still adds its
+    last seconds."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._answered = self._shed = 0
+        self._minutes: dict[int, list[int]] = {}  # minute -> [answered, shed]
         self._since = time.monotonic()
         self.counting = False
 
     def count(self, shed: bool) -> None:
         if not self.counting:
             return
+        minute = _minute()
         with self._lock:
-            if shed:
-                self._shed += 1
-            else:
-                self._answered += 1
+            counts = self._minutes.get(minute)
+            if counts is None:
+                counts = self._minutes[minute] = [0, 0]
+            counts[1 if shed else 0] += 1
 
     def flush(self) -> None:
         now = time.monotonic()
         with self._lock:
-            taken = (self._answered, self._shed, now - self._since)
-            self._answered = self._shed = 0
-            self._since = now
-        if taken[0] or taken[1]:
-            _add(*taken)
+            minutes, self._minutes = self._minutes, {}
+            seconds, self._since = now - self._since, now
+        if minutes:
+            _add(minutes, seconds)
+
+
+def _minute() -> int:
+    """The minute now, counted from the epoch: the counters' name for it."""
+    return int(time.time() // 60)
 
 
 _tally = _Tally()
@@ -154,11 +160,15 @@ def start_flushing() -> threading.Event:
     return stop
 
 
-def _add(answered: int, turned_away: int, seconds: float) -> None:
-    """Add the counts to the counters of this minute; a cache out of reach loses them rather
+def _add(minutes: dict[int, list[int]], seconds: float) -> None:
+    """Add the counts to the counters of their minutes; a cache out of reach loses them rather
     than fail whatever carried them."""
-    minute = int(time.time() // 60)
-    counts = {_key(minute, "answered"): answered, _key(minute, "shed"): turned_away}
+    counts = {}
+    for minute, (answered, shed) in minutes.items():
+        counts[_key(minute, "answered")] = answered
+        counts[_key(minute, "shed")] = shed
+    answered = sum(each[0] for each in minutes.values())
+    turned_away = sum(each[1] for each in minutes.values())
     if turned_away:
         logger.warning(
             "Turned away %d requests that waited too long for a thread (and let %d through) "
@@ -193,7 +203,7 @@ def percent(part: int, whole: int) -> float:
 def last_hour(minutes: int = 60) -> list[dict]:
     """The requests let through and turned away in each of the last `minutes` minutes, newest
     first, as far as the processes have added them (each at most `FLUSH_SECONDS` late)."""
-    now = int(time.time() // 60)
+    now = _minute()
     wanted = [now - back for back in range(minutes)]
     keys = [_key(minute, what) for minute in wanted for what in ("answered", "shed")]
     found = cache.get_many(keys)

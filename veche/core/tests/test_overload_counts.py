@@ -64,6 +64,19 @@ def test_what_a_process_counted_reaches_the_shared_counters_when_it_flushes():
     assert counted() == (4, 3)
 
 
+def test_each_request_is_counted_in_the_minute_it_came_in(monkeypatch):
+    now = overload._minute()
+    minute = [now - 1]
+    monkeypatch.setattr(overload, "_minute", lambda: minute[0])
+    send(answered=2, shed=0)
+    minute[0] = now
+    send(answered=1, shed=3)
+    overload.flush_counts()  # one flush, after the minute turned
+    this, before = overload.last_hour(minutes=2)
+    assert (before["answered"], before["shed"]) == (2, 0)
+    assert (this["answered"], this["shed"]) == (1, 3)
+
+
 def test_outside_veches_gunicorn_worker_nothing_is_counted(monkeypatch):
     """As nothing is shed there: the development server, a test, another server."""
     monkeypatch.setattr(overload._tally, "counting", False)
