@@ -96,9 +96,7 @@ class RateLimitAdmin(admin.ModelAdmin):
         minute of the last hour, summed over every process that shares the cache."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        minutes = [row for row in overload.last_hour() if row["answered"] or row["shed"]]
-        answered = sum(row["answered"] for row in minutes)
-        shed = sum(row["shed"] for row in minutes)
+        load = overload.last_hours_load()
         return TemplateResponse(
             request,
             "admin/core/ratelimit/load.html",
@@ -106,10 +104,10 @@ class RateLimitAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Load turned away"),
                 "opts": self.model._meta,
-                "minutes": minutes,
-                "answered": answered,
-                "shed": shed,
-                "percent": overload.percent(shed, answered + shed),
+                "minutes": load.minutes,
+                "answered": load.answered,
+                "shed": load.shed,
+                "percent": load.percent,
                 "queue_limit_ms": settings.VECHE_QUEUE_LIMIT_MS,
                 "retry_after": settings.VECHE_RETRY_AFTER_SECONDS,
                 "flush_seconds": overload.FLUSH_SECONDS,

@@ -17,6 +17,7 @@ import datetime
 import logging
 import threading
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -58,10 +59,7 @@ class ShedLoadMiddleware:
 # The refusal's body and type, by language, by whether the client asked for JSON or is htmx,
 # and by the seconds it names: made once, since a surge asks for thousands of them and each must
 # cost next to nothing.
-_REFUSALS: dict[tuple, tuple[bytes, str]] = {}
-# What the refusal's body depends on, as `problem_response` says it (the body is kept, not its
-# headers).
-REFUSAL_VARY = "Accept, HX-Request, HX-Boosted"
+_REFUSALS: dict[tuple, tuple[bytes, str, str]] = {}
 
 
 def refusal(request):
@@ -76,12 +74,12 @@ def refusal(request):
     if key not in _REFUSALS:
         # Shed before the view: nothing was carried out, so the page may send it again.
         made = problem_response(request, 503, resend_after=seconds)
-        _REFUSALS[key] = (made.content, made["Content-Type"])
-    content, content_type = _REFUSALS[key]
+        _REFUSALS[key] = (made.content, made["Content-Type"], made["Vary"])
+    content, content_type, vary = _REFUSALS[key]
     response = HttpResponse(content, status=503, content_type=content_type)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
-    response["Vary"] = REFUSAL_VARY
+    response["Vary"] = vary  # what its body depends on, as `problem_response` says
     # An expected answer under a surge, not an error: one log line per refusal would add the
     # cost of logging to an overloaded server.
     response._has_been_logged = True
@@ -198,6 +196,23 @@ def _add(minutes: dict[int, list[int]], seconds: float) -> None:
 
 def percent(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
+
+
+class Load(NamedTuple):
+    """The last hour's minutes with any request, newest first, and their sums."""
+
+    minutes: list[dict]
+    answered: int
+    shed: int
+    percent: float
+
+
+def last_hours_load() -> Load:
+    """What the operators' page shows (`veche.core.admin`)."""
+    minutes = [row for row in last_hour() if row["answered"] or row["shed"]]
+    answered = sum(row["answered"] for row in minutes)
+    shed = sum(row["shed"] for row in minutes)
+    return Load(minutes, answered, shed, percent(shed, answered + shed))
 
 
 def last_hour(minutes: int = 60) -> list[dict]:

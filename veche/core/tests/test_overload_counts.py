@@ -165,10 +165,10 @@ def test_on_redis_a_flush_is_one_round_trip_and_the_counters_expire():
         assert 0 < client.ttl(key) <= overload.KEPT_SECONDS
 
 
-def operator(*codenames):
+def operator(*codenames, language="ru"):
     user = make_user(is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return enter(Client(HTTP_ACCEPT_LANGUAGE="ru"), type(user).objects.get(pk=user.pk))
+    return enter(Client(HTTP_ACCEPT_LANGUAGE=language), type(user).objects.get(pk=user.pk))
 
 
 def test_an_operator_who_sees_the_rate_limits_sees_the_load_turned_away():
@@ -187,6 +187,10 @@ def test_an_operator_who_sees_the_rate_limits_sees_the_load_turned_away():
     assert "500 мс" not in page and "200 мс" in page  # the queue's limit as configured
     assert "у каждого процесса свой" in page  # the tests' cache is the process's own
     assert '<div id="site-name"><a href="/admin/">Вече: администрирование</a></div>' in page
+    # Back to the rate limits' table, in the breadcrumbs.
+    assert '<a href="/admin/core/ratelimit/">Ограничения частоты</a>' in page
+    english = operator("view_ratelimit", language="en").get(LOAD).content.decode()
+    assert "In the last hour: 6 requests answered, 2 turned away (25.0 %)." in english
 
 
 def test_the_load_is_hidden_from_staff_without_the_permission_and_from_visitors():
