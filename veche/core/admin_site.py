@@ -85,10 +85,33 @@ class GuardsChoices:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class NamesItsCells:
+    """A table of inline rows (a TabularInline) names its columns in their heads and gives the
+    fields in its cells no <label>: each field is named for screen readers by its column's name
+    (axe: label, select-name). An autocomplete passes it on to its box (veche/admin.js)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Named(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)  # the "delete" box among them
+                for field in form.fields.values():
+                    # The widget itself, not the wrapper that adds "+" beside a choice: the
+                    # wrapper's copy shares the attributes of the form class's widget.
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if not widget.is_hidden:
+                        widget.attrs.setdefault("aria-label", str(field.label))
+
+        Named.__name__ = formset.__name__
+        return Named
+
+
 def guarded(admin_class: type) -> type:
-    return type(
-        admin_class.__name__, (GuardsChoices, admin_class), {"__module__": admin_class.__module__}
-    )
+    bases = (GuardsChoices, admin_class)
+    if issubclass(admin_class, admin.TabularInline):
+        bases = (NamesItsCells, *bases)
+    return type(admin_class.__name__, bases, {"__module__": admin_class.__module__})
 
 
 class RefusesForgedIds(GuardsChoices):
