@@ -5,17 +5,22 @@ has its unit; the example environment file loads as production settings."""
 import importlib
 import re
 import shlex
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import get_commands, load_command_class
+from django.core.management import call_command, get_commands, load_command_class
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from gunicorn.config import Config
 
 from veche.core.tests.test_settings import load_settings
 
 UNITS = Path(settings.BASE_DIR) / "deploy" / "systemd"
 README = Path(settings.BASE_DIR) / "README.md"
+FINISHED = {TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED}
 SERVICES = sorted(UNITS.glob("*.service"))
 TIMERS = sorted(UNITS.glob("*.timer"))
 BIN = "/srv/veche/.venv/bin/"
@@ -28,6 +33,7 @@ BACKGROUND = {
     "fraud_watch",
     "notify_daily",
     "open_data_dump",
+    "prune_db_task_results",
 }
 
 
@@ -106,3 +112,33 @@ def test_the_readme_names_every_unit():
     )
     for path in [*SERVICES, *TIMERS, UNITS / "veche.target", UNITS / "veche.env.example"]:
         assert path.name in section, path.name
+
+
+def test_the_nightly_pruning_removes_old_finished_tasks_and_nothing_else(db):
+    """The pruning unit's own command line, run on Veche's task table: finished tasks older than
+    its ages go; recent ones, failed ones younger than theirs, and waiting or running ones of
+    any age (a killed worker's) stay."""
+    _, name, *options = command_of(UNITS / "veche-prune-tasks.service")
+    now = timezone.now()
+
+    def task(status, days):
+        return DBTaskResult.objects.create(
+            status=status,
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="veche.core.outbox.sweep_outbox",
+            backend_name="default",
+            run_after=now - timedelta(days=days),
+            finished_at=now - timedelta(days=days) if status in FINISHED else None,
+        )
+
+    gone = [task(TaskResultStatus.SUCCESSFUL, 15), task(TaskResultStatus.FAILED, 91)]
+    kept = [
+        task(TaskResultStatus.SUCCESSFUL, 13),
+        task(TaskResultStatus.FAILED, 30),
+        task(TaskResultStatus.READY, 400),
+        task(TaskResultStatus.RUNNING, 400),
+    ]
+    call_command(name, *options, verbosity=0)
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert left == {each.pk for each in kept}
+    assert not left & {each.pk for each in gone}
