@@ -258,12 +258,12 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "veche.core.apps.TaskQueueConfig",  # django_tasks_db, named for operators
     "rest_framework",
     "drf_spectacular",
     # Swagger UI's files, served from the package (never a CDN).
     "drf_spectacular_sidecar",
-    "oauth2_provider",
+    "veche.api.apps.OAuthToolkitConfig",  # oauth2_provider, named for operators
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        from allauth.mfa.models import Authenticator
         from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks as system_checks
@@ -20,3 +21,7 @@ class AccountsConfig(AppConfig):
         authenticator_added.connect(
             signals.count_enrolment_as_second_factor, dispatch_uid="veche_enrolment_mfa"
         )
+        # allauth names its model by its class only, which no catalogue translates (the admin's
+        # list of models); its options stay the library's, and so do its migrations.
+        Authenticator._meta.verbose_name = _("authenticator")
+        Authenticator._meta.verbose_name_plural = _("authenticators")

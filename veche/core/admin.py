@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
 
 from veche.core import outbox, overload, ratelimits, stamped
 from veche.core.models import OutboxMessage, RateLimit
@@ -138,3 +139,25 @@ class RateLimitAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for row in queryset:
             self.delete_model(request, row)
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks' read-only table of background tasks, its columns named in the operator's
+    language (the library's own are English strings): put in its place by
+    `veche.core.apps.TaskQueueConfig`, once the admin has found the library's."""
+
+    list_display = [
+        "task" if column == "task_name" else column for column in DBTaskResultAdmin.list_display
+    ]
+
+    @admin.display(description=_("task"))
+    def task(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("traceback"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("run after"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
