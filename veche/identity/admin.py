@@ -9,8 +9,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from veche.core.audited import AuditedAdmin
 from veche.identity.census import CensusFileError
-from veche.identity.forms import CensusUploadForm, RebindForm
+from veche.identity.forms import CensusUploadForm, IdentityProviderForm, RebindForm
 from veche.identity.models import (
     CensusImport,
     EligibilityRule,
@@ -19,15 +20,27 @@ from veche.identity.models import (
     Verification,
 )
 from veche.identity.services import (
+    configuration,
     import_census,
     rebind_verification,
     review_property_claim,
-    save_identity_provider,
 )
 
 
+class ChangedOnlyByActions:
+    """Every field is read-only: the change page shows the row and never saves it (a save
+    would write back every column as the page read it, over what changed since)."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+
 @admin.register(IdentityProvider)
-class IdentityProviderAdmin(admin.ModelAdmin):
+class IdentityProviderAdmin(AuditedAdmin):
+    save_service = configuration.change_identity_provider
+    delete_service = configuration.delete_identity_provider
+    noun = "provider"
+    form = IdentityProviderForm
     list_display = ["slug", "title", "issuer", "is_enabled"]
     fieldsets = (
         (None, {"fields": ("slug", "name", "is_enabled")}),
@@ -46,12 +59,36 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change):
-        save_identity_provider(provider=obj)
+    def get_fieldsets(self, request, obj=None):
+        # Who may only look sees whether a secret is set, never the secret.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self.has_add_permission(request):
+            return fieldsets
+        if obj is not None and self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        "secret_set" if name == "client_secret" else name
+                        for name in options["fields"]
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("client secret"))
+    def secret_set(self, obj) -> str:
+        return _("set") if obj and obj.client_secret else _("not set")
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):
+class VerificationAdmin(ChangedOnlyByActions, AuditedAdmin):
+    delete_service = configuration.delete_verification
+    noun = "verification"
     list_display = [
         "user",
         "level",
@@ -142,9 +179,19 @@ class VerificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CensusImport)
-class CensusImportAdmin(admin.ModelAdmin):
+class CensusImportAdmin(AuditedAdmin):
+    save_service = configuration.change_census_validity
+    delete_service = configuration.delete_census_import
+    noun = "census"
     list_display = ["file_name", "territory", "row_count", "created_at", "valid_until"]
     readonly_fields = ["territory", "uploaded_by", "file_name", "row_count", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The last day of validity decides who a list verifies: those who may upload lists set it.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("identity.upload_census"):
+            return fields
+        return [*fields, "valid_until"]
 
     def get_urls(self):
         return [
@@ -201,7 +248,9 @@ class CensusImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(PropertyClaim)
-class PropertyClaimAdmin(admin.ModelAdmin):
+class PropertyClaimAdmin(ChangedOnlyByActions, AuditedAdmin):
+    delete_service = configuration.delete_property_claim
+    noun = "claim"
     list_display = ["cadastral_number", "kind", "territory", "user", "status", "created_at"]
     list_filter = ["status", "kind"]
     actions = ["accept"]
@@ -232,6 +281,10 @@ class PropertyClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(AuditedAdmin):
+    save_service = configuration.save_eligibility_rule
+    delete_service = configuration.delete_eligibility_rule
+    noun = "rule"
+    recorded_as = "eligibility_rule"
     list_display = ["action", "content_type", "object_id", "min_level", "min_age", "owners_qualify"]
     filter_horizontal = ["territories"]

@@ -20,6 +20,8 @@ REQUIRED_COLUMNS = ("identifier", "birthdate")
 OPTIONAL_COLUMNS = ("territory", "address")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ERRORS_SHOWN = 50
+# The longest cell Python's csv reads (its own limit): a longer one is a broken file.
+MAX_CELL = csv.field_size_limit()
 
 
 class CensusFileError(Exception):
@@ -83,7 +85,22 @@ def parse_census(content: bytes, territory: Territory) -> list[CensusRow]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    if "\x00" in text:
+        # Never a character of a name or an address; PostgreSQL stores none in text.
+        raise CensusFileError([_("The file holds a null character: it is not a CSV text file.")])
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        return _rows(reader, territory)
+    except csv.Error:
+        raise CensusFileError(
+            [
+                _("Line %(line)s cannot be read as CSV (a cell longer than %(limit)s characters?).")
+                % {"line": reader.line_num + 1, "limit": MAX_CELL}
+            ]
+        ) from None
+
+
+def _rows(reader: csv.DictReader, territory: Territory) -> list[CensusRow]:
     columns = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
@@ -106,7 +123,18 @@ def parse_census(content: bytes, territory: Territory) -> list[CensusRow]:
     rows: list[CensusRow] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
+    most = settings.VECHE_CENSUS_MAX_ROWS
     for line, record in enumerate(reader, start=2):
+        if line - 1 > most:
+            raise CensusFileError(
+                [
+                    _(
+                        "The file has more than %(most)s rows: split it, by district for "
+                        "instance, and upload each part."
+                    )
+                    % {"most": most}
+                ]
+            )
         if None in record:  # more cells than columns
             errors.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue

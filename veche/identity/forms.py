@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.images import strip_metadata
-from veche.identity.models import PropertyClaim
+from veche.identity.census import MAX_BYTES
+from veche.identity.models import IdentityProvider, PropertyClaim
 from veche.territories.models import Territory
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -18,6 +19,28 @@ class CensusCheckForm(forms.Form):
     birthdate = forms.CharField(
         label=_("Date of birth"), max_length=10, help_text=_("For example 12.04.1990.")
     )
+
+
+class IdentityProviderForm(forms.ModelForm):
+    """A provider's settings in the admin. Its client secret is written, never shown: the box is
+    empty each time, and left empty it keeps the secret already set."""
+
+    client_secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        strip=False,
+        max_length=IdentityProvider._meta.get_field("client_secret").max_length,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave it empty to keep the secret already set."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = "__all__"  # noqa: DJ007  (the admin's fieldsets choose and order them)
+
+    def clean_client_secret(self):
+        # The row's secret as stored, while the form has not yet written into it.
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
 
 
 class RebindForm(forms.Form):
@@ -117,3 +140,12 @@ class CensusUploadForm(forms.Form):
         ),
     )
     valid_until = forms.DateField(label=_("Valid until"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused before it is read into memory.
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // 2**20}
+            )
+        return upload

@@ -1,5 +1,6 @@
 """Changes to what we know about a person's identity; each runs in one transaction."""
 
+from . import configuration
 from ._common import CENSUS_ATTEMPTS_PER_HOUR, record_verification
 from .census import (
     CENSUS_TAKEN_MESSAGE,
@@ -35,6 +36,7 @@ __all__ = [
     "PHONE_WRONG_ATTEMPTS",
     "PROVIDER_TAKEN_MESSAGE",
     "TAKEN_MESSAGE",
+    "configuration",
     "confirm_phone",
     "erase_personal_data",
     "import_census",

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from veche.core import audited
 from veche.identity.legal_entities import legal_entity_from_facts
 from veche.identity.models import (
     IdentityProvider,
@@ -95,12 +96,26 @@ def verify_with_provider(*, user, provider: IdentityProvider, data: dict) -> Ver
     return verification
 
 
+# Never written into the audit log (`veche.core.audited`).
+SECRET_FIELDS = ("client_secret",)
+
+
 @transaction.atomic
-def save_identity_provider(*, provider: IdentityProvider) -> IdentityProvider:
-    """Save the administrator's provider settings and the allauth app that signs in with it."""
+def save_identity_provider(*, provider: IdentityProvider, actor=None) -> IdentityProvider:
+    """Save the provider's settings and the allauth app that signs in with it. An operator's
+    change (`actor`; `configuration.change_identity_provider` asks the permission) is recorded,
+    the secret left out. A provider whose slug changed no longer signs in under the old one."""
     from allauth.socialaccount.models import SocialApp
 
-    provider.save()
+    if actor is not None:
+        _, before = audited.save(actor, provider, noun="identity_provider", hidden=SECRET_FIELDS)
+        previous = before.get("slug")
+    else:
+        stored = IdentityProvider.objects.filter(pk=provider.pk) if provider.pk else None
+        previous = stored.values_list("slug", flat=True).first() if stored is not None else None
+        provider.save()
+    if previous and previous != provider.slug:
+        forget_login_app(previous)
     SocialApp.objects.update_or_create(
         provider="openid_connect",
         provider_id=provider.slug,
@@ -117,8 +132,18 @@ def save_identity_provider(*, provider: IdentityProvider) -> IdentityProvider:
         },
     )
     if not provider.is_enabled:
-        SocialApp.objects.filter(provider="openid_connect", provider_id=provider.slug).delete()
+        forget_login_app(provider.slug)
     from veche.identity.queries import forget_provider_origins
 
     transaction.on_commit(forget_provider_origins)
     return provider
+
+
+def forget_login_app(slug: str) -> None:
+    """Nobody signs in through the provider `slug` any more (its allauth app goes)."""
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.filter(provider="openid_connect", provider_id=slug).delete()
+    from veche.identity.queries import forget_provider_origins
+
+    transaction.on_commit(forget_provider_origins)

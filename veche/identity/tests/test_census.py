@@ -1,5 +1,7 @@
 """Census import: all or nothing, identifiers hashed, and residents matched against it."""
 
+import csv
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
@@ -127,3 +129,43 @@ def test_guessing_is_stopped_after_a_few_attempts(kazan):
     with pytest.raises(PermissionDenied):
         verify_by_census(user=user, identifier="9204 123456", birthdate="12.04.1990")
     assert not user.verifications.exists()
+
+
+# --- Hostile files ------------------------------------------------------------------------------
+
+
+def test_a_null_character_is_refused_and_nothing_is_written(kazan):
+    # PostgreSQL stores no NUL in text: the import would fail with a server error.
+    content = "identifier,birthdate,address\n9204 123456,1990-04-12,ул. \x00Пушкина\n"
+    [error] = errors_of(kazan, content.encode())
+    assert "null character" in error
+
+
+def test_a_cell_longer_than_csv_reads_is_refused_by_its_line(kazan):
+    huge = "x" * (csv.field_size_limit() + 1)
+    content = f'identifier,birthdate,address\n9204 123456,1990-04-12,ok\n1,1990-04-12,"{huge}"\n'
+    [error] = errors_of(kazan, content.encode())
+    assert error.startswith("Line 3 cannot be read as CSV"), error
+
+
+def test_a_file_of_more_rows_than_allowed_is_refused(kazan, settings):
+    settings.VECHE_CENSUS_MAX_ROWS = 2
+    assert upload(kazan, GOOD.encode()).row_count == 2  # two rows: allowed
+    CensusImport.objects.all().delete()
+    three = GOOD + "9206 111111,1970-01-01,kazan-sovetsky,\n"
+    [error] = errors_of(kazan, three.encode())
+    assert error.startswith("The file has more than 2 rows"), error
+
+
+def test_the_upload_form_refuses_a_file_too_big_before_reading_it(kazan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from veche.identity.census import MAX_BYTES
+    from veche.identity.forms import CensusUploadForm
+
+    file = SimpleUploadedFile("census.csv", GOOD.encode(), content_type="text/csv")
+    file.size = MAX_BYTES + 1  # as Django measured it, streaming it to a temporary file
+    form = CensusUploadForm(data={"territory": kazan.pk}, files={"file": file})
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert form.errors["file"] == ["The file is larger than 20 MB."]
