@@ -23,29 +23,12 @@ from django.utils.translation import ngettext
 from veche.appeals import operators
 from veche.appeals.models import AppealPolicy, Category, Dispatch, Problem, Responsibility
 from veche.appeals.routing import explain
+from veche.core.audited import AuditedAdmin, ShownNotSaved
 from veche.core.forms import SingleLineTranslationsField
 from veche.core.models import OutboxMessage
 from veche.territories.models import Territory
 
 # --- Audited changes -------------------------------------------------------------------------
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Saves and deletes through the operators' services (permission asked, audit row written)."""
-
-    save_service = None  # operators.save_…(actor=…, <noun>=row)
-    delete_service = None
-    noun = ""
-
-    def save_model(self, request, obj, form, change):
-        type(self).save_service(actor=request.user, **{self.noun: obj})
-
-    def delete_model(self, request, obj):
-        type(self).delete_service(actor=request.user, **{self.noun: obj})
-
-    def delete_queryset(self, request, queryset):
-        for row in queryset:
-            self.delete_model(request, row)
 
 
 @admin.register(Category)
@@ -238,6 +221,9 @@ class ResendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. “The organization says the letter never came.”"),
     )
+    # How the letter stood when the page was made (`operators.letter_seen`): the resend is
+    # refused if another operator's act or a worker changed it meanwhile.
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class RecipientForm(forms.Form):
@@ -264,7 +250,9 @@ class RecipientForm(forms.Form):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(ShownNotSaved, admin.ModelAdmin):
+    # The page of one dispatch is a view with two acts (resend, change the recipient), which
+    # ask the permission themselves.
     list_display = ["id", "appeal_link", "organization", "recipient", "state", "attempts",
                     "next_attempt", "short_error", "created_at"]  # fmt: skip
     list_filter = [LetterStateFilter, ("organization", admin.RelatedOnlyFieldListFilter)]
@@ -284,11 +272,6 @@ class DispatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # what was sent where stays on record
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Its fields are never edited: the page of one dispatch is a view with two acts (resend,
-        # change the recipient), which ask the permission themselves.
-        return obj is None and super().has_change_permission(request)
 
     @admin.display(description=_("appeal"), ordering="appeal_id")
     def appeal_link(self, dispatch):
@@ -327,14 +310,34 @@ class DispatchAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"), permissions=["change"])
     def resend(self, request, queryset) -> None:
-        count = 0
+        """Send again the letters that failed, were given up or still wait; a letter already
+        delivered is skipped, and the operator is told how many were. Operators tick whole pages
+        of stuck dispatches at once, and a second copy of a delivered appeal in an
+        organization's mailbox is no retry but a new letter: that is sent from the dispatch's
+        own page, one at a time, with the reason on record. Each letter's state is asked again
+        under its lock, so one delivered while the action ran is not sent twice either."""
+        count = skipped = 0
         for dispatch in queryset:
+            if dispatch.letter_state == OutboxMessage.State.SENT:
+                skipped += 1
+                continue
             try:
-                operators.resend_dispatch(actor=request.user, dispatch=dispatch)
+                operators.resend_dispatch(
+                    actor=request.user, dispatch=dispatch, seen=operators.letter_seen(dispatch)
+                )
             except ValidationError as error:
                 self.message_user(request, f"{dispatch}: {error.messages[0]}", messages.WARNING)
             else:
                 count += 1
+        if skipped:
+            text = ngettext(
+                "%(count)d appeal was delivered already and is not sent again: send it again "
+                "from its own page if it never arrived.",
+                "%(count)d appeals were delivered already and are not sent again: send each "
+                "again from its own page if it never arrived.",
+                skipped,
+            )
+            self.message_user(request, text % {"count": skipped}, messages.WARNING)
         if count:
             text = ngettext(
                 "%(count)d appeal will be sent again.",
@@ -389,13 +392,21 @@ class DispatchAdmin(admin.ModelAdmin):
         if not self.may_act(request):
             raise PermissionDenied
         dispatch = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = ResendForm(request.POST or None)
+        seen = operators.letter_seen(dispatch)
+        form = ResendForm(request.POST or None, initial={"seen": seen})
         if request.method == "POST" and form.is_valid():
             try:
                 operators.resend_dispatch(
-                    actor=request.user, dispatch=dispatch, reason=form.cleaned_data["reason"]
+                    actor=request.user,
+                    dispatch=dispatch,
+                    reason=form.cleaned_data["reason"],
+                    seen=form.cleaned_data["seen"],
                 )
             except ValidationError as error:
+                # The page shows the letter as it stands now: sending again from it acts on that.
+                data = request.POST.copy()
+                data["seen"] = seen
+                form = ResendForm(data)
                 for message in error.messages:
                     form.add_error(None, message)
             else:

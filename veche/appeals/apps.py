@@ -36,7 +36,12 @@ class AppealsConfig(AppConfig):
         from veche.moderation import registry as moderated
         from veche.notifications import registry as notification_rounds
 
-        outbox.register(DISPATCH_KIND, send_dispatch, gave_up=operators.dispatch_gave_up)
+        outbox.register(
+            DISPATCH_KIND,
+            send_dispatch,
+            gave_up=operators.dispatch_gave_up,
+            operated=operators.dispatch_letter_operated,
+        )
         outbox.register(TAKE_UP_KIND, send_take_up, gave_up=operators.letter_gave_up)
         outbox.register(
             SUPPLEMENTARY_KIND, send_supplementary_list, gave_up=operators.letter_gave_up

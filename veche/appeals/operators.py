@@ -10,7 +10,11 @@ A dispatch given up after its last attempt tells every operator who may act on d
 (`appeals.change_dispatch`), once for each giving up, with a notice and an e-mail
 (`dispatch_gave_up`, which the outbox calls). So does a supplementary list of signatures or a
 letter taking a problem up (`letter_gave_up`): the operator sends it again from the outbox's page.
+A dispatch's letter retried or given up on the outbox's page is an act on the dispatch: it asks
+`appeals.change_dispatch` too, and is on the dispatch's record (`dispatch_letter_operated`).
 """
+
+import hashlib
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +35,7 @@ from veche.appeals.models import (
     SupplementaryList,
     TakeUp,
 )
-from veche.core import outbox
+from veche.core import audited, outbox
 from veche.core.audit import record_event
 from veche.core.models import AuditEvent, OutboxMessage
 from veche.notifications import registry
@@ -41,49 +45,14 @@ from veche.organizations.models import Organization
 MIN_REASON_LENGTH = 10
 
 
-def _require(actor, allowed: bool) -> None:
-    if not (actor and actor.is_authenticated and actor.is_active and actor.is_staff and allowed):
-        raise PermissionDenied(_("Only operators with this permission may do it."))
-
-
-def _values(row: Model) -> dict:
-    """The row's own fields as JSON values (a foreign key as its id), for the audit row."""
-    values = {}
-    for model_field in row._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
-        value = model_field.value_from_object(row)
-        if not isinstance(value, str | int | float | bool | dict | list | type(None)):
-            value = str(value)
-        values[model_field.attname] = value
-    return values
+# The operators' rows are saved and deleted as every configuration row is (`veche.core.audited`).
+_require = audited.require
+_values = audited.values
+_delete = audited.delete
 
 
 def _save(actor, row: Model, *, noun: str) -> Model:
-    """Validate and save the row; record what it was made of, or what changed in it."""
-    with transaction.atomic():
-        before = None
-        if row.pk is not None:
-            stored = type(row).objects.select_for_update().filter(pk=row.pk).first()
-            before = _values(stored) if stored is not None else None
-        row.full_clean()
-        row.save()
-        after = _values(row)
-        if before is None:
-            record_event(actor=actor, action=f"{noun}.created", target=row, data=after)
-        else:
-            changed = {name: [before.get(name), value] for name, value in after.items()}
-            changed = {name: pair for name, pair in changed.items() if pair[0] != pair[1]}
-            if changed:
-                record_event(actor=actor, action=f"{noun}.changed", target=row, data=changed)
-    return row
-
-
-def _delete(actor, row: Model, *, noun: str) -> None:
-    with transaction.atomic():
-        # Recorded before the row goes, while it still has its id.
-        record_event(actor=actor, action=f"{noun}.deleted", target=row, data=_values(row))
-        row.delete()
+    return audited.save(actor, row, noun=noun)[0]
 
 
 # --- Categories, responsibilities, policies ----------------------------------------------------
@@ -97,10 +66,26 @@ def save_category(*, actor, category: Category) -> Category:
 
 
 def delete_category(*, actor, category: Category) -> None:
+    """The category goes, and its responsibilities with it: each of them on record as deleted,
+    as if withdrawn one by one, so that the audit log says who answered for what until then."""
     _require(actor, actor.has_perm("appeals.delete_category"))
     if category.problems.exists():
         raise ValidationError(_("Problems are filed under this category: it cannot be deleted."))
-    _delete(actor, category, noun="category")
+    with transaction.atomic():
+        # Locked: a responsibility declared meanwhile waits for the category's row, so none is
+        # deleted with it unrecorded.
+        Category.objects.select_for_update().filter(pk=category.pk).first()
+        responsibilities = list(category.responsibilities.select_for_update().order_by("pk"))
+        if responsibilities:
+            _require(actor, actor.has_perm("appeals.delete_responsibility"))
+        for responsibility in responsibilities:
+            record_event(
+                actor=actor,
+                action="responsibility.deleted",
+                target=responsibility,
+                data=_values(responsibility),
+            )
+        _delete(actor, category, noun="category")
 
 
 def save_responsibility(*, actor, responsibility: Responsibility) -> Responsibility:
@@ -149,6 +134,24 @@ def dispatches_for_operators() -> QuerySet[Dispatch]:
         letter_error=of_letter("last_error"),
         letter_next_attempt=of_letter("next_attempt_at"),
         letter_sent_at=of_letter("sent_at"),
+        letter_message_id=of_letter("message_id"),
+    )
+
+
+def _fingerprint(recipient: str, state, attempts, message_id) -> str:
+    facts = "\n".join(str(fact) for fact in (recipient, state, attempts, message_id))
+    return hashlib.sha256(facts.encode()).hexdigest()[:32]
+
+
+def letter_seen(dispatch: Dispatch) -> str:
+    """What an operator's page shows of the dispatch's letter (the address, its state, attempts
+    and Message-ID), as one value for the page's form: the act refuses if it changed meanwhile.
+    The dispatch is one of `dispatches_for_operators`."""
+    return _fingerprint(
+        dispatch.recipient,
+        dispatch.letter_state,
+        dispatch.letter_attempts,
+        dispatch.letter_message_id,
     )
 
 
@@ -157,12 +160,33 @@ def _letter(dispatch: Dispatch) -> OutboxMessage:
     return outbox.put(kind=DISPATCH_KIND, target_id=dispatch.pk)
 
 
-def resend_dispatch(*, actor, dispatch: Dispatch, reason: str = "") -> OutboxMessage:
+def resend_dispatch(
+    *, actor, dispatch: Dispatch, reason: str = "", seen: str | None = None
+) -> OutboxMessage:
     """Send the appeal's letter to the dispatch's recipient once more, whatever became of the
-    last attempts (failed, given up, or delivered but not received)."""
+    last attempts (failed, given up, or delivered but not received). With `seen` (`letter_seen`
+    when the operator's page was made), refused if the letter changed since: another operator
+    may have sent it again, and it may have been delivered."""
     _require(actor, actor.has_perm("appeals.change_dispatch"))
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if seen is not None:
+            # Locked, so that no worker sends it between this look and the act.
+            letter = (
+                OutboxMessage.objects.select_for_update()
+                .filter(kind=DISPATCH_KIND, target_id=dispatch.pk)
+                .first()
+            )
+            facts = (letter.state, letter.attempts, letter.message_id) if letter else (None,) * 3
+            if _fingerprint(dispatch.recipient, *facts) != seen:
+                raise ValidationError(
+                    _(
+                        "The letter changed while this page was open: another operator may "
+                        "have sent it again. See how it stands now and send it again only if "
+                        "it is still needed."
+                    ),
+                    code="changed",
+                )
         before = _letter(dispatch)
         letter = outbox.send_again(before)
         record_event(
@@ -216,10 +240,33 @@ def change_dispatch_recipient(
     return dispatch
 
 
+def dispatch_letter_operated(*, actor, message: OutboxMessage, act: str) -> None:
+    """An operator retried or gave up a dispatch's letter on the outbox's page (the outbox
+    calls this in the act's transaction, `outbox.register`'s `operated`). It is an act on the
+    dispatch: it asks the dispatch permission too, and goes on the dispatch's record."""
+    _require(actor, actor.has_perm("appeals.change_dispatch"))
+    dispatch = Dispatch.objects.filter(pk=message.target_id).first()
+    if dispatch is None:
+        return
+    record_event(
+        actor=actor,
+        action=f"dispatch.{act}",
+        target=dispatch,
+        data={
+            "recipient": dispatch.recipient,
+            "state": message.state,
+            "attempts": message.attempts,
+            "message": message.pk,
+        },
+    )
+
+
 DISPATCH_ACTIONS = {
     "dispatch.gave_up": gettext_lazy("given up after the last attempt"),
     "dispatch.resent": gettext_lazy("sent again"),
     "dispatch.recipient_changed": gettext_lazy("sent to another address"),
+    "dispatch.retried": gettext_lazy("retried from the outbox"),
+    "dispatch.given_up": gettext_lazy("given up from the outbox"),
 }
 
 

@@ -13,11 +13,14 @@ from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 
 from veche.core import outbox, overload, ratelimits, stamped
+from veche.core.audited import ShownNotSaved
 from veche.core.models import OutboxMessage, RateLimit
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ShownNotSaved, admin.ModelAdmin):
+    # A letter saved from its page would go back to waiting, as the page read it, to go out
+    # twice: "Retry now" and "Give up" go through `veche.core.outbox`.
     list_display = ["id", "kind", "target_id", "state", "attempts", "next_attempt_at", "sent_at",
                     "short_error"]  # fmt: skip
     list_filter = ["state", "kind"]
@@ -41,8 +44,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         for message in queryset:
             try:
                 act(actor=request.user, message=message)
-            except ValidationError as error:
-                self.message_user(request, f"{message}: {error.messages[0]}", messages.WARNING)
+            except (ValidationError, PermissionDenied) as error:
+                # One refused letter (a kind that asks its own permission too) stops no other.
+                if isinstance(error, ValidationError):
+                    reason = error.messages[0]
+                else:
+                    reason = str(error) or _("Only operators with this permission may do it.")
+                self.message_user(request, f"{message}: {reason}", messages.WARNING)
             else:
                 count += 1
         return count

@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.db.models import IntegerField
+from django.db.models.base import ModelBase
 from django.utils.translation import gettext_lazy as _
 
 from veche.core.forms import JSONField, parse_id
@@ -115,18 +116,29 @@ def guarded(admin_class: type) -> type:
 
 
 class RefusesForgedIds(GuardsChoices):
-    """An action's selected rows must be ids of the model: a forged one is a bad request."""
+    """An action's selected rows, and the rows edited in the table (`list_editable`), must be
+    ids of the model: a forged one is a bad request."""
+
+    def _refuse_forged(self, values, what: str) -> None:
+        primary_key = self.model._meta.pk
+        for value in values:
+            try:
+                key = primary_key.to_python(value)
+            except ValidationError:
+                raise BadRequest(f"A forged row in {what}.") from None
+            if isinstance(key, int) and parse_id(str(key)) is None:
+                raise BadRequest(f"A forged row in {what}.")
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":
-            primary_key = self.model._meta.pk
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                try:
-                    key = primary_key.to_python(value)
-                except ValidationError:
-                    raise BadRequest("A forged row in an admin action.") from None
-                if isinstance(key, int) and parse_id(str(key)) is None:
-                    raise BadRequest("A forged row in an admin action.")
+            self._refuse_forged(
+                request.POST.getlist(helpers.ACTION_CHECKBOX_NAME), "an admin action"
+            )
+            if self.list_editable:
+                # Django looks the edited rows up by these ids before any form sees them.
+                prefix = self.get_changelist_formset(request).get_default_prefix()
+                edited = self._get_edited_object_pks(request, prefix)
+                self._refuse_forged(edited, "an admin table's edit")
         return super().changelist_view(request, extra_context)
 
 
@@ -135,14 +147,28 @@ class AdminSite(admin.AdminSite):
     site_header = _("Veche: administration")
     site_title = _("Veche administration")
 
+    # Libraries' models that Veche keeps through pages of its own, which their admin would go
+    # around: allauth's sign-in apps are made from identity providers (their checks, their audit
+    # rows, a secret never shown); its tokens are never stored (SOCIALACCOUNT_STORE_TOKENS).
+    kept_elsewhere = {"socialaccount.socialapp", "socialaccount.socialtoken"}
+
     def register(self, model_or_iterable, admin_class=None, **options):
+        if isinstance(model_or_iterable, ModelBase):
+            model_or_iterable = [model_or_iterable]
+        shown = [
+            model
+            for model in model_or_iterable
+            if model._meta.label_lower not in self.kept_elsewhere
+        ]
+        if not shown:
+            return
         base = admin_class or admin.ModelAdmin
         attributes = {
             "__module__": base.__module__,
             "inlines": [guarded(inline) for inline in base.inlines],
         }
         model_admin = type(base.__name__, (RefusesForgedIds, base), attributes)
-        super().register(model_or_iterable, model_admin, **options)
+        super().register(shown, model_admin, **options)
 
 
 class AdminConfig(DjangoAdminConfig):

@@ -87,6 +87,16 @@ def delete(actor, row: Model, *, noun: str, hidden: tuple[str, ...] = (), **data
         row.delete()
 
 
+class ShownNotSaved:
+    """A model admin whose rows change only through its acts (actions, pages of their own),
+    never through the row's form: the page of one row is a view, since saving it would write
+    back every column as the page read it, over what a worker or another operator changed
+    meanwhile. The acts ask the permission for the table as a whole (no row given)."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes through the services given (permission asked, audit row written), and
     records what changed in the row's many-to-many choices."""

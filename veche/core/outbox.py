@@ -13,7 +13,10 @@ The app that owns a kind of letter registers a sender for it in its `AppConfig.r
 way carries other work that must happen once after a change, like making the notices of an event
 (`notifications.event`): its "sender" stores rows instead of sending a letter. A kind whose
 failure someone must hear of registers `gave_up` too: it is called once for each time a letter of
-that kind is given up after its last attempt, in the transaction that records it.
+that kind is given up after its last attempt, in the transaction that records it. A kind whose
+letter is an act on a row of its own (an appeal's dispatch) registers `operated`: an operator's
+"Retry now" or "Give up" in the outbox is then an act on that row as well, asked of the app's
+own permission and kept in that row's history.
 """
 
 import datetime
@@ -42,6 +45,7 @@ SWEEP_BATCH = 500
 
 SENDERS: dict[str, Callable[[OutboxMessage], None]] = {}
 GAVE_UP: dict[str, Callable[[OutboxMessage], None]] = {}
+OPERATED: dict[str, Callable[..., None]] = {}
 
 
 class NothingToSend(Exception):
@@ -54,15 +58,21 @@ def register(
     send: Callable[[OutboxMessage], None],
     *,
     gave_up: Callable[[OutboxMessage], None] | None = None,
+    operated: Callable[..., None] | None = None,
 ) -> None:
     """Name the callable that sends letters of `kind`. It gets the message, sends one e-mail with
     `message.message_id` as its Message-ID, and raises on failure. `gave_up` gets the message
-    (its state, attempts and last error as recorded) when it is given up after its last attempt."""
+    (its state, attempts and last error as recorded) when it is given up after its last attempt.
+    `operated(actor=…, message=…, act=…)` is called when an operator retries ("retried") or gives
+    up ("given_up") a letter of the kind, with the message as it was, in the transaction of the
+    act: it raises PermissionDenied to refuse the operator, and records the act where its app
+    keeps it."""
     SENDERS[kind] = send
-    if gave_up is None:
-        GAVE_UP.pop(kind, None)
-    else:
-        GAVE_UP[kind] = gave_up
+    for hooks, hook in ((GAVE_UP, gave_up), (OPERATED, operated)):
+        if hook is None:
+            hooks.pop(kind, None)
+        else:
+            hooks[kind] = hook
 
 
 def new_message_id() -> str:
@@ -259,6 +269,13 @@ def _check_operator(actor) -> None:
         raise PermissionDenied
 
 
+def _tell_owner(*, actor, message: OutboxMessage, act: str) -> None:
+    """The app that owns the kind asks its own permission and records the act on its row:
+    the outbox's permission alone must not undo or repeat a letter that is the app's act."""
+    if message.kind in OPERATED:
+        OPERATED[message.kind](actor=actor, message=message, act=act)
+
+
 def retry_now(*, actor, message: OutboxMessage) -> None:
     """One more attempt at once, also for a message that was given up."""
     _check_operator(actor)
@@ -266,6 +283,7 @@ def retry_now(*, actor, message: OutboxMessage) -> None:
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if message.state not in (State.PENDING, State.FAILED, State.GAVE_UP):
             raise ValidationError(_("Only a waiting or failed message can be retried."))
+        _tell_owner(actor=actor, message=message, act="retried")
         OutboxMessage.objects.filter(pk=message.pk).update(
             state=State.FAILED if message.attempts else State.PENDING,
             next_attempt_at=timezone.now(),
@@ -305,6 +323,7 @@ def give_up(*, actor, message: OutboxMessage) -> None:
         message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if message.state not in (State.PENDING, State.FAILED):
             raise ValidationError(_("Only a waiting or failed message can be given up."))
+        _tell_owner(actor=actor, message=message, act="given_up")
         OutboxMessage.objects.filter(pk=message.pk).update(state=State.GAVE_UP)
         record_event(
             actor=actor,

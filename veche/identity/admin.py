@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from veche.core.audited import AuditedAdmin
+from veche.core.audited import AuditedAdmin, ShownNotSaved
 from veche.identity.census import CensusFileError
 from veche.identity.forms import CensusUploadForm, IdentityProviderForm, RebindForm
 from veche.identity.models import (
@@ -25,14 +25,6 @@ from veche.identity.services import (
     rebind_verification,
     review_property_claim,
 )
-
-
-class ChangedOnlyByActions:
-    """Every field is read-only: the change page shows the row and never saves it (a save
-    would write back every column as the page read it, over what changed since)."""
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
 
 
 @admin.register(IdentityProvider)
@@ -86,7 +78,7 @@ class IdentityProviderAdmin(AuditedAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(ChangedOnlyByActions, AuditedAdmin):
+class VerificationAdmin(ShownNotSaved, AuditedAdmin):
     delete_service = configuration.delete_verification
     noun = "verification"
     list_display = [
@@ -248,7 +240,7 @@ class CensusImportAdmin(AuditedAdmin):
 
 
 @admin.register(PropertyClaim)
-class PropertyClaimAdmin(ChangedOnlyByActions, AuditedAdmin):
+class PropertyClaimAdmin(ShownNotSaved, AuditedAdmin):
     delete_service = configuration.delete_property_claim
     noun = "claim"
     list_display = ["cadastral_number", "kind", "territory", "user", "status", "created_at"]

@@ -122,12 +122,20 @@ def test_only_an_operator_who_may_change_dispatches_acts_on_them(dispatch, who):
     assert not AuditEvent.objects.filter(action__startswith="dispatch.").exists()
 
 
+def resend_page(client, dispatch) -> dict:
+    """The resend page's form as the operator's browser would send it back."""
+    page = client.get(f"/admin/appeals/dispatch/{dispatch.pk}/resend/")
+    assert page.status_code == 200
+    return {"seen": page.context["form"]["seen"].value()}
+
+
 def test_resending_from_the_dispatch_page(client, dispatch, operator):
     enter(client, operator)
     page = client.get(f"/admin/appeals/dispatch/{dispatch.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
     assert f'href="/admin/appeals/dispatch/{dispatch.pk}/resend/"' in page.text
     response = client.post(
-        f"/admin/appeals/dispatch/{dispatch.pk}/resend/", {"reason": "They asked again."}
+        f"/admin/appeals/dispatch/{dispatch.pk}/resend/",
+        resend_page(client, dispatch) | {"reason": "They asked again."},
     )
     assert response.status_code == 302
     assert AuditEvent.objects.get(action="dispatch.resent").data["reason"] == "They asked again."
@@ -143,6 +151,116 @@ def test_resending_several_from_the_list(client, operator):
         {"action": "resend", "_selected_action": [first.pk, second.pk]},
     )
     assert AuditEvent.objects.filter(action="dispatch.resent").count() == 2
+
+
+def test_a_resend_page_left_open_while_the_letter_went_out_sends_nothing(
+    client, dispatch, operator, settings, mail_server_down
+):
+    """Operator A opens the page of a failed letter; B sends it again and it is delivered; A's
+    "Send again" is refused, in A's language, rather than mailing the appeal a second time."""
+    settings.VECHE_OUTBOX_MAX_ATTEMPTS = 3
+    assert deliver(dispatch) == "failed"
+    enter(client, operator)
+    opened = resend_page(client, dispatch)
+    mail_server_down.undo()
+    operators.resend_dispatch(actor=make_operator(), dispatch=dispatch, reason="By B.")
+    assert deliver(dispatch) == "sent"
+    sent = letter(dispatch)
+    url = f"/admin/appeals/dispatch/{dispatch.pk}/resend/"
+    refused = client.post(url, opened | {"reason": "By A."}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert refused.status_code == 200
+    assert "Письмо изменилось, пока была открыта эта страница" in refused.text
+    assert (letter(dispatch).state, letter(dispatch).message_id) == (State.SENT, sent.message_id)
+    assert len(letters_to(dispatch.recipient)) == 1
+    assert AuditEvent.objects.filter(action="dispatch.resent").count() == 1
+    # The page now stands for the letter as it is: sending from it again is A's fresh choice.
+    again = refused.context["form"]["seen"].value()
+    assert client.post(url, {"seen": again, "reason": "By A, seen."}).status_code == 302
+    assert AuditEvent.objects.filter(action="dispatch.resent").count() == 2
+
+
+def test_sending_several_again_skips_the_delivered_and_says_so(client, operator):
+    delivered, waiting = make_dispatch(), make_dispatch(district=make_territory())
+    assert deliver(delivered) == "sent"
+    enter(client, operator)
+    response = client.post(
+        "/admin/appeals/dispatch/",
+        {"action": "resend", "_selected_action": [delivered.pk, waiting.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert any("1 appeal was delivered already" in text for text in said)
+    assert any("1 appeal will be sent again" in text for text in said)
+    [resent] = AuditEvent.objects.filter(action="dispatch.resent")
+    assert resent.object_id == str(waiting.pk)
+    assert letter(delivered).state == State.SENT
+
+
+# --- Retrying and giving up from the outbox's page -------------------------------------------
+
+
+def outbox_operator(*dispatch_permissions: str):
+    from django.contrib.auth.models import Permission
+
+    person = (
+        make_operator(*dispatch_permissions)
+        if dispatch_permissions
+        else make_operator("view_dispatch")
+    )
+    person.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_outboxmessage", "change_outboxmessage"])
+    )
+    return type(person).objects.get(pk=person.pk)
+
+
+def test_a_dispatch_letter_is_not_given_up_or_retried_by_the_outboxs_permission_alone(
+    client, dispatch, settings, mail_server_down
+):
+    settings.VECHE_OUTBOX_MAX_ATTEMPTS = 3
+    assert deliver(dispatch) == "failed"
+    person = outbox_operator()
+    for act in (outbox.give_up, outbox.retry_now):
+        with pytest.raises(PermissionDenied):
+            act(actor=person, message=letter(dispatch))
+    enter(client, person)
+    for action in ("give_up", "retry_now"):
+        response = client.post(
+            "/admin/core/outboxmessage/",
+            {"action": action, "_selected_action": [letter(dispatch).pk]},
+        )
+        assert response.status_code == 302  # refused with a warning, not a server error
+    assert (letter(dispatch).state, letter(dispatch).attempts) == (State.FAILED, 1)
+    assert not AuditEvent.objects.filter(action__startswith="outbox.").exists()
+    assert not AuditEvent.objects.filter(action__startswith="dispatch.").exists()
+
+
+def test_a_dispatch_letter_given_up_or_retried_from_the_outbox_is_in_its_history(
+    client, dispatch, settings, mail_server_down
+):
+    settings.VECHE_OUTBOX_MAX_ATTEMPTS = 3
+    assert deliver(dispatch) == "failed"
+    person = outbox_operator("view_dispatch", "change_dispatch")
+    outbox.retry_now(actor=person, message=letter(dispatch))
+    enter(client, person)
+    client.post(
+        "/admin/core/outboxmessage/",
+        {"action": "give_up", "_selected_action": [letter(dispatch).pk]},
+    )
+    assert letter(dispatch).state == State.GAVE_UP
+    history = operators.dispatch_history(dispatch)
+    assert [(event.action, event.actor) for event in history] == [
+        ("dispatch.given_up", person),
+        ("dispatch.retried", person),
+    ]
+    assert history[0].data == {
+        "recipient": dispatch.recipient,
+        "state": "failed",
+        "attempts": 1,
+        "message": letter(dispatch).pk,
+    }
+    page = client.get(f"/admin/appeals/dispatch/{dispatch.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "given up from the outbox" in page.text and "retried from the outbox" in page.text
 
 
 # --- Another recipient -------------------------------------------------------------------------

@@ -143,6 +143,49 @@ def test_a_category_problems_are_filed_under_is_not_deleted(client, cast, routin
     assert not events("category.deleted")
 
 
+def test_deleting_a_category_records_each_responsibility_deleted_with_it(client, cast, routing):
+    operator = cast["operator"]
+    enter(client, operator)
+    parks = make_category("parks")
+    declared = [
+        Responsibility.objects.create(
+            organization=routing["office"], category=parks, territory=territory
+        )
+        for territory in (routing["district"], make_territory("kazan-privolzhsky"))
+    ]
+    response = client.post(f"{ADMIN}/category/{parks.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Responsibility.objects.filter(category_id=parks.pk).exists()
+    deleted = sorted(events("responsibility.deleted"), key=lambda event: int(event.object_id))
+    assert [(event.actor, event.object_id) for event in deleted] == [
+        (operator, str(responsibility.pk)) for responsibility in declared
+    ]
+    # As when a responsibility is withdrawn by itself: what it was made of.
+    assert deleted[0].data == {
+        "organization_id": routing["office"].pk,
+        "category_id": parks.pk,
+        "territory_id": routing["district"].pk,
+    }
+    [category_deleted] = events("category.deleted")
+    assert category_deleted.object_id == str(parks.pk)
+
+
+def test_a_category_is_not_deleted_with_its_responsibilities_by_who_may_not_delete_them(routing):
+    from django.core.exceptions import PermissionDenied
+
+    from veche.appeals import operators
+
+    parks = make_category("parks")
+    Responsibility.objects.create(
+        organization=routing["office"], category=parks, territory=routing["district"]
+    )
+    operator = make_operator("view_category", "delete_category")
+    with pytest.raises(PermissionDenied):
+        operators.delete_category(actor=operator, category=parks)
+    assert Category.objects.filter(pk=parks.pk).exists()
+    assert not AuditEvent.objects.filter(action__endswith=".deleted").exists()
+
+
 def test_declaring_and_withdrawing_a_responsibility_is_recorded(client, cast, routing):
     operator = cast["operator"]
     enter(client, operator)

@@ -91,3 +91,14 @@ def test_a_background_tasks_page_reads_in_russian():
     for label in ("Поставлена в очередь", "Завершена", "Выполнить не раньше", "Трассировка"):
         assert label in page, label
     assert "Enqueued at" not in page and "Run after" not in page
+
+
+def test_allauths_sign_in_apps_are_kept_by_identity_providers_not_in_their_own_table():
+    """Made from an identity provider (its checks, audit rows, a secret never shown): allauth's
+    own table of them would go around all that, and its tokens are never stored."""
+    client = administrator("en")
+    index = client.get("/admin/").content.decode()
+    assert "Social applications" not in index and "Social application tokens" not in index
+    assert "Social accounts" in index  # who signed in through which provider: still shown
+    for table in ("socialapp", "socialtoken"):
+        assert client.get(f"/admin/socialaccount/{table}/").status_code == 404

@@ -244,6 +244,32 @@ def test_operators_see_failed_letters_with_their_error_and_act_on_them(client, m
     assert AuditEvent.objects.get(action="outbox.given_up").actor == operator
 
 
+def test_the_page_of_one_message_never_saves_it(client, mailman, operator, monkeypatch):
+    """Saving the page would write back the letter as read when the request began: a letter
+    a worker sent meanwhile would wait again, with no attempts, and go out twice."""
+    from veche.core.admin import OutboxMessageAdmin
+
+    message = failed(mailman)
+    opened = OutboxMessageAdmin.get_object
+
+    def sent_meanwhile(self, request, object_id, from_field=None):
+        read = opened(self, request, object_id, from_field)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=State.SENT, attempts=2, sent_at=timezone.now()
+        )
+        return read
+
+    monkeypatch.setattr(OutboxMessageAdmin, "get_object", sent_meanwhile)
+    enter(client, operator)
+    url = f"/admin/core/outboxmessage/{message.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text  # a view, with nothing to save
+    assert client.post(url, {"_save": "Save"}).status_code == 403
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (State.SENT, 2)
+
+
 def test_the_sweep_command_queues_what_a_dead_worker_held(mailman, settings):
     from io import StringIO
 

@@ -1,13 +1,14 @@
 """The outbox tells the app that owns a kind of letter when it gives one up after its last
 attempt — once per giving up, never for a failure it will retry or an operator's "give up" — and
-sends a letter again on an operator's word, as a new letter if the old one went out."""
+sends a letter again on an operator's word, as a new letter if the old one went out. An operator's
+retry or "give up" of a kind whose app asks its own permission is that app's to refuse."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import make_user
 from veche.core import outbox
-from veche.core.models import OutboxMessage
+from veche.core.models import AuditEvent, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def sender(settings):
     yield send
     del outbox.SENDERS[KIND]
     outbox.GAVE_UP.pop(KIND, None)
+    outbox.OPERATED.pop(KIND, None)
 
 
 def attempt(message) -> str:
@@ -97,3 +99,48 @@ def test_a_letter_being_sent_is_not_sent_again(sender):
     OutboxMessage.objects.filter(pk=message.pk).update(state=State.SENDING)
     with pytest.raises(ValidationError):
         outbox.send_again(message)
+
+
+@pytest.fixture
+def outbox_operator():
+    from django.contrib.auth.models import Permission
+
+    operator = make_user(is_staff=True)
+    operator.user_permissions.add(Permission.objects.get(codename="change_outboxmessage"))
+    return type(operator).objects.get(pk=operator.pk)
+
+
+def test_the_owner_is_asked_of_an_operators_retry_and_give_up(sender, outbox_operator):
+    acts = []
+
+    def operated(*, actor, message, act):
+        acts.append((actor, message.target_id, message.state, act))
+
+    outbox.register(KIND, sender, operated=operated)
+    message = outbox.put(kind=KIND, target_id=7)
+    attempt(message)
+    outbox.retry_now(actor=outbox_operator, message=message)
+    outbox.give_up(actor=outbox_operator, message=message)
+    assert acts == [
+        (outbox_operator, 7, State.FAILED, "retried"),
+        (outbox_operator, 7, State.FAILED, "given_up"),
+    ]
+
+
+def test_the_owner_refuses_an_operator_it_does_not_trust(sender, outbox_operator):
+    def operated(*, actor, message, act):
+        raise PermissionDenied("Only operators of the owner may do it.")
+
+    outbox.register(KIND, sender, operated=operated)
+    message = outbox.put(kind=KIND, target_id=7)
+    attempt(message)
+    for act in (outbox.retry_now, outbox.give_up):
+        with pytest.raises(PermissionDenied):
+            act(actor=outbox_operator, message=message)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (State.FAILED, 1)
+    assert not AuditEvent.objects.filter(action__startswith="outbox.").exists()
+    outbox.register(KIND, sender)  # registered again without it: the outbox's permission will do
+    outbox.give_up(actor=outbox_operator, message=message)
+    message.refresh_from_db()
+    assert message.state == State.GAVE_UP
