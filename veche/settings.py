@@ -678,6 +678,9 @@ VECHE_CENSUS_KEY = env_str("VECHE_CENSUS_KEY", "")
 # The most rows one census file may hold: a file is parsed whole in the operator's request, about
 # 0.8 KB of memory a row (a bigger list is uploaded in parts, a district's at a time).
 VECHE_CENSUS_MAX_ROWS = env_int("VECHE_CENSUS_MAX_ROWS", 200_000, minimum=1)
+# How many invitations to its staff one organization may send in 24 hours: each is a letter in its
+# name, with a line of the inviter's own words (the position), so not a mailing list.
+VECHE_INVITATIONS_PER_DAY = env_int("VECHE_INVITATIONS_PER_DAY", 50, minimum=1)
 # Anti-fraud (veche/core/ratelimits.py, veche/appeals/fraud.py). The key of the hashes of
 # client addresses and networks (never stored as they are); without it the site's SECRET_KEY.
 VECHE_SOURCE_KEY = env_str("VECHE_SOURCE_KEY", "")

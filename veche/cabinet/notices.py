@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from veche.cabinet.invitation_tokens import make_token
 from veche.core import outbox
 from veche.notifications import registry
-from veche.organizations.models import CabinetApplication, Invitation
+from veche.organizations.models import CabinetApplication, Invitation, Membership
 from veche.organizations.rules import REVIEW_MODEL_PERMISSION
 
 # The outbox kind of the letter that carries an invitation's link.
@@ -90,7 +90,12 @@ class InvitationAccepted(OwnNotice):
     title = _("%(person)s has joined %(organization)s")
 
     def audience(self, invitation: Invitation, context, extra):
-        return {invitation.invited_by_id} if invitation.invited_by_id else set()
+        # Every head hears who joined, not only the inviter (who may no longer be one).
+        heads = Membership.objects.filter(
+            organization=invitation.organization_id, role=Membership.Role.HEAD
+        ).values_list("user_id", flat=True)
+        inviter = {invitation.invited_by_id} if invitation.invited_by_id else set()
+        return (inviter | set(heads)) - {invitation.accepted_by_id}
 
     def title_params(self, invitation: Invitation, extra: dict) -> dict:
         person = invitation.accepted_by.private_name if invitation.accepted_by else ""

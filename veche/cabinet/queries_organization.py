@@ -86,7 +86,8 @@ def staff_of(user, slug: str | None) -> Staff:
     if organization is None:
         raise Http404
     members = list(
-        Membership.objects.filter(organization=organization)
+        # An API client's account is an official too, managed on the API clients' page.
+        Membership.objects.filter(organization=organization, user__api_client__isnull=True)
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name", "user__email")
     )

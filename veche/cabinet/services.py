@@ -30,6 +30,7 @@ from veche.organizations.models import (
     Membership,
     Organization,
 )
+from veche.organizations.rules import forget_roles
 from veche.organizations.slugs import free_slug
 from veche.territories.models import Territory
 
@@ -208,8 +209,16 @@ def suggested_slug(application: CabinetApplication) -> str:
 
 def _lock_organization(organization: Organization) -> Organization:
     """Changes to one organization's staff are made one at a time: two heads removing each other
-    at once must not leave it headless."""
+    at once must not leave it headless. The organization is always locked before an invitation
+    of it, by every service here, so that two of them never wait for each other."""
     return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def _manages_staff(user, organization: Organization) -> bool:
+    """Asked once the organization is locked, of the roles as they stand now: the page asked
+    of the roles it read before, which another head may have changed while it waited."""
+    forget_roles(user)
+    return rules.has_perm("cabinet.manage_staff_of", user, organization)
 
 
 @transaction.atomic
@@ -217,11 +226,26 @@ def invite_staff(
     *, user, organization: Organization, email: str, role: str, position: str = "", language=""
 ) -> Invitation:
     organization = _lock_organization(organization)
-    _require(rules.has_perm("cabinet.manage_staff_of", user, organization))
+    _require(_manages_staff(user, organization))
     if role not in INVITABLE_ROLES:
         raise ValidationError({"role": _("Choose one of the roles offered.")})
     email = email.strip()
     now = timezone.now()
+    # Each invitation is a letter in the organization's name: not a mailing list.
+    most = settings.VECHE_INVITATIONS_PER_DAY
+    if (
+        Invitation.objects.filter(
+            organization=organization, created_at__gt=now - datetime.timedelta(days=1)
+        ).count()
+        >= most
+    ):
+        raise ValidationError(
+            _(
+                "%(organization)s has sent %(most)s invitations in the last 24 hours, as many as "
+                "a day allows: send the next ones tomorrow."
+            )
+            % {"organization": organization.short_title, "most": most}
+        )
     if Membership.objects.filter(
         organization=organization, role=role, user__email__iexact=email
     ).exists():
@@ -267,6 +291,7 @@ def accept_invitation(*, user, token: str) -> Membership:
     found = invitation_for_token(token)
     if found is None:
         raise ValidationError(_("This invitation link is not valid."))
+    organization = _lock_organization(found.organization)
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     if invitation.status == Invitation.Status.ACCEPTED:
         raise ValidationError(_("This invitation has already been accepted."))
@@ -283,6 +308,16 @@ def accept_invitation(*, user, token: str) -> Membership:
                 "address (and confirm it) to accept it."
             )
             % {"email": invitation.email}
+        )
+    inviter = invitation.invited_by
+    if inviter is None or not _manages_staff(inviter, organization):
+        # A head removed after inviting (perhaps themself, at another address) brings nobody in.
+        raise ValidationError(
+            _(
+                "Whoever sent this invitation no longer manages the staff of %(organization)s: "
+                "ask one of its heads for a new one."
+            )
+            % {"organization": organization.short_title}
         )
     membership, _created = Membership.objects.get_or_create(
         organization=invitation.organization,
@@ -310,9 +345,9 @@ def accept_invitation(*, user, token: str) -> Membership:
 
 @transaction.atomic
 def revoke_invitation(*, user, invitation: Invitation) -> Invitation:
-    _lock_organization(invitation.organization)
+    organization = _lock_organization(invitation.organization)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _require(rules.has_perm("cabinet.manage_staff_of", user, invitation.organization))
+    _require(_manages_staff(user, organization))
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError(_("This invitation is no longer pending."))
     invitation.status = Invitation.Status.REVOKED
@@ -330,10 +365,15 @@ def revoke_invitation(*, user, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def remove_member(*, user, membership: Membership) -> None:
     organization = _lock_organization(membership.organization)
-    _require(rules.has_perm("cabinet.manage_staff_of", user, organization))
+    _require(_manages_staff(user, organization))
     membership = Membership.objects.filter(pk=membership.pk, organization=organization).first()
     if membership is None:
         raise ValidationError(_("This person no longer holds this role."))
+    if Membership.objects.filter(pk=membership.pk, user__api_client__isnull=False).exists():
+        # Its role goes with its OAuth application and tokens, or it would stay listed as active.
+        raise ValidationError(
+            _("This is the account of an API client: revoke the client on the API clients page.")
+        )
     if (
         membership.role == Membership.Role.HEAD
         and not organization.memberships.filter(role=Membership.Role.HEAD)
@@ -350,6 +390,30 @@ def remove_member(*, user, membership: Membership) -> None:
         data={"user": membership.user_id, "role": membership.role},
     )
     membership.delete()
+    if membership.role == Membership.Role.HEAD:
+        _revoke_invitations_sent_by(membership.user, organization, actor=user)
+
+
+def _revoke_invitations_sent_by(inviter, organization: Organization, *, actor) -> None:
+    """A head who no longer heads the organization brings nobody in: the invitations they sent
+    that still wait are withdrawn, each on record."""
+    now = timezone.now()
+    for invitation in Invitation.objects.select_for_update().filter(
+        organization=organization, invited_by=inviter, status=Invitation.Status.PENDING
+    ):
+        invitation.status = Invitation.Status.REVOKED
+        invitation.closed_at = now
+        invitation.save(update_fields=["status", "closed_at"])
+        record_event(
+            actor=actor,
+            action="organization.invitation_revoked",
+            target=invitation,
+            data={
+                "organization": organization.pk,
+                "role": invitation.role,
+                "reason": "the inviter no longer heads the organization",
+            },
+        )
 
 
 # --- Erasure of an account ------------------------------------------------------------------

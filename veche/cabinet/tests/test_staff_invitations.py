@@ -311,3 +311,85 @@ def test_the_staff_page_reads_many_members_in_as_many_queries(client, head, offi
         invite(head, office, email=f"person{number}@vodokanal.example")
     queries()  # new members: the shared set of who holds a role is read again, once
     assert queries() == few
+
+
+# --- A head who is removed, races and floods -----------------------------------------------
+
+
+def test_a_head_removed_after_inviting_brings_nobody_in(head, office):
+    """The attack: a head about to be removed invites another address of their own as head; a
+    co-head removes them; the invitation would bring them back."""
+    second = make_staff(office, Role.HEAD)
+    token = make_token(invite(head, office, role=Role.HEAD))
+    services.remove_member(user=second, membership=Membership.objects.get(user=head))
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.REVOKED
+    revoked = AuditEvent.objects.get(action="organization.invitation_revoked")
+    assert revoked.actor == second
+    assert revoked.data["reason"] == "the inviter no longer heads the organization"
+    with pytest.raises(ValidationError, match="withdrawn"):
+        services.accept_invitation(user=invited_person(), token=token)
+    assert not Membership.objects.filter(user__email=INVITED).exists()
+
+
+def test_an_invitation_from_someone_who_no_longer_heads_is_refused_however_they_left(head, office):
+    token = make_token(invite(head, office, role=Role.HEAD))
+    Membership.objects.filter(user=head).delete()  # gone another way (the admin, erasure)
+    make_staff(office, Role.HEAD)
+    with pytest.raises(ValidationError, match="no longer manages the staff of Vodokanal"):
+        services.accept_invitation(user=invited_person(), token=token)
+    assert not Membership.objects.filter(user__email=INVITED).exists()
+
+
+def test_every_head_hears_who_joined(head, office, django_capture_on_commit_callbacks):
+    second = make_staff(office, Role.HEAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        token = make_token(invite(head, office))
+        person = invited_person()
+        services.accept_invitation(user=person, token=token)
+    for someone in (head, second):
+        assert someone.notifications.filter(kind="cabinet_invitation_accepted").count() == 1
+    assert not person.notifications.filter(kind="cabinet_invitation_accepted").exists()
+
+
+def test_a_head_removed_while_inviting_invites_nobody(head, office):
+    """The page asked of the roles it read; the service asks again once the organization is
+    locked, of the roles as they stand (another head removed this one meanwhile)."""
+    from veche.organizations.rules import holds_role as read_roles
+
+    second = make_staff(office, Role.HEAD)
+    assert read_roles(head, office, roles=Role.HEAD)  # the page's question, its answer kept
+    services.remove_member(user=second, membership=Membership.objects.get(user=head))
+    with pytest.raises(PermissionDenied):
+        invite(head, office)
+    assert not Invitation.objects.exists()
+
+
+def test_an_organization_sends_a_days_worth_of_invitations_and_no_more(head, office, settings):
+    settings.VECHE_INVITATIONS_PER_DAY = 2
+    invite(head, office, email="one@vodokanal.example")
+    services.revoke_invitation(user=head, invitation=invite(head, office))
+    with pytest.raises(ValidationError, match="2 invitations in the last 24 hours"):
+        invite(head, office, email="three@vodokanal.example")
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=24, seconds=1)):
+        invite(head, office, email="three@vodokanal.example")
+    assert Invitation.objects.count() == 3
+
+
+def test_an_api_clients_account_is_managed_on_its_own_page_not_the_staff_table(
+    client, head, office
+):
+    from veche.api.models import Scope
+    from veche.api.services import issue_client
+
+    api_client, _secret = issue_client(
+        user=head, organization=office, name="СЭД", scopes=[Scope.values[0]]
+    )
+    account = api_client.account
+    enter(client, head)
+    page = client.get(reverse("cabinet:staff")).content.decode()
+    assert account.email not in page
+    membership = Membership.objects.get(user=account)
+    with pytest.raises(ValidationError, match="API client"):
+        services.remove_member(user=head, membership=membership)
+    assert Membership.objects.filter(pk=membership.pk).exists()
