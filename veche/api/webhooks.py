@@ -352,9 +352,20 @@ def subscribe(
         actor=user,
         action="api.webhook_added",
         target=subscription,
-        data={"organization": organization.pk, "url": url, "events": events},
+        data={"organization": organization.pk, **_url_on_record(url), "events": events},
     )
     return subscription, secret
+
+
+def _url_on_record(url: str) -> dict:
+    """The endpoint as the audit log keeps it, for ever: its site, and a digest that tells one
+    address from another. Never the whole address, whose path or query may carry the receiver's
+    token (…/hooks/T0/B0/XXXX, ?key=…)."""
+    parts = urlsplit(url)
+    return {
+        "endpoint": f"{parts.scheme}://{parts.netloc}",
+        "url_sha256": hashlib.sha256(url.encode()).hexdigest(),
+    }
 
 
 def _owner_of(subscription: WebhookSubscription) -> dict:
@@ -403,7 +414,7 @@ def subscribe_person(*, user, url: str, events, territory=None) -> tuple[Webhook
         data={
             "person": user.pk,
             "territory": territory.pk if territory else None,
-            "url": url,
+            **_url_on_record(url),
             "events": events,
         },
     )
@@ -426,7 +437,7 @@ def rotate_secret(*, user, subscription: WebhookSubscription) -> str:
         actor=user,
         action="api.webhook_secret_rotated",
         target=subscription,
-        data=_owner_of(subscription) | {"url": subscription.url},
+        data=_owner_of(subscription) | _url_on_record(subscription.url),
     )
     return secret
 
@@ -439,7 +450,7 @@ def remove(*, user, subscription: WebhookSubscription) -> None:
         actor=user,
         action="api.webhook_removed",
         target=subscription,
-        data=_owner_of(subscription) | {"url": subscription.url},
+        data=_owner_of(subscription) | _url_on_record(subscription.url),
     )
     subscription.delete()
 

@@ -188,3 +188,21 @@ def test_a_name_that_later_resolves_inside_is_refused_at_delivery(
     assert connections == []
     assert OutboxMessage.objects.get(kind=webhooks.KIND).state == OutboxMessage.State.CANCELLED
     assert "hooks.example.org" in WebhookDelivery.objects.get().last_error
+
+
+def test_an_endpoints_token_is_never_written_into_the_audit_log(receiver, office, head):
+    """Receivers put their token in the address (…/hooks/T0/B0/XXXX, ?key=…); the audit log is
+    kept for ever, so it holds the site and a digest of the address, never the address."""
+    token = "k3y-0f-the-receiver-in-the-address"
+    url = f"{receiver.url}/{token}?key={token}"
+    subscription, _secret = webhooks.subscribe(
+        user=head, organization=office, url=url, events=["appeal.registered"]
+    )
+    webhooks.rotate_secret(user=head, subscription=subscription)
+    webhooks.remove(user=head, subscription=subscription)
+    events = AuditEvent.objects.filter(action__startswith="api.webhook")
+    assert events.count() == 3
+    for event in events:
+        assert token not in json.dumps(event.data)
+        assert event.data["endpoint"] == f"http://127.0.0.1:{receiver.server_port}"
+        assert event.data["url_sha256"] == hashlib.sha256(url.encode()).hexdigest()
