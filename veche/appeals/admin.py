@@ -242,6 +242,7 @@ class RecipientForm(forms.Form):
         label=_("Also send this organization's future appeals to this address"),
         required=False,
     )
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)  # as on ResendForm
 
     def __init__(self, *args, may_change_organization: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -425,9 +426,12 @@ class DispatchAdmin(ShownNotSaved, admin.ModelAdmin):
         if not self.may_act(request):
             raise PermissionDenied
         dispatch = get_object_or_404(self.get_queryset(request), pk=pk)
+        seen = operators.letter_seen(dispatch)
+        may_change_organization = request.user.has_perm("organizations.change_organization")
         form = RecipientForm(
             request.POST or None,
-            may_change_organization=request.user.has_perm("organizations.change_organization"),
+            initial={"seen": seen},
+            may_change_organization=may_change_organization,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -437,8 +441,13 @@ class DispatchAdmin(ShownNotSaved, admin.ModelAdmin):
                     recipient=form.cleaned_data["recipient"],
                     reason=form.cleaned_data["reason"],
                     for_future=form.cleaned_data.get("for_future", False),
+                    seen=form.cleaned_data["seen"],
                 )
             except ValidationError as error:
+                # The page shows the letter as it stands now: the next try acts on that.
+                data = request.POST.copy()
+                data["seen"] = seen
+                form = RecipientForm(data, may_change_organization=may_change_organization)
                 for message in error.messages:
                     form.add_error(None, message)
             else:

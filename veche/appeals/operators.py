@@ -160,6 +160,30 @@ def _letter(dispatch: Dispatch) -> OutboxMessage:
     return outbox.put(kind=DISPATCH_KIND, target_id=dispatch.pk)
 
 
+def _unchanged_since(dispatch: Dispatch, seen: str | None) -> None:
+    """Refuse an act asked from a page made before the letter changed (`seen`, `letter_seen`
+    then): another operator may have sent it again, or to another address, and it may have
+    been delivered. The dispatch is locked; so is its letter here, so that no worker sends it
+    between this look and the act."""
+    if seen is None:
+        return
+    letter = (
+        OutboxMessage.objects.select_for_update()
+        .filter(kind=DISPATCH_KIND, target_id=dispatch.pk)
+        .first()
+    )
+    facts = (letter.state, letter.attempts, letter.message_id) if letter else (None,) * 3
+    if _fingerprint(dispatch.recipient, *facts) != seen:
+        raise ValidationError(
+            _(
+                "The letter changed while this page was open: another operator may "
+                "have sent it again. See how it stands now and send it again only if "
+                "it is still needed."
+            ),
+            code="changed",
+        )
+
+
 def resend_dispatch(
     *, actor, dispatch: Dispatch, reason: str = "", seen: str | None = None
 ) -> OutboxMessage:
@@ -170,23 +194,7 @@ def resend_dispatch(
     _require(actor, actor.has_perm("appeals.change_dispatch"))
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if seen is not None:
-            # Locked, so that no worker sends it between this look and the act.
-            letter = (
-                OutboxMessage.objects.select_for_update()
-                .filter(kind=DISPATCH_KIND, target_id=dispatch.pk)
-                .first()
-            )
-            facts = (letter.state, letter.attempts, letter.message_id) if letter else (None,) * 3
-            if _fingerprint(dispatch.recipient, *facts) != seen:
-                raise ValidationError(
-                    _(
-                        "The letter changed while this page was open: another operator may "
-                        "have sent it again. See how it stands now and send it again only if "
-                        "it is still needed."
-                    ),
-                    code="changed",
-                )
+        _unchanged_since(dispatch, seen)
         before = _letter(dispatch)
         letter = outbox.send_again(before)
         record_event(
@@ -204,11 +212,18 @@ def resend_dispatch(
 
 
 def change_dispatch_recipient(
-    *, actor, dispatch: Dispatch, recipient: str, reason: str, for_future: bool = False
+    *,
+    actor,
+    dispatch: Dispatch,
+    recipient: str,
+    reason: str,
+    for_future: bool = False,
+    seen: str | None = None,
 ) -> Dispatch:
     """Send the appeal to another address (the organization's own was wrong or gone), with the
     reason on record. With `for_future`, the organization's dispatch e-mail changes too, so its
-    next appeals go there."""
+    next appeals go there. With `seen`, refused if the letter changed since the page was made
+    (`resend_dispatch`)."""
     _require(actor, actor.has_perm("appeals.change_dispatch"))
     recipient, reason = recipient.strip().lower(), " ".join(reason.split())
     validate_email(recipient)
@@ -220,6 +235,7 @@ def change_dispatch_recipient(
         dispatch = (
             Dispatch.objects.select_for_update().select_related("organization").get(pk=dispatch.pk)
         )
+        _unchanged_since(dispatch, seen)
         if recipient == dispatch.recipient.lower():
             raise ValidationError(_("The appeal already goes to this address."))
         previous = dispatch.recipient

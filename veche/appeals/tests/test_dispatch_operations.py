@@ -122,9 +122,10 @@ def test_only_an_operator_who_may_change_dispatches_acts_on_them(dispatch, who):
     assert not AuditEvent.objects.filter(action__startswith="dispatch.").exists()
 
 
-def resend_page(client, dispatch) -> dict:
-    """The resend page's form as the operator's browser would send it back."""
-    page = client.get(f"/admin/appeals/dispatch/{dispatch.pk}/resend/")
+def resend_page(client, dispatch, act: str = "resend") -> dict:
+    """The page of an act on the dispatch (resend, recipient), its form as the operator's
+    browser would send it back."""
+    page = client.get(f"/admin/appeals/dispatch/{dispatch.pk}/{act}/")
     assert page.status_code == 200
     return {"seen": page.context["form"]["seen"].value()}
 
@@ -344,19 +345,48 @@ def test_the_organizations_address_changes_too_when_asked_by_who_may_edit_it(dis
 
 def test_changing_the_recipient_on_the_dispatch_page(client, dispatch, operator):
     enter(client, operator)
+    opened = resend_page(client, dispatch, "recipient")
     url = f"/admin/appeals/dispatch/{dispatch.pk}/recipient/"
-    refused = client.post(url, {"recipient": "new@example.org", "reason": "short"})
+    refused = client.post(url, opened | {"recipient": "new@example.org", "reason": "short"})
     assert refused.status_code == 200
     dispatch.refresh_from_db()
     assert dispatch.recipient != "new@example.org"
     response = client.post(
-        url, {"recipient": "new@example.org", "reason": "The old mailbox was closed in May."}
+        url,
+        opened | {"recipient": "new@example.org", "reason": "The old mailbox was closed in May."},
     )
     assert response.status_code == 302
     dispatch.refresh_from_db()
     assert dispatch.recipient == "new@example.org"
     assert letter(dispatch).state == State.PENDING
     assert AuditEvent.objects.filter(action="dispatch.recipient_changed").count() == 1
+
+
+def test_a_recipient_page_left_open_while_another_operator_changed_it_sends_nothing(
+    client, dispatch, operator
+):
+    """A opens the page; B sends the appeal to another address; A's change, made on what the
+    page showed, would mail it a third time: refused, and the page shows it as it stands."""
+    enter(client, operator)
+    opened = resend_page(client, dispatch, "recipient")
+    operators.change_dispatch_recipient(
+        actor=make_operator(),
+        dispatch=dispatch,
+        recipient="by-b@example.org",
+        reason="B found the new mailbox.",
+    )
+    url = f"/admin/appeals/dispatch/{dispatch.pk}/recipient/"
+    form = {"recipient": "by-a@example.org", "reason": "A found another mailbox."}
+    refused = client.post(url, opened | form, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert "The letter changed while this page was open" in refused.text
+    dispatch.refresh_from_db()
+    assert dispatch.recipient == "by-b@example.org"
+    assert AuditEvent.objects.filter(action="dispatch.recipient_changed").count() == 1
+    again = refused.context["form"]["seen"].value()
+    assert client.post(url, form | {"seen": again}).status_code == 302
+    dispatch.refresh_from_db()
+    assert dispatch.recipient == "by-a@example.org"
 
 
 # --- A dispatch given up tells the operators ---------------------------------------------------
