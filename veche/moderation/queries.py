@@ -104,6 +104,9 @@ class QueueItem:
     target: Any
     complaints: list = field(default_factory=list)
     history: History = field(default_factory=History)
+    # Whether the moderator reading the page may decide it (the workspace sets it): not when
+    # they wrote it, so that their own content waits for another moderator.
+    may_decide: bool = True
 
     @property
     def author(self):

@@ -61,6 +61,15 @@ def _check_moderator(user, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _check_not_theirs(moderator, item) -> None:
+    """Nobody is judge of their own content: what a moderator (or an administrator) wrote is
+    decided by another moderator, as a resident's is, so that hiding, restoring, approving or
+    clearing it is never the author's own say. Asked after `_check_moderator`, so a refusal here
+    is about the item."""
+    if item is not None and not rules.has_perm("moderation.moderate", moderator, item):
+        raise PermissionDenied(_("You wrote this: another moderator decides about it."))
+
+
 @transaction.atomic
 def report_content(*, reporter, target, reason: str, details: str = "") -> Complaint:
     if not reporter.is_authenticated:
@@ -130,6 +139,7 @@ def hide_content(
     _check_ground(ground)
     kind = _kind_of(target)
     item = _locked(kind, target)
+    _check_not_theirs(moderator, item)
     if kind.is_hidden(item):
         raise _already_hidden(kind, item)
     now = timezone.now()
@@ -163,6 +173,7 @@ def restore_content(*, moderator, target, note: str = ""):
     _check_moderator(moderator, _("Only moderators restore content."))
     kind = _kind_of(target)
     item = _locked(kind, target)
+    _check_not_theirs(moderator, item)
     if not kind.is_hidden(item):
         raise ValidationError(
             _("Not hidden: %(kind)s No. %(id)s.") % {"kind": kind.label, "id": item.pk}
@@ -180,6 +191,8 @@ def dismiss_complaint(*, moderator, complaint: Complaint, note: str = "") -> Com
     """The moderator found nothing wrong: the complaint is closed and the content stays."""
     _check_moderator(moderator, _("Only moderators dismiss complaints."))
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    # Clearing the reports about one's own text would keep it up on one's own say.
+    _check_not_theirs(moderator, complaint.target)
     if complaint.status != Complaint.Status.OPEN:
         raise ValidationError(_("This complaint has already been decided."))
     complaint.status = Complaint.Status.DISMISSED
@@ -222,6 +235,7 @@ def warn_author(
     _check_ground(ground)
     kind = _kind_of(target)
     item = _locked(kind, target)
+    _check_not_theirs(moderator, item)
     author = _author_of(kind, item)
     decision = _decision(
         moderator=moderator,
@@ -307,6 +321,9 @@ def lift_block(*, moderator, block: Decision, reason: str) -> Decision:
     block = Decision.objects.select_for_update().filter(pk=block.pk).first()
     if block is None or block.action != Decision.Action.BLOCK:
         raise ValidationError(_("This decision is not a block."))
+    if block.author_id == moderator.pk:
+        # Someone blocked before they became a moderator does not end their own block.
+        raise PermissionDenied(_("A block on your own account is lifted by another moderator."))
     if not Decision.objects.filter(pk=block.pk).blocks_in_force().exists():
         raise ValidationError(_("This block is no longer in force."))
     if not reason.strip():
@@ -352,6 +369,7 @@ def approve_content(*, moderator, target, note: str = ""):
     _check_moderator(moderator, _("Only moderators approve content."))
     kind = _kind_of(target)
     item = _locked(kind, target)
+    _check_not_theirs(moderator, item)
     _held(kind, item).publish(item, moderator)
     decision = _decision(
         moderator=moderator, action=Decision.Action.APPROVE, kind=kind, item=item, note=note.strip()
@@ -368,6 +386,7 @@ def refuse_content(*, moderator, target, ground: str, note: str = ""):
     _check_ground(ground)
     kind = _kind_of(target)
     item = _locked(kind, target)
+    _check_not_theirs(moderator, item)
     _held(kind, item).refuse(item)
     decision = _decision(
         moderator=moderator,
@@ -443,15 +462,21 @@ def _reverse(decision: Decision, moderator, now) -> None:
         decision.save(update_fields=["lifted_at"])
 
 
+def why_not_decide(user, contest: Contest) -> str:
+    """Why the person may not decide the contest (`moderation.decide_contest` said no), in words
+    for them."""
+    if rules.has_perm("moderation.contest_decision", user, contest.decision):
+        return _("The decision is about your own content: another moderator decides the contest.")
+    return _("A contest is decided by another moderator than the one who took the decision.")
+
+
 @transaction.atomic
 def decide_contest(*, moderator, contest: Contest, uphold: bool, answer: str) -> Contest:
     """A second moderator upholds the decision or reverses it (the content is shown again, the
     block lifted); the author is told, with the answer."""
     contest = Contest.objects.select_for_update().select_related("decision").get(pk=contest.pk)
     if not rules.has_perm("moderation.decide_contest", moderator, contest):
-        raise PermissionDenied(
-            _("A contest is decided by another moderator than the one who took the decision.")
-        )
+        raise PermissionDenied(why_not_decide(moderator, contest))
     if contest.outcome:
         raise ValidationError(_("This contest has already been decided."))
     if not answer.strip():

@@ -26,16 +26,35 @@ def _moderator_only(request) -> None:
         raise PermissionDenied(_("This page is for moderators."))
 
 
+def _may_decide(user, item: queries.QueueItem) -> bool:
+    """Whether the person may decide about the item: not when they wrote it."""
+    return item.target is None or rules.has_perm("moderation.moderate", user, item.target)
+
+
+def _marked(user, items: list[queries.QueueItem]) -> list[queries.QueueItem]:
+    """The items, each marked with whether this moderator may decide it: the queue leaves what
+    they wrote to another moderator."""
+    for each in items:
+        each.may_decide = _may_decide(user, each)
+    return items
+
+
 @login_required
 def queue(request):
     _moderator_only(request)
+    user = request.user
     return render(
         request,
         "moderation/queue.html",
         {
-            "items": queries.open_queue(),
-            "awaiting": queries.awaiting_queue(),
-            "contests": queries.pending_contests(),
+            "items": _marked(user, queries.open_queue()),
+            "awaiting": _marked(user, queries.awaiting_queue()),
+            # Each contest with whether this moderator may decide it: those about their own
+            # decision or their own content are left to another moderator.
+            "contests": [
+                (contest, rules.has_perm("moderation.decide_contest", user, contest))
+                for contest in queries.pending_contests()
+            ],
         },
     )
 
@@ -48,6 +67,7 @@ def _item_or_404(key: str, pk: str) -> queries.QueueItem:
 
 
 def _item_page(request, item, form=None, status=200):
+    item.may_decide = _may_decide(request.user, item)
     return render(
         request,
         "moderation/item.html",
@@ -145,6 +165,9 @@ def _act(moderator, item, data) -> None:
 def act(request, key: str, pk: str):
     _moderator_only(request)
     item = _item_or_404(key, pk)
+    if not _may_decide(request.user, item):
+        # The page offers no act on one's own content; the services refuse it too.
+        raise PermissionDenied(_("You wrote this: another moderator decides about it."))
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _item_page(request, item, form, status=400)
@@ -159,8 +182,8 @@ def act(request, key: str, pk: str):
 
 @login_required
 def contest(request, pk: str):
-    """A contest, for a second moderator to decide (the one who took the decision may read it,
-    not decide it)."""
+    """A contest, for a second moderator to decide (the one who took the decision, or whose
+    content it is about, may read it, not decide it)."""
     _moderator_only(request)
     found = get_object_or_404(
         Contest.objects.select_related("decision", "decision__content_type"), pk=parse_id(pk) or 0
@@ -169,9 +192,7 @@ def contest(request, pk: str):
     form = ContestDecisionForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
-            raise PermissionDenied(
-                _("A contest is decided by another moderator than the one who took the decision.")
-            )
+            raise PermissionDenied(services.why_not_decide(request.user, found))
         if form.is_valid():
             try:
                 services.decide_contest(
@@ -194,6 +215,10 @@ def contest(request, pk: str):
             "kind": queries.kind_of_decision(found.decision),
             "form": form,
             "may_decide": may_decide,
+            # Why not, when not: the page says it is about their own content or decision.
+            "own_content": rules.has_perm(
+                "moderation.contest_decision", request.user, found.decision
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
