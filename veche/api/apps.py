@@ -19,6 +19,9 @@ class ApiConfig(AppConfig):
 
         webhooks.register()
         personal_data.register("open311", export=open311.export_keys, erase=open311.erase_keys)
+        personal_data.register(
+            "webhooks", export=webhooks.export_subscriptions, erase=webhooks.erase_subscriptions
+        )
 
 
 class OAuthToolkitConfig(DOTConfig):

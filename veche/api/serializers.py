@@ -371,12 +371,15 @@ class ExpertAnswerSerializer(serializers.Serializer):
 
 class SubmissionSerializer(serializers.Serializer):
     """A public submission: its number, text, the author as published, and the organizer's
-    recommendation with its reasons."""
+    recommendation with its reasons. One a moderator hid keeps its number and recommendation (the
+    law wants every submission recorded) with its text and the experts' answers left empty, as
+    on its page and in the open data."""
 
     number = serializers.IntegerField()
     registration_number = serializers.CharField()
     kind = serializers.ChoiceField(choices=Submission.Kind.choices)
-    text = serializers.CharField()
+    hidden = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
     author = serializers.CharField(source="public_author")
     resident = serializers.BooleanField(source="is_resident")
     created_at = serializers.DateTimeField()
@@ -385,7 +388,19 @@ class SubmissionSerializer(serializers.Serializer):
     recommendation = serializers.CharField()
     recommendation_reason = serializers.CharField()
     progress_percent = serializers.IntegerField(allow_null=True)
-    answers = ExpertAnswerSerializer(many=True, source="answers.all")
+    answers = serializers.SerializerMethodField()
+
+    def get_hidden(self, submission) -> bool:
+        return submission.hidden_at is not None
+
+    def get_text(self, submission) -> str:
+        return "" if submission.hidden_at else submission.text
+
+    @extend_schema_field(ExpertAnswerSerializer(many=True))
+    def get_answers(self, submission) -> list:
+        if submission.hidden_at:
+            return []
+        return ExpertAnswerSerializer(submission.answers.all(), many=True).data
 
 
 class DocumentSerializer(serializers.Serializer):

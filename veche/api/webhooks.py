@@ -473,6 +473,45 @@ def replay(*, user, delivery: WebhookDelivery) -> None:
     )
 
 
+# --- A subscriber's own data (the personal-data registry) --------------------------------------
+
+
+def export_subscriptions(user) -> dict:
+    """The person's own endpoints for the export of their data: where they point, what they
+    hear of and since when; never a secret, which would let whoever holds the file sign as
+    Veche to the person's receiver."""
+    return {
+        "webhooks": [
+            {
+                "url": subscription.url,
+                "events": subscription.events,
+                "territory": subscription.territory.code if subscription.territory_id else None,
+                "created_at": subscription.created_at.isoformat(),
+            }
+            for subscription in WebhookSubscription.objects.filter(person=user)
+            .select_related("territory")
+            .order_by("created_at", "id")
+        ]
+    }
+
+
+def erase_subscriptions(user) -> None:
+    """An erased account's endpoints go, with their deliveries: the address and the secret are
+    the person's, and nothing is sent to an inactive account anyway. Each removal is audited as
+    when the person removes one (the address only as its site and digest). A delivery still
+    waiting in the outbox finds its row gone and is closed as not needed."""
+    for subscription in WebhookSubscription.objects.select_for_update().filter(person=user):
+        record_event(
+            actor=user,
+            action="api.webhook_removed",
+            target=subscription,
+            data=_owner_of(subscription)
+            | _url_on_record(subscription.url)
+            | {"reason": "account erased"},
+        )
+        subscription.delete()
+
+
 def register() -> None:
     from veche.notifications import registry
 

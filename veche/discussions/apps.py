@@ -13,7 +13,15 @@ class DiscussionsConfig(AppConfig):
         from veche.accounts import personal_data
         from veche.core import outbox
         from veche.core.navigation import register_workspace
-        from veche.discussions import checks, notices, queries, sections, services
+        from veche.discussions import (
+            checks,
+            notices,
+            queries,
+            queries_debate,
+            queries_votes,
+            sections,
+            services,
+        )
         from veche.discussions.models import RecordBuild, Reply, Submission
         from veche.discussions.records import builds
         from veche.discussions.records import kinds as document_kinds
@@ -29,6 +37,10 @@ class DiscussionsConfig(AppConfig):
         personal_data.register(
             "discussions", export=queries.personal_data, erase=services.erase_personal_data
         )
+        # Replies, marks and votes have nothing to erase: replies stay under the participant
+        # number and marks and votes keep counting, as comments and ratings on appeals do.
+        personal_data.register("discussion_debate", export=queries_debate.personal_data)
+        personal_data.register("discussion_votes", export=queries_votes.personal_data)
         sections.register()
         register_workspace(
             label=_("Discussions I run"),

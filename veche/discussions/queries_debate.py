@@ -110,3 +110,48 @@ def reply_tree(submission: Submission) -> list[tuple[Reply, list[Reply]]]:
         if reply.parent_id:
             children.setdefault(reply.parent_id, []).append(reply)
     return [(reply, children.get(reply.pk, [])) for reply in replies if not reply.parent_id]
+
+
+# --- A person's own data (for the personal-data export) ---------------------------------------
+
+
+def personal_data(user) -> dict:
+    """The person's replies and marks in the debate. The submissions they answered or marked
+    are someone else's: they appear as numbers (the submission and its discussion), never as
+    text. Erasure leaves both where they are (README, "Personal data"): a reply stays under
+    the participant number, as a comment on a problem does, and a mark keeps counting, as a
+    rating does."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "discussion_replies": [
+            {
+                "id": reply.pk,
+                "discussion": reply.submission.discussion_id,
+                "submission": reply.submission_id,
+                "reply_to": reply.parent_id,
+                "participant_number": reply.participant_number,
+                "text": reply.text,
+                "created_at": when(reply.created_at),
+                "hidden_at": when(reply.hidden_at),
+                "hidden_reason": reply.hidden_reason,
+            }
+            for reply in Reply.objects.filter(author=user)
+            .select_related("submission")
+            .order_by("created_at", "id")
+        ],
+        "discussion_marks": [
+            {
+                "discussion": mark.submission.discussion_id,
+                "submission": mark.submission_id,
+                "kind": mark.kind,
+                "created_at": when(mark.created_at),
+                "changed_at": when(mark.changed_at),
+            }
+            for mark in Mark.objects.filter(person=user)
+            .select_related("submission")
+            .order_by("created_at", "id")
+        ],
+    }

@@ -281,3 +281,46 @@ def question_data(question: VoteQuestion) -> dict:
         "advisory": True,
         "results": results_data(counted) if counted else None,
     }
+
+
+# --- A person's own data (for the personal-data export) ---------------------------------------
+
+
+def personal_data(user) -> dict:
+    """The questions the person voted on, with the facts of the turnout recorded about them
+    (`Voter`), and their own answer. A ballot carries no person, but by design the server can
+    find a voter's own ballot from the voter (the same keyed hash that shows it back to them on
+    the vote page, docs/votes.md), so the person gets their answer as they get it there; when
+    the key changed since, the ballot cannot be found and the answer is null. Nothing here
+    tells anyone else's ballot. Erasure leaves both rows: the turnout and the results, and the
+    protocol that prints them, rest on them, and the ballot never named the person."""
+    voters = list(
+        Voter.objects.filter(person=user)
+        .select_related("question", "area")
+        .order_by("voted_at", "id")
+    )
+    keys = {voter.question_id: ballot_key(voter.question_id, user.pk) for voter in voters}
+    answers = {
+        (question_id, key): answer
+        for question_id, key, answer in Ballot.objects.filter(
+            question_id__in=keys, key__in=keys.values()
+        ).values_list("question_id", "key", "answer")
+    }
+    return {
+        "discussion_votes": [
+            {
+                "discussion": voter.question.discussion_id,
+                "question": voter.question_id,
+                "kind": voter.question.kind,
+                "voted_at": voter.voted_at.isoformat(),
+                "counted": voter.counted,
+                "basis": voter.basis,
+                "area": voter.area.code if voter.area_id else None,
+                "age_group": voter.age_group,
+                # The chosen option ids (for a ranking, from the first place down), or [the
+                # mark] on a scale.
+                "answer": answers.get((voter.question_id, keys[voter.question_id])),
+            }
+            for voter in voters
+        ]
+    }

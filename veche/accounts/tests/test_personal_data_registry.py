@@ -15,7 +15,17 @@ SHARED_ABOVE_ACCOUNTS = ("veche.notifications", "veche.moderation", "veche.docum
 
 def test_every_app_that_keeps_personal_data_registers_its_section():
     names = {section.name for section in personal_data.sections()}
-    assert {"identity", "appeals", "discussions", "notifications", "moderation"} <= names
+    assert {
+        "identity",
+        "appeals",
+        "discussions",
+        "discussion_debate",
+        "discussion_votes",
+        "notifications",
+        "moderation",
+        "open311",
+        "webhooks",
+    } <= names
     for section in personal_data.sections():
         assert section.export is not None, section.name
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import make_appeal, make_staff, make_territory, make_user
 from tests.outbox import deliver_everything
 from tests.sign_in import enter
+from veche.accounts.services import erase_account, export_personal_data
 from veche.api import webhooks
 from veche.api.models import WebhookDelivery, WebhookSubscription
 from veche.appeals.services import register_appeal
@@ -182,3 +183,59 @@ def test_someone_elses_endpoint_is_not_found(client, settings, newsroom, office,
     )
     assert client.post(f"{PAGE}{organization_hook.pk}/rotate/").status_code == 404
     assert WebhookSubscription.objects.get(pk=subscription.pk).secret == subscription.secret
+
+
+# --- The subscriber's own data: export and erasure ------------------------------------------
+
+TOKENED = "https://93.184.215.14/hooks/T0/B0/XXXX"  # a receiver's token in the path
+
+
+def test_the_export_lists_the_endpoints_but_never_a_secret(settings, newsroom, city):
+    settings.VECHE_WEBHOOK_ALLOW_NETWORKS = []
+    subscription, secret = webhooks.subscribe_person(
+        user=newsroom, url=TOKENED, events=["appeal.registered", "appeal.answered"], territory=city
+    )
+    webhooks.rotate_secret(user=newsroom, subscription=subscription)  # a previous secret too
+    webhooks.subscribe_person(user=make_user(), url=ENDPOINT, events=["appeal.answered"])
+
+    exported = export_personal_data(user=newsroom)
+
+    assert exported["webhooks"] == [
+        {
+            "url": TOKENED,
+            "events": ["appeal.answered", "appeal.registered"],
+            "territory": city.code,
+            "created_at": subscription.created_at.isoformat(),
+        }
+    ]
+    text = json.dumps(exported)
+    assert secret not in text
+    assert WebhookSubscription.objects.get(pk=subscription.pk).secret not in text
+
+
+def test_erasure_deletes_the_endpoints_with_their_deliveries_and_audits_it(
+    receiver, newsroom, city
+):
+    subscription, _ = webhooks.subscribe_person(
+        user=newsroom, url=receiver.url + "/T0/B0/XXXX", events=["appeal.registered"]
+    )
+    others, _ = webhooks.subscribe_person(
+        user=make_user(), url=receiver.url, events=["appeal.registered"]
+    )
+    register(make_appeal(territory=city, status="sent"))  # a delivery to each, not yet sent
+    assert WebhookDelivery.objects.filter(subscription=subscription).exists()
+
+    erase_account(user=newsroom)
+
+    assert not WebhookSubscription.objects.filter(pk=subscription.pk).exists()
+    assert not WebhookDelivery.objects.filter(subscription_id=subscription.pk).exists()
+    event = AuditEvent.objects.get(action="api.webhook_removed")
+    assert event.object_id == str(subscription.pk)
+    assert event.data["person"] == newsroom.pk
+    assert event.data["reason"] == "account erased"
+    assert "XXXX" not in json.dumps(event.data)  # the address only as its site and digest
+    # The erased person's pending delivery is closed as not needed; everyone else's goes out.
+    deliver_everything()
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().subscription == others
+    assert WebhookSubscription.objects.filter(pk=others.pk).exists()

@@ -12,12 +12,15 @@ from veche.discussions.models import (
     Submission,
 )
 
-from ._common import Kind, _actor, _notify, _require
+from ._common import Kind, _actor, _lock, _notify, _require
 
 
 @transaction.atomic
 def answer_question(*, expert, submission: Submission, text: str) -> ExpertAnswer:
-    discussion = submission.discussion
+    # Locked, and read again: an answer racing the protocol's signature (or a moderator hiding
+    # the question) is checked against what holds now, not what the page read.
+    discussion = _lock(submission.discussion)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require(
         rules.has_perm("discussions.answer_question", expert, discussion),
         _("Only the experts of this discussion answer its questions."),

@@ -76,6 +76,24 @@ def _link(value: str, field: str) -> str:
 
 
 @transaction.atomic
+def _check_new_length(discussion: Discussion, length: int) -> None:
+    """Remarks at the meeting are taken online while it lasts: a meeting that ended keeps its
+    length (a longer one would reopen the remarks, with nobody told), and a running one may run
+    longer, never shorter (which would close them early)."""
+    began = discussion.meeting_at
+    if length == discussion.meeting_length or began is None or timezone.now() < began:
+        return
+    ended = began + datetime.timedelta(minutes=discussion.meeting_length)
+    if timezone.now() >= ended:
+        raise ValidationError(
+            {"length": _("The meeting has ended: its length can no longer be changed.")}
+        )
+    if length < discussion.meeting_length:
+        raise ValidationError(
+            {"length": _("The meeting is under way: it may run longer, not shorter.")}
+        )
+
+
 def update_meeting(
     *, user, discussion: Discussion, place: str, length: int, broadcast_url: str, reason: str = ""
 ) -> Discussion:
@@ -90,6 +108,7 @@ def update_meeting(
     if not 15 <= length <= 24 * 60:
         raise ValidationError({"length": _("A meeting lasts from 15 minutes to 24 hours.")})
     broadcast_url = _link(broadcast_url, "broadcast_url")
+    _check_new_length(discussion, length)
     moved = discussion.published_at is not None and place != discussion.meeting_place
     if moved and not reason.strip():
         raise ValidationError(

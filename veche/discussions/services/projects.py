@@ -182,8 +182,11 @@ def move_dates(
         raise ValidationError(_("The new date is the same as the old one."))
     for field, value in changed.items():
         old_day = _day(old_values[field], discussion.zone)
-        # A date already reached is history; only a running period may be extended.
-        if old_day is not None and old_day <= today and field not in RUNNING_ENDS:
+        # A date already reached is history; only a period running today may be extended. A
+        # period that ended before today is closed: reopening it would let submissions be dated
+        # into days when none could be sent.
+        still_running = field in RUNNING_ENDS and old_day == today
+        if old_day is not None and old_day <= today and not still_running:
             raise ValidationError({field: _("This date has already come; it cannot be moved.")})
         new_day = _day(value, discussion.zone)
         if new_day is not None and new_day < today:

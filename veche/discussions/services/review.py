@@ -5,7 +5,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from veche.core.audit import record_event
@@ -75,7 +75,15 @@ def sign_protocol(*, user, discussion: Discussion) -> RecordBuild:
             _("%(count)s submission(s) have no recommendation yet; review them first.")
             % {"count": missing}
         )
-    discussion.protocol_signed_at = timezone.now()
+    now = timezone.now()
+    still_open = discussion.vote_questions.filter(closes_at__gt=now).order_by("closes_at").first()
+    if still_open is not None:
+        # The protocol gives the results of every vote: one still open would be left out of it.
+        raise ValidationError(
+            _("Voting on a question is open until %(until)s: sign the protocol after it closes.")
+            % {"until": formats.date_format(timezone.localtime(still_open.closes_at), "j E Y, H:i")}
+        )
+    discussion.protocol_signed_at = now
     discussion.protocol_signed_by = user
     discussion.save(update_fields=["protocol_signed_at", "protocol_signed_by"])
     record_event(

@@ -24,7 +24,7 @@ from veche.discussions.models import (
 from veche.discussions.models.submissions import ONLINE_CHANNELS
 from veche.discussions.queries import identification_of
 from veche.discussions.wording import PHRASES
-from veche.identity.eligibility import check_eligibility
+from veche.identity.eligibility import age_on, check_eligibility, requirement_for
 from veche.identity.models import EligibilityRule
 from veche.moderation.screening import is_obscene, is_threatening
 
@@ -228,6 +228,32 @@ PAPER_FIELDS = ("full_name", "birthdate", "address", "legal_name", "ogrn", "lega
 
 
 @transaction.atomic
+def _check_paper_age(discussion: Discussion, kind: str, birthdate: str, day) -> None:
+    """A person who wrote in was born before they wrote, and was as old as the discussion asks
+    of those who take part online (its eligibility rule's minimum age) on that day."""
+    try:
+        born = datetime.date.fromisoformat(birthdate)
+    except ValueError:
+        raise ValidationError({"birthdate": _("Give the date of birth as a date.")}) from None
+    if born >= day:
+        raise ValidationError(
+            {"birthdate": _("The date of birth must be before the date of receipt.")}
+        )
+    action = (
+        EligibilityRule.Action.ASK
+        if kind == Submission.Kind.QUESTION
+        else EligibilityRule.Action.SUBMIT
+    )
+    least = requirement_for(action, discussion).min_age
+    if least and age_on(born, day) < least:
+        raise ValidationError(
+            {
+                "birthdate": _("Only people aged %(age)s or over take part in this discussion.")
+                % {"age": least}
+            }
+        )
+
+
 def register_on_behalf(
     *,
     official,
@@ -274,6 +300,8 @@ def register_on_behalf(
         raise ValidationError(
             _("A person gives full name, date of birth and address of residence.")
         )
+    else:
+        _check_paper_age(discussion, kind, participant["birthdate"], received_on)
     if basis not in Submission.Basis.values:
         raise ValidationError({"basis": _("Choose the basis of participation.")})
     if len(text.strip()) < 10:

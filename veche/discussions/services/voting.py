@@ -67,10 +67,23 @@ def _clean(fields: dict, options: list[str], discussion: Discussion, moment) -> 
         )
     if len(set(options)) != len(options):
         raise ValidationError({"options": _("The answers repeat.")})
+    longest = VoteOption._meta.get_field("text").max_length
+    if any(len(text) > longest for text in options):
+        raise ValidationError(
+            {"options": _("An answer is at most %(most)s characters long.") % {"most": longest}}
+        )
     opens = fields.get("opens_at") or discussion.starts(discussion.intake_start)
     closes = fields.get("closes_at") or discussion.ends(discussion.intake_end)
     if opens >= closes:
         raise ValidationError({"closes_at": _("Voting must close after it opens.")})
+    if closes > discussion.ends(discussion.protocol_due):
+        # Its results go into the protocol, which is signed by then.
+        raise ValidationError(
+            {
+                "closes_at": _("Voting closes by the day the protocol is due, %(day)s.")
+                % {"day": discussion.protocol_due.isoformat()}
+            }
+        )
     if fields.get("opens_at") and opens <= moment:
         raise ValidationError({"opens_at": _("Voting cannot open in the past.")})
     return options

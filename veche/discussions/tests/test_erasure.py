@@ -1,15 +1,21 @@
 """Erasing an account and the discussions the person took part in: submissions stay in the
 protocol with their identification data but lose the link to the account, an undecided
-application is withdrawn, follows go; and the export holds all three (README, "Personal data")."""
+application is withdrawn, follows go, replies stay under the participant number and marks and
+votes keep counting; and the export holds all of them, the person's own ballots included
+(README, "Personal data")."""
+
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_discussion, make_organization, make_resident, tiny_pdf
 from veche.accounts.services import erase_account, export_personal_data
-from veche.discussions import services
-from veche.discussions.models import Application, Follow, Submission
+from veche.discussions import queries_debate, queries_votes, services
+from veche.discussions.models import Application, Ballot, Follow, Reply, Submission, Voter
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+
+from .votes_cast import make_voting, options, question
 
 pytestmark = pytest.mark.django_db
 PROPOSAL = "Сохранить все деревья вдоль улицы при реконструкции."
@@ -93,3 +99,96 @@ def test_a_decided_application_stays_as_the_authoritys_record(discussion):
     Application.objects.filter(pk=application.pk).update(status=Application.Status.REFUSED)
     erase_account(user=developer)
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+# --- The debate and the votes ---------------------------------------------------------------
+
+REPLY = "Поддерживаю: деревья дают тень детской площадке."
+
+
+@pytest.fixture
+def neighbour(discussion, participant):
+    """A resident who answers the participant's proposal, supports it and votes."""
+    person = make_resident(discussion.territory, last_name="Бэббидж", first_name="Чарльз")
+    proposal = Submission.objects.get(author=participant)
+    services.reply_to_submission(author=person, submission=proposal, text=REPLY)
+    services.mark_submission(user=person, submission=proposal, kind="support")
+    return person
+
+
+def test_the_export_holds_the_persons_replies_and_marks_and_no_one_elses_text(
+    participant, neighbour
+):
+    proposal = Submission.objects.get(author=participant)
+    theirs = Reply.objects.get(author=neighbour)
+    services.reply_to_submission(author=participant, submission=proposal, text="Спасибо!")
+
+    exported = export_personal_data(user=neighbour)
+
+    [reply] = exported["discussion_replies"]
+    assert reply["text"] == REPLY
+    assert (reply["discussion"], reply["submission"]) == (proposal.discussion_id, proposal.pk)
+    assert reply["participant_number"] == theirs.participant_number
+    [mark] = exported["discussion_marks"]
+    assert (mark["submission"], mark["kind"]) == (proposal.pk, "support")
+    text = json.dumps(exported, ensure_ascii=False)
+    assert PROPOSAL not in text and "Спасибо!" not in text  # the participant's, as numbers
+    mine = export_personal_data(user=participant)
+    assert [r["text"] for r in mine["discussion_replies"]] == ["Спасибо!"]
+    assert mine["discussion_marks"] == []
+    assert REPLY not in json.dumps(mine, ensure_ascii=False)
+
+
+def test_erasure_leaves_replies_under_the_participant_number_and_marks_counting(
+    participant, neighbour
+):
+    proposal = Submission.objects.get(author=participant)
+    erase_account(user=neighbour)
+    reply = Reply.objects.get(submission=proposal)
+    assert reply.text == REPLY
+    assert str(reply.public_author) == f"Participant No. {reply.participant_number}"
+    shown = queries_debate.with_counts(Submission.objects.filter(pk=proposal.pk)).get()
+    assert (shown.support_count, shown.reply_count) == (1, 1)
+
+
+@pytest.fixture
+def voting():
+    return make_voting()
+
+
+def test_the_export_holds_the_questions_voted_on_with_the_persons_own_answers(voting):
+    single, scale = question(voting, "single"), question(voting, "scale")
+    yes, no = options(single)
+    voter = make_resident(voting.territory)
+    services.cast_vote(user=voter, question=single, answer=[yes])
+    services.cast_vote(user=voter, question=scale, answer=[4])
+    services.cast_vote(user=make_resident(voting.territory), question=single, answer=[no])
+
+    exported = export_personal_data(user=voter)["discussion_votes"]
+
+    assert [(v["question"], v["answer"]) for v in exported] == [(single.pk, [yes]), (scale.pk, [4])]
+    assert {v["discussion"] for v in exported} == {voting.pk}
+    assert all(v["counted"] and v["voted_at"] for v in exported)
+    assert exported[0]["basis"] == "resident"
+
+
+def test_a_ballot_that_can_no_longer_be_found_is_exported_as_participation_only(voting, settings):
+    single = question(voting, "single")
+    voter = make_resident(voting.territory)
+    services.cast_vote(user=voter, question=single, answer=options(single)[:1])
+    settings.VECHE_VOTE_SECRET = "another key"  # the key of the ballots' keys changed
+
+    [vote] = export_personal_data(user=voter)["discussion_votes"]
+
+    assert (vote["question"], vote["counted"], vote["answer"]) == (single.pk, True, None)
+
+
+def test_erasure_leaves_the_vote_counted(voting):
+    single = question(voting, "single")
+    yes, _no = options(single)
+    voter = make_resident(voting.territory)
+    services.cast_vote(user=voter, question=single, answer=[yes])
+    erase_account(user=voter)
+    assert Voter.objects.filter(question=single, counted=True).count() == 1
+    assert list(Ballot.objects.filter(question=single).values_list("answer", flat=True)) == [[yes]]
+    assert queries_votes.voters_count(single) == 1
