@@ -22,6 +22,7 @@ from veche.appeals import services
 from veche.appeals.attachments import AttachmentsField
 from veche.appeals.models import Answer, Appeal, Signature
 from veche.core.audit import acting_through
+from veche.discussions import records
 from veche.discussions.queries_organizer import registered_discussion
 from veche.organizations.queries import public_organizations
 
@@ -272,6 +273,17 @@ class Forward(OrganizationView):
         return Response(org.ForwardedSerializer(appeal).data)
 
 
+class SubmissionWithoutIdentification(org.OrganizerSubmissionSerializer):
+    """A submission as an official who registers paper submissions but does not manage the
+    discussion receives it: everything but the participant's identification data, which go only
+    to the discussion's organizers (as the annex to the protocol does)."""
+
+    participant = serializers.SerializerMethodField()
+
+    def get_participant(self, submission) -> dict:
+        return {}
+
+
 class OrganizerSubmissions(OrganizationView):
     serializer_class = org.OrganizerSubmissionSerializer
     pagination_class = ByNumber
@@ -281,11 +293,33 @@ class OrganizerSubmissions(OrganizationView):
         operation_id="organizer_submissions_list",
         responses=org.OrganizerSubmissionSerializer(many=True),
         summary="Every submission to a discussion the organization runs, with identification",
+        description=(
+            "`participant` (the identification data, for the protocol's annex) is filled in only "
+            "for a client whose account may manage the discussion (an organizer of discussions "
+            "or a head of the organization), and each page of it is an audit row; for an "
+            "official it is an empty object."
+        ),
     )
     def get(self, request, pk: int):
         discussion = registered_discussion(request.user, pk)
+        identified = request.user.has_perm("discussions.manage_discussion", discussion)
         queryset = discussion.submissions.order_by("number")
         page = self.paginate_queryset(queryset)
-        body = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        serializer = (
+            org.OrganizerSubmissionSerializer if identified else SubmissionWithoutIdentification
+        )
+        data = serializer(page, many=True, context=self.get_serializer_context()).data
+        if identified and page:
+            # The same door as the annex's download: the permission asked again, audited.
+            self.act(
+                lambda: records.hand_out_identification(
+                    user=request.user,
+                    discussion=discussion,
+                    document="submissions",
+                    form="json",
+                    numbers=[page[0].number, page[-1].number],
+                )
+            )
+        body = self.get_paginated_response(data)
         body["Cache-Control"] = "private, no-store"
         return body

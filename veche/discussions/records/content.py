@@ -34,7 +34,8 @@ from veche.moderation.models import ground_label
 
 @dataclass(frozen=True)
 class Entry:
-    """One submission as the documents show it: no personal data beyond the public name."""
+    """One submission as the documents show it: no personal data of a natural person, who is
+    named by their participant number only (`public_label`)."""
 
     number: str
     kind: str
@@ -69,6 +70,29 @@ def _display(submission: Submission, field: str) -> str:
     return _choices(field, translation.get_language() or "").get(value, str(value))
 
 
+# An individual entrepreneur's OGRNIP has 15 digits, an organization's OGRN 13
+# (veche/organizations/ogrn.py): a sole trader trades under their own name.
+OGRNIP_LENGTH = 15
+
+
+def is_sole_trader(submission: Submission) -> bool:
+    """A legal-entity submission of an individual entrepreneur, whose name is a person's name."""
+    ogrn = str(submission.participant.get("ogrn", "")).strip()
+    return submission.as_legal_entity and len(ogrn) == OGRNIP_LENGTH
+
+
+def public_label(submission: Submission) -> str:
+    """Who sent a submission, as the protocol and the conclusion print it: a legal entity by its
+    name, a natural person (a sole trader too) only by the number the site shows them under
+    without consent, whatever their consent. The documents are kept as signed and published, so
+    a name printed in them would outlive a consent withdrawn or an account erased later, and the
+    number beside it would tie it to the person's other submissions on the site. Their names stay
+    in the organizer's annex."""
+    if submission.as_legal_entity and not is_sole_trader(submission):
+        return str(submission.public_author)
+    return _("Participant No. %(number)s") % {"number": submission.participant_number}
+
+
 def entry_of(submission: Submission, discussion: Discussion) -> Entry:
     about = ""
     if submission.material_id:
@@ -80,7 +104,7 @@ def entry_of(submission: Submission, discussion: Discussion) -> Entry:
         number=submission.registration_number,
         kind=_display(submission, "kind"),
         date=_day(submitted_on(submission, discussion)),
-        author=str(submission.public_author),
+        author=public_label(submission),
         text=masked(submission) if hidden else submission.text,
         about=about,
         answers=[] if hidden else [answer.text for answer in submission.answers.all()],

@@ -4,6 +4,7 @@ content as the PDF (`content.Record`), laid out as an official record in Word.""
 import copy
 import functools
 import io
+import re
 from collections.abc import Callable
 
 import docx
@@ -26,12 +27,22 @@ from veche.discussions.records.content import (
     conclusion_record,
     protocol_record,
 )
+from veche.discussions.records.drawing import CONTROL
 from veche.discussions.records.parts import Progress, no_progress
 from veche.discussions.records.votes import advisory_note
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Cm(16.5)  # A4 less the margins of GOST R 7.0.97: 3 cm left, 1.5 cm right
 PROGRESS_ROWS = 500
+# Besides the control characters, the two non-characters XML forbids: lxml refuses any of them
+# ("All strings must be XML compatible"), and a resident's text may carry one.
+NONCHARACTERS = re.compile("[\ufffe\uffff]")
+
+
+def xml_text(text) -> str:
+    """Text as a DOCX can hold it: without what XML cannot say, which the PDF drops as well
+    (records/drawing.py), rather than no copy at all."""
+    return NONCHARACTERS.sub("", CONTROL.sub("", str(text)))
 
 
 @functools.cache
@@ -55,7 +66,7 @@ class Writer:
 
     def __init__(self, title: str):
         self.document = docx.Document()
-        self.document.core_properties.title = title
+        self.document.core_properties.title = xml_text(title)
         self.document.core_properties.author = "Veche"
         section = self.document.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -67,6 +78,7 @@ class Writer:
 
     def paragraph(self, text: str = "", *, bold=False, size=None, align=None, italic=False):
         paragraph = self.document.add_paragraph()
+        text = xml_text(text)
         if text:
             run = paragraph.add_run(text)
             run.bold, run.italic = bold, italic
@@ -90,8 +102,8 @@ class Writer:
         """One line with text at the left and at the right margin (date and number)."""
         paragraph = self.document.add_paragraph()
         paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-        paragraph.add_run(f"{left}\t")
-        paragraph.add_run(right).bold = bold_right
+        paragraph.add_run(f"{xml_text(left)}\t")
+        paragraph.add_run(xml_text(right)).bold = bold_right
         return paragraph
 
     def table(
@@ -134,7 +146,7 @@ class Writer:
             cell.append(properties)
             paragraph = OxmlElement("w:p")
             paragraph.append(OxmlElement("w:r"))  # what python-docx leaves of the cell's text
-            lines = str(value).split("\n")
+            lines = xml_text(value).split("\n")
             for number, line in enumerate(lines):
                 run = copy.deepcopy(_run_prototype(bold))
                 for piece_number, piece in enumerate(line.split("\t")):
@@ -308,8 +320,9 @@ def protocol_docx(discussion: Discussion, progress: Progress = no_progress) -> b
             % {"count": statistics.submissions}
             + " "
             + _(
-                "Participants are named as they agreed to be named; their identification data "
-                "are in the annex."
+                "Natural persons, individual entrepreneurs included, are named by their "
+                "participant number, legal entities by their name; the participants' "
+                "identification data are in the annex."
             ),
             align="justify",
         )

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import docx
+from django.db.models import Max
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -90,6 +91,7 @@ def add_submission(
     if legal_entity:
         participant |= legal_entity
     return Submission.objects.create(
+        participant_number=participant_number_of(discussion, author, participant),
         discussion=discussion,
         number=number,
         registration_number=f"{discussion.pk}-{number:04d}",
@@ -104,6 +106,28 @@ def add_submission(
         recommendation=recommendation,
         recommendation_reason=reason if recommendation else "",
     )
+
+
+def participant_number_of(discussion, author, participant: dict) -> int:
+    """The participant's number as the services give it: the one the same account, or on paper
+    the same legal entity or person, already has in the discussion, else the next one."""
+    if author is not None:
+        same = {"author": author}
+    elif participant.get("ogrn"):
+        same = {"author": None, "participant__ogrn": participant["ogrn"]}
+    else:
+        same = {
+            "author": None,
+            "participant__full_name": participant.get("full_name"),
+            "participant__birthdate": participant.get("birthdate"),
+        }
+    earlier = (
+        discussion.submissions.filter(**same).values_list("participant_number", flat=True).first()
+    )
+    if earlier:
+        return earlier
+    last = discussion.submissions.aggregate(last=Max("participant_number"))["last"]
+    return (last or 0) + 1
 
 
 def reviewed_discussion():

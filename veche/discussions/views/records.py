@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from veche.discussions import queries, queries_organizer, records, services
 from veche.discussions.models import Discussion, RecordBuild
 from veche.discussions.records import builds
+from veche.discussions.records.handouts import hand_out_identification
 from veche.discussions.views.organizer._common import page
 
 Kind = RecordBuild.Kind
@@ -62,6 +63,11 @@ def conclusion_pdf(request, pk: int):
     return _download(content, PDF, f"conclusion-{pk}.pdf", private=False)
 
 
+# The copies that name the participants with their birth dates and addresses: each download is
+# an audit row (records/handouts.py).
+IDENTIFYING = (Kind.ANNEX,)
+
+
 def _built(request, pk: int, kind: str, content_type: str, filename: str):
     """The organizer's copy as last built in the background; until there is one, the page where
     it is prepared."""
@@ -70,7 +76,16 @@ def _built(request, pk: int, kind: str, content_type: str, filename: str):
     if build is None:
         return redirect(reverse("discussions:records", args=[pk]) + f"#record-{kind}")
     with build.file.open("rb") as handle:
-        return _download(handle.read(), content_type, filename, private=True)
+        content = handle.read()
+    if kind in IDENTIFYING:
+        hand_out_identification(
+            user=request.user,
+            discussion=discussion,
+            document=kind,
+            form="pdf" if content_type == PDF else "docx",
+            build=build.pk,
+        )
+    return _download(content, content_type, filename, private=True)
 
 
 @require_GET
