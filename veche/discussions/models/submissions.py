@@ -13,6 +13,10 @@ from veche.discussions.wording import Wording
 from .discussion import Discussion
 from .materials import Material
 
+# An individual entrepreneur's OGRNIP has 15 digits, an organization's OGRN 13
+# (veche/organizations/ogrn.py).
+OGRNIP_LENGTH = 15
+
 
 class Submission(models.Model):
     """A proposal, remark or question of one participant, registered with a number."""
@@ -119,9 +123,17 @@ class Submission(models.Model):
         return self.basis == self.Basis.RESIDENT
 
     @property
+    def is_sole_trader(self) -> bool:
+        """Sent for an individual entrepreneur (an OGRNIP has 15 digits, an organization's OGRN
+        13): its name is a person's name, and is shown as a person's is."""
+        ogrn = str(self.participant.get("ogrn", "")).strip()
+        return self.as_legal_entity and len(ogrn) == OGRNIP_LENGTH
+
+    @property
     def public_author(self) -> str:
-        """As docs/rules.md allows: a name only with the consent to publication."""
-        if self.as_legal_entity:
+        """As docs/rules.md allows: a name only with the consent to publication; an
+        organization's by its name, a sole trader's as a person's."""
+        if self.as_legal_entity and not self.is_sole_trader:
             return self.participant.get("legal_name", "")
         published = self.author.published_name if self.author is not None else ""
         numbered = _("Participant No. %(number)s") % {"number": self.participant_number}

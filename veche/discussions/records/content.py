@@ -70,17 +70,6 @@ def _display(submission: Submission, field: str) -> str:
     return _choices(field, translation.get_language() or "").get(value, str(value))
 
 
-# An individual entrepreneur's OGRNIP has 15 digits, an organization's OGRN 13
-# (veche/organizations/ogrn.py): a sole trader trades under their own name.
-OGRNIP_LENGTH = 15
-
-
-def is_sole_trader(submission: Submission) -> bool:
-    """A legal-entity submission of an individual entrepreneur, whose name is a person's name."""
-    ogrn = str(submission.participant.get("ogrn", "")).strip()
-    return submission.as_legal_entity and len(ogrn) == OGRNIP_LENGTH
-
-
 def public_label(submission: Submission) -> str:
     """Who sent a submission, as the protocol and the conclusion print it: a legal entity by its
     name, a natural person (a sole trader too) only by the number the site shows them under
@@ -88,7 +77,7 @@ def public_label(submission: Submission) -> str:
     a name printed in them would outlive a consent withdrawn or an account erased later, and the
     number beside it would tie it to the person's other submissions on the site. Their names stay
     in the organizer's annex."""
-    if submission.as_legal_entity and not is_sole_trader(submission):
+    if submission.as_legal_entity and not submission.is_sole_trader:
         return str(submission.public_author)
     return _("Participant No. %(number)s") % {"number": submission.participant_number}
 

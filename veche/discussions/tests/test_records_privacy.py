@@ -81,6 +81,10 @@ def test_a_sole_trader_is_a_person_in_the_documents_and_named_in_the_annex(clien
         assert "ООО «Квартал»" in text, name
     assert "Зайцев" not in docx_text(records.protocol_docx(discussion))
     assert "Зайцев" not in docx_text(records.conclusion_docx(discussion))
+    # Nor on the site, where the submission is shown as a person's would be.
+    assert trader.public_author == f"Participant No. {trader.participant_number}"
+    page = client.get(trader.get_absolute_url())
+    assert page.status_code == 200 and "Зайцев" not in page.content.decode()
     enter(client, discussion.created_by)
     annex = pdf_text(prepared(client, discussion, "annex_pdf").content)
     assert "ИП Зайцев Илья Петрович" in annex and "OGRN 304169012345673" in annex
