@@ -3,6 +3,7 @@ registering, answering, extending and forwarding. Each view asks the rules which
 client may see and act on, exactly as the cabinet does, then calls the one service the cabinet
 calls, inside `acting_through` so the audit row names the client."""
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -302,7 +303,8 @@ class OrganizerSubmissions(OrganizationView):
     )
     def get(self, request, pk: int):
         discussion = registered_discussion(request.user, pk)
-        identified = request.user.has_perm("discussions.manage_discussion", discussion)
+        # Asked as the hand-out asks it (the rules, not Django's "a superuser may anything").
+        identified = rules.has_perm("discussions.manage_discussion", request.user, discussion)
         queryset = discussion.submissions.order_by("number")
         page = self.paginate_queryset(queryset)
         serializer = (

@@ -350,14 +350,19 @@ def revoke_invitation(*, user, invitation: Invitation) -> Invitation:
     _require(_manages_staff(user, organization))
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError(_("This invitation is no longer pending."))
+    return _revoke(invitation, actor=user)
+
+
+def _revoke(invitation: Invitation, *, actor, **why) -> Invitation:
+    """Withdraw a pending invitation (held under its lock), on record with `why`."""
     invitation.status = Invitation.Status.REVOKED
     invitation.closed_at = timezone.now()
     invitation.save(update_fields=["status", "closed_at"])
     record_event(
-        actor=user,
+        actor=actor,
         action="organization.invitation_revoked",
         target=invitation,
-        data={"organization": invitation.organization_id, "role": invitation.role},
+        data={"organization": invitation.organization_id, "role": invitation.role, **why},
     )
     return invitation
 
@@ -397,23 +402,10 @@ def remove_member(*, user, membership: Membership) -> None:
 def _revoke_invitations_sent_by(inviter, organization: Organization, *, actor) -> None:
     """A head who no longer heads the organization brings nobody in: the invitations they sent
     that still wait are withdrawn, each on record."""
-    now = timezone.now()
     for invitation in Invitation.objects.select_for_update().filter(
         organization=organization, invited_by=inviter, status=Invitation.Status.PENDING
     ):
-        invitation.status = Invitation.Status.REVOKED
-        invitation.closed_at = now
-        invitation.save(update_fields=["status", "closed_at"])
-        record_event(
-            actor=actor,
-            action="organization.invitation_revoked",
-            target=invitation,
-            data={
-                "organization": organization.pk,
-                "role": invitation.role,
-                "reason": "the inviter no longer heads the organization",
-            },
-        )
+        _revoke(invitation, actor=actor, reason="the inviter no longer heads the organization")
 
 
 # --- Erasure of an account ------------------------------------------------------------------
