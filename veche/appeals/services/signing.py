@@ -124,6 +124,9 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
         if transaction.get_connection().vendor == "postgresql":
             row = _insert_at_once(signature, user, appeal)
         else:
+            # SQLite: the transaction holds the database's write lock from its start
+            # (IMMEDIATE), so no erasure commits between this check and the insert.
+            _refuse_if_erased(user)
             signature.save(force_insert=True)
             Follow.objects.bulk_create(
                 [Follow(problem_id=appeal.problem_id, user=user)], ignore_conflicts=True
@@ -143,10 +146,15 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
 # the audit event, the count, whose UPDATE takes the appeal's row lock. PostgreSQL runs the
 # parts of a WITH as the query asks for their rows, in no promised order: the count's condition
 # asks for the event's and the follow's (InitPlans, run before the appeal's row is locked), so
-# the lock is taken last and held only for the commit, as in the ORM path.
+# the lock is taken last and held only for the commit, as in the ORM path. The signature is
+# inserted only for an account still active, whose row it locks first (as its foreign key
+# would, at the statement's end): an erasure holds that row from its start to its commit, so a
+# signature racing it waits, then finds the account erased and inserts nothing, and the two
+# take the account's and the appeal's rows in the same order.
 _STATEMENT = """
 WITH signature AS (
-    INSERT INTO {signatures} ({signature_columns}) VALUES ({signature_marks})
+    INSERT INTO {signatures} ({signature_columns}) SELECT {signature_marks}
+    WHERE EXISTS (SELECT 1 FROM {accounts} WHERE id = %s AND is_active FOR KEY SHARE)
     ON CONFLICT DO NOTHING RETURNING id
 ), follow AS (
     INSERT INTO {follows} ({follow_columns}) SELECT {follow_marks} FROM signature
@@ -185,7 +193,8 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
     follow = Follow(problem_id=appeal.problem_id, user=user)
     parts, values = {}, []
     for name, obj, expressions in (
-        ("signature", signature, {}),
+        # Typed: a SELECT's values, unlike an INSERT's VALUES, are not typed by their columns.
+        ("signature", signature, _typed(signature)),
         ("follow", follow, {}),
         # The signature's id, known only once inserted, goes in the event's data.
         ("event", event, {"data": "jsonb_set(%s::jsonb, '{signature}', to_jsonb(signature.id))"}),
@@ -193,6 +202,8 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
         columns, marks, row_values = row_of(obj, **expressions)
         parts[f"{name}_columns"], parts[f"{name}_marks"] = ", ".join(columns), ", ".join(marks)
         values += row_values
+        if name == "signature":
+            values.append(user.pk)  # the account that must still be active
     numbering, numbering_values, undo = "", [], ""
     if at_once:
         count_sql, count_values = _count_statement(
@@ -204,6 +215,7 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
         count_sql, count_values = _count_statement(appeal, _AFTER_THE_OTHERS)
     sql = _STATEMENT.format(
         signatures=Signature._meta.db_table,
+        accounts=type(user)._meta.db_table,
         follows=Follow._meta.db_table,
         events=AuditEvent._meta.db_table,
         count=count_sql,
@@ -213,11 +225,27 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
     )
     found = _execute(sql, [*values, *count_values, *numbering_values], bound=at_once)
     if found is None:
+        _refuse_if_erased(user)
         raise IntegrityError("one_active_signature_per_person")
     # The count's row follows the id; the statement at once ends with the column that undoes it.
     signature.pk, row = found[0], found[1:-1] if at_once else found[1:]
     signature._state.adding, signature._state.db = False, transaction.get_connection().alias
     return None if row[0] is None else row
+
+
+def _refuse_if_erased(user) -> None:
+    """An account erased while its signature was on the way (the person's other tab) signs
+    nothing: the erasure withdrew its signatures and blanked their data already."""
+    if not type(user).objects.filter(pk=user.pk, is_active=True).exists():
+        raise ValidationError(_("This account has been erased: it signs nothing."))
+
+
+def _typed(obj) -> dict[str, str]:
+    """Each column's placeholder cast to the column's type (`row_of`'s expressions)."""
+    connection = transaction.get_connection()
+    return {
+        field.name: f"%s::{field.db_type(connection)}" for field in obj._meta.local_concrete_fields
+    }
 
 
 def _execute(sql: str, values: list, *, bound: bool):

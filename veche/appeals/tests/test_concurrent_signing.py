@@ -76,6 +76,34 @@ def test_erasures_while_others_sign_keep_the_count_exact(settings):
     assert not active.filter(user__in=leaving).exists()
 
 
+def test_a_person_signing_while_erasing_their_account_leaves_no_signature(settings):
+    """Each person presses "sign" in one tab and "erase my account" in another, at once. A
+    signature that waited for the erasure finds the account erased and is refused; none is
+    left counting with the person's name, address and e-mail on an erased account."""
+    from veche.accounts.services import erase_account
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    district = make_territory("kazan-vakhitovsky")
+    appeal = make_problem(territory=district, threshold=1000).current_appeal
+    people = [make_resident(district) for _ in range(40)]
+
+    def act(step):
+        verb, person = step
+        if verb == "erase":
+            erase_account(user=person)
+        else:
+            sign_appeal(user=person, appeal=Appeal.objects.get(pk=appeal.pk))
+
+    outcomes = at_once(act, [(verb, p) for p in people for verb in ("sign", "erase")], threads=20)
+    assert outcomes["done"] + outcomes.get("refused", 0) == 80
+
+    appeal.refresh_from_db()
+    active = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+    assert not active.filter(user__in=people).exists()
+    assert not Signature.objects.filter(user__in=people).exclude(email="").exists()
+    assert appeal.signature_count == active.count() == 1  # the author's
+
+
 def test_without_the_unique_constraint_double_presses_would_sign_twice(settings):
     """The test above proves something: the unique constraint is the one guard against a double
     press (signing reads nothing before it inserts). Dropped for this test, the same double

@@ -5,6 +5,7 @@ platform's copy no longer names them (README, "Personal data")."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from tests.factories import make_problem, make_resident, make_territory
@@ -100,3 +101,27 @@ def test_an_appeal_whose_author_erased_the_account_names_no_one_in_their_place(d
     assert "Авторова" not in text
     assert "erased" not in text  # not the placeholder address of the anonymous row either
     assert "Anonymous participant" in text or "Анонимный участник" in text
+
+
+def test_a_signature_on_its_way_when_the_erasure_commits_is_refused(monkeypatch):
+    """The person's other tab erases the account after the signature's eligibility was checked
+    and before it is stored: the signature is refused, not stored with their data."""
+    from veche.accounts.models import User
+    from veche.appeals.services import signing
+
+    district = make_territory("kazan-vakhitovsky")
+    appeal = make_problem(territory=district, threshold=10).current_appeal
+    ada = make_resident(district, email="ada@example.org")
+    checked = signing._refuse_unless
+
+    def checked_then_erased(decision):
+        checked(decision)
+        erase_account(user=User.objects.get(pk=ada.pk))
+
+    monkeypatch.setattr(signing, "_refuse_unless", checked_then_erased)
+    with pytest.raises(ValidationError, match="удалена"):
+        sign_appeal(user=ada, appeal=Appeal.objects.get(pk=appeal.pk))
+
+    appeal.refresh_from_db()
+    assert not Signature.objects.filter(appeal=appeal, user=ada).exists()
+    assert appeal.signature_count == 1
