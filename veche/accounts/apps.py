@@ -13,9 +13,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks as system_checks
 
-        from veche.accounts import backends, checks, signals
+        from veche.accounts import backends, checks, sessions, signals
+        from veche.core import outbox
 
         system_checks.register(checks.mfa_required_roles)
+        outbox.register(sessions.END_SESSIONS_KIND, sessions.end_sessions)
         backends.watch_accounts()
         user_logged_in.connect(signals.start_the_idle_clock, dispatch_uid="veche_idle_clock")
         authenticator_added.connect(

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from veche.accounts import personal_data
 from veche.accounts.models import Consent, User
+from veche.accounts.sessions import END_SESSIONS_KIND
+from veche.core import outbox
 from veche.core.audit import record_event
 from veche.organizations.rules import forget_roles
 
@@ -216,4 +218,6 @@ def erase_account(*, user: User) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    # The person's other devices: their sessions go too, with the e-mail they hold.
+    outbox.put(kind=END_SESSIONS_KIND, target_id=user.pk)
     record_event(actor=user, action="account.erased", target=user)

@@ -10,13 +10,20 @@ forged one) only makes the request read values it never uses, then read again fo
 session's account; nothing read for the hinted account is given to the request, since every
 value it reads is keyed by the session's account."""
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.models import Session
 from django.core.cache import DEFAULT_CACHE_ALIAS
 
 from veche.core import stamped
 
 HINT_COOKIE = "veche_account"
+
+# The outbox's kind that ends every session of an erased account (`end_sessions`).
+END_SESSIONS_KIND = "accounts.end_sessions"
 
 
 class SessionStore(cached_db.SessionStore):
@@ -56,3 +63,22 @@ def hinted_account(request) -> int | None:
     """The account the request's hint names, if it names one (`HINT_COOKIE`)."""
     hint = request.COOKIES.get(HINT_COOKIE, "")
     return int(hint) if hint.isascii() and hint.isdigit() and len(hint) < 19 else None
+
+
+def end_sessions(message) -> None:
+    """The outbox's sender for END_SESSIONS_KIND: delete every session of the account
+    `message.target_id` (an erased one) on every device, its row and its copy in the cache,
+    with what signing in kept in it (the e-mail the person signed in with). The account's
+    changed password already refuses those sessions; this removes what they hold. Sessions
+    are not indexed by account, so every stored one is read once, in batches, in the
+    background: an erasure does not wait for it."""
+    engine = import_module(settings.SESSION_ENGINE)
+    reader, owner = engine.SessionStore(), str(message.target_id)
+    stored = Session.objects.values_list("session_key", "session_data")
+    theirs = [
+        key
+        for key, data in stored.iterator(chunk_size=1000)
+        if reader.decode(data).get(SESSION_KEY) == owner
+    ]
+    for key in theirs:
+        engine.SessionStore(key).delete()

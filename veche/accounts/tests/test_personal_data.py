@@ -95,3 +95,31 @@ def test_erasing_needs_the_password_and_changes_nothing_without_it(client, perso
     person.refresh_from_db()
     assert person.email == "ada@example.org"
     assert person.verifications.exists()
+
+
+def test_erasing_ends_the_persons_sessions_on_every_device(client, person):
+    """The other devices' sessions go with what signing in kept in them (the e-mail); another
+    person's session stays."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from tests.outbox import deliver_everything
+
+    phone, neighbour = Client(), Client()
+    phone.post("/accounts/login/", {"login": "ada@example.org", "password": PASSWORD})
+    neighbour.force_login(make_user("bob@example.org"))
+    kept_on_phone = phone.session.session_key
+    assert phone.session.get("_auth_user_id") == str(person.pk)
+    assert "ada@example.org" in str(dict(phone.session))  # what signing in kept
+    client.force_login(person)
+
+    client.post("/accounts/profile/erase/", {"password": PASSWORD, "confirm": "on"})
+    assert Session.objects.filter(session_key=kept_on_phone).exists()  # until the worker runs
+    deliver_everything()
+
+    assert not Session.objects.filter(session_key=kept_on_phone).exists()
+    assert phone.get("/accounts/profile/").status_code == 302  # signed out there too
+    assert Session.objects.filter(session_key=neighbour.session.session_key).exists()
+    assert not any(
+        "ada@example.org" in str(session.get_decoded()) for session in Session.objects.all()
+    )
