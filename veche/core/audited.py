@@ -3,7 +3,9 @@ eligibility rules…), saved and deleted with an audit row in the same transacti
 changed what, from what to what. The permission is asked again here, not only by the page.
 
 A field named in `hidden` (a provider's client secret) is never written into the log: its change
-is recorded as a change, its value as "(hidden)".
+is recorded as a change, its value as "(hidden)". A row that holds a person's data (a
+verification, a declaration of property) names its `recorded` fields, its ids and metadata: no
+other field of it reaches the log, which is kept when the person is erased.
 """
 
 from django.contrib import admin
@@ -22,11 +24,20 @@ def require(actor, allowed: bool) -> None:
         raise PermissionDenied(_("Only operators with this permission may do it."))
 
 
-def values(row: Model, *, hidden: tuple[str, ...] = ()) -> dict:
-    """The row's own fields as JSON values (a foreign key as its id), for the audit row."""
+def values(
+    row: Model, *, hidden: tuple[str, ...] = (), recorded: tuple[str, ...] | None = None
+) -> dict:
+    """The row's own fields as JSON values (a foreign key as its id), for the audit row: only
+    those named in `recorded` (by their names) when it is given."""
+    if recorded is not None:
+        unknown = set(recorded) - {field.name for field in row._meta.concrete_fields}
+        if unknown:  # a misspelt name would quietly record less than meant
+            raise ValueError(f"{type(row).__name__} has no fields {sorted(unknown)}")
     found = {}
     for model_field in row._meta.concrete_fields:
         if model_field.primary_key:
+            continue
+        if recorded is not None and model_field.name not in recorded:
             continue
         value = model_field.value_from_object(row)
         if model_field.name in hidden:
@@ -37,23 +48,35 @@ def values(row: Model, *, hidden: tuple[str, ...] = ()) -> dict:
     return found
 
 
-def save(actor, row: Model, *, noun: str, hidden: tuple[str, ...] = ()) -> tuple[Model, dict]:
-    """Validate and save the row; record what it was made of, or what changed in it. Returns
-    the row and the stored values it had before ({} for a new row)."""
+def save(
+    actor,
+    row: Model,
+    *,
+    noun: str,
+    hidden: tuple[str, ...] = (),
+    recorded: tuple[str, ...] | None = None,
+) -> tuple[Model, dict]:
+    """Validate and save the row; record what it was made of, or what changed in it (of the
+    `recorded` fields only, when given). Returns the row and the stored values it had before
+    ({} for a new row)."""
     with transaction.atomic():
         before, stored = None, None
         if row.pk is not None:
             stored = type(row).objects.select_for_update().filter(pk=row.pk).first()
-            before = values(stored, hidden=hidden) if stored is not None else None
+            before = (
+                values(stored, hidden=hidden, recorded=recorded) if stored is not None else None
+            )
         row.full_clean()
         row.save()
-        after = values(row, hidden=hidden)
+        after = values(row, hidden=hidden, recorded=recorded)
         if before is None:
             record_event(actor=actor, action=f"{noun}.created", target=row, data=after)
             return row, {}
         changed = {name: [before.get(name), value] for name, value in after.items()}
         changed = {name: pair for name, pair in changed.items() if pair[0] != pair[1]}
         for name in hidden:  # changed, though both sides read "(hidden)"
+            if recorded is not None and name not in recorded:
+                continue
             if getattr(stored, name) != getattr(row, name):
                 changed[name] = [before.get(name), after.get(name)]
         if changed:
@@ -74,15 +97,24 @@ def record_many_to_many(actor, row: Model, *, noun: str, before: dict[str, list]
             record_event(actor=actor, action=f"{noun}.changed", target=row, data=changed)
 
 
-def delete(actor, row: Model, *, noun: str, hidden: tuple[str, ...] = (), **data) -> None:
-    """Delete the row, recorded with what it was (and `data`, what went with it)."""
+def delete(
+    actor,
+    row: Model,
+    *,
+    noun: str,
+    hidden: tuple[str, ...] = (),
+    recorded: tuple[str, ...] | None = None,
+    **data,
+) -> None:
+    """Delete the row, recorded with what it was (its `recorded` fields only, when given) and
+    `data`, what went with it."""
     with transaction.atomic():
         # Recorded before the row goes, while it still has its id.
         record_event(
             actor=actor,
             action=f"{noun}.deleted",
             target=row,
-            data={**values(row, hidden=hidden), **data},
+            data={**values(row, hidden=hidden, recorded=recorded), **data},
         )
         row.delete()
 

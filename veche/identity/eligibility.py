@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from veche.core.stamped import Read, forget, keep_many, move_on, stamped
+from veche.core.release import keyed
+from veche.core.stamped import Read, forget, keep_many, move_on, move_on_many, stamped
 from veche.identity.legal_entities import LegalEntity
 from veche.identity.models import EligibilityRule, Level, PropertyClaim, Verification
 from veche.territories.models import Territory
@@ -306,6 +308,15 @@ def person_changed(user_id: int) -> None:
     once): called by the signals below, and by the services for a change those do not see (a
     queryset's `update`)."""
     forget(_record_key(user_id), _record_version_key(user_id))
+
+
+def people_changed(user_ids) -> None:
+    """`person_changed` for many people at once (what a census list or a provider verified,
+    taken back by one update), a thousand to a round trip."""
+    ids = list(dict.fromkeys(user_ids))
+    for start in range(0, len(ids), 1000):
+        cache.delete_many([keyed(_record_key(pk)) for pk in ids[start : start + 1000]])
+    move_on_many([_record_version_key(pk) for pk in ids])
 
 
 def _record_changed(instance, **kwargs) -> None:

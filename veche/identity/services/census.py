@@ -7,13 +7,14 @@ import datetime
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from veche.core.audit import record_event
 from veche.identity.census import hash_identifier, parse_birthdate, parse_census
-from veche.identity.eligibility import person_changed
+from veche.identity.eligibility import people_changed, person_changed
 from veche.identity.models import (
     CensusEntry,
     CensusImport,
@@ -152,13 +153,53 @@ def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
                 "record": {"type": "census_list", "source": entry.census.file_name},
             }
         ],
-        valid_for=(
-            timezone.make_aware(datetime.datetime.combine(valid_until, datetime.time.max))
-            - timezone.now()
-        )
-        if valid_until
-        else None,
+        valid_for=(census_expiry(valid_until) - timezone.now()) if valid_until else None,
     )
+
+
+def census_expiry(valid_until: datetime.date) -> datetime.datetime:
+    """When a list valid until `valid_until`, and what it verified, stops counting: the end of
+    that day."""
+    return timezone.make_aware(datetime.datetime.combine(valid_until, datetime.time.max))
+
+
+def _verified_by(census: CensusImport):
+    """The census list's verifications still in force (moved ones too: they keep the list as
+    their source)."""
+    return Verification.objects.filter(
+        source=Verification.Source.CENSUS,
+        source_reference=f"census:{census.pk}",
+        revoked_at__isnull=True,
+    )
+
+
+def shorten_census_verifications(census: CensusImport) -> int:
+    """The list now ends on `census.valid_until`: what it verified lapses by the end of that day
+    at the latest. Returns how many verifications were shortened."""
+    until = census_expiry(census.valid_until)
+    given = _verified_by(census)
+    count = given.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=until)).update(
+        expires_at=until
+    )
+    if count:
+        people_changed(given.filter(expires_at=until).values_list("user_id", flat=True))
+    return count
+
+
+def revoke_census_verifications(census: CensusImport) -> int:
+    """The list is going: nobody stays verified by it. Returns how many verifications were
+    revoked."""
+    now = timezone.now()
+    count = _verified_by(census).update(revoked_at=now)
+    if count:
+        people_changed(
+            Verification.objects.filter(
+                source=Verification.Source.CENSUS,
+                source_reference=f"census:{census.pk}",
+                revoked_at=now,
+            ).values_list("user_id", flat=True)
+        )
+    return count
 
 
 @transaction.atomic

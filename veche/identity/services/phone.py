@@ -65,7 +65,11 @@ TAKEN_MESSAGE = _lazy("This number is already confirmed on another account.")
 
 def send_phone_code(*, user, number: str, now: datetime.datetime | None = None) -> PhoneCode:
     """Send a new code by SMS to confirm `number`; when it may not be sent, raise ValidationError
-    or PermissionDenied with the reason and change nothing."""
+    or PermissionDenied with the reason and change nothing.
+
+    A number confirmed on another account is sent a code like any other, within the same
+    limits: whether it is taken is said only to whoever enters the code sent to it
+    (`confirm_phone`), so that this form tells nobody whose number is whose."""
     now = now or timezone.now()
     number = normalize_phone(number)
     number_hash = hash_phone(number)
@@ -73,11 +77,8 @@ def send_phone_code(*, user, number: str, now: datetime.datetime | None = None) 
     with transaction.atomic():
         # One person's requests queue here, so that two at once cannot both pass the limit.
         get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
-        holder = _holder_of(number_hash)
-        if holder == user.pk:
+        if _holder_of(number_hash) == user.pk:
             raise ValidationError(_("This number is already confirmed on your account."))
-        if holder is not None:
-            raise ValidationError(TAKEN_MESSAGE)
         since = now - PHONE_THROTTLE_WINDOW
         if (
             PhoneCode.objects.filter(user=user, created_at__gt=since).count()

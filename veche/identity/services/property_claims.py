@@ -41,5 +41,8 @@ def erase_personal_data(user) -> None:
     user.verifications.all().delete()
     user.phone_codes.all().delete()
     for claim in user.property_claims.all():
-        claim.document.delete(save=False)
+        storage, name = claim.document.storage, claim.document.name
         claim.delete()
+        if name:
+            # The file goes once the erasure is committed; a rollback keeps both.
+            transaction.on_commit(lambda s=storage, n=name: s.delete(n), robust=True)

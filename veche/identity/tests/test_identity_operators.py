@@ -6,6 +6,7 @@ save it."""
 
 import datetime
 import json
+from pathlib import Path
 
 import pytest
 from allauth.socialaccount.models import SocialApp
@@ -25,7 +26,13 @@ from veche.identity.models import (
     PropertyClaim,
     Verification,
 )
-from veche.identity.services import import_census, save_identity_provider
+from veche.identity.phones import hash_phone
+from veche.identity.services import (
+    configuration,
+    import_census,
+    record_verification,
+    save_identity_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,8 +257,8 @@ def test_a_verifications_page_never_saves_it_and_its_deletion_is_recorded():
     verification = Verification.objects.create(
         user=person,
         level=Level.EMAIL,
-        source="email",
-        source_reference="person@example.org",
+        source=Verification.Source.OPERATOR,
+        source_reference="createuser",
         verified_at=timezone.now(),
     )
     client, user = operator("view_verification", "change_verification", "delete_verification")
@@ -264,24 +271,139 @@ def test_a_verifications_page_never_saves_it_and_its_deletion_is_recorded():
     assert event.actor == user and event.data["user_id"] == person.pk
 
 
-def test_a_declarations_page_never_saves_it_and_its_deletion_is_recorded(tmp_path, settings):
+def declaration(tmp_path, settings) -> PropertyClaim:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    person = make_user()
-    claim = PropertyClaim.objects.create(
-        user=person,
+    return PropertyClaim.objects.create(
+        user=make_user(),
         territory=make_territory("kazan"),
         kind=PropertyClaim._meta.get_field("kind").choices[0][0],
         cadastral_number="16:50:010101:1",
         document=SimpleUploadedFile("deed.pdf", b"%PDF-1.4 deed"),
     )
+
+
+def test_a_declarations_page_never_saves_it_and_its_deletion_is_recorded(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    claim = declaration(tmp_path, settings)
+    path, person = Path(claim.document.path), claim.user
     client, user = operator("view_propertyclaim", "change_propertyclaim", "delete_propertyclaim")
     url = reverse("admin:identity_propertyclaim_change", args=[claim.pk])
     assert client.post(url, {"review_reason": "forged by an operator"}).status_code == 403
     claim.refresh_from_db()
     assert claim.review_reason == ""
     delete = reverse("admin:identity_propertyclaim_delete", args=[claim.pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not path.exists()  # the scan goes with its declaration
     event = AuditEvent.objects.get(action="property_claim.deleted")
-    assert event.actor == user and event.data["cadastral_number"] == "16:50:010101:1"
+    assert event.actor == user
+    assert event.data == {
+        "user_id": person.pk,
+        "territory_id": claim.territory_id,
+        "kind": claim.kind,
+        "status": "pending",
+        "reviewed_by_id": None,
+        "reviewed_at": None,
+        "created_at": str(claim.created_at),
+    }
+    # Neither the cadastral number nor the document's name: the log outlives the person.
+    dumped = json.dumps(event.data)
+    assert "16:50:010101:1" not in dumped and "deed" not in dumped
+
+
+def test_a_declaration_whose_deletion_is_rolled_back_keeps_its_document(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    claim = declaration(tmp_path, settings)
+    _, user = operator("delete_propertyclaim")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        configuration.delete_property_claim(actor=user, claim=claim)
+        raise RuntimeError("the request failed after the deletion")
+    assert Path(PropertyClaim.objects.get().document.path).read_bytes() == b"%PDF-1.4 deed"
+
+
+# --- No personal data in the log -------------------------------------------------------------
+
+
+def test_a_deleted_verification_is_recorded_without_the_persons_data():
+    """The audit log is kept when the person is erased (README, "Personal data"): a deleted
+    verification leaves in it its ids and metadata, and a phone number masked."""
+    person, district = make_user(), make_territory("kazan-vakhitovsky")
+    phone = record_verification(
+        user=person,
+        level=Level.PHONE,
+        source=Verification.Source.PHONE,
+        source_reference="phone:" + hash_phone("+79161234567"),
+        claims={"phone_number": "+79161234567", "phone_number_verified": True},
+    )
+    provider = record_verification(
+        user=person,
+        level=Level.PROVIDER,
+        source=Verification.Source.PROVIDER,
+        source_reference="city-sso",
+        subject="city-sso:sub-3141592",
+        claims={
+            "family_name": "Иванова",
+            "given_name": "Мария",
+            "address": {"formatted": "Казань, ул. Баумана, д. 1, кв. 7"},
+        },
+        birthdate=datetime.date(1990, 4, 12),
+        territory=district,
+        valid_for=datetime.timedelta(days=365),
+    )
+    census = record_verification(
+        user=person,
+        level=Level.CENSUS,
+        source=Verification.Source.CENSUS,
+        source_reference="census:7",
+        subject="a1b2c3d4e5f6-the-entrys-keyed-hash",
+        claims={"birthdate": "1990-04-12", "address": {"formatted": "ул. Пушкина 5"}},
+        birthdate=datetime.date(1990, 4, 12),
+        territory=district,
+    )
+    client, user = operator("view_verification", "delete_verification")
+    for verification in (phone, provider, census):
+        delete = reverse("admin:identity_verification_delete", args=[verification.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+    events = {
+        int(event.object_id): event.data
+        for event in AuditEvent.objects.filter(action="verification.deleted")
+    }
+    dumped = json.dumps(list(events.values()), ensure_ascii=False)
+    for personal in (
+        "+79161234567",
+        "916123",
+        "Иванова",
+        "Мария",
+        "Баумана",
+        "Пушкина",
+        "1990-04-12",
+        "sub-3141592",
+        "the-entrys-keyed-hash",
+    ):
+        assert personal not in dumped
+    assert events[phone.pk]["phone_number"] == "+7 916 ***-**-67"
+    assert events[provider.pk] == {
+        "user_id": person.pk,
+        "level": Level.PROVIDER,
+        "source": "provider",
+        "source_reference": "city-sso",
+        "territory_id": district.pk,
+        "verified_at": str(provider.verified_at),
+        "expires_at": str(provider.expires_at),
+        "revoked_at": None,
+    }
+    assert events[census.pk]["source_reference"] == "census:7"
+    assert not Verification.objects.exists()
+    assert all(
+        event.actor == user for event in AuditEvent.objects.filter(action="verification.deleted")
+    )

@@ -223,14 +223,40 @@ def test_a_sixth_code_to_one_number_within_an_hour_is_refused(outbox):
     assert len(outbox) == 6
 
 
-def test_a_number_confirmed_on_another_account_is_refused(person, outbox):
+def test_a_number_confirmed_on_another_account_is_refused_only_to_who_enters_its_code(
+    person, outbox
+):
     send_phone_code(user=person, number=NUMBER)
     confirm_phone(user=person, code=sent_code())
     other = make_user()
-    message = refusal(send_phone_code, user=other, number="8 916 123 45 67")
+    # Sent as to any number: asking tells nobody whose number it is.
+    send_phone_code(user=other, number="8 916 123 45 67")
+    assert len(outbox) == 2
+    assert outbox[-1].to == NUMBER
+    # A wrong code is just wrong; only the code sent to the number says it is taken.
+    wrong = f"{(int(sent_code()) + 1) % 1000000:06d}"
+    assert refusal(confirm_phone, user=other, code=wrong) == (
+        "The code is wrong. You may try 4 more times."
+    )
+    message = refusal(confirm_phone, user=other, code=sent_code())
     assert message == "This number is already confirmed on another account."
-    assert len(outbox) == 1
-    assert not other.phone_codes.exists()
+    assert not other.verifications.exists()
+    assert pending_phone_code(other) is None
+    assert person.verifications.get().phone_number == NUMBER
+
+
+def test_asking_for_codes_to_anothers_number_is_limited_as_for_any_number(person, outbox):
+    send_phone_code(user=person, number=NUMBER)
+    confirm_phone(user=person, code=sent_code())
+    prober = make_user()
+    sent = timezone.now()
+    for minutes in range(3):
+        send_phone_code(user=prober, number=NUMBER, now=sent + datetime.timedelta(minutes=minutes))
+    message = refusal(
+        send_phone_code, user=prober, number=NUMBER, now=sent + datetime.timedelta(minutes=4)
+    )
+    assert message == "You have asked for too many codes within an hour. Try again later."
+    assert PhoneCode.objects.filter(user=prober).count() == 3
 
 
 def test_a_number_confirmed_elsewhere_while_the_code_travelled_is_refused(person, outbox):
@@ -330,6 +356,21 @@ def test_the_page_asks_for_the_number_then_the_code_then_shows_the_number(client
     assert "Your phone number is confirmed." in page.text
     assert "+7 916 123-45-67" in page.text
     assert "phone:" not in page.text
+
+
+def test_the_page_answers_alike_whether_a_number_is_anothers_or_nobodys(client, person, outbox):
+    send_phone_code(user=person, number=NUMBER)
+    confirm_phone(user=person, code=sent_code())
+    prober = make_user()
+    client.force_login(prober)
+    answers = [
+        client.post("/verification/phone/", {"number": typed}, headers={"accept-language": "en"})
+        for typed in ("8 916 123-45-67", "8 916 765-43-21")
+    ]
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert [message.to for message in outbox[-2:]] == [NUMBER, "+79167654321"]
+    page = client.get(answers[0]["Location"], headers={"accept-language": "en"})
+    assert "another account" not in page.text
 
 
 def test_a_refused_number_is_shown_beside_the_field_and_kept(client, person, outbox):

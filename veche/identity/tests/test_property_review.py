@@ -76,3 +76,53 @@ def test_the_document_is_shown_to_its_owner_and_reviewers_only(client):
         assert b"".join(response.streaming_content) == b"%PDF-1.4 extract"
     client.logout()
     assert client.get(url).status_code == 302  # to sign in
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+def declared_with_a_document(tmp_path, settings) -> PropertyClaim:
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    claim = PropertyClaim(
+        user=make_user(), territory=make_territory(), kind="land", cadastral_number="16:50:1:1"
+    )
+    claim.document.save("extract.pdf", ContentFile(b"%PDF-1.4 extract"), save=True)
+    return claim
+
+
+def test_erasure_deletes_the_document_once_committed(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from veche.accounts.services import erase_account
+
+    claim = declared_with_a_document(tmp_path, settings)
+    document = Path(claim.document.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_account(user=claim.user)
+    assert not PropertyClaim.objects.exists()
+    assert not document.exists()
+
+
+def test_an_erasure_rolled_back_keeps_the_declaration_with_its_document(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from veche.accounts.services import erase_account
+
+    claim = declared_with_a_document(tmp_path, settings)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        erase_account(user=claim.user)
+        raise RuntimeError("a later step of the erasure failed")
+    kept = PropertyClaim.objects.get()
+    assert Path(kept.document.path).read_bytes() == b"%PDF-1.4 extract"
