@@ -34,6 +34,8 @@ BACKGROUND = {
     "notify_daily",
     "open_data_dump",
     "prune_db_task_results",
+    "cleartokens",
+    "clearsessions",
 }
 
 
@@ -142,3 +144,43 @@ def test_the_nightly_pruning_removes_old_finished_tasks_and_nothing_else(db):
     left = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert left == {each.pk for each in kept}
     assert not left & {each.pk for each in gone}
+
+
+def test_the_nightly_token_removal_removes_expired_api_tokens_only(db):
+    """The unit's own command line, on the API's tokens: those past their expiry go, a token a
+    client holds now stays."""
+    from oauth2_provider.models import AccessToken
+
+    from tests.factories import make_organization
+    from veche.api.tests.conftest import issue
+
+    _, name, *options = command_of(UNITS / "veche-clear-tokens.service")
+    client, _secret = issue(make_organization("district-office"))
+    now = timezone.now()
+
+    def token(expires):
+        return AccessToken.objects.create(
+            application=client.application,
+            token=f"token-{expires.timestamp()}",
+            expires=expires,
+            scope="inbox:read",
+        )
+
+    expired = token(now - timedelta(hours=2))
+    valid = token(now + timedelta(minutes=30))
+    call_command(name, *options, verbosity=0)
+    left = set(AccessToken.objects.values_list("pk", flat=True))
+    assert left == {valid.pk}
+    assert expired.pk not in left
+
+
+def test_the_nightly_session_removal_removes_expired_sessions_only(db):
+    """The unit's own command line, on the session table: expired sessions go, live ones stay."""
+    from django.contrib.sessions.models import Session
+
+    _, name, *options = command_of(UNITS / "veche-clear-sessions.service")
+    now = timezone.now()
+    Session.objects.create(session_key="a" * 32, session_data="", expire_date=now - timedelta(1))
+    Session.objects.create(session_key="b" * 32, session_data="", expire_date=now + timedelta(1))
+    call_command(name, *options, verbosity=0)
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["b" * 32]

@@ -593,6 +593,12 @@ VECHE_RECORDS_PROCESSES = env_int("VECHE_RECORDS_PROCESSES", 0)
 # client) may make; past them the API answers 429 with Retry-After (veche/api/throttles.py).
 VECHE_API_ANON_PER_MINUTE = env_int("VECHE_API_ANON_PER_MINUTE", 120, minimum=1)
 VECHE_API_CLIENT_PER_MINUTE = env_int("VECHE_API_CLIENT_PER_MINUTE", 600, minimum=1)
+# Tries a minute at the token endpoint, per address and per client_id: each checks a client's
+# secret with Argon2, so past them it answers 429 without checking (veche/api/oauth.py).
+VECHE_API_TOKEN_ADDRESS_PER_MINUTE = env_int("VECHE_API_TOKEN_ADDRESS_PER_MINUTE", 20, minimum=1)
+VECHE_API_TOKEN_CLIENT_PER_MINUTE = env_int("VECHE_API_TOKEN_CLIENT_PER_MINUTE", 10, minimum=1)
+# The most problems one answer of the map's GeoJSON holds (`truncated` says some were left out).
+VECHE_API_MAP_MAX_FEATURES = env_int("VECHE_API_MAP_MAX_FEATURES", 5000, minimum=1)
 # Items a page of an API list holds (cursor pagination).
 VECHE_API_PAGE_SIZE = env_int("VECHE_API_PAGE_SIZE", 50, minimum=1)
 # How long an access token issued to an API client works.

@@ -40,6 +40,7 @@ REFUSED = [
     "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 of 169.254.169.254
     "http://[fe80::1]/",
     "http://[fd00::5]/",
+    "http://[fec0::1]/",  # site-local (deprecated, still routed inside some networks)
     "http://0.0.0.0:8000/",
     "http://224.0.0.1/",
     "http://100.64.0.1/",  # carrier-grade NAT

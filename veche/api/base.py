@@ -3,7 +3,9 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotModified
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.views import APIView
 
@@ -62,6 +64,33 @@ class Cursor(CursorPagination):
 
     def get_page_size(self, request) -> int:
         return settings.VECHE_API_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.queryset = queryset  # the cursor's position is read as its ordering field's value
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """The cursor, whose position (a value of the first ordering field, as the client sent
+        it back) must be one the database can compare: anything else is 404, like a cursor
+        that does not decode, never a server error."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        name = self.ordering[0].lstrip("-")
+        annotation = self.queryset.query.annotations.get(name)
+        field = (
+            annotation.output_field
+            if annotation is not None
+            else self.queryset.model._meta.get_field(name)
+        )
+        try:
+            value = field.to_python(cursor.position)
+            field.run_validators(value)  # an integer's range in this database, among others
+        except ValidationError:
+            raise NotFound(self.invalid_cursor_message) from None
+        if value is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class NewestFirst(Cursor):

@@ -4,10 +4,13 @@ and anyone's own map: public, anonymous, throttled, with an ETag, and without pe
 
 With `zoom` the problems are grouped on the server into square cells of about 60 pixels at
 that zoom, so a map of a hundred thousand problems downloads a few hundred features; a cell
-holding one problem is that problem. Without `zoom` every problem is its own feature."""
+holding one problem is that problem. Without `zoom` every problem is its own feature. Either
+way an answer holds at most VECHE_API_MAP_MAX_FEATURES features, and says `truncated` when
+there were more (a map then asks for its box, `bbox`, or groups them, `zoom`)."""
 
 import math
 
+from django.conf import settings
 from django.db.models import Avg, Count, FloatField, Max, Min
 from django.db.models.functions import Cast, Floor
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -93,9 +96,9 @@ def cell_size(zoom: int) -> float:
     return 360 / (256 * math.pow(2, zoom)) * CELL_PIXELS
 
 
-def grouped(queryset, zoom: int) -> list[dict]:
-    """Two queries: the cells (counted and averaged in the database), then the problems of the
-    cells that hold one."""
+def grouped(queryset, zoom: int, limit: int) -> list[dict]:
+    """Two queries: the cells (counted and averaged in the database; at most `limit`), then
+    the problems of the cells that hold one."""
     cell = cell_size(zoom)
     cells = list(
         queryset.order_by()
@@ -114,7 +117,7 @@ def grouped(queryset, zoom: int) -> list[dict]:
             north=Max("latitude"),
             east=Max("longitude"),
         )
-        .order_by("row", "column")
+        .order_by("row", "column")[:limit]
     )
     alone = _readable(Problem.objects).in_bulk([c["first"] for c in cells if c["count"] == 1])
     features = []
@@ -151,6 +154,13 @@ FEATURE_COLLECTION = inline_serializer(
                 "north of its problems)."
             ),
         ),
+        "truncated": serializers.BooleanField(
+            help_text=(
+                "True when there were more features than one answer holds "
+                "(VECHE_API_MAP_MAX_FEATURES, 5,000 by default) and the rest were left out: "
+                "ask for a smaller bbox, or group them with zoom."
+            )
+        ),
     },
 )
 
@@ -175,8 +185,17 @@ class ProblemMap(PublicView):
         if "bbox" in wanted:
             queryset = _inside(queryset, wanted["bbox"])
         zoom = wanted.get("zoom")
+        limit = settings.VECHE_API_MAP_MAX_FEATURES
+        # One more than the limit tells whether any were left out.
         if zoom is not None and zoom < UNGROUPED_FROM:
-            features = grouped(queryset, zoom)
+            features = grouped(queryset, zoom, limit + 1)
         else:
-            features = [_problem_feature(p) for p in _readable(queryset).order_by("pk")]
-        return Response({"type": "FeatureCollection", "features": features})
+            rows = _readable(queryset).order_by("pk")[: limit + 1]
+            features = [_problem_feature(p) for p in rows]
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "features": features[:limit],
+                "truncated": len(features) > limit,
+            }
+        )

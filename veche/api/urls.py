@@ -2,11 +2,11 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from oauth2_provider.views import TokenView
 
 from veche.api import views_organization as org
 from veche.api import views_public as public
 from veche.api.geojson import ProblemMap
+from veche.api.oauth import TokenView
 
 app_name = "api"
 urlpatterns = [

@@ -1,8 +1,11 @@
 """The public reads of the API, anonymous and throttled: what the public pages show."""
 
+import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -16,7 +19,7 @@ from veche.appeals.models import Category
 from veche.appeals.ratings import scores
 from veche.appeals.search import search_problems
 from veche.discussions import queries as discussions
-from veche.discussions.models import ExpertAnswer
+from veche.discussions.models import Discussion, ExpertAnswer
 from veche.discussions.queries_votes import question_data, questions_of
 from veche.documents.queries import document_by_code
 from veche.organizations.queries import organization_by_slug, public_organizations
@@ -211,6 +214,24 @@ class SignatoryList(PublicView):
 # --- Discussions ---------------------------------------------------------------------------------
 
 
+def _announced_discussions():
+    """The discussions the public pages show (`Discussion.is_public`), as a queryset to page:
+    not one whose notice is still to come, nor a draft called off. Whether the notice is out
+    turns on its date in the discussion's own time zone, so the few published discussions near
+    or before their notice date are asked one by one."""
+    queryset = discussions.public_discussions().exclude(
+        status=Discussion.Status.CANCELLED, published_at__isnull=True
+    )
+    # Time zones lie within a day of UTC: a notice dated two days ago is out everywhere.
+    near = queryset.filter(
+        status=Discussion.Status.PUBLISHED,
+        protocol_signed_at__isnull=True,
+        conclusion_published_at__isnull=True,
+        notice_date__gte=timezone.now().date() - datetime.timedelta(days=2),
+    )
+    return queryset.exclude(pk__in=[each.pk for each in near if not each.is_public])
+
+
 class DiscussionList(PublicView):
     serializer_class = out.DiscussionSerializer
     pagination_class = Cursor
@@ -221,9 +242,9 @@ class DiscussionList(PublicView):
         summary="Public discussions and hearings, newest first",
     )
     def get(self, request):
-        page = self.paginate_queryset(discussions.public_discussions())
-        # A discussion whose notice is not out yet is its organizer's alone (stage from dates).
-        page = [discussion for discussion in page if discussion.is_public]
+        # Filtered before paging: a page, and its next cursor, never hold a discussion whose
+        # notice is not out yet (its organizer's alone).
+        page = self.paginate_queryset(_announced_discussions())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -81,6 +81,11 @@ def delete(request, pk: int):
 @require_POST
 def replay(request, pk: int):
     delivery = queries.delivery_to_manage(request.user, pk, person=True)
-    webhooks.replay(user=request.user, delivery=delivery)
-    messages.success(request, _("The message will be sent again in a moment."))
+    try:
+        webhooks.replay(user=request.user, delivery=delivery)
+    except ValidationError as error:  # a worker is sending it right now
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The message will be sent again in a moment."))
     return redirect("api_subscriber_webhooks:list")

@@ -24,7 +24,9 @@ import datetime
 import hashlib
 import hmac
 import json
+import math
 import secrets
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -32,10 +34,12 @@ import requests
 import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from veche.api.models import PUBLIC_EVENTS, WebhookDelivery, WebhookEvent, WebhookSubscription
 from veche.appeals.queries import public_problems
@@ -49,8 +53,8 @@ from veche.core.net_guard import (
     is_allowed_by_operator,
     post_pinned,
 )
+from veche.core.ratelimits import RateLimited
 from veche.discussions.models import Submission
-from veche.discussions.queries import public_discussions
 from veche.organizations.models import Organization
 
 KIND = "api.webhook"
@@ -158,7 +162,8 @@ def _public(label: str, subject) -> bool:
     if label == "appeals.appeal":
         return public_problems().filter(pk=subject.problem_id).exists()
     if label == "discussions.discussion":
-        return public_discussions().filter(pk=subject.pk).exists()
+        # As the discussion's page decides: not before its notice date (stage "scheduled").
+        return subject.is_public
     return True
 
 
@@ -286,6 +291,13 @@ def check_endpoint(url: str) -> IPAddress:
     return address
 
 
+def time_limit() -> float:
+    """How long one delivery may take, from connecting to the answer's headers (its body is
+    never read): VECHE_WEBHOOK_TIMEOUT_SECONDS, and never as long as half the outbox's lease,
+    so that no second worker takes the message while the first is still sending it."""
+    return min(settings.VECHE_WEBHOOK_TIMEOUT_SECONDS, settings.VECHE_OUTBOX_LEASE_SECONDS / 2)
+
+
 def deliver(message: OutboxMessage) -> None:
     """Send one delivery; raise to have the outbox retry it later."""
     delivery = (
@@ -305,7 +317,7 @@ def deliver(message: OutboxMessage) -> None:
             address,
             data=body,
             headers=headers(delivery, body, now),
-            timeout=settings.VECHE_WEBHOOK_TIMEOUT_SECONDS,
+            timeout=time_limit(),
         )
     except OutboundURLRefused as refusal:
         outcome["last_error"] = str(refusal)[:500]
@@ -455,11 +467,50 @@ def remove(*, user, subscription: WebhookSubscription) -> None:
     subscription.delete()
 
 
+# How often a subscriber may have deliveries sent again: (at most, within seconds). Each replay
+# makes a worker connect to an address the person chose, with a fresh count of attempts.
+REPLAY_LIMITS = ((5, 60), (30, 3600))
+
+
+def _spend_replay(user) -> None:
+    """Count one replay of the person's; refuse it with RateLimited (429 and Retry-After) past
+    either window of REPLAY_LIMITS. Fixed windows in the shared cache, as in
+    veche/core/ratelimits.py; every attempt counts, refused ones too."""
+    now = time.time()
+    waits = []
+    for limit, seconds in REPLAY_LIMITS:
+        window = int(now // seconds)
+        key = f"webhooks:replay:{user.pk}:{seconds}:{window}"
+        cache.add(key, 0, seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, seconds + 1)
+            count = 1
+        if count > limit:
+            waits.append((window + 1) * seconds - now)
+    if waits:
+        retry_after = max(1, math.ceil(max(waits)))
+        minutes = math.ceil(retry_after / 60)
+        raise RateLimited(
+            ngettext(
+                "Too many deliveries sent again in a short time. Try again in %(minutes)d minute.",
+                "Too many deliveries sent again in a short time. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after,
+        )
+
+
 @transaction.atomic
 def replay(*, user, delivery: WebhookDelivery) -> None:
-    """Send the delivery once more, with the same webhook-id, whatever became of it."""
+    """Send the delivery once more, with the same webhook-id, whatever became of it. A
+    subscriber's replays are limited (REPLAY_LIMITS); an organization's head is not."""
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery.pk)
     _require(rules.has_perm("api.manage_webhook", user, delivery.subscription))
+    if delivery.subscription.person_id is not None:
+        _spend_replay(user)
     message = OutboxMessage.objects.filter(kind=KIND, target_id=delivery.pk).first()
     if message is None:
         outbox.put(kind=KIND, target_id=delivery.pk)

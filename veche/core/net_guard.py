@@ -7,13 +7,18 @@ loopback services, the private network or the cloud metadata service (169.254.16
 or use the answer (server-side request forgery, OWASP ASVS V12.6.1).
 """
 
+import contextlib
 import ipaddress
+import math
 import socket
+import threading
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = ("http", "https")
@@ -85,6 +90,9 @@ def is_public(address: IPAddress) -> bool:
         or address.is_loopback
         or address.is_private
         or address.is_unspecified
+        # fec0::/10, deprecated (RFC 3879) but still routed inside some networks; Python counts
+        # it as global.
+        or (address.version == 6 and address.is_site_local)
     )
 
 
@@ -133,12 +141,69 @@ def approved_address(url: str, *, allowed: list[str] | None = None) -> IPAddress
     return addresses[0]
 
 
+class AnswerTooSlow(requests.exceptions.Timeout):
+    """The whole exchange (connecting, sending, the answer's status and headers) took longer
+    than allowed."""
+
+
+class _Watch:
+    """The sockets of one exchange, shut down when its time is up. A read timeout bounds each
+    read, not the exchange: a peer that sends a byte a second would otherwise hold the caller
+    for as long as it likes, so a timer ends the connection itself."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+
+    def add(self, sock: socket.socket) -> None:
+        # A duplicate of our own: shutting it down ends the connection whatever became of the
+        # original (TLS takes that one over), and its number cannot be closed and given to
+        # another connection before we are done with it.
+        copy = sock.dup()
+        with self._lock:
+            self._sockets.append(copy)
+            if self.expired:
+                _shut(copy)
+
+    def expire(self) -> None:
+        with self._lock:  # never at the same time as `close`: no number is reused meanwhile
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def close(self) -> None:
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed by its peer or by us
+        sock.shutdown(socket.SHUT_RDWR)  # a read or write blocked on it returns at once
+
+
+def _watched(pool_class, watch: _Watch):
+    """`pool_class` whose every new connection's socket is handed to `watch`."""
+
+    class Connection(pool_class.ConnectionCls):
+        def _new_conn(self):
+            sock = super()._new_conn()
+            watch.add(sock)
+            return sock
+
+    return type(pool_class.__name__, (pool_class,), {"ConnectionCls": Connection})
+
+
 class PinnedHTTPAdapter(requests.adapters.HTTPAdapter):
     """A transport whose TLS handshake names (SNI) and verifies the certificate of `host` while
-    the connection goes to the pinned address that the request's URL carries."""
+    the connection goes to the pinned address that the request's URL carries; its sockets are
+    given to `watch`, which ends them when the exchange's time is up."""
 
-    def __init__(self, host: str, **kwargs):
+    def __init__(self, host: str, watch: _Watch | None = None, **kwargs):
         self.pinned_host = host
+        self.watch = watch
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args, **kwargs):
@@ -146,25 +211,70 @@ class PinnedHTTPAdapter(requests.adapters.HTTPAdapter):
         kwargs["server_hostname"] = self.pinned_host
         kwargs["assert_hostname"] = self.pinned_host
         super().init_poolmanager(*args, **kwargs)
+        if self.watch is not None:
+            self.poolmanager.pool_classes_by_scheme = {
+                "http": _watched(urllib3.HTTPConnectionPool, self.watch),
+                "https": _watched(urllib3.HTTPSConnectionPool, self.watch),
+            }
 
 
-def post_pinned(url: str, address: IPAddress, **kwargs) -> requests.Response:
+def post_pinned(url: str, address: IPAddress, *, timeout: float, **kwargs) -> requests.Response:
     """POST to `url` over a connection to `address` (approved by `approved_address`): the Host
-    header and the TLS server name stay those of the URL's host."""
+    header and the TLS server name stay those of the URL's host.
+
+    The whole exchange, from connecting to the answer's status and headers, ends within
+    `timeout` seconds, or AnswerTooSlow is raised. The answer's body is never read (only its
+    status and headers count, and a peer could send gigabytes): the connection is closed as
+    soon as the headers are in."""
     parts = urlsplit(url)
     host = (parts.hostname or "").rstrip(".")
     literal = f"[{address}]" if address.version == 6 else str(address)
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     headers = dict(kwargs.pop("headers", None) or {})
     headers["Host"] = parts.netloc  # no user info: check_outbound_url refuses it
+    watch = _Watch()
+    timer = threading.Timer(timeout, watch.expire)
+    timer.daemon = True
     with requests.Session() as session:
         session.trust_env = False  # no proxy: the connection goes to the address itself
-        adapter = PinnedHTTPAdapter(host)
+        adapter = PinnedHTTPAdapter(host, watch)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        return session.post(
-            parts._replace(netloc=netloc).geturl(), headers=headers, allow_redirects=False, **kwargs
+        timer.start()
+        try:
+            response = session.post(
+                parts._replace(netloc=netloc).geturl(),
+                headers=headers,
+                allow_redirects=False,
+                timeout=timeout,
+                stream=True,
+                **kwargs,
+            )
+            response.close()
+        except (requests.RequestException, OSError) as error:
+            if watch.expired:
+                raise _too_slow(timeout) from error
+            raise
+        finally:
+            timer.cancel()
+            watch.close()
+    if watch.expired:
+        # Cut off mid-answer: http.client takes the end of the connection for the end of the
+        # headers, so what arrived may look like a whole answer. It is not one.
+        raise _too_slow(timeout)
+    return response
+
+
+def _too_slow(timeout: float) -> AnswerTooSlow:
+    seconds = math.ceil(timeout)
+    return AnswerTooSlow(
+        ngettext(
+            "No answer within %(seconds)d second.",
+            "No answer within %(seconds)d seconds.",
+            seconds,
         )
+        % {"seconds": seconds}
+    )
 
 
 class GuardedHTTPAdapter(requests.adapters.HTTPAdapter):

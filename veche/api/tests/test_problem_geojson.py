@@ -85,3 +85,21 @@ def test_the_schema_names_the_endpoint(client):
     operation = schema["paths"]["/api/v1/problems.geojson"]["get"]
     assert operation["operationId"] == "problems_geojson"
     assert "application/geo+json" in operation["responses"]["200"]["content"]
+
+
+def test_an_answer_holds_at_most_the_limit_of_features_and_says_so(client, points, settings):
+    settings.VECHE_API_MAP_MAX_FEATURES = 3
+    for query in ({}, {"zoom": 17}):
+        collection = client.get(URL, query).json()
+        assert len(collection["features"]) == 3
+        assert collection["truncated"] is True
+    # Grouped, the four problems are two features: nothing left out.
+    grouped = client.get(URL, {"zoom": 11}).json()
+    assert (len(grouped["features"]), grouped["truncated"]) == (2, False)
+    settings.VECHE_API_MAP_MAX_FEATURES = 1
+    assert client.get(URL, {"zoom": 11}).json()["truncated"] is True
+
+
+def test_within_the_limit_nothing_is_left_out(client, points):
+    collection = client.get(URL).json()
+    assert (len(collection["features"]), collection["truncated"]) == (4, False)

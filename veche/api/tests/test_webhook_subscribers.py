@@ -2,19 +2,22 @@
 territories inside it, through the same deliveries as an organization: public facts only,
 signed; private targets refused; the page in both languages; anyone else's endpoint is 404."""
 
+import datetime
 import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from tests.factories import make_appeal, make_staff, make_territory, make_user
+from tests.factories import make_appeal, make_discussion, make_staff, make_territory, make_user
 from tests.outbox import deliver_everything
 from tests.sign_in import enter
 from veche.accounts.services import erase_account, export_personal_data
 from veche.api import webhooks
 from veche.api.models import WebhookDelivery, WebhookSubscription
 from veche.appeals.services import register_appeal
-from veche.core.models import AuditEvent
+from veche.core.models import AuditEvent, OutboxMessage
+from veche.discussions import services as discussion_services
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +168,71 @@ def test_the_owner_rotates_and_replays(client, receiver, newsroom, city):
     assert len(receiver.received) == 2
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"api.webhook_secret_rotated", "api.webhook_replayed"} <= actions
+
+
+def test_a_replay_while_the_delivery_is_being_sent_says_so(client, receiver, newsroom, city):
+    webhooks.subscribe_person(user=newsroom, url=receiver.url, events=["appeal.registered"])
+    register(make_appeal(territory=city, status="sent"))
+    delivery = WebhookDelivery.objects.get()
+    # A worker holds it right now, under its lease.
+    OutboxMessage.objects.filter(kind=webhooks.KIND).update(
+        state=OutboxMessage.State.SENDING,
+        lease_until=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    enter(client, newsroom)
+    response = client.post(f"{PAGE}deliveries/{delivery.pk}/replay/", follow=True)
+    assert response.status_code == 200
+    assert "being sent right now" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="api.webhook_replayed").exists()
+
+
+def test_a_subscribers_replays_are_limited(client, receiver, newsroom, city):
+    webhooks.subscribe_person(user=newsroom, url=receiver.url, events=["appeal.registered"])
+    register(make_appeal(territory=city, status="sent"))
+    deliver_everything()
+    delivery = WebhookDelivery.objects.get()
+    enter(client, newsroom)
+    at_most, _seconds = webhooks.REPLAY_LIMITS[0]
+    url = f"{PAGE}deliveries/{delivery.pk}/replay/"
+    assert [client.post(url).status_code for _ in range(at_most)] == [302] * at_most
+    refused = client.post(url, HTTP_ACCEPT_LANGUAGE="ru")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert "Слишком много повторных отправок" in refused.content.decode()
+    replayed = AuditEvent.objects.filter(action="api.webhook_replayed").count()
+    assert replayed == at_most
+
+
+def test_a_heads_replays_of_the_organizations_deliveries_are_not_limited(receiver, office, head):
+    webhooks.subscribe(
+        user=head, organization=office, url=receiver.url, events=["appeal.registered"]
+    )
+    register(make_appeal(organization=office, status="sent"))
+    delivery = WebhookDelivery.objects.get()
+    at_most, _seconds = webhooks.REPLAY_LIMITS[0]
+    for _ in range(at_most + 1):
+        webhooks.replay(user=head, delivery=delivery)
+
+
+def test_a_discussion_whose_notice_is_not_out_is_not_told_to_subscribers(receiver, city, newsroom):
+    webhooks.subscribe_person(
+        user=newsroom, url=receiver.url, events=["discussion.stage_changed"], territory=city
+    )
+    scheduled = make_discussion(stage="scheduled", territory=make_territory(parent=city))
+    running = make_discussion(stage="intake", territory=make_territory(parent=city))
+    for discussion in (scheduled, running):
+        later = discussion.intake_end + datetime.timedelta(days=3)
+        discussion_services.move_dates(
+            user=discussion.organizer.memberships.get(role=Membership.Role.ORGANIZER).user,
+            discussion=discussion,
+            values={"intake_end": later, "exposition_end": later},
+            reason="Продлено по просьбе жителей",
+            accept_warnings=True,
+        )
+    deliver_everything()
+    # Its page is its organizer's alone until the notice date: subscribers hear of it then.
+    told = [json.loads(body)["data"]["discussion"]["id"] for _headers, body in receiver.received]
+    assert told == [running.pk]
 
 
 def test_someone_elses_endpoint_is_not_found(client, settings, newsroom, office, head):
