@@ -815,9 +815,9 @@ VECHE_DISCUSSION_MIN_LEVEL = env_choice(
 )
 VECHE_DISCUSSION_MIN_AGE = env_int("VECHE_DISCUSSION_MIN_AGE", 18, minimum=0)
 # Advisory votes in discussions (docs/votes.md): the age bands of the turnout ("14-17,...,60-"),
-# the smallest group shown by its number (smaller ones read "fewer than N"), and the key that
-# turns a voter into their ballot's key (empty: derived from SECRET_KEY; never change it while
-# a vote is open, or voters cannot change their ballots).
+# the smallest group shown by its number (smaller ones are hidden, with the groups that would
+# give them away), and the key that turns a voter into their ballot's key (empty: derived from
+# SECRET_KEY; never change it while a vote is open, or voters cannot change their ballots).
 VECHE_VOTE_AGE_GROUPS = env_list(
     "VECHE_VOTE_AGE_GROUPS", ["14-17", "18-29", "30-44", "45-59", "60-"]
 )

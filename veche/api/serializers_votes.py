@@ -1,5 +1,6 @@
 """The advisory vote of a discussion in the API (docs/votes.md): its questions, and their results
-once closed. No ballot and no voter is ever given; a small group of the turnout has no number."""
+once closed. No ballot and no voter is ever given; a small group of the turnout, and the groups
+that would give it away, have no number."""
 
 from rest_framework import serializers
 
@@ -8,9 +9,13 @@ from veche.discussions.models import VoteQuestion
 
 class TurnoutCellSerializer(serializers.Serializer):
     label = serializers.CharField()
-    count = serializers.IntegerField(allow_null=True, help_text="Null for a small group.")
-    fewer_than = serializers.IntegerField(
-        allow_null=True, help_text="For a small group: it has fewer people than this."
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "Null for a hidden group: one of fewer people than VECHE_VOTE_SMALL_CELL, or an "
+            "empty or the next smallest group beside it, so that the total minus the groups "
+            "shown gives no small group away. Every hidden group reads the same."
+        ),
     )
 
 
@@ -35,8 +40,16 @@ class VoteResultsSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
     median = serializers.FloatField(allow_null=True)
     method = serializers.CharField(help_text="How a ranking is counted.")
-    by_area = TurnoutCellSerializer(many=True)
-    by_age = TurnoutCellSerializer(many=True)
+    by_area = TurnoutCellSerializer(
+        many=True,
+        help_text="Every part of the territory, the territory itself and elsewhere; empty when "
+        "too few voted to break the turnout down.",
+    )
+    by_age = TurnoutCellSerializer(
+        many=True,
+        help_text="Every age band and 'age not stated'; empty when too few voted to break the "
+        "turnout down.",
+    )
 
 
 class VoteQuestionSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from veche.discussions.disclosure import hidden_groups
 from veche.discussions.models import Ballot, Discussion, VoteQuestion, Voter
 from veche.identity.eligibility import Decision, age_on, check_eligibility
 from veche.identity.models import EligibilityRule
@@ -96,7 +97,9 @@ def voters_count(question: VoteQuestion) -> int:
 class Cell:
     label: str
     count: int
-    small: bool = False  # fewer than VECHE_VOTE_SMALL_CELL: the number is not shown
+    # Not shown: a group of fewer than VECHE_VOTE_SMALL_CELL, or one hidden beside it
+    # (`disclosure.hidden_groups`); every hidden group reads the same.
+    hidden: bool = False
 
 
 @dataclass
@@ -126,22 +129,32 @@ def _share(count: int, total: int) -> float:
 
 
 def _cells(pairs) -> list[Cell]:
-    small = settings.VECHE_VOTE_SMALL_CELL
-    return [Cell(str(label), count, small=count < small) for label, count in pairs]
+    """A dimension of the turnout, its small groups hidden with the empty ones and the next
+    smallest beside them (the total minus the shown groups must not give one away); none at
+    all when every group would be hidden, as when fewer than VECHE_VOTE_SMALL_CELL voted."""
+    pairs = list(pairs)
+    hidden = hidden_groups([count for _label, count in pairs], settings.VECHE_VOTE_SMALL_CELL)
+    if all(hidden):
+        return []
+    return [
+        Cell(str(label), count, flag) for (label, count), flag in zip(pairs, hidden, strict=True)
+    ]
 
 
 def turnout(question: VoteQuestion) -> tuple[list[Cell], list[Cell]]:
-    """The voters by part of the territory and by age group, small groups not told apart."""
+    """The voters by part of the territory and by age group: every part and band, the empty
+    ones too, so that a hidden group's empty neighbours are hidden with it."""
     voters = Voter.objects.filter(question=question, counted=True).order_by()
     areas = dict(voters.values_list("area_id").annotate(n=Count("pk")))
-    names = {t.pk: t.title for t in Territory.objects.filter(pk__in=[a for a in areas if a])}
-    by_area = sorted(((names[a], n) for a, n in areas.items() if a in names), key=lambda p: p[0])
-    if areas.get(None):
-        by_area.append((_("elsewhere or not stated"), areas[None]))
+    territory = question.discussion.territory
+    parts = sorted(Territory.objects.filter(parent=territory), key=lambda t: t.title)
+    by_area = [(part.title, areas.pop(part.pk, 0)) for part in parts]
+    by_area.append((territory.title, areas.pop(territory.pk, 0)))
+    # Owners living elsewhere, no territory rule, or a part made since the vote.
+    by_area.append((_("elsewhere or not stated"), sum(areas.values())))
     ages = dict(voters.values_list("age_group").annotate(n=Count("pk")))
-    by_age = [(band, ages[band]) for band in settings.VECHE_VOTE_AGE_GROUPS if band in ages]
-    if ages.get(""):
-        by_age.append((_("age not stated"), ages[""]))
+    by_age = [(band, ages.pop(band, 0)) for band in settings.VECHE_VOTE_AGE_GROUPS]
+    by_age.append((_("age not stated"), sum(ages.values())))
     return _cells(by_area), _cells(by_age)
 
 
@@ -227,17 +240,12 @@ def _signed_out(question: VoteQuestion) -> Decision:
 
 
 def results_data(found: Results) -> dict:
-    """The results as plain data, for the API and the open data: a small group of the turnout
-    has no number, only `fewer_than`."""
+    """The results as plain data, for the API and the open data: a hidden group of the turnout
+    has no number (`count` null); a dimension too small to break down has no group."""
 
     def cells(rows: list[Cell]) -> list[dict]:
         return [
-            {
-                "label": cell.label,
-                "count": None if cell.small else cell.count,
-                "fewer_than": found.small_cell if cell.small else None,
-            }
-            for cell in rows
+            {"label": cell.label, "count": None if cell.hidden else cell.count} for cell in rows
         ]
 
     def option(row: OptionResult) -> dict:
@@ -292,8 +300,9 @@ def personal_data(user) -> dict:
     find a voter's own ballot from the voter (the same keyed hash that shows it back to them on
     the vote page, docs/votes.md), so the person gets their answer as they get it there; when
     the key changed since, the ballot cannot be found and the answer is null. Nothing here
-    tells anyone else's ballot. Erasure leaves both rows: the turnout and the results, and the
-    protocol that prints them, rest on them, and the ballot never named the person."""
+    tells anyone else's ballot. Erasure withdraws both rows of a question not yet closed, and
+    leaves those of a closed one: its published turnout and results, and the protocol that
+    prints them, rest on them, and the ballot never named the person."""
     voters = list(
         Voter.objects.filter(person=user)
         .select_related("question", "area")

@@ -44,9 +44,11 @@ def _counts(rows: list[statistics.Row]) -> list[tuple[str, float, str]]:
 
 
 def _people(rows: list[statistics.ParticipationRow], minimum: int) -> list:
+    """The bars of the rows counted here (an area with parts is counted on its own page)."""
     return [
         (row.label, 0 if row.total.hidden else row.total.value, row.total.text(minimum))
         for row in rows
+        if not row.divided
     ]
 
 

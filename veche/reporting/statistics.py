@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -33,6 +34,7 @@ from veche.appeals.models import Appeal, Problem, Signature
 from veche.appeals.queries import public_problems
 from veche.appeals.ratings import league, scores
 from veche.core.i18n import translate
+from veche.discussions.disclosure import hidden_groups
 from veche.discussions.models import Discussion, Stage, Submission
 from veche.discussions.queries import public_discussions
 from veche.identity.models import Verification
@@ -78,6 +80,16 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     for _month in range(11):
         start = (start - datetime.timedelta(days=1)).replace(day=1)
     return start, today
+
+
+def whole_months(
+    start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The period widened to whole months: from the first day of the start's month to the last
+    day of the end's month, or to today in this month (nothing is counted after today)."""
+    today = today or timezone.localdate()
+    after = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return start.replace(day=1), min(after - datetime.timedelta(days=1), today)
 
 
 # --- Rows the charts and tables show ---------------------------------------------------------
@@ -353,62 +365,94 @@ def _age_group(today: datetime.date) -> tuple[Case, Subquery]:
 class Cell:
     value: int
     hidden: bool = False
+    group: bool = False  # an age group's cell: hidden, it reads "*" whatever the reason
 
     def text(self, minimum: int) -> str:
         if not self.hidden:
             return str(self.value)
-        return f"<{minimum}" if self.value < minimum else "*"
+        return "*" if self.group else f"<{minimum}"
 
 
 @dataclass(frozen=True)
 class ParticipationRow:
     label: str
-    total: Cell
+    total: Cell | None = None
+    # Empty when the row is too small to break down (every group would be hidden).
     groups: list[Cell] = field(default_factory=list)
+    # A territory with parts of its own: counted in them, on its own page, never as a sum.
+    divided: bool = False
+    code: str = ""
 
 
 def protect(values: list[int], minimum: int) -> list[Cell]:
-    """Cells of one row with every group of 1 to `minimum`-1 people hidden; when exactly one is
-    hidden, the next smallest is hidden too, or the row's total would give it away."""
-    hidden = {i for i, value in enumerate(values) if 0 < value < minimum}
-    if len(hidden) == 1:
-        others = [i for i, value in enumerate(values) if value and i not in hidden]
-        if others:
-            hidden.add(min(others, key=lambda i: values[i]))
-    return [Cell(value, i in hidden) for i, value in enumerate(values)]
+    """The age groups of one row as shown (`veche.discussions.disclosure.hidden_groups`: a
+    small group, the empty ones beside it and the next smallest are hidden alike); none at all
+    when every one would be hidden, as in a row of fewer than `minimum` people."""
+    hidden = hidden_groups(values, minimum)
+    if all(hidden):
+        return []
+    return [Cell(value, flag, group=True) for value, flag in zip(values, hidden, strict=True)]
+
+
+def _counted_areas(territory: Territory | None) -> list[Territory]:
+    """`areas_of(territory)`, each knowing whether it has parts of its own (`has_parts`)."""
+    found = (
+        Territory.objects.filter(parent=territory)
+        if territory is not None
+        else Territory.objects.filter(parent__isnull=True)
+    )
+    parts = Territory.objects.filter(parent=OuterRef("pk"))
+    return list(found.annotate(has_parts=Exists(parts)).order_by("path"))
 
 
 def _participation(people: QuerySet, path_field: str, selection: Selection) -> list:
-    """Distinct people per area and age group, and per area, in two grouped queries."""
-    areas = areas_of(selection.territory)
+    """Distinct people per area and age group, and per area, in two grouped queries.
+
+    Only what no other figure sums is counted: the areas without parts of their own, and the
+    chosen territory as a whole (what is placed on it, in none of its areas). An area with parts
+    is counted in them, on its own page; were it counted here too, its figure minus its parts'
+    shown there would give a part's hidden group away (docs/statistics.md)."""
+    own = selection.territory
+    areas = _counted_areas(own)
+    counted = [area for area in areas if not area.has_parts] + ([own] if own else [])
     group, born = _age_group(timezone.localdate())
-    placed = people.order_by().annotate(area=_area(path_field, selection.territory, areas))
-    cells = dict.fromkeys(((a, g) for a in [*areas, selection.territory] for g in AGE_GROUPS), 0)
+    placed = (
+        people.order_by()
+        .filter(**{f"{path_field}__in": [area.path for area in counted]})
+        .annotate(
+            area=Case(
+                *[When(**{path_field: area.path}, then=Value(area.pk)) for area in counted],
+                output_field=IntegerField(),
+            )
+        )
+    )
+    cells = dict.fromkeys(((a.pk, g) for a in counted for g in AGE_GROUPS), 0)
     by_group = (
         placed.annotate(born=born, group=group)
         .values("area", "group")
         .annotate(n=Count("user", distinct=True))
     )
-    by_pk = {area.pk: area for area in areas}
-    if selection.territory is not None:
-        by_pk[selection.territory.pk] = selection.territory
     for row in by_group:
-        cells[(by_pk.get(row["area"]), row["group"])] = row["n"]
+        cells[(row["area"], row["group"])] = row["n"]
     totals = dict(
         placed.values("area").annotate(n=Count("user", distinct=True)).values_list("area", "n")
     )
     minimum = settings.VECHE_STATISTICS_MIN_GROUP
     rows = []
-    for area in areas + ([selection.territory] if selection.territory else []):
-        total = totals.get(area.pk, 0)
-        if area is selection.territory and not total:
+    for area in areas + ([own] if own else []):
+        if area is not own and area.has_parts:
+            rows.append(ParticipationRow(area.title, divided=True, code=area.code))
             continue
+        total = totals.get(area.pk, 0)
         label = area.title
-        if area is selection.territory:
+        if area is own:
+            if not total:
+                continue
             label = _("%(territory)s as a whole") % {"territory": area.title}
-        values = [cells[(area, g)] for g in AGE_GROUPS]
-        shown = protect(values, minimum)
-        rows.append(ParticipationRow(label, protect([total], minimum)[0], shown))
+        values = [cells[(area.pk, g)] for g in AGE_GROUPS]
+        rows.append(
+            ParticipationRow(label, Cell(total, 0 < total < minimum), protect(values, minimum))
+        )
     return rows
 
 

@@ -81,21 +81,23 @@ def export(request, fmt: str):
 
 def statistics_page(request):
     """The public statistics: anyone may open it; the filters are a plain GET form. A visitor who
-    has not chosen a territory sees the first city, as the rating of organizations shows it."""
+    has not chosen a territory sees the first city, as the rating of organizations shows it. A
+    wrong filter is answered with 400 and the form's errors, the figures of the defaults below
+    them under their own dates."""
     data = request.GET.copy()
     if "territory" not in data:
         city = statistics.default_territory()
         data["territory"] = city.code if city else ""
-    start, end = statistics.default_period()
-    data.setdefault("start", start.isoformat())  # the form shows the period it counts
-    data.setdefault("end", end.isoformat())
     form = StatisticsFilterForm(data)
     valid = form.is_valid()
-    territory = None
     if valid:
         territory = form.cleaned_data["territory"]
-        start = form.cleaned_data["start"] or start
-        end = form.cleaned_data["end"] or end
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        # The form shows the period counted: whole months, the empty ends filled in.
+        form = StatisticsFilterForm(initial={"territory": territory, "start": start, "end": end})
+    else:
+        territory = None
+        start, end = statistics.default_period()
     selection = statistics.Selection(territory=territory, start=start, end=end)
     return render(
         request,

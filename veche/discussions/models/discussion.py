@@ -88,6 +88,8 @@ class Discussion(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # When it was called off: an advisory question closed before keeps its published results.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
 
     # The schedule: calendar days in the discussion's time zone, each end day inclusive.
     time_zone = models.CharField(

@@ -72,10 +72,18 @@ class VoteQuestion(models.Model):
         return self.closes - datetime.timedelta(minutes=1)
 
     def state_at(self, moment: datetime.datetime | None = None) -> str:
-        """ "draft" (the discussion is not public), "waiting", "open", "closed" or "cancelled"."""
+        """ "draft" (the discussion is not public), "waiting", "open", "closed" or "cancelled".
+        A question that closed before its discussion was cancelled stays closed: its results
+        were published and stay so (docs/votes.md)."""
         moment = moment or timezone.now()
         if self.discussion.status == Discussion.Status.CANCELLED:
-            return "cancelled"
+            cancelled = self.discussion.cancelled_at
+            closed_before = (
+                self.discussion.published_at is not None
+                and cancelled is not None
+                and self.closes <= min(cancelled, moment)
+            )
+            return "closed" if closed_before else "cancelled"
         if self.discussion.status == Discussion.Status.DRAFT:
             return "draft"
         if moment < self.opens:

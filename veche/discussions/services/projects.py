@@ -237,7 +237,8 @@ def cancel_discussion(*, user, discussion: Discussion, reason: str) -> Discussio
         raise ValidationError(_("A concluded or cancelled discussion cannot be cancelled."))
     discussion.status = Discussion.Status.CANCELLED
     discussion.cancel_reason = reason.strip()
-    discussion.save(update_fields=["status", "cancel_reason"])
+    discussion.cancelled_at = timezone.now()
+    discussion.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     record_event(actor=user, action="discussion.cancelled", target=discussion)
     if discussion.published_at:
         # A draft was never public: nobody is told of it, not even that it is called off.

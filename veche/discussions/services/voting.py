@@ -6,6 +6,7 @@ ballot is decided one at a time whatever the tabs; the results are counted from 
 import datetime
 
 import rules
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -229,6 +230,17 @@ def cast_vote(
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to vote."))
     ratelimits.spend("mark", user)  # a tap like a mark, under its limits
+    # The account's row first, as an erasure takes it: a ballot racing the erasure of its
+    # account (another tab) waits for it, then finds the account erased and stores nothing;
+    # one stored first is withdrawn by the erasure (`erasure._withdraw_votes`).
+    if not (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=user.pk, is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    ):
+        raise PermissionDenied(_("This account is no longer active: it cannot vote."))
     moment = moment or timezone.now()
     question = VoteQuestion.objects.select_related("discussion__territory").get(pk=question.pk)
     decision = vote_decision(user, question, moment=moment)

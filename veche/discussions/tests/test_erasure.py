@@ -1,21 +1,26 @@
 """Erasing an account and the discussions the person took part in: submissions stay in the
 protocol with their identification data but lose the link to the account, an undecided
-application is withdrawn, follows go, replies stay under the participant number and marks and
-votes keep counting; and the export holds all of them, the person's own ballots included
-(README, "Personal data")."""
+application is withdrawn, follows go, replies stay under the participant number, marks keep
+counting, and votes too once their question closed, while a ballot on a question still open is
+withdrawn; and the export holds all of them, the person's own ballots included (README,
+"Personal data")."""
 
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import make_discussion, make_organization, make_resident, tiny_pdf
+from tests.factories import make_discussion, make_organization, make_resident, make_user, tiny_pdf
+from tests.sign_in import with_second_factor
 from veche.accounts.services import erase_account, export_personal_data
+from veche.core.models import AuditEvent
 from veche.discussions import queries_debate, queries_votes, services
 from veche.discussions.models import Application, Ballot, Follow, Reply, Submission, Voter
 from veche.discussions.tests.organizer_cast import make_legal_entity_representative
+from veche.identity.services import import_census, verify_by_census
 
-from .votes_cast import make_voting, options, question
+from .votes_cast import close, make_voting, options, question
 
 pytestmark = pytest.mark.django_db
 PROPOSAL = "Сохранить все деревья вдоль улицы при реконструкции."
@@ -183,12 +188,74 @@ def test_a_ballot_that_can_no_longer_be_found_is_exported_as_participation_only(
     assert (vote["question"], vote["counted"], vote["answer"]) == (single.pk, True, None)
 
 
-def test_erasure_leaves_the_vote_counted(voting):
+def test_erasure_leaves_a_closed_questions_vote_counted(voting):
     single = question(voting, "single")
     yes, _no = options(single)
     voter = make_resident(voting.territory)
     services.cast_vote(user=voter, question=single, answer=[yes])
+    close(voting)
     erase_account(user=voter)
     assert Voter.objects.filter(question=single, counted=True).count() == 1
     assert list(Ballot.objects.filter(question=single).values_list("answer", flat=True)) == [[yes]]
-    assert queries_votes.voters_count(single) == 1
+    assert queries_votes.results(question(voting, "single")).voters == 1  # published, it stays
+
+
+def test_erasure_withdraws_the_ballots_on_questions_not_yet_closed(voting):
+    single, scale = question(voting, "single"), question(voting, "scale")
+    yes, no = options(single)
+    voter, other = make_resident(voting.territory), make_resident(voting.territory)
+    services.cast_vote(user=voter, question=single, answer=[yes])
+    services.cast_vote(user=voter, question=scale, answer=[4])
+    services.cast_vote(user=other, question=single, answer=[no])
+
+    erase_account(user=voter)
+
+    assert not Voter.objects.filter(person=voter).exists()
+    assert list(Ballot.objects.values_list("answer", flat=True)) == [[no]]  # the other's only
+    assert queries_votes.voters_count(single) == 1 and queries_votes.voters_count(scale) == 0
+    withdrawn = AuditEvent.objects.filter(action="discussion.vote_withdrawn")
+    assert sorted(int(e.object_id) for e in withdrawn) == sorted([single.pk, scale.pk])
+    assert all(e.data == {"discussion": voting.pk, "reason": "account erased"} for e in withdrawn)
+    close(voting)
+    assert queries_votes.results(question(voting, "single")).voters == 1
+
+
+def test_a_ballot_lost_to_a_changed_vote_key_stays_with_its_voter_row(voting, settings):
+    single = question(voting, "single")
+    voter = make_resident(voting.territory)
+    services.cast_vote(user=voter, question=single, answer=options(single)[:1])
+    settings.VECHE_VOTE_SECRET = "another key"  # the ballot can no longer be found
+    erase_account(user=voter)
+    assert (Voter.objects.filter(question=single).count(), Ballot.objects.count()) == (1, 1)
+
+
+def test_a_person_erased_and_registered_again_with_the_same_census_entry_votes_once():
+    """Erasure deletes the verifications, which frees the census entry for a new account: the
+    ballot of the erased one must go, or the same person is counted once per account."""
+    discussion = make_voting(min_age=18)
+    operator = make_user(is_staff=True)
+    operator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_censusimport", "upload_census"])
+    )
+    import_census(
+        territory=discussion.territory,
+        file_name="census.csv",
+        content="identifier,birthdate,address\n9204 123456,1990-04-12,ул. Пушкина 5\n".encode(),
+        uploaded_by=with_second_factor(operator),
+    )
+    single = question(discussion, "single")
+    yes, no = options(single)
+    for answer in (yes, no, yes):
+        account = make_user()
+        verify_by_census(user=account, identifier="9204 123456", birthdate="12.04.1990")
+        services.cast_vote(user=account, question=single, answer=[answer])
+        erase_account(user=account)
+    last = make_user()
+    verify_by_census(user=last, identifier="9204 123456", birthdate="12.04.1990")
+    services.cast_vote(user=last, question=single, answer=[no])
+
+    assert Voter.objects.filter(question=single, counted=True).count() == 1
+    close(discussion)
+    counted = queries_votes.results(question(discussion, "single"))
+    assert counted.voters == 1
+    assert [(row.text, row.count) for row in counted.options] == [("Да", 0), ("Нет", 1)]

@@ -1,10 +1,12 @@
-"""Votes under real concurrency on PostgreSQL: every parallel voter is counted once, and one
-person voting from many tabs at once keeps one ballot."""
+"""Votes under real concurrency on PostgreSQL: every parallel voter is counted once, one person
+voting from many tabs at once keeps one ballot, and ballots racing their account's erasure
+leave none."""
 
 import pytest
 
 from tests.concurrency import ONLY_POSTGRESQL, at_once
 from tests.factories import make_resident
+from veche.accounts.services import erase_account
 from veche.discussions import queries_votes, services
 from veche.discussions.models import Ballot, VoteQuestion, Voter
 
@@ -55,3 +57,30 @@ def test_one_person_voting_from_many_tabs_at_once_keeps_one_ballot():
     assert Voter.objects.filter(question=single, person=person).count() == 1
     (answer,) = Ballot.objects.filter(question=single).values_list("answer", flat=True)
     assert answer in ([yes], [no])
+
+
+def test_ballots_racing_the_erasure_of_their_account_leave_nothing_counted():
+    """One tab erases the account while others vote: a ballot stored before the erasure is
+    withdrawn by it, one that comes after finds the account erased, so nothing stays to count
+    once more when the person registers again with the same identity."""
+    discussion = make_voting()
+    single = question(discussion, "single")
+    yes, no = options(single)
+    person = make_resident(discussion.territory)
+    other = make_resident(discussion.territory)
+    services.cast_vote(user=person, question=single, answer=[yes])
+    services.cast_vote(user=other, question=single, answer=[no])
+
+    def act(step):
+        if step == "erase":
+            erase_account(user=type(person).objects.get(pk=person.pk))
+        else:
+            services.cast_vote(
+                user=person, question=VoteQuestion.objects.get(pk=single.pk), answer=[step]
+            )
+
+    outcome = at_once(act, [no, yes, no, "erase", yes, no, yes, no, yes, no, yes, no])
+    assert sum(outcome.values()) == 12
+    assert not Voter.objects.filter(question=single, person=person).exists()
+    assert Voter.objects.filter(question=single).count() == 1
+    assert list(Ballot.objects.filter(question=single).values_list("answer", flat=True)) == [[no]]

@@ -42,3 +42,30 @@ def close(discussion: Discussion) -> None:
     """Time passes: the intake (and with it the voting) is over."""
     Discussion.objects.filter(pk=discussion.pk).update(**discussion_dates("review"))
     discussion.refresh_from_db()
+
+
+def vote_by_parts() -> tuple[Discussion, VoteQuestion]:
+    """A closed single-answer question of a city voted on by 14 people: 6 aged 45–59 from the
+    Big district, 7 aged 18–29 from the Middle one and a lone person aged 60 or over from the
+    Tiny one (VECHE_VOTE_SMALL_CELL 5). The lone voter's district and age are each one group
+    of one beside groups of 5 or more: the total minus the others would give them."""
+    import datetime
+
+    from tests.factories import make_resident, make_territory
+
+    city = make_territory(kind="city", en="City")
+    big, middle, tiny = (
+        make_territory(parent=city, en=f"{name} district") for name in ("Big", "Middle", "Tiny")
+    )
+    discussion = make_voting(territory=city)
+    single = question(discussion, "single")
+    yes, no = options(single)
+    for _ in range(6):
+        services.cast_vote(user=make_resident(big), question=single, answer=[yes])
+    for _ in range(7):
+        young = make_resident(middle, birthdate=datetime.date(2000, 1, 1))
+        services.cast_vote(user=young, question=single, answer=[yes])
+    lone = make_resident(tiny, birthdate=datetime.date(1940, 1, 1))
+    services.cast_vote(user=lone, question=single, answer=[no])
+    close(discussion)
+    return discussion, question(discussion, "single")

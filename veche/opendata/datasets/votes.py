@@ -1,6 +1,7 @@
 """The datasets of the advisory votes of public discussions (docs/votes.md): per closed question,
 each answer's count, and the turnout by part of the territory and by age group. Never a ballot
-or a voter; a small group of the turnout has no number, only "fewer than"."""
+or a voter; a small group of the turnout has no number, nor have the groups that would give it
+away."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ def _closed(day):
     """Each closed question of a public discussion with its results, one at a time."""
     questions = (
         VoteQuestion.objects.filter(discussion__in=_public_ids())
-        .select_related("discussion")
+        .select_related("discussion__territory")
         .prefetch_related("options")
         .order_by("discussion_id", "position", "pk")
     )
@@ -92,7 +93,8 @@ VOTE_TURNOUT = Dataset(
     title=_("Advisory votes in discussions: turnout"),
     description=_(
         "How many people voted on each closed question, by part of the territory and by age "
-        "group on the day of voting. A small group has no number, only the bound it is under."
+        "group on the day of voting. A small group has no number, nor have the empty groups and "
+        "the next smallest beside it; a question too few voted on has no rows."
     ),
     fields=(
         *_question_fields(),
@@ -103,14 +105,12 @@ VOTE_TURNOUT = Dataset(
         Field(
             "count",
             "integer",
-            _("people who voted (empty for a small group)"),
+            _(
+                "people who voted; empty for a hidden group: one of fewer people than the "
+                "site's small-group bound (5 by default), or an empty or the next smallest "
+                "group beside one"
+            ),
             lambda r: r["count"],
-        ),
-        Field(
-            "fewer_than",
-            "integer",
-            _("for a small group: it has fewer people than this"),
-            lambda r: r["fewer_than"],
         ),
     ),
     rows=_turnout,

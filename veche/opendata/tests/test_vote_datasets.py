@@ -5,7 +5,13 @@ import pytest
 
 from tests.factories import make_resident
 from veche.discussions import services
-from veche.discussions.tests.votes_cast import close, make_voting, options, question
+from veche.discussions.tests.votes_cast import (
+    close,
+    make_voting,
+    options,
+    question,
+    vote_by_parts,
+)
 from veche.opendata import dumps
 from veche.opendata.tests.test_dumps import read_csv
 
@@ -30,8 +36,19 @@ def test_a_closed_vote_is_in_the_dump_and_an_open_one_is_not(client, settings):
         ("Нет", "0", "1"),
     ]
     assert len([row for row in answers if row["kind"] == "scale"]) == 5
+    # One voter: too few to break the turnout down, so the question has no turnout rows.
     turnout = [row for row in read_csv(client, day, "vote_turnout") if row["kind"] == "single"]
-    assert [(row["dimension"], row["count"], row["fewer_than"]) for row in turnout] == [
-        ("area", "", "5"),
-        ("age", "", "5"),
+    assert turnout == []
+
+
+def test_the_turnout_hides_a_small_group_with_the_ones_that_would_give_it_away(client, settings):
+    settings.VECHE_VOTE_SMALL_CELL = 5
+    _discussion, single = vote_by_parts()
+    day = dumps.dump_day().day
+    rows = [
+        row for row in read_csv(client, day, "vote_turnout") if row["question_id"] == str(single.pk)
     ]
+    for dimension in ("area", "age"):
+        counts = [row["count"] for row in rows if row["dimension"] == dimension]
+        assert sorted(counts) == sorted(["7"] + [""] * (len(counts) - 1))
+        assert len(counts) >= 5

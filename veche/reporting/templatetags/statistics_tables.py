@@ -7,5 +7,6 @@ register = template.Library()
 
 @register.filter
 def cell(value, minimum: int) -> str:
-    """A participation count as shown: "<5" for a small group, "*" for one hidden beside it."""
+    """A participation count as shown: "<5" for a territory of a few people, "*" for a hidden
+    age group."""
     return value.text(minimum)
