@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -141,18 +142,86 @@ def _cells(pairs) -> list[Cell]:
     ]
 
 
-def turnout(question: VoteQuestion) -> tuple[list[Cell], list[Cell]]:
+# A closed question's ballots no longer change (docs/votes.md), so its count is kept: counting
+# 60,000 ballots took 0.57 s on every view of the results, the API and the open data. Kept only
+# once the close is this far behind, so that a ballot cast in the last moment and committed
+# just after the close is in the count that is kept.
+SETTLED_AFTER = datetime.timedelta(minutes=5)
+TALLY_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the results are made of, as plain numbers the same in every language: the
+    ballots by answer, and the counted voters by area (a territory's id, None for none) and by
+    age group."""
+
+    voters: int
+    marks: dict[int, int]  # scale: mark -> ballots
+    counts: dict[int, int]  # choice: option -> ballots; rank: option -> first places
+    points: dict[int, int]  # rank: Borda points
+    places: dict[int, tuple[int, int]]  # rank: option -> (sum of places, times placed)
+    areas: dict[int | None, int]
+    ages: dict[str, int]
+
+
+def _count(question: VoteQuestion) -> Tally:
+    answers = Ballot.objects.filter(question=question).values_list("answer", flat=True)
+    marks: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    points: dict[int, int] = {}
+    places: dict[int, tuple[int, int]] = {}
+    voters = 0
+    options = {option.pk for option in question.options.all()}
+    rank = question.kind == VoteQuestion.Kind.RANK
+    for answer in answers.iterator(chunk_size=5000):
+        voters += 1
+        if question.kind == VoteQuestion.Kind.SCALE:
+            if answer:
+                marks[answer[0]] = marks.get(answer[0], 0) + 1
+            continue
+        for place, option_id in enumerate(answer, start=1):
+            if option_id not in options:
+                continue
+            if rank:
+                points[option_id] = points.get(option_id, 0) + len(options) - place
+                total, times = places.get(option_id, (0, 0))
+                places[option_id] = (total + place, times + 1)
+            if not rank or place == 1:
+                counts[option_id] = counts.get(option_id, 0) + 1
+    counted = Voter.objects.filter(question=question, counted=True).order_by()
+    return Tally(
+        voters,
+        marks,
+        counts,
+        points,
+        places,
+        dict(counted.values_list("area_id").annotate(n=Count("pk"))),
+        dict(counted.values_list("age_group").annotate(n=Count("pk"))),
+    )
+
+
+def _tally(question: VoteQuestion, moment: datetime.datetime) -> Tally:
+    """The question's tally; from the cache once its close is settled (`SETTLED_AFTER`). The
+    key names the close and the options, so a question whose close moved is counted anew."""
+    if moment < question.closes + SETTLED_AFTER:
+        return _count(question)
+    options = ",".join(str(option.pk) for option in question.options.all())
+    key = f"veche:vote-tally:1:{question.pk}:{question.closes.timestamp()}:{options}"
+    return cache.get_or_set(key, lambda: _count(question), TALLY_SECONDS)
+
+
+def turnout(question: VoteQuestion, tally: Tally | None = None) -> tuple[list[Cell], list[Cell]]:
     """The voters by part of the territory and by age group: every part and band, the empty
     ones too, so that a hidden group's empty neighbours are hidden with it."""
-    voters = Voter.objects.filter(question=question, counted=True).order_by()
-    areas = dict(voters.values_list("area_id").annotate(n=Count("pk")))
+    tally = tally or _count(question)
+    areas, ages = dict(tally.areas), dict(tally.ages)
     territory = question.discussion.territory
     parts = sorted(Territory.objects.filter(parent=territory), key=lambda t: t.title)
     by_area = [(part.title, areas.pop(part.pk, 0)) for part in parts]
     by_area.append((territory.title, areas.pop(territory.pk, 0)))
     # Owners living elsewhere, no territory rule, or a part made since the vote.
     by_area.append((_("elsewhere or not stated"), sum(areas.values())))
-    ages = dict(voters.values_list("age_group").annotate(n=Count("pk")))
     by_age = [(band, ages.pop(band, 0)) for band in settings.VECHE_VOTE_AGE_GROUPS]
     by_age.append((_("age not stated"), sum(ages.values())))
     return _cells(by_area), _cells(by_age)
@@ -161,41 +230,31 @@ def turnout(question: VoteQuestion) -> tuple[list[Cell], list[Cell]]:
 def results(question: VoteQuestion, *, moment: datetime.datetime | None = None) -> Results | None:
     """The results of a closed question, counted from the stored ballots; None while it is not
     closed — not even the organizer sees a choice before the close."""
+    moment = moment or timezone.now()
     if question.state_at(moment) != "closed":
         return None
-    answers = list(Ballot.objects.filter(question=question).values_list("answer", flat=True))
-    total = len(answers)
+    tally = _tally(question, moment)
+    total = tally.voters
     found = Results(question, total, small_cell=settings.VECHE_VOTE_SMALL_CELL)
-    found.by_area, found.by_age = turnout(question)
+    found.by_area, found.by_age = turnout(question, tally)
     if question.kind == VoteQuestion.Kind.SCALE:
-        marks = [answer[0] for answer in answers if answer]
-        counts = {value: marks.count(value) for value in question.scale_values}
         found.scale = [
-            OptionResult(str(value), count, _share(count, total)) for value, count in counts.items()
+            OptionResult(str(value), count, _share(count, total))
+            for value in question.scale_values
+            for count in [tally.marks.get(value, 0)]
         ]
+        marks = [mark for mark, count in sorted(tally.marks.items()) for _n in range(count)]
         if marks:
             found.mean = round(statistics.fmean(marks), 2)
             found.median = statistics.median(marks)
         return found
-    options = list(question.options.all())
-    rows = {option.pk: OptionResult(option.text) for option in options}
-    places: dict[int, list[int]] = {option.pk: [] for option in options}
-    for answer in answers:
-        for place, option_id in enumerate(answer, start=1):
-            if option_id not in rows:
-                continue
-            if question.kind == VoteQuestion.Kind.RANK:
-                rows[option_id].points += len(options) - place
-                places[option_id].append(place)
-                if place == 1:
-                    rows[option_id].count += 1
-            else:
-                rows[option_id].count += 1
-    for option_id, row in rows.items():
+    for option in question.options.all():
+        row = OptionResult(option.text, tally.counts.get(option.pk, 0))
         row.share = _share(row.count, total)
-        if places[option_id]:
-            row.mean_place = round(statistics.fmean(places[option_id]), 2)
-    found.options = list(rows.values())
+        row.points = tally.points.get(option.pk, 0)
+        placed, times = tally.places.get(option.pk, (0, 0))
+        row.mean_place = round(placed / times, 2) if times else None
+        found.options.append(row)
     if question.kind == VoteQuestion.Kind.RANK:
         found.options.sort(key=lambda row: -row.points)
     return found
