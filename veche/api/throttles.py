@@ -1,5 +1,6 @@
 """Rates of the API (settings VECHE_API_ANON_PER_MINUTE, VECHE_API_CLIENT_PER_MINUTE):
-anonymous readers counted per address, as `veche.core.net` sees it behind trusted proxies;
+anonymous readers counted per address (an IPv6 one by its /64, `veche.core.net.rate_key`), as
+`veche.core.net` sees it behind trusted proxies;
 clients counted per client. Past the rate: 429 with Retry-After.
 
 The token endpoint (`veche.api.oauth.TokenView`, not a DRF view) has rates of its own, per
@@ -13,7 +14,7 @@ from urllib.parse import unquote_plus
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from veche.core.net import client_ip
+from veche.core.net import client_rate_key
 
 
 class _SettingsRate(SimpleRateThrottle):
@@ -31,7 +32,7 @@ class AnonymousThrottle(_SettingsRate):
     def get_cache_key(self, request, view):
         if getattr(request._request, "api_client", None) is not None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request._request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_rate_key(request._request)}
 
 
 class ClientThrottle(_SettingsRate):
@@ -55,7 +56,7 @@ class TokenAddressThrottle(_SettingsRate):
     setting = "VECHE_API_TOKEN_ADDRESS_PER_MINUTE"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_rate_key(request)}
 
 
 class TokenClientThrottle(_SettingsRate):

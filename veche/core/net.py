@@ -51,3 +51,22 @@ def client_ip(request) -> str:
             break
         client = address
     return str(client) if client is not None else peer
+
+
+def rate_key(address: str) -> str:
+    """What a limit per address counts: an IPv4 address, or the /64 of an IPv6 one. A home
+    line or a phone is given a whole /64 and may send from any of its 2^64 addresses, so a
+    limit on single IPv6 addresses limits nobody (an IPv4-mapped address is the IPv4 one)."""
+    parsed = _address(address)
+    if parsed is None:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 4:
+        return str(parsed)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def client_rate_key(request) -> str:
+    """`rate_key` of the request's client (`client_ip`)."""
+    return rate_key(client_ip(request))

@@ -96,6 +96,24 @@ def test_anonymous_reads_are_throttled_with_retry_after(client, settings):
     assert int(refused["Retry-After"]) > 0
 
 
+def test_an_ipv6_network_is_throttled_as_one_address(client, settings):
+    """A home or a phone gets a whole /64: walking through its addresses is no way past the
+    limit, while a neighbour in another /64 (or another IPv4 address) keeps their own."""
+    settings.VECHE_API_ANON_PER_MINUTE = 3
+    codes = [
+        client.get("/api/v1/categories/", REMOTE_ADDR=f"2001:db8:1:2::{n:x}").status_code
+        for n in range(1, 5)
+    ]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/api/v1/categories/", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+    mapped = [
+        client.get("/api/v1/categories/", REMOTE_ADDR=address).status_code
+        for address in ("192.0.2.7", "::ffff:192.0.2.7", "192.0.2.7", "::ffff:192.0.2.7")
+    ]
+    assert mapped == [200, 200, 200, 429]  # an IPv4-mapped address is the IPv4 one
+    assert client.get("/api/v1/categories/", REMOTE_ADDR="192.0.2.8").status_code == 200
+
+
 def test_a_draft_problem_is_not_there(client, district):
     appeal = make_appeal(territory=district)
     appeal.problem.status = "draft"
