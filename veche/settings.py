@@ -223,6 +223,9 @@ VECHE_WEBHOOK_TIMEOUT_SECONDS = env_int("VECHE_WEBHOOK_TIMEOUT_SECONDS", 10)
 VECHE_WEBHOOK_LOG_LENGTH = env_int("VECHE_WEBHOOK_LOG_LENGTH", 50)
 VECHE_WEBHOOK_MAX_PER_ORGANIZATION = env_int("VECHE_WEBHOOK_MAX_PER_ORGANIZATION", 10)
 VECHE_WEBHOOK_MAX_PER_PERSON = env_int("VECHE_WEBHOOK_MAX_PER_PERSON", 5)
+# An endpoint that has failed every delivery for this many days is paused and its owner told;
+# what happens meanwhile is held for it (0: never paused).
+VECHE_WEBHOOK_PAUSE_AFTER_DAYS = env_int("VECHE_WEBHOOK_PAUSE_AFTER_DAYS", 3)
 
 # --- Applications -------------------------------------------------------------------------
 

@@ -12,12 +12,14 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from veche.accounts import personal_data
         from veche.api import (
+            notices,
             schema,  # noqa: F401  (the authentication's OpenAPI description)
             webhooks,
         )
         from veche.api.open311 import services as open311
 
         webhooks.register()
+        notices.register()
         personal_data.register("open311", export=open311.export_keys, erase=open311.erase_keys)
         personal_data.register(
             "webhooks", export=webhooks.export_subscriptions, erase=webhooks.erase_subscriptions

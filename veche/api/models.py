@@ -161,6 +161,11 @@ class WebhookSubscription(models.Model):
     previous_secret_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+    # The first failed attempt since the endpoint last took a delivery; none while it works.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # Paused after failing for VECHE_WEBHOOK_PAUSE_AFTER_DAYS: nothing is sent to it, what
+    # happens meanwhile is held and sent when its owner resumes it (`webhooks.resume`).
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook")
@@ -186,6 +191,9 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: the message as signed (its id stays the same across retries
     and replays, so the receiver can drop a repeat) and the outcome of the last attempt. It is
     carried by the outbox (kind "api.webhook"), which holds its state and retries."""
+
+    # The last error of one held while its endpoint is paused (`webhooks.resume` sends it).
+    HELD = "held: the endpoint is paused"
 
     subscription = models.ForeignKey(WebhookSubscription, models.CASCADE, related_name="deliveries")
     message_id = models.CharField(max_length=60, unique=True)

@@ -1,5 +1,6 @@
 """Read side of API clients and webhooks: those of the organizations a head manages."""
 
+import datetime
 from dataclasses import dataclass
 
 import rules
@@ -91,6 +92,19 @@ def _webhooks(shown, headed, **owner) -> Webhooks:
         .annotate(state=Subquery(state.values("state")[:1]))
         .order_by("-created_at", "-id")[: settings.VECHE_WEBHOOK_LOG_LENGTH]
     )
+    days = settings.VECHE_WEBHOOK_PAUSE_AFTER_DAYS
+    for subscription in subscriptions:
+        # When a failing endpoint will be paused if it goes on failing (none: never).
+        failing = subscription.failing_since
+        subscription.pauses_on = (
+            failing + datetime.timedelta(days=days)
+            if failing and days and subscription.paused_at is None
+            else None
+        )
+    for delivery in deliveries:
+        delivery.held = delivery.state == OutboxMessage.State.CANCELLED and (
+            delivery.last_error == WebhookDelivery.HELD
+        )
     return Webhooks(shown, headed, subscriptions, deliveries)
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("add/", views_subscriber.add, name="add"),
     path("<int:pk>/rotate/", views_subscriber.rotate, name="rotate"),
     path("<int:pk>/delete/", views_subscriber.delete, name="delete"),
+    path("<int:pk>/resume/", views_subscriber.resume, name="resume"),
     path("deliveries/<int:pk>/replay/", views_subscriber.replay, name="replay"),
 ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<slug:slug>/add/", views_webhooks.add, name="add"),
     path("<int:pk>/rotate/", views_webhooks.rotate, name="rotate"),
     path("<int:pk>/delete/", views_webhooks.delete, name="delete"),
+    path("<int:pk>/resume/", views_webhooks.resume, name="resume"),
     path("deliveries/<int:pk>/replay/", views_webhooks.replay, name="replay"),
 ]

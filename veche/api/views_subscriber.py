@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from veche.api import queries, webhooks
 from veche.api.forms import SubscriberWebhookForm
+from veche.api.views_webhooks import resume_and_tell
 from veche.core.forms import put_errors
 
 
@@ -88,4 +89,11 @@ def replay(request, pk: int):
             messages.error(request, text)
     else:
         messages.success(request, _("The message will be sent again in a moment."))
+    return redirect("api_subscriber_webhooks:list")
+
+
+@login_required
+@require_POST
+def resume(request, pk: int):
+    resume_and_tell(request, queries.webhook_to_manage(request.user, pk, person=True))
     return redirect("api_subscriber_webhooks:list")

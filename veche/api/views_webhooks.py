@@ -1,5 +1,5 @@
 """The cabinet's page of webhooks: the head adds an endpoint (its secret is shown once), rotates
-its secret, deletes it, and sees the latest deliveries, replaying one."""
+its secret, deletes it, resumes it once paused, and sees the latest deliveries, replaying one."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from veche.api import queries, webhooks
@@ -97,3 +98,30 @@ def replay(request, pk: int):
     else:
         messages.success(request, _("The message will be sent again in a moment."))
     return _back(delivery.subscription.organization)
+
+
+def resume_and_tell(request, subscription) -> None:
+    """Resume a paused endpoint and say how many held messages are on their way (both pages)."""
+    try:
+        count = webhooks.resume(user=request.user, subscription=subscription)
+    except ValidationError as error:  # not paused (any more)
+        for text in error.messages:
+            messages.error(request, text)
+        return
+    messages.success(
+        request,
+        ngettext(
+            "The endpoint %(url)s hears of events again; %(count)d held message is on its way.",
+            "The endpoint %(url)s hears of events again; %(count)d held messages are on their way.",
+            count,
+        )
+        % {"url": subscription.url, "count": count},
+    )
+
+
+@login_required
+@require_POST
+def resume(request, pk: int):
+    subscription = queries.webhook_to_manage(request.user, pk)
+    resume_and_tell(request, subscription)
+    return _back(subscription.organization)

@@ -55,6 +55,7 @@ from veche.core.net_guard import (
 )
 from veche.core.ratelimits import RateLimited
 from veche.discussions.models import Submission
+from veche.notifications.services import announce
 from veche.organizations.models import Organization
 
 KIND = "api.webhook"
@@ -306,6 +307,10 @@ def deliver(message: OutboxMessage) -> None:
     if delivery is None:
         raise outbox.NothingToSend("the endpoint was deleted")
     now = timezone.now()
+    if delivery.subscription.paused_at is not None:
+        # Held, not lost: resuming the endpoint sends it (`resume`).
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(last_error=WebhookDelivery.HELD)
+        raise outbox.NothingToSend(WebhookDelivery.HELD)
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     outcome = {"attempts": delivery.attempts + 1, "status_code": None, "last_error": ""}
     try:
@@ -322,17 +327,101 @@ def deliver(message: OutboxMessage) -> None:
     except OutboundURLRefused as refusal:
         outcome["last_error"] = str(refusal)[:500]
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        _failing(delivery.subscription, now)
         raise outbox.NothingToSend(str(refusal)) from None
     except requests.RequestException as error:
         outcome["last_error"] = f"{type(error).__name__}: {error}"[:500]
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        _failing(delivery.subscription, now)
         raise DeliveryFailed(outcome["last_error"]) from None
     outcome["status_code"] = response.status_code
     if not 200 <= response.status_code < 300:
         outcome["last_error"] = f"HTTP {response.status_code}"
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome)
+        _failing(delivery.subscription, now)
         raise DeliveryFailed(outcome["last_error"])
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**outcome, delivered_at=timezone.now())
+    WebhookSubscription.objects.filter(
+        pk=delivery.subscription_id, failing_since__isnull=False
+    ).update(failing_since=None)
+
+
+# --- A failing endpoint is paused -------------------------------------------------------------
+#
+# An endpoint that has answered nothing but failures for VECHE_WEBHOOK_PAUSE_AFTER_DAYS (gone,
+# moved, its certificate expired) is paused, as a mail server stops writing to a dead address:
+# each delivery to it would hold a worker for up to its time limit, again and again for days.
+# Its owner is told and resumes it from the webhooks page once it works again; what happened
+# meanwhile is held for it (delivered neither late nor never: sent on resuming, with the same
+# webhook-id as ever, so a receiver that got one before drops the repeat).
+
+
+def _failing(subscription: WebhookSubscription, now: datetime.datetime) -> None:
+    """Note a failed attempt; pause the endpoint if it has failed since long enough."""
+    WebhookSubscription.objects.filter(pk=subscription.pk, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    days = settings.VECHE_WEBHOOK_PAUSE_AFTER_DAYS
+    if not days:
+        return
+    with transaction.atomic():
+        paused = WebhookSubscription.objects.filter(
+            pk=subscription.pk,
+            paused_at__isnull=True,
+            failing_since__lte=now - datetime.timedelta(days=days),
+        ).update(paused_at=now)
+        if not paused:
+            return  # working, not failing long enough, or paused by another worker already
+        subscription = WebhookSubscription.objects.get(pk=subscription.pk)
+        record_event(
+            actor=None,
+            action="api.webhook_paused",
+            target=subscription,
+            data=_owner_of(subscription)
+            | _url_on_record(subscription.url)
+            | {"failing_since": subscription.failing_since.isoformat()},
+        )
+        announce(subject=subscription, event="paused")
+
+
+@transaction.atomic
+def resume(*, user, subscription: WebhookSubscription) -> int:
+    """Send to the endpoint again, and send it now what it missed: each undelivered delivery
+    since it began to fail, held, given up or waiting for its next try. Returns how many."""
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require(rules.has_perm("api.manage_webhook", user, subscription))
+    if subscription.paused_at is None:
+        raise ValidationError(_("This endpoint is not paused."))
+    held = WebhookDelivery.objects.filter(
+        subscription=subscription,
+        delivered_at__isnull=True,
+        created_at__gte=subscription.failing_since or subscription.paused_at,
+    ).values("pk")
+    stopped = OutboxMessage.objects.filter(
+        kind=KIND,
+        target_id__in=held,
+        state__in=[
+            OutboxMessage.State.CANCELLED,
+            OutboxMessage.State.GAVE_UP,
+            OutboxMessage.State.FAILED,
+        ],
+    ).order_by("pk")
+    count = 0
+    for message in stopped:
+        outbox.send_again(message)
+        count += 1
+    record_event(
+        actor=user,
+        action="api.webhook_resumed",
+        target=subscription,
+        data=_owner_of(subscription)
+        | _url_on_record(subscription.url)
+        | {"paused_at": subscription.paused_at.isoformat(), "sent_again": count},
+    )
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        paused_at=None, failing_since=None
+    )
+    return count
 
 
 # --- The head's use cases ---------------------------------------------------------------------
