@@ -146,6 +146,7 @@ class RateLimit(models.Model):
         RATE = "rate", _("rating an answer")
         SUBMIT = "submit", _("sending a proposal, remark or question")
         MARK = "mark", _("supporting or objecting to a submission")
+        CENSUS = "census", _("checking oneself against the census lists")
 
     class Scope(models.TextChoices):
         ACCOUNT = "account", _("per account")

@@ -1,7 +1,7 @@
 """Changes to what we know about a person's identity; each runs in one transaction."""
 
 from . import configuration
-from ._common import CENSUS_ATTEMPTS_PER_HOUR, record_verification
+from ._common import record_verification
 from .census import (
     CENSUS_TAKEN_MESSAGE,
     PROVIDER_TAKEN_MESSAGE,
@@ -27,7 +27,6 @@ from .providers import (
 )
 
 __all__ = [
-    "CENSUS_ATTEMPTS_PER_HOUR",
     "CENSUS_TAKEN_MESSAGE",
     "DEFAULT_MAPPING",
     "PHONE_CODES_KEPT",

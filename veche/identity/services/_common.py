@@ -15,8 +15,6 @@ from veche.territories.models import Territory
 
 logger = logging.getLogger(__package__)  # "veche.identity.services", as before the split
 
-CENSUS_ATTEMPTS_PER_HOUR = 5
-
 
 @transaction.atomic
 def record_verification(

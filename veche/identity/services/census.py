@@ -4,7 +4,6 @@ another account."""
 import copy
 import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -12,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from veche.core import ratelimits
 from veche.core.audit import record_event
+from veche.core.models import RateLimit
 from veche.identity.census import hash_identifier, parse_birthdate, parse_census
 from veche.identity.eligibility import people_changed, person_changed
 from veche.identity.models import (
@@ -23,7 +24,7 @@ from veche.identity.models import (
 )
 from veche.territories.models import Territory
 
-from ._common import CENSUS_ATTEMPTS_PER_HOUR, record_verification
+from ._common import record_verification
 
 
 @transaction.atomic
@@ -108,11 +109,12 @@ def _bind_subject(*, user, source: str, subject: str, refusal, **verification) -
 
 
 def verify_by_census(*, user, identifier: str, birthdate: str) -> Verification:
-    """Match the person against the census lists; raise ValidationError with a reason if not."""
-    attempts_key = f"veche:census-attempts:{user.pk}"
-    cache.add(attempts_key, 0, timeout=3600)
-    if cache.incr(attempts_key) > CENSUS_ATTEMPTS_PER_HOUR:
-        raise PermissionDenied(_("Too many attempts. Try again in an hour."))
+    """Match the person against the census lists; raise ValidationError with a reason if not.
+
+    Each try is counted per account, per address and per network (the rate-limit table, action
+    "census"; RateLimited past it): a document number and a date of birth are all a match asks,
+    and someone holding a leaked list of them would otherwise try it from a crowd of accounts."""
+    ratelimits.spend(RateLimit.Action.CENSUS, user)
     try:
         born = parse_birthdate(birthdate)
     except ValueError:

@@ -3,11 +3,13 @@
 import csv
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests.factories import make_territory, make_user
+from veche.core import ratelimits
 from veche.core.models import AuditEvent
+from veche.core.ratelimits import RateLimited, acting_from
 from veche.identity.census import CensusFileError, hash_identifier
 from veche.identity.eligibility import person_facts
 from veche.identity.models import CensusEntry, CensusImport, Level
@@ -120,15 +122,65 @@ def test_wrong_birthdate_does_not_match(kazan):
     assert not user.verifications.exists()
 
 
-def test_guessing_is_stopped_after_a_few_attempts(kazan):
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The rate limits' windows are fixed on the clock: one moment well inside an hour and a
+    day, so that no window turns over between two tries of a test."""
+    monkeypatch.setattr(ratelimits.time, "time", lambda: 1_800_001_830.0)
+
+
+def guesses(people, address: str) -> tuple[int, int]:
+    """Each person tries a wrong number from `address`: (tries answered, tries refused)."""
+    answered = refused = 0
+    with acting_from(address):
+        for number, person in enumerate(people):
+            try:
+                verify_by_census(
+                    user=person, identifier=f"0000 {number:06}", birthdate="01.01.1990"
+                )
+            except RateLimited:
+                refused += 1
+            except ValidationError:
+                answered += 1
+    return answered, refused
+
+
+def test_guessing_is_stopped_after_a_few_attempts(kazan, still_clock):
     upload(kazan, GOOD.encode())
     user = make_user()
-    for number in range(5):
-        with pytest.raises(ValidationError):
-            verify_by_census(user=user, identifier=f"0000 00000{number}", birthdate="01.01.1990")
-    with pytest.raises(PermissionDenied):
+    assert guesses([user] * 5, "203.0.113.7") == (5, 0)
+    with acting_from("203.0.113.7"), pytest.raises(RateLimited):
         verify_by_census(user=user, identifier="9204 123456", birthdate="12.04.1990")
     assert not user.verifications.exists()
+
+
+def test_many_accounts_from_one_address_or_network_are_stopped_too(kazan, still_clock):
+    """Someone holding a leaked list of document numbers and birthdates, trying it through a
+    crowd of fresh accounts: each account is under its own limit, the address is not."""
+    upload(kazan, GOOD.encode())
+    crowd = [make_user() for _ in range(12)]
+    assert guesses(crowd, "203.0.113.7") == (10, 2)  # the address: 10 an hour
+    # Other addresses of the same /24, each under its own 10, share its network's 30 an hour,
+    # of which the first address's 12 tries (refused ones count too) took 12.
+    answered = sum(guesses(crowd[:5], f"203.0.113.{n}")[0] for n in (8, 9, 10, 11))
+    assert answered == 30 - 12
+    with acting_from("198.51.100.1"):  # another network: the real resident is not held up
+        verify_by_census(user=make_user(), identifier="9204 123456", birthdate="12.04.1990")
+
+
+def test_the_refusal_is_said_on_the_page(client, kazan, still_clock):
+    upload(kazan, GOOD.encode())
+    client.force_login(make_user())
+    for number in range(6):
+        response = client.post(
+            "/verification/census/",
+            {"identifier": f"0000 {number:06}", "birthdate": "01.01.1990"},
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+    assert "Too many attempts at checking oneself against the census lists" in (
+        response.content.decode()
+    )
 
 
 # --- Hostile files ------------------------------------------------------------------------------
