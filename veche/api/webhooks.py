@@ -280,11 +280,13 @@ class DeliveryFailed(Exception):
     pass
 
 
-def check_endpoint(url: str) -> IPAddress:
+def check_endpoint(url: str, *, timeout: float | None = None) -> IPAddress:
     """Refuse an endpoint that is not a public https address, unless the operator admitted it;
-    return the address approved, the one the delivery connects to."""
+    return the address approved, the one the delivery connects to. Its name is looked up
+    within `timeout` seconds (`time_limit()` when None)."""
     allowed = settings.VECHE_WEBHOOK_ALLOW_NETWORKS
-    address = approved_address(url, allowed=allowed)
+    timeout = time_limit() if timeout is None else timeout
+    address = approved_address(url, allowed=allowed, timeout=timeout)
     host = (urlsplit(url).hostname or "").rstrip(".")
     # Plain http only to a receiver the operator admitted (this machine, in development).
     if urlsplit(url).scheme.lower() != "https" and not is_allowed_by_operator(host, allowed):
@@ -316,13 +318,15 @@ def deliver(message: OutboxMessage) -> None:
     try:
         # Again at each attempt: the name may resolve elsewhere now than when it was registered.
         # and the connection goes to the address checked, not to a second answer (rebinding).
-        address = check_endpoint(delivery.subscription.url)
+        # The lookup and the exchange share one time limit.
+        limit, started = time_limit(), time.monotonic()
+        address = check_endpoint(delivery.subscription.url, timeout=limit)
         response = post_pinned(
             delivery.subscription.url,
             address,
             data=body,
             headers=headers(delivery, body, now),
-            timeout=time_limit(),
+            timeout=max(limit - (time.monotonic() - started), 0.001),
         )
     except OutboundURLRefused as refusal:
         outcome["last_error"] = str(refusal)[:500]

@@ -7,6 +7,7 @@ loopback services, the private network or the cloud metadata service (169.254.16
 or use the answer (server-side request forgery, OWASP ASVS V12.6.1).
 """
 
+import concurrent.futures
 import contextlib
 import ipaddress
 import math
@@ -65,9 +66,29 @@ def check_outbound_url(
     return url
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+# Lookups with a time limit run on threads of their own, so that the caller can stop waiting:
+# getaddrinfo cannot be interrupted, and a slow name server (a hostile endpoint's own) would
+# hold the caller for the resolver's timeouts, 5 s a try, tries times servers. A lookup given
+# up on finishes on its thread; a few threads bound how many such lookups wait at once.
+_LOOKUPS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="veche-dns")
+
+
+class LookupTooSlow(requests.exceptions.Timeout):
+    """The host's name was not resolved within the time allowed (tried again later)."""
+
+
+def resolve(host: str, port: int, *, timeout: float | None = None) -> list[IPAddress]:
+    """The addresses of `host`; within `timeout` seconds or LookupTooSlow, if one is given."""
     try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if timeout is None:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        else:
+            lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+            answers = lookup.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        raise LookupTooSlow(
+            _("The host %(host)s was not found in time.") % {"host": host}
+        ) from None
     except (socket.gaierror, UnicodeError):
         raise OutboundURLRefused(
             _("The host %(host)s could not be found.") % {"host": host}
@@ -123,16 +144,19 @@ def is_allowed_by_operator(host: str, allowed: list[str] | None = None) -> bool:
     return False
 
 
-def approved_address(url: str, *, allowed: list[str] | None = None) -> IPAddress:
+def approved_address(
+    url: str, *, allowed: list[str] | None = None, timeout: float | None = None
+) -> IPAddress:
     """Check `url` as `check_outbound_url` does and return the address to connect to: the one
     the check approved, so that nothing resolves the name again between the check and the
-    connection (DNS rebinding). A host the operator admitted is resolved without the check."""
+    connection (DNS rebinding). A host the operator admitted is resolved without the check.
+    The lookup takes at most `timeout` seconds, if given (LookupTooSlow)."""
     check_outbound_url(url, allow_private=True)  # the scheme, the host; no resolving yet
     parts = urlsplit(url)
     default_port = 443 if parts.scheme.lower() == "https" else 80
     host = (parts.hostname or "").rstrip(".")
     # One lookup: the addresses checked are the addresses connected to.
-    addresses = resolve(host, parts.port or default_port)
+    addresses = resolve(host, parts.port or default_port, timeout=timeout)
     if not is_allowed_by_operator(host, allowed) and not all(map(is_public, addresses)):
         raise OutboundURLRefused(
             _("The server does not connect to %(host)s: it is not a public address.")
