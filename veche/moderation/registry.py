@@ -71,9 +71,24 @@ class ModeratedKind:
         item.save(update_fields=list(fields))
         if self.changed is not None:
             self.changed(item)
+        if at is not None:
+            for listener in HIDDEN_LISTENERS:
+                listener(self.key, item)
 
 
 _KINDS: dict[str, ModeratedKind] = {}
+
+
+# Called with (kind key, item) in the transaction that hides an item, by whatever kind: an app
+# above moderation that carries content further (the open-data dumps) listens here.
+HIDDEN_LISTENERS: list[Callable[[str, Any], None]] = []
+
+
+def on_hidden(callback: Callable[[str, Any], None]) -> None:
+    """`callback(key, item)` is called in the transaction of each hiding; it must only store
+    things (an outbox message), never do the work."""
+    if callback not in HIDDEN_LISTENERS:
+        HIDDEN_LISTENERS.append(callback)
 
 
 def register(

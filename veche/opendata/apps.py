@@ -6,3 +6,8 @@ class OpenDataConfig(AppConfig):
     name = "veche.opendata"
     verbose_name = _("Open data")
     label = "opendata"
+
+    def ready(self) -> None:
+        from veche.opendata import withdrawal
+
+        withdrawal.register()

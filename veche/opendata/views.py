@@ -49,8 +49,9 @@ def download(request, day: str, name: str):
     content_type = dumps.FORMATS.get(path.suffix.lstrip("."), "application/json")
     response = FileResponse(path.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    # A day's files never change once written.
-    response["Cache-Control"] = "public, max-age=86400, immutable"
+    # A day's files change only when a moderator hides something they hold
+    # (`veche.opendata.withdrawal`): caches keep them for an hour at most, not for good.
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
