@@ -189,6 +189,12 @@ def dump_day(day: datetime.date | None = None) -> Outcome:
                 os.rename(temporary, target)
             finally:
                 shutil.rmtree(temporary, ignore_errors=True)
+            # Something hidden while the folder was being written found it not yet in place:
+            # its withdrawal is done here, now that it is.
+            from veche.opendata.withdrawal import withdraw_hidden
+
+            withdraw_hidden()
+            rows = json.loads((target / MANIFEST).read_text())["rows"]
     except Exception:
         logger.exception("open data dump of %s failed", day)
         DumpRun.objects.filter(pk=run.pk).update(

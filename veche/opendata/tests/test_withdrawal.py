@@ -99,3 +99,23 @@ def test_a_second_pass_changes_nothing(city, stored, moderator):
     before = {day: files(day) for day in stored}
     assert withdrawal.withdraw_hidden() == {}
     assert {day: files(day) for day in stored} == before
+
+
+def test_a_hiding_while_the_day_is_being_written_is_withdrawn_once_it_is_in_place(
+    city, moderator, monkeypatch
+):
+    """The hiding's own withdrawal ran while today's folder was still a temporary one, so it
+    found nothing to rewrite; the run that wrote the folder withdraws it once in place."""
+    problem = city.problems["district"]
+    write = dumps._write_folder
+
+    def hidden_meanwhile(day, target, head):
+        rows = write(day, target, head)  # read while the problem was public
+        hide_content(moderator=moderator, target=problem, ground=Ground.PERSONAL_DATA)
+        deliver_everything()  # the hiding's withdrawal: no stored day holds it yet
+        return rows
+
+    monkeypatch.setattr(dumps, "_write_folder", hidden_meanwhile)
+    day = dumps.dump_day().day
+    assert problem.title not in csv_text(day, "problems")
+    assert dumps.manifest(day)["rows"]["problems"] == len(json_rows(day, "problems"))
