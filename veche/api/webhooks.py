@@ -24,7 +24,6 @@ import datetime
 import hashlib
 import hmac
 import json
-import math
 import secrets
 import time
 import uuid
@@ -34,18 +33,16 @@ import requests
 import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from veche.api.models import PUBLIC_EVENTS, WebhookDelivery, WebhookEvent, WebhookSubscription
 from veche.appeals.queries import public_problems
-from veche.core import outbox
+from veche.core import outbox, ratelimits
 from veche.core.audit import record_event
-from veche.core.models import OutboxMessage
+from veche.core.models import OutboxMessage, RateLimit
 from veche.core.net_guard import (
     IPAddress,
     OutboundURLRefused,
@@ -53,7 +50,6 @@ from veche.core.net_guard import (
     is_allowed_by_operator,
     post_pinned,
 )
-from veche.core.ratelimits import RateLimited
 from veche.discussions.models import Submission
 from veche.notifications.services import announce
 from veche.organizations.models import Organization
@@ -560,50 +556,16 @@ def remove(*, user, subscription: WebhookSubscription) -> None:
     subscription.delete()
 
 
-# How often a subscriber may have deliveries sent again: (at most, within seconds). Each replay
-# makes a worker connect to an address the person chose, with a fresh count of attempts.
-REPLAY_LIMITS = ((5, 60), (30, 3600))
-
-
-def _spend_replay(user) -> None:
-    """Count one replay of the person's; refuse it with RateLimited (429 and Retry-After) past
-    either window of REPLAY_LIMITS. Fixed windows in the shared cache, as in
-    veche/core/ratelimits.py; every attempt counts, refused ones too."""
-    now = time.time()
-    waits = []
-    for limit, seconds in REPLAY_LIMITS:
-        window = int(now // seconds)
-        key = f"webhooks:replay:{user.pk}:{seconds}:{window}"
-        cache.add(key, 0, seconds + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, seconds + 1)
-            count = 1
-        if count > limit:
-            waits.append((window + 1) * seconds - now)
-    if waits:
-        retry_after = max(1, math.ceil(max(waits)))
-        minutes = math.ceil(retry_after / 60)
-        raise RateLimited(
-            ngettext(
-                "Too many deliveries sent again in a short time. Try again in %(minutes)d minute.",
-                "Too many deliveries sent again in a short time. Try again in %(minutes)d minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-            retry_after,
-        )
-
-
 @transaction.atomic
 def replay(*, user, delivery: WebhookDelivery) -> None:
     """Send the delivery once more, with the same webhook-id, whatever became of it. A
-    subscriber's replays are limited (REPLAY_LIMITS); an organization's head is not."""
+    subscriber's replays are limited, as each makes a worker connect to an address the person
+    chose with a fresh count of attempts (the rate-limit table, action "replay"); an
+    organization's head's are not."""
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery.pk)
     _require(rules.has_perm("api.manage_webhook", user, delivery.subscription))
     if delivery.subscription.person_id is not None:
-        _spend_replay(user)
+        ratelimits.spend(RateLimit.Action.REPLAY, user)
     message = OutboxMessage.objects.filter(kind=KIND, target_id=delivery.pk).first()
     if message is None:
         outbox.put(kind=KIND, target_id=delivery.pk)

@@ -147,6 +147,7 @@ class RateLimit(models.Model):
         SUBMIT = "submit", _("sending a proposal, remark or question")
         MARK = "mark", _("supporting or objecting to a submission")
         CENSUS = "census", _("checking oneself against the census lists")
+        REPLAY = "replay", _("sending a webhook delivery again")
 
     class Scope(models.TextChoices):
         ACCOUNT = "account", _("per account")
