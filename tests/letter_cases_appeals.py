@@ -538,3 +538,32 @@ def letters_given_up(language, actions):
     return {
         "appeals/notices/letter_gave_up.txt": [cast.org(), recipient, cast.title, REFUSAL_TEXT]
     }, cast.org()
+
+
+def webhook_paused(language, actions):
+    """An organization's endpoint fails every delivery for days: it is paused and its head
+    told how to resume it."""
+    from veche.api import webhooks
+    from veche.api.models import WebhookSubscription
+    from veche.core.models import OutboxMessage
+
+    cast = AppealCast()
+    office = cast.appeal.organization
+    head = make_staff(office, Membership.Role.HEAD)
+    url = "http://127.0.0.1:9/veche-hooks"  # the discard port: nothing answers there
+    everyone_speaks(language)
+    with override_settings(VECHE_WEBHOOK_ALLOW_NETWORKS=["127.0.0.1"]):
+        webhooks.subscribe(user=head, organization=office, url=url, events=["appeal.dispatched"])
+        with actions(prelude=True):
+            cast.send()  # the dispatch's delivery fails a first time
+        WebhookSubscription.objects.update(
+            failing_since=timezone.now() - datetime.timedelta(days=4)
+        )
+        message = OutboxMessage.objects.get(kind=webhooks.KIND)
+        with actions():
+            outbox.deliver(message.pk, now=message.next_attempt_at)  # days later: paused
+    # The prelude's letters (the dispatch) name the problem; the pause's, the endpoint.
+    return {"api/notices/webhook_paused.txt": [url], NOTICE_MAIL: [url]}, (
+        url,
+        cast.problem.title,
+    )

@@ -39,6 +39,7 @@ from tests.letter_cases_appeals import (
     signatures_invalidated,
     staff_invitation,
     supplementary_list,
+    webhook_paused,
 )
 from tests.letter_cases_discussions import (
     account_letters,
@@ -203,6 +204,7 @@ CASES = (
         signatures_invalidated,
     ),
     Case("fraud alert", ("appeals/notices/fraud_alert.txt",), fraud_alert),
+    Case("webhook paused", ("api/notices/webhook_paused.txt", NOTICE_MAIL), webhook_paused),
     Case(
         "supplementary list of signatories",
         ("appeals/email/supplementary_list.txt", "appeals/email/supplementary_list_subject.txt"),
