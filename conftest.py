@@ -1,6 +1,22 @@
 """Settings every test shares."""
 
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: no time limit on an example (a pause of a loaded machine is no failure) and no
+# health check of the pace of making examples; in CI (`CI` set), the same examples every run and
+# none kept from an earlier one, so that a merge never waits on an example found by chance that
+# day. Developers' runs still look for new ones.
+hypothesis_settings.register_profile(
+    "veche",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    **({"derandomize": True, "database": None} if os.environ.get("CI") else {}),
+)
+hypothesis_settings.load_profile("veche")
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +71,29 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def one_city_day():
+    """The test runs within one day of the city's (settings.TIME_ZONE): when fewer than fifteen
+    minutes of the day are left, it starts at the next day's first second instead, its clock
+    ticking. For a test that makes things dated today (or this month) and then checks what is
+    due, late or counted today: a midnight between the two would move "today" under it.
+    Requested first (`pytest.mark.usefixtures("one_city_day")` on the module), before the
+    fixtures that make those things."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    next_day = now.date() + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(next_day, datetime.time()))
+    if midnight - now > datetime.timedelta(minutes=15):
+        yield
+        return
+    with time_machine.travel(midnight + datetime.timedelta(seconds=1), tick=True):
+        yield
 
 
 @pytest.fixture

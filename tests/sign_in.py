@@ -3,7 +3,9 @@ second factor passed (what allauth records after the authenticator code). Every 
 authenticator app holds the same secret, TOTP_SECRET."""
 
 import time
+from contextlib import contextmanager
 
+import time_machine
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
@@ -22,6 +24,17 @@ def with_second_factor(user):
 def current_code(secret: str = TOTP_SECRET) -> str:
     """The code the authenticator app shows now, on the test's clock (which a test may move)."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@contextmanager
+def a_fresh_code_period():
+    """The block runs from the start of the next 30-second period of codes (the test's clock
+    moved on, still ticking): a code read with current_code() is still the current one when the
+    server checks it. allauth accepts the current period's code only, and a test that read the
+    code in a period's last milliseconds had it refused in the next one."""
+    period_start = (int(time.time()) // 30 + 1) * 30
+    with time_machine.travel(period_start + 0.001, tick=True):
+        yield
 
 
 def code_to_type(secret: str = TOTP_SECRET, *, margin: float = 5) -> str:

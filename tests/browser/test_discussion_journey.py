@@ -61,7 +61,9 @@ def test_a_discussion_runs_through_every_stage(new_context, live_server, axe, tr
     teenager = make_resident(
         district,
         email="teen@example.org",
-        birthdate=today.replace(year=today.year - 16) + datetime.timedelta(days=30),
+        # (A day of the month that every year has: no 29 February.)
+        birthdate=today.replace(year=today.year - 16, day=min(today.day, 28))
+        + datetime.timedelta(days=30),
     )
 
     # --- The organizer puts the project forward (today) -------------------------------------

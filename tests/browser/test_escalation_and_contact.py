@@ -77,7 +77,8 @@ def staff(organization, role=Membership.Role.OFFICIAL):
     return with_second_factor(make_staff(organization, role))  # staff roles must use one
 
 
-@pytest.mark.usefixtures("stored_tasks")
+# Escalated today, and read as escalated today: within one day (conftest.py, one_city_day).
+@pytest.mark.usefixtures("one_city_day", "stored_tasks")
 def test_an_unregistered_appeal_is_escalated_with_its_missed_deadline(
     new_context,
     live_server,

@@ -2,6 +2,8 @@
 last hour's signatures come from, with its alerts, and invalidates a network's signatures from
 there; the appeal's page then says how many and why; the operator tunes a rate limit."""
 
+import pytest
+
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, save_screenshot, sign_in
 from veche.appeals.fraud import watch
 from veche.appeals.models import Problem
@@ -39,6 +41,8 @@ def staff(new_context, email):
     return {"desktop": page, "phone": phone}
 
 
+# Invalidated today, and read as invalidated today: within one day (conftest.py, one_city_day).
+@pytest.mark.usefixtures("one_city_day")
 def test_a_moderator_traces_signatures_and_invalidates_them_on_any_screen(
     new_context, demo, settings
 ):

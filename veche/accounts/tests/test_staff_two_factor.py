@@ -8,13 +8,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PASSWORD, make_organization, make_staff, make_user
-from tests.sign_in import current_code, enter, with_second_factor
+from tests.sign_in import a_fresh_code_period, current_code, enter, with_second_factor
 from veche.accounts.middleware import LAST_SEEN_KEY
 from veche.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 CABINET = "/cabinet/"
+
+
+@pytest.fixture(autouse=True)
+def _codes_checked_in_the_period_they_were_read():
+    # A test reads the authenticator's code, then posts it: both in one 30-second period.
+    with a_fresh_code_period():
+        yield
 
 
 def sign_in_with_password(client, user, path="/accounts/login/", next_url=None):

@@ -13,7 +13,8 @@ from veche.appeals.models import Answer, AnswerAttachment, Appeal, AppealPolicy,
 from veche.cabinet.tests.builders import PNG, docx, pdf, registered_appeal, sent_appeal
 from veche.organizations.models import Membership
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 Role = Membership.Role
 Status = Appeal.Status
 

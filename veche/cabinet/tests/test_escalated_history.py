@@ -16,7 +16,8 @@ from veche.appeals.models import Appeal
 from veche.appeals.services import escalate_appeal, register_appeal, send_appeal_now
 from veche.organizations.models import Membership
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 Role = Membership.Role
 
 

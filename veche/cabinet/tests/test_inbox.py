@@ -14,7 +14,8 @@ from veche.cabinet.queries import SECTIONS, inbox, section_counts
 from veche.cabinet.tests.builders import received_appeal
 from veche.organizations.models import Membership
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 Status = Appeal.Status
 INBOX = reverse("cabinet:home")
 

@@ -161,9 +161,17 @@ def test_a_socket_that_sent_nothing_yet_says_so_and_unknown_counts_as_a_read():
 
 
 APP = """
+import gc
+import pathlib
 import time
 
+from veche.core.scheduling import ReadsFirstQueue
+
 ORDER = []
+
+
+def queued():
+    return sum(q.qsize() for q in gc.get_objects() if type(q) is ReadsFirstQueue)
 
 
 def application(environ, start_response):
@@ -173,7 +181,13 @@ def application(environ, start_response):
     else:
         ORDER.append(path.strip("/"))
         if path == "/busy":
-            time.sleep(1.0)
+            # The one thread stays busy until the two requests asked meanwhile are queued for
+            # it, saying how many are (a bound for a slow machine, not a timing).
+            pathlib.Path("busy").write_text("0")
+            deadline = time.monotonic() + 30
+            while (count := queued()) < 2 and time.monotonic() < deadline:
+                pathlib.Path("busy").write_text(str(count))
+                time.sleep(0.01)
         body = b"ok"
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [body]
@@ -212,10 +226,11 @@ def test_gunicorn_with_one_thread_serves_the_later_page_before_the_earlier_signa
         wait_until(lambda: _answers(base), "gunicorn to serve")
         busy = threading.Thread(target=ask, args=("/busy",))
         busy.start()
-        time.sleep(0.3)  # the one thread is busy for a second
+        queued = tmp_path / "busy"
+        wait_until(queued.exists, "the one thread to be busy")
         sign = threading.Thread(target=ask, args=("/sign", {"agree": "on"}))
         sign.start()
-        time.sleep(0.1)
+        wait_until(lambda: queued.read_text() == "1", "the signature to wait for the thread")
         page = threading.Thread(target=ask, args=("/page",))
         page.start()
         for thread in (busy, sign, page):

@@ -27,7 +27,8 @@ from veche.discussions.tests.organizer_cast import (
 from veche.identity.models import Level
 from veche.organizations.models import Membership
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 @pytest.fixture(autouse=True)

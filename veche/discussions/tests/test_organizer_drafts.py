@@ -32,7 +32,12 @@ from veche.discussions.tests.organizer_pages_cast import (
 from veche.identity.models import EligibilityRule, Level
 from veche.organizations.models import Membership
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english_pages"),
+    pytest.mark.usefixtures("one_city_day"),
+]
 
 # --- Create and edit a draft ----------------------------------------------------------------
 

@@ -30,7 +30,12 @@ from veche.discussions.tests.records_cast import (
 )
 from veche.documents.services import sha256_hex
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_documents")]
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english_documents"),
+    pytest.mark.usefixtures("one_city_day"),
+]
 
 # --- DOCX for editing ------------------------------------------------------------------------
 

@@ -32,7 +32,12 @@ from veche.discussions.tests.security_cast import (
 from veche.notifications.models import Notification
 from veche.organizations.models import Membership
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site_running_tasks")]
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english_site_running_tasks"),
+    pytest.mark.usefixtures("one_city_day"),
+]
 
 # --- Drafts stay private, even when called off ----------------------------------------------
 

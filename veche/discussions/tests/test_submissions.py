@@ -56,9 +56,9 @@ def test_a_resident_of_another_district_is_refused_with_the_reason():
 def test_a_sixteen_year_old_is_refused_with_the_reason():
     discussion = make_discussion(min_age=18)
     today = datetime.date.today()
-    teenager = make_resident(
-        discussion.territory, birthdate=today.replace(year=today.year - 16) - datetime.timedelta(1)
-    )
+    # Sixteen and a day or more (a date that every year has: no 29 February).
+    sixteen = today.replace(year=today.year - 16, day=min(today.day, 28))
+    teenager = make_resident(discussion.territory, birthdate=sixteen - datetime.timedelta(1))
     with pytest.raises(PermissionDenied, match="18"):
         send(teenager, discussion)
     assert not Submission.objects.exists()

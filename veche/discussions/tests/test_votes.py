@@ -5,8 +5,10 @@ import datetime
 import hashlib
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import make_resident, make_territory, make_user
 from veche.core.models import AuditEvent
@@ -39,16 +41,21 @@ def test_a_resident_elsewhere_is_refused_with_the_reason():
 
 
 def test_the_age_counts_on_the_day_of_voting():
-    discussion = make_voting()
-    single = question(discussion, "single")
-    today = datetime.date.today()
-    seventeen = make_resident(
-        discussion.territory, birthdate=today.replace(year=today.year - 18) + datetime.timedelta(1)
-    )
-    decision = queries_votes.vote_decision(seventeen, single)
-    assert not decision.allowed and "you are 17 years old" in " ".join(decision.reasons)
-    tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
-    assert queries_votes.vote_decision(seventeen, single, moment=tomorrow).allowed
+    # On a day that has its date 18 years before (on 29 February, or on 28 February before one,
+    # it has none, and "18 tomorrow" cannot be written so): the middle of next June.
+    june = datetime.datetime(timezone.localdate().year + 1, 6, 15, 12)
+    with time_machine.travel(timezone.make_aware(june)):
+        discussion = make_voting()
+        single = question(discussion, "single")
+        today = timezone.localdate()
+        seventeen = make_resident(
+            discussion.territory,
+            birthdate=today.replace(year=today.year - 18) + datetime.timedelta(1),
+        )
+        decision = queries_votes.vote_decision(seventeen, single)
+        assert not decision.allowed and "you are 17 years old" in " ".join(decision.reasons)
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        assert queries_votes.vote_decision(seventeen, single, moment=tomorrow).allowed
 
 
 def test_an_unverified_account_is_told_to_verify():

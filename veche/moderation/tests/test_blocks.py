@@ -14,7 +14,8 @@ from veche.discussions import services as discussions
 from veche.moderation.models import Decision
 from veche.moderation.services import block_author
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 @pytest.fixture

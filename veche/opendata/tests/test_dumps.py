@@ -17,7 +17,8 @@ from veche.opendata import dumps
 from veche.opendata.datasets import BY_SLUG, DATASETS
 from veche.opendata.models import DumpRun
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 def read_csv(client, day, slug) -> list[dict]:

@@ -21,7 +21,8 @@ from veche.reporting.tests.builders import (
     rows_of,
 )
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 ENGLISH = {"accept-language": "en"}
 
 

@@ -6,7 +6,8 @@ import pytest
 from veche.reporting import statistics
 from veche.reporting.tests.statistics_data import STATISTICS, build_city, months_ago
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 @pytest.fixture

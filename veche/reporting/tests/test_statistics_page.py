@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from veche.reporting.tests.statistics_data import STATISTICS, build_city, problem
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from veche.reporting.tests.statistics_data import (
     sign_by,
 )
 
-pytestmark = pytest.mark.django_db
+# Made relative to today, checked against today: within one day (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_city_day")]
 
 
 def born_aged(years: int) -> datetime.date:
