@@ -3,6 +3,7 @@ by the name they agreed to publish, else as a participant number; no e-mail, add
 date or identification data of a person is ever here."""
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -255,7 +256,9 @@ class SignatorySerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.DATE)
     def get_signed_on(self, signature):
-        return signature.created_at.date().isoformat()
+        # The city's day, as the page shows it: between midnight and 03:00 in Moscow, the UTC
+        # date is still the day before.
+        return timezone.localdate(signature.created_at).isoformat()
 
 
 class MaterialSerializer(serializers.Serializer):

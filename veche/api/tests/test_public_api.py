@@ -1,6 +1,8 @@
 """The public reads: anonymous, filtered, paged by cursor, answered with ETags, throttled, and
 refusing bad input with problem details."""
 
+import datetime
+
 import pytest
 
 from tests.factories import (
@@ -137,6 +139,17 @@ def test_signatories_without_consent_are_participant_numbers(client, district):
     # Counted within the problem (the author is No. 1), never the account's id.
     assert known_number(appeal.problem_id, shy.pk) == 2 != shy.pk
     assert names == ["Participant No. 2", "Открытый О."]
+
+
+def test_a_signature_after_the_citys_midnight_is_of_the_citys_day(client, district, settings):
+    settings.TIME_ZONE = "Europe/Moscow"
+    appeal = make_appeal(territory=district)
+    signature = make_signature(appeal, make_user())
+    # 01:30 in Moscow on 6 December is still 5 December in UTC.
+    late = datetime.datetime(2026, 12, 5, 22, 30, tzinfo=datetime.UTC)
+    type(signature).objects.filter(pk=signature.pk).update(created_at=late)
+    rows = client.get(f"/api/v1/appeals/{appeal.pk}/signatories/").json()["results"]
+    assert {row["signed_on"] for row in rows if row["id"] == signature.pk} == {"2026-12-06"}
 
 
 def test_appeal_timeline_shows_the_public_answer(client, district):
