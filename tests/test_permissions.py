@@ -245,12 +245,17 @@ MATRIX = {
     "appeals.propose_edit": ("appeal", {"author", "signatory"}),
     "appeals.rate_answer": ("appeal", {"author", "signatory"}),
     "appeals.act_as_addressee": ("appeal", OFFICE_STAFF),
+    # Once, and only while the due date has not passed (appeals/tests/test_extension_rules.py).
+    "appeals.extend_deadline": ("registered_appeal", OFFICE_STAFF),
     "appeals.see_signatories_data": ("appeal", OFFICE_STAFF),
     # The author of this appeal, who sends it himself; never its signatory.
     "appeals.take_full_copy": ("self_sent_appeal", {"author"} | OFFICE_STAFF),
     "appeals.correspond": ("appeal", {"author"} | OFFICE_STAFF),
     "appeals.message_signatories": ("appeal", OFFICE_STAFF),
     "appeals.take_under_control": ("appeal", HEADS),
+    # Heads of the organization that took control, or above it (here: nobody took it, so the
+    # addressee's heads and those above it).
+    "appeals.lift_control": ("appeal", HEADS),
     # Heads and officials of any organization but the addressee take a problem up publicly.
     "appeals.take_up_problem": ("problem", {"head_above", "official_elsewhere"}),
     "cabinet.enter": (None, OFFICE_STAFF | HEADS | {"official_elsewhere"}),

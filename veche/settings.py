@@ -51,6 +51,23 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_share(name: str, default: float) -> float:
+    """A share strictly between 0 and 1 (0.1 is a tenth): 0 or 1 would switch off what the share
+    limits, so they are refused rather than taken for a wish."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 0.1, not {raw!r}") from None
+    if not 0 < value < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a share between 0 and 1 (exclusive), such as 0.1, not {raw!r}"
+        )
+    return value
+
+
 def env_list(name: str, default: list[str], *, choices: tuple[str, ...] | None = None) -> list[str]:
     """A comma-separated list; with `choices`, an unknown item (a typo) stops the process
     rather than being silently dropped."""
@@ -736,10 +753,19 @@ VECHE_REGISTRATION_DAYS = env_int("VECHE_REGISTRATION_DAYS", 3, minimum=1)
 # support grows this many times over what the addressee has received (and with the first
 # reminder of an overdue answer).
 VECHE_SUPPLEMENTARY_FACTOR = env_int("VECHE_SUPPLEMENTARY_FACTOR", 2, minimum=2)
+# A revision changing more than this share of the appeal's words is one of substance whatever its
+# author ticks: the signatures given to the earlier text stop counting until confirmed.
+VECHE_MINOR_EDIT_MAX_SHARE = env_share("VECHE_MINOR_EDIT_MAX_SHARE", 0.1)
 # A problem whose appeal has this many signatures is marked resonant in the lists.
 VECHE_RESONANT_SUPPORT = env_int("VECHE_RESONANT_SUPPORT", 500, minimum=1)
 # An appeal for another organization is forwarded to it within this many days of registration.
 VECHE_FORWARDING_DAYS = env_int("VECHE_FORWARDING_DAYS", 7, minimum=1)
+# Kinds of organization (organizations.Organization.Kind; a test keeps the two lists equal).
+ORGANIZATION_KINDS = ("authority", "municipal_company", "party", "deputy", "ngo", "business")
+# The kinds an appeal may be forwarded to: bodies bound by the law on appeals to answer it.
+VECHE_FORWARDING_KINDS = env_list(
+    "VECHE_FORWARDING_KINDS", ["authority", "municipal_company"], choices=ORGANIZATION_KINDS
+)
 VECHE_ANSWER_DAYS = env_int("VECHE_ANSWER_DAYS", 30, minimum=1)
 VECHE_EXTENSION_DAYS = env_int("VECHE_EXTENSION_DAYS", 30, minimum=1)
 VECHE_RATING_DAYS = env_int("VECHE_RATING_DAYS", 14, minimum=1)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from veche.appeals import participants
 from veche.appeals.models import Answer, Appeal, Problem
+from veche.appeals.policy import overdue
 from veche.discussions.meeting import safe_link
 from veche.discussions.models import Discussion, Submission
 
@@ -17,6 +18,17 @@ from veche.discussions.models import Discussion, Submission
 def _absolute(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
+
+
+class OverdueField(serializers.BooleanField):
+    """Whether the addressee is late with the appeal now: the one definition
+    (`veche.appeals.policy.overdue`), late for registration or for the answer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, appeal) -> bool:
+        return overdue(appeal) is not None
 
 
 class TerritorySerializer(serializers.Serializer):
@@ -42,6 +54,9 @@ class RatingSerializer(serializers.Serializer):
     on_time_share = serializers.FloatField()
     overdue_now = serializers.IntegerField()
     missed = serializers.IntegerField()
+    forwarded_late = serializers.IntegerField(
+        help_text="Appeals it forwarded to another organization late: a deadline missed."
+    )
     answer_days = serializers.IntegerField(allow_null=True)
 
 
@@ -76,7 +91,7 @@ class AppealBriefSerializer(serializers.Serializer):
     signature_count = serializers.IntegerField()
     signature_threshold = serializers.IntegerField()
     due_date = serializers.DateField(allow_null=True)
-    overdue = serializers.BooleanField(source="is_overdue")
+    overdue = OverdueField()
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -223,7 +238,7 @@ class AppealSerializer(serializers.Serializer):
     registered_at = serializers.DateTimeField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     extended = serializers.BooleanField()
-    overdue = serializers.BooleanField(source="is_overdue")
+    overdue = OverdueField()
     under_control = serializers.BooleanField()
     answered_at = serializers.DateTimeField(allow_null=True)
     answered_on_time = serializers.BooleanField(allow_null=True)

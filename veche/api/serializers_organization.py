@@ -1,11 +1,14 @@
 """What an organization's system reads of the appeals addressed to it: the addressee's full
 copy (59-FZ), with every co-applicant's name, postal address and e-mail; and what it sends."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from veche.api.serializers import AnswerSerializer, _absolute
+from veche.api.serializers import AnswerSerializer, OverdueField, _absolute
 from veche.appeals.models import Answer, Appeal
+from veche.appeals.policy import check_forwarding_target, check_registration_day
+from veche.organizations.queries import public_organizations
 
 
 class InboxAppealSerializer(serializers.Serializer):
@@ -18,7 +21,7 @@ class InboxAppealSerializer(serializers.Serializer):
     registered_at = serializers.DateTimeField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
     extended = serializers.BooleanField()
-    overdue = serializers.BooleanField(source="is_overdue")
+    overdue = OverdueField()
     signature_count = serializers.IntegerField()
     url = serializers.SerializerMethodField()
 
@@ -60,8 +63,23 @@ class RegisterSerializer(serializers.Serializer):
         max_length=64, help_text="As in the organization's register of incoming correspondence."
     )
     registered_on = serializers.DateField(
-        required=False, help_text="The day of registration; today when left out."
+        required=False,
+        help_text=(
+            "The day of registration, from the day the appeal arrived to today; today when left "
+            "out. The due date counts from it."
+        ),
     )
+
+    def validate_registered_on(self, value):
+        """Checked as the cabinet and the service check it (`check_registration_day`)."""
+        view = self.context.get("view")
+        appeal = Appeal.objects.filter(pk=view.kwargs.get("pk")).first() if view else None
+        if appeal is not None:
+            try:
+                check_registration_day(appeal, value)
+            except ValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return value
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -78,8 +96,24 @@ class ExtensionSerializer(serializers.Serializer):
 
 
 class ForwardSerializer(serializers.Serializer):
-    organization = serializers.SlugField(help_text="The competent organization's slug.")
+    organization = serializers.SlugField(
+        help_text=(
+            "The competent organization's slug: one of the kinds appeals are forwarded to "
+            "(`VECHE_FORWARDING_KINDS`: by default a public authority or a municipal company)."
+        )
+    )
     reason = serializers.CharField(max_length=20000)
+
+    def validate_organization(self, slug):
+        """An organization of another kind is refused here, as the cabinet does not offer it
+        (the service refuses it too); an unknown one is left to the view."""
+        target = public_organizations().filter(slug=slug).first()
+        if target is not None:
+            try:
+                check_forwarding_target(target)
+            except ValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+        return slug
 
 
 class ForwardedSerializer(serializers.Serializer):

@@ -136,9 +136,11 @@ class InboxAppeal(OrganizationView):
         if not request.user.has_perm("appeals.see_signatories_data", appeal):
             raise Http404
         signatures = list(
-            Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
-            # What the addressee received: the appeal's register and the supplementary lists
+            # Counted ones (none awaiting the confirmation of a changed text), and of those
+            # what the addressee received: the appeal's register and the supplementary lists
             # sent, not the signatures waiting for the next list.
+            Signature.objects.filter(appeal=appeal)
+            .counted()
             .exclude(after_dispatch=True, supplementary_list__isnull=True)
             .select_related("revision")
             .order_by("created_at", "id")

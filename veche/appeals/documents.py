@@ -44,7 +44,8 @@ def appeal_pdf(appeal: Appeal, *, revision: Revision | None = None, for_addresse
     with translation.override(settings.LANGUAGE_CODE):
         revision = revision or appeal.current_revision
         problem = appeal.problem
-        signatures = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True)
+        # Those of a text since changed in substance are not the appeal's until confirmed.
+        signatures = Signature.objects.filter(appeal=appeal).counted()
         if for_addressee:
             # The addressee's register holds what was sent with the appeal; the signatures
             # given since reach it in supplementary lists, numbered on.

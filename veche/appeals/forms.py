@@ -1,10 +1,12 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from veche.appeals.diff import percent
 from veche.appeals.models import Category, Problem
 from veche.core.forms import SingleLineField
 from veche.core.images import strip_metadata
@@ -210,6 +212,15 @@ class RevisionForm(forms.Form):
         initial=True,
     )
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built here, not at import: the limit is a setting, the text in the reader's language.
+        self.fields["substantive"].help_text = _(
+            "Until they confirm, the signatures given to the earlier text do not count and do "
+            "not go to the addressee. A change of more than %(limit)s%% of the words is one of "
+            "substance even unticked; a smaller one unticked keeps the signatures."
+        ) % {"limit": percent(settings.VECHE_MINOR_EDIT_MAX_SHARE)}
 
 
 class EditProposalForm(forms.Form):

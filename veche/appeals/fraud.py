@@ -233,7 +233,7 @@ def invalidate_signatures(
             withdrawn_at=invalidation.created_at, invalidation=invalidation
         )
         before = appeal.signature_count
-        count = Signature.objects.filter(appeal=appeal, withdrawn_at__isnull=True).count()
+        count = Signature.objects.filter(appeal=appeal).counted().count()
         Appeal.objects.filter(pk=appeal.pk).update(signature_count=count)
         record_event(
             actor=moderator,

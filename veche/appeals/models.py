@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from veche.appeals.diff import percent
+from veche.appeals.models_signatories import SignatureQuerySet
 from veche.core.i18n import translate, validate_translations
 from veche.core.models import OutboxMessage
 
@@ -227,6 +229,11 @@ class Appeal(models.Model):
     )
     signature_threshold = models.PositiveIntegerField(_("signatures needed"))
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
+    # The first revision whose signatures count (a change of substance moves it to itself): older
+    # ones count, and go to the addressee, once confirmed (`Signature.objects.counted()`).
+    signatures_from = models.PositiveIntegerField(
+        _("signatures counted from revision"), default=1, db_default=1
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     sent_by_author = models.BooleanField(_("sent by the author"), default=False)
@@ -290,11 +297,10 @@ class Appeal(models.Model):
         super().refresh_from_db(*args, **kwargs)
 
     def is_overdue_on(self, day: datetime.date) -> bool:
-        return (
-            self.status in (self.Status.SENT, self.Status.REGISTERED)
-            and self.due_date is not None
-            and day > self.due_date
-        )
+        """`policy.overdue`: the one definition the lists, the league and the API share."""
+        from veche.appeals.policy import overdue  # the policy reads this module
+
+        return overdue(self, day) is not None
 
     @property
     def is_overdue(self) -> bool:
@@ -318,6 +324,11 @@ class Appeal(models.Model):
         return self.status == self.Status.COLLECTING or (
             self.status in SUPPLEMENTED_STATUSES and not self.sent_by_author
         )
+
+    def counts_revision(self, number: int) -> bool:
+        """Whether a signature of revision `number` counts: one of a text since changed in
+        substance awaits its signatory's confirmation."""
+        return number >= self.signatures_from
 
     @property
     def resonant(self) -> bool:
@@ -344,6 +355,9 @@ class Revision(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     # A substantive change asks earlier signatories to confirm; a minor one keeps signatures.
     substantive = models.BooleanField(_("substantive change"), default=True)
+    # The share of words changed from the revision before (`diff.changed_share`); empty for the
+    # first revision and for those made before it was recorded.
+    changed_share = models.FloatField(_("share of words changed"), null=True, blank=True)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -355,6 +369,11 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} r{self.number}"
+
+    @property
+    def changed_percent(self) -> str | None:
+        """The share of words it changed, as a percentage to show ("12.5")."""
+        return None if self.changed_share is None else percent(self.changed_share)
 
 
 class EditProposal(models.Model):
@@ -419,6 +438,8 @@ class Signature(models.Model):
         verbose_name=_("invalidation"),
         db_index=False,
     )
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,12 +1,34 @@
-"""Who took part in a problem, and the signatures counted out: participant numbers, the
-invalidations of signatures and the alerts that lead to them. Models of the appeals app, kept
-apart from `models.py` to hold each file to its sections."""
+"""Who took part in a problem, and which signatures count: participant numbers, the signatures
+that count and those awaiting confirmation, the invalidations of signatures and the alerts that
+lead to them. Models of the appeals app, kept apart from `models.py` to hold each file to its
+sections."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self):
+        """The signatures that count toward the threshold and go to the addressee: not
+        withdrawn, not invalidated, and given to (or confirmed for) a revision the appeal still
+        counts, none older than its last change of substance."""
+        return self.filter(
+            withdrawn_at__isnull=True,
+            invalidation__isnull=True,
+            revision__number__gte=models.F("appeal__signatures_from"),
+        )
+
+    def awaiting_confirmation(self):
+        """Active signatures of a text changed in substance since: kept, but counted nowhere
+        until their signatories confirm the new text."""
+        return self.filter(
+            withdrawn_at__isnull=True,
+            invalidation__isnull=True,
+            revision__number__lt=models.F("appeal__signatures_from"),
+        )
 
 
 class Participant(models.Model):

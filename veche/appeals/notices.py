@@ -27,6 +27,7 @@ from veche.appeals.models import (
     Signature,
     TakeUp,
 )
+from veche.appeals.policy import overdue_q
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.notifications import registry
 from veche.notifications.models import Notification
@@ -188,7 +189,9 @@ class AppealRegistered(Notice):
 
 
 class AppealRevised(Notice):
-    """A substantive change: those who signed an earlier text are asked to confirm."""
+    """A substantive change: those who signed an earlier text are asked to confirm, since their
+    signatures no longer count until they do. Whoever confirmed before the notice was made is
+    not asked."""
 
     kind = "appeal_revised"
     title = _("The text of the appeal “%(problem)s” changed: confirm your signature")
@@ -198,7 +201,11 @@ class AppealRevised(Notice):
         return {"revision": revision}
 
     def audience(self, appeal, context, extra):
-        return signatories_of(appeal)
+        return set(
+            Signature.objects.filter(appeal=appeal)
+            .awaiting_confirmation()
+            .values_list("user_id", flat=True)
+        )
 
     def actor_id(self, appeal, context, extra):
         revision = extra["revision"]
@@ -461,12 +468,13 @@ def register() -> None:
 
 def notify_overdue_appeals(today: datetime.date | None = None) -> list[Notification]:
     """Officials of the addressee hear of each appeal left unanswered past its due date, once a
-    day: a second run on the same day creates nothing."""
+    day: a second run on the same day creates nothing. Overdue as everywhere (`overdue_q`); the
+    notice speaks of the answer, so of the appeals late with it (registered ones)."""
     today = today or timezone.localdate()
     appeals = list(
-        Appeal.objects.filter(
-            status__in=(Appeal.Status.SENT, Appeal.Status.REGISTERED), due_date__lt=today
-        ).select_related("problem", "organization")
+        Appeal.objects.filter(overdue_q(today), status=Appeal.Status.REGISTERED).select_related(
+            "problem", "organization"
+        )
     )
     staff: dict[int, set[int]] = defaultdict(set)
     for organization_id, user_id in Membership.objects.filter(

@@ -4,9 +4,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from veche.appeals.models import Problem
+from veche.appeals.models import Appeal, Problem
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,9 @@ class Overdue:
 
 def overdue(appeal, today: datetime.date | None = None) -> Overdue | None:
     """Whether the addressee is late with the appeal: it was not registered within the
-    registration days of its receipt, or registered and not answered by its due date. Derived
-    from dates when read; the author may then escalate it."""
+    registration days of its receipt, or registered and not answered by its due date (which an
+    extension moved on). Derived from dates when read; the author may then escalate it.
+    `overdue_q` says the same in the database: the two are kept equal by a test."""
     today = today or timezone.localdate()
     if appeal.status == appeal.Status.SENT:
         due = registration_due(appeal)
@@ -91,6 +95,77 @@ def overdue(appeal, today: datetime.date | None = None) -> Overdue | None:
     ):
         return Overdue(appeal.MissedDeadline.ANSWER, appeal.due_date, today)
     return None
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment of a local day, aware (the current time zone's midnight)."""
+    return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """`overdue` as a condition on appeals (`prefix` reaches them from another model, as
+    "current_appeal__"), for lists, counts, the league and the daily reminders. An appeal sent on
+    local day D is late for registration from D + registration days + 1: sent before the first
+    moment of (today − registration days)."""
+    registration_late = start_of_day(
+        today - datetime.timedelta(days=settings.VECHE_REGISTRATION_DAYS)
+    )
+    return Q(
+        **{f"{prefix}status": Appeal.Status.SENT, f"{prefix}sent_at__lt": registration_late}
+    ) | Q(**{f"{prefix}status": Appeal.Status.REGISTERED, f"{prefix}due_date__lt": today})
+
+
+def check_registration_day(appeal, registered_on: datetime.date, today=None) -> None:
+    """The day an official registers the appeal on moves its due date, so it must be a real one:
+    not before the appeal arrived, not after today."""
+    today = today or timezone.localdate()
+    arrived = timezone.localdate(appeal.sent_at) if appeal.sent_at else today
+    if not arrived <= registered_on <= today:
+        raise ValidationError(
+            _(
+                "The day of registration must be between the day the appeal arrived "
+                "(%(arrived)s) and today (%(today)s)."
+            )
+            % {
+                "arrived": formats.date_format(arrived, "DATE_FORMAT"),
+                "today": formats.date_format(today, "DATE_FORMAT"),
+            },
+            code="registration_day",
+        )
+
+
+def extension_refused(appeal, extended_before: bool, today=None) -> str | None:
+    """Why the addressee may not extend the answer's deadline now, or None when it may: once
+    only (`extended_before`: an extension already given by this addressee), and only before
+    the due date has passed, so an organization already late cannot extend itself out of it."""
+    today = today or timezone.localdate()
+    if appeal.status != appeal.Status.REGISTERED:
+        return _("Only a registered appeal awaiting its answer can be extended.")
+    if appeal.extended or extended_before:
+        return _("The deadline can be extended only once.")
+    if appeal.due_date is None or today > appeal.due_date:
+        return _("The due date has passed: the deadline can no longer be extended.")
+    return None
+
+
+def check_forwarding_target(organization) -> None:
+    """An appeal goes on only to a body that must answer it by law: by default a public
+    authority or a municipal company (`VECHE_FORWARDING_KINDS`), never a party or a business."""
+    if organization.kind not in settings.VECHE_FORWARDING_KINDS:
+        kinds = dict(type(organization).Kind.choices)
+        raise ValidationError(
+            _("An appeal can be forwarded only to an organization of these kinds: %(kinds)s.")
+            % {"kinds": ", ".join(str(kinds[kind]) for kind in settings.VECHE_FORWARDING_KINDS)},
+            code="forwarding_kind",
+        )
+
+
+def forwarding_late(appeal, today: datetime.date | None = None) -> bool:
+    """A forwarding after the forwarding days, or once the addressee is late with the appeal
+    (`overdue`), is late: it counts against the organization that forwarded it."""
+    today = today or timezone.localdate()
+    due = forwarding_due(appeal)
+    return (due is not None and today > due) or overdue(appeal, today) is not None
 
 
 def unsolved_after_answer(appeal) -> bool:

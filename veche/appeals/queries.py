@@ -27,7 +27,7 @@ from veche.appeals.models import (
     TakeUp,
 )
 from veche.appeals.participants import number_here
-from veche.appeals.policy import overdue
+from veche.appeals.policy import overdue, overdue_q
 from veche.appeals.queries_signing import (  # noqa: F401 (what pages and views read from here)
     SIGNING_SECONDS,
     forget_problem_to_sign,
@@ -35,6 +35,7 @@ from veche.appeals.queries_signing import (  # noqa: F401 (what pages and views 
     reader_standing,
     to_sign_read,
 )
+from veche.appeals.ratings import counted_ratings, counted_ratings_q
 from veche.appeals.rules import take_up_organizations
 from veche.appeals.search import search_problems
 from veche.core.forms import parse_id
@@ -119,10 +120,7 @@ def filtered_problems(
     if organization:
         queryset = queryset.filter(current_appeal__organization__slug=organization)
     if status == "overdue":
-        queryset = queryset.filter(
-            current_appeal__status__in=[Appeal.Status.SENT, Appeal.Status.REGISTERED],
-            current_appeal__due_date__lt=timezone.localdate(),
-        )
+        queryset = queryset.filter(overdue_q(timezone.localdate(), prefix="current_appeal__"))
     elif status in STATUS_FILTERS:
         queryset = queryset.filter(STATUS_FILTERS[status])
     if category:
@@ -300,7 +298,8 @@ def appeal_history(problem: Problem) -> list[Appeal]:
             ),
         )
         .annotate(
-            rating_count=Count("ratings", distinct=True), rating_average=Avg("ratings__score")
+            rating_count=Count("ratings", filter=counted_ratings_q(), distinct=True),
+            rating_average=Avg("ratings__score", filter=counted_ratings_q()),
         )
         .order_by("id")
     )
@@ -382,7 +381,10 @@ def signatories(appeal_id: int, *, after: int = 0, size: int = SIGNATORIES_PAGE)
     """The signatories after signature `after`, a page at a time: read from an index on
     (appeal, id) however many signed, so no page renders or skips the whole crowd."""
     rows = list(
-        Signature.objects.filter(appeal_id=appeal_id, withdrawn_at__isnull=True, id__gt=after)
+        # The signatures that count: one awaiting the confirmation of a changed text is not a
+        # support of the appeal as it stands.
+        Signature.objects.counted()
+        .filter(appeal_id=appeal_id, id__gt=after)
         .select_related("user", "revision")
         .annotate(number=number_here("user_id", "appeal__problem_id"))
         .order_by("id")[: size + 1]
@@ -441,7 +443,7 @@ def comment_tree(problem: Problem) -> list[tuple[Comment, list[Comment]]]:
 
 
 def ratings_summary(appeal: Appeal) -> dict:
-    scores = list(appeal.ratings.values_list("score", flat=True))
+    scores = list(counted_ratings().filter(appeal=appeal).values_list("score", flat=True))
     return {
         "count": len(scores),
         "average": round(sum(scores) / len(scores), 1) if scores else None,

@@ -11,8 +11,11 @@ below it (a district's administration on the city's table). Organizations with n
 yet are listed apart, unranked, rather than given the neutral prior's middling score.
 
 Every rating counts, whenever in its window it was given: closing or escalating an appeal does
-not end the window (`Appeal.rating_open`). An appeal the author escalated because its addressee
-missed a deadline counts as a deadline missed: escalation does not wipe the miss off.
+not end the window (`Appeal.rating_open`); but not one given by staff of the addressee or of an
+organization above it, nor by a signatory whose signature a moderator invalidated
+(`counted_ratings`). An appeal the author escalated because its addressee missed a deadline
+counts as a deadline missed: escalation does not wipe the miss off. So does a forwarding made
+late (`policy.forwarding_late`), against the organization that forwarded the appeal.
 """
 
 import datetime
@@ -20,14 +23,29 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from veche.appeals.models import Appeal, Rating, Responsibility
+from veche.appeals.models import Answer, Appeal, Rating, Responsibility, Signature
+from veche.appeals.policy import overdue_q
 from veche.core.release import keyed
 from veche.organizations.models import Organization
-from veche.organizations.queries import public_organizations
+from veche.organizations.queries import public_organizations, works_for_or_above
 from veche.territories.models import Territory
 
 
@@ -41,6 +59,8 @@ class OrganizationScore:
     on_time: int
     # Escalated by the author when the addressee let a deadline pass without answering.
     missed: int
+    # Appeals it forwarded to another organization late: after the forwarding days, or overdue.
+    forwarded_late: int
     on_time_share: float  # of the deadlines that came: answers given, and appeals overdue now
     overdue_now: int
     answer_days: int | None  # mean whole days from sending to the answer
@@ -49,8 +69,8 @@ class OrganizationScore:
     @property
     def deadlines(self) -> int:
         """Deadlines that have come: appeals answered, those waiting past
-        their due date, and those escalated because it passed."""
-        return self.answered + self.overdue_now + self.missed
+        their due date, those escalated because it passed, and those forwarded late."""
+        return self.answered + self.overdue_now + self.missed + self.forwarded_late
 
     @property
     def judged(self) -> bool:
@@ -58,8 +78,25 @@ class OrganizationScore:
         return bool(self.ratings or self.deadlines)
 
 
+def counted_ratings() -> QuerySet[Rating]:
+    """The ratings every total counts: not those of staff of the addressee or of an organization
+    above it (they may not rate, `appeals.rate_answer`, but may have before they joined it), nor
+    those of a signatory whose signature of the appeal was invalidated."""
+    invalidated = Signature.objects.filter(
+        appeal=OuterRef("appeal"), user=OuterRef("user"), invalidation__isnull=False
+    )
+    return Rating.objects.filter(
+        ~works_for_or_above("user", "appeal__organization"), ~Exists(invalidated)
+    )
+
+
+def counted_ratings_q(prefix: str = "ratings") -> Q:
+    """For an aggregate over an appeal's ratings (`Count("ratings", filter=…)`): the counted."""
+    return Q(**{f"{prefix}__in": counted_ratings().values("pk")})
+
+
 def _global_mean() -> float:
-    value = Rating.objects.aggregate(mean=Avg("score"))["mean"]
+    value = counted_ratings().aggregate(mean=Avg("score"))["mean"]
     return float(value) if value is not None else 3.0
 
 
@@ -71,16 +108,33 @@ def _days(value) -> int | None:
     return round(value.total_seconds() / 86400)
 
 
+def _count_of(grouped: QuerySet, aggregate) -> Coalesce:
+    """An aggregate over a correlated subquery's rows (grouped by the outer row), 0 when none."""
+    return Coalesce(
+        Subquery(grouped.annotate(value=aggregate).values("value")), 0, output_field=IntegerField()
+    )
+
+
 def scores(organizations) -> list[OrganizationScore]:
     """Scores of the given organizations, best first: three queries, however many they are."""
     prior = settings.VECHE_RATING_PRIOR_WEIGHT
     mean = _global_mean()
     ids = [o.pk for o in organizations]
-    rating_rows = {
-        row["appeal__organization"]: row
-        for row in Rating.objects.filter(appeal__organization__in=ids)
-        .values("appeal__organization")
-        .annotate(n=Count("id"), total=Sum("score"))
+    # Per organization, in one query: the ratings counted, their sum, and the appeals it
+    # forwarded late (those live on at the organization they went to, so not in `appeal_rows`).
+    rated = counted_ratings().filter(appeal__organization=OuterRef("pk")).order_by()
+    late = Answer.objects.filter(
+        organization=OuterRef("pk"), kind=Answer.Kind.FORWARDING, late=True
+    ).order_by()
+    per_organization = {
+        row["pk"]: row
+        for row in Organization.objects.filter(pk__in=ids)
+        .annotate(
+            n=_count_of(rated.values("appeal__organization"), Count("pk")),
+            total=_count_of(rated.values("appeal__organization"), Sum("score")),
+            forwarded_late=_count_of(late.values("organization"), Count("pk")),
+        )
+        .values("pk", "n", "total", "forwarded_late")
     }
     answer_time = ExpressionWrapper(F("answered_at") - F("sent_at"), output_field=DurationField())
     appeal_rows = {
@@ -91,24 +145,20 @@ def scores(organizations) -> list[OrganizationScore]:
             answered=Count("id", filter=Q(answered_at__isnull=False)),
             on_time=Count("id", filter=Q(answered_on_time=True)),
             missed=Count("id", filter=Q(answered_at__isnull=True) & ~Q(missed_deadline="")),
-            overdue=Count(
-                "id",
-                filter=Q(
-                    status__in=[Appeal.Status.SENT, Appeal.Status.REGISTERED],
-                    due_date__lt=timezone.localdate(),
-                ),
-            ),
+            overdue=Count("id", filter=overdue_q(timezone.localdate())),
             answer_time=Avg(
                 answer_time, filter=Q(answered_at__isnull=False, sent_at__isnull=False)
             ),
         )
     }
     empty = {"answered": 0, "on_time": 0, "missed": 0, "overdue": 0, "answer_time": None}
+    nothing = {"n": 0, "total": 0, "forwarded_late": 0}
     result = []
     for organization in organizations:
-        rated = rating_rows.get(organization.pk, {"n": 0, "total": 0})
+        rated = per_organization.get(organization.pk, nothing)
         kept = appeal_rows.get(organization.pk, empty)
-        deadlines = kept["answered"] + kept["overdue"] + kept["missed"]
+        late_forwardings = rated["forwarded_late"]
+        deadlines = kept["answered"] + kept["overdue"] + kept["missed"] + late_forwardings
         bayesian = (prior * mean + (rated["total"] or 0)) / (prior + rated["n"])
         smoothed_share = (kept["on_time"] + prior * 0.5) / (deadlines + prior)
         score = 100 * (0.6 * (bayesian - 1) / 4 + 0.4 * smoothed_share)
@@ -121,6 +171,7 @@ def scores(organizations) -> list[OrganizationScore]:
                 answered=kept["answered"],
                 on_time=kept["on_time"],
                 missed=kept["missed"],
+                forwarded_late=late_forwardings,
                 on_time_share=round(kept["on_time"] / deadlines, 3) if deadlines else 0.0,
                 overdue_now=kept["overdue"],
                 answer_days=_days(kept["answer_time"]),

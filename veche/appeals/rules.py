@@ -2,7 +2,8 @@
 
 import rules
 
-from veche.appeals.models import UNPUBLISHED, Problem, Signature
+from veche.appeals.models import UNPUBLISHED, Answer, ControlPeriod, Problem, Signature
+from veche.appeals.policy import extension_refused
 from veche.moderation.rules import is_moderator
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role, holds_role_over, organizations_where
@@ -25,6 +26,18 @@ def is_signatory(user, appeal) -> bool:
 
 
 @rules.predicate
+def signed_what_was_sent(user, appeal) -> bool:
+    """A signature that counts (`Signature.objects.counted()`): one awaiting its signatory's
+    confirmation of a text changed since never went to the addressee, and does not rate the
+    answer to it."""
+    return bool(
+        user
+        and user.is_authenticated
+        and Signature.objects.counted().filter(appeal=appeal, user=user).exists()
+    )
+
+
+@rules.predicate
 def sends_it_himself(user, appeal) -> bool:
     """The author chose to take the appeal to the addressee himself (on paper, by post)."""
     return bool(appeal.sent_by_author) and is_author.test(user, appeal)
@@ -39,6 +52,53 @@ def is_official_of_addressee(user, appeal) -> bool:
 def is_head_over(user, appeal) -> bool:
     """A head of the addressee or of any organization above it."""
     return holds_role_over(user, appeal.organization, roles=Membership.Role.HEAD)
+
+
+@rules.predicate
+def works_for_addressee(user, appeal) -> bool:
+    """Staff of the addressee or of an organization above it, in any role: they do not rate
+    their own organization's answer (and ratings they gave anyway do not count,
+    `veche.appeals.ratings.counted_ratings`)."""
+    return holds_role_over(user, appeal.organization, roles=Membership.Role.values)
+
+
+def extended_by_addressee(appeal) -> bool:
+    """Whether the addressee already extended the deadline since the appeal reached it: a
+    forwarding hands the new addressee a fresh appeal, with its own one extension."""
+    since = (
+        Answer.objects.filter(appeal=appeal, kind=Answer.Kind.FORWARDING)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return Answer.objects.filter(
+        appeal=appeal, kind=Answer.Kind.EXTENSION, pk__gt=since or 0
+    ).exists()
+
+
+@rules.predicate
+def may_extend(_user, appeal) -> bool:
+    """The deadline is extended once, and only while it has not passed: an organization already
+    late cannot extend itself out of being late (`policy.extension_refused` says why not)."""
+    return extension_refused(appeal, extended_by_addressee(appeal)) is None
+
+
+def controlling_organization(appeal):
+    """The organization whose head holds the appeal under control now (the open period's), or
+    the addressee for control taken before periods were kept."""
+    period = (
+        ControlPeriod.objects.filter(appeal=appeal, lifted_at__isnull=True)
+        .select_related("organization__parent")
+        .first()
+    )
+    return period.organization if period is not None else appeal.organization
+
+
+@rules.predicate
+def may_lift_control(user, appeal) -> bool:
+    """Control is lifted by a head of the organization that took it, or of one above it: the
+    addressee's own head does not end the control a superior put on it."""
+    return holds_role_over(user, controlling_organization(appeal), roles=Membership.Role.HEAD)
 
 
 def problem_is_public(problem) -> bool:
@@ -102,9 +162,11 @@ rules.add_perm("appeals.close_appeal", is_author)
 rules.add_perm("appeals.escalate_appeal", is_author)
 # The signatories': proposing edits to the text and rating the final answer.
 rules.add_perm("appeals.propose_edit", is_signatory)
-rules.add_perm("appeals.rate_answer", is_signatory)
+# Not staff of the addressee or above it, even when they signed: they would rate themselves.
+rules.add_perm("appeals.rate_answer", signed_what_was_sent & ~works_for_addressee)
 # The addressee's: registering, answering, forwarding; the co-applicants' data (59-FZ).
 rules.add_perm("appeals.act_as_addressee", is_official_of_addressee)
+rules.add_perm("appeals.extend_deadline", is_official_of_addressee & may_extend)
 rules.add_perm("appeals.see_signatories_data", is_official_of_addressee)
 # The addressee's full copy, with the co-applicants' names and addresses: its officials, and the
 # author who chose to send the appeal himself and hands that copy to the addressee.
@@ -114,6 +176,7 @@ rules.add_perm("appeals.take_full_copy", is_official_of_addressee | sends_it_him
 rules.add_perm("appeals.correspond", is_author | is_official_of_addressee)
 rules.add_perm("appeals.message_signatories", is_official_of_addressee)
 rules.add_perm("appeals.take_under_control", is_head_over)
+rules.add_perm("appeals.lift_control", may_lift_control)
 # Other organizations' heads and officials support a problem publicly with a letter.
 rules.add_perm("appeals.take_up_problem", may_take_up)
 

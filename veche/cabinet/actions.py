@@ -56,7 +56,10 @@ def _due_if_registered_today(appeal: Appeal):
 
 def _register(user, appeal: Appeal, data: dict) -> str:
     appeal = services.register_appeal(
-        official=user, appeal=appeal, registration_number=data["registration_number"]
+        official=user,
+        appeal=appeal,
+        registration_number=data["registration_number"],
+        registered_on=data.get("registered_on"),
     )
     return gettext("Registered under No. %(number)s. The answer is due on %(due)s.") % {
         "number": appeal.registration_number,
@@ -131,7 +134,10 @@ ACTIONS: dict[str, Action] = {
             permission="cabinet.register_appeal",
             form_class=RegisterForm,
             perform=_register,
-            form_kwargs=lambda appeal: {"due_date": _due_if_registered_today(appeal)},
+            form_kwargs=lambda appeal: {
+                "due_date": _due_if_registered_today(appeal),
+                "appeal": appeal,
+            },
         ),
         Action(
             "interim",

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from veche.appeals.models import Appeal
-from veche.appeals.policy import forwarding_due
+from veche.appeals.policy import forwarding_due, overdue
+from veche.appeals.policy import overdue_q as overdue_q  # the one definition, for the inbox
 from veche.appeals.policy import registration_due as registration_due  # the cabinet's too
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES
 
@@ -27,10 +28,6 @@ def due_soon_until(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=settings.VECHE_DUE_SOON_DAYS)
 
 
-def overdue_q(today: datetime.date) -> Q:
-    return Q(status__in=AWAITING_ANSWER_STATUSES, due_date__lt=today)
-
-
 def due_soon_q(today: datetime.date) -> Q:
     return Q(status=Status.REGISTERED, due_date__gte=today, due_date__lte=due_soon_until(today))
 
@@ -38,10 +35,10 @@ def due_soon_q(today: datetime.date) -> Q:
 def deadline_state(appeal: Appeal, today: datetime.date) -> DeadlineState:
     if appeal.answered_on_time is not None:
         return DeadlineState.ON_TIME if appeal.answered_on_time else DeadlineState.LATE
+    if overdue(appeal, today) is not None:
+        return DeadlineState.OVERDUE
     if appeal.due_date is None or appeal.status not in AWAITING_ANSWER_STATUSES:
         return DeadlineState.NONE
-    if appeal.due_date < today:
-        return DeadlineState.OVERDUE
     if appeal.status == Status.REGISTERED and appeal.due_date <= due_soon_until(today):
         return DeadlineState.DUE_SOON
     return DeadlineState.NONE

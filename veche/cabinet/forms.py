@@ -2,10 +2,13 @@
 the services in `veche.appeals.services` decide."""
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, AttachmentsField
+from veche.appeals.policy import check_registration_day
 from veche.core.forms import SingleLineField
 from veche.organizations.models import Organization
 from veche.organizations.queries import organization_tree
@@ -18,9 +21,27 @@ class RegisterForm(forms.Form):
         help_text=_("As in the organization's register of incoming correspondence."),
     )
 
-    def __init__(self, *args, due_date=None, **kwargs):
+    registered_on = forms.DateField(
+        label=_("Day of registration"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The day it was entered in the register: from the day it arrived to today. "
+            "The answer's due date counts from it."
+        ),
+    )
+
+    def __init__(self, *args, due_date=None, appeal=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.due_date = due_date
+        self.appeal = appeal
+        self.fields["registered_on"].initial = timezone.localdate()
+
+    def clean_registered_on(self):
+        registered_on = self.cleaned_data.get("registered_on") or timezone.localdate()
+        if self.appeal is not None:
+            check_registration_day(self.appeal, registered_on)
+        return registered_on
 
 
 class MessageForm(forms.Form):
@@ -89,7 +110,10 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, current: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        field.queryset = Organization.objects.filter(is_active=True).exclude(pk=current.pk)
+        # Only bodies bound to answer appeals (`VECHE_FORWARDING_KINDS`); the service checks too.
+        field.queryset = Organization.objects.filter(
+            is_active=True, kind__in=settings.VECHE_FORWARDING_KINDS
+        ).exclude(pk=current.pk)
         # Choices in tree order, indented, so the competent body is found by its place.
         field.choices = [("", "—")] + [
             (organization.pk, "\u2003" * depth + organization.title)

@@ -19,11 +19,11 @@ from veche.appeals.models import (
     Appeal,
     ControlPeriod,
     Message,
-    Rating,
     Revision,
     Signature,
     SupplementaryList,
 )
+from veche.appeals.ratings import counted_ratings, counted_ratings_q
 from veche.appeals.rules import OFFICIAL_ROLES
 from veche.cabinet.deadlines import due_soon_q, overdue_q
 from veche.cabinet.rules import AWAITING_ANSWER_STATUSES, RECEIVED_STATUSES
@@ -142,7 +142,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "overdue",
             _("Overdue"),
-            _("The due date has passed without a final answer"),
+            _("Not registered in time, or not answered by the due date"),
             overdue_q,
             ("due_date", "id"),
             "danger",
@@ -188,9 +188,8 @@ def signatures_since_dispatch():
     gathering), as a subquery for its row."""
     return Coalesce(
         Subquery(
-            Signature.objects.filter(
-                appeal=OuterRef("pk"), after_dispatch=True, withdrawn_at__isnull=True
-            )
+            Signature.objects.counted()
+            .filter(appeal=OuterRef("pk"), after_dispatch=True)
             .order_by()
             .values("appeal")
             .annotate(count=Count("pk"))
@@ -245,7 +244,8 @@ def appeal_file(appeal: Appeal) -> AppealFile:
     """Everything the addressee's page shows; a fixed number of queries whatever the sizes."""
     revision = appeal.revisions.order_by("-number").first()
     signatures = list(
-        appeal.signatures.filter(withdrawn_at__isnull=True)
+        # Counted ones: a signature awaiting the confirmation of a changed text went nowhere.
+        appeal.signatures.counted()
         .select_related("revision", "supplementary_list")
         .order_by("created_at", "id")
     )
@@ -261,7 +261,11 @@ def appeal_file(appeal: Appeal) -> AppealFile:
     control_periods = list(
         appeal.control_periods.select_related("organization", "head", "lifted_by")
     )
-    ratings = appeal.ratings.aggregate(average=Avg("score"), count=Count("pk"))
+    # The ratings every total counts (not the addressee's own staff's, nor an invalidated
+    # signatory's), as the league's.
+    ratings = (
+        counted_ratings().filter(appeal=appeal).aggregate(average=Avg("score"), count=Count("pk"))
+    )
     take_ups = list(appeal.take_ups.select_related("organization", "document"))
     return AppealFile(
         appeal=appeal,
@@ -437,7 +441,10 @@ def _previous_appeals(appeal: Appeal) -> list[Appeal]:
                     to_attr="final_answers",
                 )
             )
-            .annotate(rating_average=Avg("ratings__score"), rating_count=Count("ratings"))
+            .annotate(
+                rating_average=Avg("ratings__score", filter=counted_ratings_q()),
+                rating_count=Count("ratings", filter=counted_ratings_q()),
+            )
             .get(pk=previous_id)
         )
         chain.append(previous)
@@ -461,6 +468,9 @@ class OrganizationReport:
     answered: int = 0
     on_time: int = 0
     overdue: int = 0
+    # Appeals it forwarded late (after the forwarding days, or overdue): a deadline missed, as
+    # the league counts it.
+    forwarded_late: int = 0
     under_control: int = 0
     rating_sum: float = 0
     rating_count: int = 0
@@ -486,7 +496,8 @@ def subordinate_report(
     scope: CabinetScope, today: datetime.date
 ) -> tuple[list[OrganizationReport], OrganizationReport | None]:
     """Each organization a head oversees (tree order) with its deadlines and ratings, and the
-    total over them. Two queries whatever the number of organizations."""
+    total over them. Three queries whatever the number of organizations; overdue, forwarded late
+    and the ratings counted as the league counts them (`veche.appeals.ratings`)."""
     rows = [OrganizationReport(organization, depth) for organization, depth in scope.overseen]
     if not rows:
         return [], None
@@ -508,8 +519,17 @@ def subordinate_report(
         row = by_id[values.pop("organization_id")]
         for name, value in values.items():
             setattr(row, name, value)
+    forwarded_late = (
+        Answer.objects.filter(kind=Answer.Kind.FORWARDING, late=True, organization_id__in=by_id)
+        .values("organization_id")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    for values in forwarded_late:
+        by_id[values["organization_id"]].forwarded_late = values["count"]
     ratings = (
-        Rating.objects.filter(appeal__organization_id__in=by_id)
+        counted_ratings()
+        .filter(appeal__organization_id__in=by_id)
         .values("appeal__organization_id")
         .order_by()
         .annotate(average=Avg("score"), count=Count("pk"))
@@ -526,6 +546,7 @@ def subordinate_report(
             "answered",
             "on_time",
             "overdue",
+            "forwarded_late",
             "under_control",
             "rating_sum",
             "rating_count",

@@ -7,7 +7,13 @@ so the page offers only what the service would accept. The services check again.
 import rules
 
 from veche.appeals.models import Appeal
-from veche.appeals.rules import OFFICIAL_ROLES, is_head_over, is_official_of_addressee
+from veche.appeals.rules import (
+    OFFICIAL_ROLES,
+    is_head_over,
+    is_official_of_addressee,
+    may_extend,
+    may_lift_control,
+)
 from veche.appeals.services import CONTROLLABLE
 from veche.identity.eligibility import person_facts
 from veche.identity.models import Level
@@ -58,11 +64,6 @@ def awaits_answer(_user, appeal) -> bool:
     return appeal.status in AWAITING_ANSWER_STATUSES
 
 
-@rules.predicate
-def is_extended(_user, appeal) -> bool:
-    return appeal.extended
-
-
 # Who may apply for an organization's cabinet: a person whose identity is confirmed beyond the
 # e-mail address (by phone, a census list or an identity provider), so that the administrator who
 # reviews the application knows who will head the cabinet.
@@ -80,9 +81,15 @@ def heads_organization(user, organization) -> bool:
 
 
 @rules.predicate
-def control_can_change(_user, appeal) -> bool:
-    """Control is taken while the appeal is in the addressee's hands, and lifted at any time."""
-    return appeal.under_control or appeal.status in CONTROLLABLE
+def control_can_be_taken(_user, appeal) -> bool:
+    """Control is taken while the appeal is in the addressee's hands."""
+    return not appeal.under_control and appeal.status in CONTROLLABLE
+
+
+@rules.predicate
+def is_under_control(_user, appeal) -> bool:
+    """Control is lifted at any time, by a head of the organization that took it or above."""
+    return appeal.under_control
 
 
 # Cheap state checks come first: `&` stops before the role checks when they fail.
@@ -96,9 +103,12 @@ rules.add_perm("cabinet.register_appeal", awaits_registration & is_official_of_a
 rules.add_perm("cabinet.message_author", is_received & is_official_of_addressee)
 rules.add_perm("cabinet.message_signatories", is_received & is_official_of_addressee)
 rules.add_perm("cabinet.answer_appeal", is_registered & is_official_of_addressee)
-rules.add_perm("cabinet.extend_deadline", is_registered & ~is_extended & is_official_of_addressee)
+rules.add_perm("cabinet.extend_deadline", is_registered & is_official_of_addressee & may_extend)
 rules.add_perm("cabinet.forward_appeal", awaits_answer & is_official_of_addressee)
-rules.add_perm("cabinet.take_under_control", is_received & control_can_change & is_head_over)
+rules.add_perm(
+    "cabinet.take_under_control",
+    is_received & ((control_can_be_taken & is_head_over) | (is_under_control & may_lift_control)),
+)
 
 # Registering a cabinet, and the head's staff: invitations, members.
 rules.add_perm("cabinet.apply_for_cabinet", is_verified_person)

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from veche.organizations.models import Organization
+from veche.organizations.models import Membership, Organization
 from veche.territories.models import Territory
 
 
@@ -23,6 +23,21 @@ def organization_by_slug(slug: str) -> Organization:
         )
     )
     return get_object_or_404(queryset, slug=slug)
+
+
+# How many levels above an organization `works_for_or_above` looks for staff in the database: a
+# region, a city, a district, a department, an office, a unit. The tree is not expected deeper.
+TREE_DEPTH = 6
+
+
+def works_for_or_above(user: str, organization: str) -> Exists:
+    """As a condition of a query: the person (the outer query's field `user`) holds a staff role
+    in the organization (its field `organization`, as "appeal__organization") or in one above it;
+    `holds_role_over` says the same of one person in Python."""
+    chain = Q()
+    for level in range(TREE_DEPTH):
+        chain |= Q(organization=OuterRef(organization + "__parent" * level))
+    return Exists(Membership.objects.filter(chain, user=OuterRef(user)))
 
 
 def organizations_by_kind() -> dict[str, list[Organization]]:

@@ -74,6 +74,8 @@ def test_full_copy_as_pdf(client, token, sent):
 
 def test_registering_with_the_organizations_own_number_and_date(client, token, sent):
     day = timezone.localdate() - datetime.timedelta(days=1)
+    # It arrived two days ago: a registration day before the arrival would be refused.
+    Appeal.objects.filter(pk=sent.pk).update(sent_at=timezone.now() - datetime.timedelta(days=2))
     response = client.post(
         f"/api/v1/inbox/{sent.pk}/register/",
         {"registration_number": "ВХ-77/26", "registered_on": day.isoformat()},

@@ -27,7 +27,12 @@ def rate_answer(*, user, appeal: Appeal, score: int, comment: str = "") -> Ratin
     ratelimits.spend("rate", user)
     appeal = _lock(appeal)
     if not rules.has_perm("appeals.rate_answer", user, appeal):
-        raise PermissionDenied(_("Only signatories rate the answer."))
+        raise PermissionDenied(
+            _(
+                "Only signatories rate the answer, and not the staff of the organization that "
+                "gave it or of one above it."
+            )
+        )
     if not appeal.rating_open:
         raise ValidationError(_("The answer can be rated only while the rating is open."))
     _refuse_unless(check_eligibility(user, EligibilityRule.Action.RATE, appeal))

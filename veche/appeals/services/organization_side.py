@@ -15,7 +15,15 @@ from veche.appeals.models import (
     ControlPeriod,
     Message,
 )
-from veche.appeals.policy import forwarding_due, policy_for
+from veche.appeals.policy import (
+    check_forwarding_target,
+    check_registration_day,
+    extension_refused,
+    forwarding_due,
+    forwarding_late,
+    policy_for,
+)
+from veche.appeals.rules import extended_by_addressee
 from veche.core.audit import record_event
 from veche.organizations.models import Membership
 from veche.organizations.rules import holds_role
@@ -44,6 +52,8 @@ def register_appeal(
     if not number:
         raise ValidationError(_("Enter the registration number."))
     registered_on = registered_on or timezone.localdate()
+    # The due date counts from this day: it must be a real one, not shifted back or ahead.
+    check_registration_day(appeal, registered_on)
     appeal.status = Status.REGISTERED
     appeal.registration_number = number[:64]
     appeal.registered_at = timezone.now()
@@ -75,8 +85,11 @@ def answer_appeal(
     if not text.strip():
         raise ValidationError(_("Write the answer."))
     if kind == Answer.Kind.EXTENSION:
-        if appeal.extended:
-            raise ValidationError(_("The deadline can be extended only once."))
+        if not rules.has_perm("appeals.extend_deadline", official, appeal):
+            raise ValidationError(
+                extension_refused(appeal, extended_by_addressee(appeal))
+                or _("The deadline cannot be extended now.")
+            )
         appeal.extended = True
         appeal.due_date += datetime.timedelta(days=policy_for(appeal.organization).extension_days)
     elif kind == Answer.Kind.FINAL:
@@ -120,10 +133,14 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
     _require_status(appeal, Status.SENT, Status.REGISTERED)
     if organization == appeal.organization:
         raise ValidationError(_("Choose another organization."))
+    check_forwarding_target(organization)
+    if not organization.is_active:
+        raise ValidationError(_("Choose an organization that works on Veche."))
     if not reason.strip():
         raise ValidationError(_("Say why the appeal is forwarded."))
     forward_by = forwarding_due(appeal)
-    late = forward_by is not None and timezone.localdate() > forward_by
+    # After the forwarding days, or once the appeal is overdue: counted against this addressee.
+    late = forwarding_late(appeal)
     answer = Answer.objects.create(
         appeal=appeal,
         organization=appeal.organization,
@@ -133,9 +150,20 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
         late=late,
     )
     previous = appeal.organization
+    # The new addressee starts afresh: its own registration, due date and one extension. Control
+    # taken over the previous addressee ends with its part (a head of the new one may take it).
+    now = timezone.now()
+    lifted = list(
+        ControlPeriod.objects.filter(appeal=appeal, lifted_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    ControlPeriod.objects.filter(pk__in=lifted).update(lifted_at=now)
     appeal.organization = organization
     appeal.status = Status.COLLECTING  # briefly: _dispatch moves it to SENT for the new addressee
     appeal.registration_number, appeal.registered_at, appeal.due_date = "", None, None
+    appeal.extended = False
+    appeal.under_control = False
     appeal.save()
     record_event(
         actor=official,
@@ -148,6 +176,7 @@ def forward_appeal(*, official, appeal: Appeal, organization, reason: str) -> Ap
             "answer": answer.pk,
             "forward_by": forward_by.isoformat() if forward_by else None,
             "late": late,
+            "control_lifted": lifted,
         },
     )
     # Residents hear that it was forwarded, where and why; the new addressee, that it arrived.
@@ -183,11 +212,18 @@ def set_under_control(*, head, appeal: Appeal, under_control: bool) -> Appeal:
     or lifts it. Both are public: the problem's page and timeline show who took control, and
     when; the applicants and the addressee's officials hear of it."""
     appeal = _lock(appeal)
-    if not rules.has_perm("appeals.take_under_control", head, appeal):
+    if under_control and not rules.has_perm("appeals.take_under_control", head, appeal):
         raise PermissionDenied(
             _(
                 "Only a head of the addressee or of a superior organization "
                 "takes appeals under control."
+            )
+        )
+    if not under_control and not rules.has_perm("appeals.lift_control", head, appeal):
+        raise PermissionDenied(
+            _(
+                "Only a head of the organization that took the appeal under control, "
+                "or of one above it, lifts the control."
             )
         )
     now = timezone.now()

@@ -138,7 +138,7 @@ def _add_signature(user, appeal: Appeal, decision) -> Signature:
                 target=appeal,
                 data={"signature": signature.pk, "revision": revision.number},
             )
-            row = _count(appeal)
+            row = _count(appeal, revision.number)
         _counted(appeal, signature, row)
     return signature
 
@@ -208,12 +208,17 @@ def _insert_at_once(signature: Signature, user, appeal: Appeal, *, at_once: bool
     numbering, numbering_values, undo = "", [], ""
     if at_once:
         count_sql, count_values = _count_statement(
-            appeal, _AFTER_THE_OTHERS + _SHORT_OF_THE_THRESHOLD, [Status.COLLECTING]
+            appeal,
+            signature.revision.number,
+            _AFTER_THE_OTHERS + _SHORT_OF_THE_THRESHOLD,
+            [Status.COLLECTING],
         )
         numbering, numbering_values = numbering_parts(appeal.problem_id, user.pk, after="counted")
         numbering, undo = f", {numbering}", _UNDO_UNLESS_COUNTED
     else:
-        count_sql, count_values = _count_statement(appeal, _AFTER_THE_OTHERS)
+        count_sql, count_values = _count_statement(
+            appeal, signature.revision.number, _AFTER_THE_OTHERS
+        )
     sql = _STATEMENT.format(
         signatures=Signature._meta.db_table,
         accounts=get_user_model()._meta.db_table,
@@ -296,10 +301,11 @@ def _execute_prepared(connection, sql: str, values: list):
 
 
 def _count_statement(
-    appeal: Appeal, condition: str = "", condition_values: list | None = None
+    appeal: Appeal, revision: int, condition: str = "", condition_values: list | None = None
 ) -> tuple[str, list]:
-    """The UPDATE that adds a signature to the appeal's count, if the appeal takes it (and if
-    the further `condition` holds, with its `condition_values`)."""
+    """The UPDATE that adds a signature of revision number `revision` to the appeal's count, if
+    the appeal takes it and counts that revision (and if the further `condition` holds, with its
+    `condition_values`)."""
     table, problems = Appeal._meta.db_table, Problem._meta.db_table
     statuses = ", ".join(["%s"] * len(SIGNABLE))
     sql = (
@@ -309,18 +315,23 @@ def _count_statement(
         "AND (status = %s OR NOT sent_by_author) "
         # A problem a moderator hid takes no new signatures (`refuse_if_hidden`).
         f"AND NOT EXISTS (SELECT 1 FROM {problems} WHERE {problems}.id = {table}.problem_id "
-        f"AND {problems}.hidden_at IS NOT NULL) {condition}"
+        f"AND {problems}.hidden_at IS NOT NULL) "
+        # A signature of a text changed in substance since it was read (a substantive revision
+        # committed while this one was on its way, or waited for the appeal's row) would count
+        # for a text its signatory never saw: it is kept uncounted (`_counted`).
+        f"AND signatures_from <= %s {condition}"
     )
     # The addressee too, as the row is under the lock: the appeal kept for signing may be a few
     # seconds older than a forwarding, and a supplementary list goes to the addressee of now.
     returning = (
         "RETURNING signature_count, signature_threshold, status, support_sent, organization_id"
     )
-    return f"{sql}{returning}", [appeal.pk, *SIGNABLE, Status.COLLECTING, *(condition_values or [])]
+    values = [appeal.pk, *SIGNABLE, Status.COLLECTING, revision, *(condition_values or [])]
+    return f"{sql}{returning}", values
 
 
-def _count(appeal: Appeal):
-    sql, values = _count_statement(appeal)
+def _count(appeal: Appeal, revision: int):
+    sql, values = _count_statement(appeal, revision)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchone()
@@ -330,11 +341,23 @@ def _counted(appeal: Appeal, signature: Signature, row) -> None:
     """Take in the count's row, and dispatch the appeal when this signature reached the
     threshold. The count's UPDATE took the appeal's row lock, held to the commit: every
     signing before it is counted, and exactly one signing sees the threshold reached. An appeal
-    that stopped taking signatures meanwhile refuses this one (the transaction is undone)."""
+    that stopped taking signatures meanwhile refuses this one (the transaction is undone).
+
+    A signature of a text the author changed in substance meanwhile is kept but not counted:
+    the person signed what they read, and confirms the new text or not (`confirm_signature`);
+    `signature.counted` tells the caller which it was."""
+    signature.counted = row is not None
     if row is None:
         fresh = Appeal.objects.select_related("problem").get(pk=appeal.pk)
         refuse_if_hidden(fresh.problem)
         refuse_unless_signable(fresh)
+        if not fresh.counts_revision(signature.revision.number):
+            appeal.signature_count, appeal.signatures_from = (
+                fresh.signature_count,
+                fresh.signatures_from,
+            )
+            signature.appeal = appeal
+            return
         raise ValidationError(_("This appeal does not take signatures now."))
     (
         appeal.signature_count,
@@ -392,7 +415,9 @@ def refuse_if_hidden(problem: Problem) -> None:
 
 
 def sign_appeal(*, user, appeal: Appeal) -> Signature:
-    """One signature per person, only when eligible; the threshold dispatches the appeal.
+    """One signature per person, only when eligible; the threshold dispatches the appeal. A
+    signature of a text changed in substance while it was on its way stays, uncounted
+    (`signature.counted` is false), until the person confirms the new text.
 
     Nothing is locked while eligibility and the co-applicant's data are gathered; one
     statement then signs, numbers and counts (`_sign_at_once`, on PostgreSQL below the
@@ -417,12 +442,16 @@ def sign_appeal(*, user, appeal: Appeal) -> Signature:
 @transaction.atomic
 def withdraw_signature(*, user, appeal: Appeal) -> None:
     """Until the dispatch, a signature is withdrawn; after it, only one given since and not yet
-    sent in a supplementary list (what the addressee received stays received)."""
+    sent in a supplementary list (what the addressee received stays received), or one awaiting
+    its signatory's confirmation of a changed text, which the addressee never received."""
     appeal = _lock(appeal)
     if appeal.status != Status.COLLECTING:
         _require_status(appeal, *SUPPLEMENTED_STATUSES)
-        sent = Signature.objects.filter(appeal=appeal, user=user, withdrawn_at__isnull=True).filter(
-            Q(after_dispatch=False) | Q(supplementary_list__isnull=False)
+        # One awaiting the confirmation of a changed text went nowhere: it may be withdrawn.
+        sent = (
+            Signature.objects.counted()
+            .filter(appeal=appeal, user=user)
+            .filter(Q(after_dispatch=False) | Q(supplementary_list__isnull=False))
         )
         if sent.exists():
             raise ValidationError(
@@ -433,41 +462,68 @@ def withdraw_signature(*, user, appeal: Appeal) -> None:
 
 
 def _withdraw(user, appeal: Appeal, **audit) -> Signature | None:
-    """Count the person's signature out, if there is one. The caller holds the appeal's lock,
-    the same one signing takes, so the count stays exact."""
-    signature = Signature.objects.filter(
-        appeal=appeal, user=user, withdrawn_at__isnull=True
-    ).first()
+    """Withdraw the person's signature, if there is one, and count it out if it counted (one
+    awaiting the confirmation of a changed text did not). The caller holds the appeal's lock,
+    the same one signing and revising take, so the count stays exact."""
+    signature = (
+        Signature.objects.filter(appeal=appeal, user=user, withdrawn_at__isnull=True)
+        .select_related("revision")
+        .first()
+    )
     if signature is None:
         return None
+    counted = appeal.counts_revision(signature.revision.number)
     signature.withdrawn_at = timezone.now()
     signature.save(update_fields=["withdrawn_at"])
-    Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") - 1)
+    if counted:
+        Appeal.objects.filter(pk=appeal.pk).update(signature_count=F("signature_count") - 1)
     record_event(
         actor=user,
         action="appeal.signature_withdrawn",
         target=appeal,
-        data={"signature": signature.pk, **audit},
+        data={"signature": signature.pk, "counted": counted, **audit},
     )
     return signature
 
 
 @transaction.atomic
 def confirm_signature(*, user, appeal: Appeal) -> Signature:
-    """After a substantive change the signatory confirms the current revision."""
+    """The signatory supports the current text: their signature moves to its revision.
+
+    One given to a text changed in substance since did not count: confirmed, it counts as a new
+    signature does, under the same lock and through the same UPDATE (`_count`, `_counted`), so
+    it may reach the threshold and dispatch the appeal or, after the dispatch, go to the
+    addressee in a supplementary list. Being a new support of a new text, it asks what signing
+    asks: an appeal that takes signatures, a problem not hidden, and the person's eligibility
+    now. One that counts already (only minor edits since) just names the current revision,
+    before the dispatch, whose copy names what was sent."""
     appeal = _lock(appeal)
-    _require_status(appeal, Status.COLLECTING)
-    signature = Signature.objects.filter(
-        appeal=appeal, user=user, withdrawn_at__isnull=True
-    ).first()
+    signature = (
+        Signature.objects.filter(appeal=appeal, user=user, withdrawn_at__isnull=True)
+        .select_related("revision")
+        .first()
+    )
     if signature is None:
         raise ValidationError(_("You have not signed this appeal."))
+    counted = appeal.counts_revision(signature.revision.number)
+    if counted:
+        _require_status(appeal, Status.COLLECTING)
+    else:
+        refuse_if_hidden(appeal.problem)
+        refuse_unless_signable(appeal)
+        _refuse_unless(check_eligibility(user, EligibilityRule.Action.SIGN, appeal))
     signature.revision = appeal.current_revision
     signature.save(update_fields=["revision"])
     record_event(
         actor=user,
         action="appeal.signature_confirmed",
         target=appeal,
-        data={"signature": signature.pk, "revision": signature.revision.number},
+        data={
+            "signature": signature.pk,
+            "revision": signature.revision.number,
+            "counted_now": not counted,
+        },
     )
+    if not counted:
+        _counted(appeal, signature, _count(appeal, signature.revision.number))
     return signature

@@ -19,6 +19,7 @@ from veche.appeals.models import (
     Signature,
     SupplementaryList,
 )
+from veche.appeals.policy import overdue_q
 from veche.core.audit import record_event
 
 from ._common import _lock
@@ -32,11 +33,9 @@ def list_is_due(appeal: Appeal) -> bool:
 
 
 def _pending(appeal: Appeal):
-    return Signature.objects.filter(
-        appeal_id=appeal.pk,
-        after_dispatch=True,
-        supplementary_list__isnull=True,
-        withdrawn_at__isnull=True,
+    # Counted ones only: a signature awaiting the confirmation of a changed text goes nowhere.
+    return Signature.objects.counted().filter(
+        appeal_id=appeal.pk, after_dispatch=True, supplementary_list__isnull=True
     )
 
 
@@ -88,15 +87,16 @@ def send_lists_with_reminders(today: datetime.date | None = None) -> list[Supple
         organization=OuterRef("organization"),
         reason=SupplementaryList.Reason.REMINDER,
     )
-    pending = Signature.objects.filter(
-        appeal=OuterRef("pk"),
-        after_dispatch=True,
-        supplementary_list__isnull=True,
-        withdrawn_at__isnull=True,
+    pending = Signature.objects.counted().filter(
+        appeal=OuterRef("pk"), after_dispatch=True, supplementary_list__isnull=True
     )
-    candidates = Appeal.objects.filter(
-        status__in=SUPPLEMENTED_STATUSES, sent_by_author=False, due_date__lt=today
-    ).filter(Exists(pending), ~Exists(reminded))
+    # Late as the lists and the league say (`policy.overdue_q`), with the answer: the reminders
+    # it goes with are of registered appeals.
+    candidates = (
+        Appeal.objects.filter(status=Appeal.Status.REGISTERED, sent_by_author=False)
+        .filter(overdue_q(today))
+        .filter(Exists(pending), ~Exists(reminded))
+    )
     made = []
     for appeal_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():

@@ -62,7 +62,16 @@ def sent(district, office):
     return appeal
 
 
+def arrived_on(appeal: Appeal, day: datetime.date) -> Appeal:
+    """The appeal as if it had reached the addressee on `day` (registration cannot be earlier)."""
+    moment = datetime.datetime.combine(day, datetime.time(10), timezone.get_current_timezone())
+    Appeal.objects.filter(pk=appeal.pk).update(sent_at=moment)
+    appeal.refresh_from_db()
+    return appeal
+
+
 def test_registration_sets_the_number_and_a_due_date_thirty_days_on(sent, official):
+    arrived_on(sent, datetime.date(2026, 11, 1))
     register_appeal(
         official=official,
         appeal=sent,
@@ -76,11 +85,14 @@ def test_registration_sets_the_number_and_a_due_date_thirty_days_on(sent, offici
 
 
 def test_one_extension_only(sent, official):
+    # Registered yesterday: the due date has not passed, so it may be extended (once).
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    arrived_on(sent, yesterday)
     register_appeal(
         official=official,
         appeal=sent,
         registration_number="1",
-        registered_on=datetime.date(2026, 11, 2),
+        registered_on=yesterday,
     )
     answer_appeal(
         official=official,
@@ -89,14 +101,15 @@ def test_one_extension_only(sent, official):
         text="Нужна экспертиза покрытия.",
     )
     sent.refresh_from_db()
-    assert sent.due_date == datetime.date(2027, 1, 1)
+    assert sent.due_date == yesterday + datetime.timedelta(days=60)
     with pytest.raises(ValidationError):
         answer_appeal(official=official, appeal=sent, kind=Answer.Kind.EXTENSION, text="Ещё.")
     sent.refresh_from_db()
-    assert sent.due_date == datetime.date(2027, 1, 1)
+    assert sent.due_date == yesterday + datetime.timedelta(days=60)
 
 
 def test_an_unanswered_appeal_is_overdue_after_its_due_date(sent, official):
+    arrived_on(sent, datetime.date(2026, 9, 30))
     register_appeal(
         official=official,
         appeal=sent,

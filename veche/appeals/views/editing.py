@@ -1,6 +1,7 @@
 """Co-editing the appeal: revisions, proposed edits and the difference between revisions."""
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veche.appeals import queries, services
-from veche.appeals.diff import diff_words
+from veche.appeals.diff import diff_words, percent
 from veche.appeals.forms import (
     EditProposalForm,
     RevisionForm,
@@ -29,17 +30,41 @@ def revise(request, pk: int):
     form = RevisionForm(request.POST or None, initial={"text": appeal.current_revision.text})
     if request.method == "POST" and form.is_valid():
         try:
-            services.revise_appeal(author=request.user, appeal=appeal, **form.cleaned_data)
+            revision = services.revise_appeal(
+                author=request.user, appeal=appeal, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error("text", error)
         else:
-            messages.success(request, _("A new revision of the appeal is saved."))
+            messages.success(request, _saved(revision, ticked=form.cleaned_data["substantive"]))
             return redirect(problem.get_absolute_url())
     return render(
         request,
         "appeals/revise.html",
         {"problem": problem, "appeal": appeal, "form": form, "title": _("Edit the appeal")},
     )
+
+
+def _saved(revision, *, ticked: bool) -> str:
+    """What the author is told of a new revision: whether the signatures stay, and why not when
+    the author did not tick the change as one of substance."""
+    if not revision.substantive:
+        return _("A new revision of the appeal is saved as a minor edit: the signatures stay.")
+    if ticked:
+        return _(
+            "A new revision of the appeal is saved as a change of substance. The signatures "
+            "given to the earlier text do not count until their signatories confirm the new "
+            "one; they are asked to."
+        )
+    return _(
+        "A new revision of the appeal is saved. It changes %(share)s%% of the words, more than "
+        "a minor edit may (%(limit)s%%), so it counts as a change of substance. The signatures "
+        "given to the earlier text do not count until their signatories confirm the new one; "
+        "they are asked to."
+    ) % {
+        "share": percent(revision.changed_share),
+        "limit": percent(settings.VECHE_MINOR_EDIT_MAX_SHARE),
+    }
 
 
 @login_required

@@ -405,9 +405,9 @@ def _sign_box_context(
         "appeal": appeal,
         "current": current or revisions[-1],
         "own_signature": own_signature,
+        # A signature of a text changed in substance since counts only once confirmed.
         "needs_confirmation": bool(
-            own_signature
-            and any(r.substantive and r.number > own_signature.revision.number for r in revisions)
+            own_signature and not appeal.counts_revision(own_signature.revision.number)
         ),
         "sign_decision": None
         if own_signature
@@ -419,13 +419,14 @@ def _sign_box_context(
 
 def _signed_box_context(problem, appeal, signature) -> dict:
     """The signing panel right after the person signed: the signature says all it shows (the
-    panel tells a signatory nothing about who may sign)."""
+    panel tells a signatory nothing about who may sign). One kept uncounted (the text changed
+    in substance while it was on its way) asks at once for the confirmation of the new text."""
     return {
         "problem": problem,
         "appeal": appeal,
         "current": signature.revision,
         "own_signature": signature,
-        "needs_confirmation": False,
+        "needs_confirmation": not getattr(signature, "counted", True),
         "just_signed": True,
         "sign_errors": (),
     }

@@ -14,7 +14,7 @@ from veche.core.ratelimits import TABLE_KEY
 from veche.identity.eligibility import person_reads
 
 from ._common import _act
-from .problem_page import _sign_box_context
+from .problem_page import _sign_box_context, _signed_box_context
 from .signed_panel import signed_panel
 
 
@@ -49,6 +49,8 @@ def sign(request, pk: int):
             signature = services.sign_appeal(user=request.user, appeal=appeal)
         except (ValidationError, PermissionDenied) as error:
             errors = getattr(error, "messages", None) or [str(error)]
+    if signature is not None and not signature.counted:
+        return _kept_uncounted(request, problem, appeal, signature)
     if request.htmx:
         if signature is not None:
             return HttpResponse(signed_panel(request, problem, appeal, signature))
@@ -61,6 +63,24 @@ def sign(request, pk: int):
         messages.success(request, _("You have signed the appeal. Thank you!"))
     for message in errors:
         messages.error(request, message)
+    return redirect(problem.get_absolute_url())
+
+
+def _kept_uncounted(request, problem, appeal, signature):
+    """The author changed the text in substance while the signature was on its way: it is kept,
+    but counts only once the person confirms the new text, which the panel now asks (rare, so
+    rendered in full rather than from the kept panel)."""
+    message = _(
+        "The author changed the text of the appeal in substance while you were signing. Your "
+        "signature is kept but does not count until you read the new text and confirm it."
+    )
+    if request.htmx:
+        context = _signed_box_context(problem, appeal, signature) | {
+            "just_signed": False,
+            "sign_notice": message,
+        }
+        return render(request, "appeals/_sign_box.html", context)
+    messages.warning(request, message)
     return redirect(problem.get_absolute_url())
 
 

@@ -4,7 +4,7 @@ and whether the cabinet's bar offers the staff page."""
 import rules
 from django import template
 
-from veche.cabinet.deadlines import days_left, deadline_state, registration_due
+from veche.cabinet.deadlines import DeadlineState, days_left, deadline_state, registration_due
 
 register = template.Library()
 
@@ -14,13 +14,16 @@ def deadline_badge(appeal, today):
     state = deadline_state(appeal, today)
     register_by = registration_due(appeal) if appeal.status == appeal.Status.SENT else None
     left = days_left(appeal.due_date, today)
+    registration_late = register_by is not None and register_by < today
+    if registration_late:  # overdue for registration: said as such, not by days past an answer
+        state = DeadlineState.NONE
     return {
         "appeal": appeal,
         "state": state.value,
         "days_left": left,
         "days_over": -left if left is not None and left < 0 else None,
         "register_by": register_by,
-        "registration_late": register_by is not None and register_by < today,
+        "registration_late": registration_late,
     }
 
 

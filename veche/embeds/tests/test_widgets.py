@@ -1,6 +1,7 @@
 """What the widgets show, in both languages, with every link opening the full site in a new
 tab; and the "Embed on your site" disclosure and oEmbed discovery on the pages they embed."""
 
+import datetime
 import re
 
 import pytest
@@ -97,8 +98,9 @@ def test_the_rating_widget_shows_the_place_score_and_deadlines_kept(client, offi
     from veche.embeds.queries import place_in_rating
 
     appeal = problem.current_appeal
-    appeal.status, appeal.due_date = "sent", "2000-01-01"  # overdue: a deadline come and missed
-    appeal.save(update_fields=["status", "due_date"])
+    # Overdue: received long ago and never registered, a deadline come and missed.
+    appeal.status, appeal.sent_at = "sent", datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    appeal.save(update_fields=["status", "sent_at"])
     place = place_in_rating(office)
     assert (place.position, place.ranked) == (1, 1)
     html = client.get(f"/embed/organization/{office.slug}/rating/").content.decode()

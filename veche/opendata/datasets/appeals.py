@@ -9,8 +9,9 @@ from django.db.models import Avg, Count
 from django.utils.translation import gettext_lazy as _
 
 from veche.appeals.models import Answer, Appeal
+from veche.appeals.policy import overdue
 from veche.appeals.queries import PUBLIC_ANSWER_KINDS, public_problems
-from veche.appeals.ratings import scores
+from veche.appeals.ratings import counted_ratings_q, scores
 from veche.opendata.datasets.registry import Dataset, Field, absolute, moment
 from veche.organizations.queries import public_organizations
 
@@ -100,7 +101,7 @@ PROBLEMS = Dataset(
             "overdue",
             "boolean",
             _("whether the answer is overdue on the day of the dump"),
-            lambda p: bool(p.current_appeal and p.current_appeal.is_overdue),
+            lambda p: bool(p.current_appeal and overdue(p.current_appeal) is not None),
         ),
     ),
     rows=_problems,
@@ -111,7 +112,11 @@ def _answers(day):
     return (
         Answer.objects.filter(kind__in=PUBLIC_ANSWER_KINDS, appeal__problem__in=public_problems())
         .select_related("organization", "appeal")
-        .annotate(rating_count=Count("appeal__ratings"), rating_mean=Avg("appeal__ratings__score"))
+        # The ratings every total counts (`counted_ratings`), as the rating page's.
+        .annotate(
+            rating_count=Count("appeal__ratings", filter=counted_ratings_q("appeal__ratings")),
+            rating_mean=Avg("appeal__ratings__score", filter=counted_ratings_q("appeal__ratings")),
+        )
         .order_by("pk")
         .iterator(chunk_size=CHUNK)
     )
@@ -254,6 +259,12 @@ ORGANIZATIONS = Dataset(
             "integer",
             _("appeals overdue on the day of the dump"),
             _figure("overdue_now"),
+        ),
+        Field(
+            "forwarded_late",
+            "integer",
+            _("appeals it forwarded to another organization late, counted as deadlines missed"),
+            _figure("forwarded_late"),
         ),
         Field(
             "on_time_share",
