@@ -20,7 +20,8 @@ def erase_personal_data(user) -> None:
       became of the appeal: it counted nowhere and reached nobody, so nothing is counted out.
     - A signature on a sent appeal keeps counting (the appeal went with it), but the platform's
       copy of the 59-FZ data (name, postal address, e-mail) is blanked: staff and any later
-      copy show an anonymous participant. The copy the addressee received is theirs.
+      copy show an anonymous participant. The copy the addressee received is theirs. The
+      keyed hash of the network it came from (`source`, kept for the fraud checks) goes too.
     - Follows go. Problems, appeal texts, comments and ratings stay, under the anonymous
       participant number the account keeps.
     """
@@ -37,5 +38,5 @@ def erase_personal_data(user) -> None:
         awaiting = active.awaiting_confirmation().filter(appeal=appeal).exists()
         if appeal.status in NOT_SENT or awaiting:
             _withdraw(user, appeal, reason="account erased")
-    Signature.objects.filter(user=user).update(full_name="", postal_address="", email="")
+    Signature.objects.filter(user=user).update(full_name="", postal_address="", email="", source="")
     Follow.objects.filter(user=user).delete()

@@ -14,6 +14,7 @@ from veche.appeals.documents import appeal_pdf
 from veche.appeals.models import Appeal, Follow, Signature
 from veche.appeals.services import send_appeal_now, sign_appeal
 from veche.core.models import AuditEvent
+from veche.core.ratelimits import acting_from
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +67,11 @@ def test_an_appeal_sent_after_the_erasure_does_not_carry_the_person(district, ad
 
 def test_a_signature_on_a_sent_appeal_keeps_counting_without_a_name(district, ada):
     appeal = make_problem(territory=district, threshold=2).current_appeal
-    sign_appeal(user=ada, appeal=appeal)  # the second signature sends the appeal
+    with acting_from("203.0.113.7"):  # the signature keeps the keyed hash of its network
+        sign_appeal(user=ada, appeal=appeal)  # the second signature sends the appeal
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.SENT
+    assert Signature.objects.get(appeal=appeal, user=ada).source
 
     erase_account(user=ada)
 
@@ -77,6 +80,7 @@ def test_a_signature_on_a_sent_appeal_keeps_counting_without_a_name(district, ad
     signature = Signature.objects.get(appeal=appeal, user=ada)
     assert signature.withdrawn_at is None
     assert (signature.full_name, signature.postal_address, signature.email) == ("", "", "")
+    assert signature.source == ""  # not even the network it came from
     text = pdf_text(appeal_pdf(appeal, for_addressee=True))
     assert "Лавлейс" not in text
     assert "ada@example.org" not in text
